@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
+import { Command, Option } from 'commander';
+import { LockError } from '../../core/errors';
+import { describeHolder, type Holder } from '../../core/locks/holders';
+import type { HolderStatus, LockHandle } from '../../core/locks/lockManager';
+import { ExitCode } from '../exitCodes';
+import { coreFor, pathArg, print, printErr, seconds } from '../context';
+
+const agentOption = () => new Option('--agent <id>', 'who holds the lock (or $FMES_AGENT)').env('FMES_AGENT').makeOptionMandatory();
+
+function holderJson(h: Holder): unknown {
+  switch (h.kind) {
+    case 'lock':
+      return { kind: h.kind, file: h.file, ...h.record };
+    case 'invalid':
+      return { kind: h.kind, path: h.path ?? null, file: h.file, issues: h.issues };
+    case 'marker':
+      return { kind: h.kind, path: h.path, file: h.file, agent: h.agent ?? null, intent: h.intent ?? null };
+  }
+}
+
+/** Reports a lock still held when the wait ended and sets exit code 75. */
+function reportHeld(e: LockError, json: boolean): void {
+  const holders = (e.details?.holders ?? []) as Holder[];
+  if (json) print(JSON.stringify({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }));
+  printErr(`fmes: ${e.path} is held:`);
+  for (const h of holders) printErr(`  ${describeHolder(h)}`);
+  process.exitCode = ExitCode.held;
+}
+
+export function lockCommand(): Command {
+  const lock = new Command('lock').description('take, release and inspect locks in .locks/');
+
+  lock
+    .command('acquire')
+    .description('take a lock on a file or folder; exit 75 if another holder still has it when --wait ends')
+    .argument('<path>', 'file or folder to lock (a folder lock covers everything inside)')
+    .addOption(agentOption())
+    .option('--intent <text>', 'what you are about to do', '')
+    .option('--ttl <seconds>', 'lifetime; after it the lock is stale (default 1800)', seconds)
+    .option('--wait <seconds>', 'keep trying this long while it is held', seconds, 0)
+    .option('--pid <pid>', 'bind the lock to this process: stale as soon as it exits', (v) => Number.parseInt(v, 10))
+    .option('--json', 'print the lock as JSON')
+    .action(async (p: string, o: { agent: string; intent: string; ttl?: number; wait: number; pid?: number; json?: boolean }, cmd: Command) => {
+      const core = coreFor(cmd);
+      try {
+        const h = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent, pid: o.pid ?? null, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000, waitMs: o.wait * 1000 });
+        if (o.json) print(JSON.stringify({ ok: true, file: h.file, ...h.record }));
+        else print(`locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.token})`);
+      } catch (e) {
+        if (!LockError.is(e, 'held')) throw e;
+        reportHeld(e, !!o.json);
+      }
+    });
+
+  lock
+    .command('release')
+    .description('release a lock you hold')
+    .argument('<path>')
+    .addOption(agentOption())
+    .option('--token <token>', 'the token printed by acquire (stricter than --agent alone)')
+    .action((p: string, o: { agent: string; token?: string }, cmd: Command) => {
+      const core = coreFor(cmd);
+      const r = core.locks.release(pathArg(core, p), { agent: o.agent, token: o.token });
+      print(`released ${r.path}`);
+    });
+
+  lock
+    .command('renew')
+    .description('extend a lock you hold')
+    .argument('<path>')
+    .addOption(agentOption())
+    .option('--token <token>')
+    .option('--ttl <seconds>', 'new lifetime from now (default: the original lifetime)', seconds)
+    .action((p: string, o: { agent: string; token?: string; ttl?: number }, cmd: Command) => {
+      const core = coreFor(cmd);
+      const r = core.locks.renew(pathArg(core, p), { agent: o.agent, token: o.token, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000 });
+      print(`renewed ${r.path} until ${r.expiresAt}`);
+    });
+
+  lock
+    .command('break')
+    .description("break someone else's lock (recorded in .locks/.broken/breaks.jsonl with who and why)")
+    .argument('<path>')
+    .requiredOption('--reason <text>', 'why it must be broken')
+    .option('--by <id>', 'who breaks it', process.env.FMES_AGENT ?? `human:${safeUser()}`)
+    .action((p: string, o: { reason: string; by: string }, cmd: Command) => {
+      const core = coreFor(cmd);
+      const rec = core.locks.forceBreak(pathArg(core, p), { by: o.by, reason: o.reason });
+      print(`broke ${rec.path ?? rec.file}${rec.holder ? ` (held by ${rec.holder.agent})` : ''}; kept as ${rec.archivedAs}`);
+    });
+
+  lock
+    .command('status')
+    .description('list locks, with stale and invalid ones marked')
+    .option('--json', 'machine-readable output')
+    .option('--markers', 'also search the workspace for .agent_lock markers')
+    .action((o: { json?: boolean; markers?: boolean }, cmd: Command) => {
+      const core = coreFor(cmd);
+      const all = core.locks.status({ markers: !!o.markers });
+      if (o.json) {
+        print(JSON.stringify(all.map((s) => ({ ...(holderJson(s.holder) as object), stale: s.staleness.stale, staleReason: s.staleness.stale ? s.staleness.reason : null }))));
+        return;
+      }
+      if (all.length === 0) print('no locks');
+      for (const s of all) print(statusLine(s));
+    });
+
+  lock
+    .command('run')
+    .description('hold a lock while a command runs (like flock(1)); exit with the command’s code')
+    .argument('<path>')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .addOption(agentOption())
+    .option('--intent <text>', 'what the command does', '')
+    .option('--wait <seconds>', 'keep trying this long while it is held', seconds, 0)
+    .option('--json', 'report a held lock as JSON')
+    .action(async (p: string, argv: string[], o: { agent: string; intent: string; wait: number; json?: boolean }, cmd: Command) => {
+      const core = coreFor(cmd);
+      let handle: LockHandle;
+      try {
+        handle = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent || argv.join(' ').slice(0, 200), pid: 'self', waitMs: o.wait * 1000 });
+      } catch (e) {
+        if (!LockError.is(e, 'held')) throw e;
+        reportHeld(e, !!o.json);
+        return;
+      }
+      const ttl = Date.parse(handle.record.expiresAt) - Date.parse(handle.record.acquiredAt);
+      handle.startHeartbeat(Math.max(1000, ttl / 3), (e) => printErr(`fmes: lost the lock on ${handle.path}: ${String(e)}`));
+      process.exitCode = await runHolding(argv, () => handle.release());
+    });
+
+  return lock;
+}
+
+function statusLine(s: HolderStatus): string {
+  const flag = s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : '';
+  const h = s.holder;
+  if (h.kind === 'lock') {
+    const age = Math.round((Date.now() - Date.parse(h.record.acquiredAt)) / 1000);
+    return `${h.path}\t${h.record.agent}\t${h.record.intent || '-'}\t${age}s${h.record.pid !== null ? `\tpid ${h.record.pid}@${h.record.host}` : ''}${flag}`;
+  }
+  return describeHolder(h) + flag;
+}
+
+/**
+ * Runs a command while the lock is held and releases it however the command ends: normal exit, failure,
+ * or a signal to us (forwarded to the child first). Resolves with the exit code to use.
+ */
+function runHolding(argv: string[], release: () => void): Promise<number> {
+  return new Promise((resolve) => {
+    const [file, ...args] = argv;
+    const child = spawn(file, args, { stdio: 'inherit' });
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const forward = (sig: NodeJS.Signals) => {
+      if (!child.killed) child.kill(sig);
+    };
+    for (const s of signals) process.on(s, forward);
+    let done = false;
+    const finish = (code: number) => {
+      if (done) return;
+      done = true;
+      for (const s of signals) process.off(s, forward);
+      try {
+        release();
+      } catch (e) {
+        printErr(`fmes: could not release the lock: ${String(e)}`);
+      }
+      resolve(code);
+    };
+    child.on('error', (e) => {
+      printErr(`fmes: cannot run ${file}: ${e.message}`);
+      finish(ExitCode.notFound);
+    });
+    child.on('exit', (code, signal) => finish(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0)));
+  });
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

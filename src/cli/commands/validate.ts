@@ -1,0 +1,29 @@
+import * as path from 'node:path';
+import { Command, Option } from 'commander';
+import type { ArtifactKind } from '../../core/artifacts/parseArtifact';
+import { ExitCode } from '../exitCodes';
+import { print, printErr } from '../context';
+
+const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog'];
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('check artifacts (lock, report.json, plan, handoff, cost log); exit 1 naming the file and field of each problem')
+    .argument('<files...>')
+    .addOption(new Option('--kind <kind>', 'treat the files as this kind instead of guessing from their location').choices(KINDS))
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], o: { kind?: ArtifactKind; json?: boolean }) => {
+      const { validateFile } = await import('../../core/artifacts/parseArtifact');
+      const results = [];
+      for (const f of files) {
+        const abs = path.resolve(f);
+        const r = await validateFile(abs, o.kind);
+        results.push({ file: f, ...r });
+        if (o.json) continue;
+        if (r.ok) print(`${f}: valid ${r.kind}`);
+        else printErr(r.error.issues.map((i) => `${f}: ${i.field ? i.field + ': ' : ''}${i.message}`).join('\n'));
+      }
+      if (o.json) print(JSON.stringify(results.map((r) => (r.ok ? { file: r.file, kind: r.kind, ok: true } : { file: r.file, kind: r.kind ?? null, ok: false, issues: r.error.issues }))));
+      if (results.some((r) => !r.ok)) process.exitCode = ExitCode.failure;
+    });
+}

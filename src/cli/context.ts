@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { createCore, type Core } from '../core/createCore';
+import { streamSink, type LogLevel } from '../core/log';
+
+export interface GlobalOptions {
+  workspace?: string;
+  verbose?: boolean;
+}
+
+/** The workspace: `--workspace`, else the git top level of the current folder, else the current folder. */
+export function resolveWorkspace(opt: string | undefined, cwd = process.cwd()): string {
+  if (opt) return path.resolve(cwd, opt);
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (top) return top;
+  } catch {
+    /* not a git checkout */
+  }
+  return cwd;
+}
+
+/** Builds the core for a command, from the global options of the program it belongs to. */
+export function coreFor(cmd: Command): Core {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const level: LogLevel = g.verbose ? 'debug' : 'warn';
+  return createCore({ workspaceRoot: resolveWorkspace(g.workspace), logSink: streamSink((l) => process.stderr.write(l), level) });
+}
+
+/**
+ * A path argument as a person means it: relative to the current folder when that is inside the workspace
+ * (`cd src && fmes lock acquire a.ts`), else relative to the workspace root.
+ */
+export function pathArg(core: Core, p: string, cwd = process.cwd()): string {
+  if (path.isAbsolute(p)) return p;
+  for (const root of [core.paths.root, core.paths.realRoot]) {
+    const rel = path.relative(root, cwd);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return path.resolve(cwd, p);
+  }
+  return p;
+}
+
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number of seconds, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function print(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+export function printErr(line: string): void {
+  process.stderr.write(line + '\n');
+}

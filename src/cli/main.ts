@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
+import { lockCommand } from './commands/lock';
+import { validateCommand } from './commands/validate';
+import { watchCommand } from './commands/watch';
+import { printErr } from './context';
+import { ExitCode } from './exitCodes';
+
+declare const FMES_VERSION: string;
+
+/** The one error boundary of the CLI: typed errors become a message and an exit code, never a stack trace. */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  if (LockError.is(e, 'held')) return ExitCode.held;
+  if (PathError.is(e) || LockError.is(e, 'invalidAgent')) return ExitCode.usage;
+  if (ArtifactError.is(e) || e instanceof FmesError) return ExitCode.failure;
+  return ExitCode.failure;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('fmes')
+    .description('F-MES: locks, plans and reports shared by AI coding agents through the file system')
+    .version(typeof FMES_VERSION === 'string' ? FMES_VERSION : '0.0.0-dev')
+    .option('-w, --workspace <dir>', 'workspace root (default: git top level of the current folder)')
+    .option('-v, --verbose', 'log debug lines to stderr')
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(lockCommand());
+  program.addCommand(validateCommand());
+  program.addCommand(watchCommand());
+  for (const c of program.commands) {
+    c.exitOverride();
+    for (const sub of c.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return exitCodeFor(e); // commander already printed the message
+    printErr(`fmes: ${errorMessage(e)}`);
+    if (!(e instanceof FmesError) && process.env.FMES_DEBUG) printErr(String((e as Error).stack));
+    return exitCodeFor(e);
+  }
+}

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { ArtifactIssue } from '../errors';
+import { isErrnoException } from '../errors';
+import { toArtifactIssues } from '../schemas/issues';
+import { lockRecordSchema, type LockRecord } from '../schemas/lock';
+
+export type LockParse = { ok: true; record: LockRecord } | { ok: false; issues: ArtifactIssue[] };
+
+/** Parses a lock file's text. Empty, truncated, non-JSON and off-schema content yields issues, never throws. */
+export function parseLockText(text: string): LockParse {
+  if (text.trim() === '') return { ok: false, issues: [{ field: '', message: 'the file is empty' }] };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, issues: [{ field: '', message: `not JSON (${(e as Error).message})` }] };
+  }
+  const r = lockRecordSchema.safeParse(json);
+  return r.success ? { ok: true, record: r.data } : { ok: false, issues: toArtifactIssues(r.error) };
+}
+
+export type LockFileRead =
+  | { state: 'absent' }
+  | { state: 'valid'; record: LockRecord }
+  | {
+      state: 'invalid';
+      issues: ArtifactIssue[];
+      size: number;
+      mtimeMs: number;
+      /** Identifies this exact invalid content, standing in for a token when breaking it. */
+      fingerprint: string;
+      /** The `path` field when the JSON had one, for hashed file names. */
+      claimedPath: string | undefined;
+    };
+
+export function readLockFile(file: string): LockFileRead {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if (isErrnoException(e, 'ENOENT')) return { state: 'absent' };
+    if (isErrnoException(e, 'EISDIR')) {
+      return { state: 'invalid', issues: [{ field: '', message: 'is a folder, not a lock file' }], size: 0, mtimeMs: 0, fingerprint: 'dir', claimedPath: undefined };
+    }
+    throw e;
+  }
+  const parsed = parseLockText(text);
+  if (parsed.ok) return { state: 'valid', record: parsed.record };
+  let mtimeMs = Date.now();
+  try {
+    mtimeMs = fs.statSync(file).mtimeMs;
+  } catch {
+    /* vanished since: keep now */
+  }
+  return {
+    state: 'invalid',
+    issues: parsed.issues,
+    size: Buffer.byteLength(text),
+    mtimeMs,
+    fingerprint: 'inv-' + createHash('sha256').update(text).update(String(mtimeMs)).digest('hex').slice(0, 16),
+    claimedPath: claimedPath(text),
+  };
+}
+
+function claimedPath(text: string): string | undefined {
+  try {
+    const j = JSON.parse(text) as { path?: unknown };
+    return typeof j.path === 'string' ? j.path : undefined;
+  } catch {
+    return undefined;
+  }
+}

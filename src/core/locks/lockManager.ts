@@ -1,0 +1,410 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import { isErrnoException, LockError } from '../errors';
+import type { Logger } from '../log';
+import type { WorkspacePath, WorkspacePaths } from '../paths/workspacePath';
+import { AGENT_ID, isAgentId } from '../schemas/patterns';
+import { LOCK_VERSION, type LockRecord } from '../schemas/lock';
+import { backoffDelay, sleep } from './backoff';
+import { Breaker, type BreakRecord } from './breaker';
+import { withGenerationGuard } from './guard';
+import { describeHolder, HolderReader, type Holder } from './holders';
+import { hostName, processStartId } from './liveness';
+import { readLockFile } from './lockFile';
+import { judgeInvalid, judgeLock, needsGuard, type Staleness } from './staleness';
+
+export const LOCK_DIR = '.locks';
+
+export interface LockConfig {
+  /** TTL of a lock bound to a process (renewed by its heartbeat). */
+  processTtlMs: number;
+  /** TTL of a lock with no process (taken by `fmes lock acquire`). */
+  detachedTtlMs: number;
+  /** An empty lock file older than this is a dead writer's trace and may be broken as stale. */
+  invalidGraceMs: number;
+  /** Release and renewal take the generation guard when expiry is closer than this. */
+  guardMarginMs: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+}
+
+export const defaultLockConfig: LockConfig = {
+  processTtlMs: 5 * 60_000,
+  detachedTtlMs: 30 * 60_000,
+  invalidGraceMs: 5_000,
+  guardMarginMs: 2_000,
+  backoffBaseMs: 2,
+  backoffCapMs: 200,
+};
+
+export interface LockOwner {
+  agent: string;
+  intent?: string;
+  /**
+   * The process whose life bounds the lock: 'self' (default) for this process, a pid, or null for a lock
+   * bounded by its TTL only.
+   */
+  pid?: number | 'self' | null;
+  ttlMs?: number;
+}
+
+export interface AcquireOptions extends LockOwner {
+  /** How long to keep trying while another holder covers the path (0: try once). */
+  waitMs?: number;
+  signal?: AbortSignal;
+}
+
+export type AttemptResult = { ok: true; handle: LockHandle; reentered: boolean } | { ok: false; holders: Holder[] };
+
+export interface HolderStatus {
+  holder: Holder;
+  staleness: Staleness;
+}
+
+/** The lock protocol over `.locks/` (see guard.ts for the break protocol and its correctness argument). */
+export class LockManager {
+  readonly dir: string;
+  readonly reader: HolderReader;
+  private readonly breaker: Breaker;
+  private readonly host = hostName();
+  private readonly config: LockConfig;
+  private readonly clock: Clock;
+  private dirReady = false;
+
+  constructor(
+    readonly paths: WorkspacePaths,
+    private readonly log: Logger,
+    options: { clock?: Clock; config?: Partial<LockConfig> } = {},
+  ) {
+    this.dir = path.join(paths.root, LOCK_DIR);
+    this.reader = new HolderReader(paths, this.dir);
+    this.breaker = new Breaker(this.dir);
+    this.clock = options.clock ?? systemClock;
+    this.config = { ...defaultLockConfig, ...options.config };
+  }
+
+  normalize(p: string): WorkspacePath {
+    return this.paths.normalize(p);
+  }
+
+  /** One attempt, without waiting and without breaking anything. Synchronous: a few microseconds. */
+  tryAcquire(input: string, owner: LockOwner): AttemptResult {
+    const { path: p, kind } = this.paths.resolve(input);
+    const agent = owner.agent;
+    if (!isAgentId(agent)) throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(agent)} ${AGENT_ID.message}.`);
+    const pid = owner.pid === undefined || owner.pid === 'self' ? process.pid : owner.pid;
+    const file = this.reader.lockFile(p);
+    const now = this.clock.now();
+    const ttl = owner.ttlMs ?? (pid === null ? this.config.detachedTtlMs : this.config.processTtlMs);
+    const record: LockRecord = {
+      version: LOCK_VERSION,
+      path: p,
+      agent,
+      pid,
+      pidStart: pid === null ? null : (processStartId(pid) ?? null),
+      host: this.host,
+      intent: owner.intent ?? '',
+      acquiredAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + ttl).toISOString(),
+      token: randomUUID(),
+    };
+    const fd = this.createExclusive(file, JSON.stringify(record));
+    if (fd === undefined) {
+      const existing = this.reader.exact(p);
+      if (!existing) return this.tryAcquire(input, owner); // released between our create and read
+      if (existing.kind === 'lock' && existing.record.agent === agent && existing.record.pid === pid && existing.record.host === this.host) {
+        // Re-entry by the same holder refreshes the expiry and hands back the same generation.
+        const renewed = this.renewRecord(existing.record, ttl);
+        return { ok: true, handle: new LockHandle(this, renewed, file, undefined), reentered: true };
+      }
+      return { ok: false, holders: [existing] };
+    }
+    // Create first, check second: of two conflicting creators, the later one always sees the earlier one.
+    const conflicts = this.reader.covering(p, { isDir: p === '.' || kind === 'dir', skipSelf: true }).filter((h) => !sameAgent(h, agent));
+    if (conflicts.length > 0) {
+      fs.closeSync(fd);
+      fs.rmSync(file, { force: true }); // our own fresh generation: no breaker can be acting on it
+      return { ok: false, holders: conflicts };
+    }
+    return { ok: true, handle: new LockHandle(this, record, file, fd), reentered: false };
+  }
+
+  /**
+   * Acquires `input`, waiting with backoff and jitter while others hold it, and breaking holders that are
+   * stale (dead process on this host, expired TTL, or a dead writer's empty file) on the way.
+   * Throws LockError('held') with the holders when `waitMs` runs out.
+   */
+  async acquire(input: string, options: AcquireOptions): Promise<LockHandle> {
+    const deadline = this.clock.now() + (options.waitMs ?? 0);
+    for (let attempt = 0; ; ) {
+      options.signal?.throwIfAborted();
+      const r = this.tryAcquire(input, options);
+      if (r.ok) return r.handle;
+      if (this.breakStale(r.holders, options.agent) > 0) continue;
+      const left = deadline - this.clock.now();
+      if (left <= 0) {
+        const p = this.paths.normalize(input);
+        throw new LockError('held', p, `${p} is locked: ${r.holders.map(describeHolder).join('; ')}`, { holders: r.holders });
+      }
+      await sleep(Math.min(left, backoffDelay(attempt++, { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs })), options.signal);
+    }
+  }
+
+  /** Breaks those holders that are stale; returns how many it broke. */
+  breakStale(holders: readonly Holder[], by: string): number {
+    let broken = 0;
+    for (const h of holders) {
+      const s = this.staleness(h);
+      if (!s.stale) continue;
+      const out = this.breaker.break({ holder: h, kind: 'stale', staleReason: s.reason, by, reason: `stale: ${s.reason}`, stillStale: (again) => this.staleness(again).stale, now: this.clock.now() });
+      if (out.done) {
+        broken++;
+        this.log.info(`broke stale lock ${describeHolder(h)} (${s.reason})`);
+      }
+    }
+    return broken;
+  }
+
+  staleness(h: Holder): Staleness {
+    const now = this.clock.now();
+    switch (h.kind) {
+      case 'lock':
+        return judgeLock(h.record, now, this.host);
+      case 'invalid':
+        return judgeInvalid(h.size, h.mtimeMs, now, this.config.invalidGraceMs);
+      case 'marker':
+        return { stale: false };
+    }
+  }
+
+  /** Releases the lock on `input` held by `agent` (and `token`, when given). */
+  release(input: string, who: { agent: string; token?: string }): LockRecord {
+    return this.releasePath(this.paths.normalize(input), who);
+  }
+
+  /**
+   * @internal Release by the handle that created the lock. While the handle keeps the creation fd open the
+   * inode cannot be freed and reused, so "the file at the lock path has our fd's inode" proves the file is
+   * still our generation without reading it.
+   */
+  releaseHandle(handle: LockHandle, fd: number | undefined): void {
+    const record = handle.record;
+    const p = record.path as WorkspacePath;
+    if (fd !== undefined && !needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs)) {
+      try {
+        const mine = fs.fstatSync(fd);
+        const there = fs.statSync(handle.file, { throwIfNoEntry: false });
+        if (!there || there.ino !== mine.ino || there.dev !== mine.dev) throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
+        fs.unlinkSync(handle.file);
+        return;
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    if (fd !== undefined) fs.closeSync(fd);
+    this.releasePath(p, { agent: record.agent, token: record.token });
+  }
+
+  /** @internal release of an already normalised path. */
+  releasePath(p: WorkspacePath, who: { agent: string; token?: string }): LockRecord {
+    const file = this.reader.lockFile(p);
+    const record = this.ownedRecord(p, file, who);
+    if (!needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs)) {
+      fs.rmSync(file, { force: true });
+      return record;
+    }
+    return this.guarded(p, file, record, () => {
+      const again = readLockFile(file);
+      if (again.state !== 'valid' || again.record.token !== record.token) throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
+      fs.rmSync(file, { force: true });
+      return record;
+    });
+  }
+
+  /** Moves the expiry of the lock on `input` held by `agent` to now + ttl. */
+  renew(input: string, who: { agent: string; token?: string; ttlMs?: number }): LockRecord {
+    const p = this.paths.normalize(input);
+    const file = this.reader.lockFile(p);
+    const record = this.ownedRecord(p, file, who);
+    const ttl = who.ttlMs ?? Math.max(1000, Date.parse(record.expiresAt) - Date.parse(record.acquiredAt));
+    return this.renewRecord(record, ttl);
+  }
+
+  /** Explicitly breaks whatever holds exactly `input` (a lock file, an invalid one, or an `.agent_lock` marker). */
+  forceBreak(input: string, who: { by: string; reason: string }): BreakRecord {
+    const p = this.paths.normalize(input);
+    const holders = [this.reader.exact(p), ...this.reader.above(p).filter((h) => h.kind === 'marker' && h.path === p)].filter((h): h is Holder => h !== undefined);
+    if (holders.length === 0) throw new LockError('notHeld', p, `${p} is not locked.`);
+    let last: BreakRecord | undefined;
+    for (const h of holders) {
+      for (let i = 0; i < 50; i++) {
+        const out = this.breaker.break({ holder: h, kind: 'forced', by: who.by, reason: who.reason, now: this.clock.now() });
+        if (out.done) {
+          last = out.record;
+          this.log.warn(`${who.by} force-broke ${describeHolder(h)}: ${who.reason}`);
+          break;
+        }
+        if (out.why !== 'busy') break;
+        pause(2);
+      }
+    }
+    if (!last) throw new LockError('busy', p, `${p} changed while it was being broken; try again.`);
+    return last;
+  }
+
+  /** Every lock file with its staleness, plus `.agent_lock` markers when asked. */
+  status(options: { markers?: boolean } = {}): HolderStatus[] {
+    const holders = this.reader.all();
+    if (options.markers) holders.push(...this.reader.markers());
+    return holders.map((holder) => ({ holder, staleness: this.staleness(holder) })).sort((a, b) => (a.holder.path ?? '').localeCompare(b.holder.path ?? ''));
+  }
+
+  /** Holders that make `input` unwritable for `agent` (locks at or above it held by someone else). */
+  blockersFor(input: string, agent: string | undefined): Holder[] {
+    const p = this.paths.normalize(input);
+    return this.reader.above(p).filter((h) => agent === undefined || !sameAgent(h, agent));
+  }
+
+  private ownedRecord(p: WorkspacePath, file: string, who: { agent: string; token?: string }): LockRecord {
+    const r = readLockFile(file);
+    if (r.state === 'absent') throw new LockError('notHeld', p, `${p} is not locked.`);
+    if (r.state === 'invalid') throw new LockError('notHolder', p, `${p} has an invalid lock file (${file}); break it with a reason instead.`);
+    if (r.record.agent !== who.agent || (who.token !== undefined && r.record.token !== who.token)) {
+      throw new LockError('notHolder', p, `${p} is held by ${r.record.agent}, not ${who.agent}${who.token ? ' with that token' : ''}.`, {
+        holders: [{ kind: 'lock', path: r.record.path, file, record: r.record }],
+      });
+    }
+    return r.record;
+  }
+
+  /** @internal used by LockHandle and re-entry */
+  renewRecord(record: LockRecord, ttlMs: number): LockRecord {
+    const p = record.path as WorkspacePath;
+    const file = this.reader.lockFile(p);
+    const next: LockRecord = { ...record, expiresAt: new Date(this.clock.now() + ttlMs).toISOString() };
+    const write = () => {
+      const again = readLockFile(file);
+      if (again.state !== 'valid' || again.record.token !== record.token) throw new LockError('notHolder', p, `${p} was broken or taken over before it could be renewed.`);
+      const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(next), { flag: 'wx' });
+      fs.renameSync(tmp, file);
+      return next;
+    };
+    return needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs) ? this.guarded(p, file, record, write) : write();
+  }
+
+  private guarded<T>(p: WorkspacePath, file: string, record: LockRecord, fn: () => T): T {
+    for (let i = 0; i < 50; i++) {
+      const g = withGenerationGuard(file, record.token, fn);
+      if (g.ok) return g.value;
+      pause(2);
+    }
+    throw new LockError('busy', p, `${p} is being broken by another process.`);
+  }
+
+  /** Creates the lock file with O_EXCL and writes its JSON; returns the open fd, or undefined if it exists. */
+  private createExclusive(file: string, json: string): number | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'wx');
+    } catch (e) {
+      if (isErrnoException(e, 'EEXIST')) return undefined;
+      if (isErrnoException(e, 'ENOENT') && !this.dirReady) {
+        fs.mkdirSync(this.dir, { recursive: true });
+        this.dirReady = true;
+        return this.createExclusive(file, json);
+      }
+      throw e;
+    }
+    try {
+      fs.writeSync(fd, json);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(file, { force: true });
+      throw e;
+    }
+    return fd;
+  }
+}
+
+/** A lock this process holds. */
+export class LockHandle {
+  private heartbeat: NodeJS.Timeout | undefined;
+  private released = false;
+
+  constructor(
+    private readonly manager: LockManager,
+    private current: LockRecord,
+    readonly file: string,
+    /** The descriptor from the O_EXCL create, kept open as proof of identity (see releaseHandle). */
+    private fd: number | undefined,
+  ) {}
+
+  get record(): LockRecord {
+    return this.current;
+  }
+  get path(): string {
+    return this.current.path;
+  }
+  get token(): string {
+    return this.current.token;
+  }
+  get isReleased(): boolean {
+    return this.released;
+  }
+
+  renew(ttlMs?: number): LockRecord {
+    const ttl = ttlMs ?? Date.parse(this.current.expiresAt) - Date.parse(this.current.acquiredAt);
+    this.current = this.manager.renewRecord(this.current, Math.max(1000, ttl));
+    // Renewal replaced the file, so the creation fd no longer names it; identity now comes from the token.
+    this.closeFd();
+    return this.current;
+  }
+
+  /** Renews every `intervalMs` until released; a failed renewal (lock broken) stops it and reports once. */
+  startHeartbeat(intervalMs: number, onLost?: (e: unknown) => void): void {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      try {
+        this.renew();
+      } catch (e) {
+        this.stopHeartbeat();
+        onLost?.(e);
+      }
+    }, intervalMs);
+    this.heartbeat.unref();
+  }
+
+  stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.stopHeartbeat();
+    this.released = true;
+    const fd = this.fd;
+    this.fd = undefined;
+    this.manager.releaseHandle(this, fd);
+  }
+
+  private closeFd(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function sameAgent(h: Holder, agent: string): boolean {
+  return (h.kind === 'lock' && h.record.agent === agent) || (h.kind === 'marker' && h.agent === agent);
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** A short synchronous pause inside a retry of a microsecond-long critical section. */
+function pause(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+

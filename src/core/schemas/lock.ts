@@ -1,0 +1,40 @@
+// zod/mini here: this schema is on the path of every `fmes lock` call, and the classic build of zod is a
+// large part of a CLI start. Artifact schemas, loaded lazily, use classic zod.
+import { z } from './zodMini';
+import { AGENT_ID } from './patterns';
+
+export const LOCK_VERSION = 1;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** The content of `.locks/<encoded path>.lock`. */
+export const lockRecordSchema = z
+  .object({
+    /** Format version; readers reject versions they do not know. */
+    version: z.literal(LOCK_VERSION),
+    /** The locked workspace path (file or folder), normalised; `.` is the whole workspace. */
+    path: z.string().check(z.minLength(1)),
+    /** Who holds it. */
+    agent: z.string().check(z.minLength(1), z.maxLength(AGENT_ID.max), z.regex(AGENT_ID.re, AGENT_ID.message)),
+    /**
+     * The process whose life bounds the lock, or null when only the TTL bounds it (a lock taken with
+     * `fmes lock acquire`, whose process exits at once). On the same host a dead pid makes the lock stale.
+     */
+    pid: z.nullable(z.number().check(z.int(), z.positive())),
+    /** Start time of `pid` (boot id and clock ticks on Linux), so a reused pid is not mistaken for the holder. */
+    pidStart: z.optional(z.nullable(z.string().check(z.maxLength(128)))),
+    /** Host name of the holder; pid liveness is only checked on the same host. */
+    host: z.string().check(z.minLength(1), z.maxLength(255)),
+    /** What the holder is doing, shown to people and other agents. */
+    intent: z._default(z.string().check(z.maxLength(500)), ''),
+    acquiredAt: isoDateTime,
+    /** After this instant a lock that has no live pid on this host is stale. Renewal moves it. */
+    expiresAt: isoDateTime,
+    /** Random, unique per acquisition: identifies this generation of the lock for release and breaks. */
+    token: z.string().check(z.minLength(8), z.maxLength(64)),
+  })
+  .check(
+    z.refine((r) => Date.parse(r.expiresAt) >= Date.parse(r.acquiredAt), { message: 'must not be before acquiredAt', path: ['expiresAt'] }),
+  );
+
+export type LockRecord = z.infer<typeof lockRecordSchema>;
