@@ -103,6 +103,11 @@ export class WorkspacePaths {
       if (st.isSymbolicLink()) return this.resolveThroughLink(segments, i, input);
       kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
       dir = next;
+      // Nothing can exist below a file (lstat would fail with ENOTDIR): the rest is missing.
+      if (kind !== 'dir' && i < segments.length - 1) {
+        kind = 'missing';
+        break;
+      }
     }
     return { rel, kind };
   }

@@ -70,6 +70,7 @@ describe('WorkspacePaths.normalize', () => {
     assert.equal(paths.resolve('src/a.ts').kind, 'file');
     assert.equal(paths.resolve('src/none.ts').kind, 'missing');
     assert.equal(paths.resolve('.').kind, 'dir');
+    assert.equal(paths.resolve('src/a.ts/below-a-file').kind, 'missing', 'no ENOTDIR escapes');
   });
 
   test('property: normalising is idempotent and never yields an escaping path', () => {
