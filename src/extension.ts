@@ -1,22 +1,95 @@
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { createCore } from './core/createCore';
+import { MissionState } from './core/missions/missionState';
 import { describeBusEvent } from './core/watch/busEvents';
+import type * as ArtifactModule from './core/artifacts/parseArtifact';
+import type { FmesApi } from './host/api';
+import { LockCommands } from './host/commands/lockCommands';
+import { PanelCommands } from './host/commands/panelCommands';
+import { ConfigWatcher } from './host/config';
+import { setContext } from './host/context';
+import { LockDecorations } from './host/decorations';
+import { HeldLocks } from './host/heldLocks';
+import { LockGuard } from './host/lockGuard';
 import { channelSink } from './host/log';
+import { CostMeter } from './host/statusBar';
+import { MissionTreeProvider } from './host/views/missionTree';
+import { Views } from './shared/ids';
 
-/** Composition root: builds the adapters and the core, and registers every disposable in one place. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const channel = vscode.window.createOutputChannel('F-MES', { log: true });
-  context.subscriptions.push(channel);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder || folder.uri.scheme !== 'file') {
-    channel.info('no local workspace folder: F-MES is idle');
-    return;
+/** Composition root: builds the adapters and the core, registers every disposable in one list. */
+export function activate(context: vscode.ExtensionContext): FmesApi | undefined {
+  const log = vscode.window.createOutputChannel('F-MES', { log: true });
+  const subs = context.subscriptions;
+  subs.push(log);
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  if (!folder) {
+    log.info('no local workspace folder: F-MES is idle');
+    return undefined;
   }
-  const core = createCore({ workspaceRoot: folder.uri.fsPath, logSink: channelSink(channel) });
-  context.subscriptions.push(core);
+  const config = new ConfigWatcher(log);
+  const core = createCore({ workspaceRoot: folder.uri.fsPath, logSink: channelSink(log), config: config.value });
+  const me = () => config.value.agentId || `human:${safeUser()}`;
+  const trusted = () => vscode.workspace.isTrusted;
+  // Lazily loaded parsers keep activation light; the cost parser is small and needed at once.
+  const parsers = { parseCostLog: (...a: Parameters<typeof ArtifactModule.parseCostLog>) => parse().parseCostLog(...a) };
+  const state = new MissionState(core.root, core.locks, parsers);
+  const held = new HeldLocks(core.locks, log);
+  const tree = new MissionTreeProvider(state, core.root, me);
+  const decorations = new LockDecorations(state, core.root, me);
+  const meter = new CostMeter(state, () => config.value);
+  const lockCommands = new LockCommands({ core, state, held, log, me, trusted });
+  const guard = new LockGuard(state, core.root, me, () => config.value, {
+    showLock: (l) => vscode.commands.executeCommand('fmes.showLock', l),
+    notifyWhenFree: (p) => lockCommands.notifyWhenFree(p),
+    forceUnlock: (l) => lockCommands.forceUnlock(l),
+  }, log);
   const watcher = core.createWatcher();
-  watcher.onEvent((e) => channel.info(describeBusEvent(e)));
-  await watcher.start();
+  const markers = vscode.workspace.createFileSystemWatcher('**/.agent_lock');
+  const reload = async () => state.load(await findMarkerDirs());
+  const panelCommands = new PanelCommands({ root: core.root, state, log, reload });
+  subs.push(
+    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, watcher, markers,
+    vscode.window.registerTreeDataProvider(Views.missions, tree),
+    vscode.window.registerFileDecorationProvider(decorations),
+    watcher.onEvent((e) => {
+      log.debug(describeBusEvent(e));
+      state.apply(e);
+    }),
+    markers.onDidCreate(() => void reload()),
+    markers.onDidDelete(() => void reload()),
+    config.onDidChange(() => meter.update()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void setContext('fmes:trusted', true)),
+  );
+  void setContext('fmes:active', true);
+  void setContext('fmes:trusted', trusted());
+  // Everything that touches the disk happens after activation returns.
+  const ready = (async () => {
+    await reload();
+    await watcher.start();
+    log.info(`watching ${core.root} as ${me()}${trusted() ? '' : ' (untrusted: read-only mode)'}`);
+  })();
+  ready.catch((e: unknown) => log.error(`could not start watching: ${String(e)}`));
+  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, ready, me };
 }
 
 export function deactivate(): void {}
+
+let parserModule: typeof ArtifactModule | undefined;
+function parse(): typeof ArtifactModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load inside the CommonJS bundle
+  return (parserModule ??= require('./core/artifacts/parseArtifact') as typeof ArtifactModule);
+}
+
+async function findMarkerDirs(): Promise<string[]> {
+  const found = await vscode.workspace.findFiles('**/.agent_lock', '{**/node_modules/**,**/.git/**,.trees/**}', 500);
+  return found.map((u) => vscode.Uri.joinPath(u, '..').fsPath);
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'me';
+  }
+}

@@ -1,6 +1,9 @@
 // zod/mini: the config is built by every entry point, including each short `fmes lock` call.
-import { z } from './schemas/zodMini';
+import type { ArtifactIssue } from './errors';
 import type { LockConfig } from './locks/lockManager';
+import { toArtifactIssues } from './schemas/issues';
+import { AGENT_ID } from './schemas/patterns';
+import { z } from './schemas/zodMini';
 
 const seconds = (max: number, dflt: number) => z._default(z.number().check(z.positive(), z.maximum(max)), dflt);
 
@@ -9,6 +12,19 @@ const seconds = (max: number, dflt: number) => z._default(z.number().check(z.pos
  * CLI and the MCP server from flags and environment. Durations are in seconds, as people write them.
  */
 export const configSchema = z.object({
+  /** The id this person's locks carry ("Lock for Me"); empty means `human:<user name>`. */
+  agentId: z._default(z.union([z.literal(''), z.string().check(z.maxLength(AGENT_ID.max), z.regex(AGENT_ID.re, AGENT_ID.message))]), ''),
+  /** Make files locked by someone else read-only in the editor. */
+  readOnlyLockedFiles: z._default(z.boolean(), true),
+  budget: z._default(
+    z.object({
+      /** Daily spend across all agents, in USD, that the cost meter measures against (0: no budget). */
+      dailyUsd: z._default(z.number().check(z.nonnegative(), z.maximum(1_000_000)), 10),
+      /** Share of the daily budget from which the meter turns to its warning colour. */
+      warnShare: z._default(z.number().check(z.positive(), z.maximum(1)), 0.8),
+    }),
+    { dailyUsd: 10, warnShare: 0.8 },
+  ),
   locks: z._default(
     z.object({
       /** TTL of a lock held by a live process (renewed by its heartbeat); only matters across hosts. */
@@ -25,6 +41,25 @@ export const configSchema = z.object({
 export type FmesConfig = z.infer<typeof configSchema>;
 
 export const defaultConfig: FmesConfig = configSchema.parse({});
+
+/**
+ * Parses settings as a person wrote them. A bad field is reported (with its dotted name) and replaced by
+ * its default, so one typo never disables the rest.
+ */
+export function parseConfig(raw: unknown): { config: FmesConfig; issues: ArtifactIssue[] } {
+  const r = configSchema.safeParse(raw);
+  if (r.success) return { config: r.data, issues: [] };
+  const issues = toArtifactIssues(r.error);
+  const cleaned = structuredClone(raw ?? {}) as Record<string, unknown>;
+  for (const i of r.error.issues) {
+    let target: Record<string, unknown> | undefined = cleaned;
+    const keys = i.path.map(String);
+    for (const k of keys.slice(0, -1)) target = target?.[k] as Record<string, unknown> | undefined;
+    if (target && keys.length > 0) delete target[keys.at(-1)!];
+  }
+  const again = configSchema.safeParse(cleaned);
+  return { config: again.success ? again.data : defaultConfig, issues };
+}
 
 export function lockConfigOf(c: FmesConfig): Partial<LockConfig> {
   return {

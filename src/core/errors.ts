@@ -97,3 +97,14 @@ export function errorMessage(e: unknown): string {
 export function isErrnoException(e: unknown, code?: string): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (code === undefined || (e as NodeJS.ErrnoException).code === code);
 }
+
+/** F-MES refuses to write or spawn anything in a workspace the user has not trusted. */
+export class TrustError extends FmesError<'untrusted'> {
+  readonly kind = 'trust';
+  constructor(action: string) {
+    super('untrusted', `${action} is disabled in an untrusted workspace. Trust the workspace to let F-MES write locks or start agents.`);
+  }
+  static is(e: unknown): e is TrustError {
+    return e instanceof TrustError;
+  }
+}

@@ -94,6 +94,16 @@ export class HolderReader {
     return out;
   }
 
+  /** The `.agent_lock` markers in the given folders (absolute paths), skipping folders that have none. */
+  markersIn(dirs: readonly string[]): Holder[] {
+    const out: Holder[] = [];
+    for (const dir of dirs) {
+      const m = readAgentMarker(dir);
+      if (m) out.push({ kind: 'marker', path: this.markerPath(m.file), file: m.file, agent: m.agent, intent: m.intent });
+    }
+    return out;
+  }
+
   /** Every `.agent_lock` marker in the workspace (a bounded walk). */
   markers(): Holder[] {
     return findAgentMarkersUnder(this.paths.root).map((m) => ({ kind: 'marker', path: this.markerPath(m.file), file: m.file, agent: m.agent, intent: m.intent }));

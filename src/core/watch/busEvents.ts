@@ -12,10 +12,12 @@ export type BusEvent =
   | { type: 'lock.invalid'; file: string; path: string | undefined; issues: readonly ArtifactIssue[]; initial: boolean }
   | { type: 'report.arrived'; file: string; report: Report; initial: boolean }
   | { type: 'report.invalid'; file: string; error: ArtifactError; initial: boolean }
+  | { type: 'report.removed'; file: string }
   | { type: 'plan.added'; file: string; plan: Plan; initial: boolean }
   | { type: 'plan.changed'; file: string; plan: Plan }
   | { type: 'plan.invalid'; file: string; error: ArtifactError; initial: boolean }
   | { type: 'plan.removed'; file: string }
+  | { type: 'cost.changed'; file: string; initial: boolean }
   | { type: 'ready' };
 
 export type BusEventType = BusEvent['type'];
@@ -44,6 +46,10 @@ export function describeBusEvent(e: BusEvent): string {
       return `plan changed: ${e.plan.meta.id} "${e.plan.meta.title}" (${e.file})`;
     case 'plan.removed':
       return `plan removed: ${e.file}`;
+    case 'report.removed':
+      return `report removed: ${e.file}`;
+    case 'cost.changed':
+      return `cost log updated: ${e.file}`;
     case 'ready':
       return 'watching';
   }

@@ -12,8 +12,8 @@ import { covers } from '../paths/workspacePath';
 import type { LockRecord } from '../schemas/lock';
 import type { BusEvent } from './busEvents';
 
-/** The three folders that make up the bus; nothing else in the workspace is watched. */
-export const BUS_DIRS = { locks: '.locks', outbox: '.claude/outbox', plans: '.antigravity/plans' } as const;
+/** The folders that make up the bus; nothing else in the workspace is watched. */
+export const BUS_DIRS = { locks: '.locks', outbox: '.claude/outbox', plans: '.antigravity/plans', costs: '.claude/cost_logs' } as const;
 
 export interface BusWatcherOptions {
   root: string;
@@ -26,7 +26,7 @@ export interface BusWatcherOptions {
   reconcileMs?: number;
 }
 
-type Kind = 'lock' | 'report' | 'plan';
+type Kind = 'lock' | 'report' | 'plan' | 'costLog';
 type ArtifactParsers = Pick<typeof ArtifactModule, 'parseReport' | 'parsePlan'>;
 
 /**
@@ -103,13 +103,14 @@ export class BusWatcher implements Disposable {
   private classifyDir(abs: string): Kind | 'dir' | 'ignore' {
     const rel = path.relative(this.options.root, abs).split(path.sep).join('/');
     if (rel === '' || rel === '.claude' || rel === '.antigravity') return 'dir';
-    for (const [kind, dir] of [['lock', BUS_DIRS.locks], ['report', BUS_DIRS.outbox], ['plan', BUS_DIRS.plans]] as const) {
+    for (const [kind, dir] of [['lock', BUS_DIRS.locks], ['report', BUS_DIRS.outbox], ['plan', BUS_DIRS.plans], ['costLog', BUS_DIRS.costs]] as const) {
       if (rel === dir) return 'dir';
       if (rel.startsWith(dir + '/') && !rel.slice(dir.length + 1).includes('/')) {
         const name = rel.slice(dir.length + 1);
         if (kind === 'lock' && name.endsWith(LOCK_SUFFIX)) return kind;
         if (kind === 'report' && name.endsWith('.json') && !name.startsWith('.')) return kind;
         if (kind === 'plan' && name.endsWith('.md') && !name.startsWith('.')) return kind;
+        if (kind === 'costLog' && name.endsWith('.jsonl') && !name.startsWith('.')) return kind;
       }
     }
     return 'ignore';
@@ -129,6 +130,8 @@ export class BusWatcher implements Disposable {
     const initial = !this.ready;
     const settled = Date.now() - st.mtimeMs >= this.settleMs;
     if (kind === 'lock') return this.onLockFile(abs, initial, settled, attempt);
+    // Cost logs are append-only and may be large: announce the change, readers sum what they need.
+    if (kind === 'costLog') return this.emitter.fire({ type: 'cost.changed', file: abs, initial });
     const text = safeRead(abs);
     if (text === undefined) return;
     switch (kind) {
@@ -194,6 +197,10 @@ export class BusWatcher implements Disposable {
     } else if (kind === 'plan') {
       this.plans.delete(abs);
       this.emitter.fire({ type: 'plan.removed', file: abs });
+    } else if (kind === 'report') {
+      this.emitter.fire({ type: 'report.removed', file: abs });
+    } else if (kind === 'costLog') {
+      this.emitter.fire({ type: 'cost.changed', file: abs, initial: false });
     }
   }
 

@@ -1,0 +1,266 @@
+import * as path from 'node:path';
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import { addRecords, localDay, summarizeCostDay, type CostSummary } from '../cost/costLedger';
+import type { Disposable } from '../disposable';
+import { Emitter } from '../event';
+import type { ArtifactIssue } from '../errors';
+import type { Holder } from '../locks/holders';
+import type { LockManager } from '../locks/lockManager';
+import type { Staleness } from '../locks/staleness';
+import { covers } from '../paths/workspacePath';
+import type { CostRecord } from '../schemas/costLog';
+import type { Plan } from '../schemas/plan';
+import type { Report } from '../schemas/report';
+import type { BusEvent } from '../watch/busEvents';
+import type * as ArtifactModule from '../artifacts/parseArtifact';
+
+/** A lock as the mission panel shows it. */
+export interface LockView {
+  path: string;
+  file: string;
+  kind: Holder['kind'];
+  agent: string | undefined;
+  intent: string | undefined;
+  acquiredAt: string | undefined;
+  expiresAt: string | undefined;
+  pid: number | null | undefined;
+  host: string | undefined;
+  token: string | undefined;
+  staleness: Staleness;
+  issues: readonly ArtifactIssue[] | undefined;
+}
+
+export type MissionStatus = 'planned' | 'running' | 'done' | 'failed' | 'invalid';
+
+export interface MissionView {
+  file: string;
+  id: string | undefined;
+  title: string;
+  agent: string | undefined;
+  risk: string | undefined;
+  files: readonly string[];
+  status: MissionStatus;
+  /** Why the plan is invalid (file and field), when it is. */
+  problem: string | undefined;
+  report: ReportView | undefined;
+}
+
+export interface ReportView {
+  file: string;
+  taskId: string;
+  agent: string;
+  status: Report['status'];
+  summary: string;
+  costUsd: number | undefined;
+  finishedAt: string;
+}
+
+export interface AgentView {
+  agent: string;
+  /** Holds at least one lock now. */
+  active: boolean;
+  locks: number;
+  costUsd: number;
+  sessions: CostSummary['sessions'];
+}
+
+type Parsers = Pick<typeof ArtifactModule, 'parseCostLog'>;
+
+/**
+ * Everything the mission panel, the decorations, the read-only guard and the cost meter show, kept in one
+ * model fed by bus events. Views subscribe to `onDidChange` and read; they never hold state of their own.
+ */
+export class MissionState implements Disposable {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly lockMap = new Map<string, LockView>();
+  private readonly plans = new Map<string, MissionView>();
+  private readonly reports = new Map<string, ReportView>();
+  private liveCosts: CostRecord[] = [];
+  private cost: CostSummary;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly root: string,
+    private readonly locks: LockManager,
+    private readonly parsers: Parsers,
+    options: { clock?: Clock } = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.cost = { day: localDay(this.clock.now()), totalUsd: 0, byAgent: new Map(), sessions: [], issues: [] };
+  }
+
+  /**
+   * Reads the current locks and today's cost from disk (plans and reports arrive as the watcher's initial
+   * events). `markerDirs` are the folders known to hold `.agent_lock` markers: the host finds them with the
+   * editor's own file search rather than a walk of the tree here.
+   */
+  load(markerDirs: readonly string[] = []): void {
+    this.lockMap.clear();
+    for (const { holder, staleness } of this.locks.status()) this.putHolder(holder, staleness);
+    this.setMarkers(markerDirs, false);
+    this.reloadCost();
+    this.changed.fire();
+  }
+
+  /** Replaces the known `.agent_lock` markers with those in `dirs` (absolute folder paths). */
+  setMarkers(dirs: readonly string[], notify = true): void {
+    for (const [file, l] of this.lockMap) if (l.kind === 'marker') this.lockMap.delete(file);
+    for (const h of this.locks.reader.markersIn(dirs)) this.putHolder(h, { stale: false });
+    if (notify) this.changed.fire();
+  }
+
+  apply(e: BusEvent): void {
+    switch (e.type) {
+      case 'lock.acquired':
+      case 'lock.renewed':
+        this.putHolder({ kind: 'lock', path: e.path, file: e.file, record: e.record });
+        break;
+      case 'lock.invalid':
+        this.putHolder({ kind: 'invalid', path: e.path, file: e.file, issues: [...e.issues], size: 1, mtimeMs: 0, fingerprint: '' }, { stale: false });
+        break;
+      case 'lock.released':
+      case 'lock.broken':
+        this.lockMap.delete(e.file);
+        break;
+      case 'plan.added':
+      case 'plan.changed':
+        this.putPlan(e.file, e.plan);
+        break;
+      case 'plan.invalid':
+        this.plans.set(e.file, { file: e.file, id: undefined, title: path.basename(e.file), agent: undefined, risk: undefined, files: [], status: 'invalid', problem: e.error.message, report: undefined });
+        break;
+      case 'plan.removed':
+        this.plans.delete(e.file);
+        break;
+      case 'report.arrived':
+        this.putReport(e.file, e.report);
+        break;
+      case 'report.removed':
+        this.reports.delete(e.file);
+        this.relinkReports();
+        break;
+      case 'cost.changed':
+        this.reloadCost();
+        break;
+      case 'report.invalid':
+      case 'ready':
+        return;
+    }
+    this.changed.fire();
+  }
+
+  /** Costs of runs still in progress (live session events), shown on top of the day's log. */
+  setLiveCosts(records: readonly CostRecord[]): void {
+    this.liveCosts = [...records];
+    this.reloadCost();
+    this.changed.fire();
+  }
+
+  get lockViews(): LockView[] {
+    return [...this.lockMap.values()].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** Plans with their status: done/failed from their newest report, running while their agent holds a lock on their files. */
+  get missions(): MissionView[] {
+    const live = [...this.lockMap.values()].filter((l) => l.kind === 'lock' && !l.staleness.stale);
+    return [...this.plans.values()]
+      .map((m) => {
+        if (m.status !== 'planned') return m;
+        const running = live.some((l) => (m.agent === undefined || m.agent === 'auto' || l.agent === m.agent) && m.files.some((f) => covers(l.path, f.replace(/\/$/, '')) || covers(f.replace(/\/$/, ''), l.path)));
+        return running ? { ...m, status: 'running' as const } : m;
+      })
+      .sort((a, b) => (a.id ?? a.title).localeCompare(b.id ?? b.title));
+  }
+
+  get reportViews(): ReportView[] {
+    return [...this.reports.values()].sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
+  }
+
+  get costSummary(): CostSummary {
+    if (this.cost.day !== localDay(this.clock.now())) this.reloadCost();
+    return this.cost;
+  }
+
+  get agents(): AgentView[] {
+    const byAgent = new Map<string, AgentView>();
+    const get = (agent: string) => {
+      let a = byAgent.get(agent);
+      if (!a) byAgent.set(agent, (a = { agent, active: false, locks: 0, costUsd: 0, sessions: [] }));
+      return a;
+    };
+    for (const l of this.lockMap.values()) {
+      if (!l.agent || l.kind !== 'lock' || l.staleness.stale) continue;
+      const a = get(l.agent);
+      a.active = true;
+      a.locks++;
+    }
+    for (const s of this.cost.sessions) {
+      const a = get(s.agent);
+      a.costUsd += s.costUsd;
+      a.sessions.push(s);
+    }
+    return [...byAgent.values()].sort((a, b) => Number(b.active) - Number(a.active) || b.costUsd - a.costUsd || a.agent.localeCompare(b.agent));
+  }
+
+  /**
+   * The locks that make a workspace path unwritable for `me`: at or above it, held by someone else.
+   * Stale locks still count until they are broken: someone may be about to recover them.
+   */
+  blockersOf(workspacePath: string, me: string): LockView[] {
+    return this.lockViews.filter((l) => l.agent !== me && covers(l.path, workspacePath));
+  }
+
+  /** Locks at, above or below a path (for folder decorations). */
+  locksTouching(workspacePath: string): LockView[] {
+    return this.lockViews.filter((l) => covers(l.path, workspacePath) || covers(workspacePath, l.path));
+  }
+
+  private putHolder(h: Holder, staleness: Staleness = this.locks.staleness(h)): void {
+    const rec = h.kind === 'lock' ? h.record : undefined;
+    this.lockMap.set(h.file, {
+      path: h.path ?? path.basename(h.file),
+      file: h.file,
+      kind: h.kind,
+      agent: rec?.agent ?? (h.kind === 'marker' ? h.agent : undefined),
+      intent: rec?.intent ?? (h.kind === 'marker' ? h.intent : undefined),
+      acquiredAt: rec?.acquiredAt,
+      expiresAt: rec?.expiresAt,
+      pid: rec?.pid,
+      host: rec?.host,
+      token: rec?.token,
+      staleness,
+      issues: h.kind === 'invalid' ? h.issues : undefined,
+    });
+  }
+
+  private putPlan(file: string, plan: Plan): void {
+    this.plans.set(file, { file, id: plan.meta.id, title: plan.meta.title, agent: plan.meta.agent, risk: plan.meta.risk, files: plan.meta.files, status: 'planned', problem: undefined, report: undefined });
+    this.relinkReports();
+  }
+
+  private putReport(file: string, r: Report): void {
+    this.reports.set(file, { file, taskId: r.taskId, agent: r.agent, status: r.status, summary: r.summary, costUsd: r.costUsd, finishedAt: r.finishedAt });
+    this.relinkReports();
+  }
+
+  /** A plan's status follows the newest report for its task, and any lock its agent holds on its files. */
+  private relinkReports(): void {
+    for (const m of this.plans.values()) {
+      if (m.status === 'invalid') continue;
+      const report = this.reportViews.find((r) => r.taskId === m.id);
+      m.report = report;
+      m.status = report ? (report.status === 'success' ? 'done' : 'failed') : 'planned';
+    }
+  }
+
+  private reloadCost(): void {
+    const summary = summarizeCostDay(this.root, this.clock.now(), this.parsers.parseCostLog);
+    this.cost = this.liveCosts.length ? addRecords(summary, this.liveCosts) : summary;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,27 @@
+import type { Core } from '../core/createCore';
+import type { MissionState } from '../core/missions/missionState';
+import type { CostMeter } from './statusBar';
+import type { LockDecorations } from './decorations';
+import type { LockGuard } from './lockGuard';
+import type { MissionTreeProvider } from './views/missionTree';
+import type { LockCommands } from './commands/lockCommands';
+import type { PanelCommands } from './commands/panelCommands';
+
+/**
+ * What `activate` returns (`extension.exports`): read access to the mission state for other extensions and
+ * for the integration tests, which check what the panel, the decorations and the meter show.
+ */
+export interface FmesApi {
+  readonly core: Core;
+  readonly state: MissionState;
+  readonly tree: MissionTreeProvider;
+  readonly decorations: LockDecorations;
+  readonly guard: LockGuard;
+  readonly meter: CostMeter;
+  readonly lockCommands: LockCommands;
+  readonly panelCommands: PanelCommands;
+  /** Resolves once the watcher has reported the initial state. */
+  readonly ready: Promise<void>;
+  /** The identity of this person's locks. */
+  me(): string;
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { listBusArtifacts } from '../../core/artifacts/discover';
+import type { ArtifactIssue } from '../../core/errors';
+import type { MissionState } from '../../core/missions/missionState';
+import { Commands, Views } from '../../shared/ids';
+import { registerCommand } from './registerCommand';
+
+export interface PanelCommandDeps {
+  root: string;
+  state: MissionState;
+  log: vscode.LogOutputChannel;
+  reload: () => Promise<void>;
+}
+
+/** Show Mission Panel, Show Log, Refresh, Open Artifact, Validate Artifacts. */
+export class PanelCommands implements vscode.Disposable {
+  private readonly subs: vscode.Disposable[] = [];
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('fmes');
+
+  constructor(private readonly d: PanelCommandDeps) {
+    this.subs.push(
+      this.diagnostics,
+      registerCommand(Commands.showMissionPanel, d.log, () => vscode.commands.executeCommand(`${Views.missions}.focus`)),
+      registerCommand(Commands.showLog, d.log, () => d.log.show(true)),
+      registerCommand(Commands.refresh, d.log, () => d.reload()),
+      registerCommand(Commands.openArtifact, d.log, (file: string) => vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true })),
+      registerCommand(Commands.validateArtifacts, d.log, () => this.validate()),
+    );
+  }
+
+  /** Validates every bus artifact; problems go to the Problems panel with their file and field. */
+  async validate(): Promise<{ files: number; problems: number }> {
+    const { validateFile } = await import('../../core/artifacts/parseArtifact');
+    this.diagnostics.clear();
+    const files = listBusArtifacts(this.d.root);
+    let problems = 0;
+    for (const file of files) {
+      const r = await validateFile(file);
+      if (r.ok) continue;
+      const diags = r.error.issues.map((i) => toDiagnostic(i));
+      problems += diags.length;
+      this.diagnostics.set(vscode.Uri.file(file), diags);
+      this.d.log.warn(r.error.message);
+    }
+    const msg = `F-MES: validated ${files.length} artifact${files.length === 1 ? '' : 's'}: ${problems === 0 ? 'all valid' : `${problems} problem${problems === 1 ? '' : 's'} (see Problems)`}.`;
+    if (problems > 0) {
+      void vscode.window.showWarningMessage(msg, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
+    } else void vscode.window.showInformationMessage(msg);
+    this.d.log.info(msg);
+    return { files: files.length, problems };
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+  }
+}
+
+function toDiagnostic(i: ArtifactIssue): vscode.Diagnostic {
+  const line = /^line (\d+)/.exec(i.field);
+  const at = line ? Number(line[1]) - 1 : 0;
+  const d = new vscode.Diagnostic(new vscode.Range(at, 0, at, 1000), i.field ? `${i.field}: ${i.message}` : i.message, vscode.DiagnosticSeverity.Error);
+  d.source = 'F-MES';
+  return d;
+}
+

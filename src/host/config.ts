@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { parseConfig, type FmesConfig } from '../core/config';
+import { Emitter } from '../core/event';
+
+/**
+ * Reads `fmes.*` settings through core's schema and re-emits them when they change. A bad value is named in
+ * one warning and replaced by its default.
+ */
+export class ConfigWatcher implements vscode.Disposable {
+  private readonly emitter = new Emitter<FmesConfig>();
+  readonly onDidChange = this.emitter.event;
+  private current: FmesConfig;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.current = this.read();
+    this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('fmes')) return;
+      this.current = this.read();
+      this.emitter.fire(this.current);
+    });
+  }
+
+  get value(): FmesConfig {
+    return this.current;
+  }
+
+  private read(): FmesConfig {
+    const c = vscode.workspace.getConfiguration('fmes');
+    const raw = {
+      agentId: c.get('agentId'),
+      readOnlyLockedFiles: c.get('readOnlyLockedFiles'),
+      budget: { dailyUsd: c.get('budget.dailyUsd'), warnShare: c.get('budget.warnShare') },
+      locks: { processTtlSec: c.get('locks.processTtlSec'), detachedTtlSec: c.get('locks.detachedTtlSec'), invalidGraceSec: c.get('locks.invalidGraceSec') },
+    };
+    const { config, issues } = parseConfig(raw);
+    if (issues.length > 0) {
+      const text = issues.map((i) => `fmes.${i.field}: ${i.message}`).join('; ');
+      this.log.warn(`settings: ${text}`);
+      void vscode.window.showWarningMessage(`F-MES: invalid setting ${text}. Using the default instead.`);
+    }
+    return config;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { budgetLevel, formatUsd } from '../core/cost/costLedger';
+import type { MissionState } from '../core/missions/missionState';
+import type { FmesConfig } from '../core/config';
+import { Commands } from '../shared/ids';
+
+/**
+ * The cost meter: today's spend across every agent session, per-session figures in the tooltip, warning
+ * colour from a share of the daily budget and error colour past it. Click opens the mission panel.
+ */
+export class CostMeter implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly sub: { dispose(): void };
+
+  constructor(
+    private readonly state: MissionState,
+    private readonly config: () => FmesConfig,
+  ) {
+    this.item = vscode.window.createStatusBarItem('fmes.costMeter', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'F-MES Cost';
+    this.item.command = Commands.showMissionPanel;
+    this.sub = state.onDidChange(() => this.update());
+    this.update();
+    this.item.show();
+  }
+
+  update(): void {
+    const c = this.state.costSummary;
+    const { dailyUsd, warnShare } = this.config().budget;
+    const level = budgetLevel(c.totalUsd, dailyUsd, warnShare);
+    this.item.text = `$(pulse) ${formatUsd(c.totalUsd)}${dailyUsd > 0 ? ` / ${formatUsd(dailyUsd)}` : ''}`;
+    this.item.backgroundColor = level === 'ok' ? undefined : new vscode.ThemeColor(level === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**F-MES: agent spend today (${c.day})**: ${formatUsd(c.totalUsd)}`);
+    if (dailyUsd > 0) md.appendMarkdown(` of ${formatUsd(dailyUsd)} budget${level === 'exceeded' ? ' — **over budget**' : level === 'warning' ? ' — nearing the budget' : ''}`);
+    md.appendMarkdown('\n\n');
+    if (c.sessions.length === 0) md.appendMarkdown('No agent sessions today.\n\n');
+    else {
+      md.appendMarkdown('| agent | session | task | cost | turns |\n|---|---|---|--:|--:|\n');
+      for (const s of c.sessions.slice(0, 15)) md.appendMarkdown(`| ${s.agent} | ${s.sessionId} | ${s.taskId ?? ''} | ${formatUsd(s.costUsd)} | ${s.turns} |\n`);
+    }
+    if (c.issues.length) md.appendMarkdown(`\n$(warning) ${c.issues.length} bad line(s) in ${c.issues[0]!.file} skipped (first: ${c.issues[0]!.issue.field}: ${c.issues[0]!.issue.message})`);
+    this.item.tooltip = md;
+  }
+
+  /** For tests: what the meter shows now. */
+  get snapshot(): { text: string; level: string } {
+    const c = this.state.costSummary;
+    return { text: this.item.text, level: budgetLevel(c.totalUsd, this.config().budget.dailyUsd, this.config().budget.warnShare) };
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,173 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatUsd } from '../../core/cost/costLedger';
+import type { AgentView, LockView, MissionState, MissionView } from '../../core/missions/missionState';
+import { Commands } from '../../shared/ids';
+
+export type MissionNode =
+  | { kind: 'section'; section: 'missions' | 'agents' | 'locks' }
+  | { kind: 'mission'; mission: MissionView }
+  | { kind: 'agent'; agent: AgentView }
+  | { kind: 'session'; agent: AgentView; index: number }
+  | { kind: 'lock'; lock: LockView }
+  | { kind: 'empty'; text: string };
+
+const sections: MissionNode[] = [
+  { kind: 'section', section: 'missions' },
+  { kind: 'section', section: 'agents' },
+  { kind: 'section', section: 'locks' },
+];
+
+/** Time since an ISO instant, short: "42s", "5m", "3h", "2d". */
+export function age(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.round(s / 60)}m`;
+  if (s < 86_400) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+/**
+ * The mission panel: a thin, debounced view over MissionState. Sections: Missions (plans and their
+ * status), Agents (who holds locks, today's sessions and cost), Locks (path, holder, intent, age; stale and
+ * invalid ones marked).
+ */
+export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<MissionNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly sub: { dispose(): void };
+
+  constructor(
+    private readonly state: MissionState,
+    private readonly root: string,
+    private readonly me: () => string,
+  ) {
+    this.sub = state.onDidChange(() => this.refreshSoon());
+  }
+
+  /** Coalesces bursts of bus events into one redraw a frame later. */
+  refreshSoon(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.emitter.fire(undefined);
+    }, 16);
+  }
+
+  getChildren(node?: MissionNode): MissionNode[] {
+    if (!node) return sections;
+    if (node.kind === 'agent') return node.agent.sessions.map((_, index) => ({ kind: 'session', agent: node.agent, index }));
+    if (node.kind !== 'section') return [];
+    switch (node.section) {
+      case 'missions': {
+        const m = this.state.missions.map((mission): MissionNode => ({ kind: 'mission', mission }));
+        return m.length ? m : [{ kind: 'empty', text: 'No plans in .antigravity/plans/' }];
+      }
+      case 'agents': {
+        const a = this.state.agents.map((agent): MissionNode => ({ kind: 'agent', agent }));
+        return a.length ? a : [{ kind: 'empty', text: 'No agent activity today' }];
+      }
+      case 'locks': {
+        const l = this.state.lockViews.map((lock): MissionNode => ({ kind: 'lock', lock }));
+        return l.length ? l : [{ kind: 'empty', text: 'No locks' }];
+      }
+    }
+  }
+
+  getTreeItem(node: MissionNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'section':
+        return this.sectionItem(node.section);
+      case 'mission':
+        return missionItem(node.mission);
+      case 'agent':
+        return agentItem(node.agent);
+      case 'session': {
+        const s = node.agent.sessions[node.index]!;
+        const item = new vscode.TreeItem(s.taskId ? `${s.taskId} · ${s.sessionId}` : s.sessionId);
+        item.description = `${formatUsd(s.costUsd)} · ${s.turns} turns · ${age(s.lastAt)} ago`;
+        item.iconPath = new vscode.ThemeIcon('history');
+        item.contextValue = 'session';
+        return item;
+      }
+      case 'lock':
+        return this.lockItem(node.lock);
+      case 'empty': {
+        const item = new vscode.TreeItem(node.text);
+        item.contextValue = 'empty';
+        return item;
+      }
+    }
+  }
+
+  private sectionItem(section: 'missions' | 'agents' | 'locks'): vscode.TreeItem {
+    const labels = { missions: 'Missions', agents: 'Agents', locks: 'Locks' };
+    const item = new vscode.TreeItem(labels[section], vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `section:${section}`;
+    item.contextValue = `section.${section}`;
+    const count = section === 'missions' ? this.state.missions.length : section === 'agents' ? this.state.agents.length : this.state.lockViews.length;
+    item.description = String(count);
+    if (section === 'agents') item.description += ` · ${formatUsd(this.state.costSummary.totalUsd)} today`;
+    return item;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+
+  private lockItem(l: LockView): vscode.TreeItem {
+    const item = new vscode.TreeItem(l.path);
+    item.id = `lock:${l.file}`;
+    const mine = l.agent === this.me();
+    const flags = l.kind === 'invalid' ? 'invalid' : l.staleness.stale ? `stale: ${l.staleness.reason}` : '';
+    item.description = [l.agent ?? '?', l.intent, age(l.acquiredAt), flags].filter(Boolean).join(' · ');
+    item.iconPath = new vscode.ThemeIcon(l.kind === 'invalid' ? 'warning' : l.staleness.stale ? 'debug-disconnect' : 'lock', new vscode.ThemeColor(l.kind === 'invalid' || l.staleness.stale ? 'list.warningForeground' : mine ? 'charts.green' : 'charts.orange'));
+    item.tooltip = lockTooltip(l);
+    item.contextValue = l.kind === 'invalid' ? 'lock.invalid' : l.kind === 'marker' ? 'lock.marker' : mine ? 'lock.mine' : l.staleness.stale ? 'lock.stale' : 'lock';
+    const target = l.path === '.' ? this.root : path.join(this.root, l.path);
+    item.resourceUri = vscode.Uri.file(target);
+    item.command = { command: Commands.showLock, title: 'Show Lock', arguments: [l] };
+    return item;
+  }
+}
+
+export function lockTooltip(l: LockView): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`$(lock) **${escape(l.path)}**\n\n`);
+  if (l.kind === 'invalid') md.appendMarkdown(`Invalid lock file \`${escape(l.file)}\`: ${escape((l.issues ?? []).map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; '))}\n\n`);
+  if (l.agent) md.appendMarkdown(`Held by **${escape(l.agent)}**${l.intent ? `: ${escape(l.intent)}` : ''}\n\n`);
+  if (l.acquiredAt) md.appendMarkdown(`Since ${new Date(l.acquiredAt).toLocaleString()} (${age(l.acquiredAt)})\n\n`);
+  if (l.pid) md.appendMarkdown(`Process ${l.pid} on ${escape(l.host ?? '?')}\n\n`);
+  else if (l.expiresAt) md.appendMarkdown(`Expires ${new Date(l.expiresAt).toLocaleString()}\n\n`);
+  if (l.staleness.stale) md.appendMarkdown(`Stale (${l.staleness.reason}): the next agent that wants it will recover it.`);
+  return md;
+}
+
+function missionItem(m: MissionView): vscode.TreeItem {
+  const item = new vscode.TreeItem(m.id ? `${m.id}: ${m.title}` : m.title);
+  item.id = `mission:${m.file}`;
+  const icons: Record<MissionView['status'], string> = { planned: 'circle-large-outline', running: 'sync~spin', done: 'pass', failed: 'error', invalid: 'warning' };
+  item.iconPath = new vscode.ThemeIcon(icons[m.status]);
+  item.description = [m.status, m.agent, m.risk ? `risk ${m.risk}` : undefined, m.report?.costUsd !== undefined ? formatUsd(m.report.costUsd) : undefined].filter(Boolean).join(' · ');
+  item.tooltip = m.problem ?? [`${m.title}`, `files: ${m.files.join(', ')}`, m.report ? `report: ${m.report.status} — ${m.report.summary}` : ''].filter(Boolean).join('\n');
+  item.contextValue = `mission.${m.status}`;
+  item.command = { command: Commands.openArtifact, title: 'Open Plan', arguments: [m.file] };
+  return item;
+}
+
+function agentItem(a: AgentView): vscode.TreeItem {
+  const item = new vscode.TreeItem(a.agent, a.sessions.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `agent:${a.agent}`;
+  item.iconPath = new vscode.ThemeIcon(a.active ? 'pulse' : 'person');
+  item.description = [a.active ? `${a.locks} lock${a.locks === 1 ? '' : 's'}` : 'idle', formatUsd(a.costUsd), `${a.sessions.length} session${a.sessions.length === 1 ? '' : 's'}`].join(' · ');
+  item.contextValue = 'agent';
+  return item;
+}
+
+function escape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

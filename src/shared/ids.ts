@@ -1,0 +1,31 @@
+/**
+ * Every command, view and context key id, in one typed map that matches package.json (a unit test checks
+ * that they agree). No Node and no vscode here: the webview imports this file too.
+ */
+export const Commands = {
+  acquireLock: 'fmes.acquireLock',
+  releaseLock: 'fmes.releaseLock',
+  forceUnlock: 'fmes.forceUnlock',
+  lockForMe: 'fmes.lockForMe',
+  showLock: 'fmes.showLock',
+  notifyWhenFree: 'fmes.notifyWhenFree',
+  showMissionPanel: 'fmes.showMissionPanel',
+  showLog: 'fmes.showLog',
+  validateArtifacts: 'fmes.validateArtifacts',
+  refresh: 'fmes.refresh',
+  openArtifact: 'fmes.openArtifact',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'fmes',
+  missions: 'fmes.missions',
+} as const;
+
+/** Context keys (`fmes:<key>`) and their value types. */
+export interface ContextKeys {
+  'fmes:active': boolean;
+  'fmes:trusted': boolean;
+  /** The active editor's file is locked by someone else. */
+  'fmes:activeFileLocked': boolean;
+}

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Commands, Views } from '../../../src/shared/ids';
+
+const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+
+test('every command id in ids.ts is contributed in package.json, and the other way round', () => {
+  const contributed = (pkg.contributes.commands as { command: string }[]).map((c) => c.command).sort();
+  assert.deepEqual(Object.values(Commands).sort(), contributed);
+});
+
+test('every command has a title and the F-MES category', () => {
+  for (const c of pkg.contributes.commands as { title?: string; category?: string }[]) {
+    assert.ok(c.title);
+    assert.equal(c.category, 'F-MES');
+  }
+});
+
+test('menus only name known commands; the view and its container exist', () => {
+  const known = new Set(Object.values(Commands) as string[]);
+  for (const [menu, items] of Object.entries(pkg.contributes.menus as Record<string, { command: string }[]>)) {
+    for (const i of items) assert.ok(known.has(i.command), `${menu}: ${i.command}`);
+  }
+  assert.equal(pkg.contributes.viewsContainers.activitybar[0].id, Views.container);
+  assert.equal(pkg.contributes.views[Views.container][0].id, Views.missions);
+});
+
+test('every setting has a description and a default', () => {
+  for (const [k, v] of Object.entries(pkg.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string; default?: unknown }>)) {
+    assert.ok(v.description ?? v.markdownDescription, k);
+    assert.notEqual(v.default, undefined, k);
+  }
+});
