@@ -25,7 +25,7 @@ export class LockDecorations implements vscode.FileDecorationProvider, vscode.Di
     const covering = this.state.lockViews.filter((l) => l.path === p || p.startsWith(l.path === '.' ? '' : l.path + '/'));
     if (covering.length === 0) return undefined;
     const others = covering.filter((l) => l.agent !== this.me());
-    const shown = others[0] ?? covering[0]!;
+    const shown = others[0] ?? covering[0];
     const mine = others.length === 0;
     const stale = shown.staleness.stale || shown.kind === 'invalid';
     const holder = shown.agent ?? 'unknown';

@@ -92,14 +92,14 @@ export class LockGuard implements vscode.Disposable {
       await vscode.commands.executeCommand(READONLY);
       this.marked.add(key);
       if (!this.accepted.has(key)) this.accepted.set(key, editor.document.getText());
-      this.log.info(`read-only: ${uri.fsPath} (locked by ${blockers[0]!.agent ?? 'unknown'})`);
+      this.log.info(`read-only: ${uri.fsPath} (locked by ${blockers[0].agent ?? 'unknown'})`);
     } else if (blockers.length === 0 && this.marked.has(key)) {
       if (vscode.window.activeTextEditor !== editor) return;
       await vscode.commands.executeCommand(RESET);
       this.marked.delete(key);
       this.log.info(`writable again: ${uri.fsPath}`);
     }
-    if (blockers.length > 0) this.warnOnce(uri, blockers[0]!, 'opened');
+    if (blockers.length > 0) this.warnOnce(uri, blockers[0], 'opened');
   }
 
   private async onChange(e: vscode.TextDocumentChangeEvent): Promise<void> {
@@ -124,7 +124,7 @@ export class LockGuard implements vscode.Disposable {
       this.restoring--;
     }
     this.log.warn(`undid an edit to locked ${e.document.uri.fsPath}`);
-    this.warnOnce(e.document.uri, blockers[0]!, 'edit', true);
+    this.warnOnce(e.document.uri, blockers[0], 'edit', true);
   }
 
   private onWillSave(e: vscode.TextDocumentWillSaveEvent): void {
@@ -141,7 +141,7 @@ export class LockGuard implements vscode.Disposable {
     this.kept.set(key, e.document.getText());
     e.waitUntil(Promise.resolve([vscode.TextEdit.replace(fullRange(e.document), disk)]));
     this.log.warn(`save of locked ${e.document.uri.fsPath} kept the file on disk unchanged`);
-    this.warnOnce(e.document.uri, blockers[0]!, 'save', true);
+    this.warnOnce(e.document.uri, blockers[0], 'save', true);
   }
 
   private warnOnce(uri: vscode.Uri, lock: LockView, why: 'opened' | 'edit' | 'save', always = false): void {

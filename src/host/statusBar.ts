@@ -39,7 +39,7 @@ export class CostMeter implements vscode.Disposable {
       md.appendMarkdown('| agent | session | task | cost | turns |\n|---|---|---|--:|--:|\n');
       for (const s of c.sessions.slice(0, 15)) md.appendMarkdown(`| ${s.agent} | ${s.sessionId} | ${s.taskId ?? ''} | ${formatUsd(s.costUsd)} | ${s.turns} |\n`);
     }
-    if (c.issues.length) md.appendMarkdown(`\n$(warning) ${c.issues.length} bad line(s) in ${c.issues[0]!.file} skipped (first: ${c.issues[0]!.issue.field}: ${c.issues[0]!.issue.message})`);
+    if (c.issues.length) md.appendMarkdown(`\n$(warning) ${c.issues.length} bad line(s) in ${c.issues[0].file} skipped (first: ${c.issues[0].issue.field}: ${c.issues[0].issue.message})`);
     this.item.tooltip = md;
   }
 

@@ -85,7 +85,7 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
       case 'agent':
         return agentItem(node.agent);
       case 'session': {
-        const s = node.agent.sessions[node.index]!;
+        const s = node.agent.sessions[node.index];
         const item = new vscode.TreeItem(s.taskId ? `${s.taskId} · ${s.sessionId}` : s.sessionId);
         item.description = `${formatUsd(s.costUsd)} · ${s.turns} turns · ${age(s.lastAt)} ago`;
         item.iconPath = new vscode.ThemeIcon('history');

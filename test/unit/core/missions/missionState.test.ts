@@ -66,16 +66,16 @@ describe('MissionState', () => {
     const p = parsePlan(PLAN, 'active_plan.md');
     assert.ok(p.ok);
     state.apply({ type: 'plan.added', file: '/p/active_plan.md', plan: p.value, initial: true });
-    assert.equal(state.missions[0]!.status, 'planned');
+    assert.equal(state.missions[0].status, 'planned');
     const r = core.locks.tryAcquire('src/auth/x.ts', { agent: 'claude' });
     assert.ok(r.ok);
     state.apply({ type: 'lock.acquired', file: r.handle.file, path: r.handle.path, record: r.handle.record, initial: false });
-    assert.equal(state.missions[0]!.status, 'running');
+    assert.equal(state.missions[0].status, 'running');
     const rep = parseReport(report('failure'), 'r.json');
     assert.ok(rep.ok);
     state.apply({ type: 'report.arrived', file: '/o/r.json', report: rep.value, initial: false });
-    assert.equal(state.missions[0]!.status, 'failed');
-    assert.equal(state.missions[0]!.report?.costUsd, 0.3);
+    assert.equal(state.missions[0].status, 'failed');
+    assert.equal(state.missions[0].report?.costUsd, 0.3);
   });
 
   test('agents combine lock holders and today’s cost sessions', () => {
@@ -98,7 +98,7 @@ describe('MissionState', () => {
     const p = parsePlan('no front matter', '/p/bad.md');
     assert.ok(!p.ok);
     state.apply({ type: 'plan.invalid', file: '/p/bad.md', error: p.error, initial: true });
-    assert.equal(state.missions[0]!.status, 'invalid');
-    assert.match(state.missions[0]!.problem!, /bad\.md/);
+    assert.equal(state.missions[0].status, 'invalid');
+    assert.match(state.missions[0].problem!, /bad\.md/);
   });
 });
