@@ -32,7 +32,8 @@ export class LockCommands implements vscode.Disposable {
     reg(Commands.forceUnlock, (arg?: vscode.Uri | { lock: LockView } | LockView) => this.forceUnlock(arg));
     reg(Commands.showLock, (arg?: vscode.Uri | { lock: LockView } | LockView) => this.showLock(arg));
     reg(Commands.notifyWhenFree, (arg?: vscode.Uri | string | { lock: LockView } | LockView) => this.notifyWhenFree(arg));
-    this.subs.push({ dispose: d.state.onDidChange(() => this.checkWaiting()).dispose });
+    const sub = d.state.onDidChange(() => this.checkWaiting());
+    this.subs.push({ dispose: () => sub.dispose() });
   }
 
   private requireTrust(action: string): void {
