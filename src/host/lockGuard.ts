@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { FmesConfig } from '../core/config';
+import { writeFileAtomicSync } from '../core/fs/atomicWrite';
 import type { LockView, MissionState } from '../core/missions/missionState';
 import { setContext } from './context';
 import { age } from './views/missionTree';
@@ -21,10 +22,13 @@ const RESET = 'workbench.action.files.resetActiveEditorReadonlyInSession';
  * 1. When a locked file's editor is active, it is marked read-only for this session (VS Code's own
  *    "read-only in session" state, per file: typing, pasting and saving are refused with the editor's lock
  *    icon). The mark is reset when the lock goes.
- * 2. An edit that reaches a locked document anyway (an extension's workspace edit on a background tab) is
- *    undone at once; a reload from disk (the agent writing) is not an edit and is kept.
+ * 2. An edit that reaches a locked document anyway (an extension's workspace edit on a background tab)
+ *    cannot be refused by any API; it is warned about and kept off the disk by 3. A reload from disk (the
+ *    agent writing) is not an edit and becomes the accepted text.
  * 3. A save of a locked document writes the disk's current content back, so the file on disk never changes;
- *    the person's text is kept for them to open.
+ *    the person's text is kept for them to open. Saves that skip save participants (VS Code saves files a
+ *    refactoring changed without an open editor) are put back right after: the accepted text is written
+ *    again, atomically, but only if the file still holds what the editor saved.
  * Each first encounter with a lock shows a warning naming the agent and its intent, with Show Lock, Notify
  * When Free and Force Unlock.
  */
@@ -34,7 +38,7 @@ export class LockGuard implements vscode.Disposable {
   /** Text of each locked open document as last accepted (open, or reloaded from disk). */
   private readonly accepted = new Map<string, string>();
   private readonly kept = new Map<string, string>();
-  private restoring = 0;
+  private readonly pendingAccept = new Map<string, NodeJS.Timeout>();
   private readonly subs: { dispose(): void }[] = [];
 
   constructor(
@@ -48,8 +52,9 @@ export class LockGuard implements vscode.Disposable {
     this.subs.push(
       vscode.window.onDidChangeActiveTextEditor((e) => void this.syncActive(e)),
       state.onDidChange(() => this.onLocksChanged()),
-      vscode.workspace.onDidChangeTextDocument((e) => void this.onChange(e)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
       vscode.workspace.onWillSaveTextDocument((e) => this.onWillSave(e)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.onDidSave(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.accepted.delete(d.uri.toString())),
     );
     this.onLocksChanged();
@@ -102,29 +107,20 @@ export class LockGuard implements vscode.Disposable {
     if (blockers.length > 0) this.warnOnce(uri, blockers[0], 'opened');
   }
 
-  private async onChange(e: vscode.TextDocumentChangeEvent): Promise<void> {
-    if (this.restoring > 0 || e.contentChanges.length === 0) return;
-    const key = e.document.uri.toString();
+  private onChange(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0) return;
     const blockers = this.blockers(e.document.uri);
     if (blockers.length === 0) return;
-    // Not dirty after the change: VS Code reloaded the file from disk (the agent wrote it). Accept it.
+    // Not dirty after the change: VS Code reloaded the file from disk (the agent wrote it), or the editor
+    // itself saved an edit (a refactoring's auto-save). Decide a moment later, when any save event has come:
+    // a reload is accepted only if no save of ours intervened and the document matches the disk.
     if (!e.document.isDirty) {
-      this.accepted.set(key, e.document.getText());
+      this.acceptLater(e.document);
       return;
     }
-    const accepted = this.accepted.get(key);
-    if (accepted === undefined || accepted === e.document.getText()) return;
-    this.kept.set(key, e.document.getText());
-    this.restoring++;
-    try {
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(e.document.uri, fullRange(e.document), accepted);
-      await vscode.workspace.applyEdit(edit);
-    } finally {
-      this.restoring--;
-    }
-    this.log.warn(`undid an edit to locked ${e.document.uri.fsPath}`);
-    this.warnOnce(e.document.uri, blockers[0], 'edit', true);
+    // An edit reached a locked document that has no read-only editor (a refactoring's workspace edit). It
+    // cannot be refused here; the save guards below keep it off the disk. Say so once.
+    this.warnOnce(e.document.uri, blockers[0], 'edit');
   }
 
   private onWillSave(e: vscode.TextDocumentWillSaveEvent): void {
@@ -144,6 +140,45 @@ export class LockGuard implements vscode.Disposable {
     this.warnOnce(e.document.uri, blockers[0], 'save', true);
   }
 
+  private acceptLater(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    clearTimeout(this.pendingAccept.get(key));
+    const t = setTimeout(() => {
+      this.pendingAccept.delete(key);
+      if (doc.isClosed || doc.isDirty) return;
+      let disk: string;
+      try {
+        disk = fs.readFileSync(doc.uri.fsPath, 'utf8');
+      } catch {
+        return;
+      }
+      if (disk === doc.getText()) this.accepted.set(key, disk);
+    }, 250);
+    this.pendingAccept.set(key, t);
+  }
+
+  private onDidSave(doc: vscode.TextDocument): void {
+    const blockers = this.blockers(doc.uri);
+    if (blockers.length === 0) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.pendingAccept.get(key));
+    this.pendingAccept.delete(key);
+    const accepted = this.accepted.get(key);
+    const saved = doc.getText();
+    if (accepted === undefined || accepted === saved) return;
+    let disk: string;
+    try {
+      disk = fs.readFileSync(doc.uri.fsPath, 'utf8');
+    } catch {
+      return;
+    }
+    if (disk !== saved) return; // someone (the agent) wrote since: theirs stands
+    this.kept.set(key, saved);
+    writeFileAtomicSync(doc.uri.fsPath, accepted);
+    this.log.warn(`put back ${doc.uri.fsPath}: it was saved while locked by ${blockers[0].agent ?? 'unknown'}`);
+    this.warnOnce(doc.uri, blockers[0], 'save', true);
+  }
+
   private warnOnce(uri: vscode.Uri, lock: LockView, why: 'opened' | 'edit' | 'save', always = false): void {
     const key = uri.toString();
     const seen = `${lock.file}:${lock.token ?? ''}`;
@@ -153,7 +188,7 @@ export class LockGuard implements vscode.Disposable {
     const who = lock.agent ?? 'an unknown agent';
     const what = lock.intent ? ` (${lock.intent})` : '';
     const since = lock.acquiredAt ? ` for ${age(lock.acquiredAt)}` : '';
-    const head = why === 'save' ? `Not saved: ${p} is locked` : why === 'edit' ? `Edit undone: ${p} is locked` : `${p} is locked`;
+    const head = why === 'save' ? `Not saved: ${p} is locked` : why === 'edit' ? `${p} was edited but is locked; the change will not be saved` : `${p} is locked`;
     const keep = this.kept.has(key) ? ['Open My Text'] : [];
     void vscode.window.showWarningMessage(`${head} by ${who}${what}${since}${lock.path !== p ? ` (folder ${lock.path})` : ''}. It is read-only until released.`, 'Show Lock', 'Notify When Free', 'Force Unlock', ...keep).then(async (choice) => {
       if (choice === 'Show Lock') await this.actions.showLock(lock);
@@ -167,6 +202,7 @@ export class LockGuard implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const t of this.pendingAccept.values()) clearTimeout(t);
     for (const s of this.subs) s.dispose();
   }
 }

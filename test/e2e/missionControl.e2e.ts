@@ -88,7 +88,7 @@ test('Lock for Me from the command palette writes a lock agents honour', async (
   const lockFile = path.join(ws, '.locks', 'src%2Fauth%2Fx.ts.lock');
   for (let i = 0; i < 100 && !fs.existsSync(lockFile); i++) await page.waitForTimeout(50);
   assert.ok(fs.existsSync(lockFile));
-  assert.match(JSON.parse(fs.readFileSync(lockFile, 'utf8')).agent, /^human:/);
+  assert.match((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { agent: string }).agent, /^human:/);
   assert.throws(() => fmes(ws, 'lock', 'acquire', 'src/auth/x.ts', '--agent', 'codex'), /held/);
   await page.locator('.monaco-list-row').filter({ hasText: 'src/auth/x.ts' }).filter({ hasText: 'human:' }).first().waitFor({ timeout: 10_000 });
   await screenshot(page, 'lock-for-me');

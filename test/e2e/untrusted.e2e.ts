@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fmes, freshWorkspace } from './fixtures';
-import { openWorkbench, screenshot, type Workbench } from './harness';
+import { answerTrustDialog, openWorkbench, screenshot, type Workbench } from './harness';
 
 let wb: Workbench;
 let ws: string;
@@ -21,8 +21,7 @@ after(async () => {
 
 test('untrusted: the panel shows the lock, and the palette offers no command that writes', async () => {
   const { page } = wb;
-  const dontTrust = page.getByRole('button', { name: /No, I don't trust the authors/ });
-  if (await dontTrust.isVisible({ timeout: 15_000 }).catch(() => false)) await dontTrust.click();
+  await answerTrustDialog(page, { trust: false });
   await page.locator('.activitybar .action-item a[aria-label="F-MES"]').click();
   await page.locator('.monaco-list-row').filter({ hasText: 'src/a.ts' }).filter({ hasText: 'claude' }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('F1');

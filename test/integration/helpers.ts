@@ -17,7 +17,7 @@ export async function api(): Promise<FmesApi> {
 }
 
 export function root(): string {
-  return vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+  return vscode.workspace.workspaceFolders![0].uri.fsPath;
 }
 
 export function uri(rel: string): vscode.Uri {
@@ -30,12 +30,12 @@ export function agentCore(): Core {
 }
 
 /** Polls until `cond` is truthy (returns it) or fails with `what` after `ms`. */
-export async function waitFor<T>(what: string, cond: () => T | Promise<T>, ms = 5000): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string | (() => string), cond: () => T | Promise<T>, ms = 5000): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await cond();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -30,7 +30,7 @@ suite('mission panel, cost meter and commands', () => {
     writeAtomic(path.join(root(), '.claude/outbox/T-7.json'), JSON.stringify({ agent: 'claude', taskId: 'T-7', status: 'success', summary: 'done', startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:01:00.000Z', costUsd: 0.12 }));
     await waitFor('the mission to be done', () => a.state.missions.find((m) => m.id === 'T-7')?.status === 'done');
     const missions = a.tree.getChildren(a.tree.getChildren()[0]);
-    const item = a.tree.getTreeItem(missions[0]!);
+    const item = a.tree.getTreeItem(missions[0]);
     assert.equal(item.label, 'T-7: Add totals');
     assert.match(String(item.description), /done · claude · risk medium · \$0\.12/);
   });
@@ -46,7 +46,7 @@ suite('mission panel, cost meter and commands', () => {
     await waitFor('warning level', () => a.meter.snapshot.level === 'warning');
     writeAtomic(file, line(1.5, 's1') + line(9, 's2'));
     await waitFor('exceeded level', () => a.meter.snapshot.level === 'exceeded');
-    assert.match(a.meter.snapshot.text, /\$10\.5 \/ \$10\.00/);
+    assert.match(a.meter.snapshot.text, /\$10\.50 \/ \$10\.00/);
     fs.rmSync(file);
     await waitFor('the meter back to zero', () => a.meter.snapshot.text.includes('$0.00'));
   });

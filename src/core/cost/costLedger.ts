@@ -87,5 +87,5 @@ export function budgetLevel(totalUsd: number, dailyBudgetUsd: number, warnShare:
 }
 
 export function formatUsd(x: number): string {
-  return x < 10 ? `$${x.toFixed(2)}` : `$${x.toFixed(x < 1000 ? 1 : 0)}`;
+  return x < 1000 ? `$${x.toFixed(2)}` : `$${Math.round(x).toLocaleString('en-US')}`;
 }

@@ -48,6 +48,8 @@ export class BusWatcher implements Disposable {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconcileSoon: NodeJS.Timeout | undefined;
   private reconciling = false;
+  /** Last seen identity of each bus file (inode, size, mtime), to notice events that never came. */
+  private readonly seen = new Map<string, string>();
   /** Loaded on start, so entry points that never watch (most CLI commands) never load chokidar or YAML. */
   private parsers: ArtifactParsers | undefined;
   private readyPromise: Promise<void> | undefined;
@@ -91,7 +93,7 @@ export class BusWatcher implements Disposable {
         this.emitter.fire({ type: 'ready' });
         const every = this.options.reconcileMs ?? 5_000;
         if (every > 0) {
-          this.reconcileTimer = setInterval(() => this.reconcileLocks(), every);
+          this.reconcileTimer = setInterval(() => this.reconcile(), every);
           this.reconcileTimer.unref();
         }
         resolve();
@@ -127,6 +129,8 @@ export class BusWatcher implements Disposable {
       return; // gone again; its unlink event follows
     }
     if (!st.isFile()) return;
+    this.seen.set(abs, signature(st));
+    if (!this.reconciling) this.scheduleReconcile();
     const initial = !this.ready;
     const settled = Date.now() - st.mtimeMs >= this.settleMs;
     if (kind === 'lock') return this.onLockFile(abs, initial, settled, attempt);
@@ -155,7 +159,6 @@ export class BusWatcher implements Disposable {
   }
 
   private onLockFile(abs: string, initial: boolean, settled: boolean, attempt: number): void {
-    this.scheduleReconcile();
     const r = readLockFile(abs);
     if (r.state === 'absent') return;
     const before = this.locks.get(abs);
@@ -188,9 +191,10 @@ export class BusWatcher implements Disposable {
 
   private onUnlink(abs: string): void {
     const kind = this.classifyDir(abs);
+    this.seen.delete(abs);
+    if (!this.reconciling) this.scheduleReconcile();
     this.cancelPending(abs);
     if (kind === 'lock') {
-      this.scheduleReconcile();
       const before = this.locks.get(abs);
       this.locks.delete(abs);
       if (before) this.emitter.fire(this.goneEvent(abs, before));
@@ -205,39 +209,49 @@ export class BusWatcher implements Disposable {
   }
 
   /**
-   * Native events can be dropped or coalesced (a lock taken and broken within a few milliseconds sometimes
-   * yields no unlink from chokidar). Shortly after any lock event, and periodically, the lock folder is
-   * read again and compared with what was reported, so the reported state always converges on the disk.
+   * Native events can be dropped or coalesced (a lock taken and broken within a few milliseconds, or a file
+   * replaced twice in quick succession, sometimes yields no event from chokidar). Shortly after any event,
+   * and periodically, the bus folders are listed and compared with what was last seen, so the reported
+   * state always converges on the disk.
    */
   private scheduleReconcile(): void {
     if (this.reconcileSoon || this.reconciling || !this.ready) return;
     this.reconcileSoon = setTimeout(() => {
       this.reconcileSoon = undefined;
-      this.reconcileLocks();
+      this.reconcile();
     }, 150);
     this.reconcileSoon.unref();
   }
 
-  private reconcileLocks(): void {
-    const dir = path.join(this.options.root, BUS_DIRS.locks);
-    let names: Set<string>;
-    try {
-      names = new Set(fs.readdirSync(dir).filter((n) => n.endsWith(LOCK_SUFFIX)));
-    } catch {
-      names = new Set();
-    }
-    for (const [abs, before] of [...this.locks]) {
-      if (!names.has(path.basename(abs))) {
-        this.locks.delete(abs);
-        this.emitter.fire(this.goneEvent(abs, before));
-      }
-    }
+  private reconcile(): void {
     this.reconciling = true;
     try {
-      for (const name of names) {
-        const abs = path.join(dir, name);
-        if (!this.pending.has(abs)) this.onFile(abs, false);
+      const present = new Set<string>();
+      for (const dir of Object.values(BUS_DIRS)) {
+        const absDir = path.join(this.options.root, dir);
+        let names: string[];
+        try {
+          names = fs.readdirSync(absDir);
+        } catch {
+          continue;
+        }
+        for (const name of names) {
+          const abs = path.join(absDir, name);
+          const kind = this.classifyDir(abs);
+          if (kind === 'dir' || kind === 'ignore') continue;
+          let st: fs.Stats;
+          try {
+            st = fs.statSync(abs);
+          } catch {
+            continue;
+          }
+          if (!st.isFile()) continue;
+          present.add(abs);
+          if (this.seen.get(abs) !== signature(st) && !this.pending.has(abs)) this.onFile(abs, false);
+        }
       }
+      for (const abs of [...this.seen.keys()]) if (!present.has(abs)) this.onUnlink(abs);
+      for (const abs of [...this.locks.keys()]) if (!present.has(abs)) this.onUnlink(abs);
     } finally {
       this.reconciling = false;
     }
@@ -277,6 +291,10 @@ export class BusWatcher implements Disposable {
     this.watcher = undefined;
     this.emitter.dispose();
   }
+}
+
+function signature(st: fs.Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
 function safeRead(file: string): string | undefined {

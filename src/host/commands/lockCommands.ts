@@ -53,7 +53,6 @@ export class LockCommands implements vscode.Disposable {
     try {
       const h = await this.d.held.acquire(p, this.d.me(), intent);
       this.d.log.info(`locked ${h.path} for ${this.d.me()}`);
-      this.d.state.apply({ type: 'lock.acquired', file: h.file, path: h.path, record: h.record, initial: false });
       void vscode.window.setStatusBarMessage(`$(lock) Locked ${h.path}`, 3000);
       return h.path;
     } catch (e) {

@@ -54,5 +54,6 @@ test('budget levels and formatting', () => {
   assert.equal(budgetLevel(10.01, 10, 0.8), 'exceeded');
   assert.equal(budgetLevel(1000, 0, 0.8), 'ok');
   assert.equal(formatUsd(1.234), '$1.23');
-  assert.equal(formatUsd(123.4), '$123.4');
+  assert.equal(formatUsd(123.4), '$123.40');
+  assert.equal(formatUsd(12345.6), '$12,346');
 });
