@@ -1,100 +1,125 @@
-// `npm start`: F-MES on a demo workspace. Creates the workspace, starts `fmes watch` on it, and plays a short
-// multi-agent scenario through the real CLI (agents locking, waiting, crashing, breaking stale locks,
-// delivering reports), printing every bus event as it happens. Runs until Ctrl-C.
-// `npm start -- --smoke` plays the scenario once and exits 1 unless every expected event was seen (CI).
+// `npm start`: F-MES running in a real VS Code on a demo workspace.
+//
+// Packages the extension as a .vsix, installs it into a private code-server (installed on demand into
+// .cache/), creates a demo git repository with a plan, a report, a cost log and a lock held by a demo agent
+// process, opens it, and prints the URL to open in a browser. While it runs, demo agents keep working
+// through the real `fmes` CLI (taking and releasing locks, adding cost), and every bus event is printed.
+// Ctrl-C stops everything.
+//
+// `npm start -- --smoke` does the same, then checks the workbench in headless Chromium (the F-MES panel
+// lists the demo agent's lock, the cost meter shows the demo spend), saves a screenshot to
+// test-results/start-smoke.png and exits: 0 if all was there (CI runs it).
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDemoWorkspace } from './demo/workspace.mjs';
+import { packageExtension } from './package.mjs';
+import { installExtension, startCodeServer } from './codeServer/server.mjs';
+import { onExit } from './codeServer/cleanup.mjs';
 
 const CLI = resolve('dist/cli.mjs');
 const smoke = process.argv.includes('--smoke');
-const ws = createDemoWorkspace();
+const port = process.env.PORT ? Number(process.env.PORT) : undefined;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const say = (line) => process.stdout.write(`\x1b[2m# ${line}\x1b[0m\n`);
 
-function fmes(args, { quiet = true } = {}) {
-  return new Promise((res) => {
-    const c = spawn(process.execPath, [CLI, '--workspace', ws, ...args], { stdio: quiet ? 'ignore' : 'inherit' });
-    c.on('exit', (code) => res(code));
-  });
+const children = [];
+const temp = [];
+let server;
+async function stopAll(code) {
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
+  await server?.stop();
+  for (const t of temp) rmSync(t, { recursive: true, force: true });
+  process.exit(code);
 }
-
-function say(line) {
-  process.stdout.write(`\x1b[2m# ${line}\x1b[0m\n`);
-}
-
-console.log(`F-MES demo workspace: ${ws}`);
-console.log(`Try it yourself in another terminal:  node ${CLI} --workspace ${ws} lock status\n`);
-
-const seen = new Set();
-const watcher = spawn(process.execPath, [CLI, '--workspace', ws, 'watch', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-let buffer = '';
-watcher.stdout.on('data', (d) => {
-  buffer += d.toString();
-  let i;
-  while ((i = buffer.indexOf('\n')) >= 0) {
-    const line = buffer.slice(0, i);
-    buffer = buffer.slice(i + 1);
-    if (!line) continue;
-    const e = JSON.parse(line);
-    seen.add(e.type);
-    const what = e.record ? `${e.path} ${e.record.agent}${e.record.intent ? ` (${e.record.intent})` : ''}` : e.report ? `${e.report.taskId} ${e.report.status}` : e.plan ? `${e.plan.meta.id} ${e.plan.meta.title}` : e.issues ? e.issues.map((x) => `${x.field}: ${x.message}`).join('; ') : (e.path ?? e.file ?? '');
-    console.log(`${e.at.slice(11, 19)}  ${e.type.padEnd(15)} ${what}`);
+onExit(() => {
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 });
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
 
-async function scenario() {
-  say('claude locks src/auth for the T-42 refactor and works for 2 s');
-  const claude = fmes(['lock', 'run', 'src/auth', '--agent', 'claude', '--intent', 'T-42 rename login', '--', 'sleep', '2']);
-  await sleep(300);
-  say('gemini wants src/auth/login.ts: it waits until claude is done');
-  const gemini = fmes(['lock', 'run', 'src/auth/login.ts', '--agent', 'gemini', '--wait', '10', '--intent', 'review', '--', 'sleep', '0.5']);
-  await Promise.all([claude, gemini]);
-
-  say('codex takes src/cart and crashes (SIGKILL): its lock is left behind');
-  const codex = spawn(process.execPath, [CLI, '--workspace', ws, 'lock', 'run', 'src/cart', '--agent', 'codex', '--intent', 'cart totals', '--', 'sleep', '30'], { detached: true, stdio: 'ignore' });
-  await sleep(700);
-  process.kill(-codex.pid, 'SIGKILL');
-  await sleep(200);
-  say('claude needs src/cart: the dead holder is detected and its lock broken (recorded in .locks/.broken/)');
-  await fmes(['lock', 'run', 'src/cart/cart.ts', '--agent', 'claude', '--wait', '5', '--', 'sleep', '0.3']);
-
-  say('claude delivers a report, and a broken one that is reported with its field');
-  const outbox = join(ws, '.claude/outbox');
-  mkdirSync(outbox, { recursive: true });
-  const report = { agent: 'claude', taskId: 'T-42', status: 'success', summary: 'Renamed login to signIn.', changedFiles: ['src/auth/login.ts'], startedAt: new Date(Date.now() - 60_000).toISOString(), finishedAt: new Date().toISOString() };
-  writeFileSync(join(outbox, '.T-42.tmp'), JSON.stringify(report));
-  renameSync(join(outbox, '.T-42.tmp'), join(outbox, 'T-42.json'));
-  writeFileSync(join(outbox, 'broken.json'), JSON.stringify({ agent: 'claude', status: 'done' }));
-  await sleep(1500);
-
-  say('a person locks README.md from the CLI and releases it');
-  await fmes(['lock', 'acquire', 'README.md', '--agent', 'human', '--intent', 'editing docs']);
-  await sleep(300);
-  await fmes(['lock', 'release', 'README.md', '--agent', 'human']);
-  await sleep(500);
-  rmSync(join(outbox, 'broken.json'), { force: true });
+/** A long-running demo agent: its own process group, so Ctrl-C and stopAll take it and its command down. */
+function agent(args) {
+  const c = spawn(process.execPath, [CLI, '--workspace', ws, ...args], { detached: true, stdio: 'ignore' });
+  children.push(c);
+  return c;
+}
+function fmes(args) {
+  return new Promise((res) => spawn(process.execPath, [CLI, '--workspace', ws, ...args], { stdio: 'ignore' }).on('exit', res));
 }
 
-const expected = ['ready', 'lock.acquired', 'lock.released', 'lock.broken', 'report.arrived', 'report.invalid', 'plan.added'];
-let exitCode = 0;
-const stop = () => {
-  watcher.kill('SIGTERM');
-  if (smoke) rmSync(ws, { recursive: true, force: true });
-  process.exit(exitCode);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+say('packaging F-MES');
+const vsix = await packageExtension();
+const extensionsDir = mkdtempSync(join(tmpdir(), 'fmes-start-ext-'));
+temp.push(extensionsDir);
+say('installing it into a private code-server (the first run installs code-server itself, about a minute)');
+await installExtension(vsix, { extensionsDir });
 
-await sleep(800);
-do {
-  await scenario();
-  if (!smoke) say('again in 5 s (Ctrl-C to stop)');
-  if (!smoke) await sleep(5000);
-} while (!smoke);
-const missing = expected.filter((t) => !seen.has(t));
-if (missing.length) {
-  console.error(`smoke: missing events: ${missing.join(', ')}`);
-  exitCode = 1;
-} else console.log(`smoke: all ${expected.length} expected event types seen`);
-stop();
+const ws = createDemoWorkspace();
+if (smoke) temp.push(ws);
+say(`demo workspace: ${ws}`);
+agent(['lock', 'run', 'src/auth', '--agent', 'demo-claude', '--intent', 'T-42 rename login', '--', 'sleep', '86400']);
+
+const watch = spawn(process.execPath, [CLI, '--workspace', ws, 'watch'], { detached: true, stdio: ['ignore', smoke ? 'ignore' : 'inherit', 'inherit'] });
+children.push(watch);
+
+server = await startCodeServer({ workspace: ws, extensionsDir, ...(port ? { port } : {}) });
+const url = server.workbenchUrl();
+console.log(`\nF-MES is running in VS Code: open ${url}\n`);
+console.log(`Try the CLI against the same workspace:\n  node ${CLI} --workspace ${ws} lock status\n  node ${CLI} --workspace ${ws} lock acquire README.md --agent me --intent "docs"\n`);
+
+if (smoke) {
+  const ok = await smokeCheck(url);
+  await stopAll(ok ? 0 : 1);
+}
+
+// Keep the demo alive: agents come and go, cost accrues, so the panel and the meter move.
+const costFile = () => {
+  const d = new Date();
+  return join(ws, '.claude', 'cost_logs', `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}.jsonl`);
+};
+for (let round = 1; ; round++) {
+  await sleep(8000);
+  say('demo-codex locks src/cart for 5 s');
+  await fmes(['lock', 'run', 'src/cart', '--agent', 'demo-codex', '--intent', 'cart totals', '--', 'sleep', '5']);
+  mkdirSync(join(ws, '.claude', 'cost_logs'), { recursive: true });
+  appendFileSync(costFile(), JSON.stringify({ ts: new Date().toISOString(), agent: 'demo-codex', sessionId: `demo-codex-${round}`, costUsd: 0.07, turns: 3, source: 'codex' }) + '\n');
+}
+
+async function smokeCheck(url) {
+  const { launchBrowser } = await import('./codeServer/browser.mjs');
+  const browser = await launchBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar .action-item a[aria-label="F-MES"]').click({ timeout: 30_000 });
+    await page.locator('.monaco-list-row').filter({ hasText: 'src/auth' }).filter({ hasText: 'demo-claude' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-list-row').filter({ hasText: 'T-42' }).first().waitFor({ timeout: 10_000 });
+    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ hasText: '$0.23 / $10.00' }).waitFor({ timeout: 10_000 });
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/start-smoke.png' });
+    console.log('smoke: the F-MES panel shows the demo lock and plan, the cost meter shows $0.23; screenshot test-results/start-smoke.png');
+    return true;
+  } catch (e) {
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/start-smoke-failed.png' }).catch(() => {});
+    console.error(`smoke: ${e.message} (screenshot test-results/start-smoke-failed.png)`);
+    return false;
+  } finally {
+    await browser.close();
+  }
+}
