@@ -60,7 +60,8 @@ const node = {
 
 rmSync('dist', { recursive: true, force: true });
 const contexts = await Promise.all([
-  esbuild.context({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // The banner stamps when the bundle starts loading, so activation time can include its own load.
+  esbuild.context({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'globalThis.__fmesLoadStart = performance.now();' } }),
   // The CLI is ESM with code splitting: a command loads only its own chunks (`fmes lock run` never parses
   // chokidar or YAML), which keeps the process start short for agents that call it in loops.
   esbuild.context({

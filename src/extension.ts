@@ -19,6 +19,7 @@ import { Views } from './shared/ids';
 
 /** Composition root: builds the adapters and the core, registers every disposable in one list. */
 export function activate(context: vscode.ExtensionContext): FmesApi | undefined {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('F-MES', { log: true });
   const subs = context.subscriptions;
   subs.push(log);
@@ -70,7 +71,10 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     log.info(`watching ${core.root} as ${me()}${trusted() ? '' : ' (untrusted: read-only mode)'}`);
   })();
   ready.catch((e: unknown) => log.error(`could not start watching: ${String(e)}`));
-  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, ready, me };
+  const loadStart = (globalThis as { __fmesLoadStart?: number }).__fmesLoadStart ?? started;
+  const timings = { activateMs: performance.now() - started, loadAndActivateMs: performance.now() - loadStart };
+  log.info(`activated in ${timings.activateMs.toFixed(1)} ms (${timings.loadAndActivateMs.toFixed(1)} ms with loading the bundle)`);
+  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, ready, me, timings };
 }
 
 export function deactivate(): void {}

@@ -24,4 +24,6 @@ export interface FmesApi {
   readonly ready: Promise<void>;
   /** The identity of this person's locks. */
   me(): string;
+  /** How long activation took: activate() alone, and from the bundle starting to load. */
+  readonly timings: { activateMs: number; loadAndActivateMs: number };
 }

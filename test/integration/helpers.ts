@@ -30,13 +30,13 @@ export function agentCore(): Core {
 }
 
 /** Polls until `cond` is truthy (returns it) or fails with `what` after `ms`. */
-export async function waitFor<T>(what: string | (() => string), cond: () => T | Promise<T>, ms = 5000): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string | (() => string), cond: () => T | Promise<T>, ms = 5000, everyMs = 20): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await cond();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
