@@ -93,34 +93,45 @@ describe('locks across processes', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-race-'));
     const bundle = path.join(out, 'raceWorker.js');
     buildSync({ entryPoints: [path.resolve(__dirname, '../../fixtures/raceWorker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
-    let violations = 0;
+    const workers = Array.from({ length: 8 }, () => new Worker(bundle));
+    const next = (w: Worker, what: string) => new Promise<void>((resolve, reject) => {
+      const onMsg = (m: unknown) => {
+        if (m !== what) return;
+        w.off('message', onMsg);
+        w.off('error', reject);
+        resolve();
+      };
+      w.on('message', onMsg);
+      w.once('error', reject);
+    });
+    const inside = new Int32Array(new SharedArrayBuffer(4));
+    const violations = new Int32Array(new SharedArrayBuffer(4));
+    const go = new Int32Array(new SharedArrayBuffer(4));
+    const dead = deadPid();
     let breaksTotal = 0;
     const trials = n(300);
     try {
-      for (let trial = 0; trial < trials; trial++) {
+      for (let trial = 1; trial <= trials; trial++) {
         const ws = makeWorkspace();
         try {
-          writeLockFile(ws.root, 'src/a.ts', { pid: deadPid(), agent: 'dead' });
-          const inside = new Int32Array(new SharedArrayBuffer(4));
-          const v = new Int32Array(new SharedArrayBuffer(4));
-          const go = new Int32Array(new SharedArrayBuffer(4));
-          const workers = Array.from({ length: 8 }, (_, i) => new Worker(bundle, { workerData: { root: ws.root, agent: `t${i}`, inside, violations: v, go } }));
-          const done = workers.map((w) => new Promise<void>((resolve, reject) => { w.once('message', () => resolve()); w.once('error', reject); }));
-          await new Promise((r) => setTimeout(r, 20)); // let them all reach the barrier
-          Atomics.store(go, 0, 1);
+          writeLockFile(ws.root, 'src/a.ts', { pid: dead, agent: 'dead' });
+          const ready = workers.map((w) => next(w, 'ready'));
+          const done = workers.map((w) => next(w, 'done'));
+          workers.forEach((w, i) => w.postMessage({ trial, root: ws.root, agent: `t${i}`, inside, violations, go }));
+          await Promise.all(ready);
+          Atomics.store(go, 0, trial);
           Atomics.notify(go, 0);
           await Promise.all(done);
-          await Promise.all(workers.map((w) => w.terminate()));
-          violations += Atomics.load(v, 0);
           breaksTotal += readJsonl(path.join(ws.root, '.locks/.broken/breaks.jsonl')).length;
         } finally {
           ws.cleanup();
         }
       }
     } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
       fs.rmSync(out, { recursive: true, force: true });
     }
-    assert.equal(violations, 0);
+    assert.equal(Atomics.load(violations, 0), 0);
     assert.equal(breaksTotal, trials, 'each stale generation broken exactly once');
   });
 });
