@@ -1,4 +1,5 @@
-import type { LockHandle, LockManager } from '../core/locks/lockManager';
+import type { LockHandle } from '../core/locks/lockHandle';
+import type { LockManager } from '../core/locks/lockManager';
 import type * as vscode from 'vscode';
 
 /**

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
 import { describeHolder, type Holder } from '../../core/locks/holders';
-import type { HolderStatus, LockHandle } from '../../core/locks/lockManager';
+import type { LockHandle } from '../../core/locks/lockHandle';
+import type { HolderStatus } from '../../core/locks/lockManager';
 import { ExitCode } from '../exitCodes';
 import { coreFor, pathArg, print, printErr, seconds } from '../context';
 
