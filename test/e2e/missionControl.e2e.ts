@@ -93,3 +93,21 @@ test('Lock for Me from the command palette writes a lock agents honour', async (
   await page.locator('.monaco-list-row').filter({ hasText: 'src/auth/x.ts' }).filter({ hasText: 'human:' }).first().waitFor({ timeout: 10_000 });
   await screenshot(page, 'lock-for-me');
 });
+
+test('Acquire Lock… asks what you are about to do and locks the active file with it', async () => {
+  const { page } = wb;
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('README.md');
+  await page.locator('.quick-input-widget .monaco-list-row').first().click();
+  await runCommand(page, 'F-MES: Acquire Lock…');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('fixing the docs');
+  await page.keyboard.press('Enter');
+  const lockFile = path.join(ws, '.locks', 'README.md.lock');
+  for (let i = 0; i < 100 && !fs.existsSync(lockFile); i++) await page.waitForTimeout(50);
+  assert.equal((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { intent: string }).intent, 'fixing the docs');
+  await runCommand(page, 'F-MES: Release Lock');
+  for (let i = 0; i < 100 && fs.existsSync(lockFile); i++) await page.waitForTimeout(50);
+  assert.ok(!fs.existsSync(lockFile), 'released from the palette');
+});

@@ -134,6 +134,18 @@ suite('locks in the editor', () => {
     assert.ok(!fs.existsSync(file));
   });
 
+  test('Show Lock opens the lock file of the lock that covers a path', async () => {
+    const a = await api();
+    lockAs('src/auth', 'claude', 'show me');
+    await waitFor('the lock in the state', () => a.state.lockViews.length === 1);
+    await vscode.commands.executeCommand('fmes.showLock', uri('src/auth/x.ts'));
+    const shown = await waitFor('the lock file in the editor', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.fsPath.endsWith('src%2Fauth.lock') ? e : undefined;
+    });
+    assert.match(shown.document.getText(), /"intent":"show me"/);
+  });
+
   test('Notify When Free waits for the path and lets go once it is free', async () => {
     const a = await api();
     const h = lockAs('src/a.ts', 'codex');

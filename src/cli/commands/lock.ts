@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
@@ -7,6 +7,11 @@ import type { LockHandle } from '../../core/locks/lockHandle';
 import type { HolderStatus } from '../../core/locks/lockManager';
 import { ExitCode } from '../exitCodes';
 import { coreFor, pathArg, print, printErr, seconds } from '../context';
+
+/** Tells a person at the terminal why `fmes` is not returning yet. */
+function announceWait(path: string, seconds: number) {
+  return (holders: readonly Holder[]) => printErr(`fmes: waiting up to ${seconds}s for ${path}: ${holders.map(describeHolder).join('; ')}`);
+}
 
 const agentOption = () => new Option('--agent <id>', 'who holds the lock (or $FMES_AGENT)').env('FMES_AGENT').makeOptionMandatory();
 
@@ -46,7 +51,7 @@ export function lockCommand(): Command {
     .action(async (p: string, o: { agent: string; intent: string; ttl?: number; wait: number; pid?: number; json?: boolean }, cmd: Command) => {
       const core = coreFor(cmd);
       try {
-        const h = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent, pid: o.pid ?? null, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000, waitMs: o.wait * 1000 });
+        const h = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent, pid: o.pid ?? null, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000, waitMs: o.wait * 1000, onWait: announceWait(p, o.wait) });
         if (o.json) print(JSON.stringify({ ok: true, file: h.file, ...h.record }));
         else print(`locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.token})`);
       } catch (e) {
@@ -119,17 +124,28 @@ export function lockCommand(): Command {
     .option('--json', 'report a held lock as JSON')
     .action(async (p: string, argv: string[], o: { agent: string; intent: string; wait: number; json?: boolean }, cmd: Command) => {
       const core = coreFor(cmd);
-      let handle: LockHandle;
+      // Signals are ours from the start: one that arrives while waiting for the lock, or between taking it
+      // and starting the command, must still end in a release and an exit code, never a stale lock.
+      const guard = new SignalGuard();
       try {
-        handle = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent || argv.join(' ').slice(0, 200), pid: 'self', waitMs: o.wait * 1000 });
-      } catch (e) {
-        if (!LockError.is(e, 'held')) throw e;
-        reportHeld(e, !!o.json);
-        return;
+        let handle: LockHandle;
+        try {
+          handle = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent || argv.join(' ').slice(0, 200), pid: 'self', waitMs: o.wait * 1000, signal: guard.abort.signal, onWait: announceWait(p, o.wait) });
+        } catch (e) {
+          if (guard.received) {
+            process.exitCode = signalExit(guard.received);
+            return;
+          }
+          if (!LockError.is(e, 'held')) throw e;
+          reportHeld(e, !!o.json);
+          return;
+        }
+        const ttl = Date.parse(handle.record.expiresAt) - Date.parse(handle.record.acquiredAt);
+        handle.startHeartbeat(Math.max(1000, ttl / 3), (e) => printErr(`fmes: lost the lock on ${handle.path}: ${String(e)}`));
+        process.exitCode = await runHolding(argv, guard, () => handle.release());
+      } finally {
+        guard.dispose();
       }
-      const ttl = Date.parse(handle.record.expiresAt) - Date.parse(handle.record.acquiredAt);
-      handle.startHeartbeat(Math.max(1000, ttl / 3), (e) => printErr(`fmes: lost the lock on ${handle.path}: ${String(e)}`));
-      process.exitCode = await runHolding(argv, () => handle.release());
     });
 
   return lock;
@@ -145,24 +161,40 @@ function statusLine(s: HolderStatus): string {
   return describeHolder(h) + flag;
 }
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function signalExit(sig: NodeJS.Signals): number {
+  return 128 + (os.constants.signals[sig] ?? 0);
+}
+
+/** Catches SIGINT/SIGTERM/SIGHUP for the whole of `lock run`: aborts a wait, or forwards to the child. */
+class SignalGuard {
+  readonly abort = new AbortController();
+  received: NodeJS.Signals | undefined;
+  child: ChildProcess | undefined;
+  private readonly onSignal = (sig: NodeJS.Signals) => {
+    this.received ??= sig;
+    if (this.child && this.child.exitCode === null) this.child.kill(sig);
+    else this.abort.abort(new Error(`interrupted by ${sig}`));
+  };
+  constructor() {
+    for (const s of SIGNALS) process.on(s, this.onSignal);
+  }
+  dispose(): void {
+    for (const s of SIGNALS) process.off(s, this.onSignal);
+  }
+}
+
 /**
  * Runs a command while the lock is held and releases it however the command ends: normal exit, failure,
- * or a signal to us (forwarded to the child first). Resolves with the exit code to use.
+ * or a signal to us (forwarded to the child). Resolves with the exit code to use.
  */
-function runHolding(argv: string[], release: () => void): Promise<number> {
+function runHolding(argv: string[], guard: SignalGuard, release: () => void): Promise<number> {
   return new Promise((resolve) => {
-    const [file, ...args] = argv;
-    const child = spawn(file, args, { stdio: 'inherit' });
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    const forward = (sig: NodeJS.Signals) => {
-      if (!child.killed) child.kill(sig);
-    };
-    for (const s of signals) process.on(s, forward);
     let done = false;
     const finish = (code: number) => {
       if (done) return;
       done = true;
-      for (const s of signals) process.off(s, forward);
       try {
         release();
       } catch (e) {
@@ -170,11 +202,15 @@ function runHolding(argv: string[], release: () => void): Promise<number> {
       }
       resolve(code);
     };
+    if (guard.received) return finish(signalExit(guard.received)); // signalled before the command started
+    const [file, ...args] = argv;
+    const child = spawn(file, args, { stdio: 'inherit' });
+    guard.child = child;
     child.on('error', (e) => {
       printErr(`fmes: cannot run ${file}: ${e.message}`);
       finish(ExitCode.notFound);
     });
-    child.on('exit', (code, signal) => finish(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0)));
+    child.on('exit', (code, signal) => finish(code ?? signalExit(signal ?? 'SIGTERM')));
   });
 }
 

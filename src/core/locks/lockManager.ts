@@ -56,6 +56,8 @@ export interface AcquireOptions extends LockOwner {
   /** How long to keep trying while another holder covers the path (0: try once). */
   waitMs?: number;
   signal?: AbortSignal;
+  /** Called once, when the first attempt finds the path held and a wait begins. */
+  onWait?: (holders: readonly Holder[]) => void;
 }
 
 export type AttemptResult = { ok: true; handle: LockHandle; reentered: boolean } | { ok: false; holders: Holder[] };
@@ -146,6 +148,7 @@ export class LockManager {
       if (r.ok) return r.handle;
       if (this.breakStale(r.holders, options.agent) > 0) continue;
       const left = deadline - this.clock.now();
+      if (attempt === 0 && left > 0) options.onWait?.(r.holders);
       if (left <= 0) {
         const p = this.paths.normalize(input);
         throw new LockError('held', p, `${p} is locked: ${r.holders.map(describeHolder).join('; ')}`, { holders: r.holders });

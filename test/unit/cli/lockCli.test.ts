@@ -138,6 +138,20 @@ describe('fmes lock run', () => {
     assert.ok(!fs.existsSync(lockPath()), 'released');
   });
 
+  test('a signal while waiting for the lock ends the wait with 128+signal and leaves nothing behind', async () => {
+    fmes(['--workspace', ws.root, 'lock', 'acquire', 'src/a.ts', '--agent', 'gemini']);
+    const marker = path.join(ws.root, 'ran');
+    const child = spawn(process.execPath, [CLI, '--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--wait', '30', '--', 'touch', marker], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), /waiting up to 30s/.test(stderr) && resolve())));
+    assert.match(stderr, /waiting up to 30s for src\/a\.ts: src\/a\.ts held by gemini/);
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 128 + 15);
+    assert.ok(!fs.existsSync(marker), 'the command never ran');
+    assert.equal(JSON.parse(fs.readFileSync(lockPath(), 'utf8')).agent, 'gemini', "gemini's lock untouched");
+  });
+
   test('lock run with --json reports a held lock as JSON', async () => {
     fmes(['--workspace', ws.root, 'lock', 'acquire', 'src/a.ts', '--agent', 'gemini']);
     const r = await fmesAsync(['--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--json', '--', 'true']);
