@@ -17,11 +17,18 @@ const n = (x: number) => Math.max(1, Math.round(x * scale));
 /** The critical section: append "enter <pid>" and "exit <pid>" to the log. */
 const SECTION = 'echo "enter $$" >> "$LOG"; echo "exit $$" >> "$LOG"';
 
+/** Runs a shell loop; its stderr is kept, less the "waiting up to …" notices that waiters print by design. */
 function shell(script: string, env: NodeJS.ProcessEnv): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const c = spawn('sh', ['-c', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const c = spawn('sh', ['-c', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
     c.on('error', reject);
-    c.on('exit', (code) => resolve(code));
+    c.on('close', (code) => {
+      const unexpected = err.split('\n').filter((l) => l && !l.startsWith('fmes: waiting up to '));
+      if (unexpected.length > 0) process.stderr.write(unexpected.join('\n') + '\n');
+      resolve(code);
+    });
   });
 }
 
