@@ -99,9 +99,11 @@ test('Acquire Lock… asks what you are about to do and locks the active file wi
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('README.md');
   await page.locator('.quick-input-widget .monaco-list-row').first().click();
+  await page.locator('.tab.active').filter({ hasText: 'README.md' }).waitFor();
   await runCommand(page, 'F-MES: Acquire Lock…');
+  // The palette and the input box share one widget: wait for the box's own title before typing.
+  await page.locator('.quick-input-widget').filter({ hasText: 'Lock README.md' }).waitFor({ state: 'visible' });
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
   await input.fill('fixing the docs');
   await page.keyboard.press('Enter');
   const lockFile = path.join(ws, '.locks', 'README.md.lock');
