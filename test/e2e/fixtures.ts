@@ -26,3 +26,19 @@ export function writeCostLog(ws: string, lines: object[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 }
+
+/**
+ * Waits for a lock file to exist and hold its JSON. A lock file is created (O_EXCL) before its JSON is
+ * written, so a reader can meet it empty for a moment; F-MES's own readers treat that as "held, retry".
+ */
+export async function readLockWhenWritten(file: string, timeoutMs = 5000): Promise<{ agent: string; intent: string }> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as { agent: string; intent: string };
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fmes, freshWorkspace, writeCostLog } from './fixtures';
+import { fmes, freshWorkspace, readLockWhenWritten, writeCostLog } from './fixtures';
 import { notification, openWorkbench, runCommand, screenshot, statusBarItem, type Workbench } from './harness';
 
 let wb: Workbench;
@@ -48,7 +48,7 @@ test('typing into a locked file does nothing and warns with the agent and its in
   const before = fs.readFileSync(path.join(ws, 'src/auth/x.ts'), 'utf8');
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('src/auth/x.ts');
-  await page.locator('.quick-input-widget .monaco-list-row').first().click();
+  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'x.ts' }).first().click();
   const warning = notification(page, /src\/auth\/x\.ts is locked by claude \(T-42 rename login\)/);
   await warning.waitFor({ state: 'visible', timeout: 20_000 });
   await page.locator('.monaco-editor .view-lines').first().click();
@@ -76,7 +76,10 @@ test('Force Unlock asks for confirmation and a reason, then records the break', 
   const lockFile = path.join(ws, '.locks', 'src%2Fauth.lock');
   for (let i = 0; i < 100 && fs.existsSync(lockFile); i++) await page.waitForTimeout(50);
   assert.ok(!fs.existsSync(lockFile), 'the lock is gone');
-  const breaks = fs.readFileSync(path.join(ws, '.locks', '.broken', 'breaks.jsonl'), 'utf8');
+  // The lock is moved away first and the record appended right after: wait for the record too.
+  const log = path.join(ws, '.locks', '.broken', 'breaks.jsonl');
+  for (let i = 0; i < 100 && !fs.existsSync(log); i++) await page.waitForTimeout(50);
+  const breaks = fs.readFileSync(log, 'utf8');
   assert.match(breaks, /"reason":"agent is stuck"/);
   assert.match(breaks, /"kind":"forced"/);
 });
@@ -86,9 +89,7 @@ test('Lock for Me from the command palette writes a lock agents honour', async (
   await page.keyboard.press('Escape');
   await runCommand(page, 'F-MES: Lock for Me');
   const lockFile = path.join(ws, '.locks', 'src%2Fauth%2Fx.ts.lock');
-  for (let i = 0; i < 100 && !fs.existsSync(lockFile); i++) await page.waitForTimeout(50);
-  assert.ok(fs.existsSync(lockFile));
-  assert.match((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { agent: string }).agent, /^human:/);
+  assert.match((await readLockWhenWritten(lockFile)).agent, /^human:/);
   assert.throws(() => fmes(ws, 'lock', 'acquire', 'src/auth/x.ts', '--agent', 'codex'), /held/);
   await page.locator('.monaco-list-row').filter({ hasText: 'src/auth/x.ts' }).filter({ hasText: 'human:' }).first().waitFor({ timeout: 10_000 });
   await screenshot(page, 'lock-for-me');
@@ -98,7 +99,7 @@ test('Acquire Lock… asks what you are about to do and locks the active file wi
   const { page } = wb;
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('README.md');
-  await page.locator('.quick-input-widget .monaco-list-row').first().click();
+  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'README.md' }).first().click();
   await page.locator('.tab.active').filter({ hasText: 'README.md' }).waitFor();
   await runCommand(page, 'F-MES: Acquire Lock…');
   // The palette and the input box share one widget: wait for the box's own title before typing.
@@ -107,8 +108,7 @@ test('Acquire Lock… asks what you are about to do and locks the active file wi
   await input.fill('fixing the docs');
   await page.keyboard.press('Enter');
   const lockFile = path.join(ws, '.locks', 'README.md.lock');
-  for (let i = 0; i < 100 && !fs.existsSync(lockFile); i++) await page.waitForTimeout(50);
-  assert.equal((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { intent: string }).intent, 'fixing the docs');
+  assert.equal((await readLockWhenWritten(lockFile)).intent, 'fixing the docs');
   await runCommand(page, 'F-MES: Release Lock');
   for (let i = 0; i < 100 && fs.existsSync(lockFile); i++) await page.waitForTimeout(50);
   assert.ok(!fs.existsSync(lockFile), 'released from the palette');
