@@ -4,6 +4,7 @@ import { lockCommand } from './commands/lock';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
 import { printErr } from './context';
+import { UsageError } from './usageError';
 import { ExitCode } from './exitCodes';
 
 declare const FMES_VERSION: string;
@@ -12,7 +13,7 @@ declare const FMES_VERSION: string;
 export function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (LockError.is(e, 'held')) return ExitCode.held;
-  if (PathError.is(e) || LockError.is(e, 'invalidAgent')) return ExitCode.usage;
+  if (PathError.is(e) || LockError.is(e, 'invalidAgent') || UsageError.is(e)) return ExitCode.usage;
   if (ArtifactError.is(e) || e instanceof FmesError) return ExitCode.failure;
   return ExitCode.failure;
 }

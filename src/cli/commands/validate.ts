@@ -2,18 +2,26 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import type { ArtifactKind } from '../../core/artifacts/parseArtifact';
 import { ExitCode } from '../exitCodes';
-import { print, printErr } from '../context';
+import { UsageError } from '../usageError';
+import { coreFor, print, printErr } from '../context';
 
 const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog'];
 
 export function validateCommand(): Command {
   return new Command('validate')
     .description('check artifacts (lock, report.json, plan, handoff, cost log); exit 1 naming the file and field of each problem')
-    .argument('<files...>')
+    .argument('[files...]')
+    .option('--all', 'every artifact on the bus: .locks/, .claude/outbox/, .antigravity/plans/, .claude/cost_logs/, handoffs')
     .addOption(new Option('--kind <kind>', 'treat the files as this kind instead of guessing from their location').choices(KINDS))
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], o: { kind?: ArtifactKind; json?: boolean }) => {
+    .action(async (given: string[], o: { kind?: ArtifactKind; json?: boolean; all?: boolean }, cmd: Command) => {
       const { validateFile } = await import('../../core/artifacts/parseArtifact');
+      let files = given;
+      if (o.all) {
+        const { listBusArtifacts } = await import('../../core/artifacts/discover');
+        files = [...given, ...listBusArtifacts(coreFor(cmd).root)];
+      }
+      if (files.length === 0) throw new UsageError('name the files to check, or pass --all');
       const results = [];
       for (const f of files) {
         const abs = path.resolve(f);
