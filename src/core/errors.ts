@@ -82,9 +82,19 @@ export class ArtifactError extends FmesError<ArtifactErrorReason> {
   }
 }
 
+/** One issue as people read it: `field: message`, or just the message for the whole file. */
+export function formatIssue(i: ArtifactIssue): string {
+  return i.field ? `${i.field}: ${i.message}` : i.message;
+}
+
+/** Several issues on one line. */
+export function formatIssues(issues: readonly ArtifactIssue[]): string {
+  return issues.map(formatIssue).join('; ');
+}
+
 export function formatArtifactIssues(file: string, issues: readonly ArtifactIssue[]): string {
   if (issues.length === 0) return `${file}: invalid`;
-  return issues.map((i) => (i.field ? `${file}: ${i.field}: ${i.message}` : `${file}: ${i.message}`)).join('\n');
+  return issues.map((i) => `${file}: ${formatIssue(i)}`).join('\n');
 }
 
 /** Turns anything thrown into a short message suitable for a log line. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { MissionState } from '../core/missions/missionState';
+import { covers } from '../core/paths/workspacePath';
 import { workspacePathOf } from './workspacePaths';
 
 /**
@@ -22,7 +23,7 @@ export class LockDecorations implements vscode.FileDecorationProvider, vscode.Di
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     const p = workspacePathOf(this.root, uri);
     if (p === undefined) return undefined;
-    const covering = this.state.lockViews.filter((l) => l.path === p || p.startsWith(l.path === '.' ? '' : l.path + '/'));
+    const covering = this.state.lockViews.filter((l) => covers(l.path, p));
     if (covering.length === 0) return undefined;
     const others = covering.filter((l) => l.agent !== this.me());
     const shown = others[0] ?? covering[0];

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import type { ArtifactKind } from '../../core/artifacts/parseArtifact';
+import { formatArtifactIssues } from '../../core/errors';
 import { ExitCode } from '../exitCodes';
 import { UsageError } from '../usageError';
 import { coreFor, print, printErr } from '../context';
@@ -29,7 +30,7 @@ export function validateCommand(): Command {
         results.push({ file: f, ...r });
         if (o.json) continue;
         if (r.ok) print(`${f}: valid ${r.kind}`);
-        else printErr(r.error.issues.map((i) => `${f}: ${i.field ? i.field + ': ' : ''}${i.message}`).join('\n'));
+        else printErr(formatArtifactIssues(f, r.error.issues));
       }
       if (o.json) print(JSON.stringify(results.map((r) => (r.ok ? { file: r.file, kind: r.kind, ok: true } : { file: r.file, kind: r.kind ?? null, ok: false, issues: r.error.issues }))));
       if (results.some((r) => !r.ok)) process.exitCode = ExitCode.failure;

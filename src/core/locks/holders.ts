@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ArtifactIssue } from '../errors';
+import { formatIssues, type ArtifactIssue } from '../errors';
 import type { LockRecord } from '../schemas/lock';
 import { ancestorsOf, covers, type WorkspacePath, type WorkspacePaths } from '../paths/workspacePath';
 import { findAgentMarkersUnder, readAgentMarker } from './agentMarker';
@@ -35,7 +35,7 @@ export function describeHolder(h: Holder): string {
       return `${h.path} held by ${r.agent}${bits ? ` (${bits})` : ''}`;
     }
     case 'invalid':
-      return `${h.path ?? path.basename(h.file)}: invalid lock file ${h.file} (${h.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ')})`;
+      return `${h.path ?? path.basename(h.file)}: invalid lock file ${h.file} (${formatIssues(h.issues)})`;
     case 'marker':
       return `${h.path} marked by ${h.agent ?? 'an unknown agent'} (${h.file})`;
   }

@@ -1,4 +1,4 @@
-import type { ArtifactError, ArtifactIssue } from '../errors';
+import { formatIssues, type ArtifactError, type ArtifactIssue } from '../errors';
 import type { LockRecord } from '../schemas/lock';
 import type { Plan } from '../schemas/plan';
 import type { Report } from '../schemas/report';
@@ -34,7 +34,7 @@ export function describeBusEvent(e: BusEvent): string {
     case 'lock.broken':
       return `lock broken: ${e.path ?? e.file}${e.record ? ` (was ${e.record.agent})` : ''}`;
     case 'lock.invalid':
-      return `invalid lock file ${e.file}: ${e.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ')}`;
+      return `invalid lock file ${e.file}: ${formatIssues(e.issues)}`;
     case 'report.arrived':
       return `report: ${e.report.taskId} ${e.report.status} by ${e.report.agent} (${e.file})`;
     case 'report.invalid':

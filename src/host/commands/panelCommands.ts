@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { listBusArtifacts } from '../../core/artifacts/discover';
-import type { ArtifactIssue } from '../../core/errors';
+import { formatIssue, type ArtifactIssue } from '../../core/errors';
 import type { MissionState } from '../../core/missions/missionState';
 import { Commands, Views } from '../../shared/ids';
 import { registerCommand } from './registerCommand';
@@ -58,7 +58,7 @@ export class PanelCommands implements vscode.Disposable {
 function toDiagnostic(i: ArtifactIssue): vscode.Diagnostic {
   const line = /^line (\d+)/.exec(i.field);
   const at = line ? Number(line[1]) - 1 : 0;
-  const d = new vscode.Diagnostic(new vscode.Range(at, 0, at, 1000), i.field ? `${i.field}: ${i.message}` : i.message, vscode.DiagnosticSeverity.Error);
+  const d = new vscode.Diagnostic(new vscode.Range(at, 0, at, 1000), formatIssue(i), vscode.DiagnosticSeverity.Error);
   d.source = 'F-MES';
   return d;
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../core/cost/costLedger';
+import { formatIssues } from '../../core/errors';
 import type { AgentView, LockView, MissionState, MissionView } from '../../core/missions/missionState';
 import { Commands } from '../../shared/ids';
 
@@ -138,7 +139,7 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
 export function lockTooltip(l: LockView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`$(lock) **${escape(l.path)}**\n\n`);
-  if (l.kind === 'invalid') md.appendMarkdown(`Invalid lock file \`${escape(l.file)}\`: ${escape((l.issues ?? []).map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; '))}\n\n`);
+  if (l.kind === 'invalid') md.appendMarkdown(`Invalid lock file \`${escape(l.file)}\`: ${escape(formatIssues(l.issues ?? []))}\n\n`);
   if (l.agent) md.appendMarkdown(`Held by **${escape(l.agent)}**${l.intent ? `: ${escape(l.intent)}` : ''}\n\n`);
   if (l.acquiredAt) md.appendMarkdown(`Since ${new Date(l.acquiredAt).toLocaleString()} (${age(l.acquiredAt)})\n\n`);
   if (l.pid) md.appendMarkdown(`Process ${l.pid} on ${escape(l.host ?? '?')}\n\n`);
