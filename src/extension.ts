@@ -4,7 +4,9 @@ import { createCore } from './core/createCore';
 import { MissionState } from './core/missions/missionState';
 import { describeBusEvent } from './core/watch/busEvents';
 import type * as ArtifactModule from './core/artifacts/parseArtifact';
+import { AgentRuns } from './host/agents/agentRuns';
 import type { FmesApi } from './host/api';
+import { AgentCommands } from './host/commands/agentCommands';
 import { LockCommands } from './host/commands/lockCommands';
 import { PanelCommands } from './host/commands/panelCommands';
 import { ConfigWatcher } from './host/config';
@@ -49,8 +51,11 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const markers = vscode.workspace.createFileSystemWatcher('**/.agent_lock');
   const reload = async () => state.load(await findMarkerDirs());
   const panelCommands = new PanelCommands({ root: core.root, state, log, reload });
+  const agents = new AgentRuns({ core, state, config: () => config.value, log });
+  const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
+  stopAgents = () => agents.stopAll('F-MES is shutting down');
   subs.push(
-    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, watcher, markers,
+    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, watcher, markers,
     vscode.window.registerTreeDataProvider(Views.missions, tree),
     vscode.window.registerFileDecorationProvider(decorations),
     watcher.onEvent((e) => {
@@ -74,10 +79,16 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const loadStart = (globalThis as { __fmesLoadStart?: number }).__fmesLoadStart ?? started;
   const timings = { activateMs: performance.now() - started, loadAndActivateMs: performance.now() - loadStart };
   log.info(`activated in ${timings.activateMs.toFixed(1)} ms (${timings.loadAndActivateMs.toFixed(1)} ms with loading the bundle)`);
-  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, ready, me, timings };
+  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, agents, agentCommands, config: () => config.value, ready, me, timings };
 }
 
-export function deactivate(): void {}
+/** Set by activate: stops every agent run. */
+let stopAgents: (() => Promise<void>) | undefined;
+
+/** VS Code awaits this before disposing the subscriptions: no agent process tree outlives the window. */
+export function deactivate(): Promise<void> | undefined {
+  return stopAgents?.();
+}
 
 let parserModule: typeof ArtifactModule | undefined;
 function parse(): typeof ArtifactModule {

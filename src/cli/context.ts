@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { createCore, type Core } from '../core/createCore';
+import { loadConfigFile } from '../core/configFile';
+import { formatIssue } from '../core/errors';
 import { streamSink, type LogLevel } from '../core/log';
 
 export interface GlobalOptions {
@@ -25,7 +27,10 @@ export function resolveWorkspace(opt: string | undefined, cwd = process.cwd()): 
 export function coreFor(cmd: Command): Core {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const level: LogLevel = g.verbose ? 'debug' : 'warn';
-  return createCore({ workspaceRoot: resolveWorkspace(g.workspace), logSink: streamSink((l) => process.stderr.write(l), level) });
+  const root = resolveWorkspace(g.workspace);
+  const { config, file, issues } = loadConfigFile(root);
+  for (const i of issues) printErr(`fmes: warning: ${file}: ${formatIssue(i)} (using the default)`);
+  return createCore({ workspaceRoot: root, config, logSink: streamSink((l) => process.stderr.write(l), level) });
 }
 
 /**

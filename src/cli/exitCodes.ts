@@ -5,8 +5,10 @@ export const ExitCode = {
   failure: 1,
   /** Bad command line. */
   usage: 2,
+  /** `run`: the circuit breaker stopped the agent (turn limit, run or daily budget, wall time). */
+  limit: 3,
   /** The lock is still held by someone else when the wait ended (EX_TEMPFAIL). */
   held: 75,
-  /** `lock run`: the command could not be started. */
+  /** `lock run` / `run`: the command (agent CLI) could not be started. */
   notFound: 127,
 } as const;

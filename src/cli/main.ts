@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
 import { lockCommand } from './commands/lock';
+import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
 import { printErr } from './context';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(lockCommand());
+  program.addCommand(runCommand());
   program.addCommand(validateCommand());
   program.addCommand(watchCommand());
   for (const c of program.commands) {

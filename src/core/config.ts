@@ -1,4 +1,5 @@
 // zod/mini: the config is built by every entry point, including each short `fmes lock` call.
+import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfig';
 import type { ArtifactIssue } from './errors';
 import type { LockConfig } from './locks/lockManager';
 import { toArtifactIssues } from './schemas/issues';
@@ -36,6 +37,12 @@ export const configSchema = z.object({
     }),
     { processTtlSec: 300, detachedTtlSec: 1_800, invalidGraceSec: 5 },
   ),
+  /** How each agent CLI is started. */
+  agents: agentsSchema,
+  /** Default limits of one run. */
+  run: runLimitsSchema,
+  /** Prices per million tokens by model name or prefix, on top of the built-in table. */
+  prices: pricesSchema,
 });
 
 export type FmesConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
-import type { Clock } from './clock';
+import type { AgentRunner } from './agents/agentRunner';
+import { systemClock, type Clock } from './clock';
 import { defaultConfig, lockConfigOf, type FmesConfig } from './config';
 import { DisposableStore, type Disposable } from './disposable';
 import { createLogger, nullSink, type LogSink, type Logger } from './log';
@@ -23,6 +24,11 @@ export interface Core extends Disposable {
   readonly locks: LockManager;
   /** A watcher over the bus folders; started by the caller, disposed with the core. */
   createWatcher(options?: Omit<BusWatcherOptions, 'root' | 'log'>): BusWatcher;
+  /**
+   * The agent runner (loaded on first use: lock commands never pay for it). `config` is read at each run's
+   * start, so the editor's setting changes apply to the next run.
+   */
+  createRunner(options?: { config?: () => FmesConfig; parentEnv?: Readonly<Record<string, string | undefined>> }): Promise<AgentRunner>;
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -39,6 +45,10 @@ export function createCore(options: CoreOptions): Core {
     config,
     locks,
     createWatcher: (o) => store.add(new BusWatcher({ root: paths.root, log: log.child('watch'), ...o })),
+    createRunner: async (o = {}) => {
+      const { AgentRunner } = await import('./agents/agentRunner');
+      return store.add(new AgentRunner({ root: paths.root, config: o.config ?? (() => config), log: log.child('runner'), clock: options.clock ?? systemClock, parentEnv: o.parentEnv }));
+    },
     dispose: () => store.dispose(),
   };
 }

@@ -1,3 +1,4 @@
+import type { FmesConfig } from '../core/config';
 import type { Core } from '../core/createCore';
 import type { MissionState } from '../core/missions/missionState';
 import type { CostMeter } from './statusBar';
@@ -6,6 +7,8 @@ import type { LockGuard } from './lockGuard';
 import type { MissionTreeProvider } from './views/missionTree';
 import type { LockCommands } from './commands/lockCommands';
 import type { PanelCommands } from './commands/panelCommands';
+import type { AgentCommands } from './commands/agentCommands';
+import type { AgentRuns } from './agents/agentRuns';
 
 /**
  * What `activate` returns (`extension.exports`): read access to the mission state for other extensions and
@@ -20,6 +23,15 @@ export interface FmesApi {
   readonly meter: CostMeter;
   readonly lockCommands: LockCommands;
   readonly panelCommands: PanelCommands;
+  /**
+   * Agent runs started from this window: `runner()` (created on first use), `snapshots` of live runs,
+   * `startRun(request)` (in a new terminal; resolves with the started run, whose `done` gives the outcome),
+   * `stopRun(runId)` and `terminalOf(runId)`.
+   */
+  readonly agents: AgentRuns;
+  readonly agentCommands: AgentCommands;
+  /** The settings in effect (as parsed; bad values replaced by their defaults). */
+  config(): FmesConfig;
   /** Resolves once the watcher has reported the initial state. */
   readonly ready: Promise<void>;
   /** The identity of this person's locks. */

@@ -32,8 +32,12 @@ export class ConfigWatcher implements vscode.Disposable {
       readOnlyLockedFiles: c.get('readOnlyLockedFiles'),
       budget: { dailyUsd: c.get('budget.dailyUsd'), warnShare: c.get('budget.warnShare') },
       locks: { processTtlSec: c.get('locks.processTtlSec'), detachedTtlSec: c.get('locks.detachedTtlSec'), invalidGraceSec: c.get('locks.invalidGraceSec') },
+      agents: { claude: c.get('agents.claude'), gemini: c.get('agents.gemini'), codex: c.get('agents.codex') },
+      run: { maxTurns: c.get('run.maxTurns'), budgetUsd: c.get('run.budgetUsd'), timeoutSec: c.get('run.timeoutSec'), retries: c.get('run.retries'), killGraceSec: c.get('run.killGraceSec') },
+      prices: c.get('prices'),
     };
-    const { config, issues } = parseConfig(raw);
+    // Object settings come back as copy-on-write proxies, which parseConfig's structuredClone cannot copy.
+    const { config, issues } = parseConfig(JSON.parse(JSON.stringify(raw)));
     if (issues.length > 0) {
       const text = issues.map((i) => `fmes.${i.field}: ${i.message}`).join('; ');
       this.log.warn(`settings: ${text}`);

@@ -44,9 +44,10 @@ export class CostMeter implements vscode.Disposable {
   }
 
   /** For tests: what the meter shows now. */
-  get snapshot(): { text: string; level: string } {
+  get snapshot(): { text: string; tooltip: string; level: string } {
     const c = this.state.costSummary;
-    return { text: this.item.text, level: budgetLevel(c.totalUsd, this.config().budget.dailyUsd, this.config().budget.warnShare) };
+    const tooltip = this.item.tooltip instanceof vscode.MarkdownString ? this.item.tooltip.value : (this.item.tooltip ?? '');
+    return { text: this.item.text, tooltip, level: budgetLevel(c.totalUsd, this.config().budget.dailyUsd, this.config().budget.warnShare) };
   }
 
   dispose(): void {

@@ -14,6 +14,11 @@ export const Commands = {
   validateArtifacts: 'fmes.validateArtifacts',
   refresh: 'fmes.refresh',
   openArtifact: 'fmes.openArtifact',
+  runClaudeOnPlan: 'fmes.runClaudeOnPlan',
+  runAgent: 'fmes.runAgent',
+  stopAgent: 'fmes.stopAgent',
+  resumeSession: 'fmes.resumeSession',
+  showAgentTerminal: 'fmes.showAgentTerminal',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -28,4 +33,6 @@ export interface ContextKeys {
   'fmes:trusted': boolean;
   /** The active editor's file is locked by someone else. */
   'fmes:activeFileLocked': boolean;
+  /** At least one agent run started from this window is live (gates Stop Agent in the palette). */
+  'fmes:agentRunning': boolean;
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import { addRecords, localDay, summarizeCostDay, type CostSummary } from '../cost/costLedger';
+import type { RunSnapshot } from '../agents/runTypes';
 import type { Disposable } from '../disposable';
 import { Emitter } from '../event';
 import type { ArtifactIssue } from '../errors';
@@ -78,6 +79,7 @@ export class MissionState implements Disposable {
   private readonly plans = new Map<string, MissionView>();
   private readonly reports = new Map<string, ReportView>();
   private liveCosts: CostRecord[] = [];
+  private runs: readonly RunSnapshot[] = [];
   private cost: CostSummary;
   private readonly clock: Clock;
 
@@ -158,15 +160,31 @@ export class MissionState implements Disposable {
     this.changed.fire();
   }
 
+  /** The agent runs this process is driving (the runner's snapshots); their plans show as running. */
+  setRuns(runs: readonly RunSnapshot[]): void {
+    this.runs = [...runs];
+    this.changed.fire();
+  }
+
+  /** Live agent runs, oldest first. */
+  get runViews(): readonly RunSnapshot[] {
+    return this.runs;
+  }
+
   get lockViews(): LockView[] {
     return [...this.lockMap.values()].sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** Plans with their status: done/failed from their newest report, running while their agent holds a lock on their files. */
+  /**
+   * Plans with their status: running while a live run works on their task (even after an earlier report: it
+   * is being redone) or while their agent holds a lock on their files; else done/failed from their newest report.
+   */
   get missions(): MissionView[] {
     const live = [...this.lockMap.values()].filter((l) => l.kind === 'lock' && !l.staleness.stale);
+    const runningTasks = new Set(this.runs.filter((r) => r.state !== 'done').map((r) => r.taskId));
     return [...this.plans.values()]
       .map((m) => {
+        if (m.status !== 'invalid' && m.id !== undefined && runningTasks.has(m.id)) return { ...m, status: 'running' as const };
         if (m.status !== 'planned') return m;
         const running = live.some((l) => (m.agent === undefined || m.agent === 'auto' || l.agent === m.agent) && m.files.some((f) => covers(l.path, f.replace(/\/$/, '')) || covers(f.replace(/\/$/, ''), l.path)));
         return running ? { ...m, status: 'running' as const } : m;

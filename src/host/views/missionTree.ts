@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunSnapshot } from '../../core/agents/runTypes';
 import { formatUsd } from '../../core/cost/costLedger';
 import { formatIssues } from '../../core/errors';
 import type { AgentView, LockView, MissionState, MissionView } from '../../core/missions/missionState';
@@ -8,6 +9,7 @@ import { Commands } from '../../shared/ids';
 export type MissionNode =
   | { kind: 'section'; section: 'missions' | 'agents' | 'locks' }
   | { kind: 'mission'; mission: MissionView }
+  | { kind: 'run'; run: RunSnapshot }
   | { kind: 'agent'; agent: AgentView }
   | { kind: 'session'; agent: AgentView; index: number }
   | { kind: 'lock'; lock: LockView }
@@ -31,8 +33,8 @@ export function age(iso: string | undefined, now = Date.now()): string {
 
 /**
  * The mission panel: a thin, debounced view over MissionState. Sections: Missions (plans and their
- * status), Agents (who holds locks, today's sessions and cost), Locks (path, holder, intent, age; stale and
- * invalid ones marked).
+ * status), Agents (live runs first, then who holds locks, today's sessions and cost), Locks (path, holder,
+ * intent, age; stale and invalid ones marked).
  */
 export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<MissionNode | undefined>();
@@ -67,8 +69,9 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
         return m.length ? m : [{ kind: 'empty', text: 'No plans in .antigravity/plans/' }];
       }
       case 'agents': {
+        const runs = this.state.runViews.map((run): MissionNode => ({ kind: 'run', run }));
         const a = this.state.agents.map((agent): MissionNode => ({ kind: 'agent', agent }));
-        return a.length ? a : [{ kind: 'empty', text: 'No agent activity today' }];
+        return runs.length + a.length ? [...runs, ...a] : [{ kind: 'empty', text: 'No agent activity today' }];
       }
       case 'locks': {
         const l = this.state.lockViews.map((lock): MissionNode => ({ kind: 'lock', lock }));
@@ -83,6 +86,8 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
         return this.sectionItem(node.section);
       case 'mission':
         return missionItem(node.mission);
+      case 'run':
+        return runItem(node.run);
       case 'agent':
         return agentItem(node.agent);
       case 'session': {
@@ -110,7 +115,10 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     item.contextValue = `section.${section}`;
     const count = section === 'missions' ? this.state.missions.length : section === 'agents' ? this.state.agents.length : this.state.lockViews.length;
     item.description = String(count);
-    if (section === 'agents') item.description += ` · ${formatUsd(this.state.costSummary.totalUsd)} today`;
+    if (section === 'agents') {
+      const running = this.state.runViews.length;
+      item.description = `${running ? `${running} running · ` : ''}${item.description} · ${formatUsd(this.state.costSummary.totalUsd)} today`;
+    }
     return item;
   }
 
@@ -157,6 +165,18 @@ function missionItem(m: MissionView): vscode.TreeItem {
   item.tooltip = m.problem ?? [`${m.title}`, `files: ${m.files.join(', ')}`, m.report ? `report: ${m.report.status} — ${m.report.summary}` : ''].filter(Boolean).join('\n');
   item.contextValue = `mission.${m.status}`;
   item.command = { command: Commands.openArtifact, title: 'Open Plan', arguments: [m.file] };
+  return item;
+}
+
+/** A live run: agent and task, state, turns and cost so far; Stop inline, click shows its terminal. */
+function runItem(r: RunSnapshot): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${r.agentId} · ${r.taskId}`);
+  item.id = `run:${r.runId}`;
+  item.iconPath = new vscode.ThemeIcon(r.state === 'stopping' ? 'loading~spin' : 'sync~spin', new vscode.ThemeColor('charts.blue'));
+  item.description = [r.state, `${r.turns} turn${r.turns === 1 ? '' : 's'}`, formatUsd(r.costUsd), age(r.startedAt)].join(' · ');
+  item.tooltip = [`${r.agentId} (${r.cli}) on ${r.taskId}: ${r.state}`, `run ${r.runId}, attempt ${r.attempt}`, r.sessionId ? `session ${r.sessionId}` : 'no session yet'].join('\n');
+  item.contextValue = `run.${r.state}`;
+  item.command = { command: Commands.showAgentTerminal, title: 'Show Agent Terminal', arguments: [r.runId] };
   return item;
 }
 

@@ -1,0 +1,432 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { FmesConfig } from '../config';
+import { appendCostRecord } from '../cost/costWriter';
+import { errorMessage } from '../errors';
+import { Emitter } from '../event';
+import type { Logger } from '../log';
+import { spawnAgent, type SpawnedProcess } from '../proc/spawnAgent';
+import type { AgentAdapter } from './adapters';
+import { CircuitBreaker, type Breach } from './breaker';
+import { agentEnv } from './env';
+import type { PriceTable } from './pricing';
+import { Redactor } from './redact';
+import type { RunEvent, RunOutcome, RunRequest, RunSnapshot, RunState } from './runTypes';
+import type { SessionStore } from './sessionStore';
+import { BREACHES, addUsage, zeroUsage, type AgentResult, type RunEndReason, type Usage } from './types';
+
+export const RUNS_DIR = '.fmes/runs';
+
+export interface AgentRunDeps {
+  root: string;
+  config: FmesConfig;
+  adapter: AgentAdapter;
+  sessions: SessionStore;
+  prices: PriceTable;
+  log: Logger;
+  clock: Clock;
+  /** Spend today outside this run: the day's cost log plus other live runs. */
+  spentElsewhereToday(runId: string): number;
+  parentEnv: Readonly<Record<string, string | undefined>>;
+}
+
+interface AttemptResult {
+  reason: RunEndReason;
+  message: string;
+  result: AgentResult | undefined;
+  exitCode: number | undefined;
+}
+
+/**
+ * One run of one agent CLI on one task: up to 1 + retries attempts, each a process whose stream is parsed,
+ * priced, checked by the circuit breaker and written to a redacted transcript. Ends with an outcome; never
+ * throws.
+ */
+export class AgentRun {
+  readonly id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 6)}`;
+  readonly agentId: string;
+  private readonly emitter = new Emitter<RunEvent>();
+  readonly onEvent = this.emitter.event;
+  readonly done: Promise<RunOutcome>;
+  private state: RunState = 'starting';
+  private proc: SpawnedProcess | undefined;
+  /** The kill in progress, awaited before an attempt's outcome so `killed` is reported before `end`. */
+  private killing: Promise<void> | undefined;
+  private stopRequested: string | undefined;
+  private breaker: CircuitBreaker;
+  private readonly redactor: Redactor;
+  private readonly transcriptFile: string;
+  private readonly startedAt: string;
+  private readonly startMs: number;
+  private sessionId: string | undefined;
+  private loggedUsd = 0;
+  private liveUsd = 0;
+  private turns = 0;
+  private attempt = 0;
+  private outcome: RunOutcome | undefined;
+  private readonly env: Record<string, string>;
+  private readonly cwd: string;
+
+  constructor(
+    readonly request: RunRequest,
+    private readonly deps: AgentRunDeps,
+  ) {
+    this.agentId = request.agentId ?? request.cli;
+    this.startMs = deps.clock.now();
+    this.startedAt = new Date(this.startMs).toISOString();
+    const cfg = deps.config.agents[request.cli];
+    this.cwd = request.cwd ?? deps.root;
+    this.env = agentEnv({
+      kind: request.cli,
+      parent: deps.parentEnv,
+      passEnv: cfg.passEnv,
+      env: { ...cfg.env, ...request.env },
+      fmes: { agent: this.agentId, task: request.taskId, runId: this.id, workspace: deps.root },
+    });
+    this.redactor = new Redactor({ ...deps.parentEnv, ...this.env });
+    this.transcriptFile = path.join(deps.root, RUNS_DIR, request.taskId, `${this.id}.jsonl`);
+    const limits = this.limits();
+    this.breaker = new CircuitBreaker(limits);
+    this.done = this.run().catch((e: unknown) => this.finish({ reason: 'agentError', message: `F-MES failed: ${errorMessage(e)}`, result: undefined, exitCode: undefined }));
+  }
+
+  get snapshot(): RunSnapshot {
+    return {
+      runId: this.id,
+      agentId: this.agentId,
+      cli: this.request.cli,
+      taskId: this.request.taskId,
+      state: this.state,
+      sessionId: this.sessionId,
+      costUsd: this.costUsd,
+      turns: this.turns,
+      attempt: this.attempt,
+      startedAt: this.startedAt,
+      outcome: this.outcome,
+    };
+  }
+
+  /** Cost so far: logged attempts plus the live estimate of the current one. */
+  get costUsd(): number {
+    return this.loggedUsd + this.liveUsd;
+  }
+
+  get liveCostUsd(): number {
+    return this.liveUsd;
+  }
+
+  /** Stops the run: kills the process tree; the outcome's reason is `stopped`. */
+  async stop(why = 'stopped by the user'): Promise<RunOutcome> {
+    if (this.state !== 'done') {
+      this.stopRequested = why;
+      this.state = 'stopping';
+      await this.killTree();
+    }
+    return this.done;
+  }
+
+  private limits() {
+    const r = this.deps.config.run;
+    return {
+      maxTurns: this.request.maxTurns ?? r.maxTurns,
+      budgetUsd: this.request.budgetUsd ?? r.budgetUsd,
+      timeoutMs: (this.request.timeoutSec ?? r.timeoutSec) * 1000,
+      dailyBudgetUsd: this.deps.config.budget.dailyUsd,
+    };
+  }
+
+  private async run(): Promise<RunOutcome> {
+    await fs.promises.mkdir(path.dirname(this.transcriptFile), { recursive: true });
+    const early = CircuitBreaker.canStart(this.breaker.limits, this.deps.spentElsewhereToday(this.id));
+    if (early) return this.finish({ reason: early.reason, message: early.message, result: undefined, exitCode: undefined });
+    const retries = this.request.retries ?? this.deps.config.run.retries;
+    const stored = this.request.resume ? this.deps.sessions.get(this.request.taskId, this.agentId) : undefined;
+    let prompt = this.request.prompt;
+    let resumeId = stored && stored.cli === this.request.cli ? stored.sessionId : undefined;
+    if (this.request.resume && !resumeId) {
+      this.fire({ type: 'fallback', message: `no stored ${this.request.cli} session for task ${this.request.taskId}: starting a fresh one` });
+      if (stored?.summary) prompt = seededPrompt(this.request, stored.summary, stored.lastOutcome);
+    }
+    let last: AttemptResult | undefined;
+    let fallbackUsed = false;
+    for (let failures = 0; ; ) {
+      last = await this.runAttempt(prompt, resumeId);
+      if (last.reason === 'success' || BREACHES.includes(last.reason) || last.reason === 'stopped' || last.reason === 'spawnFailed') break;
+      if (last.reason === 'sessionNotFound' && !fallbackUsed) {
+        // The CLI lost the session (another machine, cleaned history): start anew, told what happened before.
+        fallbackUsed = true;
+        this.fire({ type: 'fallback', message: `session ${resumeId} is unknown to ${this.request.cli}: starting a fresh session seeded with the earlier attempt's summary` });
+        prompt = seededPrompt(this.request, stored?.summary, stored?.lastOutcome);
+        resumeId = undefined;
+        continue;
+      }
+      if (++failures > retries) break;
+      const delayMs = Math.min(30_000, 1000 * 2 ** (failures - 1));
+      this.fire({ type: 'retry', attempt: this.attempt + 1, reason: last.reason, delayMs, message: last.message });
+      await sleepUnless(delayMs, () => this.stopRequested !== undefined);
+      if (this.stopRequested) return this.finish({ reason: 'stopped', message: this.stopRequested, result: last.result, exitCode: last.exitCode });
+      // Retry with the error fed back, in the same session when there is one.
+      prompt = `The previous attempt at this task failed: ${last.message}\nContinue the task and finish it.\n\n${this.request.prompt}`;
+      resumeId = this.sessionId ?? resumeId;
+    }
+    return this.finish(last);
+  }
+
+  private async runAttempt(prompt: string, resumeId: string | undefined): Promise<AttemptResult> {
+    this.attempt++;
+    this.state = 'running';
+    const { adapter, config } = this.deps;
+    const cfg = config.agents[this.request.cli];
+    const newId = resumeId ? undefined : adapter.newSessionId();
+    const model = this.request.model ?? (cfg.model || undefined);
+    const remainingBudget = Math.max(0.01, this.breaker.limits.budgetUsd - this.loggedUsd);
+    const inv = adapter.buildInvocation({
+      prompt,
+      maxTurns: Math.max(1, this.breaker.limits.maxTurns - this.turns),
+      budgetUsd: Math.round(remainingBudget * 100) / 100,
+      allowedTools: this.request.allowedTools ?? cfg.allowedTools,
+      model,
+      session: resumeId ? { mode: 'resume', id: resumeId } : { mode: 'new', id: newId },
+      settingsFile: this.request.settingsFile,
+      config: cfg,
+    });
+    this.sessionId = resumeId ?? newId;
+    const base = this.sessionId ? (this.deps.sessions.get(this.request.taskId, this.agentId)?.totalCostUsd ?? 0) : 0;
+    this.fire({ type: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args.map((a) => this.redactor.redact(a)), session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, cwd: this.cwd });
+    this.transcript({ fmes: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args, session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, at: new Date().toISOString() });
+
+    const parser = adapter.createParser(model);
+    let result: AgentResult | undefined;
+    let usage: Usage = zeroUsage();
+    let lastModel = model;
+    let attemptTurns = 0;
+    const stderrTail: string[] = [];
+    let lastSpentCheck = 0;
+    let spentElsewhere = this.deps.spentElsewhereToday(this.id);
+    const check = (b: Breach | undefined) => {
+      if (!b) return;
+      this.fire({ type: 'breach', breach: b });
+      this.deps.log.warn(`${this.request.taskId}: ${b.message}; killing the ${this.request.cli} process tree`);
+      void this.killTree();
+    };
+    const onLine = (line: string) => {
+      this.transcriptRaw(line);
+      for (const ev of parser.parseLine(line)) {
+        switch (ev.type) {
+          case 'init':
+            this.sessionId = ev.sessionId;
+            lastModel = ev.model ?? lastModel;
+            void this.deps.sessions
+              .put(this.request.taskId, this.agentId, { cli: this.request.cli, sessionId: ev.sessionId, totalCostUsd: ev.sessionId === resumeId ? base : 0 })
+              .catch((e: unknown) => this.deps.log.warn(`session store: ${errorMessage(e)}`));
+            break;
+          case 'turn':
+            attemptTurns = ev.n;
+            this.turns++;
+            check(this.breaker.onTurn(this.turns));
+            break;
+          case 'usage': {
+            usage = addUsage(usage, ev.usage);
+            lastModel = ev.model ?? lastModel;
+            this.liveUsd = this.deps.prices.costOf(usage, lastModel);
+            const now = this.deps.clock.now();
+            if (now - lastSpentCheck > 1000) {
+              lastSpentCheck = now;
+              spentElsewhere = this.deps.spentElsewhereToday(this.id);
+            }
+            this.fire({ type: 'cost', costUsd: this.costUsd, turns: this.turns });
+            check(this.breaker.onCost(this.costUsd, spentElsewhere));
+            break;
+          }
+          case 'result':
+            result = ev.result;
+            break;
+          case 'unknown':
+            this.deps.log.debug(`${this.request.cli} stream: ${ev.why}: ${this.redactor.redact(ev.line).slice(0, 200)}`);
+            break;
+          default:
+            break;
+        }
+        this.fire({ type: 'agent', event: redactEvent(ev, this.redactor) });
+      }
+    };
+    const onStderr = (line: string) => {
+      const red = this.redactor.redact(line);
+      stderrTail.push(red);
+      if (stderrTail.length > 200) stderrTail.shift();
+      this.transcript({ fmes: 'stderr', line: red });
+      this.fire({ type: 'stderr', line: red });
+    };
+    this.proc = spawnAgent({ command: inv.command, args: inv.args, cwd: this.cwd, env: this.env, stdin: inv.stdin, onStdoutLine: onLine, onStderrLine: onStderr });
+    const timer = setInterval(() => check(this.breaker.onTime(this.deps.clock.now() - this.startMs)), 250);
+    if (this.stopRequested) void this.killTree();
+    let exit;
+    try {
+      exit = await this.proc.exited;
+      await this.killing;
+    } finally {
+      clearInterval(timer);
+      this.proc = undefined;
+      this.killing = undefined;
+    }
+
+    // Cost of this attempt: the CLI's own figure when it has one (as a delta over the session's earlier
+    // total), else tokens priced with the table.
+    let costUsd: number;
+    if (result?.totalCostUsd !== undefined && this.deps.adapter.reportsCost) {
+      costUsd = this.deps.adapter.cumulativeCost ? Math.max(0, result.totalCostUsd - (result.sessionId === resumeId ? base : 0)) : result.totalCostUsd;
+    } else if (result?.modelUsage && Object.keys(result.modelUsage).length) {
+      costUsd = this.deps.prices.costOfModels(result.modelUsage);
+    } else if (result?.usage) {
+      costUsd = this.deps.prices.costOf(result.usage, result.model ?? lastModel);
+    } else {
+      costUsd = this.liveUsd;
+    }
+    const sessionId = result?.sessionId ?? this.sessionId;
+    this.sessionId = sessionId;
+    await this.recordCost(sessionId, costUsd, result, usage, attemptTurns, lastModel, base);
+    this.liveUsd = 0;
+
+    const stderr = stderrTail.join('\n');
+    const exitCode = exit.exitCode;
+    let reason: RunEndReason;
+    let message: string;
+    const breach = this.breaker.breach;
+    if (exit.spawnError) {
+      reason = 'spawnFailed';
+      message = `could not start ${inv.command}: ${exit.spawnError}`;
+    } else if (breach) {
+      reason = breach.reason;
+      message = breach.message;
+    } else if (this.stopRequested) {
+      reason = 'stopped';
+      message = this.stopRequested;
+    } else if (result?.ok && exitCode === 0) {
+      reason = 'success';
+      message = `finished in ${result.turns ?? attemptTurns} turns`;
+    } else {
+      reason = this.deps.adapter.classifyFailure({ result, stderr, exitCode });
+      const why = result?.text ?? stderrTail.filter((l) => l.trim()).slice(-3).join(' | ');
+      message = `${this.request.cli} ${reason === 'apiError' ? 'API error' : 'failed'}${exitCode !== undefined ? ` (exit ${exitCode}${exit.signal ? `, ${exit.signal}` : ''})` : ''}${why ? `: ${this.redactor.redact(why).slice(0, 500)}` : ''}`;
+    }
+    this.transcript({ fmes: 'attemptEnd', attempt: this.attempt, reason, message, exitCode, signal: exit.signal, costUsd });
+    // A session the CLI does not know keeps its stored summary: the fresh session is seeded from it.
+    if (sessionId && reason !== 'sessionNotFound' && this.deps.sessions.get(this.request.taskId, this.agentId)) {
+      await this.deps.sessions.setOutcome(this.request.taskId, this.agentId, reason, result?.text ? this.redactor.redact(result.text) : message).catch(() => undefined);
+    }
+    return { reason, message, result, exitCode };
+  }
+
+  private async recordCost(sessionId: string | undefined, costUsd: number, result: AgentResult | undefined, usage: Usage, turns: number, model: string | undefined, base: number): Promise<void> {
+    this.loggedUsd += costUsd;
+    // Nothing happened (the CLI never started, or died before its first reply): nothing to log.
+    if (!sessionId || (costUsd === 0 && !(result?.turns ?? turns))) return;
+    const u = result?.usage ?? usage;
+    // The new cumulative base: the CLI's figure, or (when the attempt was killed before its result) the old
+    // base plus our estimate, so the next resume's delta does not count the killed part twice.
+    const total = result?.totalCostUsd ?? base + costUsd;
+    try {
+      await appendCostRecord(this.deps.root, {
+        ts: new Date(this.deps.clock.now()).toISOString(),
+        agent: this.agentId,
+        sessionId,
+        taskId: this.request.taskId,
+        costUsd,
+        totalCostUsd: this.deps.adapter.cumulativeCost ? total : undefined,
+        inputTokens: u.inputTokens,
+        outputTokens: u.outputTokens,
+        cacheReadTokens: u.cacheReadTokens,
+        cacheWriteTokens: u.cacheWriteTokens,
+        turns: result?.turns ?? turns,
+        model: result?.model ?? model,
+        source: this.request.cli,
+      });
+      const entry = this.deps.sessions.get(this.request.taskId, this.agentId);
+      await this.deps.sessions.put(this.request.taskId, this.agentId, { ...(entry ?? {}), cli: this.request.cli, sessionId, totalCostUsd: this.deps.adapter.cumulativeCost ? total : 0, updatedAt: undefined });
+    } catch (e) {
+      this.deps.log.error(`could not record the cost of ${this.request.taskId}: ${errorMessage(e)}`);
+    }
+    this.fire({ type: 'cost', costUsd: this.costUsd, turns: this.turns });
+  }
+
+  private killTree(): Promise<void> {
+    // Between attempts there is nothing to kill; the run loop sees stopRequested.
+    if (!this.proc) return Promise.resolve();
+    this.killing ??= this.doKillTree();
+    return this.killing;
+  }
+
+  private async doKillTree(): Promise<void> {
+    const p = this.proc;
+    if (!p) return;
+    const t0 = Date.now();
+    const r = await p.kill(this.deps.config.run.killGraceSec * 1000);
+    this.fire({ type: 'killed', forced: r.forced, survivors: r.survivors, ms: Date.now() - t0 });
+    if (r.survivors) this.deps.log.error(`${r.survivors} process(es) of ${this.request.taskId} survived SIGKILL`);
+  }
+
+  private finish(a: AttemptResult): RunOutcome {
+    const outcome: RunOutcome = {
+      runId: this.id,
+      agentId: this.agentId,
+      cli: this.request.cli,
+      taskId: this.request.taskId,
+      ok: a.reason === 'success',
+      reason: a.reason,
+      message: a.message,
+      sessionId: this.sessionId,
+      costUsd: this.loggedUsd,
+      turns: this.turns,
+      attempts: this.attempt,
+      exitCode: a.exitCode,
+      resultText: a.result?.text ? this.redactor.redact(a.result.text) : undefined,
+      denials: a.result?.denials.length ?? 0,
+      transcript: path.relative(this.deps.root, this.transcriptFile),
+      startedAt: this.startedAt,
+      finishedAt: new Date(this.deps.clock.now()).toISOString(),
+    };
+    this.transcript({ fmes: 'outcome', ...outcome });
+    this.outcome = outcome;
+    this.state = 'done';
+    this.fire({ type: 'end', outcome });
+    return outcome;
+  }
+
+  private fire(e: RunEvent): void {
+    this.emitter.fire(e);
+  }
+
+  private transcript(obj: object): void {
+    this.transcriptRaw(JSON.stringify(obj));
+  }
+
+  private transcriptRaw(line: string): void {
+    try {
+      fs.appendFileSync(this.transcriptFile, `${this.redactor.redact(line)}\n`);
+    } catch (e) {
+      this.deps.log.warn(`transcript ${this.transcriptFile}: ${errorMessage(e)}`);
+    }
+  }
+}
+
+function seededPrompt(req: RunRequest, summary: string | undefined, lastOutcome: string | undefined): string {
+  const parts = [`You are continuing task ${req.taskId}. The earlier session could not be resumed, so this is a fresh session.`];
+  if (lastOutcome) parts.push(`How the earlier attempt ended: ${lastOutcome}`);
+  if (summary) parts.push(`What the earlier attempt reported:\n${summary}`);
+  parts.push('Check the current state of the files before changing anything.', '', req.prompt);
+  return parts.join('\n');
+}
+
+function redactEvent<E>(e: E, r: Redactor): E {
+  return JSON.parse(r.redact(JSON.stringify(e))) as E;
+}
+
+function sleepUnless(ms: number, stop: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const end = Date.now() + ms;
+    const tick = () => (stop() || Date.now() >= end ? resolve() : setTimeout(tick, Math.min(100, end - Date.now())));
+    tick();
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * Drives `fmes run` (the built CLI, dist/cli.mjs) in a scratch repository whose `.fmes/config.json` points one
+ * real agent CLI at the fake model API. Everything here is what a user would do from a shell.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CLI_BINS, FAKE_API_KEY, codexProviderArgs, hermeticEnv, makeScratch, type AgentCli, type Scratch } from './cliEnv';
+import type { FakeModelApi } from './fakeModelApi';
+
+export const FMES = path.resolve(__dirname, '../../dist/cli.mjs');
+export { FAKE_API_KEY };
+
+/** The flags each CLI needs to run unattended in a scratch folder (the product defaults are safer). */
+function unattendedArgs(cli: AgentCli, fake: FakeModelApi): string[] {
+  switch (cli) {
+    case 'claude':
+      return ['--dangerously-skip-permissions'];
+    case 'gemini':
+      return ['--yolo'];
+    case 'codex':
+      return ['--dangerously-bypass-approvals-and-sandbox', '--skip-git-repo-check', ...codexProviderArgs(fake)];
+  }
+}
+
+export interface Workspace extends Scratch {
+  cli: AgentCli;
+}
+
+export async function workspaceFor(cli: AgentCli, fake: FakeModelApi, config: Record<string, unknown> = {}): Promise<Workspace> {
+  const s = await makeScratch({ git: true });
+  const env = hermeticEnv(cli, fake, s);
+  fs.mkdirSync(path.join(s.dir, '.fmes'), { recursive: true });
+  const agents = { [cli]: { command: CLI_BINS[cli], args: unattendedArgs(cli, fake), env, allowedTools: [] } };
+  fs.writeFileSync(path.join(s.dir, '.fmes/config.json'), JSON.stringify({ agents, ...config }, null, 2));
+  return { ...s, cli };
+}
+
+export interface FmesResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** `--json` events, in order; the last is `{ type: 'end', outcome }`. */
+  events: { type: string; [k: string]: unknown }[];
+  outcome: Record<string, unknown> & { reason: string; ok: boolean; runId: string; sessionId?: string; costUsd: number; attempts: number; transcript: string };
+}
+
+/** Runs `fmes --workspace <dir> run --json …` asynchronously (the fake lives in this process: never block it). */
+export function fmesRun(ws: Workspace, args: string[], timeoutMs = 120_000): Promise<FmesResult> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [FMES, '--workspace', ws.dir, 'run', '--json', '--agent', ws.cli, ...args], { cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const events = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as FmesResult['events'][number]);
+      const end = events.at(-1);
+      if (!end || end.type !== 'end') return reject(new Error(`fmes run printed no outcome (exit ${code})\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      resolve({ code, stdout, stderr, ms: Date.now() - t0, events, outcome: end.outcome as FmesResult['outcome'] });
+    });
+  });
+}
+
+export interface CostLine {
+  agent: string;
+  sessionId: string;
+  taskId?: string;
+  costUsd: number;
+  totalCostUsd?: number;
+  source: string;
+  inputTokens?: number;
+}
+
+export function costLines(ws: Workspace): CostLine[] {
+  const dir = path.join(ws.dir, '.claude/cost_logs');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as CostLine);
+}
+
+/** Every file under the workspace's F-MES folders and cost logs, with its text (for redaction checks). */
+export function writtenFiles(ws: Workspace): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    if (!fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(ws.dir, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(path.join(ws.dir, '.fmes/runs'));
+  walk(path.join(ws.dir, '.fmes/sessions'));
+  walk(path.join(ws.dir, '.claude/cost_logs'));
+  return out;
+}
+
+/** Live processes (not zombies) whose command line or environment contains `needle`. */
+export function processesWith(needle: string): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const n of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(n) || Number(n) === process.pid) continue;
+    try {
+      if (/^\d+ \(.*\) [ZX]/.test(fs.readFileSync(`/proc/${n}/stat`, 'utf8'))) continue;
+      const cmd = fs.readFileSync(`/proc/${n}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const env = fs.readFileSync(`/proc/${n}/environ`, 'utf8');
+      if (cmd.includes(needle) || env.includes(needle)) out.push({ pid: Number(n), cmd });
+    } catch {
+      // Gone, or not readable.
+    }
+  }
+  return out;
+}
