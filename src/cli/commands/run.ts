@@ -1,15 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import type { RunOutcome, RunRequest } from '../../core/agents/runTypes';
-import { AGENT_KINDS, BREACHES, isAgentKind, type AgentKind } from '../../core/agents/types';
+import type { RunRequest } from '../../core/agents/runTypes';
+import { exitStatusOf } from '../../core/agents/exitStatus';
+import { AGENT_KINDS, isAgentKind, type AgentKind } from '../../core/agents/types';
 import { renderRunEvent } from '../../core/agents/render';
 import { planRunRequest } from '../../core/agents/planPrompt';
 import { ArtifactError } from '../../core/errors';
 import { TASK_ID } from '../../core/schemas/patterns';
 import { coreFor, print, printErr, seconds } from '../context';
-import { ExitCode } from '../exitCodes';
 import { UsageError } from '../usageError';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 interface RunOptions {
   agent?: string;
@@ -26,18 +28,6 @@ interface RunOptions {
   cwd?: string;
   settings?: string;
   json?: boolean;
-}
-
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-
-/** Exit code for an outcome: 0 success, 3 a limit, 127 no CLI, 128+n when we were signalled, else 1. */
-export function exitCodeForOutcome(o: RunOutcome, signal?: NodeJS.Signals): number {
-  if (o.ok) return ExitCode.ok;
-  if (o.reason === 'stopped' && signal) return 128 + (SIGNAL_NUMBERS[signal] ?? 15);
-  if (BREACHES.includes(o.reason)) return ExitCode.limit;
-  if (o.reason === 'spawnFailed') return ExitCode.notFound;
-  return ExitCode.failure;
 }
 
 function positiveNumber(name: string, v: string | undefined, int = false): number | undefined {
@@ -122,7 +112,7 @@ export function runCommand(): Command {
       try {
         const outcome = await run.done;
         if (o.json) print(JSON.stringify({ type: 'end', outcome }));
-        process.exitCode = exitCodeForOutcome(outcome, received);
+        process.exitCode = exitStatusOf(outcome, received);
       } finally {
         for (const s of SIGNALS) process.off(s, onSignal);
         core.dispose();

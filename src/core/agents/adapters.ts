@@ -43,7 +43,7 @@ export interface AgentAdapter {
   classifyFailure(f: { result?: AgentResult; stderr: string; exitCode?: number | null }): RunEndReason;
 }
 
-const API_FAILURE = /\b(429|5\d\d)\b|overloaded|rate.?limit|quota|ECONNREFUSED|ECONNRESET|ETIMEDOUT|stream disconnected|unexpected status|fetch failed/i;
+const API_FAILURE = /\b(429|5\d\d)\b|overloaded|high demand|temporar(y|ily)|rate.?limit|quota|ECONNREFUSED|ECONNRESET|ETIMEDOUT|stream disconnected|unexpected status|fetch failed/i;
 
 function commonFailure(f: { result?: AgentResult; stderr: string }): RunEndReason {
   if (f.result?.apiErrorStatus !== undefined || API_FAILURE.test(f.result?.text ?? '') || API_FAILURE.test(f.stderr)) return 'apiError';

@@ -1,25 +1,13 @@
 import * as vscode from 'vscode';
 import type { AgentRun } from '../../core/agents/agentRun';
 import { renderRunEvent } from '../../core/agents/render';
+import { exitStatusOf } from '../../core/agents/exitStatus';
 import type { RunOutcome } from '../../core/agents/runTypes';
-import { BREACHES } from '../../core/agents/types';
 import { errorMessage } from '../../core/errors';
 
 const CTRL_C = '\x03';
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
-
-/**
- * The exit status a run's terminal closes with, the same codes as `fmes run`: 0 success, 3 a limit stopped
- * it, 127 no CLI, 130 stopped (as after Ctrl+C in a shell), else 1.
- */
-export function exitStatusOf(o: RunOutcome): number {
-  if (o.ok) return 0;
-  if (o.reason === 'stopped') return 130;
-  if (BREACHES.includes(o.reason)) return 3;
-  if (o.reason === 'spawnFailed') return 127;
-  return 1;
-}
 
 /**
  * An integrated terminal that owns one agent run: the run starts when the terminal opens, each run event is

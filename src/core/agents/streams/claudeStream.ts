@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentEvent, Denial, Usage } from '../types';
-import { outputText, parseJsonLine, unknownLine, type StreamParser } from './common';
+import { outputText, parseStreamLine, type StreamParser } from './common';
 
 // Claude Code `-p --output-format stream-json --verbose`. Schemas are loose: only the fields F-MES reads are
 // checked, and new fields in newer CLI versions pass through untouched.
@@ -70,18 +70,18 @@ export class ClaudeStreamParser implements StreamParser {
   private readonly toolNames = new Map<string, { tool: string; input: unknown }>();
 
   parseLine(line: string): AgentEvent[] {
-    const json = parseJsonLine(line);
-    if (!json.ok) return line.trim() ? [json.event] : [];
-    const parsed = lineSchema.safeParse(json.value);
-    if (!parsed.success) return [unknownLine(line, parsed.error)];
-    const v = parsed.data;
+    return parseStreamLine(lineSchema, line, (v) => this.onLine(v));
+  }
+
+  private onLine(v: z.output<typeof lineSchema>): AgentEvent[] {
     switch (v.type) {
       case 'system':
         return v.subtype === 'init' && v.session_id ? [{ type: 'init', sessionId: v.session_id, model: v.model, cwd: v.cwd }] : [];
       case 'assistant': {
         const out: AgentEvent[] = [];
         const m = v.message;
-        if (!this.seenMessages.has(m.id)) {
+        // The CLI writes API errors as a "<synthetic>" assistant message: not a model turn, no usage.
+        if (!this.seenMessages.has(m.id) && m.model !== '<synthetic>') {
           this.seenMessages.add(m.id);
           out.push({ type: 'turn', n: ++this.turns });
           if (m.usage) out.push({ type: 'usage', usage: claudeUsage(m.usage), model: m.model });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentEvent, Usage } from '../types';
-import { parseJsonLine, unknownLine, type StreamParser } from './common';
+import { parseStreamLine, type StreamParser } from './common';
 
 // Codex `exec --json`: thread/turn/item events. It reports tokens per turn and no cost, and prints no final
 // "result" line, so the parser makes one from `turn.completed` / `turn.failed`.
@@ -49,11 +49,10 @@ export class CodexStreamParser implements StreamParser {
   constructor(private readonly model?: string) {}
 
   parseLine(line: string): AgentEvent[] {
-    const json = parseJsonLine(line);
-    if (!json.ok) return line.trim() ? [json.event] : [];
-    const parsed = lineSchema.safeParse(json.value);
-    if (!parsed.success) return [unknownLine(line, parsed.error)];
-    const v = parsed.data;
+    return parseStreamLine(lineSchema, line, (v) => this.onLine(v));
+  }
+
+  private onLine(v: z.output<typeof lineSchema>): AgentEvent[] {
     switch (v.type) {
       case 'thread.started':
         this.sessionId = v.thread_id;

@@ -36,3 +36,15 @@ export function outputText(v: unknown): string {
 function isTextBlock(b: unknown): b is { text: string } {
   return typeof b === 'object' && b !== null && typeof (b as { text?: unknown }).text === 'string';
 }
+
+/**
+ * The shared front of every parser: JSON, then the CLI's line schema, then `handle`. Blank lines are
+ * skipped; anything else that fails becomes one `unknown` event saying why.
+ */
+export function parseStreamLine<S extends z.ZodType>(schema: S, line: string, handle: (value: z.output<S>) => AgentEvent[]): AgentEvent[] {
+  const json = parseJsonLine(line);
+  if (!json.ok) return line.trim() ? [json.event] : [];
+  const parsed = schema.safeParse(json.value);
+  if (!parsed.success) return [unknownLine(line, parsed.error)];
+  return handle(parsed.data);
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentEvent, Usage } from '../types';
-import { outputText, parseJsonLine, unknownLine, type StreamParser } from './common';
+import { outputText, parseStreamLine, type StreamParser } from './common';
 
 // Gemini CLI `-p … -o stream-json`. It reports tokens per model at the end and no cost.
 
@@ -36,11 +36,10 @@ export class GeminiStreamParser implements StreamParser {
   private readonly errors: string[] = [];
 
   parseLine(line: string): AgentEvent[] {
-    const json = parseJsonLine(line);
-    if (!json.ok) return line.trim() ? [json.event] : [];
-    const parsed = lineSchema.safeParse(json.value);
-    if (!parsed.success) return [unknownLine(line, parsed.error)];
-    const v = parsed.data;
+    return parseStreamLine(lineSchema, line, (v) => this.onLine(v));
+  }
+
+  private onLine(v: z.output<typeof lineSchema>): AgentEvent[] {
     switch (v.type) {
       case 'init':
         this.sessionId = v.session_id;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CircuitBreaker } from '../../../../src/core/agents/breaker';
 import { agentEnv } from '../../../../src/core/agents/env';
@@ -12,7 +12,15 @@ import { renderRunEvent } from '../../../../src/core/agents/render';
 import { SessionStore } from '../../../../src/core/agents/sessionStore';
 import { parseConfig } from '../../../../src/core/config';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-agents-'));
+const made: string[] = [];
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-agents-'));
+  made.push(d);
+  return d;
+};
+after(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
 
 describe('PriceTable', () => {
   it('the longest matching prefix wins; unknown models use the fallback; overrides replace entries', () => {

@@ -160,6 +160,37 @@ describe('Codex --json', () => {
   });
 });
 
+describe('failures recorded from the real CLIs', () => {
+  const fixture = (name: string) => ({
+    text: read(`${name}.jsonl`),
+    stderr: fs.existsSync(path.join(FIX, `${name}.stderr.txt`)) ? read(`${name}.stderr.txt`) : '',
+    exitCode: (JSON.parse(read(`${name}.meta.json`)) as { exitCode: number }).exitCode,
+  });
+  const cases = [
+    ['claude/resume-unknown', claudeAdapter, () => new ClaudeStreamParser(), 'sessionNotFound'],
+    ['claude/api-error-500', claudeAdapter, () => new ClaudeStreamParser(), 'apiError'],
+    ['gemini/resume-unknown', geminiAdapter, () => new GeminiStreamParser(), 'sessionNotFound'],
+    ['gemini/api-error-500', geminiAdapter, () => new GeminiStreamParser(), 'apiError'],
+    ['codex/resume-unknown', codexAdapter, () => new CodexStreamParser(), 'sessionNotFound'],
+    ['codex/api-error-500', codexAdapter, () => new CodexStreamParser(), 'apiError'],
+    ['codex/api-error-400', codexAdapter, () => new CodexStreamParser(), 'agentError'],
+  ] as const;
+  for (const [name, adapter, parser, reason] of cases) {
+    it(`${name} → ${reason}`, () => {
+      const f = fixture(name);
+      const evs = parseAll(parser(), f.text);
+      const result = ofType(evs, 'result')[0]?.result;
+      assert.notEqual(result?.ok, true, 'never a success');
+      assert.notEqual(f.exitCode, 0);
+      assert.equal(adapter.classifyFailure({ result, stderr: f.stderr, exitCode: f.exitCode }), reason);
+    });
+  }
+  it('the synthetic assistant message of an API error is not a model turn', () => {
+    const evs = parseAll(new ClaudeStreamParser(), read('claude/api-error-500.jsonl'));
+    assert.equal(ofType(evs, 'turn').length, 0);
+  });
+});
+
 describe('invocations', () => {
   const cfg = (command: string, args: string[]) => ({ command, args, env: {}, passEnv: [], model: '', allowedTools: [] });
   it('claude: prompt on stdin, stream-json, turn limit, session id or resume', () => {
