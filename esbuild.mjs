@@ -1,4 +1,5 @@
-// Builds every bundle from one script: the extension (node, cjs, vscode external), the `fmes` CLI.
+// Builds every bundle from one script: the extension (node, cjs, vscode external), the `fmes` CLI with its hook
+// and MCP server entries.
 // Later bundles (MCP server, webview) are added as contexts here.
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
@@ -63,10 +64,11 @@ const contexts = await Promise.all([
   // The banner stamps when the bundle starts loading, so activation time can include its own load.
   esbuild.context({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'globalThis.__fmesLoadStart = performance.now();' } }),
   // The CLI is ESM with code splitting: a command loads only its own chunks (`fmes lock run` never parses
-  // chokidar or YAML), which keeps the process start short for agents that call it in loops.
+  // chokidar or YAML, nor the MCP SDK), which keeps the process start short for agents that call it in loops.
+  // dist/mcp.mjs is `fmes mcp` under a name MCP configs can point node at.
   esbuild.context({
     ...node,
-    entryPoints: { cli: 'src/cli/bin.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts', hook: 'src/hook/bin.ts', mcp: 'src/mcp/bin.ts' },
     outdir: 'dist',
     format: 'esm',
     splitting: true,
@@ -82,4 +84,5 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   chmodSync('dist/cli.mjs', 0o755);
+  chmodSync('dist/mcp.mjs', 0o755);
 }

@@ -15,9 +15,10 @@ import { LockDecorations } from './host/decorations';
 import { HeldLocks } from './host/heldLocks';
 import { LockGuard } from './host/lockGuard';
 import { channelSink } from './host/log';
+import { McpRegistration } from './host/mcpRegistration';
 import { CostMeter } from './host/statusBar';
 import { MissionTreeProvider } from './host/views/missionTree';
-import { Views } from './shared/ids';
+import { McpProviders, Views } from './shared/ids';
 
 /** Composition root: builds the adapters and the core, registers every disposable in one list. */
 export function activate(context: vscode.ExtensionContext): FmesApi | undefined {
@@ -51,11 +52,12 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const markers = vscode.workspace.createFileSystemWatcher('**/.agent_lock');
   const reload = async () => state.load(await findMarkerDirs());
   const panelCommands = new PanelCommands({ root: core.root, state, log, reload });
-  const agents = new AgentRuns({ core, state, config: () => config.value, log });
+  const agents = new AgentRuns({ core, state, config: () => config.value, log, extensionPath: context.extensionPath });
   const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
   stopAgents = () => agents.stopAll('F-MES is shutting down');
+  const mcp = new McpRegistration({ providerId: McpProviders.fmes, extensionPath: context.extensionPath, root: core.root, agent: me, trusted, changes: [config.onDidChange, vscode.workspace.onDidGrantWorkspaceTrust], log });
   subs.push(
-    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, watcher, markers,
+    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, watcher, markers, mcp,
     vscode.window.registerTreeDataProvider(Views.missions, tree),
     vscode.window.registerFileDecorationProvider(decorations),
     watcher.onEvent((e) => {
@@ -79,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const loadStart = (globalThis as { __fmesLoadStart?: number }).__fmesLoadStart ?? started;
   const timings = { activateMs: performance.now() - started, loadAndActivateMs: performance.now() - loadStart };
   log.info(`activated in ${timings.activateMs.toFixed(1)} ms (${timings.loadAndActivateMs.toFixed(1)} ms with loading the bundle)`);
-  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, agents, agentCommands, config: () => config.value, ready, me, timings };
+  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, agents, agentCommands, mcp, config: () => config.value, ready, me, timings };
 }
 
 /** Set by activate: stops every agent run. */

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
+import { hookCommand } from './commands/hook';
 import { lockCommand } from './commands/lock';
+import { mcpCommand } from './commands/mcp';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
@@ -29,8 +31,10 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(lockCommand());
   program.addCommand(runCommand());
+  program.addCommand(hookCommand());
   program.addCommand(validateCommand());
   program.addCommand(watchCommand());
+  program.addCommand(mcpCommand());
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -1,6 +1,7 @@
 // zod/mini: the config is built by every entry point, including each short `fmes lock` call.
 import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfig';
 import type { ArtifactIssue } from './errors';
+import { safetySchema } from './safety/safetyConfig';
 import type { LockConfig } from './locks/lockManager';
 import { toArtifactIssues } from './schemas/issues';
 import { AGENT_ID } from './schemas/patterns';
@@ -43,6 +44,8 @@ export const configSchema = z.object({
   run: runLimitsSchema,
   /** Prices per million tokens by model name or prefix, on top of the built-in table. */
   prices: pricesSchema,
+  /** Hooks, directory ownership, deny-list overrides and the audit webhook. */
+  safety: safetySchema,
 });
 
 export type FmesConfig = z.infer<typeof configSchema>;

@@ -28,7 +28,7 @@ export interface Core extends Disposable {
    * The agent runner (loaded on first use: lock commands never pay for it). `config` is read at each run's
    * start, so the editor's setting changes apply to the next run.
    */
-  createRunner(options?: { config?: () => FmesConfig; parentEnv?: Readonly<Record<string, string | undefined>> }): Promise<AgentRunner>;
+  createRunner(options?: { config?: () => FmesConfig; parentEnv?: Readonly<Record<string, string | undefined>>; hook?: { script: string; node: string; electronAsNode?: boolean } }): Promise<AgentRunner>;
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -47,7 +47,7 @@ export function createCore(options: CoreOptions): Core {
     createWatcher: (o) => store.add(new BusWatcher({ root: paths.root, log: log.child('watch'), ...o })),
     createRunner: async (o = {}) => {
       const { AgentRunner } = await import('./agents/agentRunner');
-      return store.add(new AgentRunner({ root: paths.root, config: o.config ?? (() => config), log: log.child('runner'), clock: options.clock ?? systemClock, parentEnv: o.parentEnv }));
+      return store.add(new AgentRunner({ root: paths.root, config: o.config ?? (() => config), log: log.child('runner'), clock: options.clock ?? systemClock, parentEnv: o.parentEnv, hook: o.hook }));
     },
     dispose: () => store.dispose(),
   };

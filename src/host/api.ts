@@ -9,6 +9,7 @@ import type { LockCommands } from './commands/lockCommands';
 import type { PanelCommands } from './commands/panelCommands';
 import type { AgentCommands } from './commands/agentCommands';
 import type { AgentRuns } from './agents/agentRuns';
+import type { McpRegistration } from './mcpRegistration';
 
 /**
  * What `activate` returns (`extension.exports`): read access to the mission state for other extensions and
@@ -30,6 +31,8 @@ export interface FmesApi {
    */
   readonly agents: AgentRuns;
   readonly agentCommands: AgentCommands;
+  /** The MCP server offered to the editor's agents: `state` (registered, or why not) and `launch()` (what the editor starts). */
+  readonly mcp: McpRegistration;
   /** The settings in effect (as parsed; bad values replaced by their defaults). */
   config(): FmesConfig;
   /** Resolves once the watcher has reported the initial state. */

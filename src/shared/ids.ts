@@ -1,5 +1,5 @@
 /**
- * Every command, view and context key id, in one typed map that matches package.json (a unit test checks
+ * Every command, view, MCP provider and context key id, in one typed map that matches package.json (a unit test checks
  * that they agree). No Node and no vscode here: the webview imports this file too.
  */
 export const Commands = {
@@ -25,6 +25,11 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 export const Views = {
   container: 'fmes',
   missions: 'fmes.missions',
+} as const;
+
+/** MCP server definition providers (`contributes.mcpServerDefinitionProviders`). */
+export const McpProviders = {
+  fmes: 'fmes.mcp',
 } as const;
 
 /** Context keys (`fmes:<key>`) and their value types. */

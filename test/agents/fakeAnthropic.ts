@@ -37,9 +37,15 @@ export function anthropicConversation(body: Record<string, unknown>): Conversati
 }
 
 function toolUse(tool: ToolIntent): { name: string; input: Record<string, unknown> } {
-  return tool.kind === 'write'
-    ? { name: 'Write', input: { file_path: tool.path, content: tool.content } }
-    : { name: 'Bash', input: { command: tool.command, description: tool.description } };
+  switch (tool.kind) {
+    case 'write':
+      return { name: 'Write', input: { file_path: tool.path, content: tool.content } };
+    case 'shell':
+      return { name: 'Bash', input: { command: tool.command, description: tool.description } };
+    case 'mcp':
+      // Claude Code names an MCP tool mcp__<server>__<tool>.
+      return { name: `mcp__${tool.server}__${tool.tool}`, input: tool.args };
+  }
 }
 
 function usage(input: number, output: number): Record<string, number> {

@@ -63,9 +63,11 @@ function toolNames(body: Obj): string[] {
 
 /** The output item that calls the CLI's shell tool, whichever of its shell tools the request offers. */
 function shellCall(tool: ToolIntent, body: Obj, callId: string, id: string): Obj {
+  const call = (name: string, args: Obj): Obj => ({ type: 'function_call', id, call_id: callId, name, arguments: JSON.stringify(args), status: 'completed' });
+  // Codex's name for an MCP tool is assumed to be mcp__<server>__<tool>; not exercised by a test yet.
+  if (tool.kind === 'mcp') return call(`mcp__${tool.server}__${tool.tool}`, tool.args);
   const command = tool.kind === 'write' ? `printf '%s' ${shellQuote(tool.content)} > ${shellQuote(tool.path)}` : tool.command;
   const names = toolNames(body);
-  const call = (name: string, args: Obj): Obj => ({ type: 'function_call', id, call_id: callId, name, arguments: JSON.stringify(args), status: 'completed' });
   if (names.includes('shell_command')) return call('shell_command', { command });
   if (names.includes('shell')) return call('shell', { command: ['bash', '-lc', command] });
   if (names.includes('local_shell') && !names.includes('exec'))

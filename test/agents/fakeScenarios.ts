@@ -28,12 +28,24 @@ export type Scenario =
    * the tool's shell findable in `ps`. The command must not start with `sleep`: Claude Code refuses a leading
    * `sleep N` of two seconds or more ("Blocked: standalone sleep 30" / "sleep 30 followed by: ...").
    */
-  | { kind: 'sleep'; seconds: number; marker: string };
+  | { kind: 'sleep'; seconds: number; marker: string }
+  /**
+   * Call the tool `tool` of the MCP server named `fmes` with `args` (`FAKE:mcp lock_acquire {"path":"a.ts"}`: the JSON
+   * object runs to the end of the line; bad JSON gives `{}`), then answer with its result.
+   */
+  | { kind: 'mcp'; tool: string; args: Record<string, unknown> };
 
 export type ScenarioKind = Scenario['kind'];
 
 /** What the fake wants the agent to do, before it is put into a provider's tool schema. */
-export type ToolIntent = { kind: 'write'; path: string; content: string } | { kind: 'shell'; command: string; description: string };
+export type ToolIntent =
+  | { kind: 'write'; path: string; content: string }
+  | { kind: 'shell'; command: string; description: string }
+  /** A tool of an MCP server; each provider's adapter spells the name as its CLI does. */
+  | { kind: 'mcp'; server: string; tool: string; args: Record<string, unknown> };
+
+/** The MCP server the `mcp` scenario calls (the name under `mcpServers` in the CLI's MCP config). */
+export const MCP_SERVER = 'fmes';
 
 export type Reply =
   | { kind: 'text'; text: string; usage: Usage }
@@ -64,7 +76,7 @@ export const TEXT_ANSWER = 'Hello from the fake model.';
 export const NORMAL_USAGE: Usage = { input: 1000, output: 50 };
 export const HUGE_USAGE: Usage = { input: 1_000_000, output: 50 };
 
-const DIRECTIVE = /FAKE:(write|bash|text|forever|huge|error|slowforever|sleep)\b[ \t]*([^\r\n]*)/;
+const DIRECTIVE = /FAKE:(write|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/;
 
 /** Parses one directive's text (`FAKE:bash echo hi`); undefined when the text holds none. */
 export function parseDirective(text: string): Scenario | undefined {
@@ -88,10 +100,24 @@ export function parseDirective(text: string): Scenario | undefined {
       const parsed = Number.parseFloat(seconds ?? '');
       return { kind, seconds: Number.isFinite(parsed) && parsed >= 0 ? parsed : 30, marker: marker || 'fmes-sleep' };
     }
+    case 'mcp': {
+      const space = arg.search(/\s/);
+      const tool = space < 0 ? arg : arg.slice(0, space);
+      return { kind, tool: tool || 'unknown', args: jsonObject(space < 0 ? '' : arg.slice(space)) };
+    }
     case 'text':
     case 'forever':
     case 'huge':
       return { kind };
+  }
+}
+
+function jsonObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 
@@ -164,5 +190,7 @@ export function planReply(conversation: Conversation, scenario: Scenario = scena
       return always(shell(sleepCommand(30, scenario.marker), 'Sleep'), NORMAL_USAGE);
     case 'error':
       return { kind: 'error', status: scenario.status, message: `fake ${scenario.status} from fake server` };
+    case 'mcp':
+      return once({ kind: 'mcp', server: MCP_SERVER, tool: scenario.tool, args: scenario.args });
   }
 }

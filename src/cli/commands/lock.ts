@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
-import { describeHolder, type Holder } from '../../core/locks/holders';
+import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../core/locks/holders';
 import type { LockHandle } from '../../core/locks/lockHandle';
 import type { HolderStatus } from '../../core/locks/lockManager';
 import { ExitCode } from '../exitCodes';
@@ -14,17 +14,6 @@ function announceWait(path: string, seconds: number) {
 }
 
 const agentOption = () => new Option('--agent <id>', 'who holds the lock (or $FMES_AGENT)').env('FMES_AGENT').makeOptionMandatory();
-
-function holderJson(h: Holder): unknown {
-  switch (h.kind) {
-    case 'lock':
-      return { kind: h.kind, file: h.file, ...h.record };
-    case 'invalid':
-      return { kind: h.kind, path: h.path ?? null, file: h.file, issues: h.issues };
-    case 'marker':
-      return { kind: h.kind, path: h.path, file: h.file, agent: h.agent ?? null, intent: h.intent ?? null };
-  }
-}
 
 /** Reports a lock still held when the wait ended and sets exit code 75. */
 function reportHeld(e: LockError, json: boolean): void {
@@ -106,7 +95,7 @@ export function lockCommand(): Command {
       const core = coreFor(cmd);
       const all = core.locks.status({ markers: !!o.markers });
       if (o.json) {
-        print(JSON.stringify(all.map((s) => ({ ...(holderJson(s.holder) as object), stale: s.staleness.stale, staleReason: s.staleness.stale ? s.staleness.reason : null }))));
+        print(JSON.stringify(all.map(holderStatusJson)));
         return;
       }
       if (all.length === 0) print('no locks');

@@ -91,7 +91,9 @@ export function runCommand(): Command {
         cwd: o.cwd ? path.resolve(o.cwd) : undefined,
         settingsFile: o.settings ? path.resolve(o.settings) : undefined,
       };
-      const runner = await core.createRunner();
+      // dist/hook.mjs sits beside dist/cli.mjs (argv[1] may be npm's bin symlink).
+      const hookScript = path.join(path.dirname(fs.realpathSync(process.argv[1] ?? '.')), 'hook.mjs');
+      const runner = await core.createRunner({ hook: fs.existsSync(hookScript) ? { script: hookScript, node: process.execPath } : undefined });
       const run = runner.start(request);
       const color = !o.json && !!process.stdout.isTTY && !process.env.NO_COLOR;
       run.onEvent((e) => {

@@ -11,6 +11,7 @@ import { spawnAgent, type SpawnedProcess } from '../proc/spawnAgent';
 import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
 import { agentEnv } from './env';
+import { hookSettings } from './hookSettings';
 import type { PriceTable } from './pricing';
 import { Redactor } from './redact';
 import type { RunEvent, RunOutcome, RunRequest, RunSnapshot, RunState } from './runTypes';
@@ -30,6 +31,8 @@ export interface AgentRunDeps {
   /** Spend today outside this run: the day's cost log plus other live runs. */
   spentElsewhereToday(runId: string): number;
   parentEnv: Readonly<Record<string, string | undefined>>;
+  /** How to start F-MES's hook (dist/hook.mjs); without it sessions get no F-MES hooks. */
+  hook?: { script: string; node: string; electronAsNode?: boolean };
 }
 
 interface AttemptResult {
@@ -189,7 +192,7 @@ export class AgentRun {
       allowedTools: this.request.allowedTools ?? cfg.allowedTools,
       model,
       session: resumeId ? { mode: 'resume', id: resumeId } : { mode: 'new', id: newId },
-      settingsFile: this.request.settingsFile,
+      settingsFile: this.request.settingsFile ?? this.sessionSettings(),
       config: cfg,
     });
     this.sessionId = resumeId ?? newId;
@@ -317,6 +320,19 @@ export class AgentRun {
       await this.deps.sessions.setOutcome(this.request.taskId, this.agentId, reason, result?.text ? this.redactor.redact(result.text) : message).catch(() => undefined);
     }
     return { reason, message, result, exitCode };
+  }
+
+  /**
+   * Claude sessions get F-MES's hooks through a per-run settings file (lock and deny-list enforcement, audit
+   * log). Other CLIs have no hook protocol F-MES speaks yet.
+   */
+  private sessionSettings(): string | undefined {
+    const hook = this.deps.hook;
+    if (this.request.cli !== 'claude' || !hook || !this.deps.config.safety.hooks) return undefined;
+    const file = this.transcriptFile.replace(/\.jsonl$/, '.settings.json');
+    const settings = hookSettings({ node: hook.node, electronAsNode: hook.electronAsNode, hookScript: hook.script, agent: this.agentId, workspace: this.deps.root });
+    fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+    return file;
   }
 
   private async recordCost(sessionId: string | undefined, costUsd: number, result: AgentResult | undefined, usage: Usage, turns: number, model: string | undefined, base: number): Promise<void> {

@@ -20,6 +20,8 @@ export interface AgentRunnerOptions {
   clock: Clock;
   /** The environment agents inherit from (filtered); process.env by default. */
   parentEnv?: Readonly<Record<string, string | undefined>>;
+  /** How to start dist/hook.mjs for the Claude sessions F-MES starts (see AgentRunDeps.hook). */
+  hook?: { script: string; node: string; electronAsNode?: boolean };
 }
 
 /**
@@ -48,6 +50,7 @@ export class AgentRunner implements Disposable {
       log: this.o.log.child(`run:${request.taskId}`),
       clock: this.o.clock,
       parentEnv: this.o.parentEnv ?? process.env,
+      hook: this.o.hook,
       spentElsewhereToday: (runId) => this.spentToday() + this.liveUsd(runId),
     });
     this.runs.set(run.id, run);

@@ -9,6 +9,8 @@ const LOCATIONS: { dir: string; suffix: string }[] = [
   { dir: '.claude/cost_logs', suffix: '.jsonl' },
 ];
 const ROOT_FILES = ['HANDOFF_REPORT.md', 'handoff.md'];
+/** Handoffs written while HANDOFF_REPORT.md existed (`HANDOFF_REPORT-<task>-<stamp>.md`, see handoffs.ts). */
+export const EXTRA_HANDOFF = /^HANDOFF_REPORT-[A-Za-z0-9._-]+\.md$/i;
 
 /** Every artifact file on the bus (absolute paths), for "Validate Artifacts" and `fmes validate --all`. */
 export function listBusArtifacts(root: string): string[] {
@@ -23,5 +25,12 @@ export function listBusArtifacts(root: string): string[] {
     for (const n of names.sort()) if (n.endsWith(suffix) && !n.startsWith('.tmp')) out.push(path.join(root, dir, n));
   }
   for (const f of ROOT_FILES) if (fs.existsSync(path.join(root, f))) out.push(path.join(root, f));
+  let top: string[] = [];
+  try {
+    top = fs.readdirSync(root);
+  } catch {
+    // No workspace folder: nothing more to list.
+  }
+  for (const n of top.sort()) if (EXTRA_HANDOFF.test(n)) out.push(path.join(root, n));
   return out;
 }

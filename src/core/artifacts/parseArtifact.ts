@@ -8,6 +8,7 @@ import { type Handoff, handoffMetaSchema } from '../schemas/handoff';
 import type { LockRecord } from '../schemas/lock';
 import { markdownBody, type Plan, planMetaSchema } from '../schemas/plan';
 import { type Report, reportSchema } from '../schemas/report';
+import { EXTRA_HANDOFF } from './discover';
 import { parseFrontMatter, stripBom } from './frontMatter';
 
 export type ArtifactKind = 'lock' | 'report' | 'plan' | 'handoff' | 'costLog';
@@ -42,7 +43,7 @@ export function artifactKindOf(file: string): ArtifactKind | undefined {
   const dirs = parts.slice(0, -1);
   const under = (a: string, b: string) => dirs.some((d, i) => d === a && dirs[i + 1] === b);
   // The name decides first: a handoff kept next to the plans it is about is still a handoff.
-  if (HANDOFF_NAMES.has(base.toLowerCase())) return 'handoff';
+  if (HANDOFF_NAMES.has(base.toLowerCase()) || EXTRA_HANDOFF.test(base)) return 'handoff';
   if (base.endsWith('.lock') && dirs.at(-1) === '.locks') return 'lock';
   if (base.endsWith('.json') && (base === 'report.json' || under('.claude', 'outbox'))) return 'report';
   if (base.endsWith('.md') && (base === 'active_plan.md' || under('.antigravity', 'plans'))) return 'plan';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { isErrnoException } from '../errors';
 
 function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
@@ -38,5 +39,50 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Like writeFileAtomic, but never replaces an existing file: the flushed temp file is hard-linked into place,
+ * and link(2) fails with EEXIST when the name is taken, so of two writers racing for one name exactly one wins.
+ * Where the file system has no hard links, an existence check and a rename stand in (a narrow race).
+ * Throws an EEXIST error when `file` exists.
+ */
+export async function writeNewFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const tmp = tempName(file);
+  try {
+    const fh = await fs.promises.open(tmp, 'wx');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await fs.promises.link(tmp, file);
+    } catch (e) {
+      if (!isErrnoException(e, 'EPERM') && !isErrnoException(e, 'ENOTSUP') && !isErrnoException(e, 'ENOSYS')) throw e;
+      if (fs.existsSync(file)) throw Object.assign(new Error(`EEXIST: file already exists, link '${tmp}' -> '${file}'`), { code: 'EEXIST', path: file });
+      await fs.promises.rename(tmp, file);
+    }
+  } finally {
+    await fs.promises.rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Writes `data` under the first free name of `candidates(0)`, `candidates(1)`, … with writeNewFileAtomic;
+ * returns the name it used. Gives up (rethrowing EEXIST) after `attempts` names.
+ */
+export async function writeUniqueFileAtomic(candidates: (attempt: number) => string, data: string | Uint8Array, attempts = 100): Promise<string> {
+  for (let i = 0; ; i++) {
+    const file = candidates(i);
+    try {
+      await writeNewFileAtomic(file, data);
+      return file;
+    } catch (e) {
+      if (!isErrnoException(e, 'EEXIST') || i + 1 >= attempts) throw e;
+    }
   }
 }

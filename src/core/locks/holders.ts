@@ -4,6 +4,7 @@ import { formatIssues, type ArtifactIssue } from '../errors';
 import type { LockRecord } from '../schemas/lock';
 import { ancestorsOf, covers, type WorkspacePath, type WorkspacePaths } from '../paths/workspacePath';
 import { findAgentMarkersUnder, readAgentMarker } from './agentMarker';
+import type { Staleness } from './staleness';
 import { readLockFile } from './lockFile';
 import { decodeLockFileName, LOCK_SUFFIX, lockFileName } from './lockName';
 
@@ -39,6 +40,23 @@ export function describeHolder(h: Holder): string {
     case 'marker':
       return `${h.path} marked by ${h.agent ?? 'an unknown agent'} (${h.file})`;
   }
+}
+
+/** A holder as plain JSON: what `fmes lock … --json` prints and the MCP tools return. */
+export function holderJson(h: Holder): Record<string, unknown> {
+  switch (h.kind) {
+    case 'lock':
+      return { kind: h.kind, file: h.file, ...h.record };
+    case 'invalid':
+      return { kind: h.kind, path: h.path ?? null, file: h.file, issues: h.issues };
+    case 'marker':
+      return { kind: h.kind, path: h.path, file: h.file, agent: h.agent ?? null, intent: h.intent ?? null };
+  }
+}
+
+/** A holder with its staleness as plain JSON (`fmes lock status --json`, the MCP `lock_status` tool). */
+export function holderStatusJson(s: { holder: Holder; staleness: Staleness }): Record<string, unknown> {
+  return { ...holderJson(s.holder), stale: s.staleness.stale, staleReason: s.staleness.stale ? s.staleness.reason : null };
 }
 
 /** Reads what the lock folder and the workspace say about the holders that cover a path. */

@@ -55,6 +55,16 @@ export class LockHandle {
     this.heartbeat = undefined;
   }
 
+  /**
+   * Lets go of this process's hold on the lock without releasing it: stops the heartbeat and closes the
+   * creation fd (release then goes by agent and token). For locks bounded by their TTL alone, whose holder is
+   * not this process (the MCP server takes them for agents that release them later).
+   */
+  forget(): void {
+    this.stopHeartbeat();
+    this.closeFd();
+  }
+
   release(): void {
     if (this.released) return;
     this.stopHeartbeat();

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentRun } from '../../core/agents/agentRun';
 import type { AgentRunner } from '../../core/agents/agentRunner';
@@ -13,6 +14,8 @@ export interface AgentRunsDeps {
   state: MissionState;
   config: () => FmesConfig;
   log: vscode.LogOutputChannel;
+  /** The extension's folder: dist/hook.mjs is in it. */
+  extensionPath: string;
 }
 
 /** The meter and the panel follow runs at most this often: cost events arrive with every model reply. */
@@ -42,7 +45,11 @@ export class AgentRuns implements vscode.Disposable {
 
   /** The runner (created, and wired to the mission state, on the first call). */
   runner(): Promise<AgentRunner> {
-    return (this.runnerPromise ??= this.d.core.createRunner({ config: this.d.config }).then((r) => {
+    return (this.runnerPromise ??= this.d.core.createRunner({
+      config: this.d.config,
+      // The extension host's binary is Electron in VS Code (plain Node in code-server); as Node it runs the hook.
+      hook: { script: path.join(this.d.extensionPath, 'dist', 'hook.mjs'), node: process.execPath, electronAsNode: !!process.versions.electron },
+    }).then((r) => {
       this.created = r;
       const sub = r.onDidChange(() => this.syncSoon());
       this.subs.push({ dispose: () => sub.dispose() });

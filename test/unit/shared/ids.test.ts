@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Commands, Views } from '../../../src/shared/ids';
+import { Commands, McpProviders, Views } from '../../../src/shared/ids';
 
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
 
@@ -25,6 +25,12 @@ test('menus only name known commands; the view and its container exist', () => {
   }
   assert.equal(pkg.contributes.viewsContainers.activitybar[0].id, Views.container);
   assert.equal(pkg.contributes.views[Views.container][0].id, Views.missions);
+});
+
+test('the MCP server definition provider is contributed with a label', () => {
+  const providers = pkg.contributes.mcpServerDefinitionProviders as { id: string; label: string }[];
+  assert.deepEqual(providers.map((p) => p.id), Object.values(McpProviders));
+  for (const p of providers) assert.ok(p.label);
 });
 
 test('every setting has a description and a default', () => {

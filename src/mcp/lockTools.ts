@@ -1,0 +1,82 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { LockError } from '../core/errors';
+import { describeHolder, holderJson, holderStatusJson, type Holder } from '../core/locks/holders';
+import { agentId } from '../core/schemas/common';
+import type { ToolContext } from './context';
+import { guarded, toolResult } from './results';
+
+const MAX_WAIT_SEC = 600;
+
+const pathArg = z.string().min(1).describe('The file or folder, relative to the workspace root (absolute paths inside it work too). A folder lock covers everything in it.');
+const agentArg = agentId.optional().describe('Your agent id, as in the lock file. Default: the server’s --agent, else $FMES_AGENT.');
+
+/** lock_acquire, lock_release, lock_status: the `fmes lock` commands as tools. */
+export function registerLockTools(server: McpServer, ctx: ToolContext): void {
+  const { core, log } = ctx;
+
+  server.registerTool(
+    'lock_acquire',
+    {
+      title: 'Acquire a lock',
+      description:
+        'Take the F-MES lock on a file or folder before you change it, so other agents keep off it. Returns the lock, or (ok: false, not an error) who holds it and why. ' +
+        'The lock stays until lock_release or until its TTL ends (default 30 minutes); asking again for a lock you hold extends it.',
+      inputSchema: {
+        path: pathArg,
+        agent: agentArg,
+        intent: z.string().max(500).optional().describe('What you are about to do, shown to people and other agents.'),
+        ttlSec: z.number().positive().max(7 * 24 * 3600).optional().describe('Lifetime in seconds; after it the lock is stale and others may break it (default 1800).'),
+        waitSec: z.number().min(0).max(MAX_WAIT_SEC).optional().describe(`Keep trying this long while someone else holds it (default 0: answer at once; at most ${MAX_WAIT_SEC}).`),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    guarded('lock_acquire', log, async (a, extra) => {
+      const agent = ctx.agentOf(a.agent);
+      // `message` is in the structured data too: Claude Code hands the model only structuredContent when there is one.
+      try {
+        // pid null: the lock is the agent's, bounded by its TTL, not by this server's process, which the
+        // client may stop or restart at will (see README, "MCP server").
+        const h = await core.locks.acquire(a.path, { agent, intent: a.intent ?? '', pid: null, ttlMs: a.ttlSec === undefined ? undefined : a.ttlSec * 1000, waitMs: (a.waitSec ?? 0) * 1000, signal: extra.signal });
+        h.forget();
+        const message = `Locked ${h.path} for ${agent} until ${h.record.expiresAt}. Call lock_release when you are done with it.`;
+        return toolResult(message, { ok: true, message, file: h.file, ...h.record });
+      } catch (e) {
+        if (!LockError.is(e, 'held')) throw e;
+        const holders = (e.details?.holders ?? []) as Holder[];
+        const message = `Not locked: ${holders.map(describeHolder).join('; ') || e.message}. Do not change it: work on something else, try again later, or pass waitSec.`;
+        return toolResult(message, { ok: false, reason: 'held', message, path: e.path, holders: holders.map(holderJson) });
+      }
+    }),
+  );
+
+  server.registerTool(
+    'lock_release',
+    {
+      title: 'Release a lock',
+      description: 'Release a lock you hold, as soon as you are done with the file or folder.',
+      inputSchema: { path: pathArg, agent: agentArg },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    guarded('lock_release', log, async (a) => {
+      const agent = ctx.agentOf(a.agent);
+      const r = core.locks.release(a.path, { agent });
+      return toolResult(`Released ${r.path}.`, { ok: true, path: r.path, agent: r.agent });
+    }),
+  );
+
+  server.registerTool(
+    'lock_status',
+    {
+      title: 'List locks',
+      description: 'Every lock in the workspace: path, holder, intent, expiry; stale and invalid ones marked (stale locks may be taken over).',
+      inputSchema: { markers: z.boolean().optional().describe('Also search the workspace for .agent_lock marker files (slower).') },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    guarded('lock_status', log, async (a) => {
+      const all = core.locks.status({ markers: a.markers === true });
+      const lines = all.map((s) => describeHolder(s.holder) + (s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : ''));
+      return toolResult(all.length ? `${all.length} lock${all.length === 1 ? '' : 's'}:\n${lines.join('\n')}` : 'No locks.', { locks: all.map(holderStatusJson) });
+    }),
+  );
+}

@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
+import { FMES, fmesRun, workspaceFor, type Workspace } from './runHarness';
+
+// F-MES's hooks in sessions started by `fmes run`, with the REAL Claude Code CLI against the fake model API.
+
+let fake: FakeModelApi;
+const scratches: Workspace[] = [];
+before(async () => {
+  fake = await startFakeModelApi();
+});
+after(async () => {
+  await fake.close();
+  for (const s of scratches) await s.cleanup();
+});
+
+async function ws(): Promise<Workspace> {
+  const w = await workspaceFor('claude', fake);
+  scratches.push(w);
+  return w;
+}
+
+function fmes(w: Workspace, ...args: string[]): string {
+  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8' });
+}
+
+interface Audit {
+  agent: string;
+  tool: string;
+  input: string;
+  outcome: string;
+  reason?: string;
+}
+function auditOf(w: Workspace): Audit[] {
+  const dir = path.join(w.dir, '.fmes/audit');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Audit);
+}
+
+const denials = (r: Awaited<ReturnType<typeof fmesRun>>) => r.events.filter((e) => e.type === 'agent' && (e.event as { type: string }).type === 'denial');
+
+describe('hooks in sessions F-MES starts', () => {
+  it('a Write to a path another agent holds is denied, listed as a denial, and audited', async () => {
+    const w = await ws();
+    fs.mkdirSync(path.join(w.dir, 'src'));
+    fmes(w, 'lock', 'acquire', 'src/a.ts', '--agent', 'gemini', '--intent', 'refactor');
+    const r = await fmesRun(w, ['--task', 'locked', '--prompt', 'FAKE:write src/a.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!fs.existsSync(path.join(w.dir, 'src/a.ts')), 'the file was not written');
+    assert.equal(denials(r).length, 1);
+    assert.equal(r.outcome.denials, 1, 'the result lists it in permission_denials');
+    const denied = auditOf(w).filter((a) => a.outcome === 'denied');
+    assert.equal(denied.length, 1);
+    assert.equal(denied[0].tool, 'Write');
+    assert.equal(denied[0].agent, 'claude');
+    assert.match(denied[0].reason!, /locked by gemini \(refactor\)/);
+  });
+
+  it('the same lock protects the file in a shadow worktree', async () => {
+    const w = await ws();
+    fs.mkdirSync(path.join(w.dir, 'src'));
+    const tree = path.join(w.dir, '.trees', 'claude-T9');
+    execFileSync('git', ['worktree', 'add', '-q', '-b', 'fmes/T9', tree], { cwd: w.dir, env: { ...process.env, HOME: w.home } });
+    fmes(w, 'lock', 'acquire', 'src/a.ts', '--agent', 'codex');
+    const r = await fmesRun(w, ['--task', 'T9', '--cwd', tree, '--prompt', 'FAKE:write src/a.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!fs.existsSync(path.join(tree, 'src/a.ts')), 'not written in the worktree either');
+    assert.equal(r.outcome.denials, 1);
+  });
+
+  it('a deny-listed Bash command never runs, not even the harmless part of its chain', async () => {
+    const w = await ws();
+    const r = await fmesRun(w, ['--task', 'force', '--prompt', 'FAKE:bash touch ran.txt && git push --force origin main']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!fs.existsSync(path.join(w.dir, 'ran.txt')), 'the command did not run');
+    assert.equal(denials(r).length, 1);
+    const denied = auditOf(w).find((a) => a.outcome === 'denied');
+    assert.ok(denied);
+    assert.equal(denied.tool, 'Bash');
+  });
+
+  it('allowed tool calls are audited with the agent, the command and the outcome', async () => {
+    const w = await ws();
+    const r = await fmesRun(w, ['--task', 'ok', '--prompt', 'FAKE:bash echo audited-call']);
+    assert.equal(r.code, 0, r.stderr);
+    const ok = auditOf(w).filter((a) => a.outcome === 'ok');
+    assert.equal(ok.length, 1);
+    assert.equal(ok[0].tool, 'Bash');
+    assert.equal(ok[0].agent, 'claude');
+    assert.match(ok[0].input, /echo audited-call/);
+  });
+});
