@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
 import { hookCommand } from './commands/hook';
+import { initCommand } from './commands/init';
 import { lockCommand } from './commands/lock';
 import { mcpCommand } from './commands/mcp';
 import { runCommand } from './commands/run';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   program.addCommand(lockCommand());
   program.addCommand(runCommand());
   program.addCommand(hookCommand());
+  program.addCommand(initCommand());
   program.addCommand(validateCommand());
   program.addCommand(watchCommand());
   program.addCommand(mcpCommand());

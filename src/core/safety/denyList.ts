@@ -131,6 +131,7 @@ export const DEFAULT_RULES: readonly DenyRule[] = [
   { id: 'gsutil-rm-recursive', tier: 'ask', description: 'gsutil rm -r deletes every object under the prefix', program: 'gsutil', subcommand: ['rm'], anyFlags: ['-r', '-R', '-a'] },
   { id: 'docker-system-prune-all', tier: 'ask', description: 'docker system prune -a/--volumes deletes every unused image or volume', program: ['docker', 'podman'], subcommand: ['system', 'prune'], anyFlags: ['-a', '--all', '--volumes'] },
   { id: 'docker-volume-delete', tier: 'ask', description: 'deleting docker volumes deletes their data', program: ['docker', 'podman'], subcommand: ['volume', 'prune|rm'] },
+  { id: 'docker-compose-down-volumes', tier: 'ask', description: 'docker compose down -v deletes the volumes and their data', program: ['docker', 'podman'], subcommand: ['compose', 'down'], valueFlags: ['-f', '--file', '-p', '--project-name', '--env-file', '--profile'], anyFlags: ['-v', '--volumes'] },
   { id: 'npm-publish', tier: 'ask', description: 'publishing a package is public and hard to undo', program: ['npm', 'pnpm', 'yarn', 'bun'], subcommand: ['publish|unpublish'] },
   { id: 'yarn-npm-publish', tier: 'ask', description: 'publishing a package is public and hard to undo', program: 'yarn', subcommand: ['npm', 'publish'] },
 ];
@@ -154,6 +155,8 @@ export function mergeRules(base: readonly DenyRule[], overrides: readonly DenyRu
 }
 
 const SQL = /\b(DROP\s+(TABLE|DATABASE|SCHEMA)|TRUNCATE)\b/i;
+/** SQL string literals and comments: `WHERE note = 'truncate'` and `-- DROP TABLE old` run nothing. */
+const SQL_INERT = /'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g;
 const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 const regexCache = new Map<string, RegExp>();
 const mentionCache = new WeakMap<readonly DenyRule[], RegExp>();
@@ -162,13 +165,16 @@ export function checkCommand(src: string, rules: readonly DenyRule[] = DEFAULT_R
   const parse = parseShell(src);
   let ask: Verdict | undefined;
   for (const cmd of parse.commands) {
-    // `$CMD -rf /`: the program is only known at run time, so it could be the one a rule is about.
-    const anyProgram = cmd.dynamic[0] === true;
     for (const rule of rules) {
+      let reason = rule.description;
+      let tier = rule.tier;
       // The command itself, and each wrapper around it (`ssh prod …`, `sudo …`) for rules about wrappers.
-      if (!matches(rule, cmd, cmd.argv, context, anyProgram) && !cmd.wrapperArgv.some((argv) => matches(rule, cmd, argv, context, false))) continue;
-      const tier = anyProgram && !programMatches(rule.program, '') ? 'ask' : rule.tier;
-      const reason = tier === rule.tier ? rule.description : `the program is only known at run time and could be this: ${rule.description}`;
+      if (!matches(rule, cmd, cmd.argv, context, false) && !cmd.wrapperArgv.some((argv) => matches(rule, cmd, argv, context, false))) {
+        // `$CMD -rf /`: the program is only known at run time, so it could be the one a rule is about.
+        if (!cmd.dynamic[0] || !matches(rule, cmd, cmd.argv, context, true)) continue;
+        tier = 'ask';
+        reason = `the program is only known at run time and could be this: ${rule.description}`;
+      }
       const verdict: Verdict = { decision: tier, ruleId: rule.id, reason, command: cmd.text };
       if (tier === 'deny') return verdict;
       ask ??= verdict;
@@ -202,7 +208,7 @@ function matches(rule: DenyRule, cmd: SimpleCommand, argv: readonly string[], ct
     if (!cmd.redirects.some((r) => OUTPUT.has(r.op) && re.test(r.target))) return false;
   }
   if (rule.pipedFrom && !cmd.pipedFrom.some((p) => p.argv.length > 0 && rule.pipedFrom!.includes(programName(p.argv[0])))) return false;
-  if (rule.sql && !sqlTexts(cmd).some((t) => SQL.test(t))) return false;
+  if (rule.sql && !sqlTexts(cmd).some((t) => SQL.test(t.replace(SQL_INERT, ' ')))) return false;
   if (rule.selfCall && (cmd.inFunction === undefined || cmd.inFunction !== prog)) return false;
   return true;
 }
@@ -258,7 +264,8 @@ function options(args: readonly string[], valueFlags: readonly string[]): { flag
 function sqlTexts(cmd: SimpleCommand): string[] {
   const texts: string[] = [];
   for (const c of [cmd, ...cmd.pipedFrom]) {
-    texts.push(...c.argv.slice(c === cmd ? 1 : 0));
+    // `--command=SQL`: the option's name is not SQL (and its `--` is no SQL comment).
+    texts.push(...c.argv.slice(c === cmd ? 1 : 0).map((a) => a.replace(/^--?[A-Za-z][\w-]*=/, '')));
     for (const r of c.redirects) texts.push(r.body ?? (r.op === '<<<' ? r.target : ''));
   }
   return texts;

@@ -164,12 +164,19 @@ describe('deny list: verdicts', () => {
       { id: 'no-kubectl-ish', tier: 'ask', description: 'k*', program: 'kube*' },
       { id: 'no-env-files', tier: 'deny', description: 'writes .env', program: '*', redirectPattern: '(^|/)\\.env$' },
       { id: 'no-cat-to-python', tier: 'ask', description: 'python from cat', program: 'python3', pipedFrom: ['cat'] },
+      { id: 'no-sudo', tier: 'deny', description: 'no sudo', program: 'sudo' },
+      { id: 'prod-ssh', tier: 'ask', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' },
     ];
     assert.equal(checkCommand('kubeadm reset', rules).decision, 'ask');
     assert.equal(checkCommand('echo X=1 >> config/.env', rules).decision, 'deny');
     assert.equal(checkCommand('echo X=1 >> config/.envrc', rules).decision, 'allow');
     assert.equal(checkCommand('cat x.py | python3', rules).decision, 'ask');
     assert.equal(checkCommand('python3 x.py', rules).decision, 'allow');
+    // Rules about wrappers see the wrapper's own words, even when it is stripped to show the real command.
+    assert.equal(checkCommand('sudo ls', rules).decision, 'deny');
+    assert.equal(checkCommand('bash -c "sudo $X"', rules).decision, 'deny');
+    assert.equal(checkCommand('ssh -p 22 prod-db uptime', rules).decision, 'ask');
+    assert.equal(checkCommand('ssh staging uptime', rules).decision, 'allow');
   });
 });
 

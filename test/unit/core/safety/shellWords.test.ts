@@ -200,6 +200,8 @@ describe('shellWords: wrappers', () => {
     const deep = parseShell(`sudo bash -c "sh -c 'eval \\"rm -rf x && ls\\"'"`);
     assert.deepEqual(deep.commands.map((c) => c.argv), [['rm', '-rf', 'x'], ['ls']]);
     assert.deepEqual(deep.commands[0].wrappers, ['sudo', 'bash -c', 'sh -c', 'eval']);
+    assert.deepEqual(deep.commands[0].wrapperArgv.map((a) => a[0]), ['sudo', 'bash', 'sh', 'eval']);
+    assert.deepEqual(only('sudo -E nice -n 5 rm x').wrapperArgv, [['sudo', '-E', 'nice', '-n', '5', 'rm', 'x'], ['nice', '-n', '5', 'rm', 'x']]);
   });
 
   test('outer redirections reach the commands of a bash -c string', () => {
