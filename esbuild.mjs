@@ -66,9 +66,19 @@ const contexts = await Promise.all([
   // The CLI is ESM with code splitting: a command loads only its own chunks (`fmes lock run` never parses
   // chokidar or YAML, nor the MCP SDK), which keeps the process start short for agents that call it in loops.
   // dist/mcp.mjs is `fmes mcp` under a name MCP configs can point node at.
+  // The PreToolUse hook runs before every tool call of every agent: one self-contained file, no chunks to
+  // resolve, and only the zod checks it uses (a chunk shared with the CLI would carry all of them).
   esbuild.context({
     ...node,
-    entryPoints: { cli: 'src/cli/bin.ts', hook: 'src/hook/bin.ts', mcp: 'src/mcp/bin.ts' },
+    // CommonJS: Node's ESM loader costs a few milliseconds more per start.
+    entryPoints: { hook: 'src/hook/bin.ts' },
+    outdir: 'dist',
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+  }),
+  esbuild.context({
+    ...node,
+    entryPoints: { cli: 'src/cli/bin.ts', mcp: 'src/mcp/bin.ts' },
     outdir: 'dist',
     format: 'esm',
     splitting: true,

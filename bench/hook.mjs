@@ -1,5 +1,5 @@
 // `npm run bench:hook`: the PreToolUse hook runs before every tool call of every agent, so its latency is
-// added to each one. Target: p95 of `node dist/hook.mjs pre-tool-use` (production build) within 1.3× of the
+// added to each one. Target: p95 of `node dist/hook.cjs pre-tool-use` (production build) within 1.3× of the
 // p95 of `node -e 0` — the floor of any Node hook — measured interleaved in the same run.
 // Cases: a Write on a free path, a Write on a path another agent holds (denied), a Bash command.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,7 +33,7 @@ const runs = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < 3; i++) time(['-e', '0'], '');
 for (let i = 0; i < N; i++) {
   base.push(time(['-e', '0'], ''));
-  for (const [k, stdin] of Object.entries(cases)) runs[k].push(time(['dist/hook.mjs', 'pre-tool-use', '--workspace', ws], stdin));
+  for (const [k, stdin] of Object.entries(cases)) runs[k].push(time(['dist/hook.cjs', 'pre-tool-use', '--workspace', ws], stdin));
 }
 rmSync(ws, { recursive: true, force: true });
 const baseP95 = p(base, 0.95);

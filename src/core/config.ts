@@ -5,7 +5,7 @@ import { safetySchema } from './safety/safetyConfig';
 import type { LockConfig } from './locks/lockManager';
 import { toArtifactIssues } from './schemas/issues';
 import { AGENT_ID } from './schemas/patterns';
-import { z } from './schemas/zodMini';
+import * as z from './schemas/zodMini';
 
 const seconds = (max: number, dflt: number) => z._default(z.number().check(z.positive(), z.maximum(max)), dflt);
 

@@ -1,4 +1,4 @@
-// The hook entry (dist/hook.mjs): Claude Code runs it for every tool call, so it imports only what a
+// The hook entry (dist/hook.cjs): Claude Code runs it for every tool call, so it imports only what a
 // decision needs. `fmes hook …` runs the same code.
 import * as fs from 'node:fs';
 import { deliver, runHook } from './runHook';

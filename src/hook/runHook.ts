@@ -17,8 +17,8 @@ import { mainWorkspaceOf } from '../core/safety/workspaceOf';
  * The Claude Code hooks, kept to what one tool call needs (no CLI framework, no classic zod): the agent
  * CLI starts this process for every tool call, so its start-up time is every agent's latency.
  *
- *   hook.mjs pre-tool-use  [--agent <id>] [--workspace <dir>]   stdin: the hook input; exit 2 + stderr = deny
- *   hook.mjs post-tool-use [--agent <id>] [--workspace <dir>]   appends the audit record
+ *   hook.cjs pre-tool-use  [--agent <id>] [--workspace <dir>]   stdin: the hook input; exit 2 + stderr = deny
+ *   hook.cjs post-tool-use [--agent <id>] [--workspace <dir>]   appends the audit record
  */
 export interface HookIo {
   stdin: string;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { Command } from 'commander';
 
-/** `fmes hook <event>`: the Claude Code hooks, the same code as dist/hook.mjs (which starts faster). */
+/** `fmes hook <event>`: the Claude Code hooks, the same code as dist/hook.cjs (which starts faster). */
 export function hookCommand(): Command {
   return new Command('hook')
     .description('Claude Code hooks: pre-tool-use denies writes to paths other agents hold and deny-listed commands; post-tool-use writes the audit log')

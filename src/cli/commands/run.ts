@@ -91,8 +91,8 @@ export function runCommand(): Command {
         cwd: o.cwd ? path.resolve(o.cwd) : undefined,
         settingsFile: o.settings ? path.resolve(o.settings) : undefined,
       };
-      // dist/hook.mjs sits beside dist/cli.mjs (argv[1] may be npm's bin symlink).
-      const hookScript = path.join(path.dirname(fs.realpathSync(process.argv[1] ?? '.')), 'hook.mjs');
+      // dist/hook.cjs sits beside dist/cli.mjs (argv[1] may be npm's bin symlink).
+      const hookScript = path.join(path.dirname(fs.realpathSync(process.argv[1] ?? '.')), 'hook.cjs');
       const runner = await core.createRunner({ hook: fs.existsSync(hookScript) ? { script: hookScript, node: process.execPath } : undefined });
       const run = runner.start(request);
       const color = !o.json && !!process.stdout.isTTY && !process.env.NO_COLOR;

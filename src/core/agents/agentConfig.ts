@@ -1,5 +1,5 @@
 // zod/mini like the rest of the config: every entry point parses it, including each short `fmes lock` call.
-import { z } from '../schemas/zodMini';
+import * as z from '../schemas/zodMini';
 
 const strings = z.array(z.string());
 const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'));

@@ -31,7 +31,7 @@ export interface AgentRunDeps {
   /** Spend today outside this run: the day's cost log plus other live runs. */
   spentElsewhereToday(runId: string): number;
   parentEnv: Readonly<Record<string, string | undefined>>;
-  /** How to start F-MES's hook (dist/hook.mjs); without it sessions get no F-MES hooks. */
+  /** How to start F-MES's hook (dist/hook.cjs); without it sessions get no F-MES hooks. */
   hook?: { script: string; node: string; electronAsNode?: boolean };
 }
 

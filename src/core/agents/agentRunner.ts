@@ -20,7 +20,7 @@ export interface AgentRunnerOptions {
   clock: Clock;
   /** The environment agents inherit from (filtered); process.env by default. */
   parentEnv?: Readonly<Record<string, string | undefined>>;
-  /** How to start dist/hook.mjs for the Claude sessions F-MES starts (see AgentRunDeps.hook). */
+  /** How to start dist/hook.cjs for the Claude sessions F-MES starts (see AgentRunDeps.hook). */
   hook?: { script: string; node: string; electronAsNode?: boolean };
 }
 

@@ -8,7 +8,7 @@ export interface HookCommandOptions {
   node: string;
   /** Set when `node` is an Electron binary that must be told to behave as Node. */
   electronAsNode?: boolean;
-  /** dist/hook.mjs */
+  /** dist/hook.cjs */
   hookScript: string;
   agent: string;
   /** The main workspace (locks and audit live there even when the agent works in a worktree). */

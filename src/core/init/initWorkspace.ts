@@ -19,7 +19,7 @@ export interface InitChange {
 }
 
 export interface InitOptions {
-  /** The command the hooks run (without the event), e.g. `fmes hook` or `node /abs/dist/hook.mjs`. */
+  /** The command the hooks run (without the event), e.g. `fmes hook` or `node /abs/dist/hook.cjs`. */
   hookCommand: string;
   /** The command that starts the MCP server, as argv. */
   mcpCommand: readonly string[];
@@ -88,8 +88,8 @@ function mergeHooks(settings: Record<string, unknown>, o: InitOptions): Record<s
   const add = (event: string, matcher: string, arg: string) => {
     const list = Array.isArray(hooks[event]) ? [...hooks[event]] : [];
     const command = `${o.hookCommand} ${arg}`;
-    // `fmes hook pre-tool-use` and `node …/hook.mjs pre-tool-use` are both ours.
-    const present = list.some((e) => e.hooks?.some((h) => typeof h.command === 'string' && /hook(\.mjs)? /.test(h.command) && h.command.includes(` ${arg}`)));
+    // `fmes hook pre-tool-use` and `node …/hook.cjs pre-tool-use` are both ours.
+    const present = list.some((e) => e.hooks?.some((h) => typeof h.command === 'string' && /hook(\.[cm]?js)? /.test(h.command) && h.command.includes(` ${arg}`)));
     if (!present) list.push({ matcher, hooks: [{ type: 'command', command, timeout: 30 }] });
     hooks[event] = list;
   };

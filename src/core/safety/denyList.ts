@@ -16,7 +16,7 @@
  *   it is forced (`-f`), since untracked files and, with `-x`, ignored ones like `.env` are not recoverable.
  */
 import { posix } from 'node:path';
-import { z } from '../schemas/zodMini';
+import * as z from '../schemas/zodMini';
 import { parseShell, programName, type SimpleCommand } from './shellWords';
 
 const isRegex = (s: string): boolean => {

@@ -1,6 +1,6 @@
 // zod/mini: the PreToolUse hook parses the settings on every tool call of every agent.
 import { AGENT_ID } from '../schemas/patterns';
-import { z } from '../schemas/zodMini';
+import * as z from '../schemas/zodMini';
 import { denyRuleOverrideSchema } from './denyList';
 
 /** An agent id, or a pattern with `*` (`antigravity*`). */

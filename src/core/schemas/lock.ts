@@ -1,6 +1,6 @@
 // zod/mini here: this schema is on the path of every `fmes lock` call, and the classic build of zod is a
 // large part of a CLI start. Artifact schemas, loaded lazily, use classic zod.
-import { z } from './zodMini';
+import * as z from './zodMini';
 import { AGENT_ID } from './patterns';
 
 export const LOCK_VERSION = 1;

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentRun } from '../../core/agents/agentRun';
@@ -14,7 +15,7 @@ export interface AgentRunsDeps {
   state: MissionState;
   config: () => FmesConfig;
   log: vscode.LogOutputChannel;
-  /** The extension's folder: dist/hook.mjs is in it. */
+  /** The extension's folder: dist/hook.cjs is in it. */
   extensionPath: string;
 }
 
@@ -34,6 +35,9 @@ export class AgentRuns implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private lastSync = 0;
   private disposed = false;
+  private get hookScript(): string {
+    return path.join(this.d.extensionPath, 'dist', 'hook.cjs');
+  }
 
   constructor(private readonly d: AgentRunsDeps) {
     this.subs.push(
@@ -48,7 +52,7 @@ export class AgentRuns implements vscode.Disposable {
     return (this.runnerPromise ??= this.d.core.createRunner({
       config: this.d.config,
       // The extension host's binary is Electron in VS Code (plain Node in code-server); as Node it runs the hook.
-      hook: { script: path.join(this.d.extensionPath, 'dist', 'hook.mjs'), node: process.execPath, electronAsNode: !!process.versions.electron },
+      hook: fs.existsSync(this.hookScript) ? { script: this.hookScript, node: process.execPath, electronAsNode: !!process.versions.electron } : undefined,
     }).then((r) => {
       this.created = r;
       const sub = r.onDidChange(() => this.syncSoon());
