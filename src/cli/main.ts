@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
+import { approvalCommands } from './commands/approvals';
 import { hookCommand } from './commands/hook';
 import { initCommand } from './commands/init';
 import { lockCommand } from './commands/lock';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   program.addCommand(runCommand());
   program.addCommand(hookCommand());
   program.addCommand(initCommand());
+  for (const c of approvalCommands()) program.addCommand(c);
   program.addCommand(validateCommand());
   program.addCommand(watchCommand());
   program.addCommand(mcpCommand());

@@ -8,6 +8,7 @@ import { lockConfigOf, type FmesConfig } from '../core/config';
 import { createLogger, nullSink } from '../core/log';
 import { LockManager } from '../core/locks/lockManager';
 import { WorkspacePaths } from '../core/paths/workspacePath';
+import { ApprovalStore } from '../core/safety/approvals';
 import { appendAudit, summarizeInput, webhookPayload, type AuditRecord } from '../core/safety/audit';
 import { DEFAULT_RULES, mergeRules } from '../core/safety/denyList';
 import { decidePreToolUse, type HookDecision, type ToolCall } from '../core/safety/preToolUse';
@@ -54,6 +55,8 @@ interface Context {
   config: FmesConfig;
   call: ToolCall & { duration_ms?: number; tool_response?: unknown };
   redactor: Redactor;
+  /** The agent's home folder (its HOME), for `~` and rules about deleting it. */
+  home: string;
 }
 
 function context(args: Args, io: HookIo): Context | string {
@@ -69,7 +72,7 @@ function context(args: Args, io: HookIo): Context | string {
   // The agent: --agent (written into the session's settings by F-MES), else FMES_AGENT.
   const agent = args.agent || io.env.FMES_AGENT || 'unknown';
   const root = mainWorkspaceOf(args.workspace || io.env.FMES_WORKSPACE || io.env.CLAUDE_PROJECT_DIR || call.cwd || process.cwd());
-  return { agent, root, config: loadConfigFile(root).config, call, redactor: new Redactor(io.env) };
+  return { agent, root, config: loadConfigFile(root).config, call, redactor: new Redactor(io.env), home: io.env.HOME || os.homedir() };
 }
 
 function preToolUse(c: Context): HookDecision {
@@ -82,7 +85,7 @@ function preToolUse(c: Context): HookDecision {
     blockersFor: (p) => live(locks.blockersFor(p, c.agent)),
     othersHoldLocks: () => live(locks.status().map((s) => s.holder)).some((h) => h.kind !== 'lock' || h.record.agent !== c.agent),
     rules: mergeRules(DEFAULT_RULES, c.config.safety.rules).rules,
-    context: { workspaceRoot: c.root, home: os.homedir() },
+    context: { workspaceRoot: c.root, home: c.home },
     ownership: c.config.safety.ownership,
   });
 }
@@ -138,6 +141,33 @@ export async function deliver(file: string): Promise<void> {
   }
 }
 
+function approvalGate(c: Context, reason: string, ruleId: string | undefined, env: HookIo['env']): HookDecision {
+  const store = new ApprovalStore(c.root);
+  const seen = store.find(c.agent, c.call.tool_name, c.call.tool_input);
+  if (seen?.status === 'approved') {
+    store.use(seen);
+    return { decision: 'allow' };
+  }
+  if (seen?.status === 'rejected') return { decision: 'deny', reason: `${reason}. A person rejected this call (approval ${seen.id}${seen.decidedBy ? ` by ${seen.decidedBy}` : ''}${seen.note ? `: ${seen.note}` : ''}); do not try it again.` };
+  const a =
+    seen ??
+    store.request({
+      agent: c.agent,
+      session: c.call.session_id,
+      taskId: env.FMES_TASK,
+      runId: env.FMES_RUN_ID,
+      tool: c.call.tool_name,
+      toolInput: c.call.tool_input,
+      summary: c.redactor.redact(summarizeInput(c.call.tool_name, c.call.tool_input)),
+      reason: c.redactor.redact(reason),
+      ruleId,
+    });
+  return {
+    decision: 'deny',
+    reason: `${reason}. This needs a person's approval: F-MES recorded request ${a.id} (fmes approve ${a.id}). Do not work around it; finish what you can without it and say in your report that approval ${a.id} is pending.`,
+  };
+}
+
 export function runHook(argv: readonly string[], io: HookIo): HookResult {
   const args = parseArgs(argv);
   if (args.event !== 'pre-tool-use' && args.event !== 'post-tool-use') {
@@ -155,8 +185,14 @@ export function runHook(argv: readonly string[], io: HookIo): HookResult {
     audit(c, failed ? 'error' : 'ok', failed && typeof r.error === 'string' ? r.error : undefined, io);
     return { exitCode: 0, stdout: '', stderr: '' };
   }
-  const d = preToolUse(c);
+  let d = preToolUse(c);
   if (d.decision === 'allow') return { exitCode: 0, stdout: '', stderr: '' };
+  // Nobody is there to answer an "ask" in a headless run F-MES started: the approval gate takes it.
+  if (d.decision === 'ask' && io.env.FMES_RUN_ID) d = approvalGate(c, d.reason, d.ruleId, io.env);
+  if (d.decision === 'allow') {
+    audit(c, 'ok', 'approved by a person', io);
+    return { exitCode: 0, stdout: '', stderr: '' };
+  }
   const reason = c.redactor.redact(d.reason);
   audit(c, d.decision === 'deny' ? 'denied' : 'asked', reason, io);
   if (d.decision === 'deny') return { exitCode: 2, stdout: '', stderr: `${reason}\n` };

@@ -19,6 +19,7 @@ export const Commands = {
   stopAgent: 'fmes.stopAgent',
   resumeSession: 'fmes.resumeSession',
   showAgentTerminal: 'fmes.showAgentTerminal',
+  reviewApprovals: 'fmes.reviewApprovals',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

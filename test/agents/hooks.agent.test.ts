@@ -98,3 +98,36 @@ describe('hooks in sessions F-MES starts', () => {
     assert.match(ok[0].input, /echo audited-call/);
   });
 });
+
+describe('the approval gate in headless runs', () => {
+  it('an ask-tier command waits for a person; approved, the resumed session runs it exactly once', async () => {
+    const w = await ws();
+    const prompt = 'FAKE:bash git reset --hard && touch approved.txt';
+    const first = await fmesRun(w, ['--task', 'gate', '--prompt', prompt]);
+    assert.equal(first.code, 4, first.stderr);
+    assert.equal(first.outcome.reason, 'awaitingApproval');
+    assert.ok(!fs.existsSync(path.join(w.dir, 'approved.txt')), 'not run before the approval');
+    const pending = first.outcome.pendingApprovals as string[];
+    assert.equal(pending.length, 1);
+    const listed = fmes(w, 'approvals', '--json');
+    assert.equal((JSON.parse(listed) as { id: string; status: string }[])[0].id, pending[0]);
+
+    fmes(w, 'approve', pending[0], '--by', 'human:ops', '--note', 'ok for the scratch repo');
+    const second = await fmesRun(w, ['--task', 'gate', '--resume', '--prompt', prompt]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.ok(fs.existsSync(path.join(w.dir, 'approved.txt')), 'the approved call ran');
+    assert.equal((JSON.parse(fmes(w, 'approvals', '--all', '--json')) as { status: string }[])[0].status, 'used', 'an approval covers one call');
+  });
+
+  it('a rejected request is denied with the note, and never asked again', async () => {
+    const w = await ws();
+    const prompt = 'FAKE:bash git clean -fdx && touch cleaned.txt';
+    const first = await fmesRun(w, ['--task', 'rej', '--prompt', prompt]);
+    assert.equal(first.outcome.reason, 'awaitingApproval');
+    fmes(w, 'reject', (first.outcome.pendingApprovals as string[])[0], '--note', 'never in this repo');
+    const second = await fmesRun(w, ['--task', 'rej', '--resume', '--prompt', prompt]);
+    assert.equal(second.outcome.reason, 'success', 'nothing pending: the agent was told no');
+    assert.ok(!fs.existsSync(path.join(w.dir, 'cleaned.txt')));
+    assert.match(JSON.stringify(second.events), /never in this repo/);
+  });
+});

@@ -12,6 +12,7 @@ import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
 import { agentEnv } from './env';
 import { hookSettings } from './hookSettings';
+import { ApprovalStore } from '../safety/approvals';
 import type { PriceTable } from './pricing';
 import { Redactor } from './redact';
 import type { RunEvent, RunOutcome, RunRequest, RunSnapshot, RunState } from './runTypes';
@@ -384,6 +385,13 @@ export class AgentRun {
   }
 
   private finish(a: AttemptResult): RunOutcome {
+    const pendingApprovals = new ApprovalStore(this.deps.root)
+      .list()
+      .approvals.filter((x) => x.runId === this.id && x.status === 'pending')
+      .map((x) => x.id);
+    if (pendingApprovals.length && a.reason === 'success') {
+      a = { ...a, reason: 'awaitingApproval', message: `waiting for approval of ${pendingApprovals.join(', ')} (fmes approve <id>, then resume the task)` };
+    }
     const outcome: RunOutcome = {
       runId: this.id,
       agentId: this.agentId,
@@ -399,6 +407,7 @@ export class AgentRun {
       exitCode: a.exitCode,
       resultText: a.result?.text ? this.redactor.redact(a.result.text) : undefined,
       denials: a.result?.denials.length ?? 0,
+      pendingApprovals,
       transcript: path.relative(this.deps.root, this.transcriptFile),
       startedAt: this.startedAt,
       finishedAt: new Date(this.deps.clock.now()).toISOString(),

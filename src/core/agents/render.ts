@@ -54,7 +54,7 @@ export function renderRunEvent(e: RunEvent, options: { color: boolean }): string
     case 'end': {
       const o = e.outcome;
       const colour = o.ok ? s.green : s.red;
-      return [`${colour}${s.bold}${o.ok ? '✔' : '✘'} ${o.taskId}: ${o.reason} — ${o.message}${s.reset}`, `${s.dim}cost ${formatUsd(o.costUsd)} · ${o.turns} turns · ${o.attempts} attempt(s)${o.denials ? ` · ${o.denials} denied tool call(s)` : ''} · session ${o.sessionId ?? '-'} · transcript ${o.transcript}${s.reset}`];
+      return [`${colour}${s.bold}${o.ok ? '✔' : '✘'} ${o.taskId}: ${o.reason} — ${o.message}${s.reset}`, `${s.dim}cost ${formatUsd(o.costUsd)} · ${o.turns} turns · ${o.attempts} attempt(s)${o.denials ? ` · ${o.denials} denied tool call(s)` : ''} · session ${o.sessionId ?? '-'} · transcript ${o.transcript}${s.reset}`, ...o.pendingApprovals.map((id) => `${s.yellow}approval ${id} pending: fmes approve ${id} (or reject), then resume the task${s.reset}`)];
     }
     case 'agent': {
       const a = e.event;

@@ -42,6 +42,8 @@ export interface RunOutcome {
   /** The agent's final text (redacted), if it gave one. */
   resultText: string | undefined;
   denials: number;
+  /** Approval requests this run left pending (`fmes approve <id>`, then resume). */
+  pendingApprovals: string[];
   /** The run's transcript (redacted JSONL), workspace-relative. */
   transcript: string;
   startedAt: string;

@@ -93,7 +93,9 @@ export type RunEndReason =
   /** The agent finished with an error, or exited without a result. */
   | 'agentError'
   /** The CLI could not be started (not installed, not executable). */
-  | 'spawnFailed';
+  | 'spawnFailed'
+  /** The agent asked for something that needs a person (the approval gate): approve, then resume. */
+  | 'awaitingApproval';
 
 /** Reasons the circuit breaker trips on: the run is killed and never retried. */
 export const BREACHES: readonly RunEndReason[] = ['maxTurns', 'budget', 'dailyBudget', 'timeout'];

@@ -25,7 +25,7 @@ export interface PreToolUseDeps {
   /** Whether any agent other than `agent` holds any lock (decides what an unreadable Bash write means). */
   othersHoldLocks(): boolean;
   rules: readonly DenyRule[];
-  /** Workspace and home folders, for rules about deleting them. */
+  /** Workspace and home folders, for rules about deleting them (and `~` in paths). */
   context?: CheckContext;
   ownership: Readonly<Record<string, readonly string[]>>;
 }
@@ -50,7 +50,7 @@ export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDeci
   if (field) {
     const file = call.tool_input[field];
     if (typeof file !== 'string' || file === '') return { decision: 'allow' };
-    return checkWrite([path.resolve(cwd, file)], deps, call.tool_name);
+    return checkWrite([resolvePath(cwd, file, deps.context?.home)], deps, call.tool_name);
   }
   if (call.tool_name === 'Bash') {
     const command = call.tool_input.command;
@@ -58,13 +58,19 @@ export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDeci
     const verdict = checkCommand(command, deps.rules, deps.context);
     if (verdict.decision !== 'allow') return { decision: verdict.decision, reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`, ruleId: verdict.ruleId };
     const writes = writtenPaths(command);
-    const onPaths = checkWrite(writes.paths.map((p) => path.resolve(cwd, p)), deps, 'Bash');
+    const onPaths = checkWrite(writes.paths.map((p) => resolvePath(cwd, p, deps.context?.home)), deps, 'Bash');
     if (onPaths.decision !== 'allow') return onPaths;
     if (writes.unknown && deps.othersHoldLocks()) {
       return { decision: 'ask', reason: `F-MES cannot tell which files this command writes, and other agents hold locks: ${command.slice(0, 200)}` };
     }
   }
   return { decision: 'allow' };
+}
+
+/** A path as the shell would take it: `~` is the home folder, relative paths start at the tool's cwd. */
+function resolvePath(cwd: string, p: string, home: string | undefined): string {
+  if (home && (p === '~' || p.startsWith('~/'))) return path.join(home, p.slice(1));
+  return path.resolve(cwd, p);
 }
 
 function checkWrite(files: readonly string[], deps: PreToolUseDeps, tool: string): HookDecision {

@@ -80,6 +80,18 @@ describe('fmes hook pre-tool-use', () => {
     assert.equal(call(root, 'Bash', { command: 'git status && npm test' }, { agent: 'claude' }).exitCode, 0);
   });
 
+  it('~ in a path is the home folder: a home inside the workspace is guarded like any path', () => {
+    const root = workspace();
+    lock(root, 'src/a.ts', 'gemini');
+    const r = runHook(['pre-tool-use', '--agent', 'claude', '--workspace', root], {
+      stdin: JSON.stringify({ tool_name: 'Bash', tool_input: { command: 'echo x > ~/src/a.ts' }, cwd: '/' }),
+      env: { HOME: root },
+      self: '',
+    });
+    assert.equal(r.exitCode, 2, r.stderr);
+    assert.match(r.stderr, /src\/a\.ts/);
+  });
+
   it('Bash whose writes cannot be read: asked while others hold locks, allowed when nobody does', () => {
     const root = workspace();
     const cmd = { command: 'python3 -c "open(\'x\',\'w\').write(\'y\')"' };

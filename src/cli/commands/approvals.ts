@@ -1,0 +1,58 @@
+import * as os from 'node:os';
+import { Command } from 'commander';
+import { ApprovalStore, type Approval } from '../../core/safety/approvals';
+import { coreFor, print, printErr } from '../context';
+import { UsageError } from '../usageError';
+
+function line(a: Approval): string {
+  const who = a.decidedBy ? ` by ${a.decidedBy}` : '';
+  return `${a.id}\t${a.status}${who}\t${a.agent}${a.taskId ? `/${a.taskId}` : ''}\t${a.tool}: ${a.summary}\t— ${a.reason}`;
+}
+
+function me(): string {
+  try {
+    return `human:${os.userInfo().username}`;
+  } catch {
+    return 'human';
+  }
+}
+
+/** `fmes approvals`, `fmes approve <id>`, `fmes reject <id>`: the approval gate from a shell. */
+export function approvalCommands(): Command[] {
+  const list = new Command('approvals')
+    .description('list approval requests from agents (pending first; --all for decided ones)')
+    .option('--all', 'include approved, rejected and used requests')
+    .option('--json', 'JSON output')
+    .action((o: { all?: boolean; json?: boolean }, cmd: Command) => {
+      const core = coreFor(cmd);
+      const { approvals, issues } = new ApprovalStore(core.root).list();
+      const shown = approvals.filter((a) => o.all || a.status === 'pending');
+      for (const i of issues) printErr(`fmes: ${i.file}: ${i.message}`);
+      if (o.json) print(JSON.stringify(shown));
+      else if (shown.length === 0) print(o.all ? 'no approval requests' : 'no pending approval requests');
+      else for (const a of shown) print(line(a));
+      core.dispose();
+    });
+  const decide = (name: 'approve' | 'reject', status: 'approved' | 'rejected') =>
+    new Command(name)
+      .description(`${name} an agent's pending request; the agent's task can then be resumed`)
+      .argument('<id>')
+      .option('--by <who>', 'who decides (default: human:<user>)')
+      .option('--note <text>', 'a note for the agent')
+      .action((id: string, o: { by?: string; note?: string }, cmd: Command) => {
+        const core = coreFor(cmd);
+        const store = new ApprovalStore(core.root);
+        if (!store.get(id)) throw new UsageError(`no approval request ${id} (see fmes approvals --all)`);
+        let a: Approval;
+        try {
+          a = store.decide(id, status, o.by ?? me(), o.note);
+        } catch (e) {
+          printErr(`fmes: ${(e as Error).message}`);
+          process.exitCode = 1;
+          return;
+        }
+        print(`${a.id} ${a.status}: ${a.tool} ${a.summary}${a.taskId ? `\nresume with: fmes run --agent <cli> --task ${a.taskId} --resume --prompt "Approved: continue."` : ''}`);
+        core.dispose();
+      });
+  return [list, decide('approve', 'approved'), decide('reject', 'rejected')];
+}
