@@ -8,6 +8,7 @@ import { AgentRuns } from './host/agents/agentRuns';
 import type { FmesApi } from './host/api';
 import { AgentCommands } from './host/commands/agentCommands';
 import { ApprovalCommands } from './host/commands/approvalCommands';
+import { InitCommands } from './host/commands/initCommands';
 import { LockCommands } from './host/commands/lockCommands';
 import { PanelCommands } from './host/commands/panelCommands';
 import { ConfigWatcher } from './host/config';
@@ -56,10 +57,11 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const agents = new AgentRuns({ core, state, config: () => config.value, log, extensionPath: context.extensionPath });
   const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
   const approvalCommands = new ApprovalCommands({ root: core.root, log, trusted, me: () => me() });
+  const initCommands = new InitCommands({ root: core.root, log, trusted });
   stopAgents = () => agents.stopAll('F-MES is shutting down');
   const mcp = new McpRegistration({ providerId: McpProviders.fmes, extensionPath: context.extensionPath, root: core.root, agent: me, trusted, changes: [config.onDidChange, vscode.workspace.onDidGrantWorkspaceTrust], log });
   subs.push(
-    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, approvalCommands, watcher, markers, mcp,
+    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, approvalCommands, initCommands, watcher, markers, mcp,
     vscode.window.registerTreeDataProvider(Views.missions, tree),
     vscode.window.registerFileDecorationProvider(decorations),
     watcher.onEvent((e) => {

@@ -20,6 +20,7 @@ export const Commands = {
   resumeSession: 'fmes.resumeSession',
   showAgentTerminal: 'fmes.showAgentTerminal',
   reviewApprovals: 'fmes.reviewApprovals',
+  initWorkspace: 'fmes.initWorkspace',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
 import { api, root } from './helpers';
@@ -23,6 +21,10 @@ suite('mcp', () => {
     const launch = a.mcp.launch();
     assert.ok(launch, 'no server offered in a trusted workspace');
     assert.ok(launch.args.includes(root()), launch.args.join(' '));
+    // Loaded here, not at the top: in this CommonJS test bundle, core's lazily loaded modules make esbuild
+    // initialise zod on first use, and the SDK's top-level schemas would otherwise run before it.
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'FMES_AGENT') env[k] = v;
     const transport = new StdioClientTransport({ command: launch.command, args: launch.args, env: { ...env, ...launch.env }, cwd: launch.cwd, stderr: 'pipe' });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as http from 'node:http';
 import { after, describe, it } from 'node:test';
 import { createLogger, nullSink } from '../../../src/core/log';
 import { LockManager } from '../../../src/core/locks/lockManager';
@@ -138,5 +139,37 @@ describe('fmes hook post-tool-use', () => {
     assert.deepEqual(a.map((x) => [x.tool, x.outcome, x.agent]), [['Write', 'ok', 'claude'], ['Bash', 'ok', 'claude']]);
     assert.equal(a[0].input, 'src/b.ts (50 chars)', 'sizes, not contents');
     assert.ok(!JSON.stringify(a).includes(secret), 'the token is redacted');
+  });
+});
+
+describe('audit webhook', () => {
+  it('posts each record (Slack-compatible text) from a detached process; the hook itself does not wait', async () => {
+    const bodies: string[] = [];
+    const server = http.createServer((req, res) => {
+      let b = '';
+      req.on('data', (d: Buffer) => (b += d.toString()));
+      req.on('end', () => {
+        bodies.push(b);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const root = workspace();
+      fs.mkdirSync(path.join(root, '.fmes'));
+      fs.writeFileSync(path.join(root, '.fmes/config.json'), JSON.stringify({ safety: { auditWebhook: `http://127.0.0.1:${port}/hook` } }));
+      const hook = path.resolve(__dirname, '../../../dist/hook.cjs');
+      const stdin = JSON.stringify({ session_id: 's', cwd: root, tool_name: 'Bash', tool_input: { command: 'echo webhook-test' }, tool_response: { stdout: 'webhook-test' } });
+      const r = runHook(['post-tool-use', '--agent', 'claude', '--workspace', root], { stdin, env: {}, self: hook });
+      assert.equal(r.exitCode, 0);
+      for (let i = 0; i < 400 && bodies.length === 0; i++) await new Promise((res) => setTimeout(res, 25));
+      assert.equal(bodies.length, 1, 'delivered once');
+      const body = JSON.parse(bodies[0]!) as { text: string; record: { tool: string; agent: string } };
+      assert.match(body.text, /claude Bash echo webhook-test/);
+      assert.equal(body.record.tool, 'Bash');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TrustError } from '../../core/errors';
+import { writeFileAtomic } from '../../core/fs/atomicWrite';
+import { hashMarkers, readBlock } from '../../core/init/managedBlock';
+import { Commands } from '../../shared/ids';
+import { registerCommand } from './registerCommand';
+
+export interface InitCommandDeps {
+  root: string;
+  log: vscode.LogOutputChannel;
+  trusted: () => boolean;
+}
+
+/**
+ * Initialize Workspace (the editor's `fmes init`: the diff first, then a confirmation), and the watch that
+ * keeps .cursorrules' generated block in step with CLAUDE.md's shared block.
+ */
+export class InitCommands implements vscode.Disposable {
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly d: InitCommandDeps) {
+    this.subs.push(registerCommand(Commands.initWorkspace, d.log, (o?: { apply?: boolean }) => this.init(o)));
+    const claude = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.root, 'CLAUDE.md'));
+    this.subs.push(claude, claude.onDidChange(() => void this.syncCursorRules()), claude.onDidCreate(() => void this.syncCursorRules()));
+  }
+
+  /** Shows what would change; writes after confirmation (`apply: true` skips the question, for tests). Returns the files written. */
+  async init(o: { apply?: boolean } = {}): Promise<string[]> {
+    if (!this.d.trusted()) throw new TrustError('Initializing the workspace');
+    const { planInit, applyInit, diffOf } = await import('../../core/init/initWorkspace');
+    const changes = planInit(this.d.root, { hookCommand: 'fmes hook', mcpCommand: ['fmes', 'mcp'] });
+    for (const c of changes.filter((x) => x.action === 'skip')) void vscode.window.showWarningMessage(`F-MES: ${c.file} left as it is: ${c.problem}`);
+    const todo = changes.filter((c) => c.action === 'create' || c.action === 'update');
+    if (todo.length === 0) {
+      void vscode.window.showInformationMessage('F-MES: the workspace is already initialized.');
+      return [];
+    }
+    if (!o.apply) {
+      const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: todo.map(diffOf).join('\n') });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      const ok = await vscode.window.showInformationMessage(`F-MES: apply these changes to ${todo.map((c) => c.file).join(', ')}?`, { modal: true, detail: 'Your own content in these files is kept; F-MES only adds its blocks and entries.' }, 'Apply');
+      if (ok !== 'Apply') return [];
+    }
+    const written = await applyInit(this.d.root, changes);
+    this.d.log.info(`init: wrote ${written.map((c) => c.file).join(', ')}`);
+    return written.map((c) => c.file);
+  }
+
+  /** Regenerates .cursorrules' F-MES block from CLAUDE.md, when .cursorrules has one (F-MES never adds it unasked). */
+  async syncCursorRules(): Promise<boolean> {
+    if (!this.d.trusted()) return false;
+    const cursorFile = path.join(this.d.root, '.cursorrules');
+    let cursor: string;
+    let claude: string;
+    try {
+      [cursor, claude] = await Promise.all([fs.promises.readFile(cursorFile, 'utf8'), fs.promises.readFile(path.join(this.d.root, 'CLAUDE.md'), 'utf8')]);
+    } catch {
+      return false;
+    }
+    if (readBlock(cursor, hashMarkers('shared')) === undefined) return false;
+    const { cursorRulesFrom } = await import('../../core/init/initWorkspace');
+    const next = cursorRulesFrom(claude, cursor);
+    if (next === cursor) return false;
+    await writeFileAtomic(cursorFile, next);
+    this.d.log.info('.cursorrules updated from CLAUDE.md');
+    return true;
+  }
+
+  dispose(): void {
+    for (const s of this.subs.reverse()) s.dispose();
+  }
+}
