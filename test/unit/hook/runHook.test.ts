@@ -165,7 +165,7 @@ describe('audit webhook', () => {
       assert.equal(r.exitCode, 0);
       for (let i = 0; i < 400 && bodies.length === 0; i++) await new Promise((res) => setTimeout(res, 25));
       assert.equal(bodies.length, 1, 'delivered once');
-      const body = JSON.parse(bodies[0]!) as { text: string; record: { tool: string; agent: string } };
+      const body = JSON.parse(bodies[0]) as { text: string; record: { tool: string; agent: string } };
       assert.match(body.text, /claude Bash echo webhook-test/);
       assert.equal(body.record.tool, 'Bash');
     } finally {
