@@ -2,27 +2,13 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
-import { FMES, fmesRun, workspaceFor, type Workspace } from './runHarness';
+import { describe, it } from 'node:test';
+import { FMES, agentTestBed, fmesRun, type Workspace } from './runHarness';
 
 // F-MES's hooks in sessions started by `fmes run`, with the REAL Claude Code CLI against the fake model API.
 
-let fake: FakeModelApi;
-const scratches: Workspace[] = [];
-before(async () => {
-  fake = await startFakeModelApi();
-});
-after(async () => {
-  await fake.close();
-  for (const s of scratches) await s.cleanup();
-});
-
-async function ws(): Promise<Workspace> {
-  const w = await workspaceFor('claude', fake);
-  scratches.push(w);
-  return w;
-}
+const bed = agentTestBed();
+const ws = () => bed.workspace('claude');
 
 function fmes(w: Workspace, ...args: string[]): string {
   return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8' });

@@ -2,27 +2,13 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
-import { FAKE_API_KEY, costLines, fmesRun, processesWith, workspaceFor, writtenFiles, type Workspace } from './runHarness';
+import { describe, it } from 'node:test';
+import { FAKE_API_KEY, agentTestBed, costLines, fmesRun, processesWith, writtenFiles, type Workspace } from './runHarness';
 
 // `fmes run` with the REAL Claude Code, Gemini and Codex CLIs against the fake model API on 127.0.0.1.
 
-let fake: FakeModelApi;
-const scratches: Workspace[] = [];
-before(async () => {
-  fake = await startFakeModelApi();
-});
-after(async () => {
-  await fake.close();
-  for (const s of scratches) await s.cleanup();
-});
-
-async function ws(cli: Workspace['cli'], config?: Record<string, unknown>): Promise<Workspace> {
-  const w = await workspaceFor(cli, fake, config);
-  scratches.push(w);
-  return w;
-}
+const bed = agentTestBed();
+const ws = (cli: Workspace['cli'], config?: Record<string, unknown>) => bed.workspace(cli, config);
 
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
@@ -69,13 +55,13 @@ describe('fmes run with Claude Code', () => {
       path.join(w.dir, '.fmes/sessions/lost.json'),
       JSON.stringify({ version: 1, taskId: 'lost', agents: { claude: { cli: 'claude', sessionId: lost, totalCostUsd: 0.5, updatedAt: new Date().toISOString(), lastOutcome: 'timeout', summary: 'EARLIER-SUMMARY: renamed half the handlers' } } }),
     );
-    const before = fake.requests.length;
+    const before = bed.fake().requests.length;
     const r = await fmesRun(w, ['--task', 'lost', '--resume', '--prompt', 'FAKE:text']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.outcome.reason, 'success');
     assert.notEqual(r.outcome.sessionId, lost);
     assert.ok(r.events.some((e) => e.type === 'fallback'), 'the fallback is reported');
-    const seeded = fake.requests.slice(before).some((q) => JSON.stringify(q.body).includes('EARLIER-SUMMARY: renamed half the handlers'));
+    const seeded = bed.fake().requests.slice(before).some((q) => JSON.stringify(q.body).includes('EARLIER-SUMMARY: renamed half the handlers'));
     assert.ok(seeded, 'the fresh session was told what happened before');
   });
 
@@ -139,11 +125,11 @@ describe('fmes run with Claude Code', () => {
     const name = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}.jsonl`;
     fs.mkdirSync(path.join(w.dir, '.claude/cost_logs'), { recursive: true });
     fs.writeFileSync(path.join(w.dir, '.claude/cost_logs', name), `${JSON.stringify({ ts: day.toISOString(), agent: 'gemini', sessionId: 's', costUsd: 5.5 })}\n`);
-    const before = fake.requests.length;
+    const before = bed.fake().requests.length;
     const r = await fmesRun(w, ['--task', 'broke', '--prompt', 'FAKE:text']);
     assert.equal(r.code, 3);
     assert.equal(r.outcome.reason, 'dailyBudget');
-    assert.equal(fake.requests.length, before, 'no model call');
+    assert.equal(bed.fake().requests.length, before, 'no model call');
   });
 });
 

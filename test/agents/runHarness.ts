@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI_BINS, FAKE_API_KEY, codexProviderArgs, hermeticEnv, makeScratch, type AgentCli, type Scratch } from './cliEnv';
-import type { FakeModelApi } from './fakeModelApi';
+import { after, before } from 'node:test';
+import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
 
 export const FMES = path.resolve(__dirname, '../../dist/cli.mjs');
 export { FAKE_API_KEY };
@@ -122,4 +123,32 @@ export function processesWith(needle: string): { pid: number; cmd: string }[] {
     }
   }
   return out;
+}
+
+/**
+ * One fake model API for a test file, and scratch workspaces that are removed after it: call at the top of
+ * the file; `fake()` and `workspace()` are valid inside tests.
+ */
+export function agentTestBed(): { fake: () => FakeModelApi; workspace: (cli: AgentCli, config?: Record<string, unknown>) => Promise<Workspace> } {
+  let api: FakeModelApi | undefined;
+  const scratches: Workspace[] = [];
+  before(async () => {
+    api = await startFakeModelApi();
+  });
+  after(async () => {
+    await api?.close();
+    for (const s of scratches) await s.cleanup();
+  });
+  const fake = () => {
+    if (!api) throw new Error('the fake model API starts in before()');
+    return api;
+  };
+  return {
+    fake,
+    workspace: async (cli, config) => {
+      const w = await workspaceFor(cli, fake(), config);
+      scratches.push(w);
+      return w;
+    },
+  };
 }

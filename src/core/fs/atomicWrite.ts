@@ -7,21 +7,26 @@ function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
 }
 
+/** Creates `tmp` (its folder too), writes `data` and flushes it to disk. */
+async function writeFlushed(tmp: string, data: string | Uint8Array): Promise<void> {
+  await fs.promises.mkdir(path.dirname(tmp), { recursive: true });
+  const fh = await fs.promises.open(tmp, 'wx');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * Writes a file so that readers and watchers only ever see the old or the new content: write a temp file
  * beside it, flush it, rename it into place. The temp file is removed if anything fails.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
   try {
-    const fh = await fs.promises.open(tmp, 'wx');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeFlushed(tmp, data);
     await fs.promises.rename(tmp, file);
   } catch (e) {
     await fs.promises.rm(tmp, { force: true });
@@ -49,16 +54,9 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
  * Throws an EEXIST error when `file` exists.
  */
 export async function writeNewFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
   try {
-    const fh = await fs.promises.open(tmp, 'wx');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeFlushed(tmp, data);
     try {
       await fs.promises.link(tmp, file);
     } catch (e) {
