@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
+import { MissionError } from '../core/orchestrator/missionTypes';
 import { approvalCommands } from './commands/approvals';
 import { hookCommand } from './commands/hook';
 import { initCommand } from './commands/init';
 import { lockCommand } from './commands/lock';
 import { mcpCommand } from './commands/mcp';
+import { missionCommand } from './commands/mission';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
@@ -19,6 +21,7 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (LockError.is(e, 'held')) return ExitCode.held;
   if (PathError.is(e) || LockError.is(e, 'invalidAgent') || UsageError.is(e)) return ExitCode.usage;
+  if (MissionError.is(e, 'notConfirmed')) return ExitCode.usage;
   if (ArtifactError.is(e) || e instanceof FmesError) return ExitCode.failure;
   return ExitCode.failure;
 }
@@ -33,6 +36,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(lockCommand());
   program.addCommand(runCommand());
+  program.addCommand(missionCommand());
   program.addCommand(hookCommand());
   program.addCommand(initCommand());
   for (const c of approvalCommands()) program.addCommand(c);

@@ -3,6 +3,7 @@ import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfi
 import type { ArtifactIssue } from './errors';
 import { safetySchema } from './safety/safetyConfig';
 import type { LockConfig } from './locks/lockManager';
+import { orchestratorSchema } from './orchestrator/orchestratorConfig';
 import { toArtifactIssues } from './schemas/issues';
 import { AGENT_ID } from './schemas/patterns';
 import * as z from './schemas/zodMini';
@@ -46,9 +47,12 @@ export const configSchema = z.object({
   prices: pricesSchema,
   /** Hooks, directory ownership, deny-list overrides and the audit webhook. */
   safety: safetySchema,
+  /** How the orchestrator routes plans to agents, fails over, waits for files and asks for approval. */
+  orchestrator: orchestratorSchema,
 });
 
 export type FmesConfig = z.infer<typeof configSchema>;
+export type OrchestratorConfig = FmesConfig['orchestrator'];
 
 export const defaultConfig: FmesConfig = configSchema.parse({});
 

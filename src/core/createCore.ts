@@ -1,4 +1,7 @@
 import type { AgentRunner } from './agents/agentRunner';
+import type { MissionActions } from './orchestrator/missionActions';
+import type { MissionRunner } from './orchestrator/missionRunner';
+import type { MissionDeps } from './orchestrator/missionTypes';
 import { systemClock, type Clock } from './clock';
 import { defaultConfig, lockConfigOf, type FmesConfig } from './config';
 import { DisposableStore, type Disposable } from './disposable';
@@ -28,7 +31,29 @@ export interface Core extends Disposable {
    * The agent runner (loaded on first use: lock commands never pay for it). `config` is read at each run's
    * start, so the editor's setting changes apply to the next run.
    */
-  createRunner(options?: { config?: () => FmesConfig; parentEnv?: Readonly<Record<string, string | undefined>>; hook?: { script: string; node: string; electronAsNode?: boolean } }): Promise<AgentRunner>;
+  createRunner(options?: RunnerOptions): Promise<AgentRunner>;
+  /**
+   * The orchestrator (loaded on first use): a mission runner and the merge/discard/rollback/handoff actions
+   * over one mission store. The agent runner is created on the first mission that runs an agent.
+   */
+  createMissions(options?: MissionOptions): Promise<{ runner: MissionRunner; actions: MissionActions }>;
+}
+
+export interface RunnerOptions {
+  config?: () => FmesConfig;
+  parentEnv?: Readonly<Record<string, string | undefined>>;
+  hook?: { script: string; node: string; electronAsNode?: boolean };
+}
+
+export interface MissionOptions extends RunnerOptions {
+  /** The id F-MES acts under (TODO.md lock, handoffs, plan approvals); default `fmes`. */
+  me?: string;
+  /** Variables for every agent run (tests point the CLIs at a fake model API). */
+  runEnv?: Readonly<Record<string, string>>;
+  /** An agent runner to share (the editor's, so the meter and the panel see mission runs). */
+  agentRunner?: () => Promise<AgentRunner>;
+  /** Starts each mission run where people can watch it (the editor: an integrated terminal). */
+  startRun?: MissionDeps['startRun'];
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -38,6 +63,10 @@ export function createCore(options: CoreOptions): Core {
   const paths = new WorkspacePaths(options.workspaceRoot);
   const store = new DisposableStore();
   const locks = new LockManager(paths, log.child('locks'), { clock: options.clock, config: lockConfigOf(config) });
+  const createRunner = async (o: RunnerOptions = {}): Promise<AgentRunner> => {
+    const { AgentRunner } = await import('./agents/agentRunner');
+    return store.add(new AgentRunner({ root: paths.root, config: o.config ?? (() => config), log: log.child('runner'), clock: options.clock ?? systemClock, parentEnv: o.parentEnv, hook: o.hook }));
+  };
   return {
     root: paths.root,
     paths,
@@ -45,9 +74,24 @@ export function createCore(options: CoreOptions): Core {
     config,
     locks,
     createWatcher: (o) => store.add(new BusWatcher({ root: paths.root, log: log.child('watch'), ...o })),
-    createRunner: async (o = {}) => {
-      const { AgentRunner } = await import('./agents/agentRunner');
-      return store.add(new AgentRunner({ root: paths.root, config: o.config ?? (() => config), log: log.child('runner'), clock: options.clock ?? systemClock, parentEnv: o.parentEnv, hook: o.hook }));
+    createRunner,
+    createMissions: async (o = {}) => {
+      const [{ MissionRunner }, { MissionActions }, { MissionStore }] = await Promise.all([import('./orchestrator/missionRunner'), import('./orchestrator/missionActions'), import('./orchestrator/missionStore')]);
+      let agents: Promise<AgentRunner> | undefined;
+      const deps = {
+        root: paths.root,
+        config: o.config ?? (() => config),
+        log: log.child('missions'),
+        clock: options.clock ?? systemClock,
+        locks,
+        store: new MissionStore(paths.root),
+        runner: () => (agents ??= o.agentRunner ? o.agentRunner() : createRunner(o)),
+        me: o.me ?? 'fmes',
+        runEnv: o.runEnv,
+        startRun: o.startRun,
+      };
+      const runner = store.add(new MissionRunner(deps));
+      return { runner, actions: new MissionActions(deps, runner) };
     },
     dispose: () => store.dispose(),
   };

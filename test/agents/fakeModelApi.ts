@@ -124,7 +124,7 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
       const conversation = anthropicConversation(json);
       const model = typeof json.model === 'string' ? json.model : 'claude-fake';
       record.model = model;
-      record.scenario = scenarioOf(conversation);
+      record.scenario = scenarioOf(conversation, 'anthropic');
       const reply = planReply(conversation, record.scenario);
       await delay(options.delayMs);
       const requestId = `req_fake_${++ids.next}`;
@@ -142,7 +142,7 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
       if (method === 'countTokens') return sendJson(res, 200, { totalTokens: 1000 });
       if (method === 'embedContent') return sendJson(res, 200, { embedding: { values: [0, 0, 0] } });
       const conversation = geminiConversation(json);
-      record.scenario = scenarioOf(conversation);
+      record.scenario = scenarioOf(conversation, 'gemini');
       await delay(options.delayMs);
       const schema = geminiSchemaAnswer(json);
       if (schema !== undefined) return sendJson(res, 200, geminiGenerate({ kind: 'text', text: schema, usage: { input: 10, output: 5 } }, record.model, ids));
@@ -157,7 +157,7 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
       const conversation = openaiConversation(json);
       const model = typeof json.model === 'string' ? json.model : 'gpt-fake';
       record.model = model;
-      record.scenario = scenarioOf(conversation);
+      record.scenario = scenarioOf(conversation, 'openai');
       const reply = planReply(conversation, record.scenario);
       await delay(options.delayMs);
       if (reply.kind === 'error') return sendJson(res, reply.status, openaiError(reply.status, reply.message));

@@ -76,14 +76,24 @@ export const TEXT_ANSWER = 'Hello from the fake model.';
 export const NORMAL_USAGE: Usage = { input: 1000, output: 50 };
 export const HUGE_USAGE: Usage = { input: 1_000_000, output: 50 };
 
-const DIRECTIVE = /FAKE:(write|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/;
+/**
+ * `FAKE:<kind> <arg>`, or `FAKE@<provider>:<kind> <arg>` for a directive only one provider obeys (`anthropic`,
+ * `gemini`, `openai`): a failover test makes the first agent CLI fail and the next one succeed on one prompt.
+ */
+const DIRECTIVE = /FAKE(?:@(anthropic|gemini|openai))?:(write|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/g;
 
-/** Parses one directive's text (`FAKE:bash echo hi`); undefined when the text holds none. */
-export function parseDirective(text: string): Scenario | undefined {
-  const match = DIRECTIVE.exec(text);
-  if (!match) return undefined;
-  const kind = match[1] as ScenarioKind;
-  const arg = (match[2] ?? '').trim();
+export type Provider = 'anthropic' | 'gemini' | 'openai';
+
+/** Parses the first directive in `text` addressed to everyone or to `provider`; undefined when there is none. */
+export function parseDirective(text: string, provider?: Provider): Scenario | undefined {
+  for (const match of text.matchAll(DIRECTIVE)) {
+    if (match[1] && provider && match[1] !== provider) continue;
+    return directiveOf(match[2] as ScenarioKind, (match[3] ?? '').trim());
+  }
+  return undefined;
+}
+
+function directiveOf(kind: ScenarioKind, arg: string): Scenario {
   switch (kind) {
     case 'write':
       return { kind, path: arg.split(/\s+/)[0] || 'fake-output.txt' };
@@ -121,10 +131,10 @@ function jsonObject(text: string): Record<string, unknown> {
   }
 }
 
-/** The scenario of a conversation: the first directive in its user text, else `text`. */
-export function scenarioOf(conversation: Pick<Conversation, 'userTexts'>): Scenario {
+/** The scenario of a conversation: the first directive in its user text (for `provider`), else `text`. */
+export function scenarioOf(conversation: Pick<Conversation, 'userTexts'>, provider?: Provider): Scenario {
   for (const text of conversation.userTexts) {
-    const scenario = parseDirective(text);
+    const scenario = parseDirective(text, provider);
     if (scenario) return scenario;
   }
   return { kind: 'text' };

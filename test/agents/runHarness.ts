@@ -13,7 +13,7 @@ export const FMES = path.resolve(__dirname, '../../dist/cli.mjs');
 export { FAKE_API_KEY };
 
 /** The flags each CLI needs to run unattended in a scratch folder (the product defaults are safer). */
-function unattendedArgs(cli: AgentCli, fake: FakeModelApi): string[] {
+export function unattendedArgs(cli: AgentCli, fake: FakeModelApi): string[] {
   switch (cli) {
     case 'claude':
       return ['--dangerously-skip-permissions'];
@@ -35,6 +35,44 @@ export async function workspaceFor(cli: AgentCli, fake: FakeModelApi, config: Re
   const agents = { [cli]: { command: CLI_BINS[cli], args: unattendedArgs(cli, fake), env, allowedTools: [] } };
   fs.writeFileSync(path.join(s.dir, '.fmes/config.json'), JSON.stringify({ agents, ...config }, null, 2));
   return { ...s, cli };
+}
+
+/** A scratch repository whose config points several agent CLIs at the fake (for missions and their failover chain). */
+export async function multiAgentWorkspace(clis: readonly AgentCli[], fake: FakeModelApi, config: Record<string, unknown> = {}): Promise<Scratch> {
+  const s = await makeScratch({ git: true });
+  fs.mkdirSync(path.join(s.dir, '.fmes'), { recursive: true });
+  const agents = Object.fromEntries(clis.map((cli) => [cli, { command: CLI_BINS[cli], args: unattendedArgs(cli, fake), env: hermeticEnv(cli, fake, s), allowedTools: [] }]));
+  fs.writeFileSync(path.join(s.dir, '.fmes/config.json'), JSON.stringify({ agents, ...config }, null, 2));
+  return s;
+}
+
+export interface FmesProcess {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The JSON lines of stdout, in order. */
+  lines: { type: string; [k: string]: unknown }[];
+}
+
+/** Runs `fmes --workspace <dir> <args…>` asynchronously (the fake lives in this process: never block it). */
+export function fmes(dir: string, args: string[], timeoutMs = 240_000): Promise<FmesProcess> {
+  const child = spawn(process.execPath, [FMES, '--workspace', dir, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const lines = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as FmesProcess['lines'][number]);
+      resolve({ code, stdout, stderr, lines });
+    });
+  });
 }
 
 export interface FmesResult {

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { describeBusEvent, type BusEvent } from '../../core/watch/busEvents';
-import { coreFor, print } from '../context';
+import { coreFor, print, printErr } from '../context';
+import { UsageError } from '../usageError';
+import { hookOf, printMissionEvent } from './mission';
 
 /** JSON form of an event: errors flattened to their issues so the line is self-contained. */
 function eventJson(e: BusEvent): unknown {
@@ -14,19 +16,36 @@ export function watchCommand(): Command {
     .description('print bus events (locks, reports, plans) until interrupted')
     .option('--json', 'one JSON object per line')
     .option('--poll', 'poll the file system instead of using native events')
-    .action(async (o: { json?: boolean; poll?: boolean }, cmd: Command) => {
+    .option('--orchestrate', 'also run every new or changed plan through the orchestrator (worktree, agent, report, merge prompt)')
+    .option('--parallel <n>', 'with --orchestrate: missions at a time', '2')
+    .action(async (o: { json?: boolean; poll?: boolean; orchestrate?: boolean; parallel: string }, cmd: Command) => {
       const core = coreFor(cmd);
       const watcher = core.createWatcher({ usePolling: !!o.poll });
       watcher.onEvent((e) => {
         if (o.json) print(JSON.stringify(eventJson(e)));
         else print(`${new Date().toLocaleTimeString()} ${describeBusEvent(e)}`);
       });
+      let orchestrator: { dispose(): void; idle(): Promise<void> } | undefined;
+      if (o.orchestrate) {
+        const parallel = Number(o.parallel);
+        if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel must be a positive integer, got ${JSON.stringify(o.parallel)}`);
+        const [{ Orchestrator }, { MissionStore }] = await Promise.all([import('../../core/orchestrator/orchestrator'), import('../../core/orchestrator/missionStore')]);
+        const { runner } = await core.createMissions({ hook: hookOf() });
+        runner.onEvent((e) => printMissionEvent(e, { json: o.json }));
+        const orch = new Orchestrator({ missions: runner, store: new MissionStore(core.root), log: core.log.child('orchestrator'), parallel: () => parallel, onError: (file, message) => printErr(`fmes: ${file}: ${message}`) });
+        watcher.onEvent((e) => orch.handle(e));
+        orchestrator = orch;
+      }
       await watcher.start();
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      if (orchestrator) {
+        orchestrator.dispose();
+        await orchestrator.idle();
+      }
       core.dispose();
     });
 }

@@ -1,0 +1,78 @@
+import type { AgentRunner } from '../agents/agentRunner';
+import type { AgentRun } from '../agents/agentRun';
+import type { RunEvent, RunRequest } from '../agents/runTypes';
+import type { Clock } from '../clock';
+import type { FmesConfig } from '../config';
+import { FmesError } from '../errors';
+import type { Logger } from '../log';
+import type { LockManager } from '../locks/lockManager';
+import type { MissionRecord, MissionStateName } from '../schemas/mission';
+import type { MissionStore } from './missionStore';
+
+export interface MissionDeps {
+  /** The main workspace. */
+  root: string;
+  config: () => FmesConfig;
+  log: Logger;
+  clock: Clock;
+  locks: LockManager;
+  store: MissionStore;
+  /** Started lazily: merging or discarding never loads the runner. */
+  runner: () => Promise<AgentRunner>;
+  /** The id F-MES acts under when it writes TODO.md, handoffs and approval requests. */
+  me: string;
+  /** Variables for every agent run (tests point the CLIs at a fake model API here). */
+  runEnv?: Readonly<Record<string, string>>;
+  /** Starts a run where people can watch it (the editor: an integrated terminal); default `runner.start`. */
+  startRun?: (request: RunRequest) => Promise<AgentRun>;
+}
+
+/** What a mission reports while it goes: the CLI prints these, the editor notifies and refreshes. */
+export type MissionEvent =
+  | { type: 'state'; record: MissionRecord }
+  | { type: 'run'; taskId: string; agent: string; event: RunEvent }
+  | { type: 'note'; taskId: string; message: string };
+
+export interface MissionOutcome {
+  taskId: string;
+  state: MissionStateName;
+  record: MissionRecord;
+}
+
+export type MissionErrorReason = 'unknownMission' | 'badState' | 'alreadyRunning' | 'noWorktree' | 'notConfirmed';
+
+/** A mission action that does not apply (merge of a running mission, discard without confirmation, …). */
+export class MissionError extends FmesError<MissionErrorReason> {
+  readonly kind = 'mission';
+  constructor(
+    reason: MissionErrorReason,
+    readonly taskId: string,
+    message: string,
+  ) {
+    super(reason, message);
+  }
+
+  static is(e: unknown, reason?: MissionErrorReason): e is MissionError {
+    return e instanceof MissionError && (reason === undefined || e.reason === reason);
+  }
+}
+
+/** The exit status of `fmes mission run`: 0 ready to merge or merged, 4 waits for a person, 1 otherwise. */
+export function missionExitCode(state: MissionStateName): number {
+  switch (state) {
+    case 'readyToMerge':
+    case 'merged':
+      return 0;
+    case 'review':
+    case 'awaitingApproval':
+    case 'conflicted':
+      return 4;
+    case 'handedOff':
+      return 5;
+    case 'refused':
+    case 'waiting':
+      return 75;
+    default:
+      return 1;
+  }
+}

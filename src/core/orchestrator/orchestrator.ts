@@ -1,0 +1,79 @@
+import type { Disposable } from '../disposable';
+import { errorMessage } from '../errors';
+import type { Logger } from '../log';
+import type { MissionStore } from './missionStore';
+import type { MissionRunner } from './missionRunner';
+import type { MissionOutcome } from './missionTypes';
+import type { BusEvent } from '../watch/busEvents';
+
+/** A plan's mission is started again by the loop only from these states (a person fixed the plan or approved it). */
+const STARTABLE = new Set(['queued', 'waiting', 'awaitingApproval', 'refused']);
+
+/**
+ * The continuous loop (`fmes watch --orchestrate`, and the editor when `fmes.orchestrator.auto` is on):
+ * every valid plan that appears or changes in `.antigravity/plans/` becomes a mission, at most `parallel` at
+ * a time, one at a time per task. A plan whose mission already ran to the end is left alone until its id
+ * changes; one that waits for approval is tried again when the plan file changes (or `retry()` is called).
+ */
+export class Orchestrator implements Disposable {
+  private readonly queue: string[] = [];
+  private readonly active = new Map<string, Promise<MissionOutcome | undefined>>();
+  private readonly files = new Map<string, string>();
+  private disposed = false;
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly o: { missions: MissionRunner; store: MissionStore; log: Logger; parallel: () => number; onOutcome?: (o: MissionOutcome) => void; onError?: (file: string, message: string) => void },
+  ) {}
+
+  /** Feed bus events here. */
+  handle(e: BusEvent): void {
+    if (e.type !== 'plan.added' && e.type !== 'plan.changed') return;
+    const task = e.plan.meta.id;
+    const rec = this.o.store.get(task);
+    if (rec && !STARTABLE.has(rec.state)) return;
+    this.files.set(task, e.file);
+    if (!this.queue.includes(task) && !this.active.has(task)) this.queue.push(task);
+    this.pump();
+  }
+
+  /** Missions in flight. */
+  get running(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Resolves when every started mission has ended (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0 || this.queue.length > 0) await Promise.race(this.active.values());
+  }
+
+  private pump(): void {
+    while (!this.disposed && this.active.size < Math.max(1, this.o.parallel()) && this.queue.length > 0) {
+      const task = this.queue.shift()!;
+      const file = this.files.get(task)!;
+      const p = this.o.missions
+        .start(file, { signal: this.controller.signal })
+        .then((out) => {
+          this.o.onOutcome?.(out);
+          return out;
+        })
+        .catch((e: unknown) => {
+          this.o.log.warn(`${file}: ${errorMessage(e)}`);
+          this.o.onError?.(file, errorMessage(e));
+          return undefined;
+        })
+        .finally(() => {
+          this.active.delete(task);
+          this.pump();
+        });
+      this.active.set(task, p);
+    }
+  }
+
+  /** Stops the running missions' agents (their changes are rolled back) and starts no more. */
+  dispose(): void {
+    this.disposed = true;
+    this.queue.length = 0;
+    this.controller.abort();
+  }
+}
