@@ -65,11 +65,13 @@ function printUncontended(u: Uncontended, target: Target): void {
       ['loop', 'median/s', 'range/s'],
       [
         ["raw: openSync(L,'wx') + closeSync + unlinkSync", fmtInt(u.rawMedian), spread(u.rawPerSec)],
+        ['raw + writeSync of a lock record as long as ours', fmtInt(u.rawWriteMedian), spread(u.rawWritePerSec)],
         ["ours: tryAcquire('src/a.ts') + handle.release()", fmtInt(u.oursMedian), spread(u.oursPerSec)],
       ],
     ),
   );
   console.log(`  ratio ours/raw ${fmtNum(u.ratio)}   target ${target.goal}   ${verdict(target)}`);
+  console.log(`  (for context: raw+write/raw ${fmtNum(u.rawWriteMedian / u.rawMedian)}, ours/raw+write ${fmtNum(u.oursMedian / u.rawWriteMedian)})`);
   const paired = u.pairedRatios;
   console.log(`  (ours/raw within each round: median ${fmtNum(median(paired))}, range ${fmtNum(Math.min(...paired))}–${fmtNum(Math.max(...paired))})`);
 }

@@ -29,6 +29,8 @@ export interface WorkerResult {
 /** What uncontended.ts prints: cycles per second in each round, the two lists in the same round order. */
 export interface UncontendedResult {
   raw: number[];
+  /** raw plus a write of a lock record as long as ours: the floor for any lock file that names its holder. */
+  rawWrite: number[];
   ours: number[];
 }
 
@@ -36,8 +38,8 @@ export interface UncontendedResult {
 export const SHARED = {
   /** The workspace path every `ours` worker locks. */
   oursPath: 'src/a.ts',
-  /** The O_EXCL file of the raw floor. */
-  rawLock: '.locks/raw.lock',
+  /** The O_EXCL file of the raw floor: in `.locks/` beside ours, with a name as long as `src%2Fa.ts.lock`. */
+  rawLock: '.locks/raw%2Fa.ts.lock',
   /** The file proper-lockfile locks (it creates `<file>.lock/`). */
   plfTarget: 'shared',
   /** The file flock(1) locks; never deleted. */

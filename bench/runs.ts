@@ -56,8 +56,10 @@ export interface Uncontended {
   rounds: number;
   roundMs: number;
   rawPerSec: number[];
+  rawWritePerSec: number[];
   oursPerSec: number[];
   rawMedian: number;
+  rawWriteMedian: number;
   oursMedian: number;
   /** median(ours) / median(raw): the figure the target applies to. */
   ratio: number;
@@ -72,7 +74,8 @@ export async function runUncontended(bundle: string, rounds: number, roundMs: nu
     const rawMedian = median(r.raw);
     const oursMedian = median(r.ours);
     const pairedRatios = r.ours.map((ours, i) => ours / (r.raw[i] ?? NaN));
-    return { rounds, roundMs, rawPerSec: r.raw, oursPerSec: r.ours, rawMedian, oursMedian, ratio: oursMedian / rawMedian, pairedRatios };
+    const rawWriteMedian = median(r.rawWrite);
+    return { rounds, roundMs, rawPerSec: r.raw, rawWritePerSec: r.rawWrite, oursPerSec: r.ours, rawMedian, rawWriteMedian, oursMedian, ratio: oursMedian / rawMedian, pairedRatios };
   } finally {
     removeWorkspace(root);
   }

@@ -1,7 +1,8 @@
 /**
  * Uncontended lock cycles in one process, run from its esbuild bundle (bench/.build/uncontended.js) so that no
- * loader sits between the loop and the code. Interleaves the raw O_EXCL loop and our tryAcquire/release in
- * rounds of equal length, alternating which goes first, and prints cycles/s per round as JSON.
+ * loader sits between the loop and the code. Interleaves the raw O_EXCL loop, the raw loop plus a write of a
+ * record as long as ours, and our tryAcquire/release in rounds of equal length, alternating the order, and
+ * prints cycles/s per round as JSON.
  *
  * Usage: node bench/.build/uncontended.js <workspaceRoot> <rounds> <roundMs>
  */
@@ -28,6 +29,24 @@ function rawCycles(n: number): void {
   }
 }
 
+/** The bytes ours writes: one real record, taken once (its length is what matters, not its content). */
+const recordBytes = (() => {
+  const r = manager.tryAcquire(SHARED.oursPath, { agent: 'bench' });
+  if (!r.ok) throw new Error('uncontended tryAcquire failed');
+  const bytes = fs.readFileSync(r.handle.file);
+  r.handle.release();
+  return bytes;
+})();
+
+function rawWriteCycles(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const fd = fs.openSync(rawFile, 'wx');
+    fs.writeSync(fd, recordBytes);
+    fs.closeSync(fd);
+    fs.unlinkSync(rawFile);
+  }
+}
+
 function ourCycles(n: number): void {
   for (let i = 0; i < n; i++) {
     const r = manager.tryAcquire(SHARED.oursPath, { agent: 'bench' });
@@ -50,18 +69,14 @@ function rate(run: (n: number) => void, ms: number): number {
   return n / (elapsed / 1000);
 }
 
-// Warm both paths up (JIT, dentry cache) before anything is recorded.
+// Warm every loop up (JIT, dentry cache) before anything is recorded.
 rate(rawCycles, Math.min(300, roundMs));
+rate(rawWriteCycles, Math.min(300, roundMs));
 rate(ourCycles, Math.min(300, roundMs));
 
-const result: UncontendedResult = { raw: [], ours: [] };
+const result: UncontendedResult = { raw: [], rawWrite: [], ours: [] };
+const loops = [() => result.raw.push(rate(rawCycles, roundMs)), () => result.rawWrite.push(rate(rawWriteCycles, roundMs)), () => result.ours.push(rate(ourCycles, roundMs))];
 for (let r = 0; r < rounds; r++) {
-  if (r % 2 === 0) {
-    result.raw.push(rate(rawCycles, roundMs));
-    result.ours.push(rate(ourCycles, roundMs));
-  } else {
-    result.ours.push(rate(ourCycles, roundMs));
-    result.raw.push(rate(rawCycles, roundMs));
-  }
+  for (const loop of r % 2 === 0 ? loops : [...loops].reverse()) loop();
 }
 process.stdout.write(JSON.stringify(result) + '\n');

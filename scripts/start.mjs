@@ -1,64 +1,82 @@
-// `npm start`: F-MES running in a real VS Code on a demo workspace.
+// `npm start`: F-MES running in a real VS Code on a demo workspace, with the orchestrator at work.
 //
 // Packages the extension as a .vsix, installs it into a private code-server (installed on demand into
-// .cache/), creates a demo git repository with a plan, a report, a cost log and a lock held by a demo agent
-// process, opens it, and prints the URL to open in a browser. While it runs, demo agents keep working
-// through the real `fmes` CLI (taking and releasing locks, adding cost), and every bus event is printed.
-// Ctrl-C stops everything.
+// .cache/), creates a demo git repository with plans, a report, a cost log and a lock held by a demo agent
+// process, opens it, and prints the URL to open in a browser. Shortly after, the orchestrator runs two
+// missions through the real `fmes mission run`: T-43 runs the real Claude Code CLI (talking to a local fake
+// model API, scripts/demo/fakeModel.ts) in a shadow worktree and ends ready to merge (F-MES: Show Dashboard
+// offers the merge); T-42 waits for the demo agent's lock. Meanwhile demo agents keep taking and releasing
+// locks and adding cost, and every bus event is printed. Ctrl-C stops everything.
 //
-// `npm start -- --smoke` does the same, then checks the workbench in headless Chromium (the F-MES panel
-// lists the demo agent's lock, the cost meter shows the demo spend), saves a screenshot to
-// test-results/start-smoke.png and exits: 0 if all was there (CI runs it).
-import { spawn } from 'node:child_process';
+// `npm start -- --smoke` does the same, then checks the workbench in headless Chromium (scripts/demo/smoke.mjs),
+// saves a screenshot to test-results/start-smoke.png and exits: 0 if all was there (CI runs it).
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createDemoWorkspace } from './demo/workspace.mjs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEMO_MISSION, createDemoWorkspace, writeDemoConfig } from './demo/workspace.mjs';
+import { spawnGroup, stopGroups } from './demo/groups.mjs';
 import { packageExtension } from './package.mjs';
 import { installExtension, startCodeServer } from './codeServer/server.mjs';
 import { onExit } from './codeServer/cleanup.mjs';
+import { repoRoot } from './codeServer/paths.mjs';
+import { Tail } from './codeServer/proc.mjs';
 
-const CLI = resolve('dist/cli.mjs');
+const CLI = join(repoRoot, 'dist', 'cli.mjs');
 const smoke = process.argv.includes('--smoke');
 const port = process.env.PORT ? Number(process.env.PORT) : undefined;
+/** Seconds between the URL and the missions, so a person has the workbench open when they appear. */
+const MISSION_DELAY_SEC = 15;
+const startedAt = Date.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const say = (line) => process.stdout.write(`\x1b[2m# ${line}\x1b[0m\n`);
 
-const children = [];
 const temp = [];
 let server;
+// Runs at any exit, Ctrl-C included (cleanup.mjs turns signals into an exit): children first, then their folders.
+onExit(() => {
+  stopGroups();
+  for (const t of temp) rmSync(t, { recursive: true, force: true, maxRetries: 3 });
+});
 async function stopAll(code) {
-  for (const c of children) {
-    try {
-      process.kill(-c.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-  }
   await server?.stop();
-  for (const t of temp) rmSync(t, { recursive: true, force: true });
   process.exit(code);
 }
-onExit(() => {
-  for (const c of children) {
-    try {
-      process.kill(-c.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-});
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
 
-/** A long-running demo agent: its own process group, so Ctrl-C and stopAll take it and its command down. */
-function agent(args) {
-  const c = spawn(process.execPath, [CLI, '--workspace', ws, ...args], { detached: true, stdio: 'ignore' });
-  children.push(c);
-  return c;
+/** `fmes --workspace <ws> …` in its own process group. */
+function fmes(args, stdio = 'ignore') {
+  return spawnGroup(process.execPath, [CLI, '--workspace', ws, ...args], { stdio });
 }
-function fmes(args) {
-  return new Promise((res) => spawn(process.execPath, [CLI, '--workspace', ws, ...args], { stdio: 'ignore' }).on('exit', res));
+const exited = (child) => new Promise((res) => child.on('exit', (code) => res(code)));
+
+/** The fake model API, and the agent config that points Claude Code at it. */
+async function startFakeModel() {
+  const home = mkdtempSync(join(tmpdir(), 'fmes-demo-agent-'));
+  temp.push(home);
+  const child = spawnGroup(process.execPath, ['--import', 'tsx', join('scripts', 'demo', 'fakeModel.ts'), home], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((res, rej) => {
+    createInterface({ input: child.stdout }).once('line', res);
+    child.once('exit', (code) => rej(new Error(`the fake model API exited (${code}) before it was up`)));
+  });
+  child.stdout.resume();
+  return JSON.parse(line);
+}
+
+/** Starts T-42 (it waits for the demo agent's lock on src/auth) and T-43 (Claude Code runs it to readyToMerge). */
+function startMissions() {
+  const output = new Tail(20_000);
+  const run = (plan) => {
+    const child = fmes(['mission', 'run', join(ws, '.antigravity', 'plans', plan)], ['ignore', smoke ? 'pipe' : 'inherit', smoke ? 'pipe' : 'inherit']);
+    child.stdout?.on('data', (d) => output.push(d));
+    child.stderr?.on('data', (d) => output.push(d));
+    return child;
+  };
+  run('active_plan.md');
+  const main = run(`${DEMO_MISSION}.md`);
+  void exited(main).then((code) => {
+    if (code === 0 && !smoke) say(`mission ${DEMO_MISSION} is ready to merge: F-MES: Show Dashboard → Merge, or node ${CLI} --workspace ${ws} mission merge ${DEMO_MISSION}`);
+  });
+  return { output: () => output.toString() };
 }
 
 say('packaging F-MES');
@@ -71,20 +89,26 @@ await installExtension(vsix, { extensionsDir });
 const ws = createDemoWorkspace();
 if (smoke) temp.push(ws);
 say(`demo workspace: ${ws}`);
-agent(['lock', 'run', 'src/auth', '--agent', 'demo-claude', '--intent', 'T-42 rename login', '--', 'sleep', '86400']);
-
-const watch = spawn(process.execPath, [CLI, '--workspace', ws, 'watch'], { detached: true, stdio: ['ignore', smoke ? 'ignore' : 'inherit', 'inherit'] });
-children.push(watch);
+fmes(['lock', 'run', 'src/auth', '--agent', 'demo-claude', '--intent', 'T-42 rename login', '--', 'sleep', '86400']);
+fmes(['watch'], ['ignore', smoke ? 'ignore' : 'inherit', 'inherit']);
+const fake = await startFakeModel();
+writeDemoConfig(ws, fake.claude);
+say(`fake model API for the demo's agents: ${fake.url}`);
 
 server = await startCodeServer({ workspace: ws, extensionsDir, ...(port ? { port } : {}) });
 const url = server.workbenchUrl();
 console.log(`\nF-MES is running in VS Code: open ${url}\n`);
-console.log(`Try the CLI against the same workspace:\n  node ${CLI} --workspace ${ws} lock status\n  node ${CLI} --workspace ${ws} lock acquire README.md --agent me --intent "docs"\n`);
+console.log(`Try the CLI against the same workspace:\n  node ${CLI} --workspace ${ws} lock status\n  node ${CLI} --workspace ${ws} mission list\n`);
 
 if (smoke) {
-  const ok = await smokeCheck(url);
+  const { smokeCheck } = await import('./demo/smoke.mjs');
+  const ok = await smokeCheck(url, { task: DEMO_MISSION, waitingTask: 'T-42', startMissions });
+  console.log(`smoke: ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   await stopAll(ok ? 0 : 1);
 }
+
+say(`in ${MISSION_DELAY_SEC} s the orchestrator runs the plans T-42 and ${DEMO_MISSION} (open F-MES: Show Dashboard to watch)`);
+void sleep(MISSION_DELAY_SEC * 1000).then(startMissions);
 
 // Keep the demo alive: agents come and go, cost accrues, so the panel and the meter move.
 const costFile = () => {
@@ -93,33 +117,9 @@ const costFile = () => {
 };
 for (let round = 1; ; round++) {
   await sleep(8000);
-  say('demo-codex locks src/cart for 5 s');
-  await fmes(['lock', 'run', 'src/cart', '--agent', 'demo-codex', '--intent', 'cart totals', '--', 'sleep', '5']);
+  // Not src/cart: the T-43 mission would wait for it.
+  say('demo-codex locks docs/cart.md for 5 s');
+  await exited(fmes(['lock', 'run', 'docs/cart.md', '--agent', 'demo-codex', '--intent', 'T-44 document the cart', '--', 'sleep', '5']));
   mkdirSync(join(ws, '.claude', 'cost_logs'), { recursive: true });
   appendFileSync(costFile(), JSON.stringify({ ts: new Date().toISOString(), agent: 'demo-codex', sessionId: `demo-codex-${round}`, costUsd: 0.07, turns: 3, source: 'codex' }) + '\n');
-}
-
-async function smokeCheck(url) {
-  const { launchBrowser } = await import('./codeServer/browser.mjs');
-  const browser = await launchBrowser();
-  const { page } = browser;
-  try {
-    await page.goto(url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar .action-item a[aria-label="F-MES"]').click({ timeout: 30_000 });
-    await page.locator('.monaco-list-row').filter({ hasText: 'src/auth' }).filter({ hasText: 'demo-claude' }).first().waitFor({ timeout: 30_000 });
-    await page.locator('.monaco-list-row').filter({ hasText: 'T-42' }).first().waitFor({ timeout: 10_000 });
-    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ hasText: '$0.23 / $10.00' }).waitFor({ timeout: 10_000 });
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/start-smoke.png' });
-    console.log('smoke: the F-MES panel shows the demo lock and plan, the cost meter shows $0.23; screenshot test-results/start-smoke.png');
-    return true;
-  } catch (e) {
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/start-smoke-failed.png' }).catch(() => {});
-    console.error(`smoke: ${e.message} (screenshot test-results/start-smoke-failed.png)`);
-    return false;
-  } finally {
-    await browser.close();
-  }
 }

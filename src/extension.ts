@@ -10,6 +10,7 @@ import { AgentCommands } from './host/commands/agentCommands';
 import { ApprovalCommands } from './host/commands/approvalCommands';
 import { InitCommands } from './host/commands/initCommands';
 import { LockCommands } from './host/commands/lockCommands';
+import { MissionCommands } from './host/commands/missionCommands';
 import { PanelCommands } from './host/commands/panelCommands';
 import { ConfigWatcher } from './host/config';
 import { setContext } from './host/context';
@@ -20,6 +21,7 @@ import { channelSink } from './host/log';
 import { McpRegistration } from './host/mcpRegistration';
 import { CostMeter } from './host/statusBar';
 import { MissionTreeProvider } from './host/views/missionTree';
+import { DashboardPanel } from './host/webview/dashboardPanel';
 import { McpProviders, Views } from './shared/ids';
 
 /** Composition root: builds the adapters and the core, registers every disposable in one list. */
@@ -58,15 +60,18 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
   const approvalCommands = new ApprovalCommands({ root: core.root, log, trusted, me: () => me() });
   const initCommands = new InitCommands({ root: core.root, log, trusted });
+  const missionCommands = new MissionCommands({ core, state, agents, config: () => config.value, log, trusted, me, storageDir: (context.storageUri ?? context.globalStorageUri).fsPath });
+  const dashboard = new DashboardPanel({ root: core.root, state, log, trusted, me, extensionUri: context.extensionUri });
   stopAgents = () => agents.stopAll('F-MES is shutting down');
   const mcp = new McpRegistration({ providerId: McpProviders.fmes, extensionPath: context.extensionPath, root: core.root, agent: me, trusted, changes: [config.onDidChange, vscode.workspace.onDidGrantWorkspaceTrust], log });
   subs.push(
-    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, approvalCommands, initCommands, watcher, markers, mcp,
+    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, approvalCommands, initCommands, missionCommands, dashboard, watcher, markers, mcp,
     vscode.window.registerTreeDataProvider(Views.missions, tree),
     vscode.window.registerFileDecorationProvider(decorations),
     watcher.onEvent((e) => {
       log.debug(describeBusEvent(e));
       state.apply(e);
+      missionCommands.handleBusEvent(e);
     }),
     markers.onDidCreate(() => void reload()),
     markers.onDidDelete(() => void reload()),
@@ -85,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const loadStart = (globalThis as { __fmesLoadStart?: number }).__fmesLoadStart ?? started;
   const timings = { activateMs: performance.now() - started, loadAndActivateMs: performance.now() - loadStart };
   log.info(`activated in ${timings.activateMs.toFixed(1)} ms (${timings.loadAndActivateMs.toFixed(1)} ms with loading the bundle)`);
-  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, agents, agentCommands, mcp, config: () => config.value, ready, me, timings };
+  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, agents, agentCommands, missionCommands, mcp, config: () => config.value, ready, me, timings };
 }
 
 /** Set by activate: stops every agent run. */

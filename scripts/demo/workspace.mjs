@@ -1,4 +1,4 @@
-// Creates the demo workspace used by `npm start`: a small git repository with a plan from "antigravity",
+// Creates the demo workspace used by `npm start`: a small git repository with plans from "antigravity",
 // a report from "claude", a cost log, and room for locks.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,13 +9,28 @@ const now = new Date();
 const iso = (offsetMs = 0) => new Date(now.getTime() + offsetMs).toISOString();
 const day = iso().slice(0, 10);
 
+/** The task id of the plan `npm start` runs as a mission. */
+export const DEMO_MISSION = 'T-43';
+
+// The report the demo mission's agent writes (its times filled in by the shell).
+const DEMO_REPORT = {
+  agent: `claude@${DEMO_MISSION}`,
+  taskId: DEMO_MISSION,
+  status: 'success',
+  summary: 'Added total() in src/cart/total.ts: the sum of the prices in cents, 0 for an empty cart.',
+  changedFiles: ['src/cart/total.ts'],
+  startedAt: '%s',
+  finishedAt: '%s',
+};
+
 export const demoFiles = {
   'README.md': '# demo-shop\n\nA tiny shop used to show F-MES coordinating agents.\n',
   'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
   'src/auth/session.ts': 'export const SESSION_TTL = 3600;\n',
   'src/cart/cart.ts': 'export const items: string[] = [];\n',
   'TODO.md': '# TODO\n\n- [ ] Rename login to signIn (T-42)\n- [ ] Add cart totals (T-43)\n',
-  '.gitignore': '.locks/\n.trees/\n.claude/cost_logs/\n.fmes/\n',
+  // Reports are not committed: the report an agent writes in its worktree would count as an undeclared change.
+  '.gitignore': '.locks/\n.trees/\n.claude/cost_logs/\n.claude/outbox/\n.fmes/\n',
   '.antigravity/plans/active_plan.md': [
     '---',
     'id: T-42',
@@ -33,6 +48,36 @@ export const demoFiles = {
     '1. Rename the function in `src/auth/login.ts`.',
     '2. Update every caller.',
     '3. Run the tests.',
+    '',
+  ].join('\n'),
+  // The plan `npm start` runs as a real mission (T-43). Its last line is for the demo's fake model API
+  // (scripts/demo/fakeModel.ts): there is no paid model here, so the model's answer is scripted by a `FAKE:`
+  // directive: run this shell command with the Bash tool (it writes the helper and the agent's report), then
+  // answer. The real Claude Code CLI runs it in the mission's shadow worktree, and F-MES commits, cross-checks
+  // and offers the merge as for any agent.
+  [`.antigravity/plans/${DEMO_MISSION}.md`]: [
+    '---',
+    `id: ${DEMO_MISSION}`,
+    'title: Add a cart total helper',
+    'agent: claude',
+    'files: [src/cart/total.ts]',
+    'risk: low',
+    'rollback: git revert the fmes/T-43 branch',
+    'maxTurns: 10',
+    'budgetUsd: 0.5',
+    '---',
+    '',
+    '# Add a cart total helper',
+    '',
+    '1. Add `src/cart/total.ts` exporting `total(pricesInCents)`: the sum of the prices, 0 for an empty cart.',
+    '2. Keep it a pure function; change no other file.',
+    '',
+    `FAKE:bash ${[
+      "printf 'export function total(pricesInCents: readonly number[]): number {\\n  return pricesInCents.reduce((sum, p) => sum + p, 0);\\n}\\n' > src/cart/total.ts",
+      'mkdir -p .claude/outbox',
+      't=$(date -u +%FT%TZ)',
+      `printf '${JSON.stringify(DEMO_REPORT)}\\n' "$t" "$t" > .claude/outbox/report.json`,
+    ].join(' && ')}`,
     '',
   ].join('\n'),
   '.claude/outbox/report.json': JSON.stringify(
@@ -74,4 +119,14 @@ export function createDemoWorkspace(root = mkdtempSync(join(tmpdir(), 'fmes-demo
   git('-c', 'user.name=F-MES demo', '-c', 'user.email=demo@fmes.invalid', 'add', '-A');
   git('-c', 'user.name=F-MES demo', '-c', 'user.email=demo@fmes.invalid', 'commit', '-q', '-m', 'demo workspace');
   return root;
+}
+
+/**
+ * Points the workspace's orchestrator at the demo's Claude Code (`claude`: the agent config printed by
+ * scripts/demo/fakeModel.ts): missions use only Claude and never retry, so a demo mission ends in seconds.
+ */
+export function writeDemoConfig(root, claude) {
+  mkdirSync(join(root, '.fmes'), { recursive: true });
+  const config = { agents: { claude }, orchestrator: { chain: ['claude'], retries: 0 } };
+  writeFileSync(join(root, '.fmes', 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }

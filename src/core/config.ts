@@ -65,12 +65,21 @@ export function parseConfig(raw: unknown): { config: FmesConfig; issues: Artifac
   if (r.success) return { config: r.data, issues: [] };
   const issues = toArtifactIssues(r.error);
   const cleaned = structuredClone(raw ?? {}) as Record<string, unknown>;
+  // A bad array element is removed, not deleted: a hole would fail the second parse and lose every setting.
+  // Removals wait until all issues are seen (their paths use the original indices) and go highest first.
+  const removals = new Map<unknown[], Set<number>>();
   for (const i of r.error.issues) {
     let target: Record<string, unknown> | undefined = cleaned;
     const keys = i.path.map(String);
     for (const k of keys.slice(0, -1)) target = target?.[k] as Record<string, unknown> | undefined;
-    if (target && keys.length > 0) delete target[keys.at(-1)!];
+    if (!target || keys.length === 0) continue;
+    const last = keys.at(-1)!;
+    if (Array.isArray(target) && /^\d+$/.test(last)) {
+      const set = removals.get(target) ?? new Set<number>();
+      removals.set(target, set.add(Number(last)));
+    } else delete target[last];
   }
+  for (const [array, indices] of removals) for (const n of [...indices].sort((a, b) => b - a)) array.splice(n, 1);
   const again = configSchema.safeParse(cleaned);
   return { config: again.success ? again.data : defaultConfig, issues };
 }

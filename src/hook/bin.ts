@@ -14,7 +14,23 @@ if (argv[0] === 'deliver' && argv[1]) {
     // No stdin: handled as unreadable input.
   }
   const r = runHook(argv, { stdin, env: process.env, self: process.argv[1] ?? '' });
-  if (r.stdout) process.stdout.write(r.stdout);
-  if (r.stderr) process.stderr.write(r.stderr);
+  write(1, r.stdout);
+  write(2, r.stderr);
   process.exitCode = r.exitCode;
+}
+
+/**
+ * Writes to a standard descriptor directly: touching process.stdout or process.stderr builds a stream (and
+ * loads net for a pipe), which is a measurable part of the hook's start. The stream remains the fallback for a
+ * descriptor that refuses a synchronous write (a full non-blocking pipe).
+ */
+function write(fd: 1 | 2, text: string): void {
+  if (!text) return;
+  const buf = Buffer.from(text);
+  let off = 0;
+  try {
+    while (off < buf.length) off += fs.writeSync(fd, buf, off);
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
+  }
 }

@@ -1,22 +1,24 @@
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Redactor } from '../core/agents/redact';
-import { loadConfigFile } from '../core/configFile';
-import { lockConfigOf, type FmesConfig } from '../core/config';
-import { createLogger, nullSink } from '../core/log';
-import { LockManager } from '../core/locks/lockManager';
+import { systemClock } from '../core/clock';
+import { HolderReader } from '../core/locks/holders';
+import { LOCK_DIR, LockView } from '../core/locks/lockView';
+import { hostName } from '../core/locks/liveness';
 import { WorkspacePaths } from '../core/paths/workspacePath';
-import { ApprovalStore } from '../core/safety/approvals';
+import type * as Approvals from '../core/safety/approvals';
 import { appendAudit, summarizeInput, webhookPayload, type AuditRecord } from '../core/safety/audit';
-import { DEFAULT_RULES, mergeRules } from '../core/safety/denyList';
 import { decidePreToolUse, type HookDecision, type ToolCall } from '../core/safety/preToolUse';
 import { mainWorkspaceOf } from '../core/safety/workspaceOf';
+import { readHookSettings, type HookSettings } from './hookSettings';
 
 /**
- * The Claude Code hooks, kept to what one tool call needs (no CLI framework, no classic zod): the agent
- * CLI starts this process for every tool call, so its start-up time is every agent's latency.
+ * The Claude Code hooks, kept to what one tool call needs: the agent CLI starts this process for every tool
+ * call, so its start-up time is every agent's latency. What a common call needs loads with the module and
+ * builds no zod schema; settings files, approvals, the webhook's child process and invalid lock files load
+ * what they need when they occur (bench/hook.mjs measures it).
  *
  *   hook.cjs pre-tool-use  [--agent <id>] [--workspace <dir>]   stdin: the hook input; exit 2 + stderr = deny
  *   hook.cjs post-tool-use [--agent <id>] [--workspace <dir>]   appends the audit record
@@ -52,9 +54,10 @@ function parseArgs(argv: readonly string[]): Args {
 interface Context {
   agent: string;
   root: string;
-  config: FmesConfig;
+  settings: HookSettings;
   call: ToolCall & { duration_ms?: number; tool_response?: unknown };
-  redactor: Redactor;
+  /** Built on first use: a call that is allowed and not audited never needs it. */
+  readonly redactor: Redactor;
   /** The agent's home folder (its HOME), for `~` and rules about deleting it. */
   home: string;
 }
@@ -72,21 +75,31 @@ function context(args: Args, io: HookIo): Context | string {
   // The agent: --agent (written into the session's settings by F-MES), else FMES_AGENT.
   const agent = args.agent || io.env.FMES_AGENT || 'unknown';
   const root = mainWorkspaceOf(args.workspace || io.env.FMES_WORKSPACE || io.env.CLAUDE_PROJECT_DIR || call.cwd || process.cwd());
-  return { agent, root, config: loadConfigFile(root).config, call, redactor: new Redactor(io.env), home: io.env.HOME || os.homedir() };
+  let redactor: Redactor | undefined;
+  return {
+    agent,
+    root,
+    settings: readHookSettings(root),
+    call,
+    get redactor() {
+      return (redactor ??= new Redactor(io.env));
+    },
+    home: io.env.HOME || os.homedir(),
+  };
 }
 
 function preToolUse(c: Context): HookDecision {
   const paths = new WorkspacePaths(c.root);
-  const locks = new LockManager(paths, createLogger(nullSink), { config: lockConfigOf(c.config) });
-  const live = (hs: ReturnType<LockManager['blockersFor']>) => hs.filter((h) => !locks.staleness(h).stale);
+  const locks = new LockView(paths, new HolderReader(paths, path.join(c.root, LOCK_DIR)), { host: hostName(), clock: systemClock, invalidGraceMs: c.settings.invalidGraceMs });
+  const live = (hs: ReturnType<LockView['blockersFor']>) => hs.filter((h) => !locks.staleness(h).stale);
   return decidePreToolUse(c.call, {
     agent: c.agent,
     root: c.root,
     blockersFor: (p) => live(locks.blockersFor(p, c.agent)),
     othersHoldLocks: () => live(locks.status().map((s) => s.holder)).some((h) => h.kind !== 'lock' || h.record.agent !== c.agent),
-    rules: mergeRules(DEFAULT_RULES, c.config.safety.rules).rules,
+    rules: c.settings.rules,
     context: { workspaceRoot: c.root, home: c.home },
-    ownership: c.config.safety.ownership,
+    ownership: c.settings.ownership,
   });
 }
 
@@ -108,7 +121,7 @@ function audit(c: Context, outcome: AuditRecord['outcome'], reason: string | und
   } catch {
     // The audit must never take a tool call down with it.
   }
-  if (c.config.safety.auditWebhook) deliverInBackground(c.config.safety.auditWebhook, webhookPayload({ ...record, input: c.redactor.redact(record.input) }), io.self);
+  if (c.settings.auditWebhook) deliverInBackground(c.settings.auditWebhook, webhookPayload({ ...record, input: c.redactor.redact(record.input) }), io.self);
 }
 
 /** Hands the webhook post to a detached process: the agent never waits for the network. */
@@ -116,6 +129,9 @@ function deliverInBackground(url: string, payload: unknown, self: string): void 
   try {
     const file = path.join(os.tmpdir(), `fmes-webhook-${process.pid}-${Date.now()}.json`);
     fs.writeFileSync(file, JSON.stringify({ url, payload }), { mode: 0o600 });
+    // node:child_process (with net and streams) loads only here: most workspaces have no webhook.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load
+    const { spawn } = require('node:child_process') as typeof ChildProcess;
     spawn(process.execPath, [self, 'deliver', file], { detached: true, stdio: 'ignore' }).unref();
   } catch {
     // Best effort by design.
@@ -142,6 +158,9 @@ export async function deliver(file: string): Promise<void> {
 }
 
 function approvalGate(c: Context, reason: string, ruleId: string | undefined, env: HookIo['env']): HookDecision {
+  // Approvals (a zod schema, node:crypto) only matter for an `ask` in a headless run.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load
+  const { ApprovalStore } = require('../core/safety/approvals') as typeof Approvals;
   const store = new ApprovalStore(c.root);
   const seen = store.find(c.agent, c.call.tool_name, c.call.tool_input);
   if (seen?.status === 'approved') {

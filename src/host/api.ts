@@ -8,6 +8,7 @@ import type { MissionTreeProvider } from './views/missionTree';
 import type { LockCommands } from './commands/lockCommands';
 import type { PanelCommands } from './commands/panelCommands';
 import type { AgentCommands } from './commands/agentCommands';
+import type { MissionCommands } from './commands/missionCommands';
 import type { AgentRuns } from './agents/agentRuns';
 import type { McpRegistration } from './mcpRegistration';
 
@@ -31,6 +32,8 @@ export interface FmesApi {
    */
   readonly agents: AgentRuns;
   readonly agentCommands: AgentCommands;
+  /** The orchestrator in this window: `get()` gives its mission runner and actions; the commands are public methods. */
+  readonly missionCommands: MissionCommands;
   /** The MCP server offered to the editor's agents: `state` (registered, or why not) and `launch()` (what the editor starts). */
   readonly mcp: McpRegistration;
   /** The settings in effect (as parsed; bad values replaced by their defaults). */

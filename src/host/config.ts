@@ -35,6 +35,18 @@ export class ConfigWatcher implements vscode.Disposable {
       agents: { claude: c.get('agents.claude'), gemini: c.get('agents.gemini'), codex: c.get('agents.codex') },
       run: { maxTurns: c.get('run.maxTurns'), budgetUsd: c.get('run.budgetUsd'), timeoutSec: c.get('run.timeoutSec'), retries: c.get('run.retries'), killGraceSec: c.get('run.killGraceSec') },
       prices: c.get('prices'),
+      orchestrator: {
+        chain: c.get('orchestrator.chain'),
+        retries: c.get('orchestrator.retries'),
+        onConflict: c.get('orchestrator.onConflict'),
+        waitTimeoutSec: c.get('orchestrator.waitTimeoutSec'),
+        approvalRisks: c.get('orchestrator.approvalRisks'),
+        linkDirs: c.get('orchestrator.linkDirs'),
+        worktrees: c.get('orchestrator.worktrees'),
+        routes: c.get('orchestrator.routes'),
+        auto: c.get('orchestrator.auto'),
+        parallel: c.get('orchestrator.parallel'),
+      },
     };
     // Object settings come back as copy-on-write proxies, which parseConfig's structuredClone cannot copy.
     const { config, issues } = parseConfig(JSON.parse(JSON.stringify(raw)));

@@ -21,12 +21,24 @@ export const Commands = {
   showAgentTerminal: 'fmes.showAgentTerminal',
   reviewApprovals: 'fmes.reviewApprovals',
   initWorkspace: 'fmes.initWorkspace',
+  showDashboard: 'fmes.showDashboard',
+  startMission: 'fmes.startMission',
+  mergeMission: 'fmes.mergeMission',
+  openMergeEditor: 'fmes.openMergeEditor',
+  discardMission: 'fmes.discardMission',
+  rollBackMission: 'fmes.rollBackMission',
+  generateHandoff: 'fmes.generateHandoff',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const Views = {
   container: 'fmes',
   missions: 'fmes.missions',
+} as const;
+
+/** Webview panel types (`onWebviewPanel:<id>` activation, the panel serializer). */
+export const WebviewPanels = {
+  dashboard: 'fmes.dashboard',
 } as const;
 
 /** MCP server definition providers (`contributes.mcpServerDefinitionProviders`). */

@@ -24,7 +24,7 @@ async function repo(clis: ('claude' | 'gemini' | 'codex')[], chain = clis): Prom
   const s = await multiAgentWorkspace(clis, api, { orchestrator: { chain, retries: 0 } });
   scratches.push(s);
   fs.writeFileSync(path.join(s.dir, 'TODO.md'), '# TODO\n\n- [ ] a line a person wrote\n\nNotes stay here.\n');
-  fs.writeFileSync(path.join(s.dir, '.gitignore'), '.fmes/\n.locks/\n.trees/\n.claude/\n');
+  fs.writeFileSync(path.join(s.dir, '.gitignore'), '.fmes/\n.locks/\n.trees/\n.claude/cost_logs/\n');
   git(s.dir, 'add', '.');
   git(s.dir, 'commit', '-q', '-m', 'todo');
   return s.dir;

@@ -17,8 +17,8 @@ export function watchCommand(): Command {
     .option('--json', 'one JSON object per line')
     .option('--poll', 'poll the file system instead of using native events')
     .option('--orchestrate', 'also run every new or changed plan through the orchestrator (worktree, agent, report, merge prompt)')
-    .option('--parallel <n>', 'with --orchestrate: missions at a time', '2')
-    .action(async (o: { json?: boolean; poll?: boolean; orchestrate?: boolean; parallel: string }, cmd: Command) => {
+    .option('--parallel <n>', 'with --orchestrate: missions at a time (default: orchestrator.parallel, 2)')
+    .action(async (o: { json?: boolean; poll?: boolean; orchestrate?: boolean; parallel?: string }, cmd: Command) => {
       const core = coreFor(cmd);
       const watcher = core.createWatcher({ usePolling: !!o.poll });
       watcher.onEvent((e) => {
@@ -27,7 +27,7 @@ export function watchCommand(): Command {
       });
       let orchestrator: { dispose(): void; idle(): Promise<void> } | undefined;
       if (o.orchestrate) {
-        const parallel = Number(o.parallel);
+        const parallel = o.parallel === undefined ? core.config.orchestrator.parallel : Number(o.parallel);
         if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel must be a positive integer, got ${JSON.stringify(o.parallel)}`);
         const [{ Orchestrator }, { MissionStore }] = await Promise.all([import('../../core/orchestrator/orchestrator'), import('../../core/orchestrator/missionStore')]);
         const { runner } = await core.createMissions({ hook: hookOf() });

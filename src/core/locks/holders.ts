@@ -61,13 +61,22 @@ export function holderStatusJson(s: { holder: Holder; staleness: Staleness }): R
 
 /** Reads what the lock folder and the workspace say about the holders that cover a path. */
 export class HolderReader {
+  private readonly fileNames = new Map<string, string>();
+
   constructor(
     private readonly paths: WorkspacePaths,
     readonly lockDir: string,
   ) {}
 
   lockFile(p: WorkspacePath | string): string {
-    return path.join(this.lockDir, lockFileName(p));
+    // Every acquire names the lock files of the path and of each folder above it: remember the few hot ones.
+    let file = this.fileNames.get(p);
+    if (file === undefined) {
+      file = path.join(this.lockDir, lockFileName(p));
+      if (this.fileNames.size >= 1024) this.fileNames.clear();
+      this.fileNames.set(p, file);
+    }
+    return file;
   }
 
   /** The holder recorded in the lock file for exactly `p`, if any. */
@@ -79,13 +88,13 @@ export class HolderReader {
    * Every holder that conflicts with a lock on `p`: the lock on `p` itself, locks and markers on the folders
    * above it, and, when `p` is a folder, locks and markers inside it.
    */
-  covering(p: WorkspacePath, options: { isDir?: boolean; skipSelf?: boolean } = {}): Holder[] {
+  covering(p: WorkspacePath, options: { isDir?: boolean; skipSelf?: boolean; markerFreeBelowRoot?: boolean } = {}): Holder[] {
     const out: Holder[] = [];
     if (!options.skipSelf) {
       const self = this.exact(p);
       if (self) out.push(self);
     }
-    this.pushAncestors(p, out);
+    this.pushAncestors(p, out, options.markerFreeBelowRoot === true);
     const isDir = options.isDir ?? (p === '.' || fs.statSync(this.paths.absolute(p), { throwIfNoEntry: false })?.isDirectory() === true);
     if (isDir) this.pushDescendants(p, out);
     return out;
@@ -127,13 +136,15 @@ export class HolderReader {
     return findAgentMarkersUnder(this.paths.root).map((m) => ({ kind: 'marker', path: this.markerPath(m.file), file: m.file, agent: m.agent, intent: m.intent }));
   }
 
-  private pushAncestors(p: WorkspacePath, out: Holder[]): void {
+  /** `markerFreeBelowRoot`: the caller knows (see pathMemo.ts) that no folder above `p` but the root has a marker. */
+  private pushAncestors(p: WorkspacePath, out: Holder[], markerFreeBelowRoot = false): void {
     for (const a of ancestorsOf(p)) {
       const file = this.lockFile(a);
       if (fs.statSync(file, { throwIfNoEntry: false })) {
         const h = this.readHolder(file, a);
         if (h) out.push(h);
       }
+      if (markerFreeBelowRoot && a !== '.') continue;
       const m = readAgentMarker(this.paths.absolute(a));
       if (m) out.push({ kind: 'marker', path: a, file: m.file, agent: m.agent, intent: m.intent });
     }

@@ -1,9 +1,19 @@
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import type { ArtifactIssue } from '../errors';
 import { isErrnoException } from '../errors';
 import { toArtifactIssues } from '../schemas/issues';
-import { lockRecordSchema, type LockRecord } from '../schemas/lock';
+import type * as LockSchema from '../schemas/lock';
+import { checkLockRecord } from '../schemas/lockCheck';
+import type { LockRecord } from '../schemas/lock';
+
+// The PreToolUse hook reads lock files on every tool call: the zod schema (and node:crypto, for invalid files
+// only) load on first need, not with this module.
+let schema: (typeof LockSchema)['lockRecordSchema'] | undefined;
+function lockRecordSchema(): (typeof LockSchema)['lockRecordSchema'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load (see above)
+  return (schema ??= (require('../schemas/lock') as typeof LockSchema).lockRecordSchema);
+}
 
 export type LockParse = { ok: true; record: LockRecord } | { ok: false; issues: ArtifactIssue[] };
 
@@ -16,7 +26,9 @@ export function parseLockText(text: string): LockParse {
   } catch (e) {
     return { ok: false, issues: [{ field: '', message: `not JSON (${(e as Error).message})` }] };
   }
-  const r = lockRecordSchema.safeParse(json);
+  const record = checkLockRecord(json);
+  if (record) return { ok: true, record };
+  const r = lockRecordSchema().safeParse(json);
   return r.success ? { ok: true, record: r.data } : { ok: false, issues: toArtifactIssues(r.error) };
 }
 
@@ -58,7 +70,8 @@ export function readLockFile(file: string): LockFileRead {
     issues: parsed.issues,
     size: Buffer.byteLength(text),
     mtimeMs,
-    fingerprint: 'inv-' + createHash('sha256').update(text).update(String(mtimeMs)).digest('hex').slice(0, 16),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only invalid files need a hash
+    fingerprint: 'inv-' + (require('node:crypto') as typeof Crypto).createHash('sha256').update(text).update(String(mtimeMs)).digest('hex').slice(0, 16),
     claimedPath: claimedPath(text),
   };
 }

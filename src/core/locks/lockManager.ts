@@ -7,7 +7,8 @@ import { isErrnoException, LockError } from '../errors';
 import type { Logger } from '../log';
 import type { WorkspacePath, WorkspacePaths } from '../paths/workspacePath';
 import { AGENT_ID, isAgentId } from '../schemas/patterns';
-import { LOCK_VERSION, type LockRecord } from '../schemas/lock';
+import type { LockRecord } from '../schemas/lock';
+import { LOCK_VERSION } from '../schemas/lockCheck';
 import { backoffDelay, sleep } from './backoff';
 import { Breaker, type BreakRecord } from './breaker';
 import { withGenerationGuard } from './guard';
@@ -15,9 +16,11 @@ import { describeHolder, HolderReader, type Holder } from './holders';
 import { hostName, processStartId } from './liveness';
 import { LockHandle } from './lockHandle';
 import { readLockFile } from './lockFile';
-import { judgeInvalid, judgeLock, needsGuard, type Staleness } from './staleness';
+import { PathMemo } from './pathMemo';
+import { LOCK_DIR, LockView, sameAgent, type HolderStatus } from './lockView';
+import { needsGuard, type Staleness } from './staleness';
 
-export const LOCK_DIR = '.locks';
+export { LOCK_DIR };
 
 export interface LockConfig {
   /** TTL of a lock bound to a process (renewed by its heartbeat). */
@@ -62,15 +65,16 @@ export interface AcquireOptions extends LockOwner {
 
 export type AttemptResult = { ok: true; handle: LockHandle; reentered: boolean } | { ok: false; holders: Holder[] };
 
-export interface HolderStatus {
-  holder: Holder;
-  staleness: Staleness;
-}
+export type { HolderStatus };
 
 /** The lock protocol over `.locks/` (see guard.ts for the break protocol and its correctness argument). */
 export class LockManager {
   readonly dir: string;
   readonly reader: HolderReader;
+  /** @internal the acquire hot path's memo of path resolution (see pathMemo.ts) */
+  readonly memo: PathMemo;
+  /** The read-only queries (status, staleness, blockers), shared with the PreToolUse hook. */
+  readonly view: LockView;
   private readonly breaker: Breaker;
   private readonly host = hostName();
   private readonly config: LockConfig;
@@ -84,9 +88,11 @@ export class LockManager {
   ) {
     this.dir = path.join(paths.root, LOCK_DIR);
     this.reader = new HolderReader(paths, this.dir);
+    this.memo = new PathMemo(paths);
     this.breaker = new Breaker(this.dir);
     this.clock = options.clock ?? systemClock;
     this.config = { ...defaultLockConfig, ...options.config };
+    this.view = new LockView(paths, this.reader, { host: this.host, clock: this.clock, invalidGraceMs: this.config.invalidGraceMs });
   }
 
   normalize(p: string): WorkspacePath {
@@ -95,7 +101,7 @@ export class LockManager {
 
   /** One attempt, without waiting and without breaking anything. Synchronous: a few microseconds. */
   tryAcquire(input: string, owner: LockOwner): AttemptResult {
-    const { path: p, kind } = this.paths.resolve(input);
+    const { path: p, kind, markerFreeBelowRoot } = this.memo.resolve(input);
     const agent = owner.agent;
     if (!isAgentId(agent)) throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(agent)} ${AGENT_ID.message}.`);
     const pid = owner.pid === undefined || owner.pid === 'self' ? process.pid : owner.pid;
@@ -126,7 +132,7 @@ export class LockManager {
       return { ok: false, holders: [existing] };
     }
     // Create first, check second: of two conflicting creators, the later one always sees the earlier one.
-    const conflicts = this.reader.covering(p, { isDir: p === '.' || kind === 'dir', skipSelf: true }).filter((h) => !sameAgent(h, agent));
+    const conflicts = this.reader.covering(p, { isDir: p === '.' || kind === 'dir', skipSelf: true, markerFreeBelowRoot }).filter((h) => !sameAgent(h, agent));
     if (conflicts.length > 0) {
       fs.closeSync(fd);
       fs.rmSync(file, { force: true }); // our own fresh generation: no breaker can be acting on it
@@ -173,15 +179,7 @@ export class LockManager {
   }
 
   staleness(h: Holder): Staleness {
-    const now = this.clock.now();
-    switch (h.kind) {
-      case 'lock':
-        return judgeLock(h.record, now, this.host);
-      case 'invalid':
-        return judgeInvalid(h.size, h.mtimeMs, now, this.config.invalidGraceMs);
-      case 'marker':
-        return { stale: false };
-    }
+    return this.view.staleness(h);
   }
 
   /** Releases the lock on `input` held by `agent` (and `token`, when given). */
@@ -193,20 +191,26 @@ export class LockManager {
    * @internal Release by the handle that created the lock. While the handle keeps the creation fd open the
    * inode cannot be freed and reused, so "the file at the lock path has our fd's inode" proves the file is
    * still our generation without reading it.
+   *
+   * The fd is closed after that comparison and before the unlink: it only has to pin the inode while the two
+   * stats compare it, and from the stat on, the window until the unlink is the one guard.ts describes for the
+   * fast release either way. Unlinking a closed file is measurably cheaper (about 1 µs of a 30 µs cycle).
    */
   releaseHandle(handle: LockHandle, fd: number | undefined): void {
     const record = handle.record;
     const p = record.path as WorkspacePath;
     if (fd !== undefined && !needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs)) {
+      let ours: boolean;
       try {
         const mine = fs.fstatSync(fd);
         const there = fs.statSync(handle.file, { throwIfNoEntry: false });
-        if (!there || there.ino !== mine.ino || there.dev !== mine.dev) throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
-        fs.unlinkSync(handle.file);
-        return;
+        ours = there !== undefined && there.ino === mine.ino && there.dev === mine.dev;
       } finally {
         fs.closeSync(fd);
       }
+      if (!ours) throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
+      fs.unlinkSync(handle.file);
+      return;
     }
     if (fd !== undefined) fs.closeSync(fd);
     this.releasePath(p, { agent: record.agent, token: record.token });
@@ -261,15 +265,12 @@ export class LockManager {
 
   /** Every lock file with its staleness, plus `.agent_lock` markers when asked. */
   status(options: { markers?: boolean } = {}): HolderStatus[] {
-    const holders = this.reader.all();
-    if (options.markers) holders.push(...this.reader.markers());
-    return holders.map((holder) => ({ holder, staleness: this.staleness(holder) })).sort((a, b) => (a.holder.path ?? '').localeCompare(b.holder.path ?? ''));
+    return this.view.status(options);
   }
 
   /** Holders that make `input` unwritable for `agent` (locks at or above it held by someone else). */
   blockersFor(input: string, agent: string | undefined): Holder[] {
-    const p = this.paths.normalize(input);
-    return this.reader.above(p).filter((h) => agent === undefined || !sameAgent(h, agent));
+    return this.view.blockersFor(input, agent);
   }
 
   private ownedRecord(p: WorkspacePath, file: string, who: { agent: string; token?: string }): LockRecord {
@@ -332,10 +333,6 @@ export class LockManager {
     }
     return fd;
   }
-}
-
-function sameAgent(h: Holder, agent: string): boolean {
-  return (h.kind === 'lock' && h.record.agent === agent) || (h.kind === 'marker' && h.agent === agent);
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import type { WorkspacePath } from '../paths/workspacePath';
 
 /**
@@ -26,7 +26,9 @@ export function encodeLockPath(p: WorkspacePath | string): string {
 export function lockFileName(p: WorkspacePath | string): string {
   const enc = encodeLockPath(p);
   if (Buffer.byteLength(enc) + LOCK_SUFFIX.length <= MAX_NAME_BYTES) return enc + LOCK_SUFFIX;
-  const hash = createHash('sha256').update(p).digest('hex').slice(0, 16);
+  // node:crypto loads here, on first need: most names are short, and the hook starts for every tool call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load
+  const hash = (require('node:crypto') as typeof Crypto).createHash('sha256').update(p).digest('hex').slice(0, 16);
   // Keep whole code points within the byte budget, and do not cut an escape in half.
   let head = '';
   let bytes = 0;

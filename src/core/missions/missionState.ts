@@ -13,6 +13,7 @@ import { covers } from '../paths/workspacePath';
 import type { CostRecord } from '../schemas/costLog';
 import type { Plan } from '../schemas/plan';
 import type { Report } from '../schemas/report';
+import type { MissionStateName } from '../schemas/mission';
 import type { BusEvent } from '../watch/busEvents';
 import type * as ArtifactModule from '../artifacts/parseArtifact';
 
@@ -45,6 +46,15 @@ export interface MissionView {
   /** Why the plan is invalid (file and field), when it is. */
   problem: string | undefined;
   report: ReportView | undefined;
+  /** Where the plan's mission stands (`.fmes/missions/<id>.json`), when the orchestrator took it up. */
+  record?: MissionBrief;
+}
+
+/** A mission record as the panel shows it. */
+export interface MissionBrief {
+  state: MissionStateName;
+  reason?: string;
+  costUsd: number;
 }
 
 export interface ReportView {
@@ -78,6 +88,7 @@ export class MissionState implements Disposable {
   private readonly lockMap = new Map<string, LockView>();
   private readonly plans = new Map<string, MissionView>();
   private readonly reports = new Map<string, ReportView>();
+  private missionBriefs = new Map<string, MissionBrief>();
   private liveCosts: CostRecord[] = [];
   private runs: readonly RunSnapshot[] = [];
   private cost: CostSummary;
@@ -179,6 +190,12 @@ export class MissionState implements Disposable {
    * Plans with their status: running while a live run works on their task (even after an earlier report: it
    * is being redone) or while their agent holds a lock on their files; else done/failed from their newest report.
    */
+  /** The orchestrator's mission records, by task id (the host reads `.fmes/missions/` when it changes). */
+  setMissionRecords(records: ReadonlyArray<{ taskId: string; state: MissionStateName; reason?: string; costUsd: number }>): void {
+    this.missionBriefs = new Map(records.map((r) => [r.taskId, { state: r.state, reason: r.reason, costUsd: r.costUsd }]));
+    this.changed.fire();
+  }
+
   get missions(): MissionView[] {
     const live = [...this.lockMap.values()].filter((l) => l.kind === 'lock' && !l.staleness.stale);
     const runningTasks = new Set(this.runs.filter((r) => r.state !== 'done').map((r) => r.taskId));
@@ -188,6 +205,10 @@ export class MissionState implements Disposable {
         if (m.status !== 'planned') return m;
         const running = live.some((l) => (m.agent === undefined || m.agent === 'auto' || l.agent === m.agent) && m.files.some((f) => covers(l.path, f.replace(/\/$/, '')) || covers(f.replace(/\/$/, ''), l.path)));
         return running ? { ...m, status: 'running' as const } : m;
+      })
+      .map((m) => {
+        const brief = m.id === undefined ? undefined : this.missionBriefs.get(m.id);
+        return brief ? { ...m, record: brief } : m;
       })
       .sort((a, b) => (a.id ?? a.title).localeCompare(b.id ?? b.title));
   }

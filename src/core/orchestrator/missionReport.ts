@@ -20,12 +20,12 @@ export interface CollectedReport {
 
 /**
  * Finds the agent's report for `taskId` and makes sure it lands in the main workspace's outbox. An agent in a
- * shadow worktree writes `.claude/outbox/report.json` there: the file is moved to the main outbox under a
- * unique name (so it is never committed on the agent's branch and never replaces another report). A report
+ * shadow worktree writes `.claude/outbox/report.json` there: every report there is moved to the main outbox
+ * under a unique name (so none is committed on the agent's branch or replaces another report). A report
  * sent through MCP is already in the main outbox. An invalid report is moved too (the panel flags it with its
  * field) and F-MES writes its own from the run's outcome, so a mission always ends with a report.
  */
-export async function collectReport(o: { root: string; cwd: string; taskId: string; agent: string; sinceMs: number; outcome: RunOutcome; changedFiles: readonly string[] }): Promise<CollectedReport> {
+export async function collectReport(o: { root: string; cwd: string; taskId: string; agent: string; sinceMs: number; outcome: RunOutcome; changedFiles: () => Promise<readonly string[]> }): Promise<CollectedReport> {
   const problems: string[] = [];
   let found: { report: Report; file: string } | undefined;
   if (path.resolve(o.cwd) !== path.resolve(o.root)) {
@@ -34,14 +34,15 @@ export async function collectReport(o: { root: string; cwd: string; taskId: stri
       const text = readText(abs);
       if (text === undefined) continue;
       const parsed = parseReport(text, `${OUTBOX_DIR}/${name} (in ${path.basename(o.cwd)})`);
-      if (parsed.ok && parsed.value.taskId === o.taskId) {
+      if (parsed.ok) {
+        // Every report belongs on the bus, not on the branch: one for another task moves too (it is not ours).
         const r = await submitReport(o.root, JSON.parse(text) as Record<string, unknown>);
-        if (r.ok) found = { report: r.report, file: r.file };
-      } else if (!parsed.ok) {
+        if (r.ok && parsed.value.taskId === o.taskId) found = { report: r.report, file: r.file };
+      } else {
         problems.push(formatArtifactIssues(parsed.error.file, parsed.error.issues));
         const base = `${o.taskId}-${o.agent.replace(/[^A-Za-z0-9._-]/g, '_')}-invalid`;
         await writeUniqueFileAtomic((i) => path.join(o.root, OUTBOX_DIR, `${base}${i ? `-${i + 1}` : ''}.json`), text);
-      } else continue; // another task's report: not ours to move
+      }
       fs.rmSync(abs, { force: true });
     }
   }
@@ -52,7 +53,7 @@ export async function collectReport(o: { root: string; cwd: string; taskId: stri
     taskId: o.taskId,
     status: statusOf(o.outcome),
     summary: (o.outcome.resultText?.trim() || o.outcome.message).slice(0, 20_000),
-    changedFiles: [...o.changedFiles],
+    changedFiles: [...(await o.changedFiles())],
     costUsd: o.outcome.costUsd,
     durationMs: Math.max(0, Date.parse(o.outcome.finishedAt) - Date.parse(o.outcome.startedAt)),
     sessionId: o.outcome.sessionId,

@@ -169,7 +169,7 @@ export class MissionRunner {
     let changed: string[];
     if (worktree) {
       // The report leaves the worktree before the commit: it belongs to the bus, not to the branch.
-      const collected = await collectReport({ root: this.d.root, cwd, taskId: task, agent: attempt?.agent ?? outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: await wt.changedFiles(task) });
+      const collected = await collectReport({ root: this.d.root, cwd, taskId: task, agent: attempt?.agent ?? outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: () => wt.changedFiles(task) });
       await wt.commitAll(task, `${task}: ${plan.meta.title}\n\nF-MES mission by ${outcome.agentId} (run ${outcome.runId}).`, { name: outcome.agentId, email: `${outcome.cli}@fmes.invalid` });
       changed = await wt.changedFiles(task);
       return this.review(plan, collected, changed);
@@ -177,7 +177,7 @@ export class MissionRunner {
     // In place, the checkout may hold a person's own uncommitted work: only what changed since the snapshot counts.
     const after = await takeSnapshot(cwd, `mission/${task}/after`);
     changed = await changedBetween(cwd, before, after.commit);
-    const collected = await collectReport({ root: this.d.root, cwd, taskId: task, agent: outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: changed });
+    const collected = await collectReport({ root: this.d.root, cwd, taskId: task, agent: outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: async () => changed });
     return this.review(plan, collected, changed);
   }
 
@@ -226,6 +226,8 @@ export class MissionRunner {
     const deadline = this.d.clock.now() + cfg.waitTimeoutSec * 1000;
     let announced = false;
     for (;;) {
+      // Stopped while waiting: never start the agent, even if the files came free at that very moment.
+      if (signal?.aborted) return 'stopped while waiting for its files';
       const blockers = this.blockers(plan);
       if (blockers.length === 0) return undefined;
       const text = blockers.map((b) => (b.kind === 'mission' && b.path === '' ? b.by : `${b.path} (${b.kind} ${b.heldPath} held by ${b.by})`)).join('; ');

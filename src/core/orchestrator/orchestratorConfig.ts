@@ -109,6 +109,10 @@ export const orchestratorSchema = z._default(
     ),
     /** Run each mission in its own shadow worktree under `.trees/` (off: in the workspace itself). */
     worktrees: z._default(z.boolean(), true),
+    /** In the editor: start a mission for every new or changed valid plan, as `fmes watch --orchestrate` does. */
+    auto: z._default(z.boolean(), false),
+    /** Missions the continuous loop runs at a time. */
+    parallel: z._default(z.number().check(z.int(), z.positive(), z.maximum(16)), 2),
   }),
-  { chain: DEFAULT_CHAIN, retries: 1, routes: [], onConflict: 'wait', waitTimeoutSec: 600, approvalRisks: ['high'], linkDirs: ['node_modules'], worktrees: true },
+  { chain: DEFAULT_CHAIN, retries: 1, routes: [], onConflict: 'wait', waitTimeoutSec: 600, approvalRisks: ['high'], linkDirs: ['node_modules'], worktrees: true, auto: false, parallel: 2 },
 );

@@ -16,57 +16,11 @@
  *   it is forced (`-f`), since untracked files and, with `-x`, ignored ones like `.env` are not recoverable.
  */
 import { posix } from 'node:path';
-import * as z from '../schemas/zodMini';
+import type * as DenyRules from './denyRules';
+import type { DenyRule, DenyRuleOverride } from './denyRules';
 import { parseShell, programName, type SimpleCommand } from './shellWords';
 
-const isRegex = (s: string): boolean => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const regexSource = z.string().check(z.refine(isRegex, 'must be a valid regular expression'));
-const names = z.array(z.string().check(z.minLength(1)));
-
-/** A deny-list rule. Every condition given must hold for the rule to match a simple command. */
-export const denyRuleSchema = z.object({
-  /** Stable id; settings override or disable a rule by it. */
-  id: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and ._- only')),
-  /** `deny` blocks the command; `ask` puts it to the person. */
-  tier: z.enum(['deny', 'ask']),
-  /** Why the rule exists; shown to the agent and the person as the reason. */
-  description: z.string().check(z.minLength(1)),
-  /** Program basename(s); `*` is any program, a trailing `*` a prefix (`mkfs*`). */
-  program: z.union([z.string().check(z.minLength(1)), names.check(z.minLength(1))]),
-  /** The leading operands (arguments that are not options), in order; `a|b` allows either. */
-  subcommand: z.optional(names),
-  /** Options of the program that take the next argument as their value (`-C dir`), so it is not an operand. */
-  valueFlags: z.optional(names),
-  /** Matches when one of these options is present (`-rf` counts as `-r -f`; `-x`/`--x` spell one long option). */
-  anyFlags: z.optional(names),
-  /** Matches when all of these options are present. */
-  allFlags: z.optional(names),
-  /** Regex tested against each argument, as written and path-normalised; `{{home}}`, `{{workspace}}` stand for those folders. */
-  argPattern: z.optional(regexSource),
-  /** Regex tested against each output redirection's target (`> /dev/sda`). */
-  redirectPattern: z.optional(regexSource),
-  /** An earlier command of the same pipeline is one of these programs (`curl … | sh`). */
-  pipedFrom: z.optional(names),
-  /** Destructive SQL (DROP TABLE/DATABASE/SCHEMA, TRUNCATE) in the arguments, a heredoc, a here-string or what is piped in. */
-  sql: z.optional(z.boolean()),
-  /** The command calls the function whose body holds it: the shape of a fork bomb. */
-  selfCall: z.optional(z.boolean()),
-});
-export type DenyRule = z.infer<typeof denyRuleSchema>;
-
-/** A settings entry: a whole new rule, changed fields of a default rule, or `disabled: true` to drop it. */
-export const denyRuleOverrideSchema = z.extend(z.partial(denyRuleSchema), {
-  id: denyRuleSchema.shape.id,
-  disabled: z.optional(z.boolean()),
-});
-export type DenyRuleOverride = z.infer<typeof denyRuleOverrideSchema>;
+export type { DenyRule, DenyRuleOverride };
 
 export type Verdict = { decision: 'allow' } | { decision: 'deny' | 'ask'; ruleId: string; reason: string; command: string };
 
@@ -140,13 +94,17 @@ export const DEFAULT_RULES: readonly DenyRule[] = [
 export function mergeRules(base: readonly DenyRule[], overrides: readonly DenyRuleOverride[]): { rules: DenyRule[]; invalid: string[] } {
   const rules = [...base];
   const invalid: string[] = [];
+  let schema: (typeof DenyRules)['denyRuleSchema'] | undefined;
   for (const { disabled, ...o } of overrides) {
     const at = rules.findIndex((r) => r.id === o.id);
     if (disabled) {
       if (at >= 0) rules.splice(at, 1);
       continue;
     }
-    const parsed = denyRuleSchema.safeParse(at >= 0 ? { ...rules[at], ...o } : o);
+    // The schema loads on first need: the PreToolUse hook, with no settings to merge, never builds it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load
+    schema ??= (require('./denyRules') as typeof DenyRules).denyRuleSchema;
+    const parsed = schema.safeParse(at >= 0 ? { ...rules[at], ...o } : o);
     if (!parsed.success) invalid.push(o.id);
     else if (at >= 0) rules[at] = parsed.data;
     else rules.push(parsed.data);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Holder } from '../locks/holders';
 import { writtenPaths } from './bashWrites';
 import { checkCommand, type CheckContext, type DenyRule } from './denyList';
-import { agentMatches, ownersOf } from './safetyConfig';
+import { agentMatches, ownersOf } from './ownership';
 import { logicalPath } from './workspaceOf';
 
 /** The part of Claude Code's PreToolUse hook input F-MES reads (one JSON object on stdin). */

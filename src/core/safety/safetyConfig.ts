@@ -1,21 +1,10 @@
-// zod/mini: the PreToolUse hook parses the settings on every tool call of every agent.
+// zod/mini: the PreToolUse hook parses these settings (lazily, when the workspace has a config file).
 import { AGENT_ID } from '../schemas/patterns';
 import * as z from '../schemas/zodMini';
-import { denyRuleOverrideSchema } from './denyList';
+import { denyRuleOverrideSchema } from './denyRules';
 
 /** An agent id, or a pattern with `*` (`antigravity*`). */
 const agentPattern = z.string().check(z.minLength(1), z.maxLength(AGENT_ID.max + 8), z.regex(/^[A-Za-z0-9*][A-Za-z0-9._:@*-]*$/, 'must be an agent id, optionally with *'));
-
-/**
- * Folders only some agents may write (workspace-relative, trailing `/`): the seed's directory ownership.
- * `.antigravity/` belongs to the planner; `.locks/` to nobody (locks are taken with `fmes lock`, never by
- * writing files), so an agent cannot forge or delete another agent's lock with an editor tool.
- */
-export const DEFAULT_OWNERSHIP: Readonly<Record<string, readonly string[]>> = {
-  '.antigravity/': ['antigravity*'],
-  '.locks/': [],
-  '.fmes/': [],
-};
 
 export const safetySchema = z._default(
   z.object({
@@ -32,20 +21,3 @@ export const safetySchema = z._default(
 );
 
 export type SafetyConfig = z.infer<typeof safetySchema>;
-
-/** Whether `agent` matches an ownership pattern (`*` = any run of characters). */
-export function agentMatches(pattern: string, agent: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(agent);
-}
-
-/** The owners of the deepest owned folder that contains `p`, or undefined when nobody owns it. */
-export function ownersOf(p: string, ownership: Readonly<Record<string, readonly string[]>>): { folder: string; owners: readonly string[] } | undefined {
-  const merged = { ...DEFAULT_OWNERSHIP, ...ownership };
-  let best: { folder: string; owners: readonly string[] } | undefined;
-  for (const [folder, owners] of Object.entries(merged)) {
-    const f = folder.replace(/\/+$/, '');
-    if ((p === f || p.startsWith(`${f}/`)) && (!best || f.length > best.folder.length)) best = { folder: `${f}/`, owners };
-  }
-  return best;
-}

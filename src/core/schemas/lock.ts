@@ -1,9 +1,11 @@
 // zod/mini here: this schema is on the path of every `fmes lock` call, and the classic build of zod is a
 // large part of a CLI start. Artifact schemas, loaded lazily, use classic zod.
 import * as z from './zodMini';
+import { LOCK_VERSION } from './lockCheck';
 import { AGENT_ID } from './patterns';
 
-export const LOCK_VERSION = 1;
+// Defined beside the zod-free fast check (lockCheck.ts) so that the hook can name it without building this schema.
+export { LOCK_VERSION };
 
 const isoDateTime = z.iso.datetime({ offset: true });
 

@@ -4,6 +4,7 @@ import type { RunSnapshot } from '../../core/agents/runTypes';
 import { formatUsd } from '../../core/cost/costLedger';
 import { formatIssues } from '../../core/errors';
 import type { AgentView, LockView, MissionState, MissionView } from '../../core/missions/missionState';
+import type { MissionStateName } from '../../core/schemas/mission';
 import { Commands } from '../../shared/ids';
 
 export type MissionNode =
@@ -156,14 +157,46 @@ export function lockTooltip(l: LockView): vscode.MarkdownString {
   return md;
 }
 
+const MISSION_LABELS: Record<MissionStateName, string> = {
+  queued: 'queued',
+  waiting: 'waiting for files',
+  awaitingApproval: 'awaiting approval',
+  running: 'mission running',
+  review: 'needs review',
+  readyToMerge: 'ready to merge',
+  conflicted: 'merge conflicts',
+  merged: 'merged',
+  discarded: 'discarded',
+  rolledBack: 'rolled back',
+  handedOff: 'handed off',
+  refused: 'refused',
+};
+
+const MISSION_ICONS: Partial<Record<MissionStateName, string>> = {
+  waiting: 'watch',
+  awaitingApproval: 'shield',
+  review: 'eye',
+  readyToMerge: 'git-pull-request',
+  conflicted: 'git-pull-request-draft',
+  merged: 'git-merge',
+  handedOff: 'person',
+  refused: 'circle-slash',
+  rolledBack: 'history',
+};
+
 function missionItem(m: MissionView): vscode.TreeItem {
   const item = new vscode.TreeItem(m.id ? `${m.id}: ${m.title}` : m.title);
   item.id = `mission:${m.file}`;
   const icons: Record<MissionView['status'], string> = { planned: 'circle-large-outline', running: 'sync~spin', done: 'pass', failed: 'error', invalid: 'warning' };
   item.iconPath = new vscode.ThemeIcon(icons[m.status]);
-  item.description = [m.status, m.agent, m.risk ? `risk ${m.risk}` : undefined, m.report?.costUsd !== undefined ? formatUsd(m.report.costUsd) : undefined].filter(Boolean).join(' · ');
-  item.tooltip = m.problem ?? [`${m.title}`, `files: ${m.files.join(', ')}`, m.report ? `report: ${m.report.status} — ${m.report.summary}` : ''].filter(Boolean).join('\n');
-  item.contextValue = `mission.${m.status}`;
+  const r = m.record;
+  const cost = r?.costUsd ? r.costUsd : m.report?.costUsd;
+  item.description = [r ? MISSION_LABELS[r.state] : m.status, m.agent, m.risk ? `risk ${m.risk}` : undefined, cost !== undefined ? formatUsd(cost) : undefined].filter(Boolean).join(' · ');
+  item.tooltip =
+    m.problem ?? [`${m.title}`, `files: ${m.files.join(', ')}`, r ? `mission: ${MISSION_LABELS[r.state]}${r.reason ? ` — ${r.reason}` : ''}` : '', m.report ? `report: ${m.report.status} — ${m.report.summary}` : ''].filter(Boolean).join('\n');
+  if (r && MISSION_ICONS[r.state]) item.iconPath = new vscode.ThemeIcon(MISSION_ICONS[r.state]!);
+  // `mission.<plan status>` drives the run menus; ` mission:<state>` the mission actions (Merge, Discard, …).
+  item.contextValue = `mission.${m.status}${r ? ` mission:${r.state}` : ''}`;
   item.command = { command: Commands.openArtifact, title: 'Open Plan', arguments: [m.file] };
   return item;
 }

@@ -26,3 +26,14 @@ test('a wrong type is an issue, not a crash', () => {
   assert.ok(issues.some((i) => i.field === 'budget'));
   assert.equal(config.readOnlyLockedFiles, true);
 });
+
+test('bad array elements are removed, not left as holes that would reset every setting', () => {
+  const { config, issues } = parseConfig({
+    budget: { dailyUsd: 7 },
+    agents: { claude: { args: ['--a', 3, '--b', false] } },
+    safety: { rules: [{ id: 'x', tier: 'nonsense' }] },
+  });
+  assert.deepEqual(issues.map((i) => i.field).sort(), ['agents.claude.args.1', 'agents.claude.args.3', 'safety.rules.0.tier'].sort());
+  assert.equal(config.budget.dailyUsd, 7, 'the other settings survive');
+  assert.deepEqual(config.agents.claude.args, ['--a', '--b'], 'only the bad elements are dropped, in order');
+});

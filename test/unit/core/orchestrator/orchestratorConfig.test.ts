@@ -14,6 +14,8 @@ test('defaults', () => {
     approvalRisks: ['high'],
     linkDirs: ['node_modules'],
     worktrees: true,
+    auto: false,
+    parallel: 2,
   });
 });
 

@@ -1,0 +1,46 @@
+// No zod here: this is on the path of every tool call (the PreToolUse hook reads the locks above each path it
+// guards), and building the zod schema costs more than the rest of that hook's work. The zod schema in lock.ts
+// stays the definition; this is a fast path that accepts only records it would accept, and produces what it
+// would produce. Anything else goes to the schema, which rejects it with messages (test/unit/core/schemas/
+// lockCheck.test.ts holds the two together).
+import type { LockRecord } from './lock';
+import { AGENT_ID } from './patterns';
+
+export const LOCK_VERSION = 1;
+
+/**
+ * The regex `z.iso.datetime({ offset: true })` tests (zod 4's `regexes.datetime`), copied: importing it from zod
+ * would initialise zod's core. lockCheck.test.ts fails when zod's changes.
+ */
+export const ISO_DATETIME =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
+
+// zod measures string lengths in code points; without surrogates that is `.length`. Strings with them are rare
+// enough to leave to the schema.
+const SURROGATE = /[\uD800-\uDFFF]/;
+function str(v: unknown, min: number, max: number): v is string {
+  return typeof v === 'string' && v.length >= min && v.length <= max && !SURROGATE.test(v);
+}
+
+/**
+ * The lock record `lockRecordSchema` would parse `json` into, or undefined when this fast check cannot tell
+ * (then ask the schema). Never accepts what the schema rejects.
+ */
+export function checkLockRecord(json: unknown): LockRecord | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const { version, path, agent, pid, pidStart, host, intent, acquiredAt, expiresAt, token } = json as Record<string, unknown>;
+  if (version !== LOCK_VERSION) return undefined;
+  if (!str(path, 1, Infinity)) return undefined;
+  if (!str(agent, 1, AGENT_ID.max) || !AGENT_ID.re.test(agent)) return undefined;
+  if (pid !== null && !(typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0)) return undefined;
+  if (pidStart !== undefined && pidStart !== null && !str(pidStart, 0, 128)) return undefined;
+  if (!str(host, 1, 255)) return undefined;
+  if (intent !== undefined && !str(intent, 0, 500)) return undefined;
+  if (typeof acquiredAt !== 'string' || !ISO_DATETIME.test(acquiredAt)) return undefined;
+  if (typeof expiresAt !== 'string' || !ISO_DATETIME.test(expiresAt)) return undefined;
+  if (!str(token, 8, 64)) return undefined;
+  if (!(Date.parse(expiresAt) >= Date.parse(acquiredAt))) return undefined;
+  // The schema's output: its keys in its order, unknown keys dropped, an absent pidStart left absent.
+  if (pidStart === undefined) return { version, path, agent, pid, host, intent: intent ?? '', acquiredAt, expiresAt, token };
+  return { version, path, agent, pid, pidStart, host, intent: intent ?? '', acquiredAt, expiresAt, token };
+}

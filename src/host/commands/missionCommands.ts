@@ -1,0 +1,307 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AgentRunner } from '../../core/agents/agentRunner';
+import type { FmesConfig } from '../../core/config';
+import type { Core } from '../../core/createCore';
+import { TrustError } from '../../core/errors';
+import { conflictStages } from '../../core/git/conflictStages';
+import type { MissionState } from '../../core/missions/missionState';
+import type { MissionActions } from '../../core/orchestrator/missionActions';
+import type { MissionRunner } from '../../core/orchestrator/missionRunner';
+import { MissionStore } from '../../core/orchestrator/missionStore';
+import type { MissionEvent } from '../../core/orchestrator/missionTypes';
+import type { Orchestrator } from '../../core/orchestrator/orchestrator';
+import type { BusEvent } from '../../core/watch/busEvents';
+import type { MissionRecord, MissionStateName } from '../../core/schemas/mission';
+import { Commands } from '../../shared/ids';
+import type { AgentRuns } from '../agents/agentRuns';
+import { registerCommand } from './registerCommand';
+
+export interface MissionCommandDeps {
+  core: Core;
+  /** The panel's model: mission records are pushed into it whenever `.fmes/missions/` changes. */
+  state: MissionState;
+  agents: AgentRuns;
+  config: () => FmesConfig;
+  log: vscode.LogOutputChannel;
+  trusted: () => boolean;
+  me: () => string;
+  /** Where the merge editor's read-only sides are written. */
+  storageDir: string;
+}
+
+/** What points at a mission: its task id, a record, a tree or dashboard item carrying `taskId` or `id`. */
+type MissionArg = string | { taskId?: string; id?: string; mission?: { id?: string } } | undefined;
+/** What points at a plan: a URI, a path, a mission tree item. */
+type PlanArg = vscode.Uri | string | { file?: string; mission?: { file?: string } } | undefined;
+
+/**
+ * Start Mission from Plan, Merge Mission, Open Merge Editor, Discard Mission, Roll Back Mission, Generate
+ * Handoff. Missions run their agents in integrated terminals (through AgentRuns, so the meter and the
+ * panel see them); a finished mission raises a notification with the next step.
+ */
+export class MissionCommands implements vscode.Disposable {
+  private readonly subs: vscode.Disposable[] = [];
+  private missions: Promise<{ runner: MissionRunner; actions: MissionActions }> | undefined;
+  private readonly store: MissionStore;
+  private loop: Promise<Orchestrator> | undefined;
+
+  constructor(private readonly d: MissionCommandDeps) {
+    this.store = new MissionStore(d.core.root);
+    this.subs.push(
+      registerCommand(Commands.startMission, d.log, (arg?: PlanArg) => this.start(arg)),
+      registerCommand(Commands.mergeMission, d.log, (arg?: MissionArg) => this.merge(arg)),
+      registerCommand(Commands.openMergeEditor, d.log, (arg?: MissionArg) => this.openMergeEditor(arg)),
+      registerCommand(Commands.discardMission, d.log, (arg?: MissionArg) => this.discard(arg)),
+      registerCommand(Commands.rollBackMission, d.log, (arg?: MissionArg) => this.rollBack(arg)),
+      registerCommand(Commands.generateHandoff, d.log, (arg?: MissionArg) => this.handOff(arg)),
+    );
+    // Missions also change from shells and CI (`fmes mission …`): follow the records on disk, not only our own.
+    const records = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.core.root, '.fmes/missions/*.json'));
+    this.subs.push(records, records.onDidCreate(() => this.syncSoon()), records.onDidChange(() => this.syncSoon()), records.onDidDelete(() => this.syncSoon()));
+    this.sync();
+  }
+
+  private syncTimer: NodeJS.Timeout | undefined;
+
+  /** At most one re-read of `.fmes/missions/` per 100 ms. */
+  private syncSoon(): void {
+    if (this.syncTimer) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.sync();
+    }, 100);
+  }
+
+  private sync(): void {
+    const { records, invalid } = this.store.list();
+    for (const i of invalid) this.d.log.warn(`${i.file}: ${i.issues.map((x) => `${x.field || '(file)'}: ${x.message}`).join('; ')}`);
+    this.d.state.setMissionRecords(records);
+  }
+
+  /** The orchestrator, created on first use with the editor's agent runner. */
+  get(): Promise<{ runner: MissionRunner; actions: MissionActions }> {
+    return (this.missions ??= this.d.core
+      .createMissions({
+        config: this.d.config,
+        me: 'fmes',
+        agentRunner: (): Promise<AgentRunner> => this.d.agents.runner(),
+        startRun: (request) => this.d.agents.startRun(request, { show: true }),
+      })
+      .then((m) => {
+        const sub = m.runner.onEvent((e) => this.onEvent(e));
+        this.subs.push({ dispose: () => sub.dispose() });
+        return m;
+      }));
+  }
+
+  /**
+   * With `fmes.orchestrator.auto` on (and the workspace trusted), every new or changed valid plan becomes a
+   * mission, as `fmes watch --orchestrate` does from a shell. Feed every bus event here.
+   */
+  handleBusEvent(e: BusEvent): void {
+    if ((e.type !== 'plan.added' && e.type !== 'plan.changed') || !this.d.config().orchestrator.auto || !this.d.trusted()) return;
+    this.loop ??= Promise.all([this.get(), import('../../core/orchestrator/orchestrator')]).then(
+      ([m, { Orchestrator }]) =>
+        new Orchestrator({
+          missions: m.runner,
+          store: this.store,
+          log: this.d.core.log.child('orchestrator'),
+          parallel: () => this.d.config().orchestrator.parallel,
+          onError: (file, message) => void vscode.window.showWarningMessage(`F-MES: ${file}: ${message}`),
+        }),
+    );
+    void this.loop.then((o) => o.handle(e));
+  }
+
+  private requireTrust(what: string): void {
+    if (!this.d.trusted()) throw new TrustError(what);
+  }
+
+  /** Runs a plan through the loop in the background; resolves with the mission's final state. */
+  async start(arg: PlanArg): Promise<MissionStateName | undefined> {
+    this.requireTrust('Starting a mission');
+    const file = planFileOf(arg, this.d.core.root) ?? (await this.pickPlan());
+    if (!file) return undefined;
+    const { runner } = await this.get();
+    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `F-MES mission ${path.basename(file)}` }, () => runner.start(file));
+    return out.state;
+  }
+
+  async merge(arg: MissionArg): Promise<'merged' | 'conflicted' | undefined> {
+    this.requireTrust('Merging a mission');
+    const rec = await this.pick(arg, ['readyToMerge', 'review', 'conflicted'], 'Merge which mission?');
+    if (!rec) return undefined;
+    let approved = false;
+    if (rec.state === 'review') {
+      const ok = await vscode.window.showWarningMessage(`Mission ${rec.taskId} needs review: ${rec.reason ?? 'cross-check warnings'}. Merge anyway?`, { modal: true }, 'Merge');
+      if (ok !== 'Merge') return undefined;
+      approved = true;
+    }
+    const { actions } = await this.get();
+    const r = await actions.merge(rec.taskId, { approved });
+    if (r.merged) {
+      void vscode.window.showInformationMessage(`F-MES: merged mission ${rec.taskId} (${r.commit.slice(0, 10)}).`);
+      return 'merged';
+    }
+    if (r.conflicts.length === 0) {
+      void vscode.window.showInformationMessage(`F-MES: ${rec.taskId}: ${r.record.reason ?? r.record.state}`);
+      return undefined;
+    }
+    await this.openEditors(rec.taskId, r.conflicts.map((c) => path.join(this.d.core.root, c)));
+    void vscode.window.showWarningMessage(`F-MES: merging ${rec.taskId} stopped on conflicts in ${r.conflicts.join(', ')}. Resolve them in the merge editor, then run Merge Mission again.`);
+    return 'conflicted';
+  }
+
+  /** Opens VS Code's 3-way merge editor on each file the mission's merge left conflicted. */
+  async openMergeEditor(arg: MissionArg): Promise<number> {
+    const rec = await this.pick(arg, ['conflicted'], 'Open the merge editor for which mission?');
+    if (!rec) return 0;
+    const { actions } = await this.get();
+    const files = await actions.conflicts(rec.taskId);
+    await this.openEditors(rec.taskId, files);
+    return files.length;
+  }
+
+  private async openEditors(task: string, files: readonly string[]): Promise<void> {
+    const dir = path.join(this.d.storageDir || os.tmpdir(), 'merge', task);
+    await fs.promises.mkdir(dir, { recursive: true });
+    for (const abs of files) {
+      const rel = path.relative(this.d.core.root, abs).split(path.sep).join('/');
+      const s = await conflictStages(this.d.core.root, rel);
+      const side = async (name: string, text: string) => {
+        const f = path.join(dir, `${name}.${rel.replace(/[\\/]/g, '__')}`);
+        await fs.promises.writeFile(f, text);
+        return vscode.Uri.file(f);
+      };
+      const [base, ours, theirs] = await Promise.all([side('base', s.base), side('ours', s.ours), side('theirs', s.theirs)]);
+      try {
+        // VS Code's own 3-way merge editor (the command GitLens and the git extension use).
+        await vscode.commands.executeCommand('_open.mergeEditor', {
+          base,
+          input1: { uri: ours, title: 'Current', description: 'your branch' },
+          input2: { uri: theirs, title: 'Incoming', description: `fmes/${task}` },
+          output: vscode.Uri.file(abs),
+        });
+      } catch (e) {
+        this.d.log.warn(`the merge editor did not open for ${rel} (${String(e)}); opening the file with its conflict markers`);
+        await vscode.window.showTextDocument(vscode.Uri.file(abs), { preview: false });
+      }
+    }
+  }
+
+  async discard(arg: MissionArg): Promise<boolean> {
+    this.requireTrust('Discarding a mission');
+    const rec = await this.pick(arg, ['readyToMerge', 'review', 'awaitingApproval', 'waiting', 'queued', 'handedOff', 'rolledBack', 'refused'], 'Discard which mission?');
+    if (!rec) return false;
+    const ok = await vscode.window.showWarningMessage(
+      `Discard mission ${rec.taskId}? Its worktree and branch ${rec.branch ?? ''} are removed; the work is kept under a backup ref (refs/fmes/discarded/…).`,
+      { modal: true },
+      'Discard',
+    );
+    if (ok !== 'Discard') return false;
+    const { actions } = await this.get();
+    const r = await actions.discard(rec.taskId, { confirmed: true });
+    void vscode.window.showInformationMessage(`F-MES: discarded ${rec.taskId}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}.`);
+    return true;
+  }
+
+  async rollBack(arg: MissionArg): Promise<boolean> {
+    this.requireTrust('Rolling back a mission');
+    const rec = await this.pick(arg, ['readyToMerge', 'review', 'handedOff', 'running', 'awaitingApproval'], 'Roll back which mission?');
+    if (!rec) return false;
+    const ok = await vscode.window.showWarningMessage(
+      `Roll back mission ${rec.taskId} to the snapshot taken before its run? Tracked files are restored; files the run created are moved to .fmes/trash, never deleted.`,
+      { modal: true },
+      'Roll Back',
+    );
+    if (ok !== 'Roll Back') return false;
+    const { actions } = await this.get();
+    const r = await actions.rollBack(rec.taskId);
+    void vscode.window.showInformationMessage(`F-MES: rolled back ${rec.taskId}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} moved to ${r.trash}` : ''}.`);
+    return true;
+  }
+
+  async handOff(arg: MissionArg): Promise<string | undefined> {
+    const rec = await this.pick(arg, ['queued', 'waiting', 'awaitingApproval', 'running', 'review', 'readyToMerge', 'conflicted', 'rolledBack', 'handedOff', 'refused', 'discarded'], 'Hand which mission to a person?');
+    if (!rec) return undefined;
+    const { actions } = await this.get();
+    const r = await actions.handOff(rec.taskId);
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(this.d.core.root, r.file)), { preview: false });
+    return r.file;
+  }
+
+  private onEvent(e: MissionEvent): void {
+    if (e.type === 'note') {
+      this.d.log.info(`[mission] ${e.taskId}: ${e.message}`);
+      return;
+    }
+    if (e.type !== 'state') return;
+    this.syncSoon();
+    const r = e.record;
+    this.d.log.info(`[mission] ${r.taskId}: ${r.state}${r.reason ? ` — ${r.reason}` : ''}`);
+    const show = async (kind: 'info' | 'warn', text: string, ...actions: string[]) => {
+      const pick = kind === 'info' ? await vscode.window.showInformationMessage(text, ...actions) : await vscode.window.showWarningMessage(text, ...actions);
+      if (pick === 'Merge') await vscode.commands.executeCommand(Commands.mergeMission, r.taskId);
+      else if (pick === 'Show Dashboard') await vscode.commands.executeCommand(Commands.showDashboard);
+      else if (pick === 'Open Handoff' && r.handoff) await vscode.window.showTextDocument(vscode.Uri.file(path.join(this.d.core.root, r.handoff)));
+      else if (pick === 'Review Approvals') await vscode.commands.executeCommand(Commands.reviewApprovals);
+    };
+    if (r.state === 'readyToMerge') void show('info', `F-MES: mission ${r.taskId} is ready to merge.`, 'Merge', 'Show Dashboard');
+    else if (r.state === 'review') void show('warn', `F-MES: mission ${r.taskId} needs review: ${r.reason ?? ''}`, 'Show Dashboard', 'Merge');
+    else if (r.state === 'handedOff') void show('warn', `F-MES: mission ${r.taskId} was handed off to a person: ${r.reason ?? ''}`, 'Open Handoff', 'Show Dashboard');
+    else if (r.state === 'awaitingApproval') void show('warn', `F-MES: mission ${r.taskId} waits for approval: ${r.reason ?? ''}`, 'Review Approvals');
+    else if (r.state === 'refused') void show('warn', `F-MES: mission ${r.taskId} was refused: ${r.reason ?? ''}`);
+  }
+
+  private async pick(arg: MissionArg, states: readonly MissionStateName[], title: string): Promise<MissionRecord | undefined> {
+    const task = typeof arg === 'string' ? arg : (arg?.taskId ?? arg?.id ?? arg?.mission?.id);
+    if (task) {
+      const r = this.store.read(task);
+      if (!r.ok) throw new Error(r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`);
+      return r.record;
+    }
+    const { records } = this.store.list();
+    const candidates = records.filter((r) => states.includes(r.state));
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage('F-MES: no mission is in a state for this.');
+      return undefined;
+    }
+    const item = await vscode.window.showQuickPick(
+      candidates.map((r) => ({ label: r.taskId, description: r.state, detail: `${r.title}${r.reason ? ` — ${r.reason}` : ''}`, r })),
+      { title },
+    );
+    return item?.r;
+  }
+
+  private async pickPlan(): Promise<string | undefined> {
+    const { readPlans } = await import('../../core/artifacts/plans');
+    const listing = await readPlans(this.d.core.root);
+    if (listing.valid.length === 0) {
+      void vscode.window.showInformationMessage('F-MES: there is no valid plan in .antigravity/plans/.');
+      return undefined;
+    }
+    const item = await vscode.window.showQuickPick(
+      listing.valid.map((e) => ({ label: e.plan.meta.id, description: e.plan.meta.agent, detail: `${e.plan.meta.title} · ${e.plan.meta.files.join(', ')}`, file: e.file })),
+      { title: 'Start a mission from which plan?' },
+    );
+    return item && path.join(this.d.core.root, item.file);
+  }
+
+  dispose(): void {
+    clearTimeout(this.syncTimer);
+    void this.loop?.then((o) => o.dispose());
+    for (const s of this.subs) s.dispose();
+    void this.missions?.then((m) => m.runner.dispose());
+  }
+}
+
+function planFileOf(arg: PlanArg, root: string): string | undefined {
+  if (!arg) return undefined;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'string') return path.resolve(root, arg);
+  const f = arg.file ?? arg.mission?.file;
+  return f ? path.resolve(root, f) : undefined;
+}
