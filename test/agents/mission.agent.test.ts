@@ -166,6 +166,25 @@ describe('fmes mission with the real Claude Code CLI', () => {
     assert.equal(record(dir, 'risky').state, 'readyToMerge');
   });
 
+  it('a run that stops for an ask-tier command continues its session once the call is approved', async () => {
+    const dir = await repo(['claude']);
+    const file = plan(dir, 'gate', { files: ['approved.txt'], body: 'Clean up, then mark it.\n\nFAKE:bash git reset --hard && touch approved.txt' });
+    const first = await fmes(dir, ['mission', 'run', file]);
+    assert.equal(first.code, 4, `${first.stdout}\n${first.stderr}`);
+    const rec = record(dir, 'gate');
+    assert.equal(rec.state, 'awaitingApproval');
+    assert.equal(rec.attempts.at(-1)?.reason, 'awaitingApproval');
+    assert.ok(!fs.existsSync(path.join(dir, '.trees/claude-gate/approved.txt')), 'nothing ran before the approval');
+    const ok = await fmes(dir, ['approve', String(rec.approval), '--by', 'human:ops']);
+    assert.match(ok.stdout, /continue the mission with: fmes mission run \.antigravity\/plans\/gate\.md/);
+    const second = await fmes(dir, ['mission', 'run', '--json', file]);
+    assert.equal(second.code, 0, `${second.stdout}\n${second.stderr}`);
+    const attempt = second.lines.find((l) => l.type === 'run' && (l.event as { type: string }).type === 'attempt')?.event as { session: string } | undefined;
+    assert.equal(attempt?.session, 'resume', 'the same session goes on');
+    assert.equal(record(dir, 'gate').state, 'readyToMerge');
+    assert.match(git(dir, 'show', '--name-only', '--format=', 'fmes/gate'), /approved\.txt/);
+  });
+
   it('a conflicting merge stays in progress for the merge editor; merging again after the fix concludes it', async () => {
     const dir = await repo(['claude']);
     fs.mkdirSync(path.join(dir, 'src'));

@@ -86,27 +86,12 @@ export interface FmesResult {
 }
 
 /** Runs `fmes --workspace <dir> run --json …` asynchronously (the fake lives in this process: never block it). */
-export function fmesRun(ws: Workspace, args: string[], timeoutMs = 120_000): Promise<FmesResult> {
+export async function fmesRun(ws: Workspace, args: string[], timeoutMs = 120_000): Promise<FmesResult> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [FMES, '--workspace', ws.dir, 'run', '--json', '--agent', ws.cli, ...args], { cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const events = stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as FmesResult['events'][number]);
-      const end = events.at(-1);
-      if (!end || end.type !== 'end') return reject(new Error(`fmes run printed no outcome (exit ${code})\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-      resolve({ code, stdout, stderr, ms: Date.now() - t0, events, outcome: end.outcome as FmesResult['outcome'] });
-    });
-  });
+  const { code, stdout, stderr, lines: events } = await fmes(ws.dir, ['run', '--json', '--agent', ws.cli, ...args], timeoutMs);
+  const end = events.at(-1);
+  if (!end || end.type !== 'end') throw new Error(`fmes run printed no outcome (exit ${code})\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  return { code, stdout, stderr, ms: Date.now() - t0, events, outcome: end.outcome as FmesResult['outcome'] };
 }
 
 export interface CostLine {

@@ -4,10 +4,8 @@ import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/core/agents/runTypes';
-import { CLAUDE_BIN, hermeticEnv, makeScratch, type Scratch } from '../agents/cliEnv';
-import { startFakeModelApi, type FakeModelApi } from '../agents/fakeModelApi';
 import { WRITE_CONTENT } from '../agents/fakeScenarios';
-import { api, root, waitFor } from './helpers';
+import { api, fakeClaudeSettings, root, waitFor } from './helpers';
 
 const PLAN = '.antigravity/plans/agents_forever.md';
 const FOREVER_TASK = 'T-agent-forever';
@@ -44,30 +42,20 @@ function terminalNamed(name: string): vscode.Terminal | undefined {
 
 suite('agents in the editor (real Claude Code against a fake model API)', function () {
   this.timeout(120_000);
-  let fake: FakeModelApi;
-  let scratch: Scratch;
-  const fmes = () => vscode.workspace.getConfiguration('fmes');
+  let restore: (() => Promise<void>) | undefined;
 
   suiteSetup(async () => {
-    const a = await api();
-    fake = await startFakeModelApi();
-    scratch = await makeScratch({ git: false });
-    await fmes().update('agents.claude', { command: CLAUDE_BIN, args: ['--dangerously-skip-permissions'], env: hermeticEnv('claude', fake, scratch) }, vscode.ConfigurationTarget.Workspace);
-    await fmes().update('run.retries', 0, vscode.ConfigurationTarget.Workspace);
-    await waitFor('the agent settings to apply', () => a.config().agents.claude.command === CLAUDE_BIN && a.config().run.retries === 0);
+    ({ restore } = await fakeClaudeSettings({ 'run.retries': 0 }));
   });
 
   suiteTeardown(async () => {
     const a = await api();
     await a.agents.stopAll('the test suite ended');
     for (const t of vscode.window.terminals.filter((x) => x.name.startsWith('F-MES · '))) t.dispose();
-    await fmes().update('agents.claude', undefined, vscode.ConfigurationTarget.Workspace);
-    await fmes().update('run.retries', undefined, vscode.ConfigurationTarget.Workspace);
     fs.rmSync(path.join(root(), PLAN), { force: true });
     fs.rmSync(path.join(root(), 'hello.txt'), { force: true });
     await waitFor('the plan to leave the panel', () => !a.state.missions.some((m) => m.id === FOREVER_TASK));
-    await fake?.close();
-    await scratch?.cleanup();
+    await restore?.();
   });
 
   test('Run Claude on Plan runs in a terminal, shows in the meter and the panel; Stop Agent kills its whole tree', async () => {

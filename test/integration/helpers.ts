@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import pkg from '../../package.json';
 import type { FmesApi } from '../../src/host/api';
 import { createCore, type Core } from '../../src/core/createCore';
+import { CLAUDE_BIN, hermeticEnv, makeScratch } from '../agents/cliEnv';
+import { startFakeModelApi, type FakeModelApi } from '../agents/fakeModelApi';
 
 export const extensionId = `${pkg.publisher}.${pkg.name}`;
 
@@ -46,4 +48,27 @@ export function readDisk(rel: string): string {
 
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * The real Claude Code CLI pointed at a fake model API for a suite: starts the fake and a scratch HOME, sets
+ * `fmes.agents.claude` and the `extra` settings in the workspace and waits until F-MES has them. `restore()`
+ * resets those settings and stops the fake.
+ */
+export async function fakeClaudeSettings(extra: Record<string, unknown> = {}): Promise<{ fake: FakeModelApi; restore: () => Promise<void> }> {
+  const a = await api();
+  const fake = await startFakeModelApi();
+  const scratch = await makeScratch({ git: false });
+  const fmes = vscode.workspace.getConfiguration('fmes');
+  const values: Record<string, unknown> = { 'agents.claude': { command: CLAUDE_BIN, args: ['--dangerously-skip-permissions'], env: hermeticEnv('claude', fake, scratch) }, ...extra };
+  for (const [k, v] of Object.entries(values)) await fmes.update(k, v, vscode.ConfigurationTarget.Workspace);
+  await waitFor('the agent settings to apply', () => a.config().agents.claude.command === CLAUDE_BIN && Object.keys(extra).every((k) => JSON.stringify(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], a.config())) === JSON.stringify(extra[k])));
+  return {
+    fake,
+    restore: async () => {
+      for (const k of Object.keys(values)) await vscode.workspace.getConfiguration('fmes').update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      await fake.close();
+      await scratch.cleanup();
+    },
+  };
 }

@@ -4,14 +4,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { CLAUDE_BIN, hermeticEnv, makeScratch, type Scratch } from '../agents/cliEnv';
-import { startFakeModelApi, type FakeModelApi } from '../agents/fakeModelApi';
-import { api, root, waitFor } from './helpers';
+import { ApprovalStore } from '../../src/core/safety/approvals';
+import { api, fakeClaudeSettings, root, waitFor } from './helpers';
 
 const TASK = 'T-mission-clash';
 const PLAN = `.antigravity/plans/${TASK}.md`;
 const FILE = 'src/clash.txt';
 const AUTO_TASK = 'T-mission-auto';
+const GATE_TASK = 'T-mission-gate';
+const GATE_PLAN = `.antigravity/plans/${GATE_TASK}.md`;
 const AUTO_PLAN = `.antigravity/plans/${AUTO_TASK}.md`;
 
 function git(...args: string[]): string {
@@ -34,18 +35,11 @@ function mergeTabs(): MergeInput[] {
 
 suite('missions in the editor (real Claude Code against a fake model API)', function () {
   this.timeout(120_000);
-  let fake: FakeModelApi;
-  let scratch: Scratch;
+  let restore: (() => Promise<void>) | undefined;
   const fmes = () => vscode.workspace.getConfiguration('fmes');
 
   suiteSetup(async () => {
-    const a = await api();
-    fake = await startFakeModelApi();
-    scratch = await makeScratch({ git: false });
-    await fmes().update('agents.claude', { command: CLAUDE_BIN, args: ['--dangerously-skip-permissions'], env: hermeticEnv('claude', fake, scratch) }, vscode.ConfigurationTarget.Workspace);
-    await fmes().update('orchestrator.chain', ['claude'], vscode.ConfigurationTarget.Workspace);
-    await fmes().update('orchestrator.retries', 0, vscode.ConfigurationTarget.Workspace);
-    await waitFor('the settings to apply', () => a.config().agents.claude.command === CLAUDE_BIN && a.config().orchestrator.chain.join() === 'claude');
+    ({ restore } = await fakeClaudeSettings({ 'orchestrator.chain': ['claude'], 'orchestrator.retries': 0 }));
   });
 
   suiteTeardown(async () => {
@@ -57,14 +51,14 @@ suite('missions in the editor (real Claude Code against a fake model API)', func
     // The merge editor's result may be dirty after the abort: revert rather than be asked to save.
     for (let i = 0; i < 20 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     for (const t of vscode.window.terminals.filter((x) => x.name.startsWith('F-MES · '))) t.dispose();
-    for (const k of ['agents.claude', 'orchestrator.chain', 'orchestrator.retries', 'orchestrator.auto']) await fmes().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    await fmes().update('orchestrator.auto', undefined, vscode.ConfigurationTarget.Workspace);
     const a = await api();
     const { actions } = await a.missionCommands.get();
-    for (const t of [TASK, AUTO_TASK]) await actions.discard(t, { confirmed: true }).catch(() => undefined);
+    for (const t of [TASK, AUTO_TASK, GATE_TASK]) await actions.discard(t, { confirmed: true }).catch(() => undefined);
     fs.rmSync(path.join(root(), PLAN), { force: true });
     fs.rmSync(path.join(root(), AUTO_PLAN), { force: true });
-    await fake?.close();
-    await scratch?.cleanup();
+    fs.rmSync(path.join(root(), GATE_PLAN), { force: true });
+    await restore?.();
   });
 
   test('Start Mission runs the plan in a terminal and a worktree; Merge Mission on a conflicting branch opens the 3-way merge editor', async () => {
@@ -110,5 +104,18 @@ suite('missions in the editor (real Claude Code against a fake model API)', func
     const state = await waitFor('the mission to be ready to merge', () => fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { state: string }).state === 'readyToMerge', 60_000, 200);
     assert.ok(state);
     assert.ok(fs.existsSync(path.join(root(), `.trees/claude-${AUTO_TASK}/src/auto.txt`)));
+  });
+
+  test('a high-risk plan waits for approval; approving it (as the dashboard does) continues the mission', async () => {
+    fs.writeFileSync(path.join(root(), GATE_PLAN), `---\nid: ${GATE_TASK}\ntitle: Risky change\nagent: claude\nfiles: [src/gate.txt]\nrisk: high\nrollback: discard\n---\nFAKE:write src/gate.txt\n`);
+    const state = await vscode.commands.executeCommand<string | undefined>('fmes.startMission', vscode.Uri.file(path.join(root(), GATE_PLAN)));
+    assert.equal(state, 'awaitingApproval');
+    const file = path.join(root(), '.fmes/missions', `${GATE_TASK}.json`);
+    const read = () => JSON.parse(fs.readFileSync(file, 'utf8')) as { state: string; approval?: string };
+    const id = read().approval;
+    assert.ok(id, 'the mission names its approval request');
+    new ApprovalStore(root()).decide(id, 'approved', 'human:test');
+    await waitFor('the mission to continue to ready-to-merge', () => read().state === 'readyToMerge', 60_000, 200);
+    assert.ok(fs.existsSync(path.join(root(), `.trees/claude-${GATE_TASK}/src/gate.txt`)));
   });
 });

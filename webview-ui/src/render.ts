@@ -85,8 +85,8 @@ function mergePrompt(m: MissionRow, s: DashboardState, actions: Actions): HTMLEl
   const off = !s.trusted;
   const cc = m.crossCheck;
   const stateText: Record<string, string> = {
-    readyToMerge: 'Ready to merge: the cross-check passed.',
-    review: 'Review before merging: the cross-check found changes the plan did not declare.',
+    readyToMerge: cc ? 'Ready to merge: the cross-check passed.' : 'Ready to merge.',
+    review: 'Review before merging (the reason is below).',
     conflicted: 'The merge stopped on conflicts: resolve them in the merge editor.',
   };
   return h(
@@ -125,7 +125,7 @@ function missionRow(m: MissionRow, s: DashboardState, actions: Actions): HTMLEle
     h('td', {}, m.taskId),
     h('td', {}, m.title),
     h('td', {}, h('span', { class: `pill state-${m.state}` }, m.state)),
-    h('td', {}, last ? `${last.agent} (${last.reason})` : m.chain.join(' → ')),
+    h('td', {}, last ? `${last.agent} (${last.reason})` : `not run yet (${m.chain.join(' → ')})`),
     h('td', { class: 'num' }, usd(m.costUsd)),
     h(
       'td',

@@ -39,7 +39,7 @@ export function approvalCommands(): Command[] {
       .argument('<id>')
       .option('--by <who>', 'who decides (default: human:<user>)')
       .option('--note <text>', 'a note for the agent')
-      .action((id: string, o: { by?: string; note?: string }, cmd: Command) => {
+      .action(async (id: string, o: { by?: string; note?: string }, cmd: Command) => {
         const core = coreFor(cmd);
         const store = new ApprovalStore(core.root);
         if (!store.get(id)) throw new UsageError(`no approval request ${id} (see fmes approvals --all)`);
@@ -51,7 +51,16 @@ export function approvalCommands(): Command[] {
           process.exitCode = 1;
           return;
         }
-        print(`${a.id} ${a.status}: ${a.tool} ${a.summary}${a.taskId ? `\nresume with: fmes run --agent <cli> --task ${a.taskId} --resume --prompt "Approved: continue."` : ''}`);
+        // A mission waiting on this decision goes on with `fmes mission run`; a bare run with `fmes run --resume`.
+        const { MissionStore } = await import('../../core/orchestrator/missionStore');
+        const mission = a.taskId ? new MissionStore(core.root).get(a.taskId) : undefined;
+        const next =
+          mission?.state === 'awaitingApproval'
+            ? `\ncontinue the mission with: fmes mission run ${mission.planFile}`
+            : a.taskId
+              ? `\nresume with: fmes run --agent <cli> --task ${a.taskId} --resume --prompt "Approved: continue."`
+              : '';
+        print(`${a.id} ${a.status}: ${a.tool} ${a.summary}${next}`);
         core.dispose();
       });
   return [list, decide('approve', 'approved'), decide('reject', 'rejected')];

@@ -5,6 +5,7 @@ import type { RunOutcome, RunRequest } from '../agents/runTypes';
 import { parsePlan } from '../artifacts/parseArtifact';
 import { ArtifactError, errorMessage } from '../errors';
 import { Emitter } from '../event';
+import { resolveCommit } from '../git/git';
 import { predictMerge } from '../git/merge';
 import { rollback, takeSnapshot } from '../git/snapshot';
 import { Worktrees } from '../git/worktrees';
@@ -96,20 +97,27 @@ export class MissionRunner {
       cwd = wt.path;
       record = await this.set(task, 'queued', { worktree: wt.relPath, branch: wt.branch, baseCommit: wt.baseCommit });
     }
-    const snap = await takeSnapshot(cwd, `mission/${task}`);
-    record = await this.set(task, 'running', { snapshot: snap.ref, reason: undefined, blockedBy: undefined });
+    // A run that stopped for a person's approval continues its own session from where it stopped (the approved
+    // call runs once, a rejected one is refused with the note), with the snapshot of before its first run.
+    const paused = prior?.state === 'awaitingApproval' ? prior.attempts.at(-1) : undefined;
+    const resume = paused?.reason === 'awaitingApproval' ? paused : undefined;
+    const kept = resume && prior?.snapshot ? await resolveCommit(cwd, prior.snapshot) : undefined;
+    const snap = kept && prior?.snapshot ? { ref: prior.snapshot, commit: kept } : await takeSnapshot(cwd, `mission/${task}`);
+    record = await this.set(task, 'running', { snapshot: snap.ref, reason: undefined, blockedBy: undefined, approval: undefined });
     await this.todo(record);
-    const { attempt, outcome } = await this.runChain(plan, rel, c, cwd, snap.ref, useWorktree, o.signal);
+    const { attempt, outcome } = await this.runChain(plan, rel, c, cwd, snap.ref, useWorktree, o.signal, resume?.cli);
     if (!outcome) return this.end(this.d.store.get(task) ?? record, plan);
     return this.finishRun(plan, attempt, outcome, cwd, useWorktree, snap.commit);
   }
 
   /** Runs the chain's agents in turn; a failure is rolled back before the next agent starts. */
-  private async runChain(plan: Plan, planFile: string, c: Classification, cwd: string, snapshotRef: string, worktree: boolean, signal?: AbortSignal): Promise<{ attempt?: MissionAttempt; outcome?: RunOutcome }> {
+  private async runChain(plan: Plan, planFile: string, c: Classification, cwd: string, snapshotRef: string, worktree: boolean, signal?: AbortSignal, resumeCli?: string): Promise<{ attempt?: MissionAttempt; outcome?: RunOutcome }> {
     const task = plan.meta.id;
     const runner = await this.d.runner();
     const tried: MissionAttempt[] = [];
-    for (const cli of c.chain) {
+    const from = resumeCli ? Math.max(0, c.chain.indexOf(resumeCli as (typeof c.chain)[number])) : 0;
+    for (const cli of c.chain.slice(from)) {
+      const resume = cli === resumeCli && tried.length === 0;
       const agent = `${cli}@${task}`.slice(0, 64);
       const started = this.d.clock.now();
       const locks = await this.lockFiles(plan, agent);
@@ -125,6 +133,7 @@ export class MissionRunner {
           budgetUsd: c.limits.budgetUsd,
           timeoutSec: c.limits.timeoutSec,
           allowedTools: plan.meta.allowedTools,
+          resume,
           retries: this.d.config().orchestrator.retries,
           env: this.d.runEnv,
         };

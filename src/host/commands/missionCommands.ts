@@ -8,6 +8,7 @@ import type { Core } from '../../core/createCore';
 import { TrustError } from '../../core/errors';
 import { conflictStages } from '../../core/git/conflictStages';
 import type { MissionState } from '../../core/missions/missionState';
+import { ApprovalStore } from '../../core/safety/approvals';
 import type { MissionActions } from '../../core/orchestrator/missionActions';
 import type { MissionRunner } from '../../core/orchestrator/missionRunner';
 import { MissionStore } from '../../core/orchestrator/missionStore';
@@ -61,7 +62,28 @@ export class MissionCommands implements vscode.Disposable {
     // Missions also change from shells and CI (`fmes mission …`): follow the records on disk, not only our own.
     const records = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.core.root, '.fmes/missions/*.json'));
     this.subs.push(records, records.onDidCreate(() => this.syncSoon()), records.onDidChange(() => this.syncSoon()), records.onDidDelete(() => this.syncSoon()));
+    // A decision on an approval a mission waits for (here, in the dashboard or with `fmes approve`) continues it.
+    const approvals = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.core.root, '.fmes/approvals/*.json'));
+    this.subs.push(approvals, approvals.onDidCreate(() => this.continueDecided()), approvals.onDidChange(() => this.continueDecided()));
     this.sync();
+  }
+
+  private readonly continuing = new Set<string>();
+
+  /** Starts again every mission that waits on an approval a person has now decided (trusted workspaces only). */
+  continueDecided(): void {
+    if (!this.d.trusted()) return;
+    const store = new ApprovalStore(this.d.core.root);
+    for (const r of this.store.list().records) {
+      if (r.state !== 'awaitingApproval' || !r.approval || this.continuing.has(r.taskId)) continue;
+      const a = store.get(r.approval);
+      if (!a || a.status === 'pending') continue;
+      this.continuing.add(r.taskId);
+      this.d.log.info(`[mission] ${r.taskId}: approval ${a.id} ${a.status} by ${a.decidedBy ?? 'someone'}; continuing the mission`);
+      void this.start(path.join(this.d.core.root, r.planFile))
+        .catch((e: unknown) => this.d.log.warn(`[mission] ${r.taskId} could not continue: ${String(e)}`))
+        .finally(() => this.continuing.delete(r.taskId));
+    }
   }
 
   private syncTimer: NodeJS.Timeout | undefined;
