@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Scratch } from './cliEnv';
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
-import { fmes, multiAgentWorkspace, type FmesProcess } from './runHarness';
+import { FMES, fmes, multiAgentWorkspace, type FmesProcess } from './runHarness';
 
 // `fmes mission run` drives a plan through the whole loop with the REAL agent CLIs against the fake model API:
 // shadow worktree, locks, agent, report, commit, cross-check, TODO.md, merge; failover down the chain; handoff.
@@ -231,5 +231,27 @@ describe('fmes mission with the real Claude Code CLI', () => {
     const list = await fmes(dir, ['mission', 'list']);
     assert.match(list.stdout, /undo\trolledBack/);
     assert.match(list.stdout, /drop\tdiscarded/);
+  });
+
+  it('fmes watch --orchestrate turns a plan that appears into a mission, and stops cleanly on Ctrl-C', async () => {
+    const dir = await repo(['claude']);
+    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 200 && !out.includes('"type":"ready"'); i++) await new Promise((r) => setTimeout(r, 50));
+      plan(dir, 'watched', { files: ['src/w.txt'], body: 'FAKE:write src/w.txt' });
+      const file = path.join(dir, '.fmes/missions/watched.json');
+      for (let i = 0; i < 600 && !(fs.existsSync(file) && record(dir, 'watched').state === 'readyToMerge'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(record(dir, 'watched').state, 'readyToMerge', `${out}\n${err}`);
+      assert.match(out, /"type":"plan.added"/);
+      assert.match(out, /"type":"state".*"state":"readyToMerge"/);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.equal(await exited, 0, err);
   });
 });
