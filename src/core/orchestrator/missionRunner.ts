@@ -90,7 +90,19 @@ export class MissionRunner {
       record = await this.set(task, 'refused', { reason: blocked, blockedBy: undefined });
       return this.end(record, plan);
     }
-    const useWorktree = !o.inPlace && cfg.worktrees;
+    try {
+      return await this.execute(plan, rel, c, prior, !o.inPlace && cfg.worktrees, o.signal);
+    } catch (e) {
+      // Git or the file system failed under the loop (not a git repository, a disk error): the record says so
+      // instead of staying `queued` forever, and the caller gets the error.
+      await this.set(task, 'refused', { reason: `F-MES could not run the mission: ${errorMessage(e)}` }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async execute(plan: Plan, rel: string, c: Classification, prior: MissionRecord | undefined, useWorktree: boolean, signal: AbortSignal | undefined): Promise<MissionOutcome> {
+    const task = plan.meta.id;
+    let record: MissionRecord;
     let cwd = this.d.root;
     if (useWorktree) {
       const wt = await this.worktrees().create({ agent: c.chain[0], task });
@@ -105,7 +117,7 @@ export class MissionRunner {
     const snap = kept && prior?.snapshot ? { ref: prior.snapshot, commit: kept } : await takeSnapshot(cwd, `mission/${task}`);
     record = await this.set(task, 'running', { snapshot: snap.ref, reason: undefined, blockedBy: undefined, approval: undefined });
     await this.todo(record);
-    const { attempt, outcome } = await this.runChain(plan, rel, c, cwd, snap.ref, useWorktree, o.signal, resume?.cli);
+    const { attempt, outcome } = await this.runChain(plan, rel, c, cwd, snap.ref, useWorktree, signal, resume?.cli);
     if (!outcome) return this.end(this.d.store.get(task) ?? record, plan);
     return this.finishRun(plan, attempt, outcome, cwd, useWorktree, snap.commit);
   }

@@ -74,4 +74,14 @@ describe('fmes mission on bad input', () => {
     const noYes = fmes(['--workspace', ws.root, 'mission', 'discard', 'busy']);
     assert.equal(noYes.status, 2, 'discarding needs --yes');
   });
+
+  test('outside a git repository: exit 1 with the reason, and the record says refused rather than queued', () => {
+    const plan = write('.antigravity/plans/nogit.md', '---\nid: nogit\ntitle: No git here\nfiles: [src/a.ts]\nrisk: low\nrollback: none\n---\nDo it.\n');
+    const r = fmes(['--workspace', ws.root, 'mission', 'run', plan]);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, /not a git repository/);
+    const rec = JSON.parse(fs.readFileSync(path.join(ws.root, '.fmes/missions/nogit.json'), 'utf8')) as { state: string; reason: string };
+    assert.equal(rec.state, 'refused');
+    assert.match(rec.reason, /could not run the mission: .*not a git repository/);
+  });
 });
