@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fmes } from '../../fixtures/cli';
-import { makeWorkspace } from '../../fixtures/workspace';
+import { makeWorkspace, writeIn } from '../../fixtures/workspace';
 
 // `fmes mission` on bad input: what a person or an agent wrote wrong gets a message naming the file and the
 // field, an exit code, and nothing else happens (no worktree, no record, no agent). The loop itself is tested
@@ -13,12 +13,7 @@ describe('fmes mission on bad input', () => {
   let ws: ReturnType<typeof makeWorkspace>;
   beforeEach(() => (ws = makeWorkspace()));
   afterEach(() => ws.cleanup());
-  const write = (rel: string, text: string) => {
-    const abs = path.join(ws.root, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, text);
-    return abs;
-  };
+  const write = (rel: string, text: string) => writeIn(ws.root, rel, text);
 
   test('an invalid plan: exit 1 naming the file and the field; no mission, no worktree', () => {
     const plan = write('.antigravity/plans/bad.md', '---\nid: has space\ntitle: x\nfiles: []\nrollback: r\n---\nbody\n');

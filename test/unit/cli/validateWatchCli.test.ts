@@ -1,10 +1,8 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { CLI, fmes } from '../../fixtures/cli';
-import { makeWorkspace, writeLockFile } from '../../fixtures/workspace';
+import { makeWorkspace, writeLockFile, writeIn } from '../../fixtures/workspace';
 
 const REPORT = { agent: 'claude', taskId: 'T-1', status: 'success', summary: 'done', startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:05:00.000Z' };
 
@@ -12,12 +10,7 @@ describe('fmes validate', () => {
   let ws: ReturnType<typeof makeWorkspace>;
   beforeEach(() => (ws = makeWorkspace()));
   afterEach(() => ws.cleanup());
-  const write = (rel: string, text: string) => {
-    const abs = path.join(ws.root, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, text);
-    return abs;
-  };
+  const write = (rel: string, text: string) => writeIn(ws.root, rel, text);
 
   test('exit 0 for valid files, naming their kind', () => {
     const f = write('.claude/outbox/report.json', JSON.stringify(REPORT));

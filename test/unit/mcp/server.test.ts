@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CLI, fmes } from '../../fixtures/cli';
-import { makeWorkspace } from '../../fixtures/workspace';
+import { makeWorkspace, writeIn } from '../../fixtures/workspace';
 import { planMetaObject, minimalReportObject, type Json } from '../../fixtures/artifacts';
 import { stringify } from 'yaml';
 
@@ -39,10 +39,7 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
   let ws: ReturnType<typeof makeWorkspace>;
   let server: Awaited<ReturnType<typeof connect>>;
   const call = async (name: string, args: Json = {}) => (await server.client.callTool({ name, arguments: args })) as ToolResult;
-  const write = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(ws.root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(ws.root, rel), text);
-  };
+  const write = (rel: string, text: string) => writeIn(ws.root, rel, text);
   const outbox = () => (fs.existsSync(path.join(ws.root, '.claude/outbox')) ? fs.readdirSync(path.join(ws.root, '.claude/outbox')).sort() : []);
 
   before(async () => {

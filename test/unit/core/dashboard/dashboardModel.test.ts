@@ -15,7 +15,7 @@ import type { MissionRecordInput } from '../../../../src/core/schemas/mission';
 import { missionRecordSchema } from '../../../../src/core/schemas/mission';
 import { dashboardStateSchema } from '../../../../src/shared/protocol';
 import { costRecordObject, reportObject } from '../../../fixtures/artifacts';
-import { makeWorkspace, testCore, writeLockFile } from '../../../fixtures/workspace';
+import { makeWorkspace, testCore, writeLockFile, writeIn } from '../../../fixtures/workspace';
 
 const T0 = '2026-11-22T10:00:00.000Z';
 const T1 = '2026-11-22T10:05:00.000Z';
@@ -45,10 +45,7 @@ describe('buildDashboardState', () => {
     assert.ok(check.success, check.success ? '' : JSON.stringify(check.error.issues));
     return s;
   };
-  const write = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(ws.root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(ws.root, rel), text);
-  };
+  const write = (rel: string, text: string) => writeIn(ws.root, rel, text);
 
   test('an empty workspace gives empty sections and no problems', () => {
     const s = build();
