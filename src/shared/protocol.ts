@@ -16,6 +16,15 @@ const relFile = z
   .min(1)
   .max(4096)
   .refine((s) => !s.includes('\0'), 'must not contain NUL');
+/**
+ * A plan file as the Start Mission button names it: one `.md` file directly in `.antigravity/plans/`, relative
+ * to the workspace root. Anything else is refused here, before the host resolves it.
+ */
+const planFile = z
+  .string()
+  .max(4096)
+  .refine((s) => !s.split(/[\\/]/).includes('..'), 'must not contain ..')
+  .refine((s) => /^\.antigravity\/plans\/[^/\\\0]+\.md$/.test(s), 'must be a .md file in .antigravity/plans/');
 
 // ───────────────────────── the state the dashboard shows ─────────────────────────
 
@@ -138,6 +147,22 @@ export const runRowSchema = z.object({
   turns: z.number(),
 });
 
+/** A plan in `.antigravity/plans/` that a mission can start from now (none, or an unfinished or ended one). */
+export const planRowSchema = z.object({
+  /** Workspace-relative plan file. */
+  file: z.string(),
+  id: z.string(),
+  title: z.string(),
+  /** The agent the plan asks for (`auto` lets the routing rules pick). */
+  agent: z.string(),
+  risk: z.string(),
+  /** The paths the plan declares it will change. */
+  files: z.array(z.string()),
+  /** The state of the plan's earlier mission, when there is one (`queued`, `refused`, `rolledBack`, …). */
+  missionState: z.string().optional(),
+});
+export type PlanRow = z.infer<typeof planRowSchema>;
+
 /** Everything the dashboard shows, rebuilt by the host when a watched file changes. */
 export const dashboardStateSchema = z.object({
   /** When the host built it (ISO). */
@@ -146,6 +171,8 @@ export const dashboardStateSchema = z.object({
   todo: z.object({ file: z.string(), html: z.string(), truncated: z.boolean() }).optional(),
   reports: z.array(reportRowSchema),
   missions: z.array(missionRowSchema),
+  /** Plans a mission can start from, by id. */
+  plans: z.array(planRowSchema),
   handoffs: z.array(handoffRowSchema),
   /** Pending requests only: decided ones need nothing from a person. */
   approvals: z.array(approvalRowSchema),
@@ -175,6 +202,8 @@ export const webviewCommandSchemas = [
   z.object({ type: z.literal('mission/rollback'), taskId }),
   /** Write a handoff for a mission (`fmes.generateHandoff`). */
   z.object({ type: z.literal('handoff/generate'), taskId }),
+  /** Start a mission from a plan (`fmes.startMission`); the host does not wait for the mission to end. */
+  z.object({ type: z.literal('mission/start'), planFile }),
   /** Approve or reject a pending approval request. */
   z.object({ type: z.literal('approval/decide'), id: z.string().regex(/^[a-z0-9-]{6,64}$/), decision: z.enum(['approved', 'rejected']) }),
   /** Open a workspace file in an editor (a report, a plan, a relative link in TODO.md). */

@@ -1,6 +1,6 @@
 // The dashboard webview as a person sees it: opened from the command palette, it shows a report and a
 // mission's merge prompt from files agents wrote, follows new files as they arrive, renders hostile markdown
-// as text that never runs, and decides an approval with one click.
+// as text that never runs, decides an approval with one click, and starts a mission from a plan.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -167,4 +167,35 @@ test('Approve on a pending approval records the decision in its file', async () 
   assert.match(decided.decidedBy ?? '', /^human:/);
   await row.waitFor({ state: 'detached', timeout: 20_000 });
   await screenshot(wb.page, 'dashboard-approved');
+});
+
+test('a plan written into the workspace shows under Plans; Start Mission starts its mission', async (t) => {
+  write('.antigravity/plans/T-20.md', ['---', 'id: T-20', 'title: Add logout', 'agent: auto', 'risk: low', 'files:', '  - src/auth/', 'rollback: git revert the task branch', '---', '', 'Add a logout button.', ''].join('\n'));
+  const d = dashboard();
+  const row = d.locator('[data-section="plans"] [data-plan="T-20"]');
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  assert.match(await row.innerText(), /Add logout/);
+  assert.equal(await row.locator('a[data-file=".antigravity/plans/T-20.md"]').innerText(), 'plan');
+  await row.scrollIntoViewIfNeeded();
+  await screenshot(wb.page, 'dashboard-plans');
+  const start = row.getByRole('button', { name: 'Start a mission from plan T-20', exact: true });
+  assert.ok(await start.isEnabled());
+  await start.click();
+  // No agent CLI is set up here, so the mission ends early (refused, or waiting for a person): what matters is
+  // that the click started it, and the orchestrator's record says so.
+  const file = path.join(ws, '.fmes', 'missions', 'T-20.json');
+  let record: { taskId?: string; planFile?: string; state?: string } | undefined;
+  for (let i = 0; i < 400 && !record; i++) {
+    try {
+      record = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof record;
+    } catch {
+      await wb.page.waitForTimeout(50);
+    }
+  }
+  assert.ok(record, `${file} was written`);
+  assert.equal(record.taskId, 'T-20');
+  assert.equal(record.planFile, '.antigravity/plans/T-20.md');
+  t.diagnostic(`mission T-20 state after Start Mission: ${record.state}`);
+  // A state a new start accepts keeps the row, now with its mission's state; any other one removes it.
+  await d.locator('[data-plan="T-20"] [data-field="missionState"], [data-section="plans"] .empty').first().waitFor({ state: 'visible', timeout: 20_000 });
 });

@@ -1,4 +1,4 @@
-import type { ApprovalRow, DashboardState, HandoffRow, MissionRow, ReportRow, WebviewCommand } from '../../src/shared/protocol';
+import type { ApprovalRow, DashboardState, HandoffRow, MissionRow, PlanRow, ReportRow, WebviewCommand } from '../../src/shared/protocol';
 
 /** What the page can ask the host to do. */
 export interface Actions {
@@ -139,6 +139,26 @@ function missionRow(m: MissionRow, s: DashboardState, actions: Actions): HTMLEle
   );
 }
 
+function planRow(p: PlanRow, s: DashboardState, actions: Actions): HTMLElement {
+  return h(
+    'tr',
+    { attrs: { 'data-plan': p.id } },
+    h('td', {}, p.id),
+    h('td', {}, p.title),
+    h('td', {}, p.agent),
+    h('td', {}, h('span', { class: `pill risk-${p.risk}` }, p.risk)),
+    h('td', {}, list(p.files)),
+    h('td', {}, p.missionState ? h('span', { class: `pill state-${p.missionState}`, attrs: { 'data-field': 'missionState' } }, p.missionState) : '—'),
+    h(
+      'td',
+      {},
+      button('Start Mission', `Start a mission from plan ${p.id}`, () => actions.send({ type: 'mission/start', planFile: p.file }), { disabled: !s.trusted, title: s.trusted ? undefined : 'Trust the workspace to start missions' }),
+      ' ',
+      fileLink(p.file, 'plan'),
+    ),
+  );
+}
+
 function reportCard(r: ReportRow): HTMLElement {
   const tests = r.tests ? `${r.tests.passed}/${r.tests.run} passed${r.tests.failed ? `, ${r.tests.failed} failed` : ''}` : undefined;
   return h(
@@ -185,12 +205,13 @@ export function renderDashboard(root: HTMLElement, s: DashboardState, actions: A
     {},
     h('h1', {}, 'F-MES Dashboard'),
     h('p', { class: 'cost', attrs: { 'data-field': 'totalCost' } }, `Today (${s.cost.day}): ${usd(s.cost.totalUsd)}`),
-    !s.trusted && h('p', { class: 'untrusted', attrs: { role: 'status' } }, 'Restricted mode: trust the workspace to merge, discard or approve.'),
+    !s.trusted && h('p', { class: 'untrusted', attrs: { role: 'status' } }, 'Restricted mode: trust the workspace to start, merge, discard or approve.'),
     button('Refresh', 'Refresh the dashboard', () => actions.refresh(), { secondary: true }),
   );
   const sections = [
     section('approvals', 'Pending approvals', s.approvals.length, s.approvals.map((a) => approvalRow(a, s, actions)), 'No agent is waiting for an approval.'),
     section('prompts', 'Waiting to merge', prompts.length, prompts.map((m) => mergePrompt(m, s, actions)), 'No mission is waiting for a merge decision.'),
+    section('plans', 'Plans', s.plans.length, [table(['Plan', 'Title', 'Agent', 'Risk', 'Files', 'Mission', ''], s.plans.map((p) => planRow(p, s, actions)), 'Plans a mission can start from')], 'No plan waiting. Planners write them to .antigravity/plans/.'),
     section(
       'agents',
       'Agents and cost',

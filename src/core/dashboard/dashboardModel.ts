@@ -3,15 +3,15 @@ import * as path from 'node:path';
 import type { RunSnapshot } from '../agents/runTypes';
 import { EXTRA_HANDOFF } from '../artifacts/discover';
 import { OUTBOX_DIR } from '../artifacts/outbox';
-import { parseHandoff, parseReport } from '../artifacts/parseArtifact';
+import { parseHandoff, parsePlan, parseReport } from '../artifacts/parseArtifact';
 import type { CostSummary } from '../cost/costLedger';
 import { errorMessage, isErrnoException } from '../errors';
-import type { AgentView } from '../missions/missionState';
+import type { AgentView, MissionView } from '../missions/missionState';
 import { MissionStore } from '../orchestrator/missionStore';
 import { ApprovalStore } from '../safety/approvals';
-import type { MissionRecord } from '../schemas/mission';
+import type { MissionRecord, MissionStateName } from '../schemas/mission';
 import { FINAL_MISSION_STATES } from '../schemas/mission';
-import type { DashboardState, FileIssue, HandoffRow, MissionRow, ReportRow } from '../../shared/protocol';
+import type { DashboardState, FileIssue, HandoffRow, MissionRow, PlanRow, ReportRow } from '../../shared/protocol';
 import { TODO_FILE } from './dashboardFiles';
 import { renderMarkdown } from './renderMarkdown';
 
@@ -22,11 +22,21 @@ export const MAX_REPORTS = 30;
 /** The most recently updated missions shown. */
 export const MAX_MISSIONS = 50;
 
+/** The plans shown with a Start Mission button, lowest ids first. */
+export const MAX_PLANS = 50;
+
+/**
+ * Mission states from which a new start of the same plan is accepted (MissionRunner.start refuses the
+ * others): still waiting to run, or ended without a merge.
+ */
+export const STARTABLE_MISSION_STATES: readonly MissionStateName[] = ['queued', 'waiting', 'awaitingApproval', 'discarded', 'rolledBack', 'handedOff', 'refused'];
+
 /** Mission states whose merge waits for a person: the dashboard shows Merge / Open Merge Editor / Discard. */
 export const MERGE_PROMPT_STATES: readonly string[] = ['readyToMerge', 'review', 'conflicted'];
 
-/** What the dashboard takes from the live model (MissionState): agents, runs and today's cost. */
+/** What the dashboard takes from the live model (MissionState): plans, agents, runs and today's cost. */
 export interface LiveView {
+  readonly missions: readonly MissionView[];
   readonly agents: readonly AgentView[];
   readonly runViews: readonly RunSnapshot[];
   readonly costSummary: CostSummary;
@@ -49,6 +59,7 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
   const { records, invalid } = new MissionStore(root).list();
   for (const m of invalid) for (const i of m.issues) problems.push({ file: m.file, field: i.field, message: i.message });
   const missions = records.slice(0, MAX_MISSIONS);
+  const plans = readPlans(root, live.missions, records, problems);
   const reports = readReports(root, missions, problems);
   const handoffs = readHandoffs(root, problems);
   const { approvals, issues } = new ApprovalStore(root).list();
@@ -59,6 +70,7 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
     todo: readTodo(root, problems),
     reports,
     missions: missions.map(toMissionRow),
+    plans,
     handoffs,
     approvals: approvals
       .filter((a) => a.status === 'pending')
@@ -69,6 +81,47 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
     problems,
     trusted,
   };
+}
+
+/**
+ * The valid plans a mission can start from now, and a problem row for each invalid one. A plan's mission
+ * state comes from the records read for this same state (so the Plans and Missions sections agree), else
+ * from the live model.
+ */
+function readPlans(root: string, views: readonly MissionView[], records: readonly MissionRecord[], problems: FileIssue[]): PlanRow[] {
+  const states = new Map(records.map((r) => [r.taskId, r.state]));
+  const rows: PlanRow[] = [];
+  for (const v of views) {
+    const file = rel(root, v.file);
+    if (v.status === 'invalid' || v.id === undefined) {
+      problems.push(...planIssues(root, file, v.problem));
+      continue;
+    }
+    const missionState = states.get(v.id) ?? v.record?.state;
+    if (missionState !== undefined && !STARTABLE_MISSION_STATES.includes(missionState)) continue;
+    rows.push({ file, id: v.id, title: v.title, agent: v.agent ?? 'auto', risk: v.risk ?? 'medium', files: [...v.files], missionState });
+  }
+  return rows.sort((a, b) => a.id.localeCompare(b.id)).slice(0, MAX_PLANS);
+}
+
+/**
+ * The live model keeps one line per invalid plan; the file is parsed again here so each issue gets its own
+ * row with its field, as the other files' problems have. Invalid plans are few, and small.
+ */
+function planIssues(root: string, file: string, problem: string | undefined): FileIssue[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, file), 'utf8');
+  } catch (e) {
+    // Gone since the watcher saw it: its removal event is on the way.
+    if (isErrnoException(e, 'ENOENT')) return [];
+    return [{ file, field: '', message: `unreadable: ${errorMessage(e)}` }];
+  }
+  const r = parsePlan(text, file);
+  // Fixed since the watcher saw it: its change event is on the way.
+  if (r.ok) return [];
+  const issues = r.error.issues.map((i) => ({ file, field: i.field, message: i.message }));
+  return issues.length ? issues : [{ file, field: '', message: problem ?? 'invalid plan' }];
 }
 
 function readTodo(root: string, problems: FileIssue[]): DashboardState['todo'] {

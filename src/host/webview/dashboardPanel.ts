@@ -144,6 +144,8 @@ export class DashboardPanel implements vscode.Disposable {
         return this.run(Commands.discardMission, m.taskId);
       case 'mission/rollback':
         return this.run(Commands.rollBackMission, m.taskId);
+      case 'mission/start':
+        return this.start(m.planFile);
       case 'handoff/generate':
         return this.run(Commands.generateHandoff, m.taskId);
       case 'approval/decide':
@@ -160,6 +162,21 @@ export class DashboardPanel implements vscode.Disposable {
   private async run(id: CommandId, taskId: string): Promise<void> {
     this.d.log.info(`dashboard: ${id} ${taskId}`);
     await vscode.commands.executeCommand(id, taskId);
+  }
+
+  /**
+   * A mission runs for minutes: the message is handled once it is started, and its end shows in the state
+   * (and in the command's own notifications). The command reports its own failures; this catches the rest.
+   */
+  private start(planFile: string): void {
+    if (!this.d.trusted()) throw new TrustError('Starting a mission');
+    const paths = new WorkspacePaths(this.d.root);
+    const { path: p, kind } = paths.resolve(planFile);
+    if (kind !== 'file') throw new ArtifactError('unreadable', planFile, [{ field: '', message: 'no such plan in the workspace' }]);
+    this.d.log.info(`dashboard: ${Commands.startMission} ${p}`);
+    void Promise.resolve(vscode.commands.executeCommand(Commands.startMission, vscode.Uri.file(paths.absolute(p)))).catch((e: unknown) =>
+      this.d.log.error(`dashboard: ${Commands.startMission} ${p} failed: ${errorMessage(e)}`),
+    );
   }
 
   /** The button is the decision: the row shows the tool, the call and the reason the modal would. */

@@ -7,6 +7,7 @@ const state: DashboardState = {
   todo: { file: 'TODO.md', html: '<p>x</p>', truncated: false },
   reports: [],
   missions: [],
+  plans: [{ file: '.antigravity/plans/T-2.md', id: 'T-2', title: 'Add logout', agent: 'auto', risk: 'low', files: ['src/auth/'], missionState: 'refused' }],
   handoffs: [],
   approvals: [],
   agents: [{ agent: 'claude', active: true, locks: 1, costUsd: 0.5 }],
@@ -27,6 +28,8 @@ describe('webview → host messages', () => {
     { type: 'approval/decide', id: 'ab12cd34', decision: 'approved' },
     { type: 'approval/decide', id: 'ab12cd34', decision: 'rejected' },
     { type: 'artifact/open', file: '.claude/outbox/r.json' },
+    { type: 'mission/start', planFile: '.antigravity/plans/T-42.md' },
+    { type: 'mission/start', planFile: '.antigravity/plans/rename login..v2.md' },
     { type: 'state/get', requestId: 'r1' },
   ];
   for (const m of valid) {
@@ -51,6 +54,18 @@ describe('webview → host messages', () => {
     [{ type: 'artifact/open', file: 'a\0b' }, /file/],
     [{ type: 'artifact/open' }, /file/],
     [{ type: 'state/get' }, /requestId/],
+    // Start Mission names a plan file and nothing else: no climbing out, no absolute path, no other folder.
+    [{ type: 'mission/start' }, /planFile/],
+    [{ type: 'mission/start', planFile: '.antigravity/plans/../../etc/passwd.md' }, /planFile: must not contain \.\./],
+    [{ type: 'mission/start', planFile: '.antigravity/plans/..\\..\\secret.md' }, /planFile: must not contain \.\./],
+    [{ type: 'mission/start', planFile: '../.antigravity/plans/T-1.md' }, /planFile: must not contain \.\./],
+    [{ type: 'mission/start', planFile: '/work/repo/.antigravity/plans/T-1.md' }, /planFile: must be a \.md file in \.antigravity\/plans\//],
+    [{ type: 'mission/start', planFile: 'C:\\repo\\.antigravity\\plans\\T-1.md' }, /planFile: must be a \.md file/],
+    [{ type: 'mission/start', planFile: '.claude/outbox/T-1.md' }, /planFile: must be a \.md file/],
+    [{ type: 'mission/start', planFile: '.antigravity/plans/sub/T-1.md' }, /planFile: must be a \.md file/],
+    [{ type: 'mission/start', planFile: '.antigravity/plans/T-1.json' }, /planFile: must be a \.md file/],
+    [{ type: 'mission/start', planFile: '.antigravity/plans/.md' }, /planFile: must be a \.md file/],
+    [{ type: 'mission/start', planFile: '.antigravity/plans/T-\u0000.md' }, /planFile: must be a \.md file/],
   ];
   for (const [m, field] of invalid) {
     test(`rejects ${JSON.stringify(m)} naming the field`, () => {
@@ -82,6 +97,7 @@ describe('host → webview messages', () => {
     const { reports: _gone, ...noReports } = state;
     for (const [m, field] of [
       [{ type: 'state/changed', state: noReports }, /reports/],
+      [{ type: 'state/changed', state: { ...state, plans: [{ ...state.plans[0], files: 'src/' }] } }, /plans\.0\.files/],
       [{ type: 'reply', requestId: 'r1', request: 'state/get', ok: true }, /result/],
       [{ type: 'state/changed', state: { ...state, cost: { day: 'x', totalUsd: 'lots' } } }, /totalUsd/],
       [{ type: 'toast', text: 'hi' }, /type/],

@@ -4,17 +4,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeHandoff } from '../../../../src/core/artifacts/handoffs';
 import { submitReport } from '../../../../src/core/artifacts/outbox';
-import { parseCostLog } from '../../../../src/core/artifacts/parseArtifact';
+import { parseCostLog, parsePlan } from '../../../../src/core/artifacts/parseArtifact';
 import { costLogFile, localDay } from '../../../../src/core/cost/costLedger';
 import type { Core } from '../../../../src/core/createCore';
-import { buildDashboardState, MAX_REPORTS, TODO_MAX_BYTES } from '../../../../src/core/dashboard/dashboardModel';
+import { buildDashboardState, MAX_PLANS, MAX_REPORTS, TODO_MAX_BYTES } from '../../../../src/core/dashboard/dashboardModel';
 import { MissionState } from '../../../../src/core/missions/missionState';
 import { MissionStore } from '../../../../src/core/orchestrator/missionStore';
 import { ApprovalStore } from '../../../../src/core/safety/approvals';
 import type { MissionRecordInput } from '../../../../src/core/schemas/mission';
 import { missionRecordSchema } from '../../../../src/core/schemas/mission';
 import { dashboardStateSchema } from '../../../../src/shared/protocol';
-import { costRecordObject, reportObject } from '../../../fixtures/artifacts';
+import { costRecordObject, markdownText, minimalPlanMetaObject, PLAN_BODY, reportObject } from '../../../fixtures/artifacts';
 import { makeWorkspace, testCore, writeLockFile, writeIn } from '../../../fixtures/workspace';
 
 const T0 = '2026-11-22T10:00:00.000Z';
@@ -46,11 +46,20 @@ describe('buildDashboardState', () => {
     return s;
   };
   const write = (rel: string, text: string) => writeIn(ws.root, rel, text);
+  /** Writes a plan and hands the live model what the bus watcher would: the parsed plan, or why it is invalid. */
+  const plan = (name: string, meta: Record<string, unknown> | string) => {
+    const rel = `.antigravity/plans/${name}`;
+    const text = typeof meta === 'string' ? meta : markdownText(meta, PLAN_BODY);
+    const abs = write(rel, text);
+    const r = parsePlan(text, abs);
+    state.apply(r.ok ? { type: 'plan.added', file: abs, plan: r.value, initial: true } : { type: 'plan.invalid', file: abs, error: r.error, initial: true });
+    return rel;
+  };
 
   test('an empty workspace gives empty sections and no problems', () => {
     const s = build();
     assert.equal(s.todo, undefined);
-    assert.deepEqual([s.reports, s.missions, s.handoffs, s.approvals, s.agents, s.runs, s.problems], [[], [], [], [], [], [], []]);
+    assert.deepEqual([s.reports, s.missions, s.plans, s.handoffs, s.approvals, s.agents, s.runs, s.problems], [[], [], [], [], [], [], [], []]);
     assert.equal(s.cost.totalUsd, 0);
     assert.equal(s.trusted, true);
   });
@@ -112,6 +121,65 @@ describe('buildDashboardState', () => {
     assert.deepEqual(by('HANDOFF_REPORT.md').map((p) => p.field).sort(), ['attempts', 'createdAt', 'reason']);
     assert.deepEqual(s.missions.map((m) => m.taskId), ['T-ok']);
     assert.deepEqual([s.reports, s.handoffs, s.approvals], [[], [], []]);
+  });
+
+  test('plans without a mission, or whose mission a new start accepts, are listed with Start Mission; the others are not', async () => {
+    const store = new MissionStore(ws.root);
+    const file = plan('T-1.md', minimalPlanMetaObject({ id: 'T-1', title: 'Fix typo', agent: 'claude', risk: 'low', files: ['README.md', 'src/a.ts'] }));
+    plan('T-2.md', minimalPlanMetaObject({ id: 'T-2' }));
+    plan('T-3.md', minimalPlanMetaObject({ id: 'T-3' }));
+    plan('T-4.md', minimalPlanMetaObject({ id: 'T-4' }));
+    await store.put(missionRecordSchema.parse(mission({ taskId: 'T-2', planFile: '.antigravity/plans/T-2.md', state: 'readyToMerge' })));
+    await store.put(missionRecordSchema.parse(mission({ taskId: 'T-3', planFile: '.antigravity/plans/T-3.md', state: 'refused', reason: 'its files are locked' })));
+    await store.put(missionRecordSchema.parse(mission({ taskId: 'T-4', planFile: '.antigravity/plans/T-4.md', state: 'merged' })));
+    const s = build();
+    assert.deepEqual(s.plans, [
+      { file, id: 'T-1', title: 'Fix typo', agent: 'claude', risk: 'low', files: ['README.md', 'src/a.ts'], missionState: undefined },
+      { file: '.antigravity/plans/T-3.md', id: 'T-3', title: 'Fix typo', agent: 'auto', risk: 'medium', files: ['README.md'], missionState: 'refused' },
+    ]);
+    assert.deepEqual(s.problems, []);
+  });
+
+  test('every state a new start accepts lists the plan, every other hides it', async () => {
+    const store = new MissionStore(ws.root);
+    const states = ['queued', 'waiting', 'awaitingApproval', 'running', 'review', 'readyToMerge', 'conflicted', 'merged', 'discarded', 'rolledBack', 'handedOff', 'refused'] as const;
+    for (const st of states) {
+      plan(`P-${st}.md`, minimalPlanMetaObject({ id: `P-${st}` }));
+      await store.put(missionRecordSchema.parse(mission({ taskId: `P-${st}`, planFile: `.antigravity/plans/P-${st}.md`, state: st })));
+    }
+    const listed = build().plans.map((p) => p.missionState).sort();
+    assert.deepEqual(listed, ['awaitingApproval', 'discarded', 'handedOff', 'queued', 'refused', 'rolledBack', 'waiting']);
+  });
+
+  test('the mission state pushed into the live model counts when no record file says otherwise', () => {
+    plan('T-5.md', minimalPlanMetaObject({ id: 'T-5' }));
+    plan('T-6.md', minimalPlanMetaObject({ id: 'T-6' }));
+    state.setMissionRecords([
+      { taskId: 'T-5', state: 'running', costUsd: 0 },
+      { taskId: 'T-6', state: 'handedOff', costUsd: 0.2 },
+    ]);
+    assert.deepEqual(build().plans.map((p) => [p.id, p.missionState]), [['T-6', 'handedOff']]);
+  });
+
+  test('an invalid plan is not offered but becomes a problem row per field; a valid one beside it is', (t) => {
+    plan('T-bad.md', { id: 'T-bad', title: 'x', files: [], risk: 'extreme', rollback: 'revert' });
+    plan('T-broken.md', '---\nid: [unclosed\n---\nbody\n');
+    plan('T-ok.md', minimalPlanMetaObject({ id: 'T-ok' }));
+    const s = build();
+    assert.deepEqual(s.plans.map((p) => p.id), ['T-ok']);
+    assert.deepEqual(s.problems.filter((p) => p.file === '.antigravity/plans/T-bad.md').map((p) => p.field).sort(), ['files', 'risk']);
+    const broken = s.problems.filter((p) => p.file === '.antigravity/plans/T-broken.md');
+    assert.equal(broken.length, 1);
+    assert.match(broken[0].message, /\S/);
+    t.diagnostic(`unparsable plan: ${JSON.stringify(broken[0])}`);
+  });
+
+  test(`at most ${MAX_PLANS} plans are listed, lowest ids first`, () => {
+    for (let i = MAX_PLANS + 4; i >= 0; i--) plan(`T-${String(i).padStart(3, '0')}.md`, minimalPlanMetaObject({ id: `T-${String(i).padStart(3, '0')}` }));
+    const ids = build().plans.map((p) => p.id);
+    assert.equal(ids.length, MAX_PLANS);
+    assert.equal(ids[0], 'T-000');
+    assert.equal(ids.at(-1), `T-${String(MAX_PLANS - 1).padStart(3, '0')}`);
   });
 
   test('TODO.md is rendered without raw HTML and cut past its limit', () => {
