@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { createCore, type Core } from '../core/createCore';
@@ -44,6 +45,12 @@ export function pathArg(core: Core, p: string, cwd = process.cwd()): string {
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) return path.resolve(cwd, p);
   }
   return p;
+}
+
+/** How to start dist/hook.cjs, which sits beside dist/cli.mjs (argv[1] may be npm's bin symlink); undefined when absent. */
+export function hookOf(): { script: string; node: string } | undefined {
+  const script = path.join(path.dirname(fs.realpathSync(process.argv[1] ?? '.')), 'hook.cjs');
+  return fs.existsSync(script) ? { script, node: process.execPath } : undefined;
 }
 
 export function seconds(value: string): number {

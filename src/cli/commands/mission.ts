@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { renderRunEvent } from '../../core/agents/render';
@@ -7,16 +6,10 @@ import { formatIssues } from '../../core/errors';
 import type { MissionEvent } from '../../core/orchestrator/missionTypes';
 import { missionExitCode } from '../../core/orchestrator/missionTypes';
 import type { MissionRecord } from '../../core/schemas/mission';
-import { coreFor, print, printErr } from '../context';
+import { coreFor, hookOf, print, printErr } from '../context';
 import { UsageError } from '../usageError';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/** dist/hook.cjs beside dist/cli.mjs (argv[1] may be npm's bin symlink). */
-export function hookOf(): { script: string; node: string } | undefined {
-  const script = path.join(path.dirname(fs.realpathSync(process.argv[1] ?? '.')), 'hook.cjs');
-  return fs.existsSync(script) ? { script, node: process.execPath } : undefined;
-}
 
 /** One line per mission: task, state, agent chain, cost and why. */
 export function missionLine(r: MissionRecord): string {

@@ -8,7 +8,7 @@ import { renderRunEvent } from '../../core/agents/render';
 import { planRunRequest } from '../../core/agents/planPrompt';
 import { ArtifactError } from '../../core/errors';
 import { TASK_ID } from '../../core/schemas/patterns';
-import { coreFor, print, printErr, seconds } from '../context';
+import { coreFor, hookOf, print, printErr, seconds } from '../context';
 import { UsageError } from '../usageError';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -91,9 +91,7 @@ export function runCommand(): Command {
         cwd: o.cwd ? path.resolve(o.cwd) : undefined,
         settingsFile: o.settings ? path.resolve(o.settings) : undefined,
       };
-      // dist/hook.cjs sits beside dist/cli.mjs (argv[1] may be npm's bin symlink).
-      const hookScript = path.join(path.dirname(fs.realpathSync(process.argv[1] ?? '.')), 'hook.cjs');
-      const runner = await core.createRunner({ hook: fs.existsSync(hookScript) ? { script: hookScript, node: process.execPath } : undefined });
+      const runner = await core.createRunner({ hook: hookOf() });
       const run = runner.start(request);
       const color = !o.json && !!process.stdout.isTTY && !process.env.NO_COLOR;
       run.onEvent((e) => {

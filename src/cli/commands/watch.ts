@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { describeBusEvent, type BusEvent } from '../../core/watch/busEvents';
-import { coreFor, print, printErr } from '../context';
+import { coreFor, hookOf, print, printErr } from '../context';
 import { UsageError } from '../usageError';
-import { hookOf, printMissionEvent } from './mission';
+import { printMissionEvent } from './mission';
 
 /** JSON form of an event: errors flattened to their issues so the line is self-contained. */
 function eventJson(e: BusEvent): unknown {

@@ -7,7 +7,6 @@ import { FINAL_MISSION_STATES, type MissionRecord, type MissionStateName } from 
 import { missionHandoff } from './missionHandoff';
 import type { MissionRunner } from './missionRunner';
 import { MissionError, type MissionDeps } from './missionTypes';
-import { updateTodo } from './todoFile';
 
 export type MergeResult = { merged: true; commit: string; record: MissionRecord } | { merged: false; conflicts: string[]; record: MissionRecord };
 
@@ -42,7 +41,7 @@ export class MissionActions {
     const r = await mergeBranch(this.d.root, rec.branch, `Merge ${rec.branch}: ${rec.title}`);
     if (!r.merged) {
       const record = await this.runner.set(task, 'conflicted', { conflicts: r.conflicts, reason: `merge conflicts in ${r.conflicts.join(', ')}` });
-      await this.todo(record);
+      await this.runner.todo(record);
       return { merged: false, conflicts: r.conflicts, record };
     }
     return { merged: true, commit: r.commit, record: await this.merged(rec, r.commit) };
@@ -72,7 +71,7 @@ export class MissionActions {
       note += `; the worktree was kept: ${errorMessage(e)}`;
     }
     const record = await this.runner.set(rec.taskId, 'merged', { conflicts: undefined, reason: note });
-    await this.todo(record);
+    await this.runner.todo(record);
     return record;
   }
 
@@ -103,7 +102,7 @@ export class MissionActions {
     let backupRef: string | undefined;
     if (rec.branch && (await this.runner.worktrees().find(task))) backupRef = (await this.runner.worktrees().remove(task, { discard: true })).backupRef;
     const record = await this.runner.set(task, 'discarded', { reason: backupRef ? `discarded; its work is kept at ${backupRef}` : 'discarded' });
-    await this.todo(record);
+    await this.runner.todo(record);
     return { record, backupRef };
   }
 
@@ -114,7 +113,7 @@ export class MissionActions {
     const cwd = rec.worktree ? path.join(this.d.root, rec.worktree) : this.d.root;
     const r = await rollback(cwd, { ref: rec.snapshot });
     const record = await this.runner.set(task, 'rolledBack', { reason: `rolled back to ${rec.snapshot}${r.trash ? `; files the run created are in ${r.trash}` : ''}` });
-    await this.todo(record);
+    await this.runner.todo(record);
     return { record, restored: r.restored.length, movedAside: r.movedAside.length, trash: r.trash };
   }
 
@@ -127,15 +126,8 @@ export class MissionActions {
     const diffStat = rec.branch ? await this.runner.worktrees().diffStat(task).catch(() => undefined) : undefined;
     const file = await missionHandoff(this.d.root, rec, { reason, diffStat, agent: this.d.me, now: this.d.clock.now() });
     const record = FINAL_MISSION_STATES.includes(rec.state) ? await this.runner.set(task, rec.state, { handoff: file }) : await this.runner.set(task, 'handedOff', { handoff: file, reason });
-    await this.todo(record);
+    await this.runner.todo(record);
     return { record, file };
   }
 
-  private async todo(record: MissionRecord): Promise<void> {
-    try {
-      await updateTodo(this.d.root, { taskId: record.taskId, title: record.title, state: record.state, note: record.reason }, { locks: this.d.locks, agent: this.d.me, now: this.d.clock.now() });
-    } catch (e) {
-      this.runner.note(record.taskId, `could not update TODO.md: ${errorMessage(e)}`);
-    }
-  }
 }

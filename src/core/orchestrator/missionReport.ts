@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { RunOutcome } from '../agents/runTypes';
 import { OUTBOX_DIR, submitReport } from '../artifacts/outbox';
 import { parseReport } from '../artifacts/parseArtifact';
-import { formatArtifactIssues, isErrnoException } from '../errors';
+import { formatArtifactIssues, formatIssues, isErrnoException } from '../errors';
 import { writeUniqueFileAtomic } from '../fs/atomicWrite';
 import type { Report, ReportInput, ReportStatus } from '../schemas/report';
 
@@ -64,7 +64,7 @@ export async function collectReport(o: { root: string; cwd: string; taskId: stri
     writtenBy: 'fmes',
   };
   const r = await submitReport(o.root, input);
-  if (!r.ok) throw new Error(`F-MES could not write a report for ${o.taskId}: ${r.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+  if (!r.ok) throw new Error(`F-MES could not write a report for ${o.taskId}: ${formatIssues(r.issues)}`);
   return { report: r.report, file: r.file, byFmes: true, problems: problems.length ? problems : [`${o.agent} wrote no report; F-MES wrote ${r.file} from the run`] };
 }
 

@@ -5,7 +5,8 @@ import type { RunOutcome, RunRequest } from '../agents/runTypes';
 import { parsePlan } from '../artifacts/parseArtifact';
 import { ArtifactError, errorMessage } from '../errors';
 import { Emitter } from '../event';
-import { resolveCommit } from '../git/git';
+import { git, resolveCommit } from '../git/git';
+import { parseNulList } from '../git/parsers';
 import { predictMerge } from '../git/merge';
 import { rollback, takeSnapshot } from '../git/snapshot';
 import { Worktrees } from '../git/worktrees';
@@ -303,7 +304,8 @@ export class MissionRunner {
     return { taskId: record.taskId, state: record.state, record };
   }
 
-  private async todo(record: MissionRecord, plan?: Plan): Promise<void> {
+  /** Puts the mission's line in TODO.md; a failure is a note, never the mission's failure. */
+  async todo(record: MissionRecord, plan?: Plan): Promise<void> {
     try {
       await updateTodo(this.d.root, { taskId: record.taskId, title: plan?.meta.title ?? record.title, state: record.state, note: record.reason }, { locks: this.d.locks, agent: this.d.me, now: this.d.clock.now() });
     } catch (e) {
@@ -343,9 +345,6 @@ export class MissionRunner {
 
 /** Paths that differ between two snapshot commits (both sides of renames), minus F-MES's own bus folders. */
 async function changedBetween(cwd: string, a: string, b: string): Promise<string[]> {
-  const { git } = await import('../git/git');
   const { stdout } = await git(cwd, ['diff', '--name-only', '--no-renames', '-z', a, b]);
-  return stdout
-    .split('\0')
-    .filter((p) => p !== '' && !p.startsWith('.fmes/') && !p.startsWith('.locks/') && !p.startsWith('.claude/'));
+  return parseNulList(stdout).filter((p) => !p.startsWith('.fmes/') && !p.startsWith('.locks/') && !p.startsWith('.claude/'));
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { AgentRunner } from '../../core/agents/agentRunner';
 import type { FmesConfig } from '../../core/config';
 import type { Core } from '../../core/createCore';
-import { TrustError } from '../../core/errors';
+import { formatIssues, TrustError } from '../../core/errors';
 import { conflictStages } from '../../core/git/conflictStages';
 import type { MissionState } from '../../core/missions/missionState';
 import { ApprovalStore } from '../../core/safety/approvals';
@@ -99,7 +99,7 @@ export class MissionCommands implements vscode.Disposable {
 
   private sync(): void {
     const { records, invalid } = this.store.list();
-    for (const i of invalid) this.d.log.warn(`${i.file}: ${i.issues.map((x) => `${x.field || '(file)'}: ${x.message}`).join('; ')}`);
+    for (const i of invalid) this.d.log.warn(`${i.file}: ${formatIssues(i.issues)}`);
     this.d.state.setMissionRecords(records);
   }
 
