@@ -62,7 +62,7 @@ export function createCore(options: CoreOptions): Core {
   const config = options.config ?? defaultConfig;
   const paths = new WorkspacePaths(options.workspaceRoot);
   const store = new DisposableStore();
-  const locks = new LockManager(paths, log.child('locks'), { clock: options.clock, config: lockConfigOf(config) });
+  const locks = store.add(new LockManager(paths, log.child('locks'), { clock: options.clock, config: lockConfigOf(config) }));
   const createRunner = async (o: RunnerOptions = {}): Promise<AgentRunner> => {
     const { AgentRunner } = await import('./agents/agentRunner');
     return store.add(new AgentRunner({ root: paths.root, config: o.config ?? (() => config), log: log.child('runner'), clock: options.clock ?? systemClock, parentEnv: o.parentEnv, hook: o.hook }));

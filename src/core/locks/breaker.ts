@@ -118,7 +118,7 @@ export class Breaker {
       case 'absent':
         return undefined;
       case 'valid':
-        return { kind: 'lock', path: r.record.path, file: h.file, record: r.record };
+        return { kind: 'lock', path: r.record.path, file: h.file, record: r.record, seen: r.seen };
       case 'invalid':
         return { kind: 'invalid', path: h.path, file: h.file, issues: r.issues, size: r.size, mtimeMs: r.mtimeMs, fingerprint: r.fingerprint };
     }

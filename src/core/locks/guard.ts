@@ -15,19 +15,22 @@ import { hostName, processLiveness, processStartId } from './liveness';
  *  1. Only one of them can create `L.<G>.break` (O_EXCL); the other backs off and starts over.
  *  2. While the marker exists, no other guarded actor can remove or replace L's generation G: breakers,
  *     releasers and renewers of G all need the same marker. Acquirers never remove anything; they only
- *     create L with O_EXCL, which fails while L exists. So if the re-read under the marker shows G, L is
- *     still G when the winner moves it away: it can never move a newer generation by mistake.
- *  3. After the winner moved G away, L is free and every waiter competes through O_EXCL create, which
- *     admits exactly one. A late waiter that judged G stale earlier creates the marker (the winner has
+ *     create L exclusively (open with O_EXCL, or link(2) of a prepared file, see spares.ts), which fails
+ *     while L exists. So if the re-read under the marker shows G, L is still G when the winner moves it
+ *     away: it can never move a newer generation by mistake.
+ *  3. After the winner moved G away, L is free and every waiter competes through the exclusive create,
+ *     which admits exactly one. A late waiter that judged G stale earlier creates the marker (the winner has
  *     removed it), re-reads L, sees a different generation or none, and does nothing.
  * Markers can go stale too (their creator died inside the few-microsecond section). A marker is judged
  * like a lock (dead pid on this host, or older than MARKER_MAX_AGE_MS) and removed through the same
  * guard one level up (`L.<G>.break.<M>.break`), so the argument applies at every level.
  *
- * The one unguarded path is the fast release of a lock that no breaker may judge stale (a live pid on this
- * host, or a TTL far from expiry): no breaker acts on such a lock, so nothing races with the release. An
- * explicit force-break of such a lock is guarded too but can race with that fast release; that only loses
- * a lock that its holder was giving up at the same instant.
+ * The one unguarded path is the fast release of a lock that no breaker may judge stale (bound to the
+ * releasing process itself and far from expiry, or bound by a TTL far from expiry; see needsGuard): no
+ * breaker acts on such a lock, so nothing races with the release. That holds for lock files rewritten in
+ * place too (spares.ts explains why a read overlapping a rewrite is never judged stale). An explicit
+ * force-break of such a lock is guarded too but can race with that fast release; that only loses a lock
+ * that its holder was giving up at the same instant.
  */
 
 export const MARKER_SUFFIX = '.break';

@@ -5,12 +5,19 @@ import type { LockRecord } from '../schemas/lock';
 import { ancestorsOf, covers, type WorkspacePath, type WorkspacePaths } from '../paths/workspacePath';
 import { findAgentMarkersUnder, readAgentMarker } from './agentMarker';
 import type { Staleness } from './staleness';
-import { readLockFile } from './lockFile';
+import { readLockFile, type ReadStamp } from './lockFile';
 import { decodeLockFileName, LOCK_SUFFIX, lockFileName } from './lockName';
 
 /** Something that holds a path: a lock file, an invalid lock file (held until broken), or an `.agent_lock` marker. */
 export type Holder =
-  | { kind: 'lock'; path: string; file: string; record: LockRecord }
+  | {
+      kind: 'lock';
+      path: string;
+      file: string;
+      record: LockRecord;
+      /** When the record was read from the file (see judgeLock). */
+      seen?: ReadStamp;
+    }
   | {
       kind: 'invalid';
       /** The path the file name or content names; undefined when neither tells. */
@@ -186,7 +193,7 @@ export class HolderReader {
       case 'absent':
         return undefined;
       case 'valid':
-        return { kind: 'lock', path: r.record.path, file, record: r.record };
+        return { kind: 'lock', path: r.record.path, file, record: r.record, seen: r.seen };
       case 'invalid':
         return { kind: 'invalid', path: knownPath ?? r.claimedPath, file, issues: r.issues, size: r.size, mtimeMs: r.mtimeMs, fingerprint: r.fingerprint };
     }

@@ -17,6 +17,9 @@ function lockRecordSchema(): (typeof LockSchema)['lockRecordSchema'] {
 
 export type LockParse = { ok: true; record: LockRecord } | { ok: false; issues: ArtifactIssue[] };
 
+/** A key that decides who holds a lock and whether it is stale (the first fields of a record, see spares.ts). */
+const IDENTITY_KEY = /"(version|pid|pidStart|host)"\s*:/g;
+
 /** Parses a lock file's text. Empty, truncated, non-JSON and off-schema content yields issues, never throws. */
 export function parseLockText(text: string): LockParse {
   if (text.trim() === '') return { ok: false, issues: [{ field: '', message: 'the file is empty' }] };
@@ -26,15 +29,23 @@ export function parseLockText(text: string): LockParse {
   } catch (e) {
     return { ok: false, issues: [{ field: '', message: `not JSON (${(e as Error).message})` }] };
   }
+  const twice = repeatedIdentityKey(text);
+  if (twice) return { ok: false, issues: [{ field: twice, message: 'appears more than once' }] };
   const record = checkLockRecord(json);
   if (record) return { ok: true, record };
   const r = lockRecordSchema().safeParse(json);
   return r.success ? { ok: true, record: r.data } : { ok: false, issues: toArtifactIssues(r.error) };
 }
 
+/** When a lock file was read, and its mtime as of just after the read (see judgeLock). */
+export interface ReadStamp {
+  readAtMs: number;
+  mtimeMs: number;
+}
+
 export type LockFileRead =
   | { state: 'absent' }
-  | { state: 'valid'; record: LockRecord }
+  | { state: 'valid'; record: LockRecord; seen: ReadStamp }
   | {
       state: 'invalid';
       issues: ArtifactIssue[];
@@ -48,8 +59,9 @@ export type LockFileRead =
 
 export function readLockFile(file: string): LockFileRead {
   let text: string;
+  let seen: ReadStamp;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    ({ text, seen } = readStamped(file));
   } catch (e) {
     if (isErrnoException(e, 'ENOENT')) return { state: 'absent' };
     if (isErrnoException(e, 'EISDIR')) {
@@ -58,13 +70,8 @@ export function readLockFile(file: string): LockFileRead {
     throw e;
   }
   const parsed = parseLockText(text);
-  if (parsed.ok) return { state: 'valid', record: parsed.record };
-  let mtimeMs = Date.now();
-  try {
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    /* vanished since: keep now */
-  }
+  if (parsed.ok) return { state: 'valid', record: parsed.record, seen };
+  const mtimeMs = seen.mtimeMs;
   return {
     state: 'invalid',
     issues: parsed.issues,
@@ -74,6 +81,41 @@ export function readLockFile(file: string): LockFileRead {
     fingerprint: 'inv-' + (require('node:crypto') as typeof Crypto).createHash('sha256').update(text).update(String(mtimeMs)).digest('hex').slice(0, 16),
     claimedPath: claimedPath(text),
   };
+}
+
+const readBuffer = Buffer.alloc(16 * 1024);
+
+/** Reads a file whole, then fstats it: the mtime seen covers every write that could have reached the read. */
+function readStamped(file: string): { text: string; seen: ReadStamp } {
+  const readAtMs = Date.now();
+  const fd = fs.openSync(file, 'r');
+  try {
+    let n = fs.readSync(fd, readBuffer, 0, readBuffer.length, 0);
+    let text: string;
+    if (n < readBuffer.length) text = readBuffer.toString('utf8', 0, n);
+    else {
+      const chunks = [Buffer.from(readBuffer.subarray(0, n))];
+      let at = n;
+      while ((n = fs.readSync(fd, readBuffer, 0, readBuffer.length, at)) > 0) {
+        chunks.push(Buffer.from(readBuffer.subarray(0, n)));
+        at += n;
+      }
+      text = Buffer.concat(chunks).toString('utf8');
+    }
+    return { text, seen: { readAtMs, mtimeMs: fs.fstatSync(fd).mtimeMs } };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function repeatedIdentityKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  for (const m of text.matchAll(IDENTITY_KEY)) {
+    const key = m[1] ?? '';
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 function claimedPath(text: string): string | undefined {

@@ -1,6 +1,12 @@
-import * as fs from 'node:fs';
 import type { LockRecord } from '../schemas/lock';
 import type { LockManager } from './lockManager';
+import type { Spare } from './spares';
+
+/**
+ * What proves that the file at the lock path is still the one this process created, without reading it:
+ * the descriptor of an O_EXCL create, or the spare linked there (spares.ts). Both pin the inode.
+ */
+export type CreationProof = { kind: 'fd'; fd: number } | { kind: 'spare'; spare: Spare };
 
 /** A lock this process holds. */
 export class LockHandle {
@@ -11,8 +17,8 @@ export class LockHandle {
     private readonly manager: LockManager,
     private current: LockRecord,
     readonly file: string,
-    /** The descriptor from the O_EXCL create, kept open as proof of identity (see releaseHandle). */
-    private fd: number | undefined,
+    /** Kept as proof of identity until release (see LockManager.releaseHandle). */
+    private proof: CreationProof | undefined,
   ) {}
 
   get record(): LockRecord {
@@ -31,8 +37,8 @@ export class LockHandle {
   renew(ttlMs?: number): LockRecord {
     const ttl = ttlMs ?? Date.parse(this.current.expiresAt) - Date.parse(this.current.acquiredAt);
     this.current = this.manager.renewRecord(this.current, Math.max(1000, ttl));
-    // Renewal replaced the file, so the creation fd no longer names it; identity now comes from the token.
-    this.closeFd();
+    // Renewal replaced the file, so the proof no longer names it; identity now comes from the token.
+    this.dropProof(false);
     return this.current;
   }
 
@@ -56,26 +62,28 @@ export class LockHandle {
   }
 
   /**
-   * Lets go of this process's hold on the lock without releasing it: stops the heartbeat and closes the
-   * creation fd (release then goes by agent and token). For locks bounded by their TTL alone, whose holder is
+   * Lets go of this process's hold on the lock without releasing it: stops the heartbeat and drops the
+   * creation proof (release then goes by agent and token). For locks bounded by their TTL alone, whose holder is
    * not this process (the MCP server takes them for agents that release them later).
    */
   forget(): void {
     this.stopHeartbeat();
-    this.closeFd();
+    this.dropProof(true);
   }
 
   release(): void {
     if (this.released) return;
     this.stopHeartbeat();
     this.released = true;
-    const fd = this.fd;
-    this.fd = undefined;
-    this.manager.releaseHandle(this, fd);
+    const proof = this.proof;
+    this.proof = undefined;
+    this.manager.releaseHandle(this, proof);
   }
 
-  private closeFd(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
+  /** `stillLinked`: the lock file may still be the spare's inode, so the spare must not be reused. */
+  private dropProof(stillLinked: boolean): void {
+    const proof = this.proof;
+    this.proof = undefined;
+    if (proof) this.manager.dropProof(proof, stillLinked);
   }
 }

@@ -35,7 +35,7 @@ export class LockView {
     const now = this.options.clock.now();
     switch (h.kind) {
       case 'lock':
-        return judgeLock(h.record, now, this.options.host);
+        return judgeLock(h.record, now, this.options.host, h.seen);
       case 'invalid':
         return judgeInvalid(h.size, h.mtimeMs, now, this.options.invalidGraceMs);
       case 'marker':

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FINE_MARGIN_MS, timestampMargin } from '../fs/timestampMargin';
 import { ancestorsOf, type PathKind, type WorkspacePath, type WorkspacePaths } from '../paths/workspacePath';
 import { AGENT_MARKER } from './agentMarker';
 
@@ -26,14 +27,10 @@ import { AGENT_MARKER } from './agentMarker';
  * attributes are cached by the client (NFS) weaken this exactly as they already weaken the plain stat checks.
  *
  * The memo is only about naming and the foreign `.agent_lock` convention; it is not part of the lock
- * protocol's exclusion argument (lock files are still created with O_EXCL and ancestors' lock files are still
+ * protocol's exclusion argument (lock files are still created exclusively and ancestors' lock files are still
  * stat'ed after the create, see lockManager.ts).
  */
 
-/** Above the coarse clock tick (≤ 10 ms) on file systems with sub-second timestamps. */
-const FINE_MARGIN_MS = 50;
-/** For file systems that keep whole seconds (ext4 with small inodes, HFS+) or two (FAT). */
-const COARSE_MARGIN_MS = 2_100;
 const MAX_ENTRIES = 512;
 
 interface FolderStamp {
@@ -107,8 +104,7 @@ export class PathMemo {
       const abs = path.join(this.paths.realRoot, d);
       const st = fs.lstatSync(abs, { throwIfNoEntry: false });
       if (!st?.isDirectory()) return undefined;
-      const margin = st.ctimeMs % 1000 === 0 ? COARSE_MARGIN_MS : FINE_MARGIN_MS;
-      if (st.ctimeMs > t0 - margin) return undefined;
+      if (st.ctimeMs > t0 - timestampMargin(st.ctimeMs)) return undefined;
       // Anything at all named .agent_lock (even a dangling link, whose target could appear unnoticed) keeps
       // this path on the full checks.
       if (fs.lstatSync(path.join(abs, AGENT_MARKER), { throwIfNoEntry: false })) return undefined;
