@@ -83,25 +83,12 @@ export function readLockFile(file: string): LockFileRead {
   };
 }
 
-const readBuffer = Buffer.alloc(16 * 1024);
-
 /** Reads a file whole, then fstats it: the mtime seen covers every write that could have reached the read. */
 function readStamped(file: string): { text: string; seen: ReadStamp } {
   const readAtMs = Date.now();
   const fd = fs.openSync(file, 'r');
   try {
-    let n = fs.readSync(fd, readBuffer, 0, readBuffer.length, 0);
-    let text: string;
-    if (n < readBuffer.length) text = readBuffer.toString('utf8', 0, n);
-    else {
-      const chunks = [Buffer.from(readBuffer.subarray(0, n))];
-      let at = n;
-      while ((n = fs.readSync(fd, readBuffer, 0, readBuffer.length, at)) > 0) {
-        chunks.push(Buffer.from(readBuffer.subarray(0, n)));
-        at += n;
-      }
-      text = Buffer.concat(chunks).toString('utf8');
-    }
+    const text = fs.readFileSync(fd, 'utf8');
     return { text, seen: { readAtMs, mtimeMs: fs.fstatSync(fd).mtimeMs } };
   } finally {
     fs.closeSync(fd);
