@@ -1,6 +1,7 @@
 // Runs every test/unit/**/*.test.ts under Node's test runner, through tsx.
 // (Node 20's --test does not expand globs itself.)
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -16,5 +17,10 @@ function find(dir) {
 
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit'];
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? find(r) : [r])).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// A private store for a person's confirmations of repository settings (src/core/safety/repoConfirmation.ts), so
+// tests never read or write the user's own.
+const state = mkdtempSync(join(tmpdir(), 'fmes-test-state-'));
+const env = { ...process.env, FMES_STATE_DIR: process.env.FMES_STATE_DIR ?? state };
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
+rmSync(state, { recursive: true, force: true });
 process.exit(r.status ?? 1);

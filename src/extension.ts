@@ -16,6 +16,7 @@ import { ConfigWatcher } from './host/config';
 import { setContext } from './host/context';
 import { LockDecorations } from './host/decorations';
 import { HeldLocks } from './host/heldLocks';
+import { checkWorkspaceSetup } from './host/hookPaths';
 import { LockGuard } from './host/lockGuard';
 import { channelSink } from './host/log';
 import { McpRegistration } from './host/mcpRegistration';
@@ -59,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const agents = new AgentRuns({ core, state, config: () => config.value, log, extensionPath: context.extensionPath });
   const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
   const approvalCommands = new ApprovalCommands({ root: core.root, log, trusted, me: () => me() });
-  const initCommands = new InitCommands({ root: core.root, log, trusted });
+  const initCommands = new InitCommands({ root: core.root, extensionPath: context.extensionPath, log, trusted });
   const missionCommands = new MissionCommands({ core, state, agents, config: () => config.value, log, trusted, me, storageDir: (context.storageUri ?? context.globalStorageUri).fsPath });
   const dashboard = new DashboardPanel({ root: core.root, state, log, trusted, me, extensionUri: context.extensionUri });
   stopAgents = () => agents.stopAll('F-MES is shutting down');
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     markers.onDidDelete(() => void reload()),
     config.onDidChange(() => meter.update()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void setContext('fmes:trusted', true)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void checkWorkspaceSetup({ root: core.root, extensionPath: context.extensionPath, log, trusted })),
   );
   void setContext('fmes:active', true);
   void setContext('fmes:trusted', trusted());
@@ -84,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const ready = (async () => {
     await reload();
     await watcher.start();
+    await checkWorkspaceSetup({ root: core.root, extensionPath: context.extensionPath, log, trusted });
     log.info(`watching ${core.root} as ${me()}${trusted() ? '' : ' (untrusted: read-only mode)'}`);
   })();
   ready.catch((e: unknown) => log.error(`could not start watching: ${String(e)}`));

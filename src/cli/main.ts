@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
 import { MissionError } from '../core/orchestrator/missionTypes';
 import { approvalCommands } from './commands/approvals';
+import { configCommand } from './commands/config';
 import { hookCommand } from './commands/hook';
 import { initCommand } from './commands/init';
 import { lockCommand } from './commands/lock';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   program.addCommand(missionCommand());
   program.addCommand(hookCommand());
   program.addCommand(initCommand());
+  program.addCommand(configCommand());
   for (const c of approvalCommands()) program.addCommand(c);
   program.addCommand(validateCommand());
   program.addCommand(watchCommand());

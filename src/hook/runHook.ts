@@ -1,27 +1,33 @@
-import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Redactor } from '../core/agents/redact';
 import { systemClock } from '../core/clock';
-import { HolderReader } from '../core/locks/holders';
-import { LOCK_DIR, LockView } from '../core/locks/lockView';
+import { HolderReader, type Holder } from '../core/locks/holders';
+import { LOCK_DIR, LockView, sameAgent } from '../core/locks/lockView';
 import { hostName } from '../core/locks/liveness';
 import { WorkspacePaths } from '../core/paths/workspacePath';
-import type * as Approvals from '../core/safety/approvals';
-import { appendAudit, summarizeInput, webhookPayload, type AuditRecord } from '../core/safety/audit';
 import { decidePreToolUse, type HookDecision, type ToolCall } from '../core/safety/preToolUse';
-import { mainWorkspaceOf } from '../core/safety/workspaceOf';
+import { gitAliasReader } from '../core/safety/gitAliases';
+import { WorkspaceLocator, mainWorkspaceOf } from '../core/safety/workspaceOf';
+import { auditCall, deliver as deliverWebhook } from './hookAudit';
+import { approvalGate } from './hookApproval';
+import { hookEventOf, type HookCli, type HookEvent } from './hookEvents';
 import { readHookSettings, type HookSettings } from './hookSettings';
 
 /**
- * The Claude Code hooks, kept to what one tool call needs: the agent CLI starts this process for every tool
- * call, so its start-up time is every agent's latency. What a common call needs loads with the module and
- * builds no zod schema; settings files, approvals, the webhook's child process and invalid lock files load
- * what they need when they occur (bench/hook.mjs measures it).
+ * The agent CLIs' tool hooks (Claude Code PreToolUse/PostToolUse/PostToolUseFailure, Gemini CLI
+ * BeforeTool/AfterTool, Codex PreToolUse/PostToolUse), kept to what one tool call needs: the agent CLI starts
+ * this process for every tool call, so its start-up time is every agent's latency. What a common call needs
+ * loads with the module and builds no zod schema; settings files, approvals, the webhook's child process and
+ * invalid lock files load what they need when they occur (bench/hook.mjs measures it).
  *
- *   hook.cjs pre-tool-use  [--agent <id>] [--workspace <dir>]   stdin: the hook input; exit 2 + stderr = deny
- *   hook.cjs post-tool-use [--agent <id>] [--workspace <dir>]   appends the audit record
+ *   hook.cjs pre-tool-use  [--cli claude|gemini|codex] [--agent <id>] [--workspace <dir>]   exit 2 + stderr = deny
+ *   hook.cjs post-tool-use | post-tool-use-failure [same flags]                             appends the audit record
+ *
+ * Fail closed: every CLI runs the tool when a PreToolUse hook crashes, hangs or answers in a form it does not
+ * know. So any error, any input this hook cannot read, and any decision that runs past its time budget ends as a
+ * denial (exit 2 with the reason on stderr, the one form all three CLIs honour), never as an allow.
  */
 export interface HookIo {
   stdin: string;
@@ -36,47 +42,103 @@ export interface HookResult {
   stderr: string;
 }
 
+export const deliver = deliverWebhook;
+
 interface Args {
   event: string;
+  cli?: string;
   agent?: string;
   workspace?: string;
 }
+
+/** Wall time a decision may take: well inside every CLI's hook timeout (F-MES gives 30 s; Gemini's default is 60 s). */
+const DEFAULT_BUDGET_MS = 5_000;
+/** Hook input larger than this is not read: no tool call F-MES guards needs it. */
+const MAX_INPUT = 64 * 1024 * 1024;
 
 function parseArgs(argv: readonly string[]): Args {
   const out: Args = { event: argv[0] ?? '' };
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === '--agent') out.agent = argv[++i];
     else if (argv[i] === '--workspace') out.workspace = argv[++i];
+    else if (argv[i] === '--cli') out.cli = argv[++i];
   }
   return out;
 }
 
-interface Context {
+export interface HookContext {
+  cli: HookCli;
+  event: HookEvent;
   agent: string;
   root: string;
   settings: HookSettings;
-  call: ToolCall & { duration_ms?: number; tool_response?: unknown };
+  call: ToolCall & Record<string, unknown>;
   /** Built on first use: a call that is allowed and not audited never needs it. */
   readonly redactor: Redactor;
   /** The agent's home folder (its HOME), for `~` and rules about deleting it. */
   home: string;
+  io: HookIo;
 }
 
-function context(args: Args, io: HookIo): Context | string {
-  let call: Context['call'];
+function deny(reason: string): HookResult {
+  return { exitCode: 2, stdout: '', stderr: `${reason.replace(/\s+$/, '')}\n` };
+}
+
+export function runHook(argv: readonly string[], io: HookIo): HookResult {
+  const args = parseArgs(argv);
+  const budget = Number(io.env.FMES_HOOK_BUDGET_MS);
+  const deadline = Date.now() + (Number.isFinite(budget) && budget > 0 && budget <= 20_000 ? budget : DEFAULT_BUDGET_MS);
+  let pre = args.event === 'pre-tool-use';
   try {
-    const v = JSON.parse(io.stdin) as unknown;
-    if (!v || typeof v !== 'object' || typeof (v as ToolCall).tool_name !== 'string') return 'the hook input has no tool_name';
-    call = v as Context['call'];
-    if (!call.tool_input || typeof call.tool_input !== 'object') call.tool_input = {};
+    if (!['pre-tool-use', 'post-tool-use', 'post-tool-use-failure'].includes(args.event)) {
+      return deny(`fmes hook: unknown event ${JSON.stringify(args.event)} (pre-tool-use | post-tool-use | post-tool-use-failure)`);
+    }
+    if (io.stdin.length > MAX_INPUT) throw new UnreadableInput(`the hook input is larger than ${MAX_INPUT / 1024 / 1024} MiB`);
+    const c = context(args, io);
+    pre = c.event === 'pre';
+    if (!pre) {
+      auditCall(c);
+      return { exitCode: 0, stdout: '', stderr: '' };
+    }
+    const r = decide(c, deadline);
+    if (Date.now() > deadline && r.exitCode !== 2) return deny('F-MES could not decide on this call within its time budget, so it is denied.');
+    return r;
   } catch (e) {
-    return `the hook input is not JSON (${(e as Error).message})`;
+    if (!pre) return { exitCode: 0, stdout: '', stderr: `fmes hook: the call was not audited: ${describe(e)}\n` };
+    return deny(`F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`);
   }
-  // The agent: --agent (written into the session's settings by F-MES), else FMES_AGENT.
-  const agent = args.agent || io.env.FMES_AGENT || 'unknown';
-  const root = mainWorkspaceOf(args.workspace || io.env.FMES_WORKSPACE || io.env.CLAUDE_PROJECT_DIR || call.cwd || process.cwd());
+}
+
+class UnreadableInput extends Error {}
+
+function describe(e: unknown): string {
+  if (e instanceof UnreadableInput) return e.message;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the input is nested too deeply to check';
+  if (e instanceof Error) return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`.slice(0, 500);
+  return String(e).slice(0, 500);
+}
+
+function context(args: Args, io: HookIo): HookContext {
+  let v: unknown;
+  try {
+    v = JSON.parse(io.stdin);
+  } catch (e) {
+    throw new UnreadableInput(`the hook input is not JSON (${(e as Error).message.slice(0, 120)})`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UnreadableInput('the hook input is not a JSON object');
+  const call = v as HookContext['call'];
+  if (typeof call.tool_name !== 'string' || call.tool_name === '') throw new UnreadableInput('the hook input has no tool_name string');
+  if (call.cwd !== undefined && (typeof call.cwd !== 'string' || call.cwd === '' || !path.isAbsolute(call.cwd))) throw new UnreadableInput('the hook input has a cwd that is not an absolute path');
+  const { cli, event } = hookEventOf(args.event, args.cli, call);
+  // The agent: --agent (written into the session's settings by F-MES), else FMES_AGENT (every run F-MES starts
+  // sets it), else the CLI's name.
+  const agent = args.agent || io.env.FMES_AGENT || cli;
+  const given = args.workspace || io.env.FMES_WORKSPACE || io.env.CLAUDE_PROJECT_DIR || io.env.GEMINI_PROJECT_DIR || call.cwd || process.cwd();
+  const root = fs.realpathSync.native(mainWorkspaceOf(fs.realpathSync.native(path.resolve(given))));
   let redactor: Redactor | undefined;
   return {
+    cli,
+    event,
     agent,
     root,
     settings: readHookSettings(root),
@@ -85,136 +147,78 @@ function context(args: Args, io: HookIo): Context | string {
       return (redactor ??= new Redactor(io.env));
     },
     home: io.env.HOME || os.homedir(),
+    io,
   };
 }
 
-function preToolUse(c: Context): HookDecision {
+function decide(c: HookContext, deadline: number): HookResult {
+  let d = preToolUse(c, deadline);
+  if (d.decision === 'allow') return { exitCode: 0, stdout: '', stderr: '' };
+  // Nobody is there to answer an "ask" in a headless run F-MES started: the approval gate takes it.
+  if (d.decision === 'ask' && c.io.env.FMES_RUN_ID) d = approvalGate(c, d.reason, d.ruleId);
+  if (d.decision === 'allow') {
+    auditCall(c, { outcome: 'ok', reason: 'approved by a person' });
+    // A person approved exactly this call: Claude's own permission rules (a default allowedTools list) must not
+    // refuse it after all, so the hook answers "allow" rather than staying silent.
+    if (c.cli !== 'claude') return { exitCode: 0, stdout: '', stderr: '' };
+    const allow = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow', permissionDecisionReason: 'approved by a person through F-MES' } };
+    return { exitCode: 0, stdout: JSON.stringify(allow), stderr: '' };
+  }
+  const reason = c.redactor.redact(d.reason);
+  auditCall(c, { outcome: d.decision === 'deny' ? 'denied' : 'asked', reason });
+  if (d.decision === 'deny') return deny(reason);
+  // Only Claude Code can put a question to the person from a hook; Gemini and Codex cannot, so there an
+  // unanswerable question is a denial that says what the person can do.
+  if (c.cli !== 'claude') return deny(`${reason}. This needs a person: ask them to run it, or to approve it.`);
+  const ask = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: reason } };
+  return { exitCode: 0, stdout: JSON.stringify(ask), stderr: '' };
+}
+
+function preToolUse(c: HookContext, deadline: number): HookDecision {
   const paths = new WorkspacePaths(c.root);
-  const locks = new LockView(paths, new HolderReader(paths, path.join(c.root, LOCK_DIR)), { host: hostName(), clock: systemClock, invalidGraceMs: c.settings.invalidGraceMs });
-  const live = (hs: ReturnType<LockView['blockersFor']>) => hs.filter((h) => !locks.staleness(h).stale);
+  const reader = new HolderReader(paths, path.join(c.root, LOCK_DIR));
+  const locks = new LockView(paths, reader, { host: hostName(), clock: systemClock, invalidGraceMs: c.settings.invalidGraceMs });
+  const locator = new WorkspaceLocator(c.root);
+  let others: Holder[] | undefined;
+  const othersHolders = (): Holder[] => {
+    if (others) return others;
+    others = locks
+      .status()
+      .filter((s) => !s.staleness.stale && !sameAgent(s.holder, c.agent))
+      .map((s) => s.holder);
+    // `.agent_lock` markers count only in the folders above a path (finding every marker walks the tree).
+    for (const h of others) if (h.path !== undefined) locator.addAnchor(h.path);
+    return others;
+  };
   return decidePreToolUse(c.call, {
-    agent: c.agent,
+      agent: c.agent,
     root: c.root,
-    blockersFor: (p) => live(locks.blockersFor(p, c.agent)),
-    othersHoldLocks: () => live(locks.status().map((s) => s.holder)).some((h) => h.kind !== 'lock' || h.record.agent !== c.agent),
+    locator,
+    othersHolders,
+    markersAbove: (logical) => reader.markersIn(markerDirs(c.root, logical)).filter((h) => !sameAgent(h, c.agent)),
     rules: c.settings.rules,
-    context: { workspaceRoot: c.root, home: c.home },
+    context: { workspaceRoot: c.root, home: c.home, gitAlias: gitAliasReader(c.root, c.io.env) },
+    realHome: realOrSelf(c.home),
+    guardedDirs: [c.io.env.XDG_STATE_HOME, c.io.env.FMES_STATE_DIR].filter((d): d is string => !!d && path.isAbsolute(d)).map((d) => realOrSelf(path.join(d, d === c.io.env.FMES_STATE_DIR ? '' : 'fmes'))),
     ownership: c.settings.ownership,
+    deadline,
   });
 }
 
-function audit(c: Context, outcome: AuditRecord['outcome'], reason: string | undefined, io: HookIo): void {
-  const record: AuditRecord = {
-    ts: new Date().toISOString(),
-    agent: c.agent,
-    session: c.call.session_id,
-    tool: c.call.tool_name,
-    toolUseId: c.call.tool_use_id,
-    input: summarizeInput(c.call.tool_name, c.call.tool_input),
-    outcome,
-    reason,
-    durationMs: typeof c.call.duration_ms === 'number' ? c.call.duration_ms : undefined,
-    cwd: c.call.cwd && path.resolve(c.call.cwd) !== c.root ? c.call.cwd : undefined,
-  };
+/** The folders at and above a logical path, absolute, where an `.agent_lock` marker would cover it. */
+function markerDirs(root: string, logical: string): string[] {
+  const out = [root];
+  const parts = logical === '.' ? [] : logical.split('/');
+  for (let i = 1; i < parts.length; i++) out.push(path.join(root, ...parts.slice(0, i)));
+  const self = path.join(root, ...parts);
+  if (parts.length > 0 && fs.statSync(self, { throwIfNoEntry: false })?.isDirectory()) out.push(self);
+  return out.filter((d) => fs.statSync(d, { throwIfNoEntry: false })?.isDirectory());
+}
+
+function realOrSelf(p: string): string {
   try {
-    appendAudit(c.root, record, c.redactor);
+    return fs.realpathSync.native(p);
   } catch {
-    // The audit must never take a tool call down with it.
+    return p;
   }
-  if (c.settings.auditWebhook) deliverInBackground(c.settings.auditWebhook, webhookPayload({ ...record, input: c.redactor.redact(record.input) }), io.self);
-}
-
-/** Hands the webhook post to a detached process: the agent never waits for the network. */
-function deliverInBackground(url: string, payload: unknown, self: string): void {
-  try {
-    const file = path.join(os.tmpdir(), `fmes-webhook-${process.pid}-${Date.now()}.json`);
-    fs.writeFileSync(file, JSON.stringify({ url, payload }), { mode: 0o600 });
-    // node:child_process (with net and streams) loads only here: most workspaces have no webhook.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load
-    const { spawn } = require('node:child_process') as typeof ChildProcess;
-    spawn(process.execPath, [self, 'deliver', file], { detached: true, stdio: 'ignore' }).unref();
-  } catch {
-    // Best effort by design.
-  }
-}
-
-/** Posts a queued webhook payload: 3 s timeout per try, 3 tries with back-off; then gives up quietly. */
-export async function deliver(file: string): Promise<void> {
-  let job: { url: string; payload: unknown };
-  try {
-    job = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof job;
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const res = await fetch(job.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job.payload), signal: AbortSignal.timeout(3000) });
-      if (res.ok) return;
-    } catch {
-      // Retry below.
-    }
-    await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-  }
-}
-
-function approvalGate(c: Context, reason: string, ruleId: string | undefined, env: HookIo['env']): HookDecision {
-  // Approvals (a zod schema, node:crypto) only matter for an `ask` in a headless run.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load
-  const { ApprovalStore } = require('../core/safety/approvals') as typeof Approvals;
-  const store = new ApprovalStore(c.root);
-  const seen = store.find(c.agent, c.call.tool_name, c.call.tool_input);
-  if (seen?.status === 'approved') {
-    store.use(seen);
-    return { decision: 'allow' };
-  }
-  if (seen?.status === 'rejected') return { decision: 'deny', reason: `${reason}. A person rejected this call (approval ${seen.id}${seen.decidedBy ? ` by ${seen.decidedBy}` : ''}${seen.note ? `: ${seen.note}` : ''}); do not try it again.` };
-  const a =
-    seen ??
-    store.request({
-      agent: c.agent,
-      session: c.call.session_id,
-      taskId: env.FMES_TASK,
-      runId: env.FMES_RUN_ID,
-      tool: c.call.tool_name,
-      toolInput: c.call.tool_input,
-      summary: c.redactor.redact(summarizeInput(c.call.tool_name, c.call.tool_input)),
-      reason: c.redactor.redact(reason),
-      ruleId,
-    });
-  return {
-    decision: 'deny',
-    reason: `${reason}. This needs a person's approval: F-MES recorded request ${a.id} (fmes approve ${a.id}). Do not work around it; finish what you can without it and say in your report that approval ${a.id} is pending.`,
-  };
-}
-
-export function runHook(argv: readonly string[], io: HookIo): HookResult {
-  const args = parseArgs(argv);
-  if (args.event !== 'pre-tool-use' && args.event !== 'post-tool-use') {
-    return { exitCode: 2, stdout: '', stderr: `fmes hook: unknown event ${JSON.stringify(args.event)} (pre-tool-use | post-tool-use)\n` };
-  }
-  const c = context(args, io);
-  if (typeof c === 'string') {
-    // Unreadable input: never silently allow a write; let the person decide.
-    const ask = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: `F-MES: ${c}` } };
-    return args.event === 'pre-tool-use' ? { exitCode: 0, stdout: JSON.stringify(ask), stderr: '' } : { exitCode: 1, stdout: '', stderr: `fmes hook: ${c}\n` };
-  }
-  if (args.event === 'post-tool-use') {
-    const r = c.call.tool_response as { is_error?: unknown; error?: unknown; interrupted?: unknown } | undefined;
-    const failed = !!r && typeof r === 'object' && (r.is_error === true || (typeof r.error === 'string' && r.error !== '') || r.interrupted === true);
-    audit(c, failed ? 'error' : 'ok', failed && typeof r.error === 'string' ? r.error : undefined, io);
-    return { exitCode: 0, stdout: '', stderr: '' };
-  }
-  let d = preToolUse(c);
-  if (d.decision === 'allow') return { exitCode: 0, stdout: '', stderr: '' };
-  // Nobody is there to answer an "ask" in a headless run F-MES started: the approval gate takes it.
-  if (d.decision === 'ask' && io.env.FMES_RUN_ID) d = approvalGate(c, d.reason, d.ruleId, io.env);
-  if (d.decision === 'allow') {
-    audit(c, 'ok', 'approved by a person', io);
-    return { exitCode: 0, stdout: '', stderr: '' };
-  }
-  const reason = c.redactor.redact(d.reason);
-  audit(c, d.decision === 'deny' ? 'denied' : 'asked', reason, io);
-  if (d.decision === 'deny') return { exitCode: 2, stdout: '', stderr: `${reason}\n` };
-  const ask = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: reason } };
-  return { exitCode: 0, stdout: JSON.stringify(ask), stderr: '' };
 }

@@ -3,6 +3,14 @@ import { parseConfig, type FmesConfig } from '../core/config';
 import { Emitter } from '../core/event';
 
 /**
+ * Settings that weaken safety when set: they count only from the user's (or the remote machine's) settings,
+ * never from a workspace's `.vscode/settings.json`, which whoever writes the repository controls. package.json
+ * gives them `application`/`machine` scope, so VS Code already drops workspace values; reading them through
+ * `inspect()` makes sure, whatever the editor does.
+ */
+export const USER_ONLY_SETTINGS = ['orchestrator.auto', 'orchestrator.approvalRisks', 'agents.claude', 'agents.gemini', 'agents.codex'] as const;
+
+/**
  * Reads `fmes.*` settings through core's schema and re-emits them when they change. A bad value is named in
  * one warning and replaced by its default.
  */
@@ -25,8 +33,24 @@ export class ConfigWatcher implements vscode.Disposable {
     return this.current;
   }
 
+  /** Fields whose workspace value was ignored at the last read (logged once per change). */
+  private ignored = '';
+
   private read(): FmesConfig {
-    const c = vscode.workspace.getConfiguration('fmes');
+    const base = vscode.workspace.getConfiguration('fmes');
+    const userOnly = new Map<string, unknown>();
+    const ignored: string[] = [];
+    for (const key of USER_ONLY_SETTINGS) {
+      const i = base.inspect(key);
+      if (i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined) ignored.push(`fmes.${key}`);
+      userOnly.set(key, i?.globalValue);
+    }
+    const names = ignored.join(', ');
+    if (names !== this.ignored) {
+      this.ignored = names;
+      if (names) this.log.warn(`settings: ${names} in this workspace's settings ignored: settings that weaken safety count only from your user settings`);
+    }
+    const c = { get: (key: string): unknown => (userOnly.has(key) ? userOnly.get(key) : base.get(key)) };
     const raw = {
       agentId: c.get('agentId'),
       readOnlyLockedFiles: c.get('readOnlyLockedFiles'),

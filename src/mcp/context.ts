@@ -3,7 +3,7 @@ import type { Core } from '../core/createCore';
 import { FmesError } from '../core/errors';
 import type { Logger } from '../core/log';
 
-export type McpInputErrorReason = 'noAgent' | 'badArguments' | 'notFound';
+export type McpInputErrorReason = 'noAgent' | 'badArguments' | 'notFound' | 'refused';
 
 /** A tool call that cannot be carried out as asked; becomes an `isError` result naming what to change. */
 export class McpInputError extends FmesError<McpInputErrorReason> {

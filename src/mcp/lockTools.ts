@@ -2,18 +2,32 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { LockError } from '../core/errors';
 import { describeHolder, holderJson, holderStatusJson, type Holder } from '../core/locks/holders';
+import type { LockClaim } from '../core/locks/lockManager';
+import { callerIdentity, refusalToActAs } from '../core/safety/runIdentity';
 import { agentId } from '../core/schemas/common';
 import type { ToolContext } from './context';
-import { guarded, toolResult } from './results';
+import { guarded, toolError, toolResult } from './results';
 
 const MAX_WAIT_SEC = 600;
 
 const pathArg = z.string().min(1).describe('The file or folder, relative to the workspace root (absolute paths inside it work too). A folder lock covers everything in it.');
 const agentArg = agentId.optional().describe('Your agent id, as in the lock file. Default: the server’s --agent, else $FMES_AGENT.');
 
-/** lock_acquire, lock_release, lock_status: the `fmes lock` commands as tools. */
+/**
+ * lock_acquire, lock_release, lock_status: the `fmes lock` commands as tools, with the CLI's rules: inside an
+ * agent run (this server's environment or an ancestor's, runIdentity.ts) a call acts only as the run's agent;
+ * another agent's lock is released only with the token its lock_acquire returned.
+ */
 export function registerLockTools(server: McpServer, ctx: ToolContext): void {
   const { core, log } = ctx;
+  let caller: ReturnType<typeof callerIdentity> | undefined;
+  /** The agent a call acts as, or why it may not. */
+  const actingAs = (given: string | undefined): { agent: string } | { refused: string } => {
+    caller ??= callerIdentity();
+    const agent = given ?? (caller.run ? caller.id : ctx.agentOf(undefined));
+    const why = refusalToActAs(agent, caller);
+    return why ? { refused: `Refused: ${why}. To release another agent's lock you need the token its lock_acquire returned.` } : { agent };
+  };
 
   server.registerTool(
     'lock_acquire',
@@ -32,15 +46,20 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     guarded('lock_acquire', log, async (a, extra) => {
-      const agent = ctx.agentOf(a.agent);
+      const who = actingAs(a.agent);
+      if ('refused' in who) return toolError(who.refused, { reason: 'refused' });
+      const agent = who.agent;
       // `message` is in the structured data too: Claude Code hands the model only structuredContent when there is one.
       try {
         // pid null: the lock is the agent's, bounded by its TTL, not by this server's process, which the
         // client may stop or restart at will (see README, "MCP server").
         const h = await core.locks.acquire(a.path, { agent, intent: a.intent ?? '', pid: null, ttlMs: a.ttlSec === undefined ? undefined : a.ttlSec * 1000, waitMs: (a.waitSec ?? 0) * 1000, signal: extra.signal });
         h.forget();
-        const message = `Locked ${h.path} for ${agent} until ${h.record.expiresAt}. Call lock_release when you are done with it.`;
-        return toolResult(message, { ok: true, message, file: h.file, ...h.record });
+        // The token (the release key) is shown once, here; the lock file keeps only its hash.
+        const message = h.key
+          ? `Locked ${h.path} for ${agent} until ${h.record.expiresAt}. Call lock_release when you are done with it (its token: ${h.key}).`
+          : `You already held ${h.path}: extended until ${h.record.expiresAt}. Call lock_release when you are done with it.`;
+        return toolResult(message, { ok: true, message, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null });
       } catch (e) {
         if (!LockError.is(e, 'held')) throw e;
         const holders = (e.details?.holders ?? []) as Holder[];
@@ -54,13 +73,23 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
     'lock_release',
     {
       title: 'Release a lock',
-      description: 'Release a lock you hold, as soon as you are done with the file or folder.',
-      inputSchema: { path: pathArg, agent: agentArg },
+      description: 'Release a lock you hold, as soon as you are done with the file or folder. Another agent’s lock only with the token its lock_acquire returned.',
+      inputSchema: {
+        path: pathArg,
+        agent: agentArg,
+        token: z.string().min(1).max(200).optional().describe('The token lock_acquire returned: releases that lock whoever holds it.'),
+      },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded('lock_release', log, async (a) => {
-      const agent = ctx.agentOf(a.agent);
-      const r = core.locks.release(a.path, { agent });
+      let claim: LockClaim;
+      if (a.token !== undefined) claim = { key: a.token };
+      else {
+        const who = actingAs(a.agent);
+        if ('refused' in who) return toolError(who.refused, { reason: 'refused' });
+        claim = { agent: who.agent };
+      }
+      const r = core.locks.release(a.path, claim);
       return toolResult(`Released ${r.path}.`, { ok: true, path: r.path, agent: r.agent });
     }),
   );

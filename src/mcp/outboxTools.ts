@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HANDOFF_FILE, writeHandoff } from '../core/artifacts/handoffs';
 import { OUTBOX_DIR, submitReport } from '../core/artifacts/outbox';
 import { agentId, taskId } from '../core/schemas/common';
-import { reportSchema } from '../core/schemas/report';
+import { REPORT_LIMITS, reportSchema } from '../core/schemas/report';
 import type { ToolContext } from './context';
 import { guarded, issuesError, toolResult } from './results';
 
@@ -12,7 +12,15 @@ import { guarded, issuesError, toolResult } from './results';
  * tool's JSON schema), `agent` optional (the server's default fills it), unknown fields kept. The
  * cross-field rules (finishedAt after startedAt) run in submitReport.
  */
-const reportArg = z.looseObject({ ...reportSchema.shape, agent: agentId.optional().describe('Default: the server’s --agent, else $FMES_AGENT.') });
+const reportArg = z.looseObject({ ...reportSchema.shape, agent: agentId.optional().describe('Default: the server’s --agent, else $FMES_AGENT.') }).superRefine((r, ctx) => {
+  // Unknown fields are written to the file as they are: bounded in number and size like the known ones.
+  const extras = Object.keys(r).filter((k) => !(k in reportSchema.shape));
+  if (extras.length > REPORT_LIMITS.extraFields) ctx.addIssue({ code: 'custom', path: [extras[REPORT_LIMITS.extraFields]], message: `at most ${REPORT_LIMITS.extraFields} fields beyond the report's own` });
+  for (const k of extras) {
+    const size = JSON.stringify(r[k])?.length ?? 0;
+    if (size > REPORT_LIMITS.extraFieldChars) ctx.addIssue({ code: 'custom', path: [k], message: `too long: ${size} characters as JSON, at most ${REPORT_LIMITS.extraFieldChars}` });
+  }
+});
 
 /** report_submit and handoff_request: what an agent leaves behind when it stops. */
 export function registerOutboxTools(server: McpServer, ctx: ToolContext): void {
@@ -47,7 +55,7 @@ export function registerOutboxTools(server: McpServer, ctx: ToolContext): void {
         agent: agentId.optional().describe('Your agent id. Default: the server’s --agent, else $FMES_AGENT.'),
         reason: z.string().min(1).max(20_000).describe('Why automation stops here, in a line or a short paragraph.'),
         state: z.string().max(100_000).optional().describe('Where the work stands: what is done, what is not, what a person should look at (markdown).'),
-        attempts: z.number().int().min(0).optional().describe('Automated attempts so far (default 1).'),
+        attempts: z.number().int().min(0).max(1_000_000).optional().describe('Automated attempts so far (default 1).'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },

@@ -1,12 +1,12 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { validateFile } from '../core/artifacts/parseArtifact';
-import { PLANS_DIR, plansWithId, readPlans, type PlanEntry } from '../core/artifacts/plans';
-import { formatArtifactIssues, formatIssues, isErrnoException } from '../core/errors';
+import { parsePlan } from '../core/artifacts/parseArtifact';
+import { PLANS_DIR, plansWithId, type PlanEntry } from '../core/artifacts/plans';
+import { formatArtifactIssues, formatIssues } from '../core/errors';
 import { taskId } from '../core/schemas/common';
 import { McpInputError, type ToolContext } from './context';
+import { readInside, readPlansInside } from './insideRead';
 import { guarded, toolError, toolResult } from './results';
 
 export const TODO_FILE = 'TODO.md';
@@ -20,19 +20,20 @@ export function registerPlanTools(server: McpServer, ctx: ToolContext): void {
     'plan_list',
     {
       title: 'List plans',
-      description: `The plans in ${PLANS_DIR}/: each valid one with id, title, agent, files and risk; each invalid one with its problems (file and field).`,
+      description: `The plans in ${PLANS_DIR}/: each valid one with id, title, agent, files and risk; each invalid one with its problems (file and field); plan files that lead outside the workspace as refused.`,
       inputSchema: {},
       annotations: readOnly,
     },
     guarded('plan_list', log, async () => {
-      const { valid, invalid } = await readPlans(core.root);
+      const { valid, invalid, refused } = await readPlansInside(core.root, core.paths.realRoot);
       const plans = valid.map(({ file, plan: { meta } }) => ({ id: meta.id, title: meta.title, agent: meta.agent, files: meta.files, risk: meta.risk, file }));
       const lines = [
         ...plans.map((p) => `${p.id}: ${p.title} (agent ${p.agent}, risk ${p.risk}; ${p.files.join(', ')})`),
         ...invalid.map((i) => `invalid ${i.file}: ${formatIssues(i.issues)}`),
+        ...refused.map((r) => `refused ${r.file}: ${r.reason}`),
       ];
       const summary = lines.length ? lines.join('\n') : `No plans in ${PLANS_DIR}/.`;
-      return toolResult(summary, { plans, invalid: invalid.map((i) => ({ file: i.file, issues: i.issues })) });
+      return toolResult(summary, { plans, invalid: invalid.map((i) => ({ file: i.file, issues: i.issues })), refused });
     }),
   );
 
@@ -53,12 +54,14 @@ export function registerPlanTools(server: McpServer, ctx: ToolContext): void {
       let note = '';
       if (a.file !== undefined) {
         const abs = core.paths.absolute(core.paths.normalize(a.file));
-        const r = await validateFile(abs, 'plan');
-        if (!r.ok) return toolError(formatArtifactIssues(ctx.relative(abs), r.error.issues), { file: ctx.relative(abs), issues: r.error.issues });
-        if (r.kind !== 'plan') throw new Error(`validateFile returned a ${String(r.kind)} for a plan`);
-        entry = { file: ctx.relative(abs), plan: r.value };
+        const file = ctx.relative(abs);
+        const read = await readInside(core.paths.realRoot, abs);
+        if (!read.ok) return toolError(`file: ${file}: refused: ${read.reason}`, { file, reason: read.reason });
+        const r = parsePlan(read.text, file);
+        if (!r.ok) return toolError(formatArtifactIssues(file, r.error.issues), { file, issues: r.error.issues });
+        entry = { file, plan: r.value };
       } else {
-        const listing = await readPlans(core.root);
+        const listing = await readPlansInside(core.root, core.paths.realRoot);
         const found = plansWithId(listing, a.id ?? '');
         const first = found[0];
         if (!first) {
@@ -82,19 +85,17 @@ export function registerPlanTools(server: McpServer, ctx: ToolContext): void {
       annotations: readOnly,
     },
     guarded('todo_read', log, async () => {
-      const text = await readTodo(core.root);
+      const text = await readTodo(core.root, core.paths.realRoot);
       if (text === undefined) return toolResult(`There is no ${TODO_FILE} in the workspace.`, { exists: false, file: TODO_FILE, text: '' }, { json: false });
       return toolResult(text, { exists: true, file: TODO_FILE, text }, { json: false });
     }),
   );
 }
 
-/** TODO.md's text, or undefined when there is none. */
-export async function readTodo(root: string): Promise<string | undefined> {
-  try {
-    return await fs.promises.readFile(path.join(root, TODO_FILE), 'utf8');
-  } catch (e) {
-    if (isErrnoException(e, 'ENOENT')) return undefined;
-    throw e;
-  }
+/** TODO.md's text, or undefined when there is none. Refused (McpInputError) when it leads outside the workspace. */
+export async function readTodo(root: string, realRoot: string): Promise<string | undefined> {
+  const r = await readInside(realRoot, path.join(root, TODO_FILE));
+  if (r.ok) return r.text;
+  if (r.missing) return undefined;
+  throw new McpInputError('refused', `${TODO_FILE}: refused: ${r.reason}`);
 }

@@ -1,5 +1,5 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Core } from '../core/createCore';
+import { LineTransport } from './lineTransport';
 import { createMcpServer, type McpServerOptions } from './server';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -11,7 +11,8 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 export async function serveStdio(core: Core, options: McpServerOptions = {}): Promise<void> {
   const log = core.log.child('mcp');
   const server = createMcpServer(core, options);
-  const transport = new StdioServerTransport();
+  // Not the SDK's StdioServerTransport: it ends the server on an over-long message (see LineTransport).
+  const transport = new LineTransport();
   const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
   // The SDK's transport never notices the end of stdin by itself; without this the process would outlive its client.
   const stop = () => void server.close().catch((e: unknown) => log.warn(`closing: ${String(e)}`));

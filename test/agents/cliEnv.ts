@@ -126,11 +126,34 @@ export function hermeticEnv(cli: AgentCli, fake: FakeModelApi, scratch: Pick<Scr
       return { ...common, GEMINI_API_KEY: FAKE_API_KEY, GOOGLE_GEMINI_BASE_URL: fake.url, GEMINI_CLI_TRUST_WORKSPACE: 'true' };
     }
     case 'codex': {
+      // Where a user points Codex at another provider: $CODEX_HOME/config.toml (the same as codexProviderArgs).
       const codexHome = path.join(scratch.home, '.codex');
       mkdirSync(codexHome, { recursive: true });
+      writeFileSync(path.join(codexHome, 'config.toml'), codexConfigToml(fake));
       return { ...common, OPENAI_API_KEY: FAKE_API_KEY, CODEX_HOME: codexHome };
     }
   }
+}
+
+/** The fake as Codex's provider, in config.toml form: what a user writes in `$CODEX_HOME/config.toml`. */
+export function codexConfigToml(fake: FakeModelApi): string {
+  return [
+    'model_provider = "fake"',
+    'analytics.enabled = false',
+    '',
+    '[features]',
+    'plugins = false',
+    '',
+    '[model_providers.fake]',
+    'name = "fake"',
+    `base_url = "${fake.url}/v1"`,
+    'env_key = "OPENAI_API_KEY"',
+    'wire_api = "responses"',
+    'supports_websockets = false',
+    'request_max_retries = 0',
+    'stream_max_retries = 0',
+    '',
+  ].join('\n');
 }
 
 /**

@@ -40,6 +40,8 @@ function toolUse(tool: ToolIntent): { name: string; input: Record<string, unknow
   switch (tool.kind) {
     case 'write':
       return { name: 'Write', input: { file_path: tool.path, content: tool.content } };
+    case 'edit':
+      return { name: 'Edit', input: { file_path: tool.path, old_string: tool.old, new_string: tool.new } };
     case 'shell':
       return { name: 'Bash', input: { command: tool.command, description: tool.description } };
     case 'mcp':

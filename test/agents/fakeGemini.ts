@@ -50,6 +50,7 @@ function functionCall(tool: ToolIntent, body: Obj): { name: string; args: Obj } 
   // Gemini CLI 0.61 names an MCP tool mcp_<server>_<tool> (generateValidName in its bundle); not exercised by a test yet.
   if (tool.kind === 'mcp') return { name: `mcp_${tool.server}_${tool.tool}`, args: tool.args };
   if (tool.kind === 'write' && toolNames(body).includes('write_file')) return { name: 'write_file', args: { file_path: tool.path, content: tool.content } };
+  if (tool.kind === 'edit') return { name: 'replace', args: { file_path: tool.path, instruction: `Replace ${tool.old} by ${tool.new}`, old_string: tool.old, new_string: tool.new } };
   const command = tool.kind === 'write' ? `printf '%s' ${shellQuote(tool.content)} > ${shellQuote(tool.path)}` : tool.command;
   return { name: 'run_shell_command', args: { command, description: tool.kind === 'write' ? 'Write the file' : tool.description } };
 }

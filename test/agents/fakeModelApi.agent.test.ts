@@ -345,7 +345,7 @@ describe('Codex against the fake', () => {
     assertHermetic(r);
   });
 
-  test('FAKE:write writes the file through a shell command', async () => {
+  test('FAKE:write writes the file with apply_patch', async () => {
     const r = await codex('FAKE:write codex-hello.txt');
     assert.equal(r.code, 0, show(r));
     assert.equal(readRepoFile('codex-hello.txt'), 'hello from fake model\n');

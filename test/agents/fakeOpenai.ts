@@ -1,5 +1,4 @@
 /** OpenAI Responses API wire format for the fake model API (Codex). */
-import { shellQuote } from './fakeGemini';
 import type { Conversation, Reply, ToolIntent } from './fakeScenarios';
 
 interface Ids {
@@ -66,7 +65,13 @@ function shellCall(tool: ToolIntent, body: Obj, callId: string, id: string): Obj
   const call = (name: string, args: Obj): Obj => ({ type: 'function_call', id, call_id: callId, name, arguments: JSON.stringify(args), status: 'completed' });
   // Codex's name for an MCP tool is assumed to be mcp__<server>__<tool>; not exercised by a test yet.
   if (tool.kind === 'mcp') return call(`mcp__${tool.server}__${tool.tool}`, tool.args);
-  const command = tool.kind === 'write' ? `printf '%s' ${shellQuote(tool.content)} > ${shellQuote(tool.path)}` : tool.command;
+  // Files change through apply_patch, a freeform (custom) tool whose input is the patch text; its paths are
+  // relative to the working directory. Codex 0.169 runs a direct call though it offers the tool only inside exec.
+  if (tool.kind === 'write' || tool.kind === 'edit') {
+    const change = tool.kind === 'write' ? `*** Add File: ${tool.relativePath}\n${patchLines('+', tool.content)}` : `*** Update File: ${tool.relativePath}\n@@\n-${tool.old}\n+${tool.new}\n`;
+    return { type: 'custom_tool_call', id, call_id: callId, name: 'apply_patch', input: `*** Begin Patch\n${change}*** End Patch\n`, status: 'completed' };
+  }
+  const command = tool.command;
   const names = toolNames(body);
   if (names.includes('shell_command')) return call('shell_command', { command });
   if (names.includes('shell')) return call('shell', { command: ['bash', '-lc', command] });
@@ -75,6 +80,10 @@ function shellCall(tool: ToolIntent, body: Obj, callId: string, id: string): Obj
   // Codex 0.169 offers only its JavaScript `exec` tool (which calls tools.exec_command), yet runs a direct
   // exec_command call as a command_execution item: simpler than scripting JS, and what its output records show.
   return call('exec_command', { cmd: command });
+}
+
+function patchLines(prefix: string, text: string): string {
+  return text.replace(/\n$/, '').split('\n').map((l) => `${prefix}${l}\n`).join('');
 }
 
 function usage(input: number, output: number): Obj {
@@ -110,6 +119,10 @@ export function openaiSse(reply: Exclude<Reply, { kind: 'error' }>, model: strin
     if (typeof item.arguments === 'string') {
       push('response.function_call_arguments.delta', { output_index: 0, item_id: item.id, delta: item.arguments });
       push('response.function_call_arguments.done', { output_index: 0, item_id: item.id, arguments: item.arguments });
+    }
+    if (typeof item.input === 'string') {
+      push('response.custom_tool_call_input.delta', { output_index: 0, item_id: item.id, delta: item.input });
+      push('response.custom_tool_call_input.done', { output_index: 0, item_id: item.id, input: item.input });
     }
     push('response.output_item.done', { output_index: 0, item });
     items.push(item);

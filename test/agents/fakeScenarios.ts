@@ -10,6 +10,11 @@ export type Scenario =
   | { kind: 'text' }
   /** Write `hello from fake model\n` to `path` (relative to the working directory) with the file tool, then answer. */
   | { kind: 'write'; path: string }
+  /**
+   * Replace the line `old` by `new` in the existing file `path` (relative) with the CLI's edit tool (Claude Edit,
+   * Gemini replace, Codex apply_patch `*** Update File`), then answer. `FAKE:replace <path> <old> <new>`.
+   */
+  | { kind: 'replace'; path: string; old: string; new: string }
   /** Run `command` with the shell tool, then answer with its result. */
   | { kind: 'bash'; command: string }
   /**
@@ -39,7 +44,9 @@ export type ScenarioKind = Scenario['kind'];
 
 /** What the fake wants the agent to do, before it is put into a provider's tool schema. */
 export type ToolIntent =
-  | { kind: 'write'; path: string; content: string }
+  /** `path`: absolute when the CLI told the model its working directory; `relativePath`: as the directive gave it. */
+  | { kind: 'write'; path: string; relativePath: string; content: string }
+  | { kind: 'edit'; path: string; relativePath: string; old: string; new: string }
   | { kind: 'shell'; command: string; description: string }
   /** A tool of an MCP server; each provider's adapter spells the name as its CLI does. */
   | { kind: 'mcp'; server: string; tool: string; args: Record<string, unknown> };
@@ -80,7 +87,7 @@ export const HUGE_USAGE: Usage = { input: 1_000_000, output: 50 };
  * `FAKE:<kind> <arg>`, or `FAKE@<provider>:<kind> <arg>` for a directive only one provider obeys (`anthropic`,
  * `gemini`, `openai`): a failover test makes the first agent CLI fail and the next one succeed on one prompt.
  */
-const DIRECTIVE = /FAKE(?:@(anthropic|gemini|openai))?:(write|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/g;
+const DIRECTIVE = /FAKE(?:@(anthropic|gemini|openai))?:(write|replace|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/g;
 
 export type Provider = 'anthropic' | 'gemini' | 'openai';
 
@@ -97,6 +104,10 @@ function directiveOf(kind: ScenarioKind, arg: string): Scenario {
   switch (kind) {
     case 'write':
       return { kind, path: arg.split(/\s+/)[0] || 'fake-output.txt' };
+    case 'replace': {
+      const [file, from, to] = arg.split(/\s+/);
+      return { kind, path: file || 'fake-output.txt', old: from ?? '', new: to ?? '' };
+    }
     case 'bash':
       return { kind, command: arg || 'echo fake' };
     case 'error': {
@@ -187,7 +198,9 @@ export function planReply(conversation: Conversation, scenario: Scenario = scena
     case 'text':
       return { kind: 'text', text: result ? answerAfterTool(result) : TEXT_ANSWER, usage: NORMAL_USAGE };
     case 'write':
-      return once({ kind: 'write', path: joinPath(workingDirectoryOf(conversation.allText), scenario.path), content: WRITE_CONTENT });
+      return once({ kind: 'write', path: joinPath(workingDirectoryOf(conversation.allText), scenario.path), relativePath: scenario.path, content: WRITE_CONTENT });
+    case 'replace':
+      return once({ kind: 'edit', path: joinPath(workingDirectoryOf(conversation.allText), scenario.path), relativePath: scenario.path, old: scenario.old, new: scenario.new });
     case 'bash':
       return once(shell(scenario.command, 'Run the requested command'));
     case 'sleep':

@@ -3,15 +3,18 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { FMES, agentTestBed, fmesRun, type Workspace } from './runHarness';
+import { CLAUDE_ANY_COMMAND, FMES, agentTestBed, fmesEnv, fmesRun, type Workspace } from './runHarness';
 
 // F-MES's hooks in sessions started by `fmes run`, with the REAL Claude Code CLI against the fake model API.
 
 const bed = agentTestBed();
 const ws = () => bed.workspace('claude');
+// After a person approves a call, Claude's own permissions still refuse a command outside allowedTools: the
+// approval-gate tests let Claude run any command (F-MES's hook still guards each), as such a user configures.
+const wsAnyCommand = () => bed.workspace('claude', undefined, CLAUDE_ANY_COMMAND);
 
 function fmes(w: Workspace, ...args: string[]): string {
-  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8' });
+  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8', env: fmesEnv(w.dir) });
 }
 
 interface Audit {
@@ -87,7 +90,7 @@ describe('hooks in sessions F-MES starts', () => {
 
 describe('the approval gate in headless runs', () => {
   it('an ask-tier command waits for a person; approved, the resumed session runs it exactly once', async () => {
-    const w = await ws();
+    const w = await wsAnyCommand();
     const prompt = 'FAKE:bash git reset --hard && touch approved.txt';
     const first = await fmesRun(w, ['--task', 'gate', '--prompt', prompt]);
     assert.equal(first.code, 4, first.stderr);
@@ -106,7 +109,7 @@ describe('the approval gate in headless runs', () => {
   });
 
   it('a rejected request is denied with the note, and never asked again', async () => {
-    const w = await ws();
+    const w = await wsAnyCommand();
     const prompt = 'FAKE:bash git clean -fdx && touch cleaned.txt';
     const first = await fmesRun(w, ['--task', 'rej', '--prompt', prompt]);
     assert.equal(first.outcome.reason, 'awaitingApproval');

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Scratch } from './cliEnv';
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
-import { FMES, fmes, multiAgentWorkspace, type FmesProcess } from './runHarness';
+import { CLAUDE_ANY_COMMAND, FMES, fmes, fmesEnv, multiAgentWorkspace, type AgentSetup, type FmesProcess } from './runHarness';
 
 // `fmes mission run` drives a plan through the whole loop with the REAL agent CLIs against the fake model API:
 // shadow worktree, locks, agent, report, commit, cross-check, TODO.md, merge; failover down the chain; handoff.
@@ -20,8 +20,9 @@ after(async () => {
   for (const s of scratches) await s.cleanup();
 });
 
-async function repo(clis: ('claude' | 'gemini' | 'codex')[], chain = clis): Promise<string> {
-  const s = await multiAgentWorkspace(clis, api, { orchestrator: { chain, retries: 0 } });
+/** A scratch repository for a mission, the agents run with F-MES's defaults unless `claude` says otherwise. */
+async function repo(clis: ('claude' | 'gemini' | 'codex')[], chain = clis, claude?: AgentSetup): Promise<string> {
+  const s = await multiAgentWorkspace(clis, api, { orchestrator: { chain, retries: 0 } }, claude ? { claude } : {});
   scratches.push(s);
   fs.writeFileSync(path.join(s.dir, 'TODO.md'), '# TODO\n\n- [ ] a line a person wrote\n\nNotes stay here.\n');
   fs.writeFileSync(path.join(s.dir, '.gitignore'), '.fmes/\n.locks/\n.trees/\n.claude/cost_logs/\n');
@@ -88,7 +89,9 @@ describe('fmes mission with the real Claude Code CLI', () => {
   });
 
   it("takes the agent's own report from the worktree and holds undeclared changes for review", async () => {
-    const dir = await repo(['claude']);
+    // Claude's own permissions ask before any command writes under .claude/ (where the agent's report goes), even
+    // with Bash allowed: this agent runs with its permission checks off (F-MES's hook still guards each call).
+    const dir = await repo(['claude'], ['claude'], { args: ['--dangerously-skip-permissions'] });
     const reportJson = JSON.stringify({ agent: 'claude@wide', taskId: 'wide', status: 'success', summary: 'did it', changedFiles: ['src/a.txt'], startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' });
     const cmd = `mkdir -p src other .claude/outbox && echo a > src/a.txt && echo b > other/b.txt && echo '${reportJson}' > .claude/outbox/report.json`;
     const file = plan(dir, 'wide', { files: ['src/'], body: `FAKE:bash ${cmd}` });
@@ -167,7 +170,7 @@ describe('fmes mission with the real Claude Code CLI', () => {
   });
 
   it('a run that stops for an ask-tier command continues its session once the call is approved', async () => {
-    const dir = await repo(['claude']);
+    const dir = await repo(['claude'], ['claude'], CLAUDE_ANY_COMMAND);
     const file = plan(dir, 'gate', { files: ['approved.txt'], body: 'Clean up, then mark it.\n\nFAKE:bash git reset --hard && touch approved.txt' });
     const first = await fmes(dir, ['mission', 'run', file]);
     assert.equal(first.code, 4, `${first.stdout}\n${first.stderr}`);
@@ -235,7 +238,7 @@ describe('fmes mission with the real Claude Code CLI', () => {
 
   it('fmes watch --orchestrate turns a plan that appears into a mission, and stops cleanly on Ctrl-C', async () => {
     const dir = await repo(['claude']);
-    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], { cwd: dir, env: fmesEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { FAKE_API_KEY, agentTestBed, costLines, fmesRun, processesWith, writtenFiles, type Workspace } from './runHarness';
+import { CLAUDE_ANY_COMMAND, FAKE_API_KEY, agentTestBed, costLines, fmesRun, processesWith, writtenFiles, type Workspace } from './runHarness';
 
 // `fmes run` with the REAL Claude Code, Gemini and Codex CLIs against the fake model API on 127.0.0.1.
 
@@ -108,7 +108,8 @@ describe('fmes run with Claude Code', () => {
   });
 
   it('redaction: a key printed by a tool never reaches the transcript, logs, sessions or output', async () => {
-    const w = await ws('claude');
+    // Claude's own permissions refuse a command that expands a variable unless the user lets it run any command.
+    const w = await bed.workspace('claude', undefined, CLAUDE_ANY_COMMAND);
     const r = await fmesRun(w, ['--task', 'leak', '--prompt', 'FAKE:bash echo "the key is $ANTHROPIC_API_KEY"']);
     assert.equal(r.code, 0, r.stderr);
     const results = r.events.filter((e) => e.type === 'agent' && (e.event as { type: string }).type === 'toolResult');

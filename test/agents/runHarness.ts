@@ -5,44 +5,72 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI_BINS, FAKE_API_KEY, codexProviderArgs, hermeticEnv, makeScratch, type AgentCli, type Scratch } from './cliEnv';
+import { CLAUDE_TOOLS } from '../../src/core/agents/agentConfig';
+import { confirmRepoConfig } from '../../src/core/configFile';
+import { CLI_BINS, FAKE_API_KEY, hermeticEnv, makeScratch, type AgentCli, type Scratch } from './cliEnv';
 import { after, before } from 'node:test';
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
 
 export const FMES = path.resolve(__dirname, '../../dist/cli.mjs');
 export { FAKE_API_KEY };
 
-/** The flags each CLI needs to run unattended in a scratch folder (the product defaults are safer). */
-export function unattendedArgs(cli: AgentCli, fake: FakeModelApi): string[] {
-  switch (cli) {
-    case 'claude':
-      return ['--dangerously-skip-permissions'];
-    case 'gemini':
-      return ['--yolo'];
-    case 'codex':
-      return ['--dangerously-bypass-approvals-and-sandbox', '--skip-git-repo-check', ...codexProviderArgs(fake)];
-  }
+/**
+ * How a test sets up an agent beyond the product defaults, in the user's own terms (`.fmes/config.json`
+ * `agents.<cli>`). Tests run the CLIs with F-MES's default `args` and `allowedTools`: what a user gets.
+ */
+export interface AgentSetup {
+  args?: string[];
+  allowedTools?: string[];
 }
+
+/**
+ * Claude's default tools plus every shell command: what a user configures to let Claude run commands unasked
+ * (F-MES's hook still guards each). Tests that script arbitrary shell commands for Claude ask for it explicitly.
+ */
+export const CLAUDE_ANY_COMMAND: AgentSetup = { allowedTools: [...CLAUDE_TOOLS, 'Bash'] };
 
 export interface Workspace extends Scratch {
   cli: AgentCli;
 }
 
-export async function workspaceFor(cli: AgentCli, fake: FakeModelApi, config: Record<string, unknown> = {}): Promise<Workspace> {
+function agentEntry(cli: AgentCli, fake: FakeModelApi, s: Scratch, setup: AgentSetup = {}): Record<string, unknown> {
+  return { command: CLI_BINS[cli], env: hermeticEnv(cli, fake, s), ...setup };
+}
+
+/**
+ * Where `fmes` keeps a person's confirmations for a scratch workspace (FMES_STATE_DIR): beside the repository,
+ * inside the scratch root, so a test never writes to the real user's state folder.
+ */
+export function stateDirOf(dir: string): string {
+  return path.join(path.dirname(dir), 'state');
+}
+
+/** The environment every `fmes` a test starts gets: this process's, with the scratch's state folder. */
+export function fmesEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, FMES_STATE_DIR: stateDirOf(dir) };
+}
+
+/**
+ * Writes `.fmes/config.json` and confirms it as a person would (what `fmes config confirm --yes` records): the
+ * agents' command, args and env weaken safety, so an unconfirmed repository file is ignored for them.
+ */
+export function writeConfig(dir: string, config: Record<string, unknown>): void {
+  fs.writeFileSync(path.join(dir, '.fmes/config.json'), JSON.stringify(config, null, 2));
+  confirmRepoConfig(dir, { env: fmesEnv(dir), by: 'human:test' });
+}
+
+export async function workspaceFor(cli: AgentCli, fake: FakeModelApi, config: Record<string, unknown> = {}, setup?: AgentSetup): Promise<Workspace> {
   const s = await makeScratch({ git: true });
-  const env = hermeticEnv(cli, fake, s);
   fs.mkdirSync(path.join(s.dir, '.fmes'), { recursive: true });
-  const agents = { [cli]: { command: CLI_BINS[cli], args: unattendedArgs(cli, fake), env, allowedTools: [] } };
-  fs.writeFileSync(path.join(s.dir, '.fmes/config.json'), JSON.stringify({ agents, ...config }, null, 2));
+  writeConfig(s.dir, { agents: { [cli]: agentEntry(cli, fake, s, setup) }, ...config });
   return { ...s, cli };
 }
 
 /** A scratch repository whose config points several agent CLIs at the fake (for missions and their failover chain). */
-export async function multiAgentWorkspace(clis: readonly AgentCli[], fake: FakeModelApi, config: Record<string, unknown> = {}): Promise<Scratch> {
+export async function multiAgentWorkspace(clis: readonly AgentCli[], fake: FakeModelApi, config: Record<string, unknown> = {}, setup: Partial<Record<AgentCli, AgentSetup>> = {}): Promise<Scratch> {
   const s = await makeScratch({ git: true });
   fs.mkdirSync(path.join(s.dir, '.fmes'), { recursive: true });
-  const agents = Object.fromEntries(clis.map((cli) => [cli, { command: CLI_BINS[cli], args: unattendedArgs(cli, fake), env: hermeticEnv(cli, fake, s), allowedTools: [] }]));
-  fs.writeFileSync(path.join(s.dir, '.fmes/config.json'), JSON.stringify({ agents, ...config }, null, 2));
+  writeConfig(s.dir, { agents: Object.fromEntries(clis.map((cli) => [cli, agentEntry(cli, fake, s, setup[cli])])), ...config });
   return s;
 }
 
@@ -56,7 +84,7 @@ export interface FmesProcess {
 
 /** Runs `fmes --workspace <dir> <args…>` asynchronously (the fake lives in this process: never block it). */
 export function fmes(dir: string, args: string[], timeoutMs = 240_000): Promise<FmesProcess> {
-  const child = spawn(process.execPath, [FMES, '--workspace', dir, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FMES, '--workspace', dir, ...args], { cwd: dir, env: fmesEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -152,7 +180,7 @@ export function processesWith(needle: string): { pid: number; cmd: string }[] {
  * One fake model API for a test file, and scratch workspaces that are removed after it: call at the top of
  * the file; `fake()` and `workspace()` are valid inside tests.
  */
-export function agentTestBed(): { fake: () => FakeModelApi; workspace: (cli: AgentCli, config?: Record<string, unknown>) => Promise<Workspace> } {
+export function agentTestBed(): { fake: () => FakeModelApi; workspace: (cli: AgentCli, config?: Record<string, unknown>, setup?: AgentSetup) => Promise<Workspace> } {
   let api: FakeModelApi | undefined;
   const scratches: Workspace[] = [];
   before(async () => {
@@ -168,8 +196,8 @@ export function agentTestBed(): { fake: () => FakeModelApi; workspace: (cli: Age
   };
   return {
     fake,
-    workspace: async (cli, config) => {
-      const w = await workspaceFor(cli, fake(), config);
+    workspace: async (cli, config, setup) => {
+      const w = await workspaceFor(cli, fake(), config, setup);
       scratches.push(w);
       return w;
     },

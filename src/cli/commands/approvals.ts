@@ -1,8 +1,10 @@
 import * as os from 'node:os';
 import { Command } from 'commander';
+import { escapeControls } from '../../core/locks/printable';
 import { ApprovalStore, type Approval } from '../../core/safety/approvals';
 import { coreFor, print, printErr } from '../context';
 import { UsageError } from '../usageError';
+import { caller, describeRun, refuse } from './refusal';
 
 function line(a: Approval): string {
   const who = a.decidedBy ? ` by ${a.decidedBy}` : '';
@@ -30,7 +32,7 @@ export function approvalCommands(): Command[] {
       for (const i of issues) printErr(`fmes: ${i.file}: ${i.message}`);
       if (o.json) print(JSON.stringify(shown));
       else if (shown.length === 0) print(o.all ? 'no approval requests' : 'no pending approval requests');
-      else for (const a of shown) print(line(a));
+      else for (const a of shown) print(escapeControls(line(a))); // summaries come from agents' commands
       core.dispose();
     });
   const decide = (name: 'approve' | 'reject', status: 'approved' | 'rejected') =>
@@ -40,6 +42,13 @@ export function approvalCommands(): Command[] {
       .option('--by <who>', 'who decides (default: human:<user>)')
       .option('--note <text>', 'a note for the agent')
       .action(async (id: string, o: { by?: string; note?: string }, cmd: Command) => {
+        // A person decides approvals: never the agent that asked, nor another one (whatever --by says). The run
+        // is found in this process's environment or any ancestor's (runIdentity.ts).
+        const run = caller().run;
+        if (run) {
+          refuse(`${name} ${id}: approvals are decided by a person, and this runs inside ${describeRun(run)}. Ask a person to run: fmes ${name} ${id}`);
+          return;
+        }
         const core = coreFor(cmd);
         const store = new ApprovalStore(core.root);
         if (!store.get(id)) throw new UsageError(`no approval request ${id} (see fmes approvals --all)`);

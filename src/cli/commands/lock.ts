@@ -4,9 +4,13 @@ import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
 import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../core/locks/holders';
 import type { LockHandle } from '../../core/locks/lockHandle';
-import type { HolderStatus } from '../../core/locks/lockManager';
+import type { HolderStatus, LockClaim } from '../../core/locks/lockManager';
+import { ControlCharacterError, escapeControls, safeJson } from '../../core/locks/printable';
 import { ExitCode } from '../exitCodes';
 import { coreFor, pathArg, print, printErr, seconds } from '../context';
+import { UsageError } from '../usageError';
+import { refusalToActAs } from '../../core/safety/runIdentity';
+import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
 
 /** Tells a person at the terminal why `fmes` is not returning yet. */
 function announceWait(path: string, seconds: number) {
@@ -14,12 +18,44 @@ function announceWait(path: string, seconds: number) {
 }
 
 const agentOption = () => new Option('--agent <id>', 'who holds the lock (or $FMES_AGENT)').env('FMES_AGENT').makeOptionMandatory();
+const ownerOption = () => new Option('--agent <id>', 'release as this agent: only your own id (or $FMES_AGENT; inside an agent run, the run’s agent)').env('FMES_AGENT');
+
+/** A lock's text fields refused by core become a usage error (exit 2) naming the field. */
+function asUsage(e: unknown): never {
+  if (ControlCharacterError.is(e)) throw new UsageError(e.message);
+  throw e;
+}
+
+/**
+ * Whom a release or renewal claims to be, or undefined after refusing. `--token` (the key printed by acquire)
+ * proves it alone. Otherwise the agent must be the caller's own identity: inside an agent run the run's agent
+ * (runIdentity.ts), outside one $FMES_AGENT when set; a person at a plain terminal (no $FMES_AGENT) may name
+ * any agent, as they may also break any lock (recorded) with `fmes lock break`.
+ */
+function claimOf(o: { agent?: string; token?: string }, what: string): LockClaim | undefined {
+  if (o.token !== undefined) return { key: o.token };
+  const c = caller();
+  const agent = o.agent || (c.run ? c.id : undefined); // an empty $FMES_AGENT is "not set"
+  if (agent === undefined) throw new UsageError(`${what} needs --token <token> (printed when the lock was taken) or --agent <your id>`);
+  const why = refusalToActAs(agent, c);
+  if (why) {
+    refuse(`${what} as ${agent}: ${why}. Another agent's lock is released with its --token (printed when it was taken)${c.run ? '' : ', or broken by a person: fmes lock break <path> --reason <why>'}.`);
+    return undefined;
+  }
+  return { agent };
+}
+
+/** Adds what to do instead when a release or renewal named the wrong holder. */
+function hintNotHolder(e: unknown): never {
+  if (LockError.is(e, 'notHolder')) printErr(`fmes: another agent's lock needs its --token (printed when it was taken); a person can break it with: fmes lock break ${e.path} --reason <why>`);
+  throw e;
+}
 
 /** Reports a lock still held when the wait ended and sets exit code 75. */
 function reportHeld(e: LockError, json: boolean): void {
   const holders = (e.details?.holders ?? []) as Holder[];
-  if (json) print(JSON.stringify({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }));
-  printErr(`fmes: ${e.path} is held:`);
+  if (json) print(safeJson({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }));
+  printErr(`fmes: ${escapeControls(e.path)} is held:`);
   for (const h of holders) printErr(`  ${describeHolder(h)}`);
   process.exitCode = ExitCode.held;
 }
@@ -38,40 +74,58 @@ export function lockCommand(): Command {
     .option('--pid <pid>', 'bind the lock to this process: stale as soon as it exits', (v) => Number.parseInt(v, 10))
     .option('--json', 'print the lock as JSON')
     .action(async (p: string, o: { agent: string; intent: string; ttl?: number; wait: number; pid?: number; json?: boolean }, cmd: Command) => {
+      if (refuseOtherAgent(o.agent, 'locking')) return;
       const core = coreFor(cmd);
       try {
         const h = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent, pid: o.pid ?? null, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000, waitMs: o.wait * 1000, onWait: announceWait(p, o.wait) });
-        if (o.json) print(JSON.stringify({ ok: true, file: h.file, ...h.record }));
-        else print(`locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.token})`);
+        // The key is shown here once; the lock file keeps only its hash. `generation` is the public id of this
+        // acquisition (the record's own `token` field), which releases nothing.
+        if (o.json) print(safeJson({ ok: true, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null }));
+        else if (h.key) print(escapeControls(`locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`));
+        else print(escapeControls(`locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`));
       } catch (e) {
-        if (!LockError.is(e, 'held')) throw e;
+        if (!LockError.is(e, 'held')) asUsage(e);
         reportHeld(e, !!o.json);
       }
     });
 
   lock
     .command('release')
-    .description('release a lock you hold')
+    .description('release a lock: your own (--agent, your id only) or one whose token you have (--token)')
     .argument('<path>')
-    .addOption(agentOption())
-    .option('--token <token>', 'the token printed by acquire (stricter than --agent alone)')
-    .action((p: string, o: { agent: string; token?: string }, cmd: Command) => {
+    .addOption(ownerOption())
+    .option('--token <token>', 'the token printed by acquire: releases that lock whoever holds it')
+    .action((p: string, o: { agent?: string; token?: string }, cmd: Command) => {
+      const claim = claimOf(o, 'releasing');
+      if (!claim) return;
       const core = coreFor(cmd);
-      const r = core.locks.release(pathArg(core, p), { agent: o.agent, token: o.token });
-      print(`released ${r.path}`);
+      let r;
+      try {
+        r = core.locks.release(pathArg(core, p), claim);
+      } catch (e) {
+        hintNotHolder(e);
+      }
+      print(escapeControls(`released ${r.path}`));
     });
 
   lock
     .command('renew')
     .description('extend a lock you hold')
     .argument('<path>')
-    .addOption(agentOption())
-    .option('--token <token>')
+    .addOption(ownerOption())
+    .option('--token <token>', 'the token printed by acquire')
     .option('--ttl <seconds>', 'new lifetime from now (default: the original lifetime)', seconds)
-    .action((p: string, o: { agent: string; token?: string; ttl?: number }, cmd: Command) => {
+    .action((p: string, o: { agent?: string; token?: string; ttl?: number }, cmd: Command) => {
+      const claim = claimOf(o, 'renewing');
+      if (!claim) return;
       const core = coreFor(cmd);
-      const r = core.locks.renew(pathArg(core, p), { agent: o.agent, token: o.token, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000 });
-      print(`renewed ${r.path} until ${r.expiresAt}`);
+      let r;
+      try {
+        r = core.locks.renew(pathArg(core, p), { ...claim, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000 });
+      } catch (e) {
+        hintNotHolder(e);
+      }
+      print(escapeControls(`renewed ${r.path} until ${r.expiresAt}`));
     });
 
   lock
@@ -81,9 +135,14 @@ export function lockCommand(): Command {
     .requiredOption('--reason <text>', 'why it must be broken')
     .option('--by <id>', 'who breaks it', process.env.FMES_AGENT ?? `human:${safeUser()}`)
     .action((p: string, o: { reason: string; by: string }, cmd: Command) => {
+      const run = caller().run;
+      if (run) {
+        refuse(`breaking a lock is a person's decision, and this runs inside ${describeRun(run)}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`);
+        return;
+      }
       const core = coreFor(cmd);
       const rec = core.locks.forceBreak(pathArg(core, p), { by: o.by, reason: o.reason });
-      print(`broke ${rec.path ?? rec.file}${rec.holder ? ` (held by ${rec.holder.agent})` : ''}; kept as ${rec.archivedAs}`);
+      print(escapeControls(`broke ${rec.path ?? rec.file}${rec.holder ? ` (held by ${rec.holder.agent})` : ''}; kept as ${rec.archivedAs}`));
     });
 
   lock
@@ -95,7 +154,7 @@ export function lockCommand(): Command {
       const core = coreFor(cmd);
       const all = core.locks.status({ markers: !!o.markers });
       if (o.json) {
-        print(JSON.stringify(all.map(holderStatusJson)));
+        print(safeJson(all.map(holderStatusJson)));
         return;
       }
       if (all.length === 0) print('no locks');
@@ -112,6 +171,7 @@ export function lockCommand(): Command {
     .option('--wait <seconds>', 'keep trying this long while it is held', seconds, 0)
     .option('--json', 'report a held lock as JSON')
     .action(async (p: string, argv: string[], o: { agent: string; intent: string; wait: number; json?: boolean }, cmd: Command) => {
+      if (refuseOtherAgent(o.agent, 'locking')) return;
       const core = coreFor(cmd);
       // Signals are ours from the start: one that arrives while waiting for the lock, or between taking it
       // and starting the command, must still end in a release and an exit code, never a stale lock.
@@ -119,13 +179,15 @@ export function lockCommand(): Command {
       try {
         let handle: LockHandle;
         try {
-          handle = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent || argv.join(' ').slice(0, 200), pid: 'self', waitMs: o.wait * 1000, signal: guard.abort.signal, onWait: announceWait(p, o.wait) });
+          // An intent taken from the command line is escaped (a command may well hold a newline); one given is checked.
+          const intent = o.intent || escapeControls(argv.join(' ')).slice(0, 200);
+          handle = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent, pid: 'self', waitMs: o.wait * 1000, signal: guard.abort.signal, onWait: announceWait(p, o.wait) });
         } catch (e) {
           if (guard.received) {
             process.exitCode = signalExit(guard.received);
             return;
           }
-          if (!LockError.is(e, 'held')) throw e;
+          if (!LockError.is(e, 'held')) asUsage(e);
           reportHeld(e, !!o.json);
           return;
         }
@@ -145,7 +207,9 @@ function statusLine(s: HolderStatus): string {
   const h = s.holder;
   if (h.kind === 'lock') {
     const age = Math.round((Date.now() - Date.parse(h.record.acquiredAt)) / 1000);
-    return `${h.path}\t${h.record.agent}\t${h.record.intent || '-'}\t${age}s${h.record.pid !== null ? `\tpid ${h.record.pid}@${h.record.host}` : ''}${flag}`;
+    // Escaped field by field: a tab or newline inside a field must not pass for a column or a line.
+    const f = escapeControls;
+    return `${f(h.path)}\t${h.record.agent}\t${f(h.record.intent) || '-'}\t${age}s${h.record.pid !== null ? `\tpid ${h.record.pid}@${f(h.record.host)}` : ''}${flag}`;
   }
   return describeHolder(h) + flag;
 }

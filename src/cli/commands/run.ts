@@ -54,7 +54,7 @@ export function runCommand(): Command {
     .option('--cwd <dir>', 'where the agent works (default: the workspace)')
     .option('--settings <file>', 'Claude --settings file for the session (hooks)')
     .option('--json', 'print run events as JSON lines, the outcome last')
-    .addHelpText('after', '\nExit codes: 0 success · 1 the agent failed · 2 usage · 3 a limit stopped it · 4 awaiting approval · 127 CLI not found · 128+n signalled')
+    .addHelpText('after', '\nExit codes: 0 success · 1 the agent failed, or F-MES refused to start it unguarded (reason refused) · 2 usage · 3 a limit stopped it · 4 awaiting approval · 127 CLI not found · 128+n signalled')
     .action(async (o: RunOptions, cmd: Command) => {
       if (!o.prompt === !o.plan) throw new UsageError('give exactly one of --prompt and --plan');
       const core = coreFor(cmd);

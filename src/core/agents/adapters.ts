@@ -18,6 +18,8 @@ export interface InvocationInput {
   session: { mode: 'new'; id?: string } | { mode: 'resume'; id: string };
   /** A settings file for the session (Claude `--settings`: hooks without touching the user's files). */
   settingsFile?: string;
+  /** F-MES's own arguments for the CLI (Codex: its per-run hooks), placed after the configured ones. */
+  extraArgs?: readonly string[];
   config: AgentCliConfig;
 }
 
@@ -94,6 +96,8 @@ export const geminiAdapter: AgentAdapter = {
   },
   createParser: () => new GeminiStreamParser(),
   classifyFailure(f) {
+    // Headless Gemini in a folder it does not trust exits 55 before doing anything (its stderr says how to trust).
+    if (f.exitCode === 55) return 'refused';
     if (!f.result && /session.*not found|no (previous )?sessions? found|invalid session/i.test(f.stderr)) return 'sessionNotFound';
     return commonFailure(f);
   },
@@ -105,7 +109,7 @@ export const codexAdapter: AgentAdapter = {
   cumulativeCost: false,
   newSessionId: () => undefined,
   buildInvocation(i) {
-    const args = ['exec', '--json', ...i.config.args];
+    const args = ['exec', '--json', ...i.config.args, ...(i.extraArgs ?? [])];
     if (i.model) args.push('--model', i.model);
     // `-` reads the prompt from stdin.
     if (i.session.mode === 'resume') args.push('resume', i.session.id, '-');

@@ -25,18 +25,31 @@ function agentCli(command: string, args: string[], allowedTools: string[]) {
   );
 }
 
-const CLAUDE_TOOLS = ['Read', 'Glob', 'Grep', 'LS', 'Edit', 'MultiEdit', 'Write', 'Bash(git status:*)', 'Bash(git diff:*)', 'Bash(npm test:*)', 'Bash(npm run:*)'];
+// Defaults measured with the real CLIs headless (Claude Code 2.1.330, Gemini CLI 0.61, Codex 0.169):
+// - Claude: acceptEdits + the list below: edits in the workspace and a few read-only commands run, other
+//   commands are refused by Claude's own permissions (and audited as refused).
+// - Gemini: auto_edit alone offers no shell tool in a headless run (the tool is not even registered);
+//   `--allowed-tools run_shell_command` (below, as allowedTools) adds it. `--yolo` would also auto-approve MCP tools
+//   and web fetches: more than F-MES needs.
+// - Codex: `--full-auto` is gone in 0.169 (exit 2, "unexpected argument"); `-s workspace-write` lets the agent
+//   write in its working directory (and /tmp), not elsewhere, and still fires F-MES's hooks before the sandbox.
+const GEMINI_ARGS = ['--approval-mode', 'auto_edit'];
+const GEMINI_TOOLS = ['run_shell_command'];
+const CODEX_ARGS = ['-s', 'workspace-write'];
+
+/** Claude's default allowedTools. */
+export const CLAUDE_TOOLS = ['Read', 'Glob', 'Grep', 'LS', 'Edit', 'MultiEdit', 'Write', 'Bash(git status:*)', 'Bash(git diff:*)', 'Bash(npm test:*)', 'Bash(npm run:*)'];
 
 export const agentsSchema = z._default(
   z.object({
     claude: agentCli('claude', ['--permission-mode', 'acceptEdits'], CLAUDE_TOOLS),
-    gemini: agentCli('gemini', ['--approval-mode', 'auto_edit'], []),
-    codex: agentCli('codex', ['--full-auto'], []),
+    gemini: agentCli('gemini', GEMINI_ARGS, GEMINI_TOOLS),
+    codex: agentCli('codex', CODEX_ARGS, []),
   }),
   {
     claude: { command: 'claude', args: ['--permission-mode', 'acceptEdits'], env: {}, passEnv: [], model: '', allowedTools: CLAUDE_TOOLS },
-    gemini: { command: 'gemini', args: ['--approval-mode', 'auto_edit'], env: {}, passEnv: [], model: '', allowedTools: [] },
-    codex: { command: 'codex', args: ['--full-auto'], env: {}, passEnv: [], model: '', allowedTools: [] },
+    gemini: { command: 'gemini', args: GEMINI_ARGS, env: {}, passEnv: [], model: '', allowedTools: GEMINI_TOOLS },
+    codex: { command: 'codex', args: CODEX_ARGS, env: {}, passEnv: [], model: '', allowedTools: [] },
   },
 );
 

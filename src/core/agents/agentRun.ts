@@ -11,7 +11,11 @@ import { spawnAgent, type SpawnedProcess } from '../proc/spawnAgent';
 import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
 import { agentEnv } from './env';
+import { codexHookArgs } from './cliHooks';
+import { prepareGeminiHome } from './geminiHome';
 import { hookSettings } from './hookSettings';
+import { RunSetupError } from './runSetupError';
+import { ToolAudit } from './toolAudit';
 import { ApprovalStore } from '../safety/approvals';
 import type { PriceTable } from './pricing';
 import { Redactor } from './redact';
@@ -72,6 +76,8 @@ export class AgentRun {
   private outcome: RunOutcome | undefined;
   private readonly env: Record<string, string>;
   private readonly cwd: string;
+  /** F-MES's guard for this run: Claude's settings file, Codex's hook arguments (Gemini's is in `env`). */
+  private guard: { settingsFile?: string; extraArgs?: string[] } = {};
 
   constructor(
     readonly request: RunRequest,
@@ -153,11 +159,17 @@ export class AgentRun {
       this.fire({ type: 'fallback', message: `no stored ${this.request.cli} session for task ${this.request.taskId}: starting a fresh one` });
       if (stored?.summary) prompt = seededPrompt(this.request, stored.summary, stored.lastOutcome);
     }
+    try {
+      this.guard = this.prepareGuard();
+    } catch (e) {
+      if (!RunSetupError.is(e)) throw e;
+      return this.finish({ reason: 'refused', message: `F-MES did not start ${this.request.cli}: ${e.message}`, result: undefined, exitCode: undefined });
+    }
     let last: AttemptResult | undefined;
     let fallbackUsed = false;
     for (let failures = 0; ; ) {
       last = await this.runAttempt(prompt, resumeId);
-      if (last.reason === 'success' || BREACHES.includes(last.reason) || last.reason === 'stopped' || last.reason === 'spawnFailed') break;
+      if (last.reason === 'success' || BREACHES.includes(last.reason) || last.reason === 'stopped' || last.reason === 'spawnFailed' || last.reason === 'refused') break;
       if (last.reason === 'sessionNotFound' && !fallbackUsed) {
         // The CLI lost the session (another machine, cleaned history): start anew, told what happened before.
         fallbackUsed = true;
@@ -193,7 +205,8 @@ export class AgentRun {
       allowedTools: this.request.allowedTools ?? cfg.allowedTools,
       model,
       session: resumeId ? { mode: 'resume', id: resumeId } : { mode: 'new', id: newId },
-      settingsFile: this.request.settingsFile ?? this.sessionSettings(),
+      settingsFile: this.request.settingsFile ?? this.guard.settingsFile,
+      extraArgs: this.guard.extraArgs,
       config: cfg,
     });
     this.sessionId = resumeId ?? newId;
@@ -202,6 +215,15 @@ export class AgentRun {
     this.transcript({ fmes: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args, session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, at: new Date().toISOString() });
 
     const parser = adapter.createParser(model);
+    const audit = new ToolAudit({
+      root: this.deps.root,
+      cli: this.request.cli,
+      agent: this.agentId,
+      cwd: this.cwd,
+      session: () => this.sessionId,
+      redactor: this.redactor,
+      onError: (e) => this.deps.log.warn(`audit: ${errorMessage(e)}`),
+    });
     let result: AgentResult | undefined;
     let usage: Usage = zeroUsage();
     let lastModel = model;
@@ -218,6 +240,7 @@ export class AgentRun {
     const onLine = (line: string) => {
       this.transcriptRaw(line);
       for (const ev of parser.parseLine(line)) {
+        audit.onEvent(ev);
         switch (ev.type) {
           case 'init':
             this.sessionId = ev.sessionId;
@@ -324,16 +347,28 @@ export class AgentRun {
   }
 
   /**
-   * Claude sessions get F-MES's hooks through a per-run settings file (lock and deny-list enforcement, audit
-   * log). Other CLIs have no hook protocol F-MES speaks yet.
+   * F-MES's hooks for the run (lock and deny-list enforcement, audit log), given without touching the user's
+   * files: Claude through a per-run `--settings` file, Gemini through a per-workspace GEMINI_CLI_HOME overlay
+   * (added to the run's environment), Codex through `-c hooks.*` arguments. None when the hook script is not
+   * known or `safety.hooks` is off. Throws RunSetupError when the run cannot be guarded.
    */
-  private sessionSettings(): string | undefined {
+  private prepareGuard(): { settingsFile?: string; extraArgs?: string[] } {
     const hook = this.deps.hook;
-    if (this.request.cli !== 'claude' || !hook || !this.deps.config.safety.hooks) return undefined;
-    const file = this.transcriptFile.replace(/\.jsonl$/, '.settings.json');
-    const settings = hookSettings({ node: hook.node, electronAsNode: hook.electronAsNode, hookScript: hook.script, agent: this.agentId, workspace: this.deps.root });
-    fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
-    return file;
+    if (!hook || !this.deps.config.safety.hooks) return {};
+    const program = { node: hook.node, electronAsNode: hook.electronAsNode, hookScript: hook.script };
+    switch (this.request.cli) {
+      case 'claude': {
+        const file = this.transcriptFile.replace(/\.jsonl$/, '.settings.json');
+        const settings = hookSettings({ ...program, agent: this.agentId, workspace: this.deps.root });
+        fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+        return { settingsFile: file };
+      }
+      case 'gemini':
+        Object.assign(this.env, prepareGeminiHome({ root: this.deps.root, cwd: this.cwd, env: this.env, args: this.deps.config.agents.gemini.args, hook: program }));
+        return {};
+      case 'codex':
+        return { extraArgs: codexHookArgs(program) };
+    }
   }
 
   private async recordCost(sessionId: string | undefined, costUsd: number, result: AgentResult | undefined, usage: Usage, turns: number, model: string | undefined, base: number): Promise<void> {

@@ -31,6 +31,14 @@ export interface Denial {
   tool: string;
   toolUseId?: string;
   input?: unknown;
+  /**
+   * Who refused it, when the CLI says: `hook` (a PreToolUse/BeforeTool hook: F-MES's own records it), else the
+   * CLI's own permission system (Claude: `config`, …; Gemini: `policy`, or `unavailable` for a tool the approval
+   * mode withholds).
+   */
+  source?: string;
+  /** The CLI's message to the model. */
+  reason?: string;
 }
 
 /**
@@ -44,7 +52,8 @@ export type AgentEvent =
   | { type: 'turn'; n: number }
   | { type: 'text'; text: string }
   | { type: 'toolUse'; id: string; tool: string; input: unknown }
-  | { type: 'toolResult'; id: string; ok: boolean; output: string }
+  /** `exitCode`: a shell command's, when the CLI reports it (Codex). */
+  | { type: 'toolResult'; id: string; ok: boolean; output: string; exitCode?: number }
   | { type: 'denial'; denial: Denial }
   /** Tokens of one model reply, for the live cost estimate (the CLI's own figure, when it has one, wins at the end). */
   | { type: 'usage'; usage: Usage; model?: string }
@@ -94,6 +103,11 @@ export type RunEndReason =
   | 'agentError'
   /** The CLI could not be started (not installed, not executable). */
   | 'spawnFailed'
+  /**
+   * F-MES did not start the CLI because the run could not be guarded (a workspace setting switches F-MES's hooks
+   * off) or the CLI would refuse the folder anyway (Gemini's folder trust). Never retried.
+   */
+  | 'refused'
   /** The agent asked for something that needs a person (the approval gate): approve, then resume. */
   | 'awaitingApproval';
 

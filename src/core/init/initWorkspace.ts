@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { isErrnoException } from '../errors';
 import { writeFileAtomic } from '../fs/atomicWrite';
+import type { AgentKind } from '../agents/types';
+import { mergeHookEntries, mergeMcpServer, type HookLaunch, type McpLaunch } from './hookEntries';
 import { hashMarkers, markdownMarkers, readBlock, upsertBlock } from './managedBlock';
 import { CLAUDE_PERSONA, CURSORRULES_HEADER, GITIGNORE_ENTRIES, SHARED_RULES } from './templates';
 
@@ -19,11 +21,16 @@ export interface InitChange {
 }
 
 export interface InitOptions {
-  /** The command the hooks run (without the event), e.g. `fmes hook` or `node /abs/dist/hook.cjs`. */
-  hookCommand: string;
-  /** The command that starts the MCP server, as argv. */
-  mcpCommand: readonly string[];
+  /** How the hooks start dist/hook.cjs: an absolute node and an absolute script, never a name on PATH. */
+  hook: HookLaunch;
+  /** How `.mcp.json` starts dist/mcp.mjs. */
+  mcp: McpLaunch;
+  /** The agent CLIs whose project hook settings are written (default: all three). */
+  clis?: readonly AgentKind[];
 }
+
+/** The project file holding each CLI's hooks, and where in it. */
+export const HOOK_FILES: Record<AgentKind, string> = { claude: '.claude/settings.json', gemini: '.gemini/settings.json', codex: '.codex/hooks.json' };
 
 const SHARED = markdownMarkers('shared');
 const PERSONA = markdownMarkers('persona');
@@ -74,28 +81,18 @@ function jsonFile(root: string, rel: string, merge: (v: Record<string, unknown>)
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) return change(rel, before, before, 'not a JSON object; left as it is');
   }
-  return change(rel, before, `${JSON.stringify(merge(value as Record<string, unknown>), null, 2)}\n`);
+  const merged = merge(value as Record<string, unknown>);
+  // Nothing of substance changes: the file stays as its author formatted it.
+  if (before !== undefined && JSON.stringify(merged) === JSON.stringify(value)) return change(rel, before, before);
+  return change(rel, before, `${JSON.stringify(merged, null, 2)}\n`);
 }
 
-interface HookEntry {
-  matcher?: string;
-  hooks?: { type?: string; command?: string; timeout?: number }[];
-}
-
-/** Adds F-MES's hooks to Claude settings, keeping every hook and permission already there. */
-function mergeHooks(settings: Record<string, unknown>, o: InitOptions): Record<string, unknown> {
-  const hooks = { ...((settings.hooks as Record<string, HookEntry[]> | undefined) ?? {}) };
-  const add = (event: string, matcher: string, arg: string) => {
-    const list = Array.isArray(hooks[event]) ? [...hooks[event]] : [];
-    const command = `${o.hookCommand} ${arg}`;
-    // `fmes hook pre-tool-use` and `node …/hook.cjs pre-tool-use` are both ours.
-    const present = list.some((e) => e.hooks?.some((h) => typeof h.command === 'string' && /hook(\.[cm]?js)? /.test(h.command) && h.command.includes(` ${arg}`)));
-    if (!present) list.push({ matcher, hooks: [{ type: 'command', command, timeout: 30 }] });
-    hooks[event] = list;
-  };
-  add('PreToolUse', 'Write|Edit|MultiEdit|NotebookEdit|Bash', 'pre-tool-use');
-  add('PostToolUse', '*', 'post-tool-use');
-  return { ...settings, hooks };
+/** A settings object with F-MES's hooks for `cli` merged into its `hooks` (every other key and hook kept). */
+function withHooks(settings: Record<string, unknown>, cli: AgentKind, launch: HookLaunch, add: boolean, keep?: RewriteFilter): Record<string, unknown> {
+  const hooks = settings.hooks && typeof settings.hooks === 'object' && !Array.isArray(settings.hooks) ? (settings.hooks as Record<string, unknown>) : {};
+  const merged = mergeHookEntries(hooks, cli, launch, add, keep?.hook);
+  if (!add && settings.hooks === undefined && Object.keys(merged).length === 0) return settings;
+  return { ...settings, hooks: merged };
 }
 
 function gitignore(root: string): InitChange {
@@ -108,8 +105,8 @@ function gitignore(root: string): InitChange {
 }
 
 /**
- * What `fmes init` would change, file by file: CLAUDE.md, .cursorrules, .claude/settings.json (hooks),
- * .mcp.json (the F-MES MCP server) and .gitignore. Idempotent: a second run changes nothing. Merges: what
+ * What `fmes init` would change, file by file: CLAUDE.md, .cursorrules, the hooks of Claude (.claude/settings.json),
+ * Gemini (.gemini/settings.json) and Codex (.codex/hooks.json), .mcp.json (the F-MES MCP server) and .gitignore. Idempotent: a second run changes nothing. Merges: what
  * people wrote stays; a file that cannot be merged (invalid JSON) is skipped and reported, never replaced.
  */
 export function planInit(root: string, o: InitOptions): InitChange[] {
@@ -118,14 +115,41 @@ export function planInit(root: string, o: InitOptions): InitChange[] {
   return [
     claude,
     change('.cursorrules', cursorBefore, cursorRulesFrom(claude.after, cursorBefore)),
-    jsonFile(root, '.claude/settings.json', (v) => mergeHooks(v, o)),
-    jsonFile(root, '.mcp.json', (v) => {
-      const servers = { ...((v.mcpServers as Record<string, unknown> | undefined) ?? {}) };
-      servers.fmes ??= { command: o.mcpCommand[0], args: o.mcpCommand.slice(1) };
-      return { ...v, mcpServers: servers };
-    }),
+    ...hookChanges(root, o, true),
     gitignore(root),
   ];
+}
+
+const CLIS: readonly AgentKind[] = ['claude', 'gemini', 'codex'];
+
+/** Which of F-MES's existing entries a rewrite leaves alone (they still work and point elsewhere on purpose). */
+export interface RewriteFilter {
+  hook?: (command: string) => boolean;
+  mcp?: (argv: readonly string[]) => boolean;
+}
+
+/**
+ * The hook files and `.mcp.json` with F-MES's entries brought up to date. With `add` (init) missing entries are
+ * added; without it (the rewrite when the extension or the CLI moved) only files that exist and entries that are
+ * F-MES's own are touched: a workspace that never ran init gets no file.
+ */
+export function hookChanges(root: string, o: InitOptions, add: boolean, keep?: RewriteFilter): InitChange[] {
+  const out: InitChange[] = [];
+  for (const cli of add ? (o.clis ?? CLIS) : CLIS) {
+    const rel = HOOK_FILES[cli];
+    if (!add && read(path.join(root, rel)) === undefined) continue;
+    out.push(jsonFile(root, rel, (v) => withHooks(v, cli, o.hook, add, keep)));
+  }
+  if (add || read(path.join(root, '.mcp.json')) !== undefined) {
+    out.push(
+      jsonFile(root, '.mcp.json', (v) => {
+        const servers = v.mcpServers && typeof v.mcpServers === 'object' && !Array.isArray(v.mcpServers) ? (v.mcpServers as Record<string, unknown>) : {};
+        const merged = mergeMcpServer(servers, o.mcp, add, keep?.mcp);
+        return merged === servers && v.mcpServers === undefined ? v : { ...v, mcpServers: merged };
+      }),
+    );
+  }
+  return out;
 }
 
 /** Writes the planned files (atomically). Returns the changes that were written. */

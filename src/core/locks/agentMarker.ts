@@ -22,7 +22,13 @@ export interface AgentMarker {
 
 export function readAgentMarker(dirAbs: string): AgentMarker | undefined {
   const file = path.join(dirAbs, AGENT_MARKER);
-  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR: `dirAbs` is a file (a lock on a path below a file), so no marker can be there
+  }
+  if (!st?.isFile()) return undefined;
   let text = '';
   try {
     text = fs.readFileSync(file, 'utf8').slice(0, 4096);

@@ -7,6 +7,7 @@ import { findAgentMarkersUnder, readAgentMarker } from './agentMarker';
 import type { Staleness } from './staleness';
 import { readLockFile, type ReadStamp } from './lockFile';
 import { decodeLockFileName, LOCK_SUFFIX, lockFileName } from './lockName';
+import { escapeControls } from './printable';
 
 /** Something that holds a path: a lock file, an invalid lock file (held until broken), or an `.agent_lock` marker. */
 export type Holder =
@@ -34,8 +35,15 @@ export function holderAgent(h: Holder): string | undefined {
   return h.kind === 'lock' ? h.record.agent : h.kind === 'marker' ? h.agent : undefined;
 }
 
-/** A one-line description for messages: `src/auth (claude: refactoring auth, pid 123)`. */
+/**
+ * A one-line description for messages: `src/auth (claude: refactoring auth, pid 123)`. Control characters
+ * from the files (a lock or marker written by hand) are escaped: the line goes to terminals.
+ */
 export function describeHolder(h: Holder): string {
+  return escapeControls(describeRaw(h));
+}
+
+function describeRaw(h: Holder): string {
   switch (h.kind) {
     case 'lock': {
       const r = h.record;

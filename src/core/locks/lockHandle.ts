@@ -19,6 +19,11 @@ export class LockHandle {
     readonly file: string,
     /** Kept as proof of identity until release (see LockManager.releaseHandle). */
     private proof: CreationProof | undefined,
+    /**
+     * The secret that releases this lock from any process (`fmes lock release --token`), for a lock not bound
+     * to this process; only its hash is in the lock file. Undefined for process-bound locks and re-entries.
+     */
+    readonly key?: string,
   ) {}
 
   get record(): LockRecord {

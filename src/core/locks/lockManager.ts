@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import { isErrnoException, LockError } from '../errors';
@@ -17,6 +17,7 @@ import { hostName, processStartId } from './liveness';
 import { LockHandle, type CreationProof } from './lockHandle';
 import { readLockFile } from './lockFile';
 import { PathMemo } from './pathMemo';
+import { assertNoControl } from './printable';
 import { LOCK_DIR, LockView, sameAgent, type HolderStatus } from './lockView';
 import { SparePool } from './spares';
 import { needsGuard, type Staleness } from './staleness';
@@ -66,6 +67,18 @@ export interface AcquireOptions extends LockOwner {
 
 export type AttemptResult = { ok: true; handle: LockHandle; reentered: boolean } | { ok: false; holders: Holder[] };
 
+/**
+ * Who asks to release or renew a lock: its agent (the caller's own identity; the CLI and MCP check that), the
+ * generation `token` on top (internal: handles), or the secret `key` handed out once when a lock not bound
+ * to its taker's process was acquired (it alone suffices, whatever the agent).
+ */
+export type LockClaim = { agent: string; token?: string; key?: undefined } | { key: string; agent?: undefined; token?: undefined };
+
+/** The hash a lock record keeps of its release key. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
 export type { HolderStatus };
 
 /** The lock protocol over `.locks/` (see guard.ts for the break protocol and its correctness argument). */
@@ -107,7 +120,11 @@ export class LockManager {
     const { path: p, kind, markerFreeBelowRoot } = this.memo.resolve(input);
     const agent = owner.agent;
     if (!isAgentId(agent)) throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(agent)} ${AGENT_ID.message}.`);
+    assertNoControl('path', p);
+    if (owner.intent) assertNoControl('intent', owner.intent);
     const pid = owner.pid === undefined || owner.pid === 'self' ? process.pid : owner.pid;
+    // A lock not bound to this process is released later by another process: it gets a key, shown once.
+    const key = pid === process.pid ? undefined : randomBytes(24).toString('base64url');
     const file = this.reader.lockFile(p);
     const now = this.clock.now();
     const ttl = owner.ttlMs ?? (pid === null ? this.config.detachedTtlMs : this.config.processTtlMs);
@@ -124,6 +141,7 @@ export class LockManager {
       expiresAt: new Date(now + ttl).toISOString(),
       token: randomUUID(),
     };
+    if (key !== undefined) record.keyHash = hashKey(key);
     const proof = this.createLockFile(file, JSON.stringify(record), pid === process.pid);
     if (proof === undefined) {
       const existing = this.reader.exact(p);
@@ -135,14 +153,37 @@ export class LockManager {
       }
       return { ok: false, holders: [existing] };
     }
-    // Create first, check second: of two conflicting creators, the later one always sees the earlier one.
-    const conflicts = this.reader.covering(p, { isDir: p === '.' || kind === 'dir', skipSelf: true, markerFreeBelowRoot }).filter((h) => !sameAgent(h, agent));
+    const conflicts = this.conflictsAfterCreate(p, kind, markerFreeBelowRoot, record);
     if (conflicts.length > 0) {
       fs.rmSync(file, { force: true }); // our own fresh generation: no breaker can be acting on it
       this.dropProof(proof, false);
       return { ok: false, holders: conflicts };
     }
-    return { ok: true, handle: new LockHandle(this, record, file, proof), reentered: false };
+    return { ok: true, handle: new LockHandle(this, record, file, proof, key), reentered: false };
+  }
+
+  /**
+   * Create first, check second: of two conflicting creators, the later one always sees the earlier one. Above:
+   * a stat of each folder's lock file. Below: a folder's lock reads the lock folder for locks inside it, and so
+   * does a lock on a path that does not exist (or is not a regular file), since nothing on disk says whether
+   * it will be a folder. A folder being created, removed or replaced in between changes nothing: the check is
+   * by name, so a lock on `nx` and one on `nx/sub/f.txt` always conflict, and of two racing creators at least
+   * the later checker sees the other's file (it was created before that check began). Only an existing regular
+   * file skips the read (the hot path); a lock inside a file's path still sees the file's lock above it.
+   *
+   * Both racing creators may see each other. Backing off both is safe but can repeat; so a creator whose
+   * conflicts are all younger lock claims (later acquiredAt, then token: a total order everyone computes the
+   * same) re-checks a few times before giving up, while the younger ones back off at once. Two claims never
+   * both enter (each enters only after a check that found nothing), and in a collision the older one wins.
+   */
+  private conflictsAfterCreate(p: WorkspacePath, kind: string, markerFreeBelowRoot: boolean, mine: LockRecord): Holder[] {
+    const check = () => this.reader.covering(p, { isDir: kind !== 'file', skipSelf: true, markerFreeBelowRoot }).filter((h) => !sameAgent(h, mine.agent));
+    let conflicts = check();
+    for (let i = 0; i < YIELD_RECHECKS && conflicts.length > 0 && conflicts.every((h) => h.kind === 'lock' && isYounger(h.record, mine)); i++) {
+      pause(1);
+      conflicts = check();
+    }
+    return conflicts;
   }
 
   /**
@@ -186,8 +227,11 @@ export class LockManager {
     return this.view.staleness(h);
   }
 
-  /** Releases the lock on `input` held by `agent` (and `token`, when given). */
-  release(input: string, who: { agent: string; token?: string }): LockRecord {
+  /**
+   * Releases the lock on `input` held by `agent` (and `token`, when given), or whose key is `key`. Who may
+   * claim which agent is the caller's business (the CLI and MCP allow only the caller's own identity).
+   */
+  release(input: string, who: LockClaim): LockRecord {
     return this.releasePath(this.paths.normalize(input), who);
   }
 
@@ -244,7 +288,7 @@ export class LockManager {
   }
 
   /** @internal release of an already normalised path. */
-  releasePath(p: WorkspacePath, who: { agent: string; token?: string }): LockRecord {
+  releasePath(p: WorkspacePath, who: LockClaim): LockRecord {
     const file = this.reader.lockFile(p);
     const record = this.ownedRecord(p, file, who);
     if (!needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs)) {
@@ -259,8 +303,8 @@ export class LockManager {
     });
   }
 
-  /** Moves the expiry of the lock on `input` held by `agent` to now + ttl. */
-  renew(input: string, who: { agent: string; token?: string; ttlMs?: number }): LockRecord {
+  /** Moves the expiry of the lock on `input` held by `agent` (or whose key is `key`) to now + ttl. */
+  renew(input: string, who: LockClaim & { ttlMs?: number }): LockRecord {
     const p = this.paths.normalize(input);
     const file = this.reader.lockFile(p);
     const record = this.ownedRecord(p, file, who);
@@ -300,10 +344,20 @@ export class LockManager {
     return this.view.blockersFor(input, agent);
   }
 
-  private ownedRecord(p: WorkspacePath, file: string, who: { agent: string; token?: string }): LockRecord {
+  private ownedRecord(p: WorkspacePath, file: string, who: LockClaim): LockRecord {
     const r = readLockFile(file);
     if (r.state === 'absent') throw new LockError('notHeld', p, `${p} is not locked.`);
     if (r.state === 'invalid') throw new LockError('notHolder', p, `${p} has an invalid lock file (${file}); break it with a reason instead.`);
+    if (who.key !== undefined) {
+      const holders = [{ kind: 'lock', path: r.record.path, file, record: r.record }];
+      if (r.record.keyHash === undefined) {
+        throw new LockError('notHolder', p, `${p} has no release token (a lock bound to a process, or taken before tokens): its agent releases it, or a person breaks it with fmes lock break.`, { holders });
+      }
+      if (!timingSafeEqual(Buffer.from(hashKey(who.key), 'hex'), Buffer.from(r.record.keyHash, 'hex'))) {
+        throw new LockError('notHolder', p, `${p} is held by ${r.record.agent}, and that is not its token.`, { holders });
+      }
+      return r.record;
+    }
     if (r.record.agent !== who.agent || (who.token !== undefined && r.record.token !== who.token)) {
       throw new LockError('notHolder', p, `${p} is held by ${r.record.agent}, not ${who.agent}${who.token ? ' with that token' : ''}.`, {
         holders: [{ kind: 'lock', path: r.record.path, file, record: r.record }],
@@ -383,6 +437,16 @@ export class LockManager {
     }
     return fd;
   }
+}
+
+/** How many times a creator whose conflicts are all younger claims re-checks before backing off (1 ms apart). */
+const YIELD_RECHECKS = 3;
+
+/** True when `other` was claimed after `mine` in the order every acquirer computes alike. */
+function isYounger(other: LockRecord, mine: LockRecord): boolean {
+  const a = Date.parse(other.acquiredAt);
+  const b = Date.parse(mine.acquiredAt);
+  return a !== b ? a > b : other.token > mine.token;
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

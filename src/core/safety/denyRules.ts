@@ -4,7 +4,7 @@ import * as z from '../schemas/zodMini';
 
 const isRegex = (s: string): boolean => {
   try {
-    new RegExp(s);
+    new RegExp(s.startsWith('(?i)') ? s.slice(4) : s);
     return true;
   } catch {
     return false;
@@ -33,12 +33,23 @@ export const denyRuleSchema = z.object({
   allFlags: z.optional(names),
   /** Regex tested against each argument, as written and path-normalised; `{{home}}`, `{{workspace}}` stand for those folders. */
   argPattern: z.optional(regexSource),
+  /** Regexes that must each match some argument (`parted /dev/sda mklabel`: a device and a verb). */
+  argPatterns: z.optional(z.array(regexSource)),
+  /** Regex tested against the last operand: the destination of `cp`/`install` (reading a device stays allowed). */
+  lastArgPattern: z.optional(regexSource),
+  /** The rule does not match when one of these options is present (`fdisk -l` only lists). */
+  noneFlags: z.optional(names),
+  /** Long options may be abbreviated to any unambiguous prefix of 4+ characters, as git accepts (`--forc`). */
+  abbrev: z.optional(z.boolean()),
   /** Regex tested against each output redirection's target (`> /dev/sda`). */
   redirectPattern: z.optional(regexSource),
   /** An earlier command of the same pipeline is one of these programs (`curl … | sh`). */
   pipedFrom: z.optional(names),
-  /** Destructive SQL (DROP TABLE/DATABASE/SCHEMA, TRUNCATE) in the arguments, a heredoc, a here-string or what is piped in. */
-  sql: z.optional(z.boolean()),
+  /**
+   * SQL in the arguments, a heredoc, a here-string or what is piped in: `true` is DROP TABLE/DATABASE/SCHEMA or
+   * TRUNCATE; `drop` any other DROP; `dynamic` a DO block, EXECUTE or PREPARE; `unbounded` DELETE/UPDATE with no WHERE.
+   */
+  sql: z.optional(z.union([z.boolean(), z.enum(['drop', 'dynamic', 'unbounded'])])),
   /** The command calls the function whose body holds it: the shape of a fork bomb. */
   selfCall: z.optional(z.boolean()),
 });

@@ -1,11 +1,16 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Holder } from '../locks/holders';
 import { writtenPaths } from './bashWrites';
 import { checkCommand, type CheckContext, type DenyRule } from './denyList';
+import { fmesCommandVerdict, symlinkTargets } from './shellEffects';
 import { agentMatches, ownersOf } from './ownership';
-import { logicalPath } from './workspaceOf';
+import { PROTECTED_MENTION, protectedAt, protectedBelow } from './protectedPaths';
+import { resolveReal } from './realPath';
+import { toolEffect } from './toolCalls';
+import type { WorkspaceLocator } from './workspaceOf';
 
-/** The part of Claude Code's PreToolUse hook input F-MES reads (one JSON object on stdin). */
+/** The part of a PreToolUse (Claude, Codex) or BeforeTool (Gemini) hook input F-MES reads. */
 export interface ToolCall {
   tool_name: string;
   tool_input: Record<string, unknown>;
@@ -18,79 +23,169 @@ export type HookDecision = { decision: 'allow'; reason?: undefined } | { decisio
 
 export interface PreToolUseDeps {
   agent: string;
-  /** The main workspace (never a worktree). */
+  /** The main workspace (never a worktree), real path. */
   root: string;
-  /** Locks at or above a logical path held by someone other than `agent`. */
-  blockersFor(logical: string): Holder[];
-  /** Whether any agent other than `agent` holds any lock (decides what an unreadable Bash write means). */
-  othersHoldLocks(): boolean;
+  /** Maps resolved paths (also other names of the workspace) to logical paths. */
+  locator: WorkspaceLocator;
+  /** Live holders (locks, markers, lock files being written) of agents other than `agent`; read once, when needed. */
+  othersHolders(): readonly Holder[];
+  /** `.agent_lock` markers of other agents in the folders at and above a logical path. */
+  markersAbove?(logical: string): readonly Holder[];
+  /** The agent's home folder with symlinks resolved (its CLIs' user settings are guarded). */
+  realHome?: string;
+  /** Other folders outside the workspace that no agent may write (F-MES's per-user state), absolute and real. */
+  guardedDirs?: readonly string[];
   rules: readonly DenyRule[];
   /** Workspace and home folders, for rules about deleting them (and `~` in paths). */
   context?: CheckContext;
   ownership: Readonly<Record<string, readonly string[]>>;
+  /** Date.now() past which the decision gives up (and the hook denies). */
+  deadline?: number;
 }
 
-/** Tools that write the file named in their input, and the field that names it. */
-const FILE_TOOLS: Readonly<Record<string, string>> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
+/** How a path is reached: a file a tool writes, an operand a known writer changes (moving or deleting a folder
+ * takes what is inside along), or an operand of a program F-MES does not know (it may write it). */
+type Mode = 'file' | 'operand' | 'maybe';
+
+/** Thrown when the decision runs past its deadline; the hook turns it into a denial. */
+export class DecisionTimeoutError extends Error {
+  readonly reason = 'time';
+}
+
+const ALLOW: HookDecision = { decision: 'allow' };
+
+/**
+ * Decides one tool call of any of the three CLIs: deny writes to F-MES's protected state and to paths another
+ * agent holds (in this checkout or in any shadow worktree: locks name logical paths), writes into folders this
+ * agent does not own, deny-listed commands and the F-MES commands an agent must not run; ask where a command's
+ * effect cannot be read while it could matter; allow the rest. Every path is resolved as the kernel will resolve
+ * it (see realPath.ts) before it is judged. Input that cannot be read is denied.
+ */
+export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDecision {
+  const cwd = call.cwd ?? deps.root;
+  const effect = toolEffect(call.tool_name, call.tool_input);
+  switch (effect.kind) {
+    case 'none':
+      return ALLOW;
+    case 'unreadable':
+      return { decision: 'deny', reason: `F-MES cannot read this call (${effect.why}), so it is denied.` };
+    case 'write':
+      for (const p of effect.paths) {
+        const d = checkPath(p, cwd, deps, call.tool_name, 'file');
+        if (d.decision !== 'allow') return d;
+      }
+      return ALLOW;
+    case 'shell':
+      return decideShell(effect.command, effect.cwd === undefined ? cwd : path.resolve(cwd, effect.cwd), deps, call.tool_name);
+  }
+}
+
+function decideShell(command: string, cwd: string, deps: PreToolUseDeps, tool: string): HookDecision {
+  const verdict = checkCommand(command, deps.rules, { ...deps.context, deadline: deps.deadline });
+  if (verdict.decision !== 'allow') return { decision: verdict.decision, reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`, ruleId: verdict.ruleId };
+  const own = fmesCommandVerdict(command, deps.agent, deps.deadline);
+  if (own) return own;
+  const writes = writtenPaths(command, { deadline: deps.deadline });
+  for (const p of writes.paths) {
+    const d = checkPath(p, cwd, deps, tool, 'operand');
+    if (d.decision !== 'allow') return d;
+  }
+  for (const p of writes.maybe) {
+    const d = checkPath(p, cwd, deps, tool, 'maybe');
+    if (d.decision !== 'allow') return d;
+  }
+  // A symlink made now to a locked or protected path exists only to write through it later.
+  for (const t of symlinkTargets(command, deps.deadline)) {
+    const d = checkPath(t.target, path.resolve(cwd, t.linkDir), deps, tool, 'operand');
+    if (d.decision !== 'allow') return { decision: d.decision, reason: `${d.reason} (the command links to it)`, ruleId: d.ruleId };
+  }
+  if (writes.unknown) {
+    if (PROTECTED_MENTION.test(command)) return { decision: 'ask', reason: `F-MES cannot tell which files this command writes, and it names F-MES's protected state: ${command.slice(0, 200)}` };
+    if (deps.othersHolders().length > 0) return { decision: 'ask', reason: `F-MES cannot tell which files this command writes, and other agents hold locks: ${command.slice(0, 200)}` };
+  }
+  return ALLOW;
+}
+
+function checkPath(raw: string, cwd: string, deps: PreToolUseDeps, tool: string, mode: Mode): HookDecision {
+  if (deps.deadline !== undefined && Date.now() > deps.deadline) throw new DecisionTimeoutError('the decision took longer than its time budget');
+  const r = resolveReal(raw, { cwd, home: deps.context?.home });
+  if (r.unresolved) {
+    return { decision: 'ask', reason: `${tool} on ${raw}: F-MES cannot tell which file this is (${r.unresolved}).` };
+  }
+  const home = deps.realHome ?? deps.context?.home;
+  if (home && isHomeGuard(r.abs, home)) return { decision: 'deny', reason: `${tool} on ${raw} denied by F-MES: ${r.abs} holds an agent CLI's user settings (its hooks guard every session).` };
+  const guarded = deps.guardedDirs?.find((d) => r.abs === d || r.abs.startsWith(`${d}/`) || d.startsWith(`${r.abs}/`));
+  if (guarded) return { decision: 'deny', reason: `${tool} on ${raw} denied by F-MES: ${guarded} holds F-MES's per-user state (a person's confirmations).` };
+  const logical = deps.locator.logical(r.abs);
+  if (logical === undefined) return ALLOW; // outside the workspace: not F-MES's to guard
+  const spelled = logical === raw ? logical : `${logical} (as ${raw})`;
+  const prot = protectedAt(logical) ?? (mode === 'file' ? undefined : protectedBelow(logical));
+  if (prot) return { decision: 'deny', reason: `${tool} on ${spelled} denied by F-MES: ${prot.path}${prot.folder ? '/' : ''} is protected (${prot.why}).` };
+  const owned = ownersOf(logical, deps.ownership);
+  if (owned && !owned.owners.some((o) => agentMatches(o, deps.agent))) {
+    const who = owned.owners.length ? `only ${owned.owners.join(', ')} may write there` : 'no agent writes there directly (use fmes)';
+    return { decision: 'deny', reason: `${tool} on ${spelled}: ${owned.folder} is owned; ${who}.` };
+  }
+  const markers = deps.markersAbove?.(logical) ?? [];
+  const holders = markers.length ? [...deps.othersHolders(), ...markers] : deps.othersHolders();
+  if (holders.length === 0) return ALLOW;
+  const blockers = holders.filter((h) => h.path !== undefined && (covers(h.path, logical) || (mode !== 'file' && covers(logical, h.path))));
+  if (blockers.length) {
+    const verb = mode === 'maybe' ? 'may write' : 'writes';
+    return {
+      decision: 'deny',
+      reason: `${tool} ${verb} ${spelled}, denied by F-MES: ${blockers.map(holderText).join('; ')}. Wait for the lock (fmes lock acquire ${logical} --wait …) or work on something else.`,
+    };
+  }
+  return hardLinkCheck(r.abs, spelled, holders, deps, tool);
+}
+
+/** `a` is `b` or a folder above it. */
+function covers(a: string, b: string): boolean {
+  return a === '.' || a === b || b.startsWith(`${a}/`);
+}
+
+/**
+ * A file with several hard links can be a locked file under another name. A file lock is compared by inode;
+ * a folder lock cannot be (its files are not listed), so then F-MES asks.
+ */
+function hardLinkCheck(abs: string, spelled: string, holders: readonly Holder[], deps: PreToolUseDeps, tool: string): HookDecision {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    return ALLOW;
+  }
+  if (!st.isFile() || st.nlink < 2) return ALLOW;
+  for (const h of holders) {
+    if (h.path === undefined) continue;
+    let hs: fs.Stats | undefined;
+    try {
+      hs = fs.statSync(path.join(deps.root, h.path));
+    } catch {
+      hs = undefined;
+    }
+    if (hs?.isFile() && hs.ino === st.ino && hs.dev === st.dev) return { decision: 'deny', reason: `${tool} on ${spelled} denied by F-MES: it is a hard link of ${holderText(h)}.` };
+    if (hs?.isDirectory() || h.path === '.') return { decision: 'ask', reason: `${tool} on ${spelled}: the file has ${st.nlink} names and F-MES cannot tell whether one of them lies in ${h.path}, which another agent holds.` };
+  }
+  return ALLOW;
+}
+
+/**
+ * The agent CLIs' user-level settings (each can switch hooks off for every later session) and F-MES's per-user
+ * store of a person's confirmations of repository settings (src/core/safety/repoConfirmation.ts).
+ */
+const HOME_GUARDS = ['.claude/settings.json', '.claude/settings.local.json', '.gemini/settings.json', '.codex/config.toml', '.codex/hooks.json', '.local/state/fmes'];
+
+function isHomeGuard(abs: string, home: string): boolean {
+  const base = home.replace(/\/+$/, '');
+  if (!abs.startsWith(`${base}/`)) return false;
+  const rel = abs.slice(base.length + 1);
+  return HOME_GUARDS.some((g) => rel === g || rel.startsWith(`${g}/`) || g.startsWith(`${rel}/`));
+}
 
 function holderText(h: Holder): string {
   const who = h.kind === 'lock' ? h.record.agent : h.kind === 'marker' ? (h.agent ?? 'an unknown agent') : 'an invalid lock file';
   const intent = h.kind === 'lock' && h.record.intent ? ` (${h.record.intent})` : '';
   return `${h.path ?? '?'} is locked by ${who}${intent}`;
-}
-
-/**
- * Decides one tool call: deny writes to paths another agent holds (in this checkout or in any shadow
- * worktree: locks name logical paths), writes into folders this agent does not own, and shell commands on
- * the deny list; ask where a command's effect cannot be read while others hold locks; allow the rest.
- */
-export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDecision {
-  const cwd = call.cwd ?? deps.root;
-  const field = FILE_TOOLS[call.tool_name];
-  if (field) {
-    const file = call.tool_input[field];
-    if (typeof file !== 'string' || file === '') return { decision: 'allow' };
-    return checkWrite([resolvePath(cwd, file, deps.context?.home)], deps, call.tool_name);
-  }
-  if (call.tool_name === 'Bash') {
-    const command = call.tool_input.command;
-    if (typeof command !== 'string') return { decision: 'allow' };
-    const verdict = checkCommand(command, deps.rules, deps.context);
-    if (verdict.decision !== 'allow') return { decision: verdict.decision, reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`, ruleId: verdict.ruleId };
-    const writes = writtenPaths(command);
-    const onPaths = checkWrite(writes.paths.map((p) => resolvePath(cwd, p, deps.context?.home)), deps, 'Bash');
-    if (onPaths.decision !== 'allow') return onPaths;
-    if (writes.unknown && deps.othersHoldLocks()) {
-      return { decision: 'ask', reason: `F-MES cannot tell which files this command writes, and other agents hold locks: ${command.slice(0, 200)}` };
-    }
-  }
-  return { decision: 'allow' };
-}
-
-/** A path as the shell would take it: `~` is the home folder, relative paths start at the tool's cwd. */
-function resolvePath(cwd: string, p: string, home: string | undefined): string {
-  if (home && (p === '~' || p.startsWith('~/'))) return path.join(home, p.slice(1));
-  return path.resolve(cwd, p);
-}
-
-function checkWrite(files: readonly string[], deps: PreToolUseDeps, tool: string): HookDecision {
-  for (const abs of files) {
-    const logical = logicalPath(abs, deps.root);
-    if (logical === undefined) continue; // outside the workspace: not F-MES's to guard
-    const owned = ownersOf(logical, deps.ownership);
-    if (owned && !owned.owners.some((o) => agentMatches(o, deps.agent))) {
-      const who = owned.owners.length ? `only ${owned.owners.join(', ')} may write there` : 'no agent writes there directly (use fmes)';
-      return { decision: 'deny', reason: `${tool} on ${logical}: ${owned.folder} is owned; ${who}.` };
-    }
-    let blockers: Holder[];
-    try {
-      blockers = deps.blockersFor(logical);
-    } catch {
-      continue; // a path F-MES refuses to name (symlink escape, reserved): not a lockable path
-    }
-    if (blockers.length) {
-      return { decision: 'deny', reason: `${tool} on ${logical} denied by F-MES: ${blockers.map(holderText).join('; ')}. Wait for the lock (fmes lock acquire ${logical} --wait …) or work on something else.` };
-    }
-  }
-  return { decision: 'allow' };
 }

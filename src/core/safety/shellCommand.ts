@@ -38,11 +38,51 @@ export interface SimpleCommand {
   remote?: boolean;
   /** The name of the function whose body holds this command. */
   inFunction?: string;
+  /** The shell environment it runs in (absent: the top-level shell): a `cd` there reaches no further. */
+  scope?: ShellScope;
+  /** Which and-or list (`a && b || c`) at its own level holds it: an id shared by the commands of that list. */
+  andOr?: number;
+  /** The operator before its pipeline in that and-or list: it runs only if what came before succeeded (`&&`) or failed (`||`). */
+  conn?: '&&' | '||';
+}
+
+/**
+ * A shell environment of its own: a subshell `( )`, `$( )`, backticks, `<( )`, a pipeline stage, a background
+ * job, a coproc, or another shell (`bash -c`, ssh). Identity matters, not content; `andOr`/`conn` say where in
+ * its parent it started, as for a command.
+ */
+export interface ShellScope {
+  parent: ShellScope | undefined;
+  /** `lastStage`: the last stage of a pipeline, which zsh (and bash with lastpipe) runs in the shell itself. */
+  kind: 'subshell' | 'stage' | 'lastStage' | 'background';
+  andOr: number;
+  conn: '&&' | '||' | undefined;
 }
 
 export interface ShellParse {
   commands: SimpleCommand[];
   complete: boolean;
+}
+
+/** Bounds of one parse: past them it throws ShellLimitError rather than risk a stack overflow or a stalled hook. */
+export interface ShellParseOptions {
+  /** A `Date.now()` time past which the parse stops with ShellLimitError('time'). */
+  deadline?: number;
+}
+
+/** The input is larger (`size`), nests deeper (`depth`) or takes longer (`time`) than the parser allows. */
+export class ShellLimitError extends Error {
+  override readonly name = 'ShellLimitError';
+  constructor(
+    readonly reason: 'size' | 'depth' | 'time',
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static is(e: unknown, reason?: ShellLimitError['reason']): e is ShellLimitError {
+    return e instanceof ShellLimitError && (reason === undefined || e.reason === reason);
+  }
 }
 
 /** The name a command is matched by: the basename (`/usr/bin/rm` → `rm`), without a Windows `.exe`. */

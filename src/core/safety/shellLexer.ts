@@ -5,6 +5,8 @@
  * abstract hooks, because `$( )` holds a whole script.
  */
 
+import { ShellLimitError } from './shellCommand';
+
 export interface Word {
   value: string;
   dynamic: boolean;
@@ -16,14 +18,50 @@ export interface Word {
 export const META = ' \t\n;&|()<>';
 /** A `NAME=` or `NAME+=` assignment word. */
 export const ASSIGN = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/;
-const GLOB = /[*?]|\[[^\]]*\]|\{[^{}]*(,|\.\.)[^{}]*\}/;
+/** Nesting (subshells, `$( )`, backticks, groups, `${ }`, arithmetic, heredoc bodies, `bash -c`…) past which a parse throws. */
+export const MAX_NESTING = 64;
+/** Steps between two looks at the clock: Date.now() is cheap, but not free. */
+const CLOCK_EVERY = 2048;
+
+/**
+ * What all the parsers of one parse share (a `bash -c` string or a heredoc is parsed by a parser of its own):
+ * the nesting so far, a step count for the deadline, and ids for and-or lists.
+ */
+export interface Budget {
+  nesting: number;
+  steps: number;
+  deadline: number | undefined;
+  ids: number;
+}
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
 
 export abstract class ShellLexer {
   i = 0;
   complete = true;
 
-  constructor(readonly src: string) {}
+  constructor(
+    readonly src: string,
+    protected readonly budget: Budget,
+  ) {}
+
+  /** One level deeper into a construct that recurses; each is left with leave() (a throw abandons the whole parse). */
+  protected enter(): void {
+    if (++this.budget.nesting > MAX_NESTING) {
+      throw new ShellLimitError('depth', `the command nests more than ${MAX_NESTING} levels deep (subshells, substitutions, groups, quotes or scripts)`);
+    }
+  }
+
+  protected leave(): void {
+    this.budget.nesting--;
+  }
+
+  /** Counts a step of work; every CLOCK_EVERY steps, checks the deadline. */
+  protected tick(): void {
+    const b = this.budget;
+    if (++b.steps % CLOCK_EVERY === 0 && b.deadline !== undefined && Date.now() > b.deadline) {
+      throw new ShellLimitError('time', `parsing took longer than its budget (${b.steps} steps, past the deadline)`);
+    }
+  }
 
   /** Commands up to and including the `)` that closes `$(`, `<(`, `>(` or an array `=(`; the cursor is just inside. */
   protected abstract parenthesized(): void;
@@ -36,8 +74,9 @@ export abstract class ShellLexer {
     const s = this.src;
     const start = this.i;
     let value = '';
-    let unquoted = '';
+    let glob = false;
     let dynamic = false;
+    this.tick();
     if (procSubst && (s[this.i] === '<' || s[this.i] === '>') && s[this.i + 1] === '(') {
       this.i += 2;
       this.parenthesized();
@@ -77,12 +116,12 @@ export abstract class ShellLexer {
         value += r.value;
         dynamic ||= r.dynamic;
       } else {
+        glob ||= c === '*' || c === '?' || c === '[' || c === '{';
         value += c;
-        unquoted += c;
         this.i++;
       }
     }
-    return { value, dynamic: dynamic || GLOB.test(unquoted), raw: s.slice(start, this.i) };
+    return { value, dynamic: dynamic || (glob && isGlob(s, start, this.i)), raw: s.slice(start, this.i) };
   }
 
   /** The inside of "…" from just after the quote; with `term` null, a heredoc body up to the end. */
@@ -137,9 +176,16 @@ export abstract class ShellLexer {
       }
       return { value: s.slice(start, this.i), dynamic: true };
     }
+    if (n === '[') {
+      // `$[ … ]`: the old spelling of `$(( … ))`.
+      this.arithmetic(2, ']');
+      return { value: s.slice(start, this.i), dynamic: true };
+    }
     if (n === '{') {
       this.i += 2;
+      this.enter();
       this.braced();
+      this.leave();
       return { value: s.slice(start, this.i), dynamic: true };
     }
     if (!inQuotes && n === "'") {
@@ -203,7 +249,9 @@ export abstract class ShellLexer {
         re.lastIndex = this.i;
         const m = re.exec(s);
         if (m) {
-          v += String.fromCodePoint(parseInt(m[0], base));
+          // Past U+10FFFF is no character: bash drops it, and fromCodePoint would throw.
+          const cp = parseInt(m[0], base);
+          if (cp <= 0x10ffff) v += String.fromCodePoint(cp);
           this.i = re.lastIndex;
         } else v += '\\' + n;
       };
@@ -237,16 +285,45 @@ export abstract class ShellLexer {
     return s.slice(start, this.i);
   }
 
-  /** Skips `((…))` (skipFirst 2) or `$((…))` (skipFirst 3) from its start. */
-  protected arithmetic(skipFirst: number): void {
+  /**
+   * `((…))` (skipFirst 2), `$((…))` (skipFirst 3) or `$[…]` (skipFirst 2, close `]`) from its start. The
+   * expression is not evaluated, but the substitutions in it run (`(( a[$(cmd)] ))`), so they are parsed.
+   */
+  protected arithmetic(skipFirst: number, close: ')' | ']' = ')'): void {
     const s = this.src;
-    let depth = 2;
+    const open = close === ')' ? '(' : '[';
+    let depth = close === ')' ? 2 : 1;
     this.i += skipFirst;
+    this.enter();
     while (this.i < s.length && depth > 0) {
-      if (s[this.i] === '(') depth++;
-      else if (s[this.i] === ')') depth--;
+      const c = s[this.i];
+      this.tick();
+      if (c === open) depth++;
+      else if (c === close) depth--;
+      if (c === '$') {
+        this.dollar(true);
+        continue;
+      }
+      if (c === '`') {
+        this.backtick();
+        continue;
+      }
+      if (c === '"') {
+        this.i++;
+        this.doubleQuoted('"');
+        continue;
+      }
+      if (c === "'") {
+        // Quoted text is no operand: bash fails the expression (mvdan-sh the parse). Skipped as a quote.
+        this.complete = false;
+        const close = s.indexOf("'", this.i + 1);
+        this.i = close < 0 ? s.length : close + 1;
+        continue;
+      }
+      if (c === '\\') this.i++;
       this.i++;
     }
+    this.leave();
     if (depth > 0) this.complete = false;
   }
 
@@ -264,4 +341,36 @@ export abstract class ShellLexer {
     const nl = this.src.indexOf('\n', this.i);
     this.i = nl < 0 ? this.src.length : nl;
   }
+}
+
+/**
+ * Whether `s[from, to)` holds an unquoted glob or brace expansion (`*`, `?`, `[…]`, `{a,b}`, `{1..3}`). One
+ * pass: a regular expression for the brackets backtracks quadratically on `[[[[…` or `{,,,,…`.
+ */
+function isGlob(s: string, from: number, to: number): boolean {
+  let quote = '';
+  let bracket = -1;
+  let brace = -1;
+  let braceList = false;
+  for (let i = from; i < to; i++) {
+    const c = s[i];
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '*' || c === '?') return true;
+    else if (c === '[') bracket = i;
+    else if (c === ']' && bracket >= 0) return true;
+    else if (c === '{') {
+      brace = i;
+      braceList = false;
+    } else if (c === '}' && brace >= 0) {
+      if (braceList) return true;
+      brace = -1;
+    } else if (brace >= 0 && (c === ',' || (c === '.' && s[i + 1] === '.'))) braceList = true;
+  }
+  return false;
 }

@@ -12,12 +12,17 @@
  *
  * `complete` is false for what the shell would reject or wait on (unbalanced quotes or brackets, a dangling
  * `|`) and for what this parser cannot see through: a command name that is an expansion (`$CMD x`, `eval $X`),
- * `bash -c` without its string, nesting deeper than MAX_DEPTH (shellParser.ts). Callers then ask rather than allow.
+ * `bash -c` without its string, scripts nested deeper than MAX_DEPTH (shellParser.ts). Callers then ask rather than allow.
+ *
+ * Limits: past MAX_SIZE characters, MAX_NESTING levels of nesting (every construct that recurses counts) or the
+ * caller's deadline, parseShell throws ShellLimitError and nothing else: no input reaches a JS stack overflow,
+ * and the work is linear in the input. The hook turns the error into a deny.
  *
  * The work is split by level: shellLexer.ts reads words, shellParser.ts reads commands and assembles them,
  * shellWrappers.ts looks through wrappers, shellCommand.ts holds the result types. This module is the entry
  * point the safety checks import.
  */
 
-export { programName, type Redirect, type ShellParse, type SimpleCommand } from './shellCommand';
-export { parseShell } from './shellParser';
+export { programName, ShellLimitError, type Redirect, type ShellParse, type ShellParseOptions, type ShellScope, type SimpleCommand } from './shellCommand';
+export { MAX_SIZE, parseShell } from './shellParser';
+export { MAX_NESTING } from './shellLexer';

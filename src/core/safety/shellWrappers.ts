@@ -7,6 +7,7 @@
 
 import { ASSIGN } from './shellLexer';
 import { programName, type ShellParse } from './shellCommand';
+import { WRAPPERS, wrapperKey } from './wrapperTable';
 
 /**
  * One level of unwrapping. `skip`: the command starts at `at` (or is `argv`, when the wrapper builds it);
@@ -63,19 +64,6 @@ function assignments(a: readonly string[], from: number): { next: number; env: R
 
 /** Shells whose `-c STRING` (or a script on stdin) is parsed for the commands it runs. */
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'yash', 'posh']);
-/** Wrappers that run the rest of their arguments: [option letters with a value, long options with a value]. */
-const PLAIN: Record<string, [string, string[]]> = {
-  nohup: ['', []],
-  builtin: ['', []],
-  setsid: ['', []],
-  exec: ['a', []],
-  time: ['fo', ['--format', '--output']],
-  nice: ['n', ['--adjustment']],
-  ionice: ['cnpPu', ['--class', '--classdata', '--pid', '--pgid', '--uid']],
-  stdbuf: ['ioe', ['--input', '--output', '--error']],
-  doas: ['uC', []],
-  chronic: ['', []],
-};
 const SUDO_VALUE: [string, string[]] = [
   'ugCDhprtTUR',
   ['--user', '--group', '--close-from', '--chdir', '--host', '--prompt', '--role', '--type', '--command-timeout', '--other-user', '--chroot'],
@@ -90,11 +78,8 @@ const DOCKER_EXEC_VALUE: [string, string[]] = ['euw', ['--env', '--env-file', '-
  */
 export function unwrap(a: readonly string[], parse: (src: string) => ShellParse): Step | undefined {
   const prog = programName(a[0]);
-  const plain = Object.hasOwn(PLAIN, prog) ? PLAIN[prog] : undefined;
-  if (plain) {
-    const o = options(a, 1, ...plain);
-    return o.next < a.length ? { kind: 'skip', label: prog, at: o.next } : undefined;
-  }
+  const entry = wrapperKey(prog, a);
+  if (entry) return fromTable(a, entry.key, entry.at);
   switch (prog) {
     case 'command': {
       const o = options(a, 1, '');
@@ -127,8 +112,11 @@ export function unwrap(a: readonly string[], parse: (src: string) => ShellParse)
       const o = options(a, 1, ...XARGS_VALUE);
       return o.next < a.length ? { kind: 'skip', label: prog, at: o.next } : { kind: 'skip', label: prog, at: 0, argv: ['echo'] };
     }
-    case 'busybox':
-      return a.length > 1 ? { kind: 'skip', label: prog, at: 1 } : undefined;
+    case 'node':
+    case 'nodejs':
+    case 'bun':
+    case 'deno':
+      return fmesScript(a);
     case 'eval':
       return a.length > 1 ? { kind: 'script', label: prog, text: a.slice(1).join(' ') } : undefined;
     case 'find':
@@ -153,6 +141,7 @@ export function unwrap(a: readonly string[], parse: (src: string) => ShellParse)
 function shell(a: readonly string[], prog: string): Step | undefined {
   let i = 1;
   let c = false;
+  let s = false;
   while (i < a.length) {
     const x = a[i];
     if (x === '--' || x === '-') {
@@ -163,11 +152,14 @@ function shell(a: readonly string[], prog: string): Step | undefined {
     else if (x.startsWith('--')) i++;
     else if (/^[-+][A-Za-z]+$/.test(x)) {
       if (x[0] === '-' && x.includes('c')) c = true;
+      if (x[0] === '-' && x.includes('s')) s = true;
       i += /[oO]$/.test(x) ? 2 : 1;
     } else break;
   }
-  if (c) return i < a.length ? { kind: 'script', label: `${prog} -c`, text: a[i] } : { kind: 'incomplete' };
-  return i < a.length ? undefined : { kind: 'stdin', label: prog };
+  // `sh -c 'rm -rf "$1"' _ /`: the words after the string are $0, $1, …
+  if (c) return i < a.length ? { kind: 'script', label: `${prog} -c`, text: positional(a[i], a.slice(i + 1)) } : { kind: 'incomplete' };
+  // `bash -s -- args` reads its script from stdin whatever follows.
+  return i < a.length && !s ? undefined : { kind: 'stdin', label: prog };
 }
 
 function findExec(a: readonly string[]): Step | undefined {
@@ -189,4 +181,80 @@ function containerExec(a: readonly string[], prog: string): Step | undefined {
   if (at < 0) return undefined;
   const o = options(a, at, ...DOCKER_EXEC_VALUE);
   return o.next + 1 < a.length ? { kind: 'skip', label: `${prog} exec`, at: o.next + 1, remote: true } : undefined;
+}
+
+/** One step for a wrapper of the table (wrapperTable.ts), whose own words start at `at`. */
+function fromTable(a: readonly string[], key: string, at: number): Step | undefined {
+  const spec = WRAPPERS[key];
+  const label = key;
+  // Options that carry a shell string may come before or after the wrapper's own operands (`su root -c 'cmd'`,
+  // `flock f -c 'cmd'`), but not inside the command it runs (`flock f psql -c …`).
+  const limit = Math.max(spec.operands ?? 0, 1);
+  for (let i = at, seen = 0; spec.script && i < a.length && a[i] !== '--'; i++) {
+    const x = a[i];
+    const eq = x.indexOf('=');
+    const name = x.startsWith('--') && eq > 0 ? x.slice(0, eq) : x;
+    if (spec.script.includes(name)) return { kind: 'script', label, text: eq > 0 && x.startsWith('--') ? x.slice(eq + 1) : (a[i + 1] ?? '') };
+    if (/^-[A-Za-z]+$/.test(x) && spec.script.some((o) => o.length === 2 && x.endsWith(o[1])) && x.length > 2) return { kind: 'script', label, text: a[i + 1] ?? '' };
+    if (x.startsWith('-') && x !== '-') {
+      if ((spec.long ?? []).includes(x) || (/^-[A-Za-z]$/.test(x) && (spec.short ?? '').includes(x[1]))) i++;
+      continue;
+    }
+    if (++seen > limit) break;
+  }
+  const o = options(a, at, spec.short ?? '', spec.long ?? []);
+  if (spec.none?.some((n) => n === '*' || o.seen.has(n))) return undefined;
+  if (spec.needs && !spec.needs.some((n) => o.seen.has(n))) return undefined;
+  if (spec.stdin) return { kind: 'stdin', label };
+  const start = o.next + (spec.operands ?? 0);
+  if (start >= a.length) return undefined;
+  // npx rimraf@5 …: the package's version is not part of the program's name.
+  const words = key.startsWith('np') || key.startsWith('pn') || key.startsWith('bun') || key.startsWith('yarn') || key.startsWith('uv') || key.startsWith('pipx') ? [a[start].replace(/(.)@[^/]*$/, '$1'), ...a.slice(start + 1)] : a.slice(start);
+  if (spec.join && !spec.exec?.some((x) => o.seen.has(x))) return { kind: 'script', label, text: joined(key, words) };
+  if (words[0] !== a[start]) return { kind: 'skip', label, at: 0, argv: words };
+  return { kind: 'skip', label, at: start };
+}
+
+/** The shell string a joining wrapper runs; `parallel cmd {} ::: a b` puts its arguments in place of `{}`. */
+function joined(key: string, words: readonly string[]): string {
+  if (key !== 'parallel' && key !== 'sem') return words.join(' ');
+  const sep = words.findIndex((w) => w === ':::' || w === '::::' || w === ':::+');
+  const cmd = sep < 0 ? words : words.slice(0, sep);
+  // Without `:::` the arguments come from stdin: nobody knows them before the run.
+  const args = sep < 0 ? '"$PARALLEL_ARG"' : words.slice(sep + 1).filter((w) => !w.startsWith(':::')).map(quote).join(' ');
+  const text = cmd.join(' ');
+  return text.includes('{}') ? text.replaceAll('{}', args) : `${text} ${args}`;
+}
+
+/** `node …/cli.mjs approve`, `node dist/fmes.js lock break`: the F-MES CLI by its script. */
+function fmesScript(a: readonly string[]): Step | undefined {
+  let i = 1;
+  while (i < a.length && a[i].startsWith('-')) i += /^(-r|--require|--import|--loader|--experimental-loader)$/.test(a[i]) ? 2 : 1;
+  const script = a[i];
+  if (script === undefined || !/(^|\/)(fmes|cli|main)(\.[cm]?js)?$/.test(script)) return undefined;
+  return { kind: 'skip', label: 'node', at: 0, argv: ['fmes', ...a.slice(i + 1)] };
+}
+
+/**
+ * `$0`, `$1`…, `$@` and `$*` of a `sh -c` string replaced by the words given after it, so `sh -c 'rm -rf "$1"' _ /`
+ * is judged as `rm -rf "/"`. Parameters with no word stay: they are then unknown until run time.
+ */
+function positional(text: string, params: readonly string[]): string {
+  if (params.length === 0 || !text.includes('$')) return text;
+  // Unquoted, a parameter is split into words (but never read again as shell code): each piece is quoted.
+  const split = (v: string): string => v.split(/\s+/).filter(Boolean).map(quote).join(' ');
+  return text.replace(/"\$[@*]"|"\$\{[@*]\}"|"\$\{?([0-9])\}?"|\$\{([0-9]+)\}|\$([0-9])|\$\{?[@*]\}?/g, (m, qd: string | undefined, braced: string | undefined, digit: string | undefined) => {
+    const quoted = m.startsWith('"');
+    const n = qd ?? braced ?? digit;
+    if (n === undefined) return params.slice(1).map(quoted ? quote : split).join(' ');
+    const v = params[Number(n)];
+    return v === undefined ? m : quoted ? quote(v) : split(v);
+  });
+}
+
+/** A word as a shell literal; a word that still holds an expansion stays expandable (double quotes). */
+function quote(w: string): string {
+  if (/^[\w./:=@%+,-]+$/.test(w)) return w;
+  if (w.includes('$') || w.includes('`')) return `"${w.replace(/["\\]/g, '\\$&')}"`;
+  return `'${w.replaceAll("'", `'\\''`)}'`;
 }

@@ -1,13 +1,14 @@
 // zod/mini here: this schema is on the path of every `fmes lock` call, and the classic build of zod is a
 // large part of a CLI start. Artifact schemas, loaded lazily, use classic zod.
 import * as z from './zodMini';
-import { LOCK_VERSION } from './lockCheck';
+import { CONTROL_CHAR, KEY_HASH, LOCK_VERSION } from './lockCheck';
 import { AGENT_ID } from './patterns';
 
 // Defined beside the zod-free fast check (lockCheck.ts) so that the hook can name it without building this schema.
 export { LOCK_VERSION };
 
 const isoDateTime = z.iso.datetime({ offset: true });
+const noControl = z.refine<string>((s) => !CONTROL_CHAR.test(s), { message: 'must not contain control characters (tab, newline, ESC, DEL, C1)' });
 
 /** The content of `.locks/<encoded path>.lock`. */
 export const lockRecordSchema = z
@@ -15,7 +16,7 @@ export const lockRecordSchema = z
     /** Format version; readers reject versions they do not know. */
     version: z.literal(LOCK_VERSION),
     /** The locked workspace path (file or folder), normalised; `.` is the whole workspace. */
-    path: z.string().check(z.minLength(1)),
+    path: z.string().check(z.minLength(1), noControl),
     /** Who holds it. */
     agent: z.string().check(z.minLength(1), z.maxLength(AGENT_ID.max), z.regex(AGENT_ID.re, AGENT_ID.message)),
     /**
@@ -28,12 +29,18 @@ export const lockRecordSchema = z
     /** Host name of the holder; pid liveness is only checked on the same host. */
     host: z.string().check(z.minLength(1), z.maxLength(255)),
     /** What the holder is doing, shown to people and other agents. */
-    intent: z._default(z.string().check(z.maxLength(500)), ''),
+    intent: z._default(z.string().check(z.maxLength(500), noControl), ''),
     acquiredAt: isoDateTime,
     /** After this instant a lock that has no live pid on this host is stale. Renewal moves it. */
     expiresAt: isoDateTime,
     /** Random, unique per acquisition: identifies this generation of the lock for release and breaks. */
     token: z.string().check(z.minLength(8), z.maxLength(64)),
+    /**
+     * SHA-256 (hex) of the release key handed once to whoever took a lock not bound to their own process
+     * (`fmes lock acquire`, the MCP `lock_acquire`). The key itself is never stored: reading `.locks/` does
+     * not let anyone release another agent's lock. Absent for process-bound locks and older records.
+     */
+    keyHash: z.optional(z.string().check(z.regex(KEY_HASH, 'must be a SHA-256 hash in hex'))),
   })
   .check(
     z.refine((r) => Date.parse(r.expiresAt) >= Date.parse(r.acquiredAt), { message: 'must not be before acquiredAt', path: ['expiresAt'] }),

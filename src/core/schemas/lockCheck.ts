@@ -9,6 +9,15 @@ import { AGENT_ID } from './patterns';
 export const LOCK_VERSION = 1;
 
 /**
+ * Characters a lock record's path and intent may not carry: C0 (tab and newline included), DEL and C1. They
+ * reach people's terminals (locks/printable.ts); the schema refuses them with the same regex.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this matches
+export const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
+/** A lock's release key hash: SHA-256 in lower-case hex. */
+export const KEY_HASH = /^[0-9a-f]{64}$/;
+
+/**
  * The regex `z.iso.datetime({ offset: true })` tests (zod 4's `regexes.datetime`), copied: importing it from zod
  * would initialise zod's core. lockCheck.test.ts fails when zod's changes.
  */
@@ -28,19 +37,21 @@ function str(v: unknown, min: number, max: number): v is string {
  */
 export function checkLockRecord(json: unknown): LockRecord | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-  const { version, path, agent, pid, pidStart, host, intent, acquiredAt, expiresAt, token } = json as Record<string, unknown>;
+  const { version, path, agent, pid, pidStart, host, intent, acquiredAt, expiresAt, token, keyHash } = json as Record<string, unknown>;
   if (version !== LOCK_VERSION) return undefined;
-  if (!str(path, 1, Infinity)) return undefined;
+  if (!str(path, 1, Infinity) || CONTROL_CHAR.test(path)) return undefined;
   if (!str(agent, 1, AGENT_ID.max) || !AGENT_ID.re.test(agent)) return undefined;
   if (pid !== null && !(typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0)) return undefined;
   if (pidStart !== undefined && pidStart !== null && !str(pidStart, 0, 128)) return undefined;
   if (!str(host, 1, 255)) return undefined;
-  if (intent !== undefined && !str(intent, 0, 500)) return undefined;
+  if (intent !== undefined && (!str(intent, 0, 500) || CONTROL_CHAR.test(intent))) return undefined;
   if (typeof acquiredAt !== 'string' || !ISO_DATETIME.test(acquiredAt)) return undefined;
   if (typeof expiresAt !== 'string' || !ISO_DATETIME.test(expiresAt)) return undefined;
   if (!str(token, 8, 64)) return undefined;
+  if (keyHash !== undefined && !(typeof keyHash === 'string' && KEY_HASH.test(keyHash))) return undefined;
   if (!(Date.parse(expiresAt) >= Date.parse(acquiredAt))) return undefined;
-  // The schema's output: its keys in its order, unknown keys dropped, an absent pidStart left absent.
-  if (pidStart === undefined) return { version, path, agent, pid, host, intent: intent ?? '', acquiredAt, expiresAt, token };
-  return { version, path, agent, pid, pidStart, host, intent: intent ?? '', acquiredAt, expiresAt, token };
+  // The schema's output: its keys in its order, unknown keys dropped, an absent pidStart or keyHash left absent.
+  const out: LockRecord = pidStart === undefined ? { version, path, agent, pid, host, intent: intent ?? '', acquiredAt, expiresAt, token } : { version, path, agent, pid, pidStart, host, intent: intent ?? '', acquiredAt, expiresAt, token };
+  if (keyHash !== undefined) out.keyHash = keyHash;
+  return out;
 }

@@ -19,7 +19,37 @@ export const reportStatusSchema = z.enum([
 
 export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
-const count = z.number().int().nonnegative();
+/**
+ * Bounds on what a report may hold, so that an agent (or a runaway loop in one) cannot fill the outbox, the
+ * mission panel or the orchestrator's memory. Generous for any real run; a report past one is refused, naming
+ * the field.
+ */
+export const REPORT_LIMITS = {
+  /** `summary`, in characters. */
+  summaryChars: 20_000,
+  /** Entries in `changedFiles`. */
+  changedFiles: 10_000,
+  /** One `changedFiles` path, in characters. */
+  pathChars: 4_096,
+  /** Entries in `errors`. */
+  errors: 200,
+  /** One `errors` message, in characters. */
+  errorChars: 4_000,
+  /** `sessionId`, in characters. */
+  sessionIdChars: 200,
+  /** Test counts, turns. */
+  count: 10_000_000,
+  /** `costUsd`. */
+  costUsd: 1_000_000,
+  /** `durationMs`: 400 days. */
+  durationMs: 400 * 24 * 3600 * 1000,
+  /** Fields a writer adds beyond the schema (kept in the file by submitReport). */
+  extraFields: 32,
+  /** One added field, as JSON, in characters. */
+  extraFieldChars: 16_384,
+} as const;
+
+const count = z.number().int().nonnegative().max(REPORT_LIMITS.count);
 
 /** Test counts the agent saw on its last test run. */
 export const testCountsSchema = z
@@ -59,26 +89,26 @@ export const reportSchema = z
     // One "must not be blank" covers the empty string too, rather than a second "too small" for it.
     summary: z
       .string()
-      .max(20_000)
+      .max(REPORT_LIMITS.summaryChars)
       .refine((s) => s.trim() !== '', 'must not be blank'),
     /** Workspace-relative paths the agent created, changed or deleted. */
-    changedFiles: z.array(relPath).default([]),
+    changedFiles: z.array(relPath.max(REPORT_LIMITS.pathChars)).max(REPORT_LIMITS.changedFiles).default([]),
     /** Counts from the agent's last test run, when it ran tests. */
     tests: testCountsSchema.optional(),
     /** What the run cost in US dollars, when the agent CLI reports it. */
-    costUsd: z.number().nonnegative().optional(),
+    costUsd: z.number().nonnegative().max(REPORT_LIMITS.costUsd).optional(),
     /** Wall-clock length of the run in milliseconds. */
-    durationMs: z.number().int().nonnegative().optional(),
+    durationMs: z.number().int().nonnegative().max(REPORT_LIMITS.durationMs).optional(),
     /** The agent CLI's session id, so the run can be resumed or matched to cost log lines. */
-    sessionId: z.string().min(1).optional(),
+    sessionId: z.string().min(1).max(REPORT_LIMITS.sessionIdChars).optional(),
     /** When the agent started the task. */
     startedAt: isoDateTime,
     /** When the agent finished (or was stopped). */
     finishedAt: isoDateTime,
     /** Errors the agent hit, one message each, newest last. */
-    errors: z.array(z.string()).optional(),
+    errors: z.array(z.string().max(REPORT_LIMITS.errorChars)).max(REPORT_LIMITS.errors).optional(),
     /** Model turns the run took. */
-    turns: z.number().int().nonnegative().optional(),
+    turns: count.optional(),
   })
   .superRefine((r, ctx) => {
     // Compare instants, not strings: the two stamps may carry different offsets.

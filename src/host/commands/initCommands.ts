@@ -5,10 +5,13 @@ import { TrustError } from '../../core/errors';
 import { writeFileAtomic } from '../../core/fs/atomicWrite';
 import { hashMarkers, readBlock } from '../../core/init/managedBlock';
 import { Commands } from '../../shared/ids';
+import { editorLaunch } from '../hookPaths';
 import { registerCommand } from './registerCommand';
 
 export interface InitCommandDeps {
   root: string;
+  /** The extension's folder: the hooks and `.mcp.json` run its bundled dist/hook.cjs and dist/mcp.mjs. */
+  extensionPath: string;
   log: vscode.LogOutputChannel;
   trusted: () => boolean;
 }
@@ -30,7 +33,7 @@ export class InitCommands implements vscode.Disposable {
   async init(o: { apply?: boolean } = {}): Promise<string[]> {
     if (!this.d.trusted()) throw new TrustError('Initializing the workspace');
     const { planInit, applyInit, diffOf } = await import('../../core/init/initWorkspace');
-    const changes = planInit(this.d.root, { hookCommand: 'fmes hook', mcpCommand: ['fmes', 'mcp'] });
+    const changes = planInit(this.d.root, editorLaunch(this.d.extensionPath));
     for (const c of changes.filter((x) => x.action === 'skip')) void vscode.window.showWarningMessage(`F-MES: ${c.file} left as it is: ${c.problem}`);
     const todo = changes.filter((c) => c.action === 'create' || c.action === 'update');
     if (todo.length === 0) {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CONFIG_FILE } from '../../../src/core/configFile';
 import { DEFAULT_RULES } from '../../../src/core/safety/denyList';
+import { confirmRepoConfig } from '../../../src/core/configFile';
 import { DEFAULT_HOOK_SETTINGS, HOOK_CONFIG_FILE, readHookSettings } from '../../../src/hook/hookSettings';
 
 const made: string[] = [];
@@ -29,14 +30,17 @@ describe('readHookSettings', () => {
     assert.deepEqual(readHookSettings(workspace('not json')), DEFAULT_HOOK_SETTINGS, 'an unreadable file is the defaults, as for the CLI');
   });
 
-  it('with one: its ownership, webhook, grace and rule changes (a bad field falls back alone)', () => {
-    const s = readHookSettings(
-      workspace({
-        locks: { invalidGraceSec: 9 },
-        safety: { ownership: { 'infra/': ['sre-*'] }, auditWebhook: 'http://127.0.0.1:9/x', rules: [{ id: 'npm-publish', disabled: true }, { id: 'no-prod-ssh', tier: 'deny', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' }] },
-        budget: { dailyUsd: -1 },
-      }),
-    );
+  it('with one: its ownership, webhook, grace and rule changes (a bad field falls back alone), once a person confirmed what weakens safety', () => {
+    const root = workspace({
+      locks: { invalidGraceSec: 9 },
+      safety: { ownership: { 'infra/': ['sre-*'] }, auditWebhook: 'http://127.0.0.1:9/x', rules: [{ id: 'npm-publish', disabled: true }, { id: 'no-prod-ssh', tier: 'deny', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' }] },
+      budget: { dailyUsd: -1 },
+    });
+    const unconfirmed = readHookSettings(root);
+    assert.equal(unconfirmed.auditWebhook, '', 'unconfirmed: the webhook is ignored');
+    assert.ok(unconfirmed.rules.some((r) => r.id === 'npm-publish'), 'unconfirmed: the default rule stays');
+    confirmRepoConfig(root);
+    const s = readHookSettings(root);
     assert.equal(s.invalidGraceMs, 9_000);
     assert.deepEqual(s.ownership, { 'infra/': ['sre-*'] });
     assert.equal(s.auditWebhook, 'http://127.0.0.1:9/x');

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as http from 'node:http';
 import { after, describe, it } from 'node:test';
+import { confirmRepoConfig } from '../../../src/core/configFile';
 import { createLogger, nullSink } from '../../../src/core/log';
 import { LockManager } from '../../../src/core/locks/lockManager';
 import { WorkspacePaths } from '../../../src/core/paths/workspacePath';
@@ -28,7 +29,8 @@ function lock(root: string, p: string, agent: string): void {
 }
 
 function call(root: string, tool: string, input: Record<string, unknown>, opts: { agent?: string; cwd?: string; event?: string; env?: Record<string, string> } = {}) {
-  const stdin = JSON.stringify({ session_id: 'sess-1', cwd: opts.cwd ?? root, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 'tu-1', duration_ms: 12 });
+  const hookEvent = { 'post-tool-use': 'PostToolUse', 'post-tool-use-failure': 'PostToolUseFailure' }[opts.event ?? ''] ?? 'PreToolUse';
+  const stdin = JSON.stringify({ session_id: 'sess-1', cwd: opts.cwd ?? root, hook_event_name: hookEvent, tool_name: tool, tool_input: input, tool_use_id: 'tu-1', duration_ms: 12 });
   return runHook([opts.event ?? 'pre-tool-use', ...(opts.agent ? ['--agent', opts.agent] : []), '--workspace', root], { stdin, env: opts.env ?? {}, self: '' });
 }
 
@@ -95,12 +97,19 @@ describe('fmes hook pre-tool-use', () => {
 
   it('Bash whose writes cannot be read: asked while others hold locks, allowed when nobody does', () => {
     const root = workspace();
-    const cmd = { command: 'python3 -c "open(\'x\',\'w\').write(\'y\')"' };
+    const cmd = { command: 'echo y > "$OUT"' };
     assert.equal(call(root, 'Bash', cmd, { agent: 'claude' }).stdout, '', 'no locks: allowed');
     lock(root, 'docs', 'gemini');
     const r = call(root, 'Bash', cmd, { agent: 'claude' });
     assert.equal(r.exitCode, 0);
     assert.equal((JSON.parse(r.stdout) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision, 'ask');
+  });
+
+  it('inline interpreter code that writes files is asked about whoever holds locks (it is read, not run)', () => {
+    const root = workspace();
+    const r = call(root, 'Bash', { command: 'python3 -c "open(\'x\',\'w\').write(\'y\')"' }, { agent: 'claude' });
+    assert.match(r.stdout, /"permissionDecision":"ask"/);
+    assert.equal(call(root, 'Bash', { command: 'python3 -c "print(42)"' }, { agent: 'claude' }).stdout, '');
   });
 
   it('directory ownership: only the planner writes .antigravity/, nobody writes .locks/ with a tool', () => {
@@ -109,21 +118,22 @@ describe('fmes hook pre-tool-use', () => {
     assert.equal(call(root, 'Write', { file_path: '.antigravity/plans/p.md', content: 'x' }, { agent: 'antigravity-1' }).exitCode, 0);
     const forge = call(root, 'Bash', { command: 'rm .locks/src%2Fa.ts.lock' }, { agent: 'claude' });
     assert.equal(forge.exitCode, 2);
-    assert.match(forge.stderr, /\.locks\/ is owned/);
+    assert.match(forge.stderr, /\.locks\/ is protected/);
   });
 
   it('settings in .fmes/config.json change ownership and rules', () => {
     const root = workspace();
     fs.mkdirSync(path.join(root, '.fmes'));
     fs.writeFileSync(path.join(root, '.fmes/config.json'), JSON.stringify({ safety: { ownership: { 'infra/': ['sre-*'] }, rules: [{ id: 'git-push-force', disabled: true }] } }));
+    confirmRepoConfig(root);
     assert.equal(call(root, 'Write', { file_path: 'infra/main.tf', content: 'x' }, { agent: 'claude' }).exitCode, 2);
     assert.equal(call(root, 'Write', { file_path: 'infra/main.tf', content: 'x' }, { agent: 'sre-bot' }).exitCode, 0);
   });
 
-  it('bad input never allows silently: unreadable JSON asks', () => {
+  it('bad input never allows silently: unreadable JSON is denied', () => {
     const r = runHook(['pre-tool-use'], { stdin: '{"tool_na', env: {}, self: '' });
-    assert.equal(r.exitCode, 0);
-    assert.match(r.stdout, /"permissionDecision":"ask"/);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /not JSON.*denied/);
     assert.equal(runHook(['nonsense'], { stdin: '{}', env: {}, self: '' }).exitCode, 2);
   });
 });
@@ -159,6 +169,7 @@ describe('audit webhook', () => {
       const root = workspace();
       fs.mkdirSync(path.join(root, '.fmes'));
       fs.writeFileSync(path.join(root, '.fmes/config.json'), JSON.stringify({ safety: { auditWebhook: `http://127.0.0.1:${port}/hook` } }));
+      confirmRepoConfig(root);
       const hook = path.resolve(__dirname, '../../../dist/hook.cjs');
       const stdin = JSON.stringify({ session_id: 's', cwd: root, tool_name: 'Bash', tool_input: { command: 'echo webhook-test' }, tool_response: { stdout: 'webhook-test' } });
       const r = runHook(['post-tool-use', '--agent', 'claude', '--workspace', root], { stdin, env: {}, self: hook });

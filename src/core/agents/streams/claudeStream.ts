@@ -33,7 +33,7 @@ const lineSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('user'),
     message: z.looseObject({ content: z.union([z.string(), z.array(contentBlock)]) }),
-    tool_result_meta: z.array(z.looseObject({ id: z.string(), permission_decision: z.looseObject({ decision: z.string() }).optional() })).optional(),
+    tool_result_meta: z.array(z.looseObject({ id: z.string(), permission_decision: z.looseObject({ decision: z.string(), source: z.string().optional() }).optional() })).optional(),
   }),
   z.looseObject({
     type: z.literal('result'),
@@ -98,13 +98,15 @@ export class ClaudeStreamParser implements StreamParser {
       case 'user': {
         if (typeof v.message.content === 'string') return [];
         const out: AgentEvent[] = [];
-        const rejected = new Set((v.tool_result_meta ?? []).filter((m) => m.permission_decision && m.permission_decision.decision !== 'accept').map((m) => m.id));
+        // `permission_decision.source` says who refused: `hook` (a PreToolUse hook), `config` (permission rules).
+        const rejected = new Map((v.tool_result_meta ?? []).filter((m) => m.permission_decision && m.permission_decision.decision !== 'accept').map((m) => [m.id, m.permission_decision?.source]));
         for (const b of v.message.content) {
           if (b.type !== 'tool_result') continue;
-          out.push({ type: 'toolResult', id: b.tool_use_id, ok: !b.is_error, output: outputText(b.content) });
+          const output = outputText(b.content);
+          out.push({ type: 'toolResult', id: b.tool_use_id, ok: !b.is_error, output });
           if (rejected.has(b.tool_use_id)) {
             const call = this.toolNames.get(b.tool_use_id);
-            out.push({ type: 'denial', denial: { tool: call?.tool ?? 'unknown', toolUseId: b.tool_use_id, input: call?.input } });
+            out.push({ type: 'denial', denial: { tool: call?.tool ?? 'unknown', toolUseId: b.tool_use_id, input: call?.input, source: rejected.get(b.tool_use_id), reason: output } });
           }
         }
         return out;

@@ -30,6 +30,14 @@ const lineSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('error'), message: z.string() }),
 ]);
 
+/**
+ * Notices Codex prints as `error` items that are not failures: `--dangerously-bypass-hook-trust` (which F-MES
+ * passes to give a run its hooks) prints two at the start of every `--json` stream.
+ */
+export function isCodexNotice(message: string): boolean {
+  return message.startsWith('`--dangerously-bypass-hook-trust` is enabled');
+}
+
 /** Items that are the model acting (as opposed to reasoning summaries and to-do lists). */
 const ACTIONS = new Set(['command_execution', 'file_change', 'mcp_tool_call', 'web_search', 'agent_message']);
 
@@ -45,6 +53,7 @@ export class CodexStreamParser implements StreamParser {
   private sessionId: string | undefined;
   private lastText: string | undefined;
   private readonly errors: string[] = [];
+  private readonly started = new Set<string>();
 
   constructor(private readonly model?: string) {}
 
@@ -69,6 +78,7 @@ export class CodexStreamParser implements StreamParser {
       case 'turn.failed':
         return [{ type: 'result', result: { ok: false, sessionId: this.sessionId, turns: this.turns, subtype: 'turn_failed', text: v.error?.message ?? this.errors.join('\n'), denials: [] } }];
       case 'error':
+        if (isCodexNotice(v.message)) return [];
         this.errors.push(v.message);
         return [{ type: 'text', text: `[error] ${v.message}` }];
       default:
@@ -90,10 +100,13 @@ export class CodexStreamParser implements StreamParser {
         }
         break;
       case 'command_execution':
-        if (phase === 'item.started') out.push({ type: 'toolUse', id: it.id, tool: 'shell', input: { command: it.command } });
+        if (phase === 'item.started' || (phase === 'item.completed' && !this.started.has(it.id))) {
+          this.started.add(it.id);
+          out.push({ type: 'toolUse', id: it.id, tool: 'shell', input: { command: it.command } });
+        }
         if (phase === 'item.completed') {
-          // Codex reports a command only on completion when it ran fast: show the call too.
-          out.push({ type: 'toolResult', id: it.id, ok: it.exit_code === 0, output: it.aggregated_output ?? '' });
+          // Codex may report a fast command only on completion: the call is shown above then.
+          out.push({ type: 'toolResult', id: it.id, ok: it.exit_code === 0, output: it.aggregated_output ?? '', exitCode: it.exit_code ?? undefined });
           this.inReply = false;
         }
         break;
@@ -112,7 +125,7 @@ export class CodexStreamParser implements StreamParser {
         }
         break;
       case 'error':
-        if (it.message) {
+        if (it.message && !isCodexNotice(it.message)) {
           this.errors.push(it.message);
           out.push({ type: 'text', text: `[error] ${it.message}` });
         }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentEvent, Usage } from '../types';
+import type { AgentEvent, Denial, Usage } from '../types';
 import { outputText, parseStreamLine, type StreamParser } from './common';
 
 // Gemini CLI `-p … -o stream-json`. It reports tokens per model at the end and no cost.
@@ -34,6 +34,8 @@ export class GeminiStreamParser implements StreamParser {
   private inReply = false;
   private sessionId: string | undefined;
   private readonly errors: string[] = [];
+  private readonly calls = new Map<string, { tool: string; input: unknown }>();
+  private readonly denials: Denial[] = [];
 
   parseLine(line: string): AgentEvent[] {
     return parseStreamLine(lineSchema, line, (v) => this.onLine(v));
@@ -48,10 +50,18 @@ export class GeminiStreamParser implements StreamParser {
         if (v.role !== 'assistant') return [];
         return [...this.startReply(), { type: 'text', text: v.content }];
       case 'tool_use':
+        this.calls.set(v.tool_id, { tool: v.tool_name, input: v.parameters });
         return [...this.startReply(), { type: 'toolUse', id: v.tool_id, tool: v.tool_name, input: v.parameters }];
-      case 'tool_result':
+      case 'tool_result': {
         this.inReply = false;
-        return [{ type: 'toolResult', id: v.tool_id, ok: v.status === 'success', output: outputText(v.output ?? v.error) }];
+        const out: AgentEvent[] = [{ type: 'toolResult', id: v.tool_id, ok: v.status === 'success', output: outputText(v.output ?? v.error) }];
+        const denial = v.status === 'error' ? this.denialOf(v.tool_id, v.error, outputText(v.output ?? v.error)) : undefined;
+        if (denial) {
+          this.denials.push(denial);
+          out.push({ type: 'denial', denial });
+        }
+        return out;
+      }
       case 'error':
         this.errors.push(v.message);
         return [{ type: 'text', text: `[${v.severity ?? 'error'}] ${v.message}` }];
@@ -69,12 +79,28 @@ export class GeminiStreamParser implements StreamParser {
               modelUsage,
               subtype: v.status === 'success' ? 'success' : (v.error?.type ?? 'error'),
               text: v.error?.message ?? (this.errors.length ? this.errors.join('\n') : undefined),
-              denials: [],
+              denials: [...this.denials],
             },
           },
         ];
       }
     }
+  }
+
+  /**
+   * A refused call, from its error: a BeforeTool hook's denial (`policy_violation`, "Tool execution blocked: …"),
+   * the policy engine's ("Tool execution denied by policy."), or a tool the approval mode withholds from a
+   * headless run (`tool_not_registered`). Other errors are failures of calls that ran.
+   */
+  private denialOf(id: string, error: unknown, text: string): Denial | undefined {
+    const e = typeof error === 'object' && error !== null ? (error as { type?: unknown; message?: unknown }) : {};
+    const message = typeof e.message === 'string' ? e.message : text;
+    let source: string;
+    if (e.type === 'policy_violation') source = message.startsWith('Tool execution blocked:') ? 'hook' : 'policy';
+    else if (e.type === 'tool_not_registered') source = 'unavailable';
+    else return undefined;
+    const call = this.calls.get(id);
+    return { tool: call?.tool ?? 'unknown', toolUseId: id, input: call?.input, source, reason: message };
   }
 
   private startReply(): AgentEvent[] {

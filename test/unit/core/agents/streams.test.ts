@@ -206,9 +206,9 @@ describe('invocations', () => {
     assert.equal(r.args[r.args.indexOf('--resume') + 1], 'abc');
     assert.ok(!r.args.includes('--session-id'));
   });
-  it('codex: exec --json, prompt from stdin (-), resume subcommand', () => {
-    const inv = codexAdapter.buildInvocation({ prompt: 'p', maxTurns: 1, allowedTools: [], session: { mode: 'resume', id: 'th-1' }, config: cfg('codex', ['--full-auto']) });
-    assert.deepEqual(inv.args, ['exec', '--json', '--full-auto', 'resume', 'th-1', '-']);
+  it('codex: exec --json, the configured args, then F-MES\'s, prompt from stdin (-), resume subcommand', () => {
+    const inv = codexAdapter.buildInvocation({ prompt: 'p', maxTurns: 1, allowedTools: [], session: { mode: 'resume', id: 'th-1' }, extraArgs: ['--enable', 'hooks'], config: cfg('codex', ['-s', 'workspace-write']) });
+    assert.deepEqual(inv.args, ['exec', '--json', '-s', 'workspace-write', '--enable', 'hooks', 'resume', 'th-1', '-']);
   });
   it('gemini: stream-json, prompt on stdin', () => {
     const inv = geminiAdapter.buildInvocation({ prompt: 'p', maxTurns: 1, allowedTools: [], model: 'gemini-x', session: { mode: 'new', id: 's' }, config: cfg('gemini', ['--yolo']) });

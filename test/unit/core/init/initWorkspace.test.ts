@@ -19,7 +19,7 @@ function repo(files: Record<string, string> = {}): string {
 after(() => {
   for (const d of made) fs.rmSync(d, { recursive: true, force: true });
 });
-const opts = { hookCommand: 'fmes hook', mcpCommand: ['fmes', 'mcp'] };
+const opts = { hook: { node: '/opt/node/bin/node', hookScript: '/opt/fmes/dist/hook.cjs' }, mcp: { node: '/opt/node/bin/node', mcpScript: '/opt/fmes/dist/mcp.mjs' } };
 const read = (d: string, f: string) => fs.readFileSync(path.join(d, f), 'utf8');
 
 describe('fmes init', () => {
@@ -33,7 +33,7 @@ describe('fmes init', () => {
     };
     const d = repo(mine);
     const first = await applyInit(d, planInit(d, opts));
-    assert.deepEqual(first.map((c) => c.file).sort(), ['.claude/settings.json', '.cursorrules', '.gitignore', '.mcp.json', 'CLAUDE.md']);
+    assert.deepEqual(first.map((c) => c.file).sort(), ['.claude/settings.json', '.codex/hooks.json', '.cursorrules', '.gemini/settings.json', '.gitignore', '.mcp.json', 'CLAUDE.md']);
 
     const claude = read(d, 'CLAUDE.md');
     assert.ok(claude.startsWith(mine['CLAUDE.md']), 'their CLAUDE.md is kept verbatim at the top');
@@ -42,7 +42,8 @@ describe('fmes init', () => {
     const settings = JSON.parse(read(d, '.claude/settings.json')) as { permissions: unknown; model: string; hooks: { PreToolUse: { hooks: { command: string }[] }[]; PostToolUse: unknown[] } };
     assert.deepEqual(settings.permissions, { allow: ['Bash(npm test:*)'], deny: ['Read(./.env)'] });
     assert.equal(settings.model, 'sonnet');
-    assert.deepEqual(settings.hooks.PreToolUse.map((e) => e.hooks[0].command), ['./scripts/guard.sh', 'fmes hook pre-tool-use']);
+    assert.equal(settings.hooks.PreToolUse[0].hooks[0].command, './scripts/guard.sh');
+    assert.match(settings.hooks.PreToolUse[1].hooks[0].command, /^\/opt\/node\/bin\/node \/opt\/fmes\/dist\/hook\.cjs pre-tool-use --cli claude;.* # fmes:hook$/);
     assert.equal(settings.hooks.PostToolUse.length, 1);
     const mcp = JSON.parse(read(d, '.mcp.json')) as { mcpServers: Record<string, unknown> };
     assert.deepEqual(Object.keys(mcp.mcpServers), ['github', 'fmes']);
@@ -55,7 +56,7 @@ describe('fmes init', () => {
     assert.match(cursor, /Lock protocol \(F-MES\)/);
 
     const second = planInit(d, opts);
-    assert.deepEqual(second.map((c) => c.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'], 'idempotent');
+    assert.deepEqual(second.map((c) => c.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'], 'idempotent');
   });
 
   it('a fresh repository gets the persona, the rules and the files', async () => {

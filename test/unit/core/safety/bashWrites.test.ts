@@ -1,7 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { writtenPaths } from '../../../../src/core/safety/bashWrites';
+import { writtenPaths as fullWrittenPaths } from '../../../../src/core/safety/bashWrites';
+
+/** `paths` and `unknown` only: `maybe` has tables of its own (writers.test.ts). */
+function writtenPaths(src: string): { paths: string[]; unknown: boolean } {
+  const { paths, unknown } = fullWrittenPaths(src);
+  return { paths, unknown };
+}
 
 /** [command, paths, unknown] */
 type Case = [string, string[], boolean];
@@ -146,13 +152,63 @@ describe('bashWrites: git and package managers', () => {
   ]);
 });
 
+describe('bashWrites: the effective cwd of a literal cd', () => {
+  check([
+    ['cd sub && touch a', ['sub/a'], false],
+    ['cd sub && touch a /abs/b', ['sub/a', '/abs/b'], false],
+    ['cd /srv/app && rm -f ./x.log', ['/srv/app/x.log'], false],
+    ['cd ~/proj && touch a', ['~/proj/a'], false],
+    ['cd sub && cd deeper && touch a', ['sub/deeper/a'], false],
+    ['cd -P sub && touch a', ['sub/a'], false],
+    ['cd -- sub && touch a', ['sub/a'], false],
+    ['pushd sub && touch a', ['sub/a'], false],
+    ['pushd -n sub && touch a', ['a'], false],
+    ['builtin cd sub && touch a', ['sub/a'], false],
+    ['cd ../other && touch a', ['../other/a'], false],
+    // `..` after the cd is kept for the resolver: through a symlinked sub it is not `.`.
+    ['cd sub && touch ../a', ['sub/../a'], false],
+    // A cd that fails leaves the shell where it was: `;` and `||` do not wait for it to succeed.
+    ['cd /nonexistent; rm locked.txt', ['locked.txt', '/nonexistent/locked.txt'], false],
+    // Only a failed cd reaches `touch a`; reporting both is a safe superset.
+    ['cd sub || touch a', ['a', 'sub/a'], false],
+    ['cd sub && touch a; touch b', ['sub/a', 'b', 'sub/b'], false],
+    ['cd sub\ntouch a', ['a', 'sub/a'], false],
+    // Scoped: a subshell, $( ), a pipeline stage, a background job and bash -c keep their cd to themselves.
+    ['(cd sub && touch a); touch b', ['sub/a', 'b'], false],
+    ['( cd sub; ( cd deeper && touch a ); touch b ); touch c', ['deeper/a', 'sub/deeper/a', 'b', 'sub/b', 'c'], false],
+    ['( cd sub && ( cd deeper && touch a ) ); touch c', ['sub/deeper/a', 'c'], false],
+    ['echo $(cd sub && touch a) && touch b', ['sub/a', 'b'], false],
+    ['cd /tmp & touch locked.txt', ['locked.txt'], false],
+    ['cd sub && touch a & touch b', ['sub/a', 'b'], false],
+    ['cd /tmp | touch a; touch b', ['a', 'b'], false],
+    // The last stage runs in the shell itself under zsh or lastpipe: what follows cannot be told.
+    ['true | cd /tmp; touch b', [], true],
+    ["bash -c 'cd sub && touch a' && touch b", ['sub/a', 'b'], false],
+    // eval runs in this shell: its cd counts (the && is read as after `eval`, hence both places).
+    ["eval 'cd sub' && touch a", ['a', 'sub/a'], false],
+    ["bash -c 'nohup cd sub; touch a'", [], true],
+    ['coproc { cd /tmp; }; touch a', ['a'], false],
+    ['cd sub && (touch a)', ['sub/a'], false],
+    // What the cd does cannot be told: relative paths after it are unknown.
+    ['f() { cd /tmp; }; f; touch a', [], true],
+    ['nohup cd /tmp; touch a', [], true],
+    ['cd a b && touch c', [], true],
+    ['cd sub/../x && touch a', [], true],
+    ['CDPATH=/tmp; cd sub && touch a', [], true],
+    ['cd +1 && touch a', [], true],
+    ['cd a; cd b; cd c; cd d; touch x', [], true],
+  ]);
+});
+
 describe('bashWrites: what cannot be told', () => {
   check([
-    ['cd sub && touch a', [], true],
+    ['cd $X && touch a', [], true],
+    ['cd && touch a', [], true],
+    ['cd - && touch a', [], true],
     ['cd sub && touch /abs/b', ['/abs/b'], false],
-    ['cd sub && touch a /abs/b', ['/abs/b'], true],
+    ['cd $X && touch a /abs/b', ['/abs/b'], true],
     ['touch a && cd sub', ['a'], false],
-    ['pushd x; rm y; popd', [], true],
+    ['pushd x; rm y; popd; rm z', ['y', 'x/y'], true],
     ['env -C /tmp touch rel', [], true],
     ['python3 -c "open(\'x\', \'w\').write(\'y\')"', [], true],
     ['python -c "print(1)"', [], true],

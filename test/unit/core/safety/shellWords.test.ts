@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseShell, programName, type SimpleCommand } from '../../../../src/core/safety/shellWords';
+import { parseShell, programName, ShellLimitError, type SimpleCommand } from '../../../../src/core/safety/shellWords';
 
 const argvs = (src: string): string[][] => parseShell(src).commands.map((c) => c.argv);
 const only = (src: string): SimpleCommand => {
@@ -255,8 +255,11 @@ describe('shellWords: complete', () => {
 
   test('deep nesting gives up and says so', () => {
     let src = 'rm x';
-    for (let i = 0; i < 12; i++) src = `bash -c ${singleQuote(src)}`;
+    for (let i = 0; i < 9; i++) src = `bash -c ${singleQuote(src)}`;
     assert.equal(parseShell(src).complete, false);
+    // Quoting grows fast: three levels more are past the size limit, which throws rather than parses.
+    for (let i = 0; i < 3; i++) src = `bash -c ${singleQuote(src)}`;
+    assert.throws(() => parseShell(src), ShellLimitError);
   });
 
   const fine = ['', '   ', '# only a comment', 'a &', 'a;', 'echo $X', 'echo "$(ls)"', 'f() { :; }', 'cat <<EOF\nno end', 'echo }', 'echo {a,b}'];

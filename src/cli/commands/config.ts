@@ -1,0 +1,47 @@
+import * as readline from 'node:readline/promises';
+import { Command } from 'commander';
+import { describeValue } from '../../core/safety/repoConfirmation';
+import { UsageError } from '../usageError';
+import { print, printErr, resolveWorkspace, type GlobalOptions } from '../context';
+
+/**
+ * `fmes config confirm`: shows the values of the repository's `.fmes/config.json` that weaken safety and are
+ * ignored on this machine, and records a person's confirmation of exactly those values (outside the repository).
+ * Refused inside an agent run. `fmes config show-unconfirmed` only lists them.
+ */
+export function configCommand(): Command {
+  const cmd = new Command('config').description('settings of this repository that need a person’s confirmation');
+  cmd
+    .command('confirm')
+    .description('show the repository’s settings that weaken safety and confirm them for this machine')
+    .option('--yes', 'confirm without asking (for scripts run by a person)')
+    .option('--decline', 'record that these values stay ignored (the editor stops asking)')
+    .option('--json', 'print the values as JSON')
+    .action(async (o: { yes?: boolean; decline?: boolean; json?: boolean }, sub: Command) => {
+      const { loadConfigFile, confirmRepoConfig } = await import('../../core/configFile');
+      const { insideAgentRun } = await import('../../core/safety/repoConfirmation');
+      if (insideAgentRun()) throw new UsageError('repository settings cannot be confirmed from inside an agent run: a person confirms them');
+      const root = resolveWorkspace(sub.optsWithGlobals<GlobalOptions>().workspace);
+      const { unconfirmed, file } = loadConfigFile(root);
+      if (o.json) print(JSON.stringify(unconfirmed.map(({ field, value, fallback, why }) => ({ field, value, usedNow: fallback, why }))));
+      if (unconfirmed.length === 0) {
+        if (!o.json) print(`${file}: nothing to confirm`);
+        return;
+      }
+      if (!o.json) {
+        print(`${file} asks for settings that weaken safety. Ignored on this machine until confirmed:`);
+        for (const w of unconfirmed) print(`  ${w.field}: ${describeValue(w.value)} (now: ${describeValue(w.fallback)}) — ${w.why}`);
+      }
+      let decision: 'confirmed' | 'declined' = o.decline ? 'declined' : 'confirmed';
+      if (!o.yes && !o.decline) {
+        if (!process.stdin.isTTY) throw new UsageError('not a terminal: pass --yes to confirm these values (or --decline)');
+        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        const answer = await rl.question('Apply these values for this repository on this machine? [y/N] ');
+        rl.close();
+        if (!/^y(es)?$/i.test(answer.trim())) decision = 'declined';
+      }
+      const r = confirmRepoConfig(root, { decision, by: process.env.USER });
+      printErr(`fmes: ${decision} ${r.values.map((w) => w.field).join(', ')} (recorded in ${r.store}); a changed value needs a new confirmation`);
+    });
+  return cmd;
+}

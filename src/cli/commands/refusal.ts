@@ -1,0 +1,39 @@
+import { callerIdentity, refusalToActAs, type RunIdentity } from '../../core/safety/runIdentity';
+import { printErr } from '../context';
+
+/** Exit code of a command refused to the caller (sysexits EX_NOPERM). */
+export const EXIT_NOT_PERMITTED = 77;
+
+/** The run this `fmes` process is part of (see runIdentity.ts), looked up once per process. */
+let cached: ReturnType<typeof callerIdentity> | undefined;
+export function caller(): ReturnType<typeof callerIdentity> {
+  return (cached ??= callerIdentity());
+}
+
+/** @internal tests in the same process */
+export function forgetCaller(): void {
+  cached = undefined;
+}
+
+/** Prints why and sets exit code 77. Returns true so callers can `if (refuse(…)) return;`. */
+export function refuse(message: string): true {
+  printErr(`fmes: refused: ${message}`);
+  process.exitCode = EXIT_NOT_PERMITTED;
+  return true;
+}
+
+export function describeRun(run: RunIdentity): string {
+  return `run ${run.runId}${run.agent ? ` of ${run.agent}` : ''}`;
+}
+
+/**
+ * Refuses when the caller runs inside an agent run and names an agent other than the run's: an agent takes
+ * locks as itself. Returns true when it refused. (Outside runs anyone may take a lock in any name: taking one
+ * harms nobody's lock.)
+ */
+export function refuseOtherAgent(named: string | undefined, what: string): boolean {
+  const c = caller();
+  if (!c.run || named === undefined) return false;
+  const why = refusalToActAs(named, c);
+  return why ? refuse(`${what} as ${named}: ${why}.`) : false;
+}

@@ -1,0 +1,137 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+
+/**
+ * Who is calling: whether this process runs inside an agent run that F-MES started, and as which agent.
+ *
+ * F-MES starts every agent (fmes run, missions, the editor's agent terminals) with FMES_RUN_ID and FMES_AGENT
+ * in its environment (agents/env.ts), and every process the agent starts inherits them. An agent can drop
+ * them from a command it runs (`env -u FMES_RUN_ID fmes approve …`) or set others (`FMES_AGENT=someone-else`),
+ * but it cannot change the environment its *ancestors* were started with. So on Linux this reads
+ * `/proc/<pid>/environ` of every process up the parent chain, and the run is the one recorded by the
+ * outermost ancestor (the closest to init) that carries FMES_RUN_ID: a forged inner value never overrides it.
+ *
+ * What it cannot see (the sandbox issue is what makes identity unforgeable; these checks only make the
+ * honest-but-careless agent's path the refused one):
+ *  - A process that daemonized (double fork, `setsid … &`, `nohup … & disown`) and was reparented to init or a
+ *    subreaper has lost its chain: only its own environment is left, which it may have cleaned.
+ *  - A process whose ancestors' environ it cannot read (another user's process, a setuid wrapper such as sudo,
+ *    /proc mounted with hidepid): those links are skipped, the walk goes on above them.
+ *  - A process that rewrote its own initial environment block in memory (/proc/<pid>/environ shows that memory).
+ *  - Other systems (macOS, Windows): only this process's own environment is read.
+ */
+
+export interface RunIdentity {
+  /** FMES_RUN_ID of the run. */
+  runId: string;
+  /** FMES_AGENT of the run, when set. */
+  agent: string | undefined;
+  /** FMES_TASK of the run, when set. */
+  task: string | undefined;
+  /** The process whose environment told: this one (`self`) or an ancestor's pid. */
+  from: 'self' | number;
+}
+
+export interface RunIdentityOptions {
+  /** This process's environment (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where /proc is (tests); undefined off Linux disables the ancestor walk. */
+  procRoot?: string | undefined;
+  /** The first ancestor to read (default process.ppid). */
+  ppid?: number;
+}
+
+/** How far up the parent chain to look: deep shells and wrappers are a few dozen levels at most. */
+const MAX_DEPTH = 128;
+
+/** The run this process belongs to, or undefined outside every run F-MES started. */
+export function runIdentity(options: RunIdentityOptions = {}): RunIdentity | undefined {
+  const env = options.env ?? process.env;
+  const procRoot = 'procRoot' in options ? options.procRoot : process.platform === 'linux' ? '/proc' : undefined;
+  let found: RunIdentity | undefined = fromEnv(env, 'self');
+  if (procRoot === undefined) return found;
+  let pid = options.ppid ?? process.ppid;
+  const seen = new Set<number>();
+  for (let depth = 0; depth < MAX_DEPTH && pid > 1 && !seen.has(pid); depth++) {
+    seen.add(pid);
+    const vars = readEnviron(procRoot, pid);
+    if (vars) found = fromEnv(vars, pid) ?? found; // the outermost one wins
+    const parent = parentOf(procRoot, pid);
+    if (parent === undefined) break;
+    pid = parent;
+  }
+  return found;
+}
+
+/**
+ * Who the caller is, as an owner of locks: the run's agent inside a run; outside, $FMES_AGENT when set (a
+ * person's shell that acts for an agent id), else the person, `human:<login>`.
+ */
+export function callerIdentity(options: RunIdentityOptions = {}): { id: string; run: RunIdentity | undefined } {
+  const run = runIdentity(options);
+  if (run) return { id: run.agent ?? `run:${run.runId}`, run };
+  const env = options.env ?? process.env;
+  return { id: env.FMES_AGENT || personId(), run };
+}
+
+/** The person at this terminal, as an agent id: `human:<login>`. */
+export function personId(): string {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    /* no passwd entry */
+  }
+  return `human:${user.replace(/[^A-Za-z0-9._@-]/g, '_') || 'unknown'}`;
+}
+
+function fromEnv(env: Readonly<Record<string, string | undefined>>, from: 'self' | number): RunIdentity | undefined {
+  const runId = env.FMES_RUN_ID;
+  if (!runId) return undefined;
+  return { runId, agent: env.FMES_AGENT || undefined, task: env.FMES_TASK || undefined, from };
+}
+
+function readEnviron(procRoot: string, pid: number): Record<string, string> | undefined {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(`${procRoot}/${pid}/environ`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const entry of raw.split('\0')) {
+    if (!entry.startsWith('FMES_')) continue;
+    const eq = entry.indexOf('=');
+    if (eq > 0) out[entry.slice(0, eq)] = Buffer.from(entry.slice(eq + 1), 'latin1').toString('utf8');
+  }
+  return out;
+}
+
+/** The parent pid from `/proc/<pid>/stat` (the field after the command name, which may hold spaces and parens). */
+function parentOf(procRoot: string, pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ppid = Number(rest[1]);
+  return Number.isSafeInteger(ppid) && ppid >= 0 ? ppid : undefined;
+}
+
+/**
+ * Why the caller may not act as agent `named` (release or renew its locks by name, take locks in its name),
+ * or undefined when it may. Inside a run only as the run's agent; outside one, as $FMES_AGENT when that is
+ * set (the shell declared who it is), else as anyone: a person at a plain terminal, who may also break any
+ * lock with a recorded `fmes lock break`.
+ */
+export function refusalToActAs(named: string, caller: { id: string; run: RunIdentity | undefined }, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (caller.run) {
+    if (named === caller.id) return undefined;
+    return `this runs inside run ${caller.run.runId}${caller.run.agent ? ` of ${caller.run.agent}` : ''}, and an agent acts only as itself (${caller.id}), never as ${named}`;
+  }
+  const declared = env.FMES_AGENT;
+  if (declared && named !== declared) return `this process is ${declared} ($FMES_AGENT), not ${named}`;
+  return undefined;
+}
