@@ -93,6 +93,11 @@ fmes(['lock', 'run', 'src/auth', '--agent', 'demo-claude', '--intent', 'T-42 ren
 fmes(['watch'], ['ignore', smoke ? 'ignore' : 'inherit', 'inherit']);
 const fake = await startFakeModel();
 writeDemoConfig(ws, fake.claude);
+// The demo's config points Claude Code at the fake model: a repository's agent settings count only once a person
+// confirms them (README, Safety). You started the demo, so it confirms them for you, in a store of its own.
+process.env.FMES_STATE_DIR = mkdtempSync(join(tmpdir(), 'fmes-demo-state-'));
+temp.push(process.env.FMES_STATE_DIR);
+if ((await exited(fmes(['config', 'confirm', '--yes']))) !== 0) throw new Error('fmes config confirm failed for the demo workspace');
 say(`fake model API for the demo's agents: ${fake.url}`);
 
 server = await startCodeServer({ workspace: ws, extensionsDir, ...(port ? { port } : {}) });

@@ -10,6 +10,7 @@ import { FmesError, isErrnoException } from '../errors';
 import { writeFileAtomicSync } from '../fs/atomicWrite';
 import { DEFAULT_RULES } from './denyList';
 import { DEFAULT_OWNERSHIP } from './ownership';
+import { runIdentity } from './runIdentity';
 
 /** A repository value that makes F-MES less safe than its default, by dotted field. */
 export interface WeakeningValue {
@@ -176,8 +177,8 @@ interface StoreFile {
 
 /** Whether this process runs inside an agent run F-MES started. */
 export function insideAgentRun(env: NodeJS.ProcessEnv = process.env): boolean {
-  // TODO(init): use src/core/safety/runIdentity.ts once it lands; until then an agent run is marked by FMES_RUN_ID. #12
-  return !!env.FMES_RUN_ID;
+  // The environment, and on Linux every ancestor's: an agent can drop FMES_RUN_ID from its own (runIdentity.ts).
+  return runIdentity({ env }) !== undefined;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   parseReport,
 } from '../../../../src/core/artifacts/parseArtifact';
 import type { ArtifactError } from '../../../../src/core/errors';
+import { REPORT_LIMITS } from '../../../../src/core/schemas/report';
 import { costLogText } from '../../../fixtures/artifacts';
 
 const RUNS = { numRuns: 300 };
@@ -61,7 +62,8 @@ const reportArb = fc
     summary: textArb(300),
     changedFiles: opt(fc.array(relPathArb, { maxLength: 5 })),
     tests: opt(testsArb),
-    costUsd: opt(moneyArb),
+    // A report's cost is bounded (REPORT_LIMITS.costUsd).
+    costUsd: opt(moneyArb.filter((n) => n <= REPORT_LIMITS.costUsd)),
     durationMs: opt(countArb),
     sessionId: opt(fc.string({ minLength: 1, maxLength: 40 })),
     times: fc.tuple(instantArb, instantArb),
