@@ -83,7 +83,11 @@ describe('Claude Code with the F-MES MCP server', () => {
     // Claude hands the model the structured content (compact JSON), not the text blocks.
     const structured = JSON.parse(result.text) as Record<string, unknown>;
     assert.equal(structured.ok, true);
-    assert.equal(structured.token, lock?.token);
+    // The record's own token is the lock's generation; the caller gets a secret token, stored only as a hash.
+    assert.equal(structured.generation, lock?.token);
+    assert.equal(typeof structured.token, 'string');
+    assert.notEqual(structured.token, lock?.token);
+    assert.ok(!JSON.stringify(lock).includes(structured.token as string), 'the secret token is not in the lock file');
     const answer = blocks(r, 'assistant').filter((b) => b.type === 'text').at(-1)?.text ?? '';
     assert.match(answer, /^Done\. Tool result was: .*\\"ok\\":true/);
     assert.equal(resultEvent(r).is_error, false);

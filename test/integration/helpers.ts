@@ -52,7 +52,8 @@ export async function closeAllEditors(): Promise<void> {
 
 /**
  * The real Claude Code CLI pointed at a fake model API for a suite: starts the fake and a scratch HOME, sets
- * `fmes.agents.claude` and the `extra` settings in the workspace and waits until F-MES has them. `restore()`
+ * `fmes.agents.claude` and the `extra` settings in the user settings (these weaken safety: F-MES reads them from user
+ * or machine scope only) and waits until F-MES has them. `restore()`
  * resets those settings and stops the fake.
  */
 export async function fakeClaudeSettings(extra: Record<string, unknown> = {}): Promise<{ fake: FakeModelApi; restore: () => Promise<void> }> {
@@ -61,12 +62,12 @@ export async function fakeClaudeSettings(extra: Record<string, unknown> = {}): P
   const scratch = await makeScratch({ git: false });
   const fmes = vscode.workspace.getConfiguration('fmes');
   const values: Record<string, unknown> = { 'agents.claude': { command: CLAUDE_BIN, args: ['--dangerously-skip-permissions'], env: hermeticEnv('claude', fake, scratch) }, ...extra };
-  for (const [k, v] of Object.entries(values)) await fmes.update(k, v, vscode.ConfigurationTarget.Workspace);
+  for (const [k, v] of Object.entries(values)) await fmes.update(k, v, vscode.ConfigurationTarget.Global);
   await waitFor('the agent settings to apply', () => a.config().agents.claude.command === CLAUDE_BIN && Object.keys(extra).every((k) => JSON.stringify(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], a.config())) === JSON.stringify(extra[k])));
   return {
     fake,
     restore: async () => {
-      for (const k of Object.keys(values)) await vscode.workspace.getConfiguration('fmes').update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      for (const k of Object.keys(values)) await vscode.workspace.getConfiguration('fmes').update(k, undefined, vscode.ConfigurationTarget.Global);
       await fake.close();
       await scratch.cleanup();
     },

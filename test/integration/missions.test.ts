@@ -51,7 +51,7 @@ suite('missions in the editor (real Claude Code against a fake model API)', func
     // The merge editor's result may be dirty after the abort: revert rather than be asked to save.
     for (let i = 0; i < 20 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     for (const t of vscode.window.terminals.filter((x) => x.name.startsWith('F-MES · '))) t.dispose();
-    await fmes().update('orchestrator.auto', undefined, vscode.ConfigurationTarget.Workspace);
+    await fmes().update('orchestrator.auto', undefined, vscode.ConfigurationTarget.Global);
     const a = await api();
     const { actions } = await a.missionCommands.get();
     for (const t of [TASK, AUTO_TASK, GATE_TASK]) await actions.discard(t, { confirmed: true }).catch(() => undefined);
@@ -97,7 +97,7 @@ suite('missions in the editor (real Claude Code against a fake model API)', func
 
   test('with fmes.orchestrator.auto, a new plan becomes a mission by itself', async () => {
     const a = await api();
-    await fmes().update('orchestrator.auto', true, vscode.ConfigurationTarget.Workspace);
+    await fmes().update('orchestrator.auto', true, vscode.ConfigurationTarget.Global);
     await waitFor('auto to apply', () => a.config().orchestrator.auto);
     fs.writeFileSync(path.join(root(), AUTO_PLAN), `---\nid: ${AUTO_TASK}\ntitle: Picked up by the loop\nagent: claude\nfiles: [src/auto.txt]\nrisk: low\nrollback: discard\n---\nFAKE:write src/auto.txt\n`);
     const file = path.join(root(), '.fmes/missions', `${AUTO_TASK}.json`);
