@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { GEMINI_HOME_DIR } from '../../src/core/agents/geminiHome';
 import type { AgentCli } from './cliEnv';
-import { FMES, agentTestBed, fmesEnv, fmesRun, writeConfig, type Workspace } from './runHarness';
+import { agentTestBed, auditOf, fmesRun, fmesSync, type Workspace, writeConfig } from './runHarness';
 
 // F-MES's guard in every run it starts, for each of the three REAL agent CLIs against the fake model API, with
 // the product's default arguments: a write to a path another agent holds is refused, a free write lands, both
@@ -14,28 +14,8 @@ import { FMES, agentTestBed, fmesEnv, fmesRun, writeConfig, type Workspace } fro
 
 const bed = agentTestBed();
 
-function fmes(w: Workspace, ...args: string[]): string {
-  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8', env: fmesEnv(w.dir) });
-}
+const fmes = fmesSync;
 
-interface Audit {
-  agent: string;
-  tool: string;
-  input: string;
-  outcome: string;
-  reason?: string;
-  exitCode?: number;
-}
-
-function auditOf(w: Workspace): Audit[] {
-  const dir = path.join(w.dir, '.fmes/audit');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Audit);
-}
 
 function commit(w: Workspace, file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.join(w.dir, file)), { recursive: true });

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { CLAUDE_ANY_COMMAND, FMES, agentTestBed, fmesEnv, fmesRun, type Workspace } from './runHarness';
+import { agentTestBed, auditOf, CLAUDE_ANY_COMMAND, fmesRun, fmesSync } from './runHarness';
 
 // F-MES's hooks in sessions started by `fmes run`, with the REAL Claude Code CLI against the fake model API.
 
@@ -13,26 +13,8 @@ const ws = () => bed.workspace('claude');
 // approval-gate tests let Claude run any command (F-MES's hook still guards each), as such a user configures.
 const wsAnyCommand = () => bed.workspace('claude', undefined, CLAUDE_ANY_COMMAND);
 
-function fmes(w: Workspace, ...args: string[]): string {
-  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8', env: fmesEnv(w.dir) });
-}
+const fmes = fmesSync;
 
-interface Audit {
-  agent: string;
-  tool: string;
-  input: string;
-  outcome: string;
-  reason?: string;
-}
-function auditOf(w: Workspace): Audit[] {
-  const dir = path.join(w.dir, '.fmes/audit');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Audit);
-}
 
 const denials = (r: Awaited<ReturnType<typeof fmesRun>>) => r.events.filter((e) => e.type === 'agent' && (e.event as { type: string }).type === 'denial');
 

@@ -2,7 +2,7 @@
  * Drives `fmes run` (the built CLI, dist/cli.mjs) in a scratch repository whose `.fmes/config.json` points one
  * real agent CLI at the fake model API. Everything here is what a user would do from a shell.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLAUDE_TOOLS } from '../../src/core/agents/agentConfig';
@@ -203,3 +203,31 @@ export function agentTestBed(): { fake: () => FakeModelApi; workspace: (cli: Age
     },
   };
 }
+
+/** `fmes --workspace <dir> <args…>` run to completion (for quick commands: lock, approve, approvals). */
+export function fmesSync(w: Pick<Workspace, 'dir'>, ...args: string[]): string {
+  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8', env: fmesEnv(w.dir) });
+}
+
+/** One line of the audit log (`.fmes/audit/<day>.jsonl`). */
+export interface AuditLine {
+  agent: string;
+  cli?: string;
+  tool: string;
+  input: string;
+  outcome: string;
+  reason?: string;
+  exitCode?: number;
+}
+
+/** Every audit record of a workspace, in file order. */
+export function auditOf(w: Pick<Workspace, 'dir'>): AuditLine[] {
+  const dir = path.join(w.dir, '.fmes/audit');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditLine);
+}
+
