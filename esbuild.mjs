@@ -2,7 +2,7 @@
 // and MCP server entries, and the dashboard webview (browser).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { chmodSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -46,27 +46,34 @@ const zodEnglishOnly = {
 };
 
 /**
- * The hook's cold half. dist/hook.cjs is parsed on every tool call of every agent, so what only some calls need
- * (zod and the schemas, the settings reader, approvals; see src/hook/cold.ts) is a second file, loaded by the
- * synchronous `require()` those modules are reached through. Here every such `require()` of a module that
- * cold.ts re-exports becomes `require('./chunks/hook-cold.cjs')`; any other `require()` of our own code fails
- * the build rather than quietly loading a second copy.
+ * The hot bundles (dist/hook.cjs, run before every tool call of every agent; later dist/lock.cjs) hold src/hot/
+ * only. Lint forbids src/hot/ to import anything else at run time (eslint.config.mjs); this refuses it in the
+ * build too, whatever the import's form, so a stray require() cannot pull zod or core into a hot bundle. The one
+ * door to the rest, src/hot/cold.ts, requires FMES_COLD_CHUNK, which is external: dist/chunks/cold.cjs, built
+ * from src/core/coldParts.ts and loaded only when a rare path needs it.
  */
-const HOOK_COLD = 'chunks/hook-cold.cjs';
-const hookColdSplit = {
-  name: 'hook-cold-split',
+const COLD_CHUNK = './chunks/cold.cjs';
+/** The hot `fmes lock run` (src/hot/lock/lockRun.ts), which dist/cli.mjs requires for a `lock run`. */
+const LOCK_RUN = './lock.cjs';
+/** The full CLI, which dist/fmes.cjs (the `fmes` bin) imports for everything but a plain `lock run`. */
+const FULL_CLI = './cli.mjs';
+const HOT_DIR = resolve('src/hot') + sep;
+const hotOnly = {
+  name: 'hot-only',
   setup(build) {
-    const cold = new Set(
-      [...readFileSync('src/hook/cold.ts', 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) => resolve(realpathSync('src/hook'), m[1])),
-    );
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.kind !== 'require-call' || args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
-      const target = resolve(args.resolveDir, args.path).replace(/\.ts$/, '');
-      if (!cold.has(target)) return { errors: [{ text: `require('${args.path}') in the hook: re-export what it needs from src/hook/cold.ts` }] };
-      return { path: `./${HOOK_COLD}`, external: true };
+      if (args.path === COLD_CHUNK || args.path === LOCK_RUN || args.path === FULL_CLI) return { path: args.path, external: true };
+      if (args.importer.includes(`${sep}node_modules${sep}`) || !args.importer.startsWith(HOT_DIR)) return undefined;
+      const target = resolve(args.resolveDir, args.path);
+      if (!target.startsWith(HOT_DIR)) return { errors: [{ text: `${args.importer}: '${args.path}' is outside src/hot/; reach it through src/hot/cold.ts` }] };
+      return undefined;
     });
+    build.onResolve({ filter: /^[^.]/ }, (args) =>
+      args.importer.startsWith(HOT_DIR) && !args.path.startsWith('node:') ? { errors: [{ text: `${args.importer}: the hot paths import no package ('${args.path}')` }] } : undefined,
+    );
   },
 };
+const hot = { define: { FMES_COLD_CHUNK: JSON.stringify(COLD_CHUNK), FMES_LOCK_RUN: JSON.stringify(LOCK_RUN), FMES_FULL_CLI: JSON.stringify(FULL_CLI) } };
 
 /**
  * `import * as fs from 'node:fs'` turns, in a CommonJS bundle, into a copy of every export of fs for each module
@@ -108,15 +115,18 @@ const contexts = await Promise.all([
   esbuild.context({
     ...node,
     // CommonJS: Node's ESM loader costs a few milliseconds more per start.
-    entryPoints: { hook: 'src/hook/bin.ts' },
+    define: { ...node.define, ...hot.define },
+    entryPoints: { hook: 'src/hot/hook/bin.ts', lock: 'src/hot/lock/lockRun.ts', fmes: 'src/hot/lock/bin.ts' },
+    banner: { js: '#!/usr/bin/env node' },
     outdir: 'dist',
     format: 'cjs',
     outExtension: { '.js': '.cjs' },
-    plugins: [...node.plugins, hookColdSplit, builtinNamespaceOnce],
+    plugins: [problemMatcher, hotOnly, builtinNamespaceOnce],
   }),
-  esbuild.context({ ...node, entryPoints: ['src/hook/cold.ts'], outfile: `dist/${HOOK_COLD}` }),
+  esbuild.context({ ...node, entryPoints: ['src/core/coldParts.ts'], outfile: `dist/${COLD_CHUNK.slice(2)}` }),
   esbuild.context({
     ...node,
+    define: { ...node.define, FMES_LOCK_RUN: JSON.stringify(LOCK_RUN) },
     entryPoints: { cli: 'src/cli/bin.ts', mcp: 'src/mcp/bin.ts' },
     outdir: 'dist',
     format: 'esm',
@@ -149,5 +159,6 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   chmodSync('dist/cli.mjs', 0o755);
+  chmodSync('dist/fmes.cjs', 0o755);
   chmodSync('dist/mcp.mjs', 0o755);
 }

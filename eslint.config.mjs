@@ -32,6 +32,30 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
   {
+    // The hot paths (see src/hot/cold.ts): what every tool call's hook and every `fmes lock` call load. Only
+    // node:* and src/hot/ itself at run time; types from core are free (they vanish in the build); the rest
+    // comes through src/hot/cold.ts. esbuild enforces the same for the hot bundles.
+    files: ['src/hot/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [
+            { group: ['zod', 'zod/*'], message: 'No zod in src/hot/: check by hand (see locks/lockRecord.ts) or go through src/hot/cold.ts.' },
+            {
+              group: ['../core/*', '../../core/*', '../../../core/*', '../cli/*', '../../cli/*', '../host/*', '../../host/*', '../mcp/*', '../../mcp/*', '../shared/*', '../../shared/*'],
+              allowTypeImports: true,
+              message: 'src/hot/ imports only node:* and itself at run time; reach core through src/hot/cold.ts.',
+            },
+            { regex: '^(?!node:|\\.)', allowTypeImports: true, message: 'src/hot/ imports no packages: only node:* built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['node:*'], message: 'src/shared runs in the webview too: no Node modules.' }] }],

@@ -12,9 +12,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isErrnoException } from '../src/core/errors';
 import { createLogger, nullSink } from '../src/core/log';
-import { backoffDelay, sleep } from '../src/core/locks/backoff';
-import { defaultLockConfig, LockManager } from '../src/core/locks/lockManager';
-import { WorkspacePaths } from '../src/core/paths/workspacePath';
+import { backoffDelay, sleep } from '../src/hot/locks/backoff';
+import { defaultLockConfig, LockManager } from '../src/hot/locks/lockManager';
+import { WorkspacePaths } from '../src/hot/paths/workspacePath';
 import { isNodeImpl, PLF_RETRIES, SHARED, type NodeImpl, type WorkerResult } from './protocol';
 
 type Release = () => void | Promise<void>;

@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger, nullSink } from '../src/core/log';
-import { LockManager } from '../src/core/locks/lockManager';
-import { WorkspacePaths } from '../src/core/paths/workspacePath';
+import { LockManager } from '../src/hot/locks/lockManager';
+import { WorkspacePaths } from '../src/hot/paths/workspacePath';
 import { SHARED, type UncontendedResult } from './protocol';
 
 const [root, roundsArg, roundMsArg] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { createCore } from './core/createCore';
-import { MissionState } from './core/missions/missionState';
+import { WorkspaceModel } from './core/model/workspaceModel';
 import { describeBusEvent } from './core/watch/busEvents';
 import type * as ArtifactModule from './core/artifacts/parseArtifact';
 import { AgentRuns } from './host/agents/agentRuns';
@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const trusted = () => vscode.workspace.isTrusted;
   // Lazily loaded parsers keep activation light; the cost parser is small and needed at once.
   const parsers = { parseCostLog: (...a: Parameters<typeof ArtifactModule.parseCostLog>) => parse().parseCostLog(...a) };
-  const state = new MissionState(core.root, core.locks, parsers);
+  const state = new WorkspaceModel(core.root, core.locks, parsers);
   const held = new HeldLocks(core.locks, log);
   const tree = new MissionTreeProvider(state, core.root, me);
   const decorations = new LockDecorations(state, core.root, me);

@@ -1,6 +1,2 @@
-/** Time source, injected so tests can move time without sleeping. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+// Defined in the hot boundary (src/hot/clock.ts), which the lock protocol uses without loading core.
+export { systemClock, type Clock } from '../hot/clock';

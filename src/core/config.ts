@@ -2,7 +2,7 @@
 import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfig';
 import type { ArtifactIssue } from './errors';
 import { safetySchema } from './safety/safetyConfig';
-import type { LockConfig } from './locks/lockManager';
+import type { LockConfig } from '../hot/locks/lockManager';
 import { orchestratorSchema } from './orchestrator/orchestratorConfig';
 import { toArtifactIssues } from './schemas/issues';
 import { AGENT_ID } from './schemas/patterns';

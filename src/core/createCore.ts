@@ -1,13 +1,12 @@
 import type { AgentRunner } from './agents/agentRunner';
-import type { MissionActions } from './orchestrator/missionActions';
-import type { MissionRunner } from './orchestrator/missionRunner';
+import type { MissionService } from './orchestrator/missionService';
 import type { MissionDeps } from './orchestrator/missionTypes';
 import { systemClock, type Clock } from './clock';
 import { defaultConfig, lockConfigOf, type FmesConfig } from './config';
 import { DisposableStore, type Disposable } from './disposable';
 import { createLogger, nullSink, type LogSink, type Logger } from './log';
-import { LockManager } from './locks/lockManager';
-import { WorkspacePaths } from './paths/workspacePath';
+import { LockManager } from '../hot/locks/lockManager';
+import { WorkspacePaths } from '../hot/paths/workspacePath';
 import { BusWatcher, type BusWatcherOptions } from './watch/busWatcher';
 
 export interface CoreOptions {
@@ -33,10 +32,10 @@ export interface Core extends Disposable {
    */
   createRunner(options?: RunnerOptions): Promise<AgentRunner>;
   /**
-   * The orchestrator (loaded on first use): a mission runner and the merge/discard/rollback/handoff actions
-   * over one mission store. The agent runner is created on the first mission that runs an agent.
+   * The mission lifecycle (loaded on first use): runs, actions, the loop and approval continuation over one
+   * mission store and one state table. The agent runner is created on the first mission that runs an agent.
    */
-  createMissions(options?: MissionOptions): Promise<{ runner: MissionRunner; actions: MissionActions }>;
+  createMissions(options?: MissionOptions): Promise<MissionService>;
 }
 
 export interface RunnerOptions {
@@ -76,22 +75,22 @@ export function createCore(options: CoreOptions): Core {
     createWatcher: (o) => store.add(new BusWatcher({ root: paths.root, log: log.child('watch'), ...o })),
     createRunner,
     createMissions: async (o = {}) => {
-      const [{ MissionRunner }, { MissionActions }, { MissionStore }] = await Promise.all([import('./orchestrator/missionRunner'), import('./orchestrator/missionActions'), import('./orchestrator/missionStore')]);
+      const [{ MissionService }, { MissionStore }] = await Promise.all([import('./orchestrator/missionService'), import('./orchestrator/missionStore')]);
       let agents: Promise<AgentRunner> | undefined;
-      const deps = {
-        root: paths.root,
-        config: o.config ?? (() => config),
-        log: log.child('missions'),
-        clock: options.clock ?? systemClock,
-        locks,
-        store: new MissionStore(paths.root),
-        runner: () => (agents ??= o.agentRunner ? o.agentRunner() : createRunner(o)),
-        me: o.me ?? 'fmes',
-        runEnv: o.runEnv,
-        startRun: o.startRun,
-      };
-      const runner = store.add(new MissionRunner(deps));
-      return { runner, actions: new MissionActions(deps, runner) };
+      return store.add(
+        new MissionService({
+          root: paths.root,
+          config: o.config ?? (() => config),
+          log: log.child('missions'),
+          clock: options.clock ?? systemClock,
+          locks,
+          store: new MissionStore(paths.root),
+          runner: () => (agents ??= o.agentRunner ? o.agentRunner() : createRunner(o)),
+          me: o.me ?? 'fmes',
+          runEnv: o.runEnv,
+          startRun: o.startRun,
+        }),
+      );
     },
     dispose: () => store.dispose(),
   };

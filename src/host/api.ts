@@ -1,6 +1,6 @@
 import type { FmesConfig } from '../core/config';
 import type { Core } from '../core/createCore';
-import type { MissionState } from '../core/missions/missionState';
+import type { WorkspaceModel } from '../core/model/workspaceModel';
 import type { CostMeter } from './statusBar';
 import type { LockDecorations } from './decorations';
 import type { LockGuard } from './lockGuard';
@@ -18,7 +18,7 @@ import type { McpRegistration } from './mcpRegistration';
  */
 export interface FmesApi {
   readonly core: Core;
-  readonly state: MissionState;
+  readonly state: WorkspaceModel;
   readonly tree: MissionTreeProvider;
   readonly decorations: LockDecorations;
   readonly guard: LockGuard;

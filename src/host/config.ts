@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
 import { parseConfig, type FmesConfig } from '../core/config';
+import { settingKeys, userOnlySettings, type SettingKey } from '../core/configSettings';
 import { Emitter } from '../core/event';
 
 /**
  * Settings that weaken safety when set: they count only from the user's (or the remote machine's) settings,
  * never from a workspace's `.vscode/settings.json`, which whoever writes the repository controls. package.json
- * gives them `application`/`machine` scope, so VS Code already drops workspace values; reading them through
- * `inspect()` makes sure, whatever the editor does.
+ * gives them `application`/`machine` scope (from core's configSettings.ts), so VS Code already drops workspace
+ * values; reading them through `inspect()` makes sure, whatever the editor does.
  */
-export const USER_ONLY_SETTINGS = ['orchestrator.auto', 'orchestrator.approvalRisks', 'agents.claude', 'agents.gemini', 'agents.codex'] as const;
+export const USER_ONLY_SETTINGS: readonly SettingKey[] = userOnlySettings();
+
+/** Every `fmes.*` setting, from core's schema (the fields of configSchema that are not config-file only). */
+const SETTING_KEYS = settingKeys();
 
 /**
  * Reads `fmes.*` settings through core's schema and re-emits them when they change. A bad value is named in
@@ -50,28 +54,13 @@ export class ConfigWatcher implements vscode.Disposable {
       this.ignored = names;
       if (names) this.log.warn(`settings: ${names} in this workspace's settings ignored: settings that weaken safety count only from your user settings`);
     }
-    const c = { get: (key: string): unknown => (userOnly.has(key) ? userOnly.get(key) : base.get(key)) };
-    const raw = {
-      agentId: c.get('agentId'),
-      readOnlyLockedFiles: c.get('readOnlyLockedFiles'),
-      budget: { dailyUsd: c.get('budget.dailyUsd'), warnShare: c.get('budget.warnShare') },
-      locks: { processTtlSec: c.get('locks.processTtlSec'), detachedTtlSec: c.get('locks.detachedTtlSec'), invalidGraceSec: c.get('locks.invalidGraceSec') },
-      agents: { claude: c.get('agents.claude'), gemini: c.get('agents.gemini'), codex: c.get('agents.codex') },
-      run: { maxTurns: c.get('run.maxTurns'), budgetUsd: c.get('run.budgetUsd'), timeoutSec: c.get('run.timeoutSec'), retries: c.get('run.retries'), killGraceSec: c.get('run.killGraceSec') },
-      prices: c.get('prices'),
-      orchestrator: {
-        chain: c.get('orchestrator.chain'),
-        retries: c.get('orchestrator.retries'),
-        onConflict: c.get('orchestrator.onConflict'),
-        waitTimeoutSec: c.get('orchestrator.waitTimeoutSec'),
-        approvalRisks: c.get('orchestrator.approvalRisks'),
-        linkDirs: c.get('orchestrator.linkDirs'),
-        worktrees: c.get('orchestrator.worktrees'),
-        routes: c.get('orchestrator.routes'),
-        auto: c.get('orchestrator.auto'),
-        parallel: c.get('orchestrator.parallel'),
-      },
-    };
+    const raw: Record<string, unknown> = {};
+    for (const key of SETTING_KEYS) {
+      const value = userOnly.has(key) ? userOnly.get(key) : base.get(key);
+      const [group, field] = key.split('.') as [string, string | undefined];
+      if (field === undefined) raw[group] = value;
+      else ((raw[group] ??= {}) as Record<string, unknown>)[field] = value;
+    }
     // Object settings come back as copy-on-write proxies, which parseConfig's structuredClone cannot copy.
     const { config, issues } = parseConfig(JSON.parse(JSON.stringify(raw)));
     if (issues.length > 0) {

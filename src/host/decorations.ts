@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { MissionState } from '../core/missions/missionState';
-import { covers } from '../core/paths/workspacePath';
+import type { WorkspaceModel } from '../core/model/workspaceModel';
+import { covers } from '../hot/paths/workspacePath';
 import { workspacePathOf } from './workspacePaths';
 
 /**
@@ -13,7 +13,7 @@ export class LockDecorations implements vscode.FileDecorationProvider, vscode.Di
   private readonly sub: { dispose(): void };
 
   constructor(
-    private readonly state: MissionState,
+    private readonly state: WorkspaceModel,
     private readonly root: string,
     private readonly me: () => string,
   ) {

@@ -1,5 +1,5 @@
-import type { LockHandle } from '../core/locks/lockHandle';
-import type { LockManager } from '../core/locks/lockManager';
+import type { LockHandle } from '../hot/locks/lockHandle';
+import type { LockManager } from '../hot/locks/lockManager';
 import type * as vscode from 'vscode';
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { FmesConfig } from '../core/config';
 import { writeFileAtomicSync } from '../core/fs/atomicWrite';
-import type { LockView, MissionState } from '../core/missions/missionState';
+import type { LockView, WorkspaceModel } from '../core/model/workspaceModel';
 import { setContext } from './context';
 import { age } from './views/missionTree';
 import { workspacePathOf } from './workspacePaths';
@@ -42,7 +42,7 @@ export class LockGuard implements vscode.Disposable {
   private readonly subs: { dispose(): void }[] = [];
 
   constructor(
-    private readonly state: MissionState,
+    private readonly state: WorkspaceModel,
     private readonly root: string,
     private readonly me: () => string,
     private readonly config: () => FmesConfig,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { budgetLevel, formatUsd } from '../core/cost/costLedger';
-import type { MissionState } from '../core/missions/missionState';
+import type { WorkspaceModel } from '../core/model/workspaceModel';
 import type { FmesConfig } from '../core/config';
 import { Commands } from '../shared/ids';
 
@@ -13,7 +13,7 @@ export class CostMeter implements vscode.Disposable {
   private readonly sub: { dispose(): void };
 
   constructor(
-    private readonly state: MissionState,
+    private readonly state: WorkspaceModel,
     private readonly config: () => FmesConfig,
   ) {
     this.item = vscode.window.createStatusBarItem('fmes.costMeter', vscode.StatusBarAlignment.Left, 50);

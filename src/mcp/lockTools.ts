@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { LockError } from '../core/errors';
-import { describeHolder, holderJson, holderStatusJson, type Holder } from '../core/locks/holders';
-import type { LockClaim } from '../core/locks/lockManager';
-import { callerIdentity, refusalToActAs } from '../core/safety/runIdentity';
+import { describeHolder, holderJson, holderStatusJson, type Holder } from '../hot/locks/holders';
+import type { LockClaim } from '../hot/locks/lockManager';
+import { callerIdentity, refusalToActAs } from '../hot/safety/runIdentity';
 import { agentId } from '../core/schemas/common';
 import type { ToolContext } from './context';
 import { guarded, toolError, toolResult } from './results';

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ArtifactError, type ArtifactIssue, FmesError, LockError, errorMessage, formatIssue } from '../core/errors';
-import { holderJson, type Holder } from '../core/locks/holders';
+import { holderJson, type Holder } from '../hot/locks/holders';
 import type { Logger } from '../core/log';
 
 /**

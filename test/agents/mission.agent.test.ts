@@ -257,4 +257,33 @@ describe('fmes mission with the real Claude Code CLI', () => {
     }
     assert.equal(await exited, 0, err);
   });
+  it('fmes watch --orchestrate continues a mission once a person decides its approval', async () => {
+    const dir = await repo(['claude']);
+    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], { cwd: dir, env: fmesEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const file = path.join(dir, '.fmes/missions/gated.json');
+    const stateIs = (s: string) => fs.existsSync(file) && record(dir, 'gated').state === s;
+    try {
+      for (let i = 0; i < 200 && !out.includes('"type":"ready"'); i++) await new Promise((r) => setTimeout(r, 50));
+      plan(dir, 'gated', { files: ['src/g.txt'], risk: 'high', body: 'FAKE:write src/g.txt' });
+      for (let i = 0; i < 300 && !stateIs('awaitingApproval'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(record(dir, 'gated').state, 'awaitingApproval', `${out}\n${err}`);
+      assert.ok(!fs.existsSync(path.join(dir, '.trees/claude-gated/src/g.txt')), 'nothing ran before the approval');
+      // A person approves from another shell; the running watch continues the mission by itself.
+      const ok = await fmes(dir, ['approve', String(record(dir, 'gated').approval), '--by', 'human:test']);
+      assert.equal(ok.code, 0, ok.stderr);
+      for (let i = 0; i < 600 && !stateIs('readyToMerge'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(record(dir, 'gated').state, 'readyToMerge', `${out}\n${err}`);
+      assert.equal(fs.readFileSync(path.join(dir, '.trees/claude-gated/src/g.txt'), 'utf8'), 'hello from fake model\n');
+      assert.match(out, /"type":"state".*"taskId":"gated".*"state":"readyToMerge"/);
+      assert.deepEqual(record(dir, 'gated').attempts.map((a) => [a.agent, a.ok]), [['claude@gated', true]], 'the agent ran once, after the approval');
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.equal(await exited, 0, err);
+  });
 });

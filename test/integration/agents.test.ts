@@ -54,7 +54,7 @@ suite('agents in the editor (real Claude Code against a fake model API)', functi
     for (const t of vscode.window.terminals.filter((x) => x.name.startsWith('F-MES · '))) t.dispose();
     fs.rmSync(path.join(root(), PLAN), { force: true });
     fs.rmSync(path.join(root(), 'hello.txt'), { force: true });
-    await waitFor('the plan to leave the panel', () => !a.state.missions.some((m) => m.id === FOREVER_TASK));
+    await waitFor('the plan to leave the panel', () => !a.state.plans.some((m) => m.id === FOREVER_TASK));
     await restore?.();
   });
 
@@ -62,7 +62,7 @@ suite('agents in the editor (real Claude Code against a fake model API)', functi
     const a = await api();
     fs.mkdirSync(path.join(root(), path.dirname(PLAN)), { recursive: true });
     fs.writeFileSync(path.join(root(), PLAN), `---\nid: ${FOREVER_TASK}\ntitle: Keep the agent busy\nagent: claude\nfiles: [src/a.ts]\nrollback: nothing to undo\nmaxTurns: 500\nbudgetUsd: 50\n---\nFAKE:forever\n`);
-    await waitFor('the plan in the panel', () => a.state.missions.find((m) => m.id === FOREVER_TASK)?.status === 'planned');
+    await waitFor('the plan in the panel', () => a.state.plans.find((m) => m.id === FOREVER_TASK)?.status === 'planned');
     const before = a.meter.snapshot;
 
     const runId = await vscode.commands.executeCommand<string | undefined>('fmes.runClaudeOnPlan', vscode.Uri.file(path.join(root(), PLAN)));
@@ -78,7 +78,7 @@ suite('agents in the editor (real Claude Code against a fake model API)', functi
     await waitFor(() => `the cost meter to move from ${before.text} (now ${a.meter.snapshot.text})`, () => a.meter.snapshot.text !== before.text, 60_000);
     assert.match(a.meter.snapshot.tooltip, new RegExp(FOREVER_TASK));
 
-    await waitFor('the mission to be running', () => a.state.missions.find((m) => m.id === FOREVER_TASK)?.status === 'running');
+    await waitFor('the mission to be running', () => a.state.plans.find((m) => m.id === FOREVER_TASK)?.status === 'running');
     const agentsSection = a.tree.getChildren().find((n) => n.kind === 'section' && n.section === 'agents')!;
     const runNode = await waitFor('the run in the Agents section', () => a.tree.getChildren(agentsSection).find((n) => n.kind === 'run' && n.run.runId === runId));
     const item = a.tree.getTreeItem(runNode);
@@ -90,7 +90,7 @@ suite('agents in the editor (real Claude Code against a fake model API)', functi
     assert.equal(outcome?.reason, 'stopped');
     assert.equal((await run.done).reason, 'stopped');
     await waitFor(() => `no process of run ${runId} (left: ${processesOf(runId).join(', ')})`, () => processesOf(runId).length === 0, 3000);
-    await waitFor('the run to leave the panel', () => a.state.runViews.length === 0 && a.state.missions.find((m) => m.id === FOREVER_TASK)?.status !== 'running');
+    await waitFor('the run to leave the panel', () => a.state.runViews.length === 0 && a.state.plans.find((m) => m.id === FOREVER_TASK)?.status !== 'running');
     assert.ok(terminalNamed(name), 'the terminal (and its transcript) stays open after the run');
   });
 

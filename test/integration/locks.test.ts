@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { LockHandle } from '../../src/core/locks/lockHandle';
+import type { LockHandle } from '../../src/hot/locks/lockHandle';
 import { agentCore, api, closeAllEditors, readDisk, root, uri, waitFor } from './helpers';
 
 suite('locks in the editor', () => {

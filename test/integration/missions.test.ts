@@ -53,8 +53,8 @@ suite('missions in the editor (real Claude Code against a fake model API)', func
     for (const t of vscode.window.terminals.filter((x) => x.name.startsWith('F-MES · '))) t.dispose();
     await fmes().update('orchestrator.auto', undefined, vscode.ConfigurationTarget.Global);
     const a = await api();
-    const { actions } = await a.missionCommands.get();
-    for (const t of [TASK, AUTO_TASK, GATE_TASK]) await actions.discard(t, { confirmed: true }).catch(() => undefined);
+    const missions = await a.missionCommands.get();
+    for (const t of [TASK, AUTO_TASK, GATE_TASK]) await missions.discard(t, { confirmed: true }).catch(() => undefined);
     fs.rmSync(path.join(root(), PLAN), { force: true });
     fs.rmSync(path.join(root(), AUTO_PLAN), { force: true });
     fs.rmSync(path.join(root(), GATE_PLAN), { force: true });
@@ -76,7 +76,7 @@ suite('missions in the editor (real Claude Code against a fake model API)', func
     const wt = path.join(root(), `.trees/claude-${TASK}`);
     assert.equal(fs.readFileSync(path.join(wt, FILE), 'utf8'), 'hello from fake model\n');
     assert.equal(fs.readFileSync(path.join(root(), FILE), 'utf8'), 'base\n', 'the main checkout is untouched until the merge');
-    const view = await waitFor('the panel to show the mission', () => a.state.missions.find((m) => m.id === TASK && m.record?.state === 'readyToMerge'));
+    const view = await waitFor('the panel to show the mission', () => a.state.plans.find((m) => m.id === TASK && m.record?.state === 'readyToMerge'));
     const item = a.tree.getTreeItem({ kind: 'mission', mission: view });
     assert.match(String(item.description), /ready to merge/);
     assert.match(String(item.contextValue), / mission:readyToMerge$/, 'the Merge action shows on it');
@@ -90,9 +90,9 @@ suite('missions in the editor (real Claude Code against a fake model API)', func
     assert.ok(tab.base.fsPath.includes('base.'), tab.base.fsPath);
     assert.equal(fs.readFileSync(tab.input1.fsPath, 'utf8'), 'a person was here\n', 'current: the checkout side');
     assert.equal(fs.readFileSync(tab.input2.fsPath, 'utf8'), 'hello from fake model\n', "incoming: the agent's side");
-    const { actions } = await a.missionCommands.get();
-    assert.deepEqual(await actions.conflicts(TASK), [path.join(root(), FILE)]);
-    await actions.abortMerge(TASK);
+    const missions = await a.missionCommands.get();
+    assert.deepEqual(await missions.conflicts(TASK), [path.join(root(), FILE)]);
+    await missions.abortMerge(TASK);
   });
 
   test('with fmes.orchestrator.auto, a new plan becomes a mission by itself', async () => {

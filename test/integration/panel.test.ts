@@ -26,9 +26,9 @@ suite('mission panel, cost meter and commands', () => {
   test('plans and reports show up as missions with their status', async () => {
     const a = await api();
     writeAtomic(path.join(root(), '.antigravity/plans/active_plan.md'), '---\nid: T-7\ntitle: Add totals\nagent: claude\nfiles: [src/a.ts]\nrollback: revert\n---\nDo it.\n');
-    await waitFor('the mission', () => a.state.missions.some((m) => m.id === 'T-7'));
+    await waitFor('the mission', () => a.state.plans.some((m) => m.id === 'T-7'));
     writeAtomic(path.join(root(), '.claude/outbox/T-7.json'), JSON.stringify({ agent: 'claude', taskId: 'T-7', status: 'success', summary: 'done', startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:01:00.000Z', costUsd: 0.12 }));
-    await waitFor('the mission to be done', () => a.state.missions.find((m) => m.id === 'T-7')?.status === 'done');
+    await waitFor('the mission to be done', () => a.state.plans.find((m) => m.id === 'T-7')?.status === 'done');
     const missions = a.tree.getChildren(a.tree.getChildren()[0]);
     const item = a.tree.getTreeItem(missions[0]);
     assert.equal(item.label, 'T-7: Add totals');

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { Command } from 'commander';
-import { escapeControls } from '../../core/locks/printable';
+import { escapeControls } from '../../hot/locks/printable';
 import { ApprovalStore, type Approval } from '../../core/safety/approvals';
 import { coreFor, print, printErr } from '../context';
 import { UsageError } from '../usageError';
@@ -60,12 +60,13 @@ export function approvalCommands(): Command[] {
           process.exitCode = 1;
           return;
         }
-        // A mission waiting on this decision goes on with `fmes mission run`; a bare run with `fmes run --resume`.
+        // A mission waiting on this decision is continued by a running `fmes watch --orchestrate` or the editor
+        // (MissionService.continueDecided), else by `fmes mission run`; a bare run goes on with `fmes run --resume`.
         const { MissionStore } = await import('../../core/orchestrator/missionStore');
         const mission = a.taskId ? new MissionStore(core.root).get(a.taskId) : undefined;
         const next =
           mission?.state === 'awaitingApproval'
-            ? `\ncontinue the mission with: fmes mission run ${mission.planFile}`
+            ? `\ncontinue the mission with: fmes mission run ${mission.planFile}\n(a running fmes watch --orchestrate or the editor continues it by itself)`
             : a.taskId
               ? `\nresume with: fmes run --agent <cli> --task ${a.taskId} --resume --prompt "Approved: continue."`
               : '';

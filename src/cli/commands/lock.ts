@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
-import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../core/locks/holders';
-import type { LockHandle } from '../../core/locks/lockHandle';
-import type { HolderStatus, LockClaim } from '../../core/locks/lockManager';
-import { ControlCharacterError, escapeControls, safeJson } from '../../core/locks/printable';
+import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../hot/locks/holders';
+import type { LockHandle } from '../../hot/locks/lockHandle';
+import type { HolderStatus, LockClaim } from '../../hot/locks/lockManager';
+import { ControlCharacterError, escapeControls, safeJson } from '../../hot/locks/printable';
+import { runHolding, SignalGuard, signalExit } from '../../hot/lock/holding';
 import { ExitCode } from '../exitCodes';
 import { coreFor, pathArg, print, printErr, seconds } from '../context';
 import { UsageError } from '../usageError';
-import { refusalToActAs } from '../../core/safety/runIdentity';
+import { refusalToActAs } from '../../hot/safety/runIdentity';
 import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
 
 /** Tells a person at the terminal why `fmes` is not returning yet. */
@@ -161,6 +161,8 @@ export function lockCommand(): Command {
       for (const s of all) print(statusLine(s));
     });
 
+  // `lock run` in its plain form is src/hot/lock/lockRun.ts (dist/lock.cjs), which starts faster; this is the
+  // reference it follows, and what runs for every other form (help, -v, refusals, errors).
   lock
     .command('run')
     .description('hold a lock while a command runs (like flock(1)); exit with the command’s code')
@@ -193,7 +195,7 @@ export function lockCommand(): Command {
         }
         const ttl = Date.parse(handle.record.expiresAt) - Date.parse(handle.record.acquiredAt);
         handle.startHeartbeat(Math.max(1000, ttl / 3), (e) => printErr(`fmes: lost the lock on ${handle.path}: ${String(e)}`));
-        process.exitCode = await runHolding(argv, guard, () => handle.release());
+        process.exitCode = await runHolding(argv, guard, () => handle.release(), printErr);
       } finally {
         guard.dispose();
       }
@@ -212,59 +214,6 @@ function statusLine(s: HolderStatus): string {
     return `${f(h.path)}\t${h.record.agent}\t${f(h.record.intent) || '-'}\t${age}s${h.record.pid !== null ? `\tpid ${h.record.pid}@${f(h.record.host)}` : ''}${flag}`;
   }
   return describeHolder(h) + flag;
-}
-
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-function signalExit(sig: NodeJS.Signals): number {
-  return 128 + (os.constants.signals[sig] ?? 0);
-}
-
-/** Catches SIGINT/SIGTERM/SIGHUP for the whole of `lock run`: aborts a wait, or forwards to the child. */
-class SignalGuard {
-  readonly abort = new AbortController();
-  received: NodeJS.Signals | undefined;
-  child: ChildProcess | undefined;
-  private readonly onSignal = (sig: NodeJS.Signals) => {
-    this.received ??= sig;
-    if (this.child && this.child.exitCode === null) this.child.kill(sig);
-    else this.abort.abort(new Error(`interrupted by ${sig}`));
-  };
-  constructor() {
-    for (const s of SIGNALS) process.on(s, this.onSignal);
-  }
-  dispose(): void {
-    for (const s of SIGNALS) process.off(s, this.onSignal);
-  }
-}
-
-/**
- * Runs a command while the lock is held and releases it however the command ends: normal exit, failure,
- * or a signal to us (forwarded to the child). Resolves with the exit code to use.
- */
-function runHolding(argv: string[], guard: SignalGuard, release: () => void): Promise<number> {
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (code: number) => {
-      if (done) return;
-      done = true;
-      try {
-        release();
-      } catch (e) {
-        printErr(`fmes: could not release the lock: ${String(e)}`);
-      }
-      resolve(code);
-    };
-    if (guard.received) return finish(signalExit(guard.received)); // signalled before the command started
-    const [file, ...args] = argv;
-    const child = spawn(file, args, { stdio: 'inherit' });
-    guard.child = child;
-    child.on('error', (e) => {
-      printErr(`fmes: cannot run ${file}: ${e.message}`);
-      finish(ExitCode.notFound);
-    });
-    child.on('exit', (code, signal) => finish(code ?? signalExit(signal ?? 'SIGTERM')));
-  });
 }
 
 function safeUser(): string {

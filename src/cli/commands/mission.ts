@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { renderRunEvent } from '../../core/agents/render';
 import type { Core } from '../../core/createCore';
 import { formatIssues } from '../../core/errors';
+import type { MissionService } from '../../core/orchestrator/missionService';
 import type { MissionEvent } from '../../core/orchestrator/missionTypes';
 import { missionExitCode } from '../../core/orchestrator/missionTypes';
 import type { MissionRecord } from '../../core/schemas/mission';
@@ -28,7 +29,7 @@ export function printMissionEvent(e: MissionEvent, o: { json?: boolean; color?: 
   else for (const line of renderRunEvent(e.event, { color: !!o.color })) print(`  [${e.agent}] ${line}`);
 }
 
-async function withMissions<T>(cmd: Command, fn: (m: Awaited<ReturnType<Core['createMissions']>>, core: Core) => Promise<T>): Promise<T> {
+async function withMissions<T>(cmd: Command, fn: (missions: MissionService, core: Core) => Promise<T>): Promise<T> {
   const core = coreFor(cmd);
   try {
     return await fn(await core.createMissions({ hook: hookOf() }), core);
@@ -48,9 +49,9 @@ export function missionCommand(): Command {
     .option('--json', 'print events as JSON lines, the outcome last')
     .addHelpText('after', '\nExit codes: 0 ready to merge · 1 failed · 4 waits for a person (review, approval) · 5 handed off · 75 refused (overlap) · 2 usage')
     .action(async (plan: string, o: { inPlace?: boolean; json?: boolean }, cmd: Command) => {
-      await withMissions(cmd, async ({ runner }) => {
+      await withMissions(cmd, async (missions) => {
         const color = !o.json && !!process.stdout.isTTY && !process.env.NO_COLOR;
-        runner.onEvent((e) => printMissionEvent(e, { json: o.json, color }));
+        missions.onEvent((e) => printMissionEvent(e, { json: o.json, color }));
         const controller = new AbortController();
         let received: NodeJS.Signals | undefined;
         const onSignal = (sig: NodeJS.Signals) => {
@@ -61,7 +62,7 @@ export function missionCommand(): Command {
         };
         for (const s of SIGNALS) process.on(s, onSignal);
         try {
-          const out = await runner.start(path.resolve(plan), { signal: controller.signal, inPlace: !!o.inPlace });
+          const out = await missions.start(path.resolve(plan), { signal: controller.signal, inPlace: !!o.inPlace });
           if (o.json) print(JSON.stringify({ type: 'outcome', state: out.state, record: out.record }));
           else print(`mission ${out.taskId}: ${out.state}${out.record.reason ? ` — ${out.record.reason}` : ''}${out.state === 'readyToMerge' ? `\nmerge with: fmes mission merge ${out.taskId}` : ''}`);
           process.exitCode = received ? 130 : missionExitCode(out.state);
@@ -90,8 +91,8 @@ export function missionCommand(): Command {
     .argument('<task>')
     .option('--approved', 'merge a mission that is in review (undeclared changes, failed tests)')
     .action(async (task: string, o: { approved?: boolean }, cmd: Command) => {
-      await withMissions(cmd, async ({ actions }) => {
-        const r = await actions.merge(task, { approved: !!o.approved });
+      await withMissions(cmd, async (missions) => {
+        const r = await missions.merge(task, { approved: !!o.approved });
         if (r.merged) print(`merged ${task} as ${r.commit.slice(0, 10)}`);
         else {
           print(r.conflicts.length ? `conflicts in:\n${r.conflicts.map((c) => `  ${c}`).join('\n')}\nresolve them, then: fmes mission merge ${task}` : `${task}: ${r.record.reason ?? r.record.state}`);
@@ -106,8 +107,8 @@ export function missionCommand(): Command {
     .option('--yes', 'confirm')
     .action(async (task: string, o: { yes?: boolean }, cmd: Command) => {
       if (!o.yes) throw new UsageError('discarding needs --yes');
-      await withMissions(cmd, async ({ actions }) => {
-        const r = await actions.discard(task, { confirmed: true });
+      await withMissions(cmd, async (missions) => {
+        const r = await missions.discard(task, { confirmed: true });
         print(`discarded ${task}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}`);
       });
     });
@@ -116,8 +117,8 @@ export function missionCommand(): Command {
     .description("restore a mission's checkout to the snapshot before its run (untracked files are never deleted)")
     .argument('<task>')
     .action(async (task: string, _o: unknown, cmd: Command) => {
-      await withMissions(cmd, async ({ actions }) => {
-        const r = await actions.rollBack(task);
+      await withMissions(cmd, async (missions) => {
+        const r = await missions.rollBack(task);
         print(`rolled back ${task}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} new file(s) moved to ${r.trash}` : ''}`);
       });
     });
@@ -127,8 +128,8 @@ export function missionCommand(): Command {
     .argument('<task>')
     .option('--reason <text>', 'why')
     .action(async (task: string, o: { reason?: string }, cmd: Command) => {
-      await withMissions(cmd, async ({ actions }) => {
-        const r = await actions.handOff(task, o.reason);
+      await withMissions(cmd, async (missions) => {
+        const r = await missions.handOff(task, o.reason);
         print(`wrote ${r.file}`);
       });
     });

@@ -1,4 +1,4 @@
-import { callerIdentity, refusalToActAs, type RunIdentity } from '../../core/safety/runIdentity';
+import { callerIdentity, refusalToActAs, type RunIdentity } from '../../hot/safety/runIdentity';
 import { printErr } from '../context';
 
 /** Exit code of a command refused to the caller (sysexits EX_NOPERM). */

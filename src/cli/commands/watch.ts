@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { MissionService } from '../../core/orchestrator/missionService';
 import { describeBusEvent, type BusEvent } from '../../core/watch/busEvents';
 import { coreFor, hookOf, print, printErr } from '../context';
 import { UsageError } from '../usageError';
@@ -16,7 +17,7 @@ export function watchCommand(): Command {
     .description('print bus events (locks, reports, plans) until interrupted')
     .option('--json', 'one JSON object per line')
     .option('--poll', 'poll the file system instead of using native events')
-    .option('--orchestrate', 'also run every new or changed plan through the orchestrator (worktree, agent, report, merge prompt)')
+    .option('--orchestrate', 'also run every new or changed plan through the orchestrator (worktree, agent, report, merge prompt), and continue missions whose approval is decided')
     .option('--parallel <n>', 'with --orchestrate: missions at a time (default: orchestrator.parallel, 2)')
     .action(async (o: { json?: boolean; poll?: boolean; orchestrate?: boolean; parallel?: string }, cmd: Command) => {
       const core = coreFor(cmd);
@@ -25,16 +26,18 @@ export function watchCommand(): Command {
         if (o.json) print(JSON.stringify(eventJson(e)));
         else print(`${new Date().toLocaleTimeString()} ${describeBusEvent(e)}`);
       });
-      let orchestrator: { dispose(): void; idle(): Promise<void> } | undefined;
+      let missions: MissionService | undefined;
+      let followed: { dispose(): void } | undefined;
       if (o.orchestrate) {
-        const parallel = o.parallel === undefined ? core.config.orchestrator.parallel : Number(o.parallel);
-        if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel must be a positive integer, got ${JSON.stringify(o.parallel)}`);
-        const [{ Orchestrator }, { MissionStore }] = await Promise.all([import('../../core/orchestrator/orchestrator'), import('../../core/orchestrator/missionStore')]);
-        const { runner } = await core.createMissions({ hook: hookOf() });
-        runner.onEvent((e) => printMissionEvent(e, { json: o.json }));
-        const orch = new Orchestrator({ missions: runner, store: new MissionStore(core.root), log: core.log.child('orchestrator'), parallel: () => parallel, onError: (file, message) => printErr(`fmes: ${file}: ${message}`) });
-        watcher.onEvent((e) => orch.handle(e));
-        orchestrator = orch;
+        const parallel = o.parallel === undefined ? undefined : Number(o.parallel);
+        if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) throw new UsageError(`--parallel must be a positive integer, got ${JSON.stringify(o.parallel)}`);
+        missions = await core.createMissions({ hook: hookOf() });
+        missions.onEvent((e) => printMissionEvent(e, { json: o.json }));
+        missions.startLoop({ parallel: parallel === undefined ? undefined : () => parallel, onError: (file, message) => printErr(`fmes: ${file}: ${message}`) });
+        const m = missions;
+        watcher.onEvent((e) => m.handle(e));
+        // A mission that waits for a person's approval goes on once it is decided (fmes approve, the editor).
+        followed = missions.followApprovals();
       }
       await watcher.start();
       await new Promise<void>((resolve) => {
@@ -42,9 +45,10 @@ export function watchCommand(): Command {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      if (orchestrator) {
-        orchestrator.dispose();
-        await orchestrator.idle();
+      followed?.dispose();
+      if (missions) {
+        missions.stopLoop();
+        await missions.idle();
       }
       core.dispose();
     });

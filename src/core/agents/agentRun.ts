@@ -18,10 +18,10 @@ import { RunSetupError } from './runSetupError';
 import { ToolAudit } from './toolAudit';
 import { ApprovalStore } from '../safety/approvals';
 import type { PriceTable } from './pricing';
-import { Redactor } from './redact';
+import { Redactor } from '../../hot/safety/redact';
 import type { RunEvent, RunOutcome, RunRequest, RunSnapshot, RunState } from './runTypes';
 import type { SessionStore } from './sessionStore';
-import { BREACHES, addUsage, zeroUsage, type AgentResult, type RunEndReason, type Usage } from './types';
+import { BREACHES, addUsage, zeroUsage, type AgentEvent, type AgentResult, type RunEndReason, type Usage } from './types';
 
 export const RUNS_DIR = '.fmes/runs';
 
@@ -45,6 +45,25 @@ interface AttemptResult {
   message: string;
   result: AgentResult | undefined;
   exitCode: number | undefined;
+}
+
+/** One attempt's state, shared by its steps (beginAttempt → spawnAttempt and the stream handlers → cost, end). */
+interface Attempt {
+  inv: ReturnType<AgentAdapter['buildInvocation']>;
+  /** The session resumed, if any. */
+  resumeId: string | undefined;
+  /** The session's cumulative cost before this attempt (CLIs that report a running total). */
+  base: number;
+  parser: ReturnType<AgentAdapter['createParser']>;
+  audit: ToolAudit;
+  result: AgentResult | undefined;
+  usage: Usage;
+  lastModel: string | undefined;
+  /** Turns of this attempt, as the stream numbers them. */
+  turns: number;
+  stderrTail: string[];
+  lastSpentCheck: number;
+  spentElsewhere: number;
 }
 
 /**
@@ -190,7 +209,31 @@ export class AgentRun {
     return this.finish(last);
   }
 
+  /**
+   * One process of the run, in named steps: build the invocation, spawn it and follow its streams, price it,
+   * classify how it ended, and keep the session's outcome for a later resume.
+   */
   private async runAttempt(prompt: string, resumeId: string | undefined): Promise<AttemptResult> {
+    const a = this.beginAttempt(prompt, resumeId);
+    const exit = await this.spawnAttempt(a);
+    // Cost of this attempt: the CLI's own figure when it has one (as a delta over the session's earlier
+    // total), else tokens priced with the table.
+    const costUsd = this.attemptCost(a);
+    const sessionId = a.result?.sessionId ?? this.sessionId;
+    this.sessionId = sessionId;
+    await this.recordCost(sessionId, costUsd, a.result, a.usage, a.turns, a.lastModel, a.base);
+    this.liveUsd = 0;
+    const { reason, message } = this.classifyAttempt(a, exit);
+    this.transcript({ fmes: 'attemptEnd', attempt: this.attempt, reason, message, exitCode: exit.exitCode, signal: exit.signal, costUsd });
+    // A session the CLI does not know keeps its stored summary: the fresh session is seeded from it.
+    if (sessionId && reason !== 'sessionNotFound' && this.deps.sessions.get(this.request.taskId, this.agentId)) {
+      await this.deps.sessions.setOutcome(this.request.taskId, this.agentId, reason, a.result?.text ? this.redactor.redact(a.result.text) : message).catch(() => undefined);
+    }
+    return { reason, message, result: a.result, exitCode: exit.exitCode };
+  }
+
+  /** The attempt's command line (limits left, session new or resumed, F-MES's guard), announced and transcribed. */
+  private beginAttempt(prompt: string, resumeId: string | undefined): Attempt {
     this.attempt++;
     this.state = 'running';
     const { adapter, config } = this.deps;
@@ -211,10 +254,8 @@ export class AgentRun {
     });
     this.sessionId = resumeId ?? newId;
     const base = this.sessionId ? (this.deps.sessions.get(this.request.taskId, this.agentId)?.totalCostUsd ?? 0) : 0;
-    this.fire({ type: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args.map((a) => this.redactor.redact(a)), session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, cwd: this.cwd });
+    this.fire({ type: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args.map((x) => this.redactor.redact(x)), session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, cwd: this.cwd });
     this.transcript({ fmes: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args, session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, at: new Date().toISOString() });
-
-    const parser = adapter.createParser(model);
     const audit = new ToolAudit({
       root: this.deps.root,
       cli: this.request.cli,
@@ -224,126 +265,112 @@ export class AgentRun {
       redactor: this.redactor,
       onError: (e) => this.deps.log.warn(`audit: ${errorMessage(e)}`),
     });
-    let result: AgentResult | undefined;
-    let usage: Usage = zeroUsage();
-    let lastModel = model;
-    let attemptTurns = 0;
-    const stderrTail: string[] = [];
-    let lastSpentCheck = 0;
-    let spentElsewhere = this.deps.spentElsewhereToday(this.id);
-    const check = (b: Breach | undefined) => {
-      if (!b) return;
-      this.fire({ type: 'breach', breach: b });
-      this.deps.log.warn(`${this.request.taskId}: ${b.message}; killing the ${this.request.cli} process tree`);
-      void this.killTree();
-    };
-    const onLine = (line: string) => {
-      this.transcriptRaw(line);
-      for (const ev of parser.parseLine(line)) {
-        audit.onEvent(ev);
-        switch (ev.type) {
-          case 'init':
-            this.sessionId = ev.sessionId;
-            lastModel = ev.model ?? lastModel;
-            void this.deps.sessions
-              .put(this.request.taskId, this.agentId, { cli: this.request.cli, sessionId: ev.sessionId, totalCostUsd: ev.sessionId === resumeId ? base : 0 })
-              .catch((e: unknown) => this.deps.log.warn(`session store: ${errorMessage(e)}`));
-            break;
-          case 'turn':
-            attemptTurns = ev.n;
-            this.turns++;
-            check(this.breaker.onTurn(this.turns));
-            break;
-          case 'usage': {
-            usage = addUsage(usage, ev.usage);
-            lastModel = ev.model ?? lastModel;
-            this.liveUsd = this.deps.prices.costOf(usage, lastModel);
-            const now = this.deps.clock.now();
-            if (now - lastSpentCheck > 1000) {
-              lastSpentCheck = now;
-              spentElsewhere = this.deps.spentElsewhereToday(this.id);
-            }
-            this.fire({ type: 'cost', costUsd: this.costUsd, turns: this.turns });
-            check(this.breaker.onCost(this.costUsd, spentElsewhere));
-            break;
-          }
-          case 'result':
-            result = ev.result;
-            break;
-          case 'unknown':
-            this.deps.log.debug(`${this.request.cli} stream: ${ev.why}: ${this.redactor.redact(ev.line).slice(0, 200)}`);
-            break;
-          default:
-            break;
-        }
-        this.fire({ type: 'agent', event: redactEvent(ev, this.redactor) });
-      }
-    };
-    const onStderr = (line: string) => {
-      const red = this.redactor.redact(line);
-      stderrTail.push(red);
-      if (stderrTail.length > 200) stderrTail.shift();
-      this.transcript({ fmes: 'stderr', line: red });
-      this.fire({ type: 'stderr', line: red });
-    };
-    this.proc = spawnAgent({ command: inv.command, args: inv.args, cwd: this.cwd, env: this.env, stdin: inv.stdin, onStdoutLine: onLine, onStderrLine: onStderr });
-    const timer = setInterval(() => check(this.breaker.onTime(this.deps.clock.now() - this.startMs)), 250);
+    return { inv, resumeId, base, parser: adapter.createParser(model), audit, result: undefined, usage: zeroUsage(), lastModel: model, turns: 0, stderrTail: [], lastSpentCheck: 0, spentElsewhere: this.deps.spentElsewhereToday(this.id) };
+  }
+
+  /** Runs the process to its end, following its streams; the circuit breaker's clock ticks meanwhile. */
+  private async spawnAttempt(a: Attempt): Promise<Awaited<SpawnedProcess['exited']>> {
+    this.proc = spawnAgent({ command: a.inv.command, args: a.inv.args, cwd: this.cwd, env: this.env, stdin: a.inv.stdin, onStdoutLine: (line) => this.onStdoutLine(a, line), onStderrLine: (line) => this.onStderrLine(a, line) });
+    const timer = setInterval(() => this.checkBreach(this.breaker.onTime(this.deps.clock.now() - this.startMs)), 250);
     if (this.stopRequested) void this.killTree();
-    let exit;
     try {
-      exit = await this.proc.exited;
+      const exit = await this.proc.exited;
       await this.killing;
+      return exit;
     } finally {
       clearInterval(timer);
       this.proc = undefined;
       this.killing = undefined;
     }
+  }
 
-    // Cost of this attempt: the CLI's own figure when it has one (as a delta over the session's earlier
-    // total), else tokens priced with the table.
-    let costUsd: number;
+  private onStdoutLine(a: Attempt, line: string): void {
+    this.transcriptRaw(line);
+    for (const ev of a.parser.parseLine(line)) {
+      a.audit.onEvent(ev);
+      this.onAgentEvent(a, ev);
+      this.fire({ type: 'agent', event: redactEvent(ev, this.redactor) });
+    }
+  }
+
+  /** Session id, turns and spend as the stream reports them, each checked against the limits. */
+  private onAgentEvent(a: Attempt, ev: AgentEvent): void {
+    switch (ev.type) {
+      case 'init':
+        this.sessionId = ev.sessionId;
+        a.lastModel = ev.model ?? a.lastModel;
+        void this.deps.sessions
+          .put(this.request.taskId, this.agentId, { cli: this.request.cli, sessionId: ev.sessionId, totalCostUsd: ev.sessionId === a.resumeId ? a.base : 0 })
+          .catch((e: unknown) => this.deps.log.warn(`session store: ${errorMessage(e)}`));
+        break;
+      case 'turn':
+        a.turns = ev.n;
+        this.turns++;
+        this.checkBreach(this.breaker.onTurn(this.turns));
+        break;
+      case 'usage': {
+        a.usage = addUsage(a.usage, ev.usage);
+        a.lastModel = ev.model ?? a.lastModel;
+        this.liveUsd = this.deps.prices.costOf(a.usage, a.lastModel);
+        const now = this.deps.clock.now();
+        if (now - a.lastSpentCheck > 1000) {
+          a.lastSpentCheck = now;
+          a.spentElsewhere = this.deps.spentElsewhereToday(this.id);
+        }
+        this.fire({ type: 'cost', costUsd: this.costUsd, turns: this.turns });
+        this.checkBreach(this.breaker.onCost(this.costUsd, a.spentElsewhere));
+        break;
+      }
+      case 'result':
+        a.result = ev.result;
+        break;
+      case 'unknown':
+        this.deps.log.debug(`${this.request.cli} stream: ${ev.why}: ${this.redactor.redact(ev.line).slice(0, 200)}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onStderrLine(a: Attempt, line: string): void {
+    const red = this.redactor.redact(line);
+    a.stderrTail.push(red);
+    if (a.stderrTail.length > 200) a.stderrTail.shift();
+    this.transcript({ fmes: 'stderr', line: red });
+    this.fire({ type: 'stderr', line: red });
+  }
+
+  /** A limit was crossed: said, and the process tree is killed. */
+  private checkBreach(b: Breach | undefined): void {
+    if (!b) return;
+    this.fire({ type: 'breach', breach: b });
+    this.deps.log.warn(`${this.request.taskId}: ${b.message}; killing the ${this.request.cli} process tree`);
+    void this.killTree();
+  }
+
+  private attemptCost(a: Attempt): number {
+    const { result } = a;
     if (result?.totalCostUsd !== undefined && this.deps.adapter.reportsCost) {
-      costUsd = this.deps.adapter.cumulativeCost ? Math.max(0, result.totalCostUsd - (result.sessionId === resumeId ? base : 0)) : result.totalCostUsd;
-    } else if (result?.modelUsage && Object.keys(result.modelUsage).length) {
-      costUsd = this.deps.prices.costOfModels(result.modelUsage);
-    } else if (result?.usage) {
-      costUsd = this.deps.prices.costOf(result.usage, result.model ?? lastModel);
-    } else {
-      costUsd = this.liveUsd;
+      return this.deps.adapter.cumulativeCost ? Math.max(0, result.totalCostUsd - (result.sessionId === a.resumeId ? a.base : 0)) : result.totalCostUsd;
     }
-    const sessionId = result?.sessionId ?? this.sessionId;
-    this.sessionId = sessionId;
-    await this.recordCost(sessionId, costUsd, result, usage, attemptTurns, lastModel, base);
-    this.liveUsd = 0;
+    if (result?.modelUsage && Object.keys(result.modelUsage).length) return this.deps.prices.costOfModels(result.modelUsage);
+    if (result?.usage) return this.deps.prices.costOf(result.usage, result.model ?? a.lastModel);
+    return this.liveUsd;
+  }
 
-    const stderr = stderrTail.join('\n');
+  /** How the attempt ended: could not start, a limit, a stop, a success, or the adapter's reading of the failure. */
+  private classifyAttempt(a: Attempt, exit: Awaited<SpawnedProcess['exited']>): { reason: RunEndReason; message: string } {
+    const { result } = a;
     const exitCode = exit.exitCode;
-    let reason: RunEndReason;
-    let message: string;
     const breach = this.breaker.breach;
-    if (exit.spawnError) {
-      reason = 'spawnFailed';
-      message = `could not start ${inv.command}: ${exit.spawnError}`;
-    } else if (breach) {
-      reason = breach.reason;
-      message = breach.message;
-    } else if (this.stopRequested) {
-      reason = 'stopped';
-      message = this.stopRequested;
-    } else if (result?.ok && exitCode === 0) {
-      reason = 'success';
-      message = `finished in ${result.turns ?? attemptTurns} turns`;
-    } else {
-      reason = this.deps.adapter.classifyFailure({ result, stderr, exitCode });
-      const why = result?.text ?? stderrTail.filter((l) => l.trim()).slice(-3).join(' | ');
-      message = `${this.request.cli} ${reason === 'apiError' ? 'API error' : 'failed'}${exitCode !== undefined ? ` (exit ${exitCode}${exit.signal ? `, ${exit.signal}` : ''})` : ''}${why ? `: ${this.redactor.redact(why).slice(0, 500)}` : ''}`;
-    }
-    this.transcript({ fmes: 'attemptEnd', attempt: this.attempt, reason, message, exitCode, signal: exit.signal, costUsd });
-    // A session the CLI does not know keeps its stored summary: the fresh session is seeded from it.
-    if (sessionId && reason !== 'sessionNotFound' && this.deps.sessions.get(this.request.taskId, this.agentId)) {
-      await this.deps.sessions.setOutcome(this.request.taskId, this.agentId, reason, result?.text ? this.redactor.redact(result.text) : message).catch(() => undefined);
-    }
-    return { reason, message, result, exitCode };
+    if (exit.spawnError) return { reason: 'spawnFailed', message: `could not start ${a.inv.command}: ${exit.spawnError}` };
+    if (breach) return { reason: breach.reason, message: breach.message };
+    if (this.stopRequested) return { reason: 'stopped', message: this.stopRequested };
+    if (result?.ok && exitCode === 0) return { reason: 'success', message: `finished in ${result.turns ?? a.turns} turns` };
+    const reason = this.deps.adapter.classifyFailure({ result, stderr: a.stderrTail.join('\n'), exitCode });
+    const why = result?.text ?? a.stderrTail.filter((l) => l.trim()).slice(-3).join(' | ');
+    const message = `${this.request.cli} ${reason === 'apiError' ? 'API error' : 'failed'}${exitCode !== undefined ? ` (exit ${exitCode}${exit.signal ? `, ${exit.signal}` : ''})` : ''}${why ? `: ${this.redactor.redact(why).slice(0, 500)}` : ''}`;
+    return { reason, message };
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { appendAudit, summarizeInput, type AuditRecord } from '../safety/audit';
-import type { Redactor } from './redact';
+import { appendAudit, summarizeInput, type AuditRecord } from '../../hot/safety/audit';
+import type { Redactor } from '../../hot/safety/redact';
 import type { AgentEvent, AgentKind, Denial } from './types';
 
 /** What the runner records: calls F-MES's hook never sees end (the hook records everything else). */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { ArtifactError, type ArtifactErrorReason, type ArtifactIssue, errorMessage } from '../errors';
-import { parseLockText } from '../locks/lockFile';
+import { parseLockText } from '../../hot/locks/lockFile';
 import { toArtifactIssues } from '../schemas/common';
 import { type CostRecord, costRecordSchema } from '../schemas/costLog';
 import { type Handoff, handoffMetaSchema } from '../schemas/handoff';

@@ -7,11 +7,10 @@ import type * as ArtifactModule from '../artifacts/parseArtifact';
 /** Where cost logs live, one JSONL file per local day: `.claude/cost_logs/<YYYY-MM-DD>.jsonl`. */
 export const COST_DIR = '.claude/cost_logs';
 
-/** The local calendar day of an instant, as used in cost log file names. */
-export function localDay(t: number): string {
-  const d = new Date(t);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+// Defined in the hot boundary, where the hook's audit log uses it.
+import { localDay } from '../../hot/safety/audit';
+
+export { localDay };
 
 export function costLogFile(root: string, day: string): string {
   return path.join(root, COST_DIR, `${day}.jsonl`);

@@ -6,8 +6,9 @@ import { OUTBOX_DIR } from '../artifacts/outbox';
 import { parseHandoff, parsePlan, parseReport } from '../artifacts/parseArtifact';
 import type { CostSummary } from '../cost/costLedger';
 import { errorMessage, isErrnoException } from '../errors';
-import type { AgentView, MissionView } from '../missions/missionState';
+import type { AgentView, PlanView } from '../model/workspaceModel';
 import { MissionStore } from '../orchestrator/missionStore';
+import { allows, statesAllowing } from '../orchestrator/missionTable';
 import { ApprovalStore } from '../safety/approvals';
 import type { MissionRecord, MissionStateName } from '../schemas/mission';
 import { FINAL_MISSION_STATES } from '../schemas/mission';
@@ -25,18 +26,15 @@ export const MAX_MISSIONS = 50;
 /** The plans shown with a Start Mission button, lowest ids first. */
 export const MAX_PLANS = 50;
 
-/**
- * Mission states from which a new start of the same plan is accepted (MissionRunner.start refuses the
- * others): still waiting to run, or ended without a merge.
- */
-export const STARTABLE_MISSION_STATES: readonly MissionStateName[] = ['queued', 'waiting', 'awaitingApproval', 'discarded', 'rolledBack', 'handedOff', 'refused'];
+/** Mission states from which a new start of the same plan is accepted: the state table's `start` column. */
+export const STARTABLE_MISSION_STATES: readonly MissionStateName[] = statesAllowing('start');
 
-/** Mission states whose merge waits for a person: the dashboard shows Merge / Open Merge Editor / Discard. */
-export const MERGE_PROMPT_STATES: readonly string[] = ['readyToMerge', 'review', 'conflicted'];
+/** Mission states whose merge waits for a person (the table's `merge` column): Merge / Open Merge Editor / Discard. */
+export const MERGE_PROMPT_STATES: readonly string[] = statesAllowing('merge');
 
-/** What the dashboard takes from the live model (MissionState): plans, agents, runs and today's cost. */
+/** What the dashboard takes from the live model (WorkspaceModel): plans, agents, runs and today's cost. */
 export interface LiveView {
-  readonly missions: readonly MissionView[];
+  readonly plans: readonly PlanView[];
   readonly agents: readonly AgentView[];
   readonly runViews: readonly RunSnapshot[];
   readonly costSummary: CostSummary;
@@ -59,7 +57,7 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
   const { records, invalid } = new MissionStore(root).list();
   for (const m of invalid) for (const i of m.issues) problems.push({ file: m.file, field: i.field, message: i.message });
   const missions = records.slice(0, MAX_MISSIONS);
-  const plans = readPlans(root, live.missions, records, problems);
+  const plans = readPlans(root, live.plans, records, problems);
   const reports = readReports(root, missions, problems);
   const handoffs = readHandoffs(root, problems);
   const { approvals, issues } = new ApprovalStore(root).list();
@@ -88,7 +86,7 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
  * state comes from the records read for this same state (so the Plans and Missions sections agree), else
  * from the live model.
  */
-function readPlans(root: string, views: readonly MissionView[], records: readonly MissionRecord[], problems: FileIssue[]): PlanRow[] {
+function readPlans(root: string, views: readonly PlanView[], records: readonly MissionRecord[], problems: FileIssue[]): PlanRow[] {
   const states = new Map(records.map((r) => [r.taskId, r.state]));
   const rows: PlanRow[] = [];
   for (const v of views) {
@@ -207,7 +205,8 @@ function toMissionRow(m: MissionRecord): MissionRow {
     attempts: m.attempts.map((a) => ({ agent: a.agent, cli: a.cli, ok: a.ok, reason: a.reason, message: a.message, costUsd: a.costUsd })),
     costUsd: m.costUsd,
     branch: m.branch,
-    canRollBack: m.snapshot !== undefined && !FINAL_MISSION_STATES.includes(m.state),
+    // The state table says where Roll Back is allowed (a button must never offer what the service refuses).
+    canRollBack: m.snapshot !== undefined && allows(m.state, 'rollBack'),
     mergePrompt: MERGE_PROMPT_STATES.includes(m.state),
     open: !FINAL_MISSION_STATES.includes(m.state),
     crossCheck: m.crossCheck,

@@ -1,6 +1,6 @@
 import { isAgentKind, type AgentKind } from '../agents/types';
 import type { OrchestratorConfig } from '../config';
-import { checkCommand, DEFAULT_RULES, INCOMPLETE_RULE_ID, type CheckContext, type DenyRule } from '../safety/denyList';
+import { checkCommand, DEFAULT_RULES, INCOMPLETE_RULE_ID, type CheckContext, type DenyRule } from '../../hot/safety/denyList';
 import type { Plan, PlanComplexity } from '../schemas/plan';
 import { anyMatches } from './glob';
 import type { OrchestratorRoute } from './orchestratorConfig';

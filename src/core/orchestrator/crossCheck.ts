@@ -1,4 +1,4 @@
-import { covers } from '../paths/workspacePath';
+import { covers } from '../../hot/paths/workspacePath';
 import type { CrossCheck } from '../schemas/mission';
 import type { Report } from '../schemas/report';
 import { comparablePath } from './overlap';

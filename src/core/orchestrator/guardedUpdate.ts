@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { isErrnoException } from '../errors';
-import { backoffDelay, sleep } from '../locks/backoff';
+import { backoffDelay, sleep } from '../../hot/locks/backoff';
 import { otherWriters, type FileId } from './openWriters';
 
 export interface GuardedUpdate {

@@ -3,9 +3,10 @@ import { errorMessage } from '../errors';
 import { git } from '../git/git';
 import { abortMerge, conflictedFiles, mergeBranch, predictMerge } from '../git/merge';
 import { rollback } from '../git/snapshot';
-import { FINAL_MISSION_STATES, type MissionRecord, type MissionStateName } from '../schemas/mission';
+import type { MissionRecord } from '../schemas/mission';
 import { missionHandoff } from './missionHandoff';
 import type { MissionRunner } from './missionRunner';
+import { check, nextStates, type MissionAction } from './missionTable';
 import { MissionError, type MissionDeps } from './missionTypes';
 
 export type MergeResult = { merged: true; commit: string; record: MissionRecord } | { merged: false; conflicts: string[]; record: MissionRecord };
@@ -13,7 +14,7 @@ export type MergeResult = { merged: true; commit: string; record: MissionRecord 
 /**
  * What people do with a finished mission: merge its branch (3-way, conflicts left for the merge editor),
  * discard it (only when confirmed; its work is kept under a backup ref), roll it back to the snapshot, or
- * hand it to a person. Each checks the mission's state first and records the new one.
+ * hand it to a person. Each asks the state table (missionTable.ts) first and records the new state.
  */
 export class MissionActions {
   constructor(
@@ -21,11 +22,11 @@ export class MissionActions {
     private readonly runner: MissionRunner,
   ) {}
 
-  private need(task: string, states: readonly MissionStateName[], verb: string): MissionRecord {
+  /** The mission's record, when the state table lets it take `action`; the table's refusal otherwise. */
+  private need(task: string, action: MissionAction): MissionRecord {
     const r = this.d.store.read(task);
     if (!r.ok) throw new MissionError('unknownMission', task, r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`);
-    if (!states.includes(r.record.state)) throw new MissionError('badState', task, `cannot ${verb} mission ${task}: it is ${r.record.state}`);
-    return r.record;
+    return check(r.record, action);
   }
 
   /**
@@ -34,7 +35,7 @@ export class MissionActions {
    * `conflicted`; calling merge again after the conflicts are resolved concludes it.
    */
   async merge(task: string, o: { approved?: boolean } = {}): Promise<MergeResult> {
-    const rec = this.need(task, ['readyToMerge', 'review', 'conflicted'], 'merge');
+    const rec = this.need(task, 'merge');
     if (rec.state === 'review' && !o.approved) throw new MissionError('notConfirmed', task, `mission ${task} needs review (${rec.reason ?? 'cross-check warnings'}); merge it with approval`);
     if (!rec.branch) throw new MissionError('noWorktree', task, `mission ${task} ran in place: its changes are already in the checkout`);
     if (rec.state === 'conflicted') return this.conclude(rec);
@@ -77,27 +78,27 @@ export class MissionActions {
 
   /** Stops a conflicted merge: the checkout goes back to before it, the mission to ready-to-merge. */
   async abortMerge(task: string): Promise<MissionRecord> {
-    this.need(task, ['conflicted'], 'abort the merge of');
+    this.need(task, 'abortMerge');
     await abortMerge(this.d.root);
     return this.runner.set(task, 'readyToMerge', { conflicts: undefined, reason: 'merge aborted' });
   }
 
   /** Files that still conflict, absolute, for the merge editor. */
   async conflicts(task: string): Promise<string[]> {
-    this.need(task, ['conflicted'], 'open the merge editor for');
+    this.need(task, 'conflicts');
     return (await conflictedFiles(this.d.root)).map((f) => path.join(this.d.root, f));
   }
 
   /** Conflicts a merge would have now, without touching anything. */
   async predict(task: string): Promise<string[]> {
-    const rec = this.need(task, ['readyToMerge', 'review'], 'predict the merge of');
+    const rec = this.need(task, 'predict');
     if (!rec.branch) return [];
     return (await predictMerge(this.d.root, rec.branch)).conflicts;
   }
 
   /** Throws away the mission's branch and worktree, only when confirmed; the work is kept under a backup ref. */
   async discard(task: string, o: { confirmed: boolean }): Promise<{ record: MissionRecord; backupRef?: string }> {
-    const rec = this.need(task, ['readyToMerge', 'review', 'awaitingApproval', 'waiting', 'queued', 'handedOff', 'rolledBack', 'refused'], 'discard');
+    const rec = this.need(task, 'discard');
     if (!o.confirmed) throw new MissionError('notConfirmed', task, `discarding mission ${task} needs confirmation`);
     let backupRef: string | undefined;
     if (rec.branch && (await this.runner.worktrees().find(task))) backupRef = (await this.runner.worktrees().remove(task, { discard: true })).backupRef;
@@ -108,7 +109,7 @@ export class MissionActions {
 
   /** Restores the mission's checkout to the snapshot taken before its first run (nothing untracked is deleted). */
   async rollBack(task: string): Promise<{ record: MissionRecord; restored: number; movedAside: number; trash?: string }> {
-    const rec = this.need(task, ['readyToMerge', 'review', 'handedOff', 'running', 'awaitingApproval'], 'roll back');
+    const rec = this.need(task, 'rollBack');
     if (!rec.snapshot) throw new MissionError('badState', task, `mission ${task} has no snapshot`);
     const cwd = rec.worktree ? path.join(this.d.root, rec.worktree) : this.d.root;
     const r = await rollback(cwd, { ref: rec.snapshot });
@@ -119,15 +120,13 @@ export class MissionActions {
 
   /** Hands the mission to a person now: HANDOFF_REPORT.md with its state, attempts, costs and diff. */
   async handOff(task: string, reason = 'handed to a person on request'): Promise<{ record: MissionRecord; file: string }> {
-    const r = this.d.store.read(task);
-    if (!r.ok) throw new MissionError('unknownMission', task, `there is no mission ${task}`);
-    const rec = r.record;
-    if (rec.state === 'merged') throw new MissionError('badState', task, `mission ${task} is merged`);
+    const rec = this.need(task, 'handOff');
     const diffStat = rec.branch ? await this.runner.worktrees().diffStat(task).catch(() => undefined) : undefined;
     const file = await missionHandoff(this.d.root, rec, { reason, diffStat, agent: this.d.me, now: this.d.clock.now() });
-    const record = FINAL_MISSION_STATES.includes(rec.state) ? await this.runner.set(task, rec.state, { handoff: file }) : await this.runner.set(task, 'handedOff', { handoff: file, reason });
+    // The table says where Hand Off leads: a final state keeps itself (with the handoff added), others become handedOff.
+    const to = nextStates(rec.state, 'handOff')?.[0] ?? 'handedOff';
+    const record = to === rec.state ? await this.runner.set(task, to, { handoff: file }) : await this.runner.set(task, to, { handoff: file, reason });
     await this.runner.todo(record);
     return { record, file };
   }
-
 }

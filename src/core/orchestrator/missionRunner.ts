@@ -7,25 +7,41 @@ import { ArtifactError, errorMessage } from '../errors';
 import { Emitter } from '../event';
 import { git, resolveCommit } from '../git/git';
 import { parseNulList } from '../git/parsers';
-import { predictMerge } from '../git/merge';
 import { rollback, takeSnapshot } from '../git/snapshot';
 import { Worktrees } from '../git/worktrees';
-import { holderAgent } from '../locks/holders';
-import type { LockHandle } from '../locks/lockHandle';
+import { holderAgent } from '../../hot/locks/holders';
+import type { LockHandle } from '../../hot/locks/lockHandle';
 import { ApprovalStore } from '../safety/approvals';
-import { FINAL_MISSION_STATES, type MissionAttempt, type MissionRecord, type MissionStateName } from '../schemas/mission';
+import { type MissionAttempt, type MissionRecord, type MissionStateName } from '../schemas/mission';
 import type { Plan } from '../schemas/plan';
 import { classifyPlan, type Classification } from './classify';
-import { crossCheck } from './crossCheck';
 import { missionHandoff } from './missionHandoff';
 import { missionPrompt } from './missionPrompt';
-import { collectReport } from './missionReport';
+import { collectReport, type CollectedReport } from './missionReport';
+import { check } from './missionTable';
+import { runPostRunSteps } from './postRun/postRunSteps';
 import { MissionError, type MissionDeps, type MissionEvent, type MissionOutcome } from './missionTypes';
 import { checkOverlap, type Blocker } from './overlap';
 import { updateTodo } from './todoFile';
 
 /** Missions whose files are spoken for: a new plan must not overlap them. */
 const CLAIMING: readonly MissionStateName[] = ['running', 'review', 'readyToMerge', 'conflicted'];
+
+/** One mission's way down its failover chain. */
+interface ChainRun {
+  plan: Plan;
+  /** The plan file, workspace-relative. */
+  planFile: string;
+  c: Classification;
+  /** Where the agents work: the shadow worktree or the main checkout. */
+  cwd: string;
+  /** What a failed run is rolled back to. */
+  snapshotRef: string;
+  worktree: boolean;
+  signal?: AbortSignal;
+  /** The CLI whose paused session continues (after an approval); the chain starts there. */
+  resumeCli?: string;
+}
 
 export interface StartOptions {
   signal?: AbortSignal;
@@ -60,10 +76,7 @@ export class MissionRunner {
     const plan = parsed.value;
     const task = plan.meta.id;
     const prior = this.d.store.get(task);
-    if (prior && !FINAL_MISSION_STATES.includes(prior.state) && prior.state !== 'awaitingApproval' && prior.state !== 'queued' && prior.state !== 'waiting') {
-      throw new MissionError('alreadyRunning', task, `mission ${task} is ${prior.state}; merge, discard or roll it back first`);
-    }
-    if (prior?.state === 'merged') throw new MissionError('badState', task, `mission ${task} is already merged; give the plan a new id to run it again`);
+    if (prior) check(prior, 'start');
     const cfg = this.d.config().orchestrator;
     const c = classifyPlan(plan, cfg);
     let record = await this.put({
@@ -103,128 +116,149 @@ export class MissionRunner {
 
   private async execute(plan: Plan, rel: string, c: Classification, prior: MissionRecord | undefined, useWorktree: boolean, signal: AbortSignal | undefined): Promise<MissionOutcome> {
     const task = plan.meta.id;
-    let record: MissionRecord;
-    let cwd = this.d.root;
-    if (useWorktree) {
-      const wt = await this.worktrees().create({ agent: c.chain[0], task });
-      cwd = wt.path;
-      record = await this.set(task, 'queued', { worktree: wt.relPath, branch: wt.branch, baseCommit: wt.baseCommit });
-    }
+    const cwd = useWorktree ? await this.prepareWorktree(task, c) : this.d.root;
     // A run that stopped for a person's approval continues its own session from where it stopped (the approved
     // call runs once, a rejected one is refused with the note), with the snapshot of before its first run.
     const paused = prior?.state === 'awaitingApproval' ? prior.attempts.at(-1) : undefined;
     const resume = paused?.reason === 'awaitingApproval' ? paused : undefined;
-    const kept = resume && prior?.snapshot ? await resolveCommit(cwd, prior.snapshot) : undefined;
-    const snap = kept && prior?.snapshot ? { ref: prior.snapshot, commit: kept } : await takeSnapshot(cwd, `mission/${task}`);
-    record = await this.set(task, 'running', { snapshot: snap.ref, reason: undefined, blockedBy: undefined, approval: undefined });
+    const snap = await this.snapshotFor(task, cwd, resume ? prior?.snapshot : undefined);
+    const record = await this.set(task, 'running', { snapshot: snap.ref, reason: undefined, blockedBy: undefined, approval: undefined });
     await this.todo(record);
-    const { attempt, outcome } = await this.runChain(plan, rel, c, cwd, snap.ref, useWorktree, signal, resume?.cli);
+    const chain: ChainRun = { plan, planFile: rel, c, cwd, snapshotRef: snap.ref, worktree: useWorktree, signal, resumeCli: resume?.cli };
+    const { attempt, outcome } = await this.runChain(chain);
     if (!outcome) return this.end(this.d.store.get(task) ?? record, plan);
-    return this.finishRun(plan, attempt, outcome, cwd, useWorktree, snap.commit);
+    return this.finishRun(chain, { attempt, outcome, before: snap.commit });
+  }
+
+  /** The mission's shadow worktree on `fmes/<task>`, recorded on the mission. */
+  private async prepareWorktree(task: string, c: Classification): Promise<string> {
+    const wt = await this.worktrees().create({ agent: c.chain[0], task });
+    await this.set(task, 'queued', { worktree: wt.relPath, branch: wt.branch, baseCommit: wt.baseCommit });
+    return wt.path;
+  }
+
+  /** The snapshot Roll Back returns to: the one kept from before a paused run, else a new one. */
+  private async snapshotFor(task: string, cwd: string, kept: string | undefined): Promise<{ ref: string; commit: string }> {
+    const commit = kept ? await resolveCommit(cwd, kept) : undefined;
+    return kept && commit ? { ref: kept, commit } : takeSnapshot(cwd, `mission/${task}`);
   }
 
   /** Runs the chain's agents in turn; a failure is rolled back before the next agent starts. */
-  private async runChain(plan: Plan, planFile: string, c: Classification, cwd: string, snapshotRef: string, worktree: boolean, signal?: AbortSignal, resumeCli?: string): Promise<{ attempt?: MissionAttempt; outcome?: RunOutcome }> {
-    const task = plan.meta.id;
-    const runner = await this.d.runner();
+  private async runChain(o: ChainRun): Promise<{ attempt?: MissionAttempt; outcome?: RunOutcome }> {
+    const task = o.plan.meta.id;
     const tried: MissionAttempt[] = [];
-    const from = resumeCli ? Math.max(0, c.chain.indexOf(resumeCli as (typeof c.chain)[number])) : 0;
-    for (const cli of c.chain.slice(from)) {
-      const resume = cli === resumeCli && tried.length === 0;
-      const agent = `${cli}@${task}`.slice(0, 64);
+    const from = o.resumeCli ? Math.max(0, o.c.chain.indexOf(o.resumeCli as (typeof o.c.chain)[number])) : 0;
+    for (const cli of o.c.chain.slice(from)) {
+      const resume = cli === o.resumeCli && tried.length === 0;
       const started = this.d.clock.now();
-      const locks = await this.lockFiles(plan, agent);
-      let outcome: RunOutcome;
-      try {
-        const request: RunRequest = {
-          cli: cli,
-          agentId: agent,
-          taskId: task,
-          prompt: missionPrompt(plan, planFile, { earlier: tried, worktree }),
-          cwd,
-          maxTurns: c.limits.maxTurns,
-          budgetUsd: c.limits.budgetUsd,
-          timeoutSec: c.limits.timeoutSec,
-          allowedTools: plan.meta.allowedTools,
-          resume,
-          retries: this.d.config().orchestrator.retries,
-          env: this.d.runEnv,
-        };
-        const run = this.d.startRun ? await this.d.startRun(request) : runner.start(request);
-        const sub = run.onEvent((event) => this.emitter.fire({ type: 'run', taskId: task, agent, event }));
-        const onAbort = () => void run.stop('the mission was stopped');
-        signal?.addEventListener('abort', onAbort, { once: true });
-        try {
-          outcome = await run.done;
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-          sub.dispose();
-        }
-      } finally {
-        for (const l of locks) l.release();
-      }
-      const attempt: MissionAttempt = { agent, cli, runId: outcome.runId, ok: outcome.ok, reason: outcome.reason, message: outcome.message, costUsd: outcome.costUsd, turns: outcome.turns, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt };
+      const { agent, outcome } = await this.runAgent(o, { cli, resume, earlier: tried });
+      const attempt = await this.recordAttempt(task, { agent, cli, outcome });
       tried.push(attempt);
-      const rec = await this.d.store.update(task, (r) => ({ attempts: [...r.attempts, attempt], costUsd: r.costUsd + outcome.costUsd }), this.d.clock.now());
-      this.fire(rec);
       if (outcome.ok) return { attempt, outcome: { ...outcome, startedAt: new Date(started).toISOString() } };
-      if (outcome.reason === 'awaitingApproval') {
-        await this.set(task, 'awaitingApproval', { reason: `${agent} waits for approval of ${outcome.pendingApprovals.join(', ')} (fmes approve <id>, then run the mission again)`, approval: outcome.pendingApprovals[0] });
-        return {};
-      }
-      const back = await rollback(cwd, { ref: snapshotRef });
-      this.note(task, `${agent} failed (${outcome.reason}: ${outcome.message}); rolled back ${back.restored.length} file(s)${back.movedAside.length ? `, moved ${back.movedAside.length} new file(s) to ${back.trash}` : ''}`);
-      if (outcome.reason === 'stopped') {
-        await this.set(task, 'rolledBack', { reason: outcome.message });
-        return {};
-      }
-      if (outcome.reason === 'dailyBudget') break; // another agent would spend from the same day's budget
+      const next = await this.afterFailure(o, agent, outcome);
+      if (next === 'stop') return {};
+      if (next === 'endChain') break;
     }
     const rec = this.d.store.get(task);
-    if (rec) await this.handOff(rec, `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`, worktree);
+    if (rec) await this.handOff(rec, `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`, o.worktree);
     return {};
   }
 
-  private async finishRun(plan: Plan, attempt: MissionAttempt | undefined, outcome: RunOutcome, cwd: string, worktree: boolean, before: string): Promise<MissionOutcome> {
-    const task = plan.meta.id;
-    const wt = this.worktrees();
-    let changed: string[];
-    if (worktree) {
-      // The report leaves the worktree before the commit: it belongs to the bus, not to the branch.
-      const collected = await collectReport({ root: this.d.root, cwd, taskId: task, agent: attempt?.agent ?? outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: () => wt.changedFiles(task) });
-      await wt.commitAll(task, `${task}: ${plan.meta.title}\n\nF-MES mission by ${outcome.agentId} (run ${outcome.runId}).`, { name: outcome.agentId, email: `${outcome.cli}@fmes.invalid` });
-      changed = await wt.changedFiles(task);
-      return this.review(plan, collected, changed);
+  /** One agent's run on the plan, with the plan's files locked for it; its events are forwarded as mission events. */
+  private async runAgent(o: ChainRun, a: { cli: string; resume: boolean; earlier: readonly MissionAttempt[] }): Promise<{ agent: string; outcome: RunOutcome }> {
+    const task = o.plan.meta.id;
+    const agent = `${a.cli}@${task}`.slice(0, 64);
+    const locks = await this.lockFiles(o.plan, agent);
+    try {
+      const request = this.requestFor(o, { ...a, agent });
+      const run = this.d.startRun ? await this.d.startRun(request) : (await this.d.runner()).start(request);
+      const sub = run.onEvent((event) => this.emitter.fire({ type: 'run', taskId: task, agent, event }));
+      const onAbort = () => void run.stop('the mission was stopped');
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return { agent, outcome: await run.done };
+      } finally {
+        o.signal?.removeEventListener('abort', onAbort);
+        sub.dispose();
+      }
+    } finally {
+      for (const l of locks) l.release();
     }
-    // In place, the checkout may hold a person's own uncommitted work: only what changed since the snapshot counts.
-    const after = await takeSnapshot(cwd, `mission/${task}/after`);
-    changed = await changedBetween(cwd, before, after.commit);
-    const collected = await collectReport({ root: this.d.root, cwd, taskId: task, agent: outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: async () => changed });
-    return this.review(plan, collected, changed);
   }
 
-  private async review(plan: Plan, collected: Awaited<ReturnType<typeof collectReport>>, changed: string[]): Promise<MissionOutcome> {
-    const task = plan.meta.id;
-    const check = crossCheck(plan.meta.files, changed, collected.report);
-    const rec = this.d.store.get(task);
-    let predicted: string[] | undefined;
-    if (rec?.branch) {
-      const p = await predictMerge(this.d.root, rec.branch).catch((e: unknown) => {
-        this.note(task, `could not predict the merge: ${errorMessage(e)}`);
-        return undefined;
-      });
-      predicted = p?.conflicts;
+  private requestFor(o: ChainRun, a: { cli: string; agent: string; resume: boolean; earlier: readonly MissionAttempt[] }): RunRequest {
+    return {
+      cli: a.cli as RunRequest['cli'],
+      agentId: a.agent,
+      taskId: o.plan.meta.id,
+      prompt: missionPrompt(o.plan, o.planFile, { earlier: [...a.earlier], worktree: o.worktree }),
+      cwd: o.cwd,
+      maxTurns: o.c.limits.maxTurns,
+      budgetUsd: o.c.limits.budgetUsd,
+      timeoutSec: o.c.limits.timeoutSec,
+      allowedTools: o.plan.meta.allowedTools,
+      resume: a.resume,
+      retries: this.d.config().orchestrator.retries,
+      env: this.d.runEnv,
+    };
+  }
+
+  /** Adds the run to the mission's attempts and cost. */
+  private async recordAttempt(task: string, a: { agent: string; cli: string; outcome: RunOutcome }): Promise<MissionAttempt> {
+    const { outcome } = a;
+    const attempt: MissionAttempt = { agent: a.agent, cli: a.cli, runId: outcome.runId, ok: outcome.ok, reason: outcome.reason, message: outcome.message, costUsd: outcome.costUsd, turns: outcome.turns, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt };
+    const rec = await this.d.store.update(task, (r) => ({ attempts: [...r.attempts, attempt], costUsd: r.costUsd + outcome.costUsd }), this.d.clock.now());
+    this.fire(rec);
+    return attempt;
+  }
+
+  /**
+   * After a failed run: a run waiting for approval stops the mission there (its changes stay for the resumed
+   * session); any other failure is rolled back, then the mission stops (stopped), ends the chain (the day's
+   * budget is spent for every agent) or tries the next agent.
+   */
+  private async afterFailure(o: ChainRun, agent: string, outcome: RunOutcome): Promise<'stop' | 'endChain' | 'nextAgent'> {
+    const task = o.plan.meta.id;
+    if (outcome.reason === 'awaitingApproval') {
+      await this.set(task, 'awaitingApproval', { reason: `${agent} waits for approval of ${outcome.pendingApprovals.join(', ')} (fmes approve <id>, then run the mission again)`, approval: outcome.pendingApprovals[0] });
+      return 'stop';
     }
-    const reasons = [
-      ...collected.problems,
-      ...(check.undeclared.length ? [`undeclared changes: ${check.undeclared.join(', ')}`] : []),
-      ...(check.failedTests ? [`${check.failedTests} test(s) failed`] : []),
-      ...(collected.report.status !== 'success' ? [`the report says ${collected.report.status}`] : []),
-      ...(predicted?.length ? [`merge will conflict in ${predicted.join(', ')}`] : []),
-    ];
-    const state: MissionStateName = check.ok && collected.report.status === 'success' ? 'readyToMerge' : 'review';
-    const record = await this.set(task, state, { report: collected.file, crossCheck: check, predictedConflicts: predicted, reason: reasons.length ? reasons.join('; ') : undefined });
-    return this.end(record, plan);
+    const back = await rollback(o.cwd, { ref: o.snapshotRef });
+    this.note(task, `${agent} failed (${outcome.reason}: ${outcome.message}); rolled back ${back.restored.length} file(s)${back.movedAside.length ? `, moved ${back.movedAside.length} new file(s) to ${back.trash}` : ''}`);
+    if (outcome.reason === 'stopped') {
+      await this.set(task, 'rolledBack', { reason: outcome.message });
+      return 'stop';
+    }
+    return outcome.reason === 'dailyBudget' ? 'endChain' : 'nextAgent';
+  }
+
+  /** After a successful run: collect the report and the changes, then the post-run steps decide review or ready. */
+  private async finishRun(o: ChainRun, r: { attempt?: MissionAttempt; outcome: RunOutcome; before: string }): Promise<MissionOutcome> {
+    const task = o.plan.meta.id;
+    const { collected, changed } = o.worktree ? await this.collectFromWorktree(o, r) : await this.collectInPlace(o, r);
+    const record = this.d.store.get(task);
+    if (!record) throw new MissionError('unknownMission', task, `the record of mission ${task} is gone`);
+    const verdict = await runPostRunSteps({ root: this.d.root, plan: o.plan, record, cwd: o.cwd, collected, changed, log: this.d.log, note: (m) => this.note(task, m) });
+    return this.end(await this.set(task, verdict.state, verdict.change), o.plan);
+  }
+
+  private async collectFromWorktree(o: ChainRun, r: { attempt?: MissionAttempt; outcome: RunOutcome }): Promise<{ collected: CollectedReport; changed: string[] }> {
+    const task = o.plan.meta.id;
+    const { outcome } = r;
+    const wt = this.worktrees();
+    // The report leaves the worktree before the commit: it belongs to the bus, not to the branch.
+    const collected = await collectReport({ root: this.d.root, cwd: o.cwd, taskId: task, agent: r.attempt?.agent ?? outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: () => wt.changedFiles(task) });
+    await wt.commitAll(task, `${task}: ${o.plan.meta.title}\n\nF-MES mission by ${outcome.agentId} (run ${outcome.runId}).`, { name: outcome.agentId, email: `${outcome.cli}@fmes.invalid` });
+    return { collected, changed: await wt.changedFiles(task) };
+  }
+
+  private async collectInPlace(o: ChainRun, r: { outcome: RunOutcome; before: string }): Promise<{ collected: CollectedReport; changed: string[] }> {
+    const task = o.plan.meta.id;
+    // In place, the checkout may hold a person's own uncommitted work: only what changed since the snapshot counts.
+    const after = await takeSnapshot(o.cwd, `mission/${task}/after`);
+    const changed = await changedBetween(o.cwd, r.before, after.commit);
+    const collected = await collectReport({ root: this.d.root, cwd: o.cwd, taskId: task, agent: r.outcome.agentId, sinceMs: Date.parse(r.outcome.startedAt), outcome: r.outcome, changedFiles: async () => changed });
+    return { collected, changed };
   }
 
   /** The approval gate for high-risk and destructive plans: one approval per plan text. */

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { FmesConfig } from '../config';
 import { FmesError } from '../errors';
 import type { Logger } from '../log';
-import type { LockManager } from '../locks/lockManager';
+import type { LockManager } from '../../hot/locks/lockManager';
 import type { MissionRecord, MissionStateName } from '../schemas/mission';
 import type { MissionStore } from './missionStore';
 

@@ -3,17 +3,17 @@ import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { MissionStore } from './missionStore';
 import type { MissionRunner } from './missionRunner';
-import type { MissionOutcome } from './missionTypes';
+import { allows, check } from './missionTable';
+import { MissionError, type MissionOutcome } from './missionTypes';
 import type { BusEvent } from '../watch/busEvents';
-
-/** A plan's mission is started again by the loop only from these states (a person fixed the plan or approved it). */
-const STARTABLE = new Set(['queued', 'waiting', 'awaitingApproval', 'refused']);
 
 /**
  * The continuous loop (`fmes watch --orchestrate`, and the editor when `fmes.orchestrator.auto` is on):
  * every valid plan that appears or changes in `.antigravity/plans/` becomes a mission, at most `parallel` at
  * a time, one at a time per task. A plan whose mission already ran to the end is left alone until its id
- * changes; one that waits for approval is tried again when the plan file changes (or `retry()` is called).
+ * changes; one that waits for approval is tried again when the plan file changes, when its approval is
+ * decided (MissionService.continueDecided) or when `retry()` is called. Which states it takes up is the
+ * state table's `auto` (plan events) and `retry` columns.
  */
 export class Orchestrator implements Disposable {
   private readonly queue: string[] = [];
@@ -30,9 +30,28 @@ export class Orchestrator implements Disposable {
   handle(e: BusEvent): void {
     if (e.type !== 'plan.added' && e.type !== 'plan.changed') return;
     const task = e.plan.meta.id;
-    const rec = this.o.store.get(task);
-    if (rec && !STARTABLE.has(rec.state)) return;
-    this.files.set(task, e.file);
+    if (!allows(this.o.store.get(task)?.state, 'auto')) return;
+    this.enqueue(task, e.file);
+  }
+
+  /**
+   * Puts a mission that ended without a merge (or waits) back in the queue, to run again from its plan file;
+   * refused with the state table's reason otherwise.
+   */
+  retry(task: string, action: 'retry' | 'continue' = 'retry'): void {
+    const r = this.o.store.read(task);
+    if (!r.ok) throw new MissionError('unknownMission', task, r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`);
+    check(r.record, action);
+    this.enqueue(task, r.record.planFile);
+  }
+
+  /** Whether a mission of `task` is queued or running in this loop. */
+  has(task: string): boolean {
+    return this.active.has(task) || this.queue.includes(task);
+  }
+
+  private enqueue(task: string, file: string): void {
+    this.files.set(task, file);
     if (!this.queue.includes(task) && !this.active.has(task)) this.queue.push(task);
     this.pump();
   }

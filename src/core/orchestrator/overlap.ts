@@ -1,4 +1,4 @@
-import { covers } from '../paths/workspacePath';
+import { covers } from '../../hot/paths/workspacePath';
 
 /** Something that keeps a plan from starting now. */
 export interface Blocker {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { FmesError } from '../errors';
-import type { LockHandle } from '../locks/lockHandle';
-import type { LockManager } from '../locks/lockManager';
+import type { LockHandle } from '../../hot/locks/lockHandle';
+import type { LockManager } from '../../hot/locks/lockManager';
 import { FINAL_MISSION_STATES, type MissionStateName } from '../schemas/mission';
 import { updateFileGuarded } from './guardedUpdate';
 

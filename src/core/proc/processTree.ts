@@ -92,7 +92,7 @@ export interface KillTreeResult {
  * Terminates a process tree: SIGTERM to all, then SIGKILL to the survivors after `graceMs`. Resolves when
  * every collected process is gone or `graceMs + 1000` has passed.
  */
-export async function killTree(rootPid: number, options: { graceMs?: number; groupLeader?: boolean } = {}): Promise<KillTreeResult> {
+export async function killTree(rootPid: number, options: { graceMs?: number; groupLeader?: boolean; envMarker?: string } = {}): Promise<KillTreeResult> {
   const graceMs = options.graceMs ?? 1000;
   const tree = processTree(rootPid);
   const alive = () => tree.filter(sameProcess);
@@ -115,5 +115,31 @@ export async function killTree(rootPid: number, options: { graceMs?: number; gro
     const hard = Date.now() + 1000;
     while (Date.now() < hard && alive().length) await sleep(10);
   }
+  if (options.envMarker) {
+    // A process the tree started while it was being stopped (an agent CLI running a tool hook on SIGTERM) was
+    // in no snapshot and is reparented to init once its parent dies: found by the marker in its environment.
+    const stray = marked(options.envMarker);
+    for (const p of stray) signal(p.pid, 'SIGKILL');
+    forced += stray.length;
+    tree.push(...stray);
+    const hard = Date.now() + 1000;
+    while (Date.now() < hard && alive().length) await sleep(10);
+  }
   return { found: tree.length, forced, survivors: alive().length };
+}
+
+/** Live processes (not this one) whose initial environment holds `marker` (`NAME=value`). Linux only. */
+function marked(marker: string): Proc[] {
+  const out: Proc[] = [];
+  for (const p of allProcs()) {
+    if (p.pid === process.pid || p.state === 'Z' || p.state === 'X') continue;
+    let env: string;
+    try {
+      env = fs.readFileSync(`/proc/${p.pid}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (env.split('\0').includes(marker)) out.push(p);
+  }
+  return out;
 }

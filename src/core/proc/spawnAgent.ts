@@ -62,7 +62,8 @@ export function spawnAgent(o: SpawnOptions): SpawnedProcess {
   return {
     pid: child.pid,
     exited,
-    kill: (graceMs) => (child.pid ? killTree(child.pid, { graceMs }) : Promise.resolve({ found: 0, forced: 0, survivors: 0 })),
+    // A run's processes carry its FMES_RUN_ID: the sweep finds one the CLI started while it was being stopped.
+    kill: (graceMs) => (child.pid ? killTree(child.pid, { graceMs, envMarker: o.env.FMES_RUN_ID ? `FMES_RUN_ID=${o.env.FMES_RUN_ID}` : undefined }) : Promise.resolve({ found: 0, forced: 0, survivors: 0 })),
   };
 }
 

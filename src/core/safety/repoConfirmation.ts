@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { defaultConfig, type FmesConfig } from '../config';
 import { FmesError, isErrnoException } from '../errors';
 import { writeFileAtomicSync } from '../fs/atomicWrite';
-import { DEFAULT_RULES } from './denyList';
-import { DEFAULT_OWNERSHIP } from './ownership';
-import { runIdentity } from './runIdentity';
+import { DEFAULT_RULES } from '../../hot/safety/denyList';
+import { DEFAULT_OWNERSHIP } from '../../hot/safety/ownership';
+import { runIdentity } from '../../hot/safety/runIdentity';
 
 /** A repository value that makes F-MES less safe than its default, by dotted field. */
 export interface WeakeningValue {

@@ -1,10 +1,11 @@
-// zod/mini here: this schema is on the path of every `fmes lock` call, and the classic build of zod is a
-// large part of a CLI start. Artifact schemas, loaded lazily, use classic zod.
+// zod/mini, like the other settings schemas the full CLI loads at start. The hot paths (src/hot/: the hook and
+// `fmes lock run`) do not load this schema at all: they check records by hand (lockRecord.ts) and come here,
+// through src/core/coldParts.ts, only for a record that check cannot decide.
 import * as z from './zodMini';
-import { CONTROL_CHAR, KEY_HASH, LOCK_VERSION } from './lockCheck';
+import { CONTROL_CHAR, KEY_HASH, LOCK_VERSION } from '../../hot/locks/lockRecord';
 import { AGENT_ID } from './patterns';
 
-// Defined beside the zod-free fast check (lockCheck.ts) so that the hook can name it without building this schema.
+// Defined beside the zod-free check (src/hot/locks/lockRecord.ts), which the hot paths use without this schema.
 export { LOCK_VERSION };
 
 const isoDateTime = z.iso.datetime({ offset: true });

@@ -5,10 +5,10 @@ import type * as ArtifactModule from '../artifacts/parseArtifact';
 import type { Disposable } from '../disposable';
 import { Emitter } from '../event';
 import type { Logger } from '../log';
-import { Breaker } from '../locks/breaker';
-import { readLockFile } from '../locks/lockFile';
-import { decodeLockFileName, LOCK_SUFFIX } from '../locks/lockName';
-import { covers } from '../paths/workspacePath';
+import { Breaker } from '../../hot/locks/breaker';
+import { readLockFile } from '../../hot/locks/lockFile';
+import { decodeLockFileName, LOCK_SUFFIX } from '../../hot/locks/lockName';
+import { covers } from '../../hot/paths/workspacePath';
 import type { LockRecord } from '../schemas/lock';
 import type { BusEvent } from './busEvents';
 

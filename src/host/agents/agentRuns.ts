@@ -6,13 +6,13 @@ import type { AgentRunner } from '../../core/agents/agentRunner';
 import type { RunOutcome, RunRequest, RunSnapshot } from '../../core/agents/runTypes';
 import type { FmesConfig } from '../../core/config';
 import type { Core } from '../../core/createCore';
-import type { MissionState } from '../../core/missions/missionState';
+import type { WorkspaceModel } from '../../core/model/workspaceModel';
 import { setContext } from '../context';
 import { AgentTerminal } from './agentTerminal';
 
 export interface AgentRunsDeps {
   core: Core;
-  state: MissionState;
+  state: WorkspaceModel;
   config: () => FmesConfig;
   log: vscode.LogOutputChannel;
   /** The extension's folder: dist/hook.cjs is in it. */
@@ -25,7 +25,7 @@ const SYNC_EVERY_MS = 250;
 /**
  * The editor's side of the agent runner: creates the runner on first use (activation and lock commands never
  * load it), starts each run in its own terminal, and mirrors live runs and their not-yet-logged cost into
- * MissionState, throttled, for the panel and the cost meter.
+ * WorkspaceModel, throttled, for the panel and the cost meter.
  */
 export class AgentRuns implements vscode.Disposable {
   private runnerPromise: Promise<AgentRunner> | undefined;

@@ -7,7 +7,7 @@ import type { RunOutcome, RunRequest, RunSnapshot } from '../../core/agents/runT
 import { AGENT_KINDS, type AgentKind } from '../../core/agents/types';
 import { ArtifactError, TrustError } from '../../core/errors';
 import { formatUsd } from '../../core/cost/costLedger';
-import type { MissionState, MissionView } from '../../core/missions/missionState';
+import type { WorkspaceModel, PlanView } from '../../core/model/workspaceModel';
 import { TASK_ID } from '../../core/schemas/patterns';
 import { Commands } from '../../shared/ids';
 import type { AgentRuns } from '../agents/agentRuns';
@@ -16,14 +16,14 @@ import { registerCommand } from './registerCommand';
 
 export interface AgentCommandDeps {
   root: string;
-  state: MissionState;
+  state: WorkspaceModel;
   agents: AgentRuns;
   log: vscode.LogOutputChannel;
   trusted: () => boolean;
 }
 
 /** What points at a plan: a mission tree item, a mission, a plan file's URI or path. */
-type PlanArg = vscode.Uri | string | { mission: MissionView } | MissionView | undefined;
+type PlanArg = vscode.Uri | string | { mission: PlanView } | PlanView | undefined;
 /** What points at a run: its id, a run tree item, a snapshot. */
 type RunArg = string | { run: RunSnapshot } | RunSnapshot | undefined;
 
@@ -144,7 +144,7 @@ export class AgentCommands implements vscode.Disposable {
   }
 
   private async pickPlan(): Promise<string | undefined> {
-    const plans = this.d.state.missions.filter((m) => m.status !== 'invalid');
+    const plans = this.d.state.plans.filter((m) => m.status !== 'invalid');
     const pick = await vscode.window.showQuickPick(
       plans.map((m) => ({ label: m.id ?? m.title, description: m.title, detail: `${m.status}${m.agent ? ` · ${m.agent}` : ''} · ${path.relative(this.d.root, m.file)}`, file: m.file })),
       { title: 'Run Claude on which plan?', placeHolder: plans.length ? undefined : 'No valid plans in .antigravity/plans/' },

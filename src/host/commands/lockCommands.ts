@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Core } from '../../core/createCore';
 import { LockError, TrustError } from '../../core/errors';
-import { describeHolder, type Holder } from '../../core/locks/holders';
-import type { LockView, MissionState } from '../../core/missions/missionState';
+import { describeHolder, type Holder } from '../../hot/locks/holders';
+import type { LockView, WorkspaceModel } from '../../core/model/workspaceModel';
 import { Commands } from '../../shared/ids';
 import type { HeldLocks } from '../heldLocks';
 import { age } from '../views/missionTree';
@@ -12,7 +12,7 @@ import { registerCommand } from './registerCommand';
 
 export interface LockCommandDeps {
   core: Core;
-  state: MissionState;
+  state: WorkspaceModel;
   held: HeldLocks;
   log: vscode.LogOutputChannel;
   me: () => string;

@@ -7,13 +7,11 @@ import type { FmesConfig } from '../../core/config';
 import type { Core } from '../../core/createCore';
 import { formatIssues, TrustError } from '../../core/errors';
 import { conflictStages } from '../../core/git/conflictStages';
-import type { MissionState } from '../../core/missions/missionState';
-import { ApprovalStore } from '../../core/safety/approvals';
-import type { MissionActions } from '../../core/orchestrator/missionActions';
-import type { MissionRunner } from '../../core/orchestrator/missionRunner';
+import type { WorkspaceModel } from '../../core/model/workspaceModel';
+import type { MissionService } from '../../core/orchestrator/missionService';
 import { MissionStore } from '../../core/orchestrator/missionStore';
+import { allows, statesAllowing, type MissionAction } from '../../core/orchestrator/missionTable';
 import type { MissionEvent } from '../../core/orchestrator/missionTypes';
-import type { Orchestrator } from '../../core/orchestrator/orchestrator';
 import type { BusEvent } from '../../core/watch/busEvents';
 import type { MissionRecord, MissionStateName } from '../../core/schemas/mission';
 import { Commands } from '../../shared/ids';
@@ -23,7 +21,7 @@ import { registerCommand } from './registerCommand';
 export interface MissionCommandDeps {
   core: Core;
   /** The panel's model: mission records are pushed into it whenever `.fmes/missions/` changes. */
-  state: MissionState;
+  state: WorkspaceModel;
   agents: AgentRuns;
   config: () => FmesConfig;
   log: vscode.LogOutputChannel;
@@ -40,14 +38,14 @@ type PlanArg = vscode.Uri | string | { file?: string; mission?: { file?: string 
 
 /**
  * Start Mission from Plan, Merge Mission, Open Merge Editor, Discard Mission, Roll Back Mission, Generate
- * Handoff. Missions run their agents in integrated terminals (through AgentRuns, so the meter and the
- * panel see them); a finished mission raises a notification with the next step.
+ * Handoff: the editor's shell over core's MissionService. It keeps what only an editor has: pickers, modal
+ * confirmations, the merge editor, integrated terminals for the agents (through AgentRuns, so the meter and
+ * the panel see them) and a notification with the next step when a mission ends.
  */
 export class MissionCommands implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
-  private missions: Promise<{ runner: MissionRunner; actions: MissionActions }> | undefined;
+  private missions: Promise<MissionService> | undefined;
   private readonly store: MissionStore;
-  private loop: Promise<Orchestrator> | undefined;
 
   constructor(private readonly d: MissionCommandDeps) {
     this.store = new MissionStore(d.core.root);
@@ -68,22 +66,12 @@ export class MissionCommands implements vscode.Disposable {
     this.sync();
   }
 
-  private readonly continuing = new Set<string>();
-
-  /** Starts again every mission that waits on an approval a person has now decided (trusted workspaces only). */
+  /** Continues every mission that waits on an approval a person has now decided (trusted workspaces only). */
   continueDecided(): void {
     if (!this.d.trusted()) return;
-    const store = new ApprovalStore(this.d.core.root);
-    for (const r of this.store.list().records) {
-      if (r.state !== 'awaitingApproval' || !r.approval || this.continuing.has(r.taskId)) continue;
-      const a = store.get(r.approval);
-      if (!a || a.status === 'pending') continue;
-      this.continuing.add(r.taskId);
-      this.d.log.info(`[mission] ${r.taskId}: approval ${a.id} ${a.status} by ${a.decidedBy ?? 'someone'}; continuing the mission`);
-      void this.start(path.join(this.d.core.root, r.planFile))
-        .catch((e: unknown) => this.d.log.warn(`[mission] ${r.taskId} could not continue: ${String(e)}`))
-        .finally(() => this.continuing.delete(r.taskId));
-    }
+    // Loading the service costs a module load: only when a mission waits for an approval at all.
+    if (!this.store.list().records.some((r) => allows(r.state, 'continue'))) return;
+    void this.get().then((m) => m.continueDecided({ start: (planFile) => this.start(path.join(this.d.core.root, planFile)) }));
   }
 
   private syncTimer: NodeJS.Timeout | undefined;
@@ -103,8 +91,8 @@ export class MissionCommands implements vscode.Disposable {
     this.d.state.setMissionRecords(records);
   }
 
-  /** The orchestrator, created on first use with the editor's agent runner. */
-  get(): Promise<{ runner: MissionRunner; actions: MissionActions }> {
+  /** The mission service, created on first use with the editor's agent runner and terminals. */
+  get(): Promise<MissionService> {
     return (this.missions ??= this.d.core
       .createMissions({
         config: this.d.config,
@@ -113,7 +101,7 @@ export class MissionCommands implements vscode.Disposable {
         startRun: (request) => this.d.agents.startRun(request, { show: true }),
       })
       .then((m) => {
-        const sub = m.runner.onEvent((e) => this.onEvent(e));
+        const sub = m.onEvent((e) => this.onEvent(e));
         this.subs.push({ dispose: () => sub.dispose() });
         return m;
       }));
@@ -125,17 +113,10 @@ export class MissionCommands implements vscode.Disposable {
    */
   handleBusEvent(e: BusEvent): void {
     if ((e.type !== 'plan.added' && e.type !== 'plan.changed') || !this.d.config().orchestrator.auto || !this.d.trusted()) return;
-    this.loop ??= Promise.all([this.get(), import('../../core/orchestrator/orchestrator')]).then(
-      ([m, { Orchestrator }]) =>
-        new Orchestrator({
-          missions: m.runner,
-          store: this.store,
-          log: this.d.core.log.child('orchestrator'),
-          parallel: () => this.d.config().orchestrator.parallel,
-          onError: (file, message) => void vscode.window.showWarningMessage(`F-MES: ${file}: ${message}`),
-        }),
-    );
-    void this.loop.then((o) => o.handle(e));
+    void this.get().then((m) => {
+      m.startLoop({ onError: (file, message) => void vscode.window.showWarningMessage(`F-MES: ${file}: ${message}`) });
+      m.handle(e);
+    });
   }
 
   private requireTrust(what: string): void {
@@ -147,14 +128,14 @@ export class MissionCommands implements vscode.Disposable {
     this.requireTrust('Starting a mission');
     const file = planFileOf(arg, this.d.core.root) ?? (await this.pickPlan());
     if (!file) return undefined;
-    const { runner } = await this.get();
-    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `F-MES mission ${path.basename(file)}` }, () => runner.start(file));
+    const missions = await this.get();
+    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `F-MES mission ${path.basename(file)}` }, () => missions.start(file));
     return out.state;
   }
 
   async merge(arg: MissionArg): Promise<'merged' | 'conflicted' | undefined> {
     this.requireTrust('Merging a mission');
-    const rec = await this.pick(arg, ['readyToMerge', 'review', 'conflicted'], 'Merge which mission?');
+    const rec = await this.pick(arg, 'merge', 'Merge which mission?');
     if (!rec) return undefined;
     let approved = false;
     if (rec.state === 'review') {
@@ -162,8 +143,7 @@ export class MissionCommands implements vscode.Disposable {
       if (ok !== 'Merge') return undefined;
       approved = true;
     }
-    const { actions } = await this.get();
-    const r = await actions.merge(rec.taskId, { approved });
+    const r = await (await this.get()).merge(rec.taskId, { approved });
     if (r.merged) {
       void vscode.window.showInformationMessage(`F-MES: merged mission ${rec.taskId} (${r.commit.slice(0, 10)}).`);
       return 'merged';
@@ -179,10 +159,9 @@ export class MissionCommands implements vscode.Disposable {
 
   /** Opens VS Code's 3-way merge editor on each file the mission's merge left conflicted. */
   async openMergeEditor(arg: MissionArg): Promise<number> {
-    const rec = await this.pick(arg, ['conflicted'], 'Open the merge editor for which mission?');
+    const rec = await this.pick(arg, 'conflicts', 'Open the merge editor for which mission?');
     if (!rec) return 0;
-    const { actions } = await this.get();
-    const files = await actions.conflicts(rec.taskId);
+    const files = await (await this.get()).conflicts(rec.taskId);
     await this.openEditors(rec.taskId, files);
     return files.length;
   }
@@ -216,7 +195,7 @@ export class MissionCommands implements vscode.Disposable {
 
   async discard(arg: MissionArg): Promise<boolean> {
     this.requireTrust('Discarding a mission');
-    const rec = await this.pick(arg, ['readyToMerge', 'review', 'awaitingApproval', 'waiting', 'queued', 'handedOff', 'rolledBack', 'refused'], 'Discard which mission?');
+    const rec = await this.pick(arg, 'discard', 'Discard which mission?');
     if (!rec) return false;
     const ok = await vscode.window.showWarningMessage(
       `Discard mission ${rec.taskId}? Its worktree and branch ${rec.branch ?? ''} are removed; the work is kept under a backup ref (refs/fmes/discarded/…).`,
@@ -224,15 +203,14 @@ export class MissionCommands implements vscode.Disposable {
       'Discard',
     );
     if (ok !== 'Discard') return false;
-    const { actions } = await this.get();
-    const r = await actions.discard(rec.taskId, { confirmed: true });
+    const r = await (await this.get()).discard(rec.taskId, { confirmed: true });
     void vscode.window.showInformationMessage(`F-MES: discarded ${rec.taskId}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}.`);
     return true;
   }
 
   async rollBack(arg: MissionArg): Promise<boolean> {
     this.requireTrust('Rolling back a mission');
-    const rec = await this.pick(arg, ['readyToMerge', 'review', 'handedOff', 'running', 'awaitingApproval'], 'Roll back which mission?');
+    const rec = await this.pick(arg, 'rollBack', 'Roll back which mission?');
     if (!rec) return false;
     const ok = await vscode.window.showWarningMessage(
       `Roll back mission ${rec.taskId} to the snapshot taken before its run? Tracked files are restored; files the run created are moved to .fmes/trash, never deleted.`,
@@ -240,17 +218,15 @@ export class MissionCommands implements vscode.Disposable {
       'Roll Back',
     );
     if (ok !== 'Roll Back') return false;
-    const { actions } = await this.get();
-    const r = await actions.rollBack(rec.taskId);
+    const r = await (await this.get()).rollBack(rec.taskId);
     void vscode.window.showInformationMessage(`F-MES: rolled back ${rec.taskId}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} moved to ${r.trash}` : ''}.`);
     return true;
   }
 
   async handOff(arg: MissionArg): Promise<string | undefined> {
-    const rec = await this.pick(arg, ['queued', 'waiting', 'awaitingApproval', 'running', 'review', 'readyToMerge', 'conflicted', 'rolledBack', 'handedOff', 'refused', 'discarded'], 'Hand which mission to a person?');
+    const rec = await this.pick(arg, 'handOff', 'Hand which mission to a person?');
     if (!rec) return undefined;
-    const { actions } = await this.get();
-    const r = await actions.handOff(rec.taskId);
+    const r = await (await this.get()).handOff(rec.taskId);
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(this.d.core.root, r.file)), { preview: false });
     return r.file;
   }
@@ -278,7 +254,8 @@ export class MissionCommands implements vscode.Disposable {
     else if (r.state === 'refused') void show('warn', `F-MES: mission ${r.taskId} was refused: ${r.reason ?? ''}`);
   }
 
-  private async pick(arg: MissionArg, states: readonly MissionStateName[], title: string): Promise<MissionRecord | undefined> {
+  /** The mission an argument names, or the one a person picks among those the state table lets take `action`. */
+  private async pick(arg: MissionArg, action: MissionAction, title: string): Promise<MissionRecord | undefined> {
     const task = typeof arg === 'string' ? arg : (arg?.taskId ?? arg?.id ?? arg?.mission?.id);
     if (task) {
       const r = this.store.read(task);
@@ -286,6 +263,7 @@ export class MissionCommands implements vscode.Disposable {
       return r.record;
     }
     const { records } = this.store.list();
+    const states = statesAllowing(action);
     const candidates = records.filter((r) => states.includes(r.state));
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage('F-MES: no mission is in a state for this.');
@@ -314,9 +292,8 @@ export class MissionCommands implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.syncTimer);
-    void this.loop?.then((o) => o.dispose());
     for (const s of this.subs) s.dispose();
-    void this.missions?.then((m) => m.runner.dispose());
+    void this.missions?.then((m) => m.dispose());
   }
 }
 

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { listBusArtifacts } from '../../core/artifacts/discover';
 import { formatIssue, type ArtifactIssue } from '../../core/errors';
-import type { MissionState } from '../../core/missions/missionState';
+import type { WorkspaceModel } from '../../core/model/workspaceModel';
 import { Commands, Views } from '../../shared/ids';
 import { registerCommand } from './registerCommand';
 
 export interface PanelCommandDeps {
   root: string;
-  state: MissionState;
+  state: WorkspaceModel;
   log: vscode.LogOutputChannel;
   reload: () => Promise<void>;
 }

@@ -3,13 +3,13 @@ import * as vscode from 'vscode';
 import type { RunSnapshot } from '../../core/agents/runTypes';
 import { formatUsd } from '../../core/cost/costLedger';
 import { formatIssues } from '../../core/errors';
-import type { AgentView, LockView, MissionState, MissionView } from '../../core/missions/missionState';
+import type { AgentView, LockView, WorkspaceModel, PlanView } from '../../core/model/workspaceModel';
 import type { MissionStateName } from '../../core/schemas/mission';
 import { Commands } from '../../shared/ids';
 
 export type MissionNode =
   | { kind: 'section'; section: 'missions' | 'agents' | 'locks' }
-  | { kind: 'mission'; mission: MissionView }
+  | { kind: 'mission'; mission: PlanView }
   | { kind: 'run'; run: RunSnapshot }
   | { kind: 'agent'; agent: AgentView }
   | { kind: 'session'; agent: AgentView; index: number }
@@ -33,7 +33,7 @@ export function age(iso: string | undefined, now = Date.now()): string {
 }
 
 /**
- * The mission panel: a thin, debounced view over MissionState. Sections: Missions (plans and their
+ * The mission panel: a thin, debounced view over WorkspaceModel. Sections: Missions (plans and their
  * status), Agents (live runs first, then who holds locks, today's sessions and cost), Locks (path, holder,
  * intent, age; stale and invalid ones marked).
  */
@@ -44,7 +44,7 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
   private readonly sub: { dispose(): void };
 
   constructor(
-    private readonly state: MissionState,
+    private readonly state: WorkspaceModel,
     private readonly root: string,
     private readonly me: () => string,
   ) {
@@ -66,7 +66,7 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     if (node.kind !== 'section') return [];
     switch (node.section) {
       case 'missions': {
-        const m = this.state.missions.map((mission): MissionNode => ({ kind: 'mission', mission }));
+        const m = this.state.plans.map((mission): MissionNode => ({ kind: 'mission', mission }));
         return m.length ? m : [{ kind: 'empty', text: 'No plans in .antigravity/plans/' }];
       }
       case 'agents': {
@@ -114,7 +114,7 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     const item = new vscode.TreeItem(labels[section], vscode.TreeItemCollapsibleState.Expanded);
     item.id = `section:${section}`;
     item.contextValue = `section.${section}`;
-    const count = section === 'missions' ? this.state.missions.length : section === 'agents' ? this.state.agents.length : this.state.lockViews.length;
+    const count = section === 'missions' ? this.state.plans.length : section === 'agents' ? this.state.agents.length : this.state.lockViews.length;
     item.description = String(count);
     if (section === 'agents') {
       const running = this.state.runViews.length;
@@ -184,10 +184,10 @@ const MISSION_ICONS: Partial<Record<MissionStateName, string>> = {
   rolledBack: 'history',
 };
 
-function missionItem(m: MissionView): vscode.TreeItem {
+function missionItem(m: PlanView): vscode.TreeItem {
   const item = new vscode.TreeItem(m.id ? `${m.id}: ${m.title}` : m.title);
   item.id = `mission:${m.file}`;
-  const icons: Record<MissionView['status'], string> = { planned: 'circle-large-outline', running: 'sync~spin', done: 'pass', failed: 'error', invalid: 'warning' };
+  const icons: Record<PlanView['status'], string> = { planned: 'circle-large-outline', running: 'sync~spin', done: 'pass', failed: 'error', invalid: 'warning' };
   item.iconPath = new vscode.ThemeIcon(icons[m.status]);
   const r = m.record;
   const cost = r?.costUsd ? r.costUsd : m.report?.costUsd;

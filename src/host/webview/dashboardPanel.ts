@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { DASHBOARD_GLOBS } from '../../core/dashboard/dashboardFiles';
 import { ArtifactError, errorMessage, TrustError } from '../../core/errors';
-import type { MissionState } from '../../core/missions/missionState';
-import { WorkspacePaths } from '../../core/paths/workspacePath';
+import type { WorkspaceModel } from '../../core/model/workspaceModel';
+import { WorkspacePaths } from '../../hot/paths/workspacePath';
 import { ApprovalStore } from '../../core/safety/approvals';
 import { Commands, type CommandId, WebviewPanels } from '../../shared/ids';
 import { type DashboardState, type HostMessage, parseWebviewMessage, type WebviewMessage } from '../../shared/protocol';
@@ -11,7 +11,7 @@ import { dashboardHtml, webviewRoot } from './dashboardHtml';
 
 export interface DashboardDeps {
   root: string;
-  state: MissionState;
+  state: WorkspaceModel;
   log: vscode.LogOutputChannel;
   trusted: () => boolean;
   /** The id approvals are decided under. */
@@ -24,7 +24,7 @@ const REFRESH_DELAY_MS = 100;
 
 /**
  * The dashboard: one webview panel over the workspace's TODO.md, reports, missions, handoffs, approvals,
- * agents and cost. It rebuilds the state when MissionState or a watched file changes, but only while the
+ * agents and cost. It rebuilds the state when WorkspaceModel or a watched file changes, but only while the
  * panel is open and its page has said `ready`. Buttons run the F-MES commands by id; approvals are decided
  * here through the ApprovalStore, as Review Approvals… does.
  */

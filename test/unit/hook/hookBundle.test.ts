@@ -1,5 +1,5 @@
 // The built hook (dist/hook.cjs, `npm test` builds it): a common call loads no zod, no node:crypto and no child
-// process module, and each path that needs its cold half (dist/chunks/hook-cold.cjs) finds there what it needs.
+// process module, and each path that needs its cold half (dist/chunks/cold.cjs) finds there what it needs.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createLogger, nullSink } from '../../../src/core/log';
-import { LockManager } from '../../../src/core/locks/lockManager';
-import { lockFileName } from '../../../src/core/locks/lockName';
-import { WorkspacePaths } from '../../../src/core/paths/workspacePath';
+import { LockManager } from '../../../src/hot/locks/lockManager';
+import { lockFileName } from '../../../src/hot/locks/lockName';
+import { WorkspacePaths } from '../../../src/hot/paths/workspacePath';
 
 const HOOK = path.resolve(__dirname, '../../../dist/hook.cjs');
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-hookbundle-')));
@@ -41,7 +41,7 @@ function hook(root: string, tool: string, input: Record<string, unknown>, env: R
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PROBE_OUT: out, ...env },
   });
   const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[]; builtins: string[] };
-  return { status: r.status, stderr: r.stderr, stdout: r.stdout, cold: loaded.files.some((f) => f.endsWith('hook-cold.cjs')), builtins: loaded.builtins };
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout, cold: loaded.files.some((f) => f.endsWith('chunks/cold.cjs')), builtins: loaded.builtins };
 }
 
 describe('dist/hook.cjs', () => {

@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CONFIG_FILE } from '../../../src/core/configFile';
-import { DEFAULT_RULES } from '../../../src/core/safety/denyList';
+import { DEFAULT_RULES } from '../../../src/hot/safety/denyList';
 import { confirmRepoConfig } from '../../../src/core/configFile';
-import { DEFAULT_HOOK_SETTINGS, HOOK_CONFIG_FILE, readHookSettings } from '../../../src/hook/hookSettings';
+import { DEFAULT_HOOK_SETTINGS, HOOK_CONFIG_FILE, readHookSettings } from '../../../src/hot/hook/hookSettings';
 
 const made: string[] = [];
 function workspace(config?: unknown): string {

@@ -11,9 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, nullSink } from '../../../src/core/log';
-import { LockManager } from '../../../src/core/locks/lockManager';
-import { WorkspacePaths } from '../../../src/core/paths/workspacePath';
-import { runHook, type HookResult } from '../../../src/hook/runHook';
+import { LockManager } from '../../../src/hot/locks/lockManager';
+import { WorkspacePaths } from '../../../src/hot/paths/workspacePath';
+import { runHook, type HookResult } from '../../../src/hot/hook/runHook';
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-bypass-')));
 const root = path.join(tmp, 'ws');

@@ -6,10 +6,10 @@ import * as http from 'node:http';
 import { after, describe, it } from 'node:test';
 import { confirmRepoConfig } from '../../../src/core/configFile';
 import { createLogger, nullSink } from '../../../src/core/log';
-import { LockManager } from '../../../src/core/locks/lockManager';
-import { WorkspacePaths } from '../../../src/core/paths/workspacePath';
-import { logicalPath, mainWorkspaceOf } from '../../../src/core/safety/workspaceOf';
-import { runHook } from '../../../src/hook/runHook';
+import { LockManager } from '../../../src/hot/locks/lockManager';
+import { WorkspacePaths } from '../../../src/hot/paths/workspacePath';
+import { logicalPath, mainWorkspaceOf } from '../../../src/hot/safety/workspaceOf';
+import { runHook } from '../../../src/hot/hook/runHook';
 
 const made: string[] = [];
 function workspace(): string {

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { codexHookArgs, GEMINI_HOOK_NAMES, geminiHooks } from '../../../../src/core/agents/cliHooks';
 import { folderTrusted, GEMINI_HOME_DIR, hooksSwitchedOff, overlaySettings, prepareGeminiHome, stripJsonComments } from '../../../../src/core/agents/geminiHome';
 import { hookCommand } from '../../../../src/core/agents/hookSettings';
-import { Redactor } from '../../../../src/core/agents/redact';
+import { Redactor } from '../../../../src/hot/safety/redact';
 import { RunSetupError } from '../../../../src/core/agents/runSetupError';
 import { CodexStreamParser } from '../../../../src/core/agents/streams/codexStream';
 import { GeminiStreamParser } from '../../../../src/core/agents/streams/geminiStream';

@@ -35,4 +35,22 @@ describe('killTree', { skip: process.platform !== 'linux' && 'needs /proc' }, ()
     assert.ok(r.forced >= 1, 'the TERM-ignoring shell needed SIGKILL');
     await waitFor(() => tree.every((p) => !alive(p.pid)), 3000);
   });
+
+  it('with an environment marker, also kills a process of the run that is in no snapshot (started while stopping)', async () => {
+    const marker = `FMES_RUN_ID=tree-${process.pid}-${Date.now()}`;
+    const [name, value] = marker.split('=');
+    const root = spawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { ...process.env, [name]: value } });
+    // Not a descendant of root: stands for a hook the CLI spawned after the tree was collected, then orphaned.
+    const stray = spawn('sleep', ['301'], { detached: true, stdio: 'ignore', env: { ...process.env, [name]: value } });
+    const bystander = spawn('sleep', ['302'], { detached: true, stdio: 'ignore', env: { ...process.env, [name]: `${value}-other` } });
+    try {
+      await waitFor(() => alive(root.pid!) && alive(stray.pid!) && alive(bystander.pid!));
+      const r = await killTree(root.pid!, { graceMs: 300, envMarker: marker });
+      assert.equal(r.survivors, 0);
+      await waitFor(() => !alive(stray.pid!), 3000);
+      assert.ok(alive(bystander.pid!), 'a process of another run is left alone');
+    } finally {
+      for (const c of [root, stray, bystander]) c.kill('SIGKILL');
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Redactor, redactInline } from '../../../../src/core/agents/redact';
+import { Redactor, redactInline } from '../../../../src/hot/safety/redact';
 
 // Every case: [input, what it must become]. The expected text is spelled out, so a pattern that takes too
 // much (the host, the command) fails as surely as one that takes too little.

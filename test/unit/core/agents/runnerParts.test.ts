@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { CircuitBreaker } from '../../../../src/core/agents/breaker';
 import { agentEnv } from '../../../../src/core/agents/env';
 import { PriceTable } from '../../../../src/core/agents/pricing';
-import { Redactor } from '../../../../src/core/agents/redact';
+import { Redactor } from '../../../../src/hot/safety/redact';
 import { renderRunEvent } from '../../../../src/core/agents/render';
 import { SessionStore } from '../../../../src/core/agents/sessionStore';
 import { parseConfig } from '../../../../src/core/config';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { defaultConfig } from '../../../../src/core/config';
 import { confirmRepoConfig, loadConfigFile } from '../../../../src/core/configFile';
-import { DEFAULT_RULES } from '../../../../src/core/safety/denyList';
+import { DEFAULT_RULES } from '../../../../src/hot/safety/denyList';
 import { ConfirmationError, confirmationStoreFile, recordDecision, weakeningValues } from '../../../../src/core/safety/repoConfirmation';
 
 const made: string[] = [];

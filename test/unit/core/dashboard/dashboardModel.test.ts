@@ -8,7 +8,7 @@ import { parseCostLog, parsePlan } from '../../../../src/core/artifacts/parseArt
 import { costLogFile, localDay } from '../../../../src/core/cost/costLedger';
 import type { Core } from '../../../../src/core/createCore';
 import { buildDashboardState, MAX_PLANS, MAX_REPORTS, TODO_MAX_BYTES } from '../../../../src/core/dashboard/dashboardModel';
-import { MissionState } from '../../../../src/core/missions/missionState';
+import { WorkspaceModel } from '../../../../src/core/model/workspaceModel';
 import { MissionStore } from '../../../../src/core/orchestrator/missionStore';
 import { ApprovalStore } from '../../../../src/core/safety/approvals';
 import type { MissionRecordInput } from '../../../../src/core/schemas/mission';
@@ -27,11 +27,11 @@ function mission(over: Partial<MissionRecordInput>): MissionRecordInput {
 describe('buildDashboardState', () => {
   let ws: ReturnType<typeof makeWorkspace>;
   let core: Core;
-  let state: MissionState;
+  let state: WorkspaceModel;
   beforeEach(() => {
     ws = makeWorkspace();
     core = testCore(ws.root);
-    state = new MissionState(ws.root, core.locks, { parseCostLog });
+    state = new WorkspaceModel(ws.root, core.locks, { parseCostLog });
   });
   afterEach(() => {
     state.dispose();
@@ -97,9 +97,10 @@ describe('buildDashboardState', () => {
       states.filter((st) => byState[st].mergePrompt),
       ['readyToMerge', 'review', 'conflicted'],
     );
+    // Roll Back where the state table allows it (missionTable.ts), never where the service would refuse it.
     assert.deepEqual(
       states.filter((st) => byState[st].canRollBack),
-      ['queued', 'running', 'readyToMerge', 'review', 'conflicted'],
+      ['running', 'readyToMerge', 'review'],
     );
     assert.deepEqual(byState.conflicted.conflicts, ['src/a.ts']);
     assert.deepEqual(byState.queued.predictedConflicts, ['src/b.ts']);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LockError } from '../../../../src/core/errors';
 import type { Core } from '../../../../src/core/createCore';
-import { lockFileName } from '../../../../src/core/locks/lockName';
+import { lockFileName } from '../../../../src/hot/locks/lockName';
 import { deadPid, makeWorkspace, ManualClock, readJsonl, testCore, writeLockFile } from '../../../fixtures/workspace';
 
 describe('LockManager', () => {

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeLockFileName, encodeLockPath, isHashedLockName, lockFileName } from '../../../../src/core/locks/lockName';
+import { decodeLockFileName, encodeLockPath, isHashedLockName, lockFileName } from '../../../../src/hot/locks/lockName';
 
 const pathArb = fc
   .array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\0')), { minLength: 1, maxLength: 5 })

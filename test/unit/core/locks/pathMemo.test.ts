@@ -2,8 +2,8 @@ import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PathMemo } from '../../../../src/core/locks/pathMemo';
-import { WorkspacePaths } from '../../../../src/core/paths/workspacePath';
+import { PathMemo } from '../../../../src/hot/locks/pathMemo';
+import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
 import type { Core } from '../../../../src/core/createCore';
 import { makeWorkspace, testCore } from '../../../fixtures/workspace';
 

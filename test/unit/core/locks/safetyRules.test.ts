@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { LockError } from '../../../../src/core/errors';
 import type { Core } from '../../../../src/core/createCore';
-import { describeHolder } from '../../../../src/core/locks/holders';
-import { lockFileName } from '../../../../src/core/locks/lockName';
-import { ControlCharacterError, escapeControls, safeJson } from '../../../../src/core/locks/printable';
+import { describeHolder } from '../../../../src/hot/locks/holders';
+import { lockFileName } from '../../../../src/hot/locks/lockName';
+import { ControlCharacterError, escapeControls, safeJson } from '../../../../src/hot/locks/printable';
 import { lockRecordSchema } from '../../../../src/core/schemas/lock';
-import { checkLockRecord } from '../../../../src/core/schemas/lockCheck';
+import { checkLockRecord } from '../../../../src/hot/locks/lockRecord';
 import { makeWorkspace, testCore, writeLockFile } from '../../../fixtures/workspace';
 
 describe('folder locks and the locks inside them', () => {

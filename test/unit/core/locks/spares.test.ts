@@ -1,4 +1,4 @@
-// Prepared lock files (src/core/locks/spares.ts): locks bound to this process are linked into place from a
+// Prepared lock files (src/hot/locks/spares.ts): locks bound to this process are linked into place from a
 // spare that is rewritten in place; these tests hold the pool to what its correctness argument relies on.
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,12 +8,12 @@ import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import type { Core } from '../../../../src/core/createCore';
 import { LockError } from '../../../../src/core/errors';
-import { parseLockText } from '../../../../src/core/locks/lockFile';
-import { hostName, processStartId } from '../../../../src/core/locks/liveness';
-import { lockFileName } from '../../../../src/core/locks/lockName';
-import { LockView } from '../../../../src/core/locks/lockView';
-import { SPARE_DIR, SparePool } from '../../../../src/core/locks/spares';
-import { judgeLock, needsGuard } from '../../../../src/core/locks/staleness';
+import { parseLockText } from '../../../../src/hot/locks/lockFile';
+import { hostName, processStartId } from '../../../../src/hot/locks/liveness';
+import { lockFileName } from '../../../../src/hot/locks/lockName';
+import { LockView } from '../../../../src/hot/locks/lockView';
+import { SPARE_DIR, SparePool } from '../../../../src/hot/locks/spares';
+import { judgeLock, needsGuard } from '../../../../src/hot/locks/staleness';
 import type { LockRecord } from '../../../../src/core/schemas/lock';
 import { CLI, fmes } from '../../../fixtures/cli';
 import { makeWorkspace, ManualClock, testCore } from '../../../fixtures/workspace';

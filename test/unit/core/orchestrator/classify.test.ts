@@ -146,7 +146,7 @@ test('approvalRisks comes from the config', () => {
 });
 
 test('settings rules: a disabled deny-list rule no longer asks', async () => {
-  const { mergeRules, DEFAULT_RULES } = await import('../../../../src/core/safety/denyList');
+  const { mergeRules, DEFAULT_RULES } = await import('../../../../src/hot/safety/denyList');
   const { rules } = mergeRules(DEFAULT_RULES, [{ id: 'git-reset-hard', disabled: true }]);
   const p = plan({}, '$ git reset --hard');
   assert.equal(classifyPlan(p, DEFAULTS).approval.required, true);

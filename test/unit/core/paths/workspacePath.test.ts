@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { PathError } from '../../../../src/core/errors';
-import { ancestorsOf, covers, WorkspacePaths, type WorkspacePath } from '../../../../src/core/paths/workspacePath';
+import { ancestorsOf, covers, WorkspacePaths, type WorkspacePath } from '../../../../src/hot/paths/workspacePath';
 import { makeWorkspace } from '../../../fixtures/workspace';
 
 describe('WorkspacePaths.normalize', () => {

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Redactor } from '../../../../src/core/agents/redact';
-import { AUDIT_DIR, appendAudit, summarizeInput, webhookPayload, type AuditRecord } from '../../../../src/core/safety/audit';
+import { Redactor } from '../../../../src/hot/safety/redact';
+import { AUDIT_DIR, appendAudit, summarizeInput, webhookPayload, type AuditRecord } from '../../../../src/hot/safety/audit';
 import { makeWorkspace } from '../../../fixtures/workspace';
 
 const record = (input: string, reason?: string): AuditRecord => ({ ts: new Date().toISOString(), agent: 'claude', tool: 'Bash', input, outcome: 'denied', reason });

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { writtenPaths as fullWrittenPaths } from '../../../../src/core/safety/bashWrites';
+import { writtenPaths as fullWrittenPaths } from '../../../../src/hot/safety/bashWrites';
 
 /** `paths` and `unknown` only: `maybe` has tables of its own (writers.test.ts). */
 function writtenPaths(src: string): { paths: string[]; unknown: boolean } {

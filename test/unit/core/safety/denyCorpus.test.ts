@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCommand, DEFAULT_RULES } from '../../../../src/core/safety/denyList';
+import { checkCommand, DEFAULT_RULES } from '../../../../src/hot/safety/denyList';
 import { CORPUS_CONTEXT } from '../../../fixtures/safety/deny-corpus';
 import { ATTACK_CORPUS, HARMLESS_CORPUS } from '../../../fixtures/safety/deny-corpus-attacks';
 

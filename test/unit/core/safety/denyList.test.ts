@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkCommand, DEFAULT_RULES, INCOMPLETE_RULE_ID, mergeRules, type DenyRule } from '../../../../src/core/safety/denyList';
+import { checkCommand, DEFAULT_RULES, INCOMPLETE_RULE_ID, mergeRules, type DenyRule } from '../../../../src/hot/safety/denyList';
 import { denyRuleOverrideSchema, denyRuleSchema } from '../../../../src/core/safety/denyRules';
 import { CORPUS_CONTEXT, DENY_CORPUS } from '../../../fixtures/safety/deny-corpus';
 

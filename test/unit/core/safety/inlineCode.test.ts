@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCommand } from '../../../../src/core/safety/denyList';
-import { LANGUAGES, analyseCode, codeOf, languageOf } from '../../../../src/core/safety/inlineCode';
+import { checkCommand } from '../../../../src/hot/safety/denyList';
+import { LANGUAGES, analyseCode, codeOf, languageOf } from '../../../../src/hot/safety/inlineCode';
 
 /** Per language: a command reaching a dangerous API (asked), one running `rm -rf /` (denied), one harmless (allowed). */
 const SAMPLES: Record<string, { api: string; shell: string; ok: string }> = {

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
-import { callerIdentity, refusalToActAs, runIdentity } from '../../../../src/core/safety/runIdentity';
+import { callerIdentity, refusalToActAs, runIdentity } from '../../../../src/hot/safety/runIdentity';
 import { inRun } from '../../../fixtures/inRun';
 
 const linux = process.platform === 'linux';
@@ -18,7 +18,7 @@ describe('runIdentity', () => {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-runid-'));
     const src = path.join(dir, 'probe.ts');
-    fs.writeFileSync(src, `import { runIdentity } from ${JSON.stringify(path.resolve(__dirname, '../../../../src/core/safety/runIdentity'))};\nprocess.stdout.write(JSON.stringify({ id: runIdentity() ?? null, ppid: process.ppid }));\n`);
+    fs.writeFileSync(src, `import { runIdentity } from ${JSON.stringify(path.resolve(__dirname, '../../../../src/hot/safety/runIdentity'))};\nprocess.stdout.write(JSON.stringify({ id: runIdentity() ?? null, ppid: process.ppid }));\n`);
     probe = path.join(dir, 'probe.js');
     buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', outfile: probe, logLevel: 'error' });
   });

@@ -8,7 +8,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { parseShell } from '../../../../src/core/safety/shellWords';
+import { parseShell } from '../../../../src/hot/safety/shellWords';
 
 interface MvdanNode {
   Args?: ArrayLike<{ Parts: ArrayLike<MvdanNode> }>;

@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_NESTING, MAX_SIZE, parseShell, ShellLimitError, type ShellParse } from '../../../../src/core/safety/shellWords';
-import { writtenPaths } from '../../../../src/core/safety/bashWrites';
+import { MAX_NESTING, MAX_SIZE, parseShell, ShellLimitError, type ShellParse } from '../../../../src/hot/safety/shellWords';
+import { writtenPaths } from '../../../../src/hot/safety/bashWrites';
 
 /** Parses, or returns the ShellLimitError; any other throw (a RangeError above all) fails the test. */
 function parseOrLimit(src: string, deadline?: number): ShellParse | ShellLimitError {

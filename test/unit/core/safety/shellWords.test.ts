@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseShell, programName, ShellLimitError, type SimpleCommand } from '../../../../src/core/safety/shellWords';
+import { parseShell, programName, ShellLimitError, type SimpleCommand } from '../../../../src/hot/safety/shellWords';
 
 const argvs = (src: string): string[][] => parseShell(src).commands.map((c) => c.argv);
 const only = (src: string): SimpleCommand => {

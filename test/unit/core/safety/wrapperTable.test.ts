@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCommand } from '../../../../src/core/safety/denyList';
-import { parseShell } from '../../../../src/core/safety/shellWords';
-import { WRAPPERS, type WrapperSpec } from '../../../../src/core/safety/wrapperTable';
+import { checkCommand } from '../../../../src/hot/safety/denyList';
+import { parseShell } from '../../../../src/hot/safety/shellWords';
+import { WRAPPERS, type WrapperSpec } from '../../../../src/hot/safety/wrapperTable';
 
 /** A command line that runs `inner` through the wrapper `key`, built from its own table entry. */
 function around(key: string, spec: WrapperSpec, inner: string): string {

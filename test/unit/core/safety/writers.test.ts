@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { writtenPaths } from '../../../../src/core/safety/bashWrites';
-import { WRITERS } from '../../../../src/core/safety/writers';
-import { READ_ONLY } from '../../../../src/core/safety/readOnly';
-import { sedScriptWrites } from '../../../../src/core/safety/writersMore';
+import { writtenPaths } from '../../../../src/hot/safety/bashWrites';
+import { WRITERS } from '../../../../src/hot/safety/writers';
+import { READ_ONLY } from '../../../../src/hot/safety/readOnly';
+import { sedScriptWrites } from '../../../../src/hot/safety/writersMore';
 
 /** [program the case is about, command, paths, unknown]: every writer table entry has at least one. */
 type Case = [string, string, string[], boolean];

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { regexes } from 'zod/v4/core';
-import { parseLockText } from '../../../../src/core/locks/lockFile';
+import { parseLockText } from '../../../../src/hot/locks/lockFile';
 import { lockRecordSchema } from '../../../../src/core/schemas/lock';
-import { checkLockRecord, ISO_DATETIME, LOCK_VERSION } from '../../../../src/core/schemas/lockCheck';
+import { checkLockRecord, ISO_DATETIME, LOCK_VERSION } from '../../../../src/hot/locks/lockRecord';
 
 const good = {
   version: 1,

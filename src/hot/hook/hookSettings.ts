@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cold } from '../cold';
+import { DEFAULT_RULES, mergeRules, type DenyRule } from '../safety/denyList';
+
+/** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
+export interface HookSettings {
+  /** From `locks.invalidGraceSec`: an empty lock file older than this is a dead writer's trace. */
+  invalidGraceMs: number;
+  ownership: Readonly<Record<string, readonly string[]>>;
+  /** The default deny list with `safety.rules` merged in. */
+  rules: readonly DenyRule[];
+  auditWebhook: string;
+}
+
+/** configFile.ts's CONFIG_FILE, which cannot be imported without loading the schema (a test holds them equal). */
+export const HOOK_CONFIG_FILE = '.fmes/config.json';
+
+/** The settings of a workspace with no config file: what `configSchema.parse({})` gives (a test holds them equal). */
+export const DEFAULT_HOOK_SETTINGS: HookSettings = { invalidGraceMs: 5_000, ownership: {}, rules: DEFAULT_RULES, auditWebhook: '' };
+
+/**
+ * The hook's settings. Most workspaces have no `.fmes/config.json`, and then this builds no zod schema (that
+ * alone would cost a third of the hook's start). When there is one, the CLI's reader parses it, with the same
+ * defaults for bad fields.
+ */
+export function readHookSettings(root: string): HookSettings {
+  if (!fs.statSync(path.join(root, HOOK_CONFIG_FILE), { throwIfNoEntry: false })) return DEFAULT_HOOK_SETTINGS;
+  const { config, lock } = cold().loadHotSettings(root);
+  return {
+    invalidGraceMs: lock.invalidGraceMs ?? DEFAULT_HOOK_SETTINGS.invalidGraceMs,
+    ownership: config.safety.ownership,
+    rules: mergeRules(DEFAULT_RULES, config.safety.rules).rules,
+    auditWebhook: config.safety.auditWebhook,
+  };
+}

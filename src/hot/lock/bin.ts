@@ -1,0 +1,26 @@
+// `fmes` (package.json bin: dist/fmes.cjs). CommonJS, so that Node starts it without its ESM loader: a
+// `fmes lock run` in its plain form runs from dist/lock.cjs (lockRun.ts) and loads nothing else; every other
+// call, and every form lockRun leaves alone, imports the full CLI, dist/cli.mjs, which runs as when started
+// directly (it is also `fmes` under its old name).
+import type * as LockRunModule from './lockRun';
+
+/** Set by esbuild: the hot `lock run` bundle and the full CLI beside this file. */
+declare const FMES_LOCK_RUN: string;
+declare const FMES_FULL_CLI: string;
+
+const argv = process.argv.slice(2);
+
+function full(): void {
+  // dist/cli.mjs must not try the hot path again (it would print a settings warning twice).
+  (globalThis as { __fmesHotDeclined?: boolean }).__fmesHotDeclined = true;
+  void import(FMES_FULL_CLI);
+}
+
+if (argv.includes('lock') && argv.includes('run')) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the hot bundle beside this one
+  const { lockRun } = require(FMES_LOCK_RUN) as typeof LockRunModule;
+  void lockRun(argv).then((code) => {
+    if (code === undefined) full();
+    else process.exitCode = code;
+  });
+} else full();

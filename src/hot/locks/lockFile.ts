@@ -1,0 +1,107 @@
+import { nodeCrypto } from '../ids';
+import * as fs from 'node:fs';
+import type { ArtifactIssue } from '../errors';
+import { isErrnoException } from '../errors';
+import { cold } from '../cold';
+import { checkLockRecord } from './lockRecord';
+import type { LockRecord } from '../../core/schemas/lock';
+
+// The PreToolUse hook reads lock files on every tool call: node:crypto loads for invalid files only.
+
+export type LockParse = { ok: true; record: LockRecord } | { ok: false; issues: ArtifactIssue[] };
+
+/** A key that decides who holds a lock and whether it is stale (the first fields of a record, see spares.ts). */
+const IDENTITY_KEY = /"(version|pid|pidStart|host)"\s*:/g;
+
+/** Parses a lock file's text. Empty, truncated, non-JSON and off-schema content yields issues, never throws. */
+export function parseLockText(text: string): LockParse {
+  if (text.trim() === '') return { ok: false, issues: [{ field: '', message: 'the file is empty' }] };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, issues: [{ field: '', message: `not JSON (${(e as Error).message})` }] };
+  }
+  const twice = repeatedIdentityKey(text);
+  if (twice) return { ok: false, issues: [{ field: twice, message: 'appears more than once' }] };
+  const record = checkLockRecord(json);
+  if (record) return { ok: true, record };
+  // What the hand check cannot decide goes to the zod schema, in the cold half (it names what is wrong).
+  return cold().parseLockRecord(json);
+}
+
+/** When a lock file was read, and its mtime as of just after the read (see judgeLock). */
+export interface ReadStamp {
+  readAtMs: number;
+  mtimeMs: number;
+}
+
+export type LockFileRead =
+  | { state: 'absent' }
+  | { state: 'valid'; record: LockRecord; seen: ReadStamp }
+  | {
+      state: 'invalid';
+      issues: ArtifactIssue[];
+      size: number;
+      mtimeMs: number;
+      /** Identifies this exact invalid content, standing in for a token when breaking it. */
+      fingerprint: string;
+      /** The `path` field when the JSON had one, for hashed file names. */
+      claimedPath: string | undefined;
+    };
+
+export function readLockFile(file: string): LockFileRead {
+  let text: string;
+  let seen: ReadStamp;
+  try {
+    ({ text, seen } = readStamped(file));
+  } catch (e) {
+    if (isErrnoException(e, 'ENOENT')) return { state: 'absent' };
+    if (isErrnoException(e, 'EISDIR')) {
+      return { state: 'invalid', issues: [{ field: '', message: 'is a folder, not a lock file' }], size: 0, mtimeMs: 0, fingerprint: 'dir', claimedPath: undefined };
+    }
+    throw e;
+  }
+  const parsed = parseLockText(text);
+  if (parsed.ok) return { state: 'valid', record: parsed.record, seen };
+  const mtimeMs = seen.mtimeMs;
+  return {
+    state: 'invalid',
+    issues: parsed.issues,
+    size: Buffer.byteLength(text),
+    mtimeMs,
+    fingerprint: 'inv-' + nodeCrypto().createHash('sha256').update(text).update(String(mtimeMs)).digest('hex').slice(0, 16),
+    claimedPath: claimedPath(text),
+  };
+}
+
+/** Reads a file whole, then fstats it: the mtime seen covers every write that could have reached the read. */
+function readStamped(file: string): { text: string; seen: ReadStamp } {
+  const readAtMs = Date.now();
+  const fd = fs.openSync(file, 'r');
+  try {
+    const text = fs.readFileSync(fd, 'utf8');
+    return { text, seen: { readAtMs, mtimeMs: fs.fstatSync(fd).mtimeMs } };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function repeatedIdentityKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  for (const m of text.matchAll(IDENTITY_KEY)) {
+    const key = m[1] ?? '';
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+function claimedPath(text: string): string | undefined {
+  try {
+    const j = JSON.parse(text) as { path?: unknown };
+    return typeof j.path === 'string' ? j.path : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,56 @@
+// The hot paths' check of a lock record, without zod (src/hot/ may not import it: see src/hot/cold.ts). The zod
+// schema in src/core/schemas/lock.ts stays the definition; this accepts only records it would accept, and
+// produces what it would produce. Anything else goes to the schema through the cold half (lockFile.ts), which
+// rejects it with messages (test/unit/core/schemas/lockCheck.test.ts holds the two together).
+import type { LockRecord } from '../../core/schemas/lock';
+import { AGENT_ID } from './agentId';
+
+export const LOCK_VERSION = 1;
+
+/**
+ * Characters a lock record's path and intent may not carry: C0 (tab and newline included), DEL and C1. They
+ * reach people's terminals (locks/printable.ts); the schema refuses them with the same regex.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this matches
+export const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
+/** A lock's release key hash: SHA-256 in lower-case hex. */
+export const KEY_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * The regex `z.iso.datetime({ offset: true })` tests (zod 4's `regexes.datetime`), copied: importing it from zod
+ * would initialise zod's core. lockCheck.test.ts fails when zod's changes.
+ */
+export const ISO_DATETIME =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
+
+// zod measures string lengths in code points; without surrogates that is `.length`. Strings with them are rare
+// enough to leave to the schema.
+const SURROGATE = /[\uD800-\uDFFF]/;
+function str(v: unknown, min: number, max: number): v is string {
+  return typeof v === 'string' && v.length >= min && v.length <= max && !SURROGATE.test(v);
+}
+
+/**
+ * The lock record `lockRecordSchema` would parse `json` into, or undefined when this fast check cannot tell
+ * (then ask the schema). Never accepts what the schema rejects.
+ */
+export function checkLockRecord(json: unknown): LockRecord | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const { version, path, agent, pid, pidStart, host, intent, acquiredAt, expiresAt, token, keyHash } = json as Record<string, unknown>;
+  if (version !== LOCK_VERSION) return undefined;
+  if (!str(path, 1, Infinity) || CONTROL_CHAR.test(path)) return undefined;
+  if (!str(agent, 1, AGENT_ID.max) || !AGENT_ID.re.test(agent)) return undefined;
+  if (pid !== null && !(typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0)) return undefined;
+  if (pidStart !== undefined && pidStart !== null && !str(pidStart, 0, 128)) return undefined;
+  if (!str(host, 1, 255)) return undefined;
+  if (intent !== undefined && (!str(intent, 0, 500) || CONTROL_CHAR.test(intent))) return undefined;
+  if (typeof acquiredAt !== 'string' || !ISO_DATETIME.test(acquiredAt)) return undefined;
+  if (typeof expiresAt !== 'string' || !ISO_DATETIME.test(expiresAt)) return undefined;
+  if (!str(token, 8, 64)) return undefined;
+  if (keyHash !== undefined && !(typeof keyHash === 'string' && KEY_HASH.test(keyHash))) return undefined;
+  if (!(Date.parse(expiresAt) >= Date.parse(acquiredAt))) return undefined;
+  // The schema's output: its keys in its order, unknown keys dropped, an absent pidStart or keyHash left absent.
+  const out: LockRecord = pidStart === undefined ? { version, path, agent, pid, host, intent: intent ?? '', acquiredAt, expiresAt, token } : { version, path, agent, pid, pidStart, host, intent: intent ?? '', acquiredAt, expiresAt, token };
+  if (keyHash !== undefined) out.keyHash = keyHash;
+  return out;
+}

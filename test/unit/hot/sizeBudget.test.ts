@@ -1,0 +1,58 @@
+// The hot bundles (src/hot/cold.ts says what they are): their size, and that they hold src/hot/ only. Reads the
+// bundles `npm run build` wrote (`npm test` builds first); run `npm run build` before this file alone. Sizes are
+// those of the development build (not minified, no source text inlined), which is what the test run builds;
+// the budgets leave room for a little growth and fail on a new dependency (zod alone is ~170 KB, commander 60).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ExitCode } from '../../../src/cli/exitCodes';
+import { EXIT } from '../../../src/hot/lock/holding';
+
+const DIST = path.resolve(__dirname, '../../../dist');
+
+/** Bytes each hot bundle may have (development build). */
+const BUDGET: Record<string, number> = {
+  // The PreToolUse hook: locks, paths, the shell parser and deny list (about 195 KB on 2026-12-05).
+  'hook.cjs': 215_000,
+  // `fmes lock run`: the lock protocol, paths, run identity (about 100 KB on 2026-12-05).
+  'lock.cjs': 115_000,
+  // The `fmes` bin: a dispatcher only.
+  'fmes.cjs': 4_000,
+};
+
+/** What a hot bundle may require at run time: Node's built-ins and the files beside it that esbuild.mjs names. */
+const ALLOWED_REQUIRES = /^(node:[a-z_/]+|\.\/chunks\/cold\.cjs|\.\/lock\.cjs|\.\/cli\.mjs)$/;
+
+function bundle(name: string): string {
+  const file = path.join(DIST, name);
+  assert.ok(fs.existsSync(file), `${file} is missing: run npm run build`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+describe('hot bundles', () => {
+  for (const [name, budget] of Object.entries(BUDGET)) {
+    it(`dist/${name} stays within ${budget / 1000} KB and loads only built-ins and its named neighbours`, () => {
+      const text = bundle(name);
+      const bytes = Buffer.byteLength(text);
+      assert.ok(bytes <= budget, `dist/${name} is ${bytes} bytes, over its budget of ${budget}: what new import pulled code into the hot paths?`);
+      // esbuild's development build names each bundled file in a comment: none may come from a package.
+      const packages = [...text.matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)/gm)].map((m) => m[1]);
+      assert.deepEqual([...new Set(packages)], [], `dist/${name} bundles packages`);
+      const sources = [...text.matchAll(/^\/\/ (src\/[^\s]+)/gm)].map((m) => m[1]).filter((s) => !s.startsWith('src/hot/'));
+      assert.deepEqual(sources, [], `dist/${name} bundles files outside src/hot/`);
+      const requires = [...text.matchAll(/\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]);
+      assert.deepEqual(
+        requires.filter((r) => !ALLOWED_REQUIRES.test(r ?? '')),
+        [],
+        `dist/${name} requires something outside the hot paths`,
+      );
+    });
+  }
+
+  it('the hot exit codes are the CLI’s', () => {
+    assert.equal(EXIT.usage, ExitCode.usage);
+    assert.equal(EXIT.held, ExitCode.held);
+    assert.equal(EXIT.notFound, ExitCode.notFound);
+  });
+});
