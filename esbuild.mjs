@@ -36,7 +36,9 @@ const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${sep}zod${sep}`) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+      args.importer.includes(`${sep}zod${sep}`)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
       contents: `export { default as en } from ${JSON.stringify(args.path)};`,
@@ -62,18 +64,30 @@ const hotOnly = {
   name: 'hot-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.path === COLD_CHUNK || args.path === LOCK_RUN || args.path === FULL_CLI) return { path: args.path, external: true };
+      if (args.path === COLD_CHUNK || args.path === LOCK_RUN || args.path === FULL_CLI)
+        return { path: args.path, external: true };
       if (args.importer.includes(`${sep}node_modules${sep}`) || !args.importer.startsWith(HOT_DIR)) return undefined;
       const target = resolve(args.resolveDir, args.path);
-      if (!target.startsWith(HOT_DIR)) return { errors: [{ text: `${args.importer}: '${args.path}' is outside src/hot/; reach it through src/hot/cold.ts` }] };
+      if (!target.startsWith(HOT_DIR))
+        return {
+          errors: [{ text: `${args.importer}: '${args.path}' is outside src/hot/; reach it through src/hot/cold.ts` }],
+        };
       return undefined;
     });
     build.onResolve({ filter: /^[^.]/ }, (args) =>
-      args.importer.startsWith(HOT_DIR) && !args.path.startsWith('node:') ? { errors: [{ text: `${args.importer}: the hot paths import no package ('${args.path}')` }] } : undefined,
+      args.importer.startsWith(HOT_DIR) && !args.path.startsWith('node:')
+        ? { errors: [{ text: `${args.importer}: the hot paths import no package ('${args.path}')` }] }
+        : undefined,
     );
   },
 };
-const hot = { define: { FMES_COLD_CHUNK: JSON.stringify(COLD_CHUNK), FMES_LOCK_RUN: JSON.stringify(LOCK_RUN), FMES_FULL_CLI: JSON.stringify(FULL_CLI) } };
+const hot = {
+  define: {
+    FMES_COLD_CHUNK: JSON.stringify(COLD_CHUNK),
+    FMES_LOCK_RUN: JSON.stringify(LOCK_RUN),
+    FMES_FULL_CLI: JSON.stringify(FULL_CLI),
+  },
+};
 
 /**
  * `import * as fs from 'node:fs'` turns, in a CommonJS bundle, into a copy of every export of fs for each module
@@ -84,9 +98,13 @@ const builtinNamespaceOnce = {
   name: 'builtin-namespace-once',
   setup(build) {
     build.onResolve({ filter: /^node:(fs|path|os)$/ }, (args) =>
-      args.namespace === 'builtin-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin-once' },
+      args.namespace === 'builtin-once'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'builtin-once' },
     );
-    build.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};` }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => ({
+      contents: `export * from ${JSON.stringify(args.path)};`,
+    }));
   },
 };
 
@@ -106,7 +124,13 @@ const node = {
 rmSync('dist', { recursive: true, force: true });
 const contexts = await Promise.all([
   // The banner stamps when the bundle starts loading, so activation time can include its own load.
-  esbuild.context({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'globalThis.__fmesLoadStart = performance.now();' } }),
+  esbuild.context({
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    banner: { js: 'globalThis.__fmesLoadStart = performance.now();' },
+  }),
   // The CLI is ESM with code splitting: a command loads only its own chunks (`fmes lock run` never parses
   // chokidar or YAML, nor the MCP SDK), which keeps the process start short for agents that call it in loops.
   // dist/mcp.mjs is `fmes mcp` under a name MCP configs can point node at.
@@ -133,7 +157,9 @@ const contexts = await Promise.all([
     splitting: true,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __fmesCreateRequire } from 'node:module'; const require = __fmesCreateRequire(import.meta.url);" },
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __fmesCreateRequire } from 'node:module'; const require = __fmesCreateRequire(import.meta.url);",
+    },
   }),
   // The dashboard page: one script and one stylesheet under stable names (the host's HTML names them), in the
   // only folder the webview may load from (localResourceRoots).

@@ -8,7 +8,18 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'test-results/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      '.cache/**',
+      'test-results/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,7 +28,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test registers tests through calls that return promises the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -43,13 +62,32 @@ export default tseslint.config(
         {
           paths: [noVscode],
           patterns: [
-            { group: ['zod', 'zod/*'], message: 'No zod in src/hot/: check by hand (see locks/lockRecord.ts) or go through src/hot/cold.ts.' },
             {
-              group: ['../core/*', '../../core/*', '../../../core/*', '../cli/*', '../../cli/*', '../host/*', '../../host/*', '../mcp/*', '../../mcp/*', '../shared/*', '../../shared/*'],
+              group: ['zod', 'zod/*'],
+              message: 'No zod in src/hot/: check by hand (see locks/lockRecord.ts) or go through src/hot/cold.ts.',
+            },
+            {
+              group: [
+                '../core/*',
+                '../../core/*',
+                '../../../core/*',
+                '../cli/*',
+                '../../cli/*',
+                '../host/*',
+                '../../host/*',
+                '../mcp/*',
+                '../../mcp/*',
+                '../shared/*',
+                '../../shared/*',
+              ],
               allowTypeImports: true,
               message: 'src/hot/ imports only node:* and itself at run time; reach core through src/hot/cold.ts.',
             },
-            { regex: '^(?!node:|\\.)', allowTypeImports: true, message: 'src/hot/ imports no packages: only node:* built-ins.' },
+            {
+              regex: '^(?!node:|\\.)',
+              allowTypeImports: true,
+              message: 'src/hot/ imports no packages: only node:* built-ins.',
+            },
           ],
         },
       ],
@@ -58,11 +96,21 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['node:*'], message: 'src/shared runs in the webview too: no Node modules.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [{ group: ['node:*'], message: 'src/shared runs in the webview too: no Node modules.' }],
+        },
+      ],
     },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
   },
 );

@@ -15,7 +15,10 @@ const bundleBytes = statSync('dist/extension.js').size;
 
 const outDir = mkdtempSync(join(tmpdir(), 'fmes-bench-editor-'));
 const out = join(outDir, 'editor.json');
-const r = spawnSync(process.execPath, ['scripts/testIntegration.mjs', '--grep', '^bench'], { env: { ...process.env, FMES_BENCH: '1', FMES_BENCH_OUT: out }, encoding: 'utf8' });
+const r = spawnSync(process.execPath, ['scripts/testIntegration.mjs', '--grep', '^bench'], {
+  env: { ...process.env, FMES_BENCH: '1', FMES_BENCH_OUT: out },
+  encoding: 'utf8',
+});
 let m;
 try {
   m = JSON.parse(readFileSync(out, 'utf8'));
@@ -32,9 +35,17 @@ const rows = [
   ['extension bundle (production)', `${(bundleBytes / 1024).toFixed(0)} KiB`, '≤ 1024 KiB', bundleBytes <= 1024 * 1024],
   ['lock event → panel + badge, p50', `${m.lockToUi.p50.toFixed(1)} ms`, '', true],
   ['lock event → panel + badge, p95', `${m.lockToUi.p95.toFixed(1)} ms`, '≤ 50 ms', m.lockToUi.p95 <= 50],
-  ['reference: bare fs.watch, p50 / p95', `${m.rawFsWatch.p50.toFixed(1)} / ${m.rawFsWatch.p95.toFixed(1)} ms`, '', true],
+  [
+    'reference: bare fs.watch, p50 / p95',
+    `${m.rawFsWatch.p50.toFixed(1)} / ${m.rawFsWatch.p95.toFixed(1)} ms`,
+    '',
+    true,
+  ],
   ['ratio ours/fs.watch at p95', `${(m.lockToUi.p95 / Math.max(0.1, m.rawFsWatch.p95)).toFixed(1)}×`, '', true],
 ];
 console.log(`\nF-MES editor benchmark (${m.samples} lock events, node ${process.version})`);
-for (const [what, value, target, ok] of rows) console.log(`  ${what.padEnd(38)} ${value.padStart(16)}  ${target.padEnd(12)} ${target ? (ok ? 'PASS' : 'FAIL') : ''}`);
+for (const [what, value, target, ok] of rows)
+  console.log(
+    `  ${what.padEnd(38)} ${value.padStart(16)}  ${target.padEnd(12)} ${target ? (ok ? 'PASS' : 'FAIL') : ''}`,
+  );
 if (check && rows.some((x) => x[2] && !x[3])) process.exit(1);

@@ -15,8 +15,25 @@ if (spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inher
 
 const ws = mkdtempSync(join(tmpdir(), 'fmes-bench-hook-'));
 mkdirSync(join(ws, 'src'));
-execFileSync(process.execPath, ['dist/cli.mjs', '--workspace', ws, 'lock', 'acquire', 'src/held.ts', '--agent', 'gemini']);
-const input = (tool, tool_input) => JSON.stringify({ session_id: 's', cwd: ws, hook_event_name: 'PreToolUse', tool_name: tool, tool_input, tool_use_id: 't' });
+execFileSync(process.execPath, [
+  'dist/cli.mjs',
+  '--workspace',
+  ws,
+  'lock',
+  'acquire',
+  'src/held.ts',
+  '--agent',
+  'gemini',
+]);
+const input = (tool, tool_input) =>
+  JSON.stringify({
+    session_id: 's',
+    cwd: ws,
+    hook_event_name: 'PreToolUse',
+    tool_name: tool,
+    tool_input,
+    tool_use_id: 't',
+  });
 // Each case with the exit status it must have: a hook that fails fast would measure well.
 const cases = {
   'Write, free path': [input('Write', { file_path: join(ws, 'src/free.ts'), content: 'x' }), 0],
@@ -38,7 +55,8 @@ const runs = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < 3; i++) time(['-e', '0'], '');
 for (let i = 0; i < N; i++) {
   base.push(time(['-e', '0'], ''));
-  for (const [k, [stdin, status]] of Object.entries(cases)) runs[k].push(time(['dist/hook.cjs', 'pre-tool-use', '--workspace', ws], stdin, status));
+  for (const [k, [stdin, status]] of Object.entries(cases))
+    runs[k].push(time(['dist/hook.cjs', 'pre-tool-use', '--workspace', ws], stdin, status));
 }
 rmSync(ws, { recursive: true, force: true });
 const baseP95 = p(base, 0.95);
@@ -48,6 +66,8 @@ for (const [k, xs] of Object.entries(runs)) {
   const ratio = p(xs, 0.95) / baseP95;
   ok &&= ratio <= 1.3;
   const p50Ratio = p(xs, 0.5) / p(base, 0.5);
-  console.log(`${k.padEnd(28)} p50 ${p(xs, 0.5).toFixed(1)} ms (${p50Ratio.toFixed(2)}×), p95 ${p(xs, 0.95).toFixed(1)} ms → ${ratio.toFixed(2)}× node -e 0 (target ≤ 1.3×) ${ratio <= 1.3 ? 'PASS' : 'MISS'}`);
+  console.log(
+    `${k.padEnd(28)} p50 ${p(xs, 0.5).toFixed(1)} ms (${p50Ratio.toFixed(2)}×), p95 ${p(xs, 0.95).toFixed(1)} ms → ${ratio.toFixed(2)}× node -e 0 (target ≤ 1.3×) ${ratio <= 1.3 ? 'PASS' : 'MISS'}`,
+  );
 }
 if (check && !ok) process.exit(1);

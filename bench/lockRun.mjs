@@ -32,7 +32,10 @@ const p = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.
 const cases = {
   'node -e 0': [process.execPath, ['-e', '0']],
   'fmes lock run -- true': [process.execPath, [cli, 'lock', 'run', 'src/a.ts', '--agent', 'bench', '--', 'true']],
-  'full CLI (-v) lock run': [process.execPath, [cli, '-v', 'lock', 'run', 'src/a.ts', '--agent', 'bench', '--', 'true']],
+  'full CLI (-v) lock run': [
+    process.execPath,
+    [cli, '-v', 'lock', 'run', 'src/a.ts', '--agent', 'bench', '--', 'true'],
+  ],
   'flock f true': ['flock', [join(ws, 'src/a.ts'), 'true']],
 };
 const runs = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
@@ -48,6 +51,8 @@ for (const [k, xs] of Object.entries(runs)) {
   const r95 = p(xs, 0.95) / p(base, 0.95);
   const target = k === 'fmes lock run -- true' ? ` (target p50 ≤ 1.2×) ${r50 <= 1.2 ? 'PASS' : 'MISS'}` : '';
   if (target) ok &&= r50 <= 1.2;
-  console.log(`${k.padEnd(24)} p50 ${p(xs, 0.5).toFixed(1)} ms (${r50.toFixed(2)}×), p95 ${p(xs, 0.95).toFixed(1)} ms (${r95.toFixed(2)}×)${target}`);
+  console.log(
+    `${k.padEnd(24)} p50 ${p(xs, 0.5).toFixed(1)} ms (${r50.toFixed(2)}×), p95 ${p(xs, 0.95).toFixed(1)} ms (${r95.toFixed(2)}×)${target}`,
+  );
 }
 if (check && !ok) process.exit(1);

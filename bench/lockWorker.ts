@@ -33,7 +33,13 @@ interface Contender {
  */
 const WARM_UP_CYCLES = 400;
 
-async function makeContender(impl: NodeImpl, root: string, index: number, end: number, plfRetries: number): Promise<Contender> {
+async function makeContender(
+  impl: NodeImpl,
+  root: string,
+  index: number,
+  end: number,
+  plfRetries: number,
+): Promise<Contender> {
   switch (impl) {
     case 'ours': {
       const manager = new LockManager(new WorkspacePaths(root), createLogger(nullSink));
@@ -53,7 +59,8 @@ async function makeContender(impl: NodeImpl, root: string, index: number, end: n
         },
         async warmUp(cycle) {
           const handle = await manager.acquire(mine, { agent: owner.agent });
-          if (cycle % 16 === 0) await manager.acquire(mine, { agent: `${owner.agent}-rival`, waitMs: 3 }).catch(() => undefined);
+          if (cycle % 16 === 0)
+            await manager.acquire(mine, { agent: `${owner.agent}-rival`, waitMs: 3 }).catch(() => undefined);
           handle.release();
         },
       };
@@ -62,13 +69,18 @@ async function makeContender(impl: NodeImpl, root: string, index: number, end: n
       // Loaded only here: its graceful-fs patches fs.close, which must not touch the other implementations.
       const plf = await import('proper-lockfile');
       const target = path.join(root, SHARED.plfTarget);
-      const options = { stale: 10_000, realpath: false, retries: { retries: plfRetries, minTimeout: 1, maxTimeout: 100, factor: 2, randomize: true } };
+      const options = {
+        stale: 10_000,
+        realpath: false,
+        retries: { retries: plfRetries, minTimeout: 1, maxTimeout: 100, factor: 2, randomize: true },
+      };
       const mine = path.join(root, `warm-${index}`);
       return {
         acquire: () => plf.lock(target, options),
         async warmUp(cycle) {
           const release = await plf.lock(mine, options);
-          if (cycle % 16 === 0) await plf.lock(mine, { ...options, retries: { ...options.retries, retries: 2 } }).catch(() => undefined);
+          if (cycle % 16 === 0)
+            await plf.lock(mine, { ...options, retries: { ...options.retries, retries: 2 } }).catch(() => undefined);
           await release();
         },
       };
@@ -92,7 +104,7 @@ async function makeContender(impl: NodeImpl, root: string, index: number, end: n
 /** The floor: O_EXCL create, and on EEXIST the same backoff with jitter as ours (setTimeout based). */
 async function rawAcquire(file: string, deadline: number): Promise<Release | undefined> {
   const backoff = { baseMs: defaultLockConfig.backoffBaseMs, capMs: defaultLockConfig.backoffCapMs };
-  for (let attempt = 0; ; ) {
+  for (let attempt = 0; ;) {
     try {
       fs.closeSync(fs.openSync(file, 'wx'));
       return () => fs.unlinkSync(file);
@@ -131,7 +143,9 @@ function criticalSection(inside: string): boolean {
 async function main(): Promise<void> {
   const [impl, root, startArg, windowArg, indexArg, plfRetriesArg] = process.argv.slice(2);
   if (!isNodeImpl(impl) || !root || !startArg || !windowArg || !indexArg) {
-    throw new Error('usage: lockWorker.js <ours|proper-lockfile|raw|none> <workspaceRoot> <startAtEpochMs> <windowMs> <index> [plfRetries]');
+    throw new Error(
+      'usage: lockWorker.js <ours|proper-lockfile|raw|none> <workspaceRoot> <startAtEpochMs> <windowMs> <index> [plfRetries]',
+    );
   }
   const startAt = Number(startArg);
   const end = startAt + Number(windowArg);

@@ -15,7 +15,8 @@ const liveDirs = new Set<string>();
 export function makeWorkspace(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-bench-'));
   liveDirs.add(root);
-  for (const dir of ['src', '.locks', path.dirname(SHARED.inside)]) fs.mkdirSync(path.join(root, dir), { recursive: true });
+  for (const dir of ['src', '.locks', path.dirname(SHARED.inside)])
+    fs.mkdirSync(path.join(root, dir), { recursive: true });
   fs.writeFileSync(path.join(root, SHARED.oursPath), 'export {};\n');
   fs.writeFileSync(path.join(root, SHARED.plfTarget), '');
   fs.writeFileSync(path.join(root, SHARED.flockFile), '');
@@ -42,11 +43,14 @@ function runJson<T>(command: string, args: readonly string[]): Promise<T> {
     child.on('error', reject);
     child.on('close', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`${path.basename(args[0] ?? command)} exited with ${code}: ${err.trim() || last}`));
+      if (code !== 0)
+        return reject(new Error(`${path.basename(args[0] ?? command)} exited with ${code}: ${err.trim() || last}`));
       try {
         resolve(JSON.parse(last) as T);
       } catch {
-        reject(new Error(`${path.basename(args[0] ?? command)} printed no JSON result: ${JSON.stringify(out.slice(-200))}`));
+        reject(
+          new Error(`${path.basename(args[0] ?? command)} printed no JSON result: ${JSON.stringify(out.slice(-200))}`),
+        );
       }
     });
   });
@@ -75,7 +79,18 @@ export async function runUncontended(bundle: string, rounds: number, roundMs: nu
     const oursMedian = median(r.ours);
     const pairedRatios = r.ours.map((ours, i) => ours / (r.raw[i] ?? NaN));
     const rawWriteMedian = median(r.rawWrite);
-    return { rounds, roundMs, rawPerSec: r.raw, rawWritePerSec: r.rawWrite, oursPerSec: r.ours, rawMedian, rawWriteMedian, oursMedian, ratio: oursMedian / rawMedian, pairedRatios };
+    return {
+      rounds,
+      roundMs,
+      rawPerSec: r.raw,
+      rawWritePerSec: r.rawWrite,
+      oursPerSec: r.ours,
+      rawMedian,
+      rawWriteMedian,
+      oursMedian,
+      ratio: oursMedian / rawMedian,
+      pairedRatios,
+    };
   } finally {
     removeWorkspace(root);
   }
@@ -149,7 +164,10 @@ export async function runContended(impl: Impl, procs: number, setup: ContendedSe
   const solo = readiness.get(impl) ?? { wallMs: 600, cpuMs: 600 };
   for (let tries = 1; ; tries++) {
     const m = margin.get(impl) ?? 1.5;
-    const slack = Math.min(MAX_SLACK_MS, 200 + solo.wallMs + Math.ceil((m * solo.cpuMs * procs) / os.availableParallelism()));
+    const slack = Math.min(
+      MAX_SLACK_MS,
+      200 + solo.wallMs + Math.ceil((m * solo.cpuMs * procs) / os.availableParallelism()),
+    );
     const r = await runContendedOnce(impl, procs, setup, slack);
     if (procs === 1) readiness.set(impl, r.readiness);
     if (r.result.maxLateMs === 0 || tries === MAX_TRIES) return { ...r.result, tries };
@@ -157,15 +175,33 @@ export async function runContended(impl: Impl, procs: number, setup: ContendedSe
   }
 }
 
-async function runContendedOnce(impl: Impl, procs: number, setup: ContendedSetup, slack: number): Promise<{ result: Contended; readiness: { wallMs: number; cpuMs: number } }> {
+async function runContendedOnce(
+  impl: Impl,
+  procs: number,
+  setup: ContendedSetup,
+  slack: number,
+): Promise<{ result: Contended; readiness: { wallMs: number; cpuMs: number } }> {
   const { windowMs } = setup;
   const root = makeWorkspace();
   try {
     const startAt = Date.now() + slack;
     const workers = Array.from({ length: procs }, (_, i) =>
       impl === 'flock'
-        ? runJson<WorkerResult>('bash', [FLOCK_WORKER, path.join(root, SHARED.flockFile), String(startAt), String(windowMs)])
-        : runJson<WorkerResult>(process.execPath, [setup.lockWorker, impl, root, String(startAt), String(windowMs), String(i), String(setup.plfRetries)]),
+        ? runJson<WorkerResult>('bash', [
+            FLOCK_WORKER,
+            path.join(root, SHARED.flockFile),
+            String(startAt),
+            String(windowMs),
+          ])
+        : runJson<WorkerResult>(process.execPath, [
+            setup.lockWorker,
+            impl,
+            root,
+            String(startAt),
+            String(windowMs),
+            String(i),
+            String(setup.plfRetries),
+          ]),
     );
     const results = await Promise.all(workers);
     const counts = results.map((r) => r.count);
@@ -184,7 +220,10 @@ async function runContendedOnce(impl: Impl, procs: number, setup: ContendedSetup
       tries: 1,
     };
     const worst = (xs: number[]) => Math.max(...xs);
-    return { result, readiness: { wallMs: worst(results.map((r) => r.readyMs)), cpuMs: worst(results.map((r) => r.readyCpuMs)) } };
+    return {
+      result,
+      readiness: { wallMs: worst(results.map((r) => r.readyMs)), cpuMs: worst(results.map((r) => r.readyCpuMs)) },
+    };
   } finally {
     removeWorkspace(root);
   }

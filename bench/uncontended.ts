@@ -75,7 +75,11 @@ rate(rawWriteCycles, Math.min(300, roundMs));
 rate(ourCycles, Math.min(300, roundMs));
 
 const result: UncontendedResult = { raw: [], rawWrite: [], ours: [] };
-const loops = [() => result.raw.push(rate(rawCycles, roundMs)), () => result.rawWrite.push(rate(rawWriteCycles, roundMs)), () => result.ours.push(rate(ourCycles, roundMs))];
+const loops = [
+  () => result.raw.push(rate(rawCycles, roundMs)),
+  () => result.rawWrite.push(rate(rawWriteCycles, roundMs)),
+  () => result.ours.push(rate(ourCycles, roundMs)),
+];
 for (let r = 0; r < rounds; r++) {
   for (const loop of r % 2 === 0 ? loops : [...loops].reverse()) loop();
 }

@@ -23,9 +23,15 @@ export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), buil
   }
   log(`vsce package → ${out}`);
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: repoRoot, quiet: true });
+  await run(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
+    { cwd: repoRoot, quiet: true },
+  );
   if (!existsSync(out)) throw new Error(`vsce reported success but ${out} is missing`);
-  log(`packaged ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `packaged ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return out;
 }
 

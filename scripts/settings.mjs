@@ -20,12 +20,14 @@ if (process.argv.includes('--check')) {
 // Only the text of contributes.configuration is replaced: the rest of the file keeps its own layout.
 const key = '\n    "configuration": ';
 const start = text.indexOf(key);
-if (start < 0 || text.indexOf(key, start + 1) >= 0) throw new Error('package.json: cannot find the one contributes.configuration');
+if (start < 0 || text.indexOf(key, start + 1) >= 0)
+  throw new Error('package.json: cannot find the one contributes.configuration');
 const open = start + key.length;
 const end = endOfValue(text, open);
 const body = JSON.stringify(wanted, null, 2).replaceAll('\n', '\n    ');
 const next = await formatted(text.slice(0, open) + body + text.slice(end));
-if (!isDeepStrictEqual(JSON.parse(next).contributes.configuration, wanted)) throw new Error('package.json: rewrite went wrong');
+if (!isDeepStrictEqual(JSON.parse(next).contributes.configuration, wanted))
+  throw new Error('package.json: rewrite went wrong');
 writeFileSync(file, next);
 console.log('package.json: contributes.configuration written from the config schema');
 

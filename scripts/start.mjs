@@ -53,7 +53,10 @@ const exited = (child) => new Promise((res) => child.on('exit', (code) => res(co
 async function startFakeModel() {
   const home = mkdtempSync(join(tmpdir(), 'fmes-demo-agent-'));
   temp.push(home);
-  const child = spawnGroup(process.execPath, ['--import', 'tsx', join('scripts', 'demo', 'fakeModel.ts'), home], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnGroup(process.execPath, ['--import', 'tsx', join('scripts', 'demo', 'fakeModel.ts'), home], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise((res, rej) => {
     createInterface({ input: child.stdout }).once('line', res);
     child.once('exit', (code) => rej(new Error(`the fake model API exited (${code}) before it was up`)));
@@ -66,7 +69,10 @@ async function startFakeModel() {
 function startMissions() {
   const output = new Tail(20_000);
   const run = (plan) => {
-    const child = fmes(['mission', 'run', join(ws, '.antigravity', 'plans', plan)], ['ignore', smoke ? 'pipe' : 'inherit', smoke ? 'pipe' : 'inherit']);
+    const child = fmes(
+      ['mission', 'run', join(ws, '.antigravity', 'plans', plan)],
+      ['ignore', smoke ? 'pipe' : 'inherit', smoke ? 'pipe' : 'inherit'],
+    );
     child.stdout?.on('data', (d) => output.push(d));
     child.stderr?.on('data', (d) => output.push(d));
     return child;
@@ -74,7 +80,10 @@ function startMissions() {
   run('active_plan.md');
   const main = run(`${DEMO_MISSION}.md`);
   void exited(main).then((code) => {
-    if (code === 0 && !smoke) say(`mission ${DEMO_MISSION} is ready to merge: F-MES: Show Dashboard → Merge, or node ${CLI} --workspace ${ws} mission merge ${DEMO_MISSION}`);
+    if (code === 0 && !smoke)
+      say(
+        `mission ${DEMO_MISSION} is ready to merge: F-MES: Show Dashboard → Merge, or node ${CLI} --workspace ${ws} mission merge ${DEMO_MISSION}`,
+      );
   });
   return { output: () => output.toString() };
 }
@@ -97,13 +106,16 @@ writeDemoConfig(ws, fake.claude);
 // confirms them (README, Safety). You started the demo, so it confirms them for you, in a store of its own.
 process.env.FMES_STATE_DIR = mkdtempSync(join(tmpdir(), 'fmes-demo-state-'));
 temp.push(process.env.FMES_STATE_DIR);
-if ((await exited(fmes(['config', 'confirm', '--yes']))) !== 0) throw new Error('fmes config confirm failed for the demo workspace');
+if ((await exited(fmes(['config', 'confirm', '--yes']))) !== 0)
+  throw new Error('fmes config confirm failed for the demo workspace');
 say(`fake model API for the demo's agents: ${fake.url}`);
 
 server = await startCodeServer({ workspace: ws, extensionsDir, ...(port ? { port } : {}) });
 const url = server.workbenchUrl();
 console.log(`\nF-MES is running in VS Code: open ${url}\n`);
-console.log(`Try the CLI against the same workspace:\n  node ${CLI} --workspace ${ws} lock status\n  node ${CLI} --workspace ${ws} mission list\n`);
+console.log(
+  `Try the CLI against the same workspace:\n  node ${CLI} --workspace ${ws} lock status\n  node ${CLI} --workspace ${ws} mission list\n`,
+);
 
 if (smoke) {
   const { smokeCheck } = await import('./demo/smoke.mjs');
@@ -112,19 +124,49 @@ if (smoke) {
   await stopAll(ok ? 0 : 1);
 }
 
-say(`in ${MISSION_DELAY_SEC} s the orchestrator runs the plans T-42 and ${DEMO_MISSION} (open F-MES: Show Dashboard to watch)`);
+say(
+  `in ${MISSION_DELAY_SEC} s the orchestrator runs the plans T-42 and ${DEMO_MISSION} (open F-MES: Show Dashboard to watch)`,
+);
 void sleep(MISSION_DELAY_SEC * 1000).then(startMissions);
 
 // Keep the demo alive: agents come and go, cost accrues, so the panel and the meter move.
 const costFile = () => {
   const d = new Date();
-  return join(ws, '.claude', 'cost_logs', `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}.jsonl`);
+  return join(
+    ws,
+    '.claude',
+    'cost_logs',
+    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}.jsonl`,
+  );
 };
 for (let round = 1; ; round++) {
   await sleep(8000);
   // Not src/cart: the T-43 mission would wait for it.
   say('demo-codex locks docs/cart.md for 5 s');
-  await exited(fmes(['lock', 'run', 'docs/cart.md', '--agent', 'demo-codex', '--intent', 'T-44 document the cart', '--', 'sleep', '5']));
+  await exited(
+    fmes([
+      'lock',
+      'run',
+      'docs/cart.md',
+      '--agent',
+      'demo-codex',
+      '--intent',
+      'T-44 document the cart',
+      '--',
+      'sleep',
+      '5',
+    ]),
+  );
   mkdirSync(join(ws, '.claude', 'cost_logs'), { recursive: true });
-  appendFileSync(costFile(), JSON.stringify({ ts: new Date().toISOString(), agent: 'demo-codex', sessionId: `demo-codex-${round}`, costUsd: 0.07, turns: 3, source: 'codex' }) + '\n');
+  appendFileSync(
+    costFile(),
+    JSON.stringify({
+      ts: new Date().toISOString(),
+      agent: 'demo-codex',
+      sessionId: `demo-codex-${round}`,
+      costUsd: 0.07,
+      turns: 3,
+      source: 'codex',
+    }) + '\n',
+  );
 }

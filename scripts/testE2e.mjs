@@ -30,7 +30,15 @@ function findE2eTests(dir) {
 /** Runs the test files in one `node --test` process; resolves with its exit code. */
 function runTests(files, env) {
   return new Promise((resolve) => {
-    const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${testTimeoutMs}`, ...files];
+    const args = [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-concurrency=1',
+      `--test-timeout=${testTimeoutMs}`,
+      ...files,
+    ];
     const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
     // On our own exit or signal, pass it on: the test process tears down its workbenches itself.
     const removeHook = onExit(() => child.kill('SIGTERM'));
@@ -53,7 +61,9 @@ onExit(removeExtensions);
 let exitCode = 1;
 try {
   const args = process.argv.slice(2);
-  const files = args.length ? args.flatMap((a) => (statSync(a).isDirectory() ? findE2eTests(a) : [a])) : findE2eTests(join(repoRoot, 'test', 'e2e'));
+  const files = args.length
+    ? args.flatMap((a) => (statSync(a).isDirectory() ? findE2eTests(a) : [a]))
+    : findE2eTests(join(repoRoot, 'test', 'e2e'));
   if (files.length === 0) throw new Error('no test/e2e/**/*.e2e.ts files found');
   await ensureCodeServer();
   await ensureChromium();

@@ -40,7 +40,13 @@ try {
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath,
     extensionTestsEnv: { FMES_TEST_COLOR: process.stdout.isTTY ? '1' : '0', ...(grep ? { FMES_TEST_GREP: grep } : {}) },
-    launchArgs: [fixture.root, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    launchArgs: [
+      fixture.root,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+    ],
   });
 } catch (err) {
   // A failing suite has already printed its report; anything else gets its message here.

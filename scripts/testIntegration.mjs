@@ -30,7 +30,14 @@ try {
 
   server = await startCodeServer({
     workspace: fixture.root,
-    env: { FMES_CONSOLE_TAG: CONSOLE_TAG, FMES_TEST_COLOR: process.stdout.isTTY ? '1' : '0', ...(grep ? { FMES_TEST_GREP: grep } : {}), ...(process.env.FMES_BENCH ? { FMES_BENCH: process.env.FMES_BENCH, FMES_BENCH_OUT: process.env.FMES_BENCH_OUT ?? '' } : {}) },
+    env: {
+      FMES_CONSOLE_TAG: CONSOLE_TAG,
+      FMES_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
+      ...(grep ? { FMES_TEST_GREP: grep } : {}),
+      ...(process.env.FMES_BENCH
+        ? { FMES_BENCH: process.env.FMES_BENCH, FMES_BENCH_OUT: process.env.FMES_BENCH_OUT ?? '' }
+        : {}),
+    },
   });
   log(`code-server ${server.url} (pid ${server.pid}), workspace ${fixture.root}`);
   browser = await launchBrowser();

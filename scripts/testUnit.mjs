@@ -23,7 +23,12 @@ const files = roots.flatMap((r) => (statSync(r).isDirectory() ? find(r) : [r])).
 const state = mkdtempSync(join(tmpdir(), 'fmes-test-state-'));
 const env = { ...process.env, FMES_STATE_DIR: process.env.FMES_STATE_DIR ?? state };
 const durations = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'testDurations.mjs');
-const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${durations}`, '--test-reporter-destination=stdout'];
+const reporters = [
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  `--test-reporter=${durations}`,
+  '--test-reporter-destination=stdout',
+];
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], { stdio: 'inherit', env });
 rmSync(state, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -41,18 +41,27 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const me = () => config.value.agentId || `human:${safeUser()}`;
   const trusted = () => vscode.workspace.isTrusted;
   // Lazily loaded parsers keep activation light; the cost parser is small and needed at once.
-  const parsers = { parseCostLog: (...a: Parameters<typeof ArtifactModule.parseCostLog>) => parse().parseCostLog(...a) };
+  const parsers = {
+    parseCostLog: (...a: Parameters<typeof ArtifactModule.parseCostLog>) => parse().parseCostLog(...a),
+  };
   const state = new WorkspaceModel(core.root, core.locks, parsers);
   const held = new HeldLocks(core.locks, log);
   const tree = new MissionTreeProvider(state, core.root, me);
   const decorations = new LockDecorations(state, core.root, me);
   const meter = new CostMeter(state, () => config.value);
   const lockCommands = new LockCommands({ core, state, held, log, me, trusted });
-  const guard = new LockGuard(state, core.root, me, () => config.value, {
-    showLock: (l) => vscode.commands.executeCommand('fmes.showLock', l),
-    notifyWhenFree: (p) => lockCommands.notifyWhenFree(p),
-    forceUnlock: (l) => lockCommands.forceUnlock(l),
-  }, log);
+  const guard = new LockGuard(
+    state,
+    core.root,
+    me,
+    () => config.value,
+    {
+      showLock: (l) => vscode.commands.executeCommand('fmes.showLock', l),
+      notifyWhenFree: (p) => lockCommands.notifyWhenFree(p),
+      forceUnlock: (l) => lockCommands.forceUnlock(l),
+    },
+    log,
+  );
   const watcher = core.createWatcher();
   const markers = vscode.workspace.createFileSystemWatcher('**/.agent_lock');
   const reload = async () => state.load(await findMarkerDirs());
@@ -61,12 +70,54 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
   const approvalCommands = new ApprovalCommands({ root: core.root, log, trusted, me: () => me() });
   const initCommands = new InitCommands({ root: core.root, extensionPath: context.extensionPath, log, trusted });
-  const missionCommands = new MissionCommands({ core, state, agents, config: () => config.value, log, trusted, me, storageDir: (context.storageUri ?? context.globalStorageUri).fsPath });
-  const dashboard = new DashboardPanel({ root: core.root, state, log, trusted, me, extensionUri: context.extensionUri });
+  const missionCommands = new MissionCommands({
+    core,
+    state,
+    agents,
+    config: () => config.value,
+    log,
+    trusted,
+    me,
+    storageDir: (context.storageUri ?? context.globalStorageUri).fsPath,
+  });
+  const dashboard = new DashboardPanel({
+    root: core.root,
+    state,
+    log,
+    trusted,
+    me,
+    extensionUri: context.extensionUri,
+  });
   stopAgents = () => agents.stopAll('F-MES is shutting down');
-  const mcp = new McpRegistration({ providerId: McpProviders.fmes, extensionPath: context.extensionPath, root: core.root, agent: me, trusted, changes: [config.onDidChange, vscode.workspace.onDidGrantWorkspaceTrust], log });
+  const mcp = new McpRegistration({
+    providerId: McpProviders.fmes,
+    extensionPath: context.extensionPath,
+    root: core.root,
+    agent: me,
+    trusted,
+    changes: [config.onDidChange, vscode.workspace.onDidGrantWorkspaceTrust],
+    log,
+  });
   subs.push(
-    config, core, state, held, tree, decorations, meter, lockCommands, guard, panelCommands, agents, agentCommands, approvalCommands, initCommands, missionCommands, dashboard, watcher, markers, mcp,
+    config,
+    core,
+    state,
+    held,
+    tree,
+    decorations,
+    meter,
+    lockCommands,
+    guard,
+    panelCommands,
+    agents,
+    agentCommands,
+    approvalCommands,
+    initCommands,
+    missionCommands,
+    dashboard,
+    watcher,
+    markers,
+    mcp,
     vscode.window.registerTreeDataProvider(Views.missions, tree),
     vscode.window.registerFileDecorationProvider(decorations),
     watcher.onEvent((e) => {
@@ -78,7 +129,9 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     markers.onDidDelete(() => void reload()),
     config.onDidChange(() => meter.update()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void setContext('fmes:trusted', true)),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void checkWorkspaceSetup({ root: core.root, extensionPath: context.extensionPath, log, trusted })),
+    vscode.workspace.onDidGrantWorkspaceTrust(
+      () => void checkWorkspaceSetup({ root: core.root, extensionPath: context.extensionPath, log, trusted }),
+    ),
   );
   void setContext('fmes:active', true);
   void setContext('fmes:trusted', trusted());
@@ -92,8 +145,27 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   ready.catch((e: unknown) => log.error(`could not start watching: ${String(e)}`));
   const loadStart = (globalThis as { __fmesLoadStart?: number }).__fmesLoadStart ?? started;
   const timings = { activateMs: performance.now() - started, loadAndActivateMs: performance.now() - loadStart };
-  log.info(`activated in ${timings.activateMs.toFixed(1)} ms (${timings.loadAndActivateMs.toFixed(1)} ms with loading the bundle)`);
-  return { core, state, tree, decorations, guard, meter, lockCommands, panelCommands, agents, agentCommands, missionCommands, mcp, config: () => config.value, ready, me, timings };
+  log.info(
+    `activated in ${timings.activateMs.toFixed(1)} ms (${timings.loadAndActivateMs.toFixed(1)} ms with loading the bundle)`,
+  );
+  return {
+    core,
+    state,
+    tree,
+    decorations,
+    guard,
+    meter,
+    lockCommands,
+    panelCommands,
+    agents,
+    agentCommands,
+    missionCommands,
+    mcp,
+    config: () => config.value,
+    ready,
+    me,
+    timings,
+  };
 }
 
 /** Set by activate: stops every agent run. */

@@ -38,7 +38,13 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
   // Playwright refuses --user-data-dir among args: the persistent context is how it takes a profile folder.
   // Chromium keeps "Crash Reports" under $XDG_CONFIG_HOME/chromium whatever the profile: keep it in ours.
   const env = { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg-config') };
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: ARGS, viewport, env });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: ARGS,
+    viewport,
+    env,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

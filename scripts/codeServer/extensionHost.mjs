@@ -18,7 +18,15 @@ export const CONSOLE_TAG = '[fmes-test]';
  *   onLine gets each line the extension host logged; onOther every other console message of the page.
  * @returns {Promise<number>} the exit code the workbench reported
  */
-export async function runInExtensionHost({ server, page, extensionDevelopmentPath, extensionTestsPath, timeoutMs, onLine = (l) => process.stdout.write(`${l}\n`), onOther = () => {} }) {
+export async function runInExtensionHost({
+  server,
+  page,
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  timeoutMs,
+  onLine = (l) => process.stdout.write(`${l}\n`),
+  onOther = () => {},
+}) {
   const remote = (abs) => `vscode-remote://127.0.0.1:${server.port}${abs}`;
   let settle;
   const exitCode = new Promise((resolve) => (settle = resolve));
@@ -53,13 +61,23 @@ export async function runInExtensionHost({ server, page, extensionDevelopmentPat
 
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`integration tests did not finish within ${timeoutMs / 1000} s (no codeAutomationExit call); raise FMES_TEST_TIMEOUT_MS if the suite is just slow`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `integration tests did not finish within ${timeoutMs / 1000} s (no codeAutomationExit call); raise FMES_TEST_TIMEOUT_MS if the suite is just slow`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   try {
     const code = await Promise.race([exitCode, timeout]);
     await printed;
     if (code !== 0 && testLines === 0) {
-      process.stderr.write(`the extension host exited with ${code} before the suite printed anything (did ${extensionTestsPath} load?). Last workbench console lines:\n${recent.join('\n')}\n`);
+      process.stderr.write(
+        `the extension host exited with ${code} before the suite printed anything (did ${extensionTestsPath} load?). Last workbench console lines:\n${recent.join('\n')}\n`,
+      );
     }
     return code;
   } finally {

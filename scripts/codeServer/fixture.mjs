@@ -28,7 +28,11 @@ function gitInit(root) {
     GIT_COMMITTER_NAME: 'F-MES tests',
     GIT_COMMITTER_EMAIL: 'tests@fmes.invalid',
   };
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '--no-gpg-sign', '-m', 'fixture']]) {
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['commit', '-q', '--no-gpg-sign', '-m', 'fixture'],
+  ]) {
     const r = spawnSync('git', args, { cwd: root, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')} in ${root} failed: ${r.stderr || r.error?.message}`);
   }

@@ -132,7 +132,10 @@ function seedRipgrepCache(vscodeDir, tmpDir) {
   const shrinkwrap = JSON.parse(readFileSync(join(vscodeDir, 'npm-shrinkwrap.json'), 'utf8'));
   const rgVersion = shrinkwrap.packages['node_modules/@vscode/ripgrep']?.version;
   const tag = RIPGREP_ASSET_TAGS[rgVersion];
-  if (!tag) throw new Error(`@vscode/ripgrep@${rgVersion}: unknown ripgrep asset tag; add it to RIPGREP_ASSET_TAGS in ${fileURLToPath(import.meta.url)}`);
+  if (!tag)
+    throw new Error(
+      `@vscode/ripgrep@${rgVersion}: unknown ripgrep asset tag; add it to RIPGREP_ASSET_TAGS in ${fileURLToPath(import.meta.url)}`,
+    );
   const target = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' }[arch()];
   if (!target) throw new Error(`no ripgrep asset name known for ${arch()}`);
   const cache = join(tmpDir, `vscode-ripgrep-cache-${rgVersion}`);
@@ -149,12 +152,14 @@ async function verify(root, entry, version) {
     join(vscodeModules, 'kerberos', 'build', 'Release', 'kerberos.node'),
   ];
   const missing = expected.filter((f) => !existsSync(f));
-  if (missing.length) throw new Error(`code-server install incomplete (did its install scripts run?): missing ${missing.join(', ')}`);
+  if (missing.length)
+    throw new Error(`code-server install incomplete (did its install scripts run?): missing ${missing.join(', ')}`);
   // --version still writes a default config file: keep it out of the user's home.
   const scratch = join(root, '.tmp');
   const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data') };
   const out = (await run(process.execPath, [entry, '--version'], { env, quiet: true })).split('\n').at(-1) ?? '';
-  if (!out.startsWith(version)) throw new Error(`code-server --version printed ${JSON.stringify(out)}, expected ${version}`);
+  if (!out.startsWith(version))
+    throw new Error(`code-server --version printed ${JSON.stringify(out)}, expected ${version}`);
   log(`verified: code-server --version → ${out}`);
 }
 

@@ -30,7 +30,8 @@ export function createProfile({ root = mkdtempSync(join(tmpdir(), 'fmes-cs-')), 
     xdgConfig: join(root, 'xdg-config'),
     xdgData: join(root, 'xdg-data'),
   };
-  for (const dir of [profile.userDataDir, profile.extensionsDir, profile.xdgConfig, profile.xdgData]) mkdirSync(dir, { recursive: true });
+  for (const dir of [profile.userDataDir, profile.extensionsDir, profile.xdgConfig, profile.xdgData])
+    mkdirSync(dir, { recursive: true });
   if (!existsSync(profile.configFile)) writeFileSync(profile.configFile, 'auth: none\ncert: false\n');
   const settings = join(profile.userDataDir, 'User', 'settings.json');
   if (!existsSync(settings)) {
@@ -43,10 +44,14 @@ export function createProfile({ root = mkdtempSync(join(tmpdir(), 'fmes-cs-')), 
 /** The flags that point code-server at the profile and keep it from phoning home. */
 export function profileArgs(profile) {
   return [
-    '--config', profile.configFile,
-    '--user-data-dir', profile.userDataDir,
-    '--extensions-dir', profile.extensionsDir,
-    '--auth', 'none',
+    '--config',
+    profile.configFile,
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
   ];

@@ -41,7 +41,15 @@ export async function startCodeServer(opts) {
   }
 }
 
-async function startOnce({ workspace, extensionsDir, userDataDir, trust = false, port, env = {}, startTimeoutMs = 30_000 }) {
+async function startOnce({
+  workspace,
+  extensionsDir,
+  userDataDir,
+  trust = false,
+  port,
+  env = {},
+  startTimeoutMs = 30_000,
+}) {
   const { entry } = await ensureCodeServer();
   const profile = createProfile({ extensionsDir, userDataDir });
   const args = [entry, ...profileArgs(profile), '--bind-addr', `127.0.0.1:${port}`, '--ignore-last-opened'];
@@ -49,7 +57,11 @@ async function startOnce({ workspace, extensionsDir, userDataDir, trust = false,
   args.push(workspace);
 
   // Its own process group: code-server forks the extension host and pty hosts, which outlive a killed parent.
-  const child = spawn(process.execPath, args, { env: { ...profileEnv(profile), ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...profileEnv(profile), ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = new Tail(6000);
   child.stdout.on('data', (d) => output.push(d));
   child.stderr.on('data', (d) => output.push(d));

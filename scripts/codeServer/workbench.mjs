@@ -11,7 +11,13 @@ import { launchBrowser } from './browser.mjs';
 import { onExit } from './cleanup.mjs';
 
 /** @param {import('./workbench.d.mts').OpenWorkbenchOptions} [opts] */
-export async function openWorkbench({ workspace, fixture, trust = false, extensionsDir = process.env.FMES_E2E_EXTENSIONS_DIR, timeoutMs = 60_000 } = {}) {
+export async function openWorkbench({
+  workspace,
+  fixture,
+  trust = false,
+  extensionsDir = process.env.FMES_E2E_EXTENSIONS_DIR,
+  timeoutMs = 60_000,
+} = {}) {
   const undo = [];
   const close = async () => {
     for (const step of undo.reverse()) await step();
@@ -31,7 +37,10 @@ export async function openWorkbench({ workspace, fixture, trust = false, extensi
       tempFolder(copy.cleanup);
       workspace = copy.root;
     }
-    if (!extensionsDir) throw new Error('no extensions folder: run e2e tests through `npm run test:e2e` (it packages and installs the .vsix and sets FMES_E2E_EXTENSIONS_DIR)');
+    if (!extensionsDir)
+      throw new Error(
+        'no extensions folder: run e2e tests through `npm run test:e2e` (it packages and installs the .vsix and sets FMES_E2E_EXTENSIONS_DIR)',
+      );
     if (!existsSync(extensionsDir)) throw new Error(`extensions folder ${extensionsDir} does not exist`);
     // A private copy of the extensions folder: code-server rewrites its extensions.json as it scans it.
     const extensions = mkdtempSync(join(tmpdir(), 'fmes-ext-'));

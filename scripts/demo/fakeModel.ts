@@ -22,7 +22,12 @@ async function main(): Promise<void> {
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o700 });
   const fake = await startFakeModelApi();
   // As the agent tests run it: unattended (there is nobody to answer a permission prompt), hermetic environment.
-  const claude = { command: CLI_BINS.claude, args: ['--dangerously-skip-permissions'], env: hermeticEnv('claude', fake, dirs), allowedTools: [] };
+  const claude = {
+    command: CLI_BINS.claude,
+    args: ['--dangerously-skip-permissions'],
+    env: hermeticEnv('claude', fake, dirs),
+    allowedTools: [],
+  };
   process.stdout.write(`${JSON.stringify({ url: fake.url, claude })}\n`);
   const stop = (): void => void fake.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);

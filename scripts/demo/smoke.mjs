@@ -13,7 +13,9 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  const row = page.getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) }).first();
+  const row = page
+    .getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) })
+    .first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   await row.click();
 }
@@ -33,10 +35,18 @@ export async function smokeCheck(url, { task, waitingTask, startMissions }) {
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.activitybar .action-item a[aria-label="F-MES"]').click({ timeout: 30_000 });
-    await page.locator('.monaco-list-row').filter({ hasText: 'src/auth' }).filter({ hasText: 'demo-claude' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.monaco-list-row')
+      .filter({ hasText: 'src/auth' })
+      .filter({ hasText: 'demo-claude' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.locator('.monaco-list-row').filter({ hasText: 'T-42' }).first().waitFor({ timeout: 10_000 });
     // Before the missions: they add their own (fake) spend.
-    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ hasText: '$0.23 / $10.00' }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('#workbench\\.parts\\.statusbar .statusbar-item')
+      .filter({ hasText: '$0.23 / $10.00' })
+      .waitFor({ timeout: 10_000 });
     console.log('smoke: the F-MES panel shows the demo lock and plan, the cost meter shows $0.23');
 
     missions = startMissions();
@@ -44,10 +54,17 @@ export async function smokeCheck(url, { task, waitingTask, startMissions }) {
     const dashboard = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const prompt = dashboard.locator(`[data-mission="${task}"]`).filter({ hasText: 'Ready to merge' });
     await prompt.waitFor({ state: 'visible', timeout: 60_000 });
-    await prompt.getByRole('button', { name: `Merge mission ${task}`, exact: true }).waitFor({ state: 'visible', timeout: 5_000 });
-    await dashboard.locator(`[data-mission-row="${waitingTask}"]`).filter({ hasText: 'waiting' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await prompt
+      .getByRole('button', { name: `Merge mission ${task}`, exact: true })
+      .waitFor({ state: 'visible', timeout: 5_000 });
+    await dashboard
+      .locator(`[data-mission-row="${waitingTask}"]`)
+      .filter({ hasText: 'waiting' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await page.screenshot({ path: SHOT });
-    console.log(`smoke: the dashboard shows mission ${task} ready to merge and ${waitingTask} waiting for the demo lock; screenshot ${SHOT}`);
+    console.log(
+      `smoke: the dashboard shows mission ${task} ready to merge and ${waitingTask} waiting for the demo lock; screenshot ${SHOT}`,
+    );
     return true;
   } catch (e) {
     await page.screenshot({ path: FAILED_SHOT }).catch(() => {});

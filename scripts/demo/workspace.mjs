@@ -101,8 +101,28 @@ export const demoFiles = {
   ),
   [`.claude/cost_logs/${day}.jsonl`]:
     [
-      { ts: iso(-3_505_000), agent: 'claude', sessionId: 'demo-session-41', taskId: 'T-41', costUsd: 0.18, totalCostUsd: 0.18, inputTokens: 21000, outputTokens: 1800, turns: 6, source: 'claude' },
-      { ts: iso(-1_800_000), agent: 'gemini', sessionId: 'demo-gem-7', taskId: 'T-40', costUsd: 0.05, inputTokens: 9000, outputTokens: 700, source: 'gemini' },
+      {
+        ts: iso(-3_505_000),
+        agent: 'claude',
+        sessionId: 'demo-session-41',
+        taskId: 'T-41',
+        costUsd: 0.18,
+        totalCostUsd: 0.18,
+        inputTokens: 21000,
+        outputTokens: 1800,
+        turns: 6,
+        source: 'claude',
+      },
+      {
+        ts: iso(-1_800_000),
+        agent: 'gemini',
+        sessionId: 'demo-gem-7',
+        taskId: 'T-40',
+        costUsd: 0.05,
+        inputTokens: 9000,
+        outputTokens: 700,
+        source: 'gemini',
+      },
     ]
       .map((r) => JSON.stringify(r))
       .join('\n') + '\n',

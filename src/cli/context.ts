@@ -16,7 +16,11 @@ export interface GlobalOptions {
 export function resolveWorkspace(opt: string | undefined, cwd = process.cwd()): string {
   if (opt) return path.resolve(cwd, opt);
   try {
-    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (top) return top;
   } catch {
     /* not a git checkout */

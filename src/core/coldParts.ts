@@ -17,7 +17,9 @@ export function loadHotSettings(root: string) {
 }
 
 /** The zod schema's verdict on a lock record the hand check in src/hot/locks/lockRecord.ts could not decide. */
-export function parseLockRecord(json: unknown): { ok: true; record: LockRecord } | { ok: false; issues: ArtifactIssue[] } {
+export function parseLockRecord(
+  json: unknown,
+): { ok: true; record: LockRecord } | { ok: false; issues: ArtifactIssue[] } {
   const r = lockRecordSchema.safeParse(json);
   return r.success ? { ok: true, record: r.data } : { ok: false, issues: toArtifactIssues(r.error) };
 }

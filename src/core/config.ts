@@ -16,7 +16,10 @@ const seconds = (max: number, dflt: number) => z._default(z.number().check(z.pos
  */
 export const configSchema = z.object({
   /** The id this person's locks carry ("Lock for Me"); empty means `human:<user name>`. */
-  agentId: z._default(z.union([z.literal(''), z.string().check(z.maxLength(AGENT_ID.max), z.regex(AGENT_ID.re, AGENT_ID.message))]), ''),
+  agentId: z._default(
+    z.union([z.literal(''), z.string().check(z.maxLength(AGENT_ID.max), z.regex(AGENT_ID.re, AGENT_ID.message))]),
+    '',
+  ),
   /** Make files locked by someone else read-only in the editor. */
   readOnlyLockedFiles: z._default(z.boolean(), true),
   budget: z._default(

@@ -2,7 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, parseConfig, type FmesConfig } from './config';
 import { isErrnoException, type ArtifactIssue } from './errors';
-import { gateRepoConfig, recordDecision, unconfirmedMessage, type ConfirmationOptions, type WeakeningValue } from './safety/repoConfirmation';
+import {
+  gateRepoConfig,
+  recordDecision,
+  unconfirmedMessage,
+  type ConfirmationOptions,
+  type WeakeningValue,
+} from './safety/repoConfirmation';
 
 /** Settings for the CLI and the MCP server, the same schema as the editor's `fmes.*` settings. */
 export const CONFIG_FILE = '.fmes/config.json';
@@ -26,7 +32,13 @@ export interface LoadedConfigFile {
  */
 export function loadConfigFile(root: string, o: ConfirmationOptions = {}): LoadedConfigFile {
   const file = path.join(root, CONFIG_FILE);
-  const plain = (issues: ArtifactIssue[]): LoadedConfigFile => ({ config: defaultConfig, file, issues, unconfirmed: [], asWritten: defaultConfig });
+  const plain = (issues: ArtifactIssue[]): LoadedConfigFile => ({
+    config: defaultConfig,
+    file,
+    issues,
+    unconfirmed: [],
+    asWritten: defaultConfig,
+  });
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -51,7 +63,10 @@ export function loadConfigFile(root: string, o: ConfirmationOptions = {}): Loade
  * confirm` does after showing them). Refused inside an agent run and for a store inside the repository.
  * Returns the values confirmed and the store written (undefined when there was nothing to confirm).
  */
-export function confirmRepoConfig(root: string, o: ConfirmationOptions & { by?: string; decision?: 'confirmed' | 'declined' } = {}): { values: WeakeningValue[]; store?: string } {
+export function confirmRepoConfig(
+  root: string,
+  o: ConfirmationOptions & { by?: string; decision?: 'confirmed' | 'declined' } = {},
+): { values: WeakeningValue[]; store?: string } {
   const { unconfirmed } = loadConfigFile(root, o);
   if (unconfirmed.length === 0) return { values: [] };
   return { values: unconfirmed, store: recordDecision(root, unconfirmed, o.decision ?? 'confirmed', o) };

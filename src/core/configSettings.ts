@@ -14,13 +14,22 @@ import * as z from './schemas/zodMini';
 export const CONFIG_FILE_ONLY = ['safety'] as const;
 
 type EditorConfig = Omit<FmesConfig, (typeof CONFIG_FILE_ONLY)[number]>;
-type Dotted<K extends string, T> = T extends unknown[] ? K : T extends object ? (string extends keyof T ? K : `${K}.${keyof T & string}`) : K;
+type Dotted<K extends string, T> = T extends unknown[]
+  ? K
+  : T extends object
+    ? string extends keyof T
+      ? K
+      : `${K}.${keyof T & string}`
+    : K;
 
 /**
  * A setting's key without `fmes.`: a top-level field, or a field of a top-level object (`budget.dailyUsd`,
  * `agents.claude`). Records (`prices`) and deeper objects are one setting each.
  */
-export type SettingKey = { [K in Extract<keyof EditorConfig, string>]: Dotted<K, EditorConfig[K]> }[Extract<keyof EditorConfig, string>];
+export type SettingKey = { [K in Extract<keyof EditorConfig, string>]: Dotted<K, EditorConfig[K]> }[Extract<
+  keyof EditorConfig,
+  string
+>];
 
 interface SettingMeta {
   /** Plain text for the Settings UI; give this or `markdownDescription`. */
@@ -52,23 +61,60 @@ const agentDescription = (name: string, argsAre: string) =>
 /** Every editor setting (the type makes the table match the schema's fields exactly). */
 export const SETTINGS: Record<SettingKey, SettingMeta> = {
   agentId: {
-    markdownDescription: 'The id your own locks carry (**Lock for Me**). Empty: `human:<your user name>`. Letters, digits and `._:@-`.',
+    markdownDescription:
+      'The id your own locks carry (**Lock for Me**). Empty: `human:<your user name>`. Letters, digits and `._:@-`.',
     // The schema's union ('' or an id) would show as "Edit in settings.json"; one pattern keeps a text box.
-    jsonSchema: { anyOf: undefined, type: 'string', maxLength: AGENT_ID.max, pattern: `^$|${AGENT_ID.re.source}`, patternErrorMessage: `An agent id ${AGENT_ID.message}, or empty.` },
+    jsonSchema: {
+      anyOf: undefined,
+      type: 'string',
+      maxLength: AGENT_ID.max,
+      pattern: `^$|${AGENT_ID.re.source}`,
+      patternErrorMessage: `An agent id ${AGENT_ID.message}, or empty.`,
+    },
   },
-  readOnlyLockedFiles: { description: 'Make files locked by another agent read-only in the editor, with a warning naming the agent.' },
-  'budget.dailyUsd': { description: 'Daily spend across all agents (USD) that the status-bar cost meter measures against. 0: no budget.' },
-  'budget.warnShare': { description: 'Share of the daily budget from which the cost meter turns to its warning colour.' },
-  'locks.processTtlSec': { description: 'Lifetime of a lock held by a live process (renewed automatically). Only matters to agents on other hosts.' },
-  'locks.detachedTtlSec': { description: 'Lifetime of a lock taken without a process (fmes lock acquire); after it the lock is stale.' },
-  'locks.invalidGraceSec': { description: 'An empty lock file older than this is treated as the trace of a crashed writer and may be recovered.' },
-  'agents.claude': { scope: 'machine', markdownDescription: agentDescription('Claude Code', 'permission mode'), fields: agentFields },
-  'agents.gemini': { scope: 'machine', markdownDescription: agentDescription('Gemini CLI', 'approval mode'), fields: agentFields },
-  'agents.codex': { scope: 'machine', markdownDescription: agentDescription('Codex', 'sandbox and approval mode'), fields: agentFields },
+  readOnlyLockedFiles: {
+    description: 'Make files locked by another agent read-only in the editor, with a warning naming the agent.',
+  },
+  'budget.dailyUsd': {
+    description: 'Daily spend across all agents (USD) that the status-bar cost meter measures against. 0: no budget.',
+  },
+  'budget.warnShare': {
+    description: 'Share of the daily budget from which the cost meter turns to its warning colour.',
+  },
+  'locks.processTtlSec': {
+    description:
+      'Lifetime of a lock held by a live process (renewed automatically). Only matters to agents on other hosts.',
+  },
+  'locks.detachedTtlSec': {
+    description: 'Lifetime of a lock taken without a process (fmes lock acquire); after it the lock is stale.',
+  },
+  'locks.invalidGraceSec': {
+    description: 'An empty lock file older than this is treated as the trace of a crashed writer and may be recovered.',
+  },
+  'agents.claude': {
+    scope: 'machine',
+    markdownDescription: agentDescription('Claude Code', 'permission mode'),
+    fields: agentFields,
+  },
+  'agents.gemini': {
+    scope: 'machine',
+    markdownDescription: agentDescription('Gemini CLI', 'approval mode'),
+    fields: agentFields,
+  },
+  'agents.codex': {
+    scope: 'machine',
+    markdownDescription: agentDescription('Codex', 'sandbox and approval mode'),
+    fields: agentFields,
+  },
   'run.maxTurns': { description: "Model turns before F-MES stops a run (a plan's maxTurns wins)." },
   'run.budgetUsd': { description: "Spend of one run (USD) before F-MES stops it (a plan's budgetUsd wins)." },
-  'run.timeoutSec': { description: "Wall time of one run in seconds before F-MES stops it (a plan's timeoutSec wins)." },
-  'run.retries': { description: 'Further attempts after an API error or a failed run, with the error fed back. Limits that stop a run are never retried.' },
+  'run.timeoutSec': {
+    description: "Wall time of one run in seconds before F-MES stops it (a plan's timeoutSec wins).",
+  },
+  'run.retries': {
+    description:
+      'Further attempts after an API error or a failed run, with the error fed back. Limits that stop a run are never retried.',
+  },
   'run.killGraceSec': { description: "Seconds between SIGTERM and SIGKILL when a run's process tree is stopped." },
   prices: {
     markdownDescription:
@@ -85,7 +131,9 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
       'Failover order of a mission: when an agent fails (after its retries), its changes are rolled back and the next one gets the task; after the last, a human handoff (HANDOFF_REPORT.md).',
     jsonSchema: { minItems: 1, uniqueItems: true },
   },
-  'orchestrator.retries': { description: 'Retries of the same agent, with the error fed back, before the next agent in the chain.' },
+  'orchestrator.retries': {
+    description: 'Retries of the same agent, with the error fed back, before the next agent in the chain.',
+  },
   'orchestrator.routes': {
     markdownDescription:
       'Routing rules, first match wins: `{ "when": { "type"?, "complexity"?, "risk"?, "files"? (glob), "text"? (regex) }, "agent"?, "chain"?, "taskType"?, "maxTurns"?, "budgetUsd"?, "timeoutSec"? }`. Example: `[{ "when": { "type": "docs" }, "agent": "gemini" }]`.',
@@ -93,15 +141,24 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
     jsonSchema: { items: { type: 'object' } },
   },
   'orchestrator.onConflict': {
-    description: 'A plan whose files are locked or claimed by a running mission: wait for them (up to fmes.orchestrator.waitTimeoutSec) or refuse it at once.',
+    description:
+      'A plan whose files are locked or claimed by a running mission: wait for them (up to fmes.orchestrator.waitTimeoutSec) or refuse it at once.',
   },
-  'orchestrator.waitTimeoutSec': { description: 'How long a plan waits for its files before it is refused, in seconds.' },
+  'orchestrator.waitTimeoutSec': {
+    description: 'How long a plan waits for its files before it is refused, in seconds.',
+  },
   'orchestrator.approvalRisks': {
     scope: 'application',
-    description: "Plans of these risks wait for a person's approval before anything runs (destructive commands and terraform plans that destroy always do).",
+    description:
+      "Plans of these risks wait for a person's approval before anything runs (destructive commands and terraform plans that destroy always do).",
   },
-  'orchestrator.linkDirs': { description: 'Workspace folders linked (not copied or reinstalled) into each shadow worktree.' },
-  'orchestrator.worktrees': { description: 'Run each mission in its own shadow git worktree under .trees/ (off: in the workspace itself, with a snapshot for rollback).' },
+  'orchestrator.linkDirs': {
+    description: 'Workspace folders linked (not copied or reinstalled) into each shadow worktree.',
+  },
+  'orchestrator.worktrees': {
+    description:
+      'Run each mission in its own shadow git worktree under .trees/ (off: in the workspace itself, with a snapshot for rollback).',
+  },
   'orchestrator.auto': {
     scope: 'application',
     description:
@@ -123,7 +180,8 @@ export function settingKeys(): SettingKey[] {
   for (const [name, field] of Object.entries(configSchema.shape)) {
     if ((CONFIG_FILE_ONLY as readonly string[]).includes(name)) continue;
     const inner = unwrapDefault(field);
-    if (inner._zod.def.type === 'object') keys.push(...Object.keys((inner as unknown as { shape: object }).shape).map((k) => `${name}.${k}`));
+    if (inner._zod.def.type === 'object')
+      keys.push(...Object.keys((inner as unknown as { shape: object }).shape).map((k) => `${name}.${k}`));
     else keys.push(name);
   }
   return keys as SettingKey[];
@@ -149,15 +207,18 @@ function tidy(node: Json, top: boolean): Json {
   const out: Json = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === 'default' && !top) continue;
-    if (k === 'properties' && v && typeof v === 'object') out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, tidy(s as Json, false)]));
-    else if ((k === 'items' || k === 'additionalProperties' || k === 'propertyNames') && v && typeof v === 'object') out[k] = tidy(v as Json, false);
+    if (k === 'properties' && v && typeof v === 'object')
+      out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, tidy(s as Json, false)]));
+    else if ((k === 'items' || k === 'additionalProperties' || k === 'propertyNames') && v && typeof v === 'object')
+      out[k] = tidy(v as Json, false);
     else out[k] = v;
   }
   if (out.type === 'integer' && out.exclusiveMinimum === 0) {
     delete out.exclusiveMinimum;
     out.minimum = 1;
   }
-  if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 

@@ -61,10 +61,21 @@ export function createCore(options: CoreOptions): Core {
   const config = options.config ?? defaultConfig;
   const paths = new WorkspacePaths(options.workspaceRoot);
   const store = new DisposableStore();
-  const locks = store.add(new LockManager(paths, log.child('locks'), { clock: options.clock, config: lockConfigOf(config) }));
+  const locks = store.add(
+    new LockManager(paths, log.child('locks'), { clock: options.clock, config: lockConfigOf(config) }),
+  );
   const createRunner = async (o: RunnerOptions = {}): Promise<AgentRunner> => {
     const { AgentRunner } = await import('./agents/agentRunner');
-    return store.add(new AgentRunner({ root: paths.root, config: o.config ?? (() => config), log: log.child('runner'), clock: options.clock ?? systemClock, parentEnv: o.parentEnv, hook: o.hook }));
+    return store.add(
+      new AgentRunner({
+        root: paths.root,
+        config: o.config ?? (() => config),
+        log: log.child('runner'),
+        clock: options.clock ?? systemClock,
+        parentEnv: o.parentEnv,
+        hook: o.hook,
+      }),
+    );
   };
   return {
     root: paths.root,
@@ -75,7 +86,10 @@ export function createCore(options: CoreOptions): Core {
     createWatcher: (o) => store.add(new BusWatcher({ root: paths.root, log: log.child('watch'), ...o })),
     createRunner,
     createMissions: async (o = {}) => {
-      const [{ MissionService }, { MissionStore }] = await Promise.all([import('./orchestrator/missionService'), import('./orchestrator/missionStore')]);
+      const [{ MissionService }, { MissionStore }] = await Promise.all([
+        import('./orchestrator/missionService'),
+        import('./orchestrator/missionStore'),
+      ]);
       let agents: Promise<AgentRunner> | undefined;
       return store.add(
         new MissionService({

@@ -22,7 +22,6 @@ export class ArtifactError extends FmesError<ArtifactErrorReason> {
   }
 }
 
-
 export function formatArtifactIssues(file: string, issues: readonly ArtifactIssue[]): string {
   if (issues.length === 0) return `${file}: invalid`;
   return issues.map((i) => `${file}: ${formatIssue(i)}`).join('\n');
@@ -34,12 +33,14 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
-
 /** F-MES refuses to write or spawn anything in a workspace the user has not trusted. */
 export class TrustError extends FmesError<'untrusted'> {
   readonly kind = 'trust';
   constructor(action: string) {
-    super('untrusted', `${action} is disabled in an untrusted workspace. Trust the workspace to let F-MES write locks or start agents.`);
+    super(
+      'untrusted',
+      `${action} is disabled in an untrusted workspace. Trust the workspace to let F-MES write locks or start agents.`,
+    );
   }
   static is(e: unknown): e is TrustError {
     return e instanceof TrustError;

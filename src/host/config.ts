@@ -52,7 +52,10 @@ export class ConfigWatcher implements vscode.Disposable {
     const names = ignored.join(', ');
     if (names !== this.ignored) {
       this.ignored = names;
-      if (names) this.log.warn(`settings: ${names} in this workspace's settings ignored: settings that weaken safety count only from your user settings`);
+      if (names)
+        this.log.warn(
+          `settings: ${names} in this workspace's settings ignored: settings that weaken safety count only from your user settings`,
+        );
     }
     const raw: Record<string, unknown> = {};
     for (const key of SETTING_KEYS) {

@@ -58,11 +58,15 @@ export async function refreshHookPaths(d: HookPathDeps): Promise<string[]> {
   if (stale.length === 0) return [];
   const files = stale.map((c) => c.file).join(', ');
   if (!d.trusted()) {
-    d.log.warn(`hooks: F-MES's entries in ${files} point to a Node or hook script that no longer exists; they are rewritten once you trust this workspace`);
+    d.log.warn(
+      `hooks: F-MES's entries in ${files} point to a Node or hook script that no longer exists; they are rewritten once you trust this workspace`,
+    );
     return [];
   }
   const written = await applyInit(d.root, stale);
-  d.log.info(`hooks: rewrote F-MES's own entries in ${written.map((c) => c.file).join(', ')} to run ${launch.hook.hookScript} with ${launch.hook.node} (the extension moved; other hooks untouched)`);
+  d.log.info(
+    `hooks: rewrote F-MES's own entries in ${written.map((c) => c.file).join(', ')} to run ${launch.hook.hookScript} with ${launch.hook.node} (the extension moved; other hooks untouched)`,
+  );
   return written.map((c) => c.file);
 }
 
@@ -78,5 +82,7 @@ export async function checkWorkspaceSetup(d: HookPathDeps): Promise<void> {
   }
   // The modal may wait for a long time: activation does not wait for it.
   const { askAboutRepoSettings } = await import('./repoSettingsPrompt');
-  void askAboutRepoSettings(d).catch((e: unknown) => d.log.error(`settings: could not ask about .fmes/config.json: ${String(e)}`));
+  void askAboutRepoSettings(d).catch((e: unknown) =>
+    d.log.error(`settings: could not ask about .fmes/config.json: ${String(e)}`),
+  );
 }

@@ -188,17 +188,33 @@ export class LockGuard implements vscode.Disposable {
     const who = lock.agent ?? 'an unknown agent';
     const what = lock.intent ? ` (${lock.intent})` : '';
     const since = lock.acquiredAt ? ` for ${age(lock.acquiredAt)}` : '';
-    const head = why === 'save' ? `Not saved: ${p} is locked` : why === 'edit' ? `${p} was edited but is locked; the change will not be saved` : `${p} is locked`;
+    const head =
+      why === 'save'
+        ? `Not saved: ${p} is locked`
+        : why === 'edit'
+          ? `${p} was edited but is locked; the change will not be saved`
+          : `${p} is locked`;
     const keep = this.kept.has(key) ? ['Open My Text'] : [];
-    void vscode.window.showWarningMessage(`${head} by ${who}${what}${since}${lock.path !== p ? ` (folder ${lock.path})` : ''}. It is read-only until released.`, 'Show Lock', 'Notify When Free', 'Force Unlock', ...keep).then(async (choice) => {
-      if (choice === 'Show Lock') await this.actions.showLock(lock);
-      else if (choice === 'Notify When Free') await this.actions.notifyWhenFree(p);
-      else if (choice === 'Force Unlock') await this.actions.forceUnlock(lock);
-      else if (choice === 'Open My Text') {
-        const doc = await vscode.workspace.openTextDocument({ content: this.kept.get(key) ?? '', language: (await vscode.workspace.openTextDocument(uri)).languageId });
-        await vscode.window.showTextDocument(doc, { preview: false });
-      }
-    });
+    void vscode.window
+      .showWarningMessage(
+        `${head} by ${who}${what}${since}${lock.path !== p ? ` (folder ${lock.path})` : ''}. It is read-only until released.`,
+        'Show Lock',
+        'Notify When Free',
+        'Force Unlock',
+        ...keep,
+      )
+      .then(async (choice) => {
+        if (choice === 'Show Lock') await this.actions.showLock(lock);
+        else if (choice === 'Notify When Free') await this.actions.notifyWhenFree(p);
+        else if (choice === 'Force Unlock') await this.actions.forceUnlock(lock);
+        else if (choice === 'Open My Text') {
+          const doc = await vscode.workspace.openTextDocument({
+            content: this.kept.get(key) ?? '',
+            language: (await vscode.workspace.openTextDocument(uri)).languageId,
+          });
+          await vscode.window.showTextDocument(doc, { preview: false });
+        }
+      });
   }
 
   dispose(): void {

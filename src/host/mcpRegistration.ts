@@ -20,7 +20,13 @@ export type McpRegistrationState = { registered: true } | { registered: false; w
 interface StdioDefinition {
   cwd?: vscode.Uri;
 }
-type StdioDefinitionClass = new (label: string, command: string, args?: string[], env?: Record<string, string | number | null>, version?: string) => StdioDefinition;
+type StdioDefinitionClass = new (
+  label: string,
+  command: string,
+  args?: string[],
+  env?: Record<string, string | number | null>,
+  version?: string,
+) => StdioDefinition;
 interface DefinitionProvider {
   readonly onDidChangeMcpServerDefinitions?: vscode.Event<void>;
   provideMcpServerDefinitions(token: vscode.CancellationToken): StdioDefinition[];
@@ -55,7 +61,11 @@ export class McpRegistration implements vscode.Disposable {
 
   constructor(private readonly d: McpRegistrationDeps) {
     this.state = this.register();
-    d.log.info(this.state.registered ? `MCP server offered to the editor's agents as "${d.providerId}"` : `MCP server not registered with the editor: ${this.state.why}`);
+    d.log.info(
+      this.state.registered
+        ? `MCP server offered to the editor's agents as "${d.providerId}"`
+        : `MCP server not registered with the editor: ${this.state.why}`,
+    );
   }
 
   /** What the provider hands the editor now; undefined while the workspace is untrusted. */
@@ -78,7 +88,10 @@ export class McpRegistration implements vscode.Disposable {
     const lm = host.lm;
     const Definition = host.McpStdioServerDefinition;
     if (typeof lm?.registerMcpServerDefinitionProvider !== 'function' || typeof Definition !== 'function') {
-      return { registered: false, why: `${vscode.env.appName} ${vscode.version} has no MCP server API (VS Code 1.101 or later); agents can still start \`fmes mcp\` themselves` };
+      return {
+        registered: false,
+        why: `${vscode.env.appName} ${vscode.version} has no MCP server API (VS Code 1.101 or later); agents can still start \`fmes mcp\` themselves`,
+      };
     }
     const changed = new vscode.EventEmitter<void>();
     this.subs.push(changed, ...this.d.changes.map((e) => e(() => changed.fire())));
@@ -97,7 +110,10 @@ export class McpRegistration implements vscode.Disposable {
       return { registered: true };
     } catch (e) {
       // VS Code before 1.101 has the function behind an API proposal and throws when it is called.
-      return { registered: false, why: `${vscode.env.appName} ${vscode.version} refused it (${e instanceof Error ? e.message : String(e)})` };
+      return {
+        registered: false,
+        why: `${vscode.env.appName} ${vscode.version} refused it (${e instanceof Error ? e.message : String(e)})`,
+      };
     }
   }
 

@@ -17,13 +17,18 @@ export async function askAboutRepoSettings(d: RepoSettingsDeps): Promise<'confir
   const { undecided, recordDecision, insideAgentRun, describeValue } = await import('../core/safety/repoConfirmation');
   const { unconfirmed } = loadConfigFile(d.root);
   if (unconfirmed.length === 0) return undefined;
-  d.log.warn(`settings: ${CONFIG_FILE}: ignoring ${unconfirmed.map((w) => `${w.field} = ${describeValue(w.value)}`).join(', ')} (weakens safety; not confirmed on this machine)`);
+  d.log.warn(
+    `settings: ${CONFIG_FILE}: ignoring ${unconfirmed.map((w) => `${w.field} = ${describeValue(w.value)}`).join(', ')} (weakens safety; not confirmed on this machine)`,
+  );
   const ask = undecided(d.root, unconfirmed);
   if (ask.length === 0 || !d.trusted() || insideAgentRun()) return undefined;
   const detail = ask.map((w) => `• ${w.field}: ${describeValue(w.value)} — ${w.why}`).join('\n');
   const choice = await vscode.window.showWarningMessage(
     `This repository's ${CONFIG_FILE} asks for settings that weaken F-MES's safety. Apply them on this machine?`,
-    { modal: true, detail: `${detail}\n\nUntil you allow them, F-MES uses its defaults. Your answer is kept outside the repository; a changed value is asked about again.` },
+    {
+      modal: true,
+      detail: `${detail}\n\nUntil you allow them, F-MES uses its defaults. Your answer is kept outside the repository; a changed value is asked about again.`,
+    },
     'Allow',
     'Keep Ignored',
   );

@@ -29,25 +29,44 @@ export class CostMeter implements vscode.Disposable {
     const { dailyUsd, warnShare } = this.config().budget;
     const level = budgetLevel(c.totalUsd, dailyUsd, warnShare);
     this.item.text = `$(pulse) ${formatUsd(c.totalUsd)}${dailyUsd > 0 ? ` / ${formatUsd(dailyUsd)}` : ''}`;
-    this.item.backgroundColor = level === 'ok' ? undefined : new vscode.ThemeColor(level === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
+    this.item.backgroundColor =
+      level === 'ok'
+        ? undefined
+        : new vscode.ThemeColor(
+            level === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground',
+          );
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**F-MES: agent spend today (${c.day})**: ${formatUsd(c.totalUsd)}`);
-    if (dailyUsd > 0) md.appendMarkdown(` of ${formatUsd(dailyUsd)} budget${level === 'exceeded' ? ' — **over budget**' : level === 'warning' ? ' — nearing the budget' : ''}`);
+    if (dailyUsd > 0)
+      md.appendMarkdown(
+        ` of ${formatUsd(dailyUsd)} budget${level === 'exceeded' ? ' — **over budget**' : level === 'warning' ? ' — nearing the budget' : ''}`,
+      );
     md.appendMarkdown('\n\n');
     if (c.sessions.length === 0) md.appendMarkdown('No agent sessions today.\n\n');
     else {
       md.appendMarkdown('| agent | session | task | cost | turns |\n|---|---|---|--:|--:|\n');
-      for (const s of c.sessions.slice(0, 15)) md.appendMarkdown(`| ${s.agent} | ${s.sessionId} | ${s.taskId ?? ''} | ${formatUsd(s.costUsd)} | ${s.turns} |\n`);
+      for (const s of c.sessions.slice(0, 15))
+        md.appendMarkdown(
+          `| ${s.agent} | ${s.sessionId} | ${s.taskId ?? ''} | ${formatUsd(s.costUsd)} | ${s.turns} |\n`,
+        );
     }
-    if (c.issues.length) md.appendMarkdown(`\n$(warning) ${c.issues.length} bad line(s) in ${c.issues[0].file} skipped (first: ${c.issues[0].issue.field}: ${c.issues[0].issue.message})`);
+    if (c.issues.length)
+      md.appendMarkdown(
+        `\n$(warning) ${c.issues.length} bad line(s) in ${c.issues[0].file} skipped (first: ${c.issues[0].issue.field}: ${c.issues[0].issue.message})`,
+      );
     this.item.tooltip = md;
   }
 
   /** For tests: what the meter shows now. */
   get snapshot(): { text: string; tooltip: string; level: string } {
     const c = this.state.costSummary;
-    const tooltip = this.item.tooltip instanceof vscode.MarkdownString ? this.item.tooltip.value : (this.item.tooltip ?? '');
-    return { text: this.item.text, tooltip, level: budgetLevel(c.totalUsd, this.config().budget.dailyUsd, this.config().budget.warnShare) };
+    const tooltip =
+      this.item.tooltip instanceof vscode.MarkdownString ? this.item.tooltip.value : (this.item.tooltip ?? '');
+    return {
+      text: this.item.text,
+      tooltip,
+      level: budgetLevel(c.totalUsd, this.config().budget.dailyUsd, this.config().budget.warnShare),
+    };
   }
 
   dispose(): void {

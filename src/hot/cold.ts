@@ -20,7 +20,9 @@ let loaded: ColdParts | undefined;
 
 export function cold(): ColdParts {
   /* eslint-disable @typescript-eslint/no-require-imports -- the synchronous load of the cold half, on first need */
-  loaded ??= (typeof FMES_COLD_CHUNK === 'string' ? require(FMES_COLD_CHUNK) : require('../core/coldParts')) as ColdParts;
+  loaded ??= (
+    typeof FMES_COLD_CHUNK === 'string' ? require(FMES_COLD_CHUNK) : require('../core/coldParts')
+  ) as ColdParts;
   /* eslint-enable @typescript-eslint/no-require-imports */
   return loaded;
 }

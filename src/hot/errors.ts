@@ -80,5 +80,9 @@ export function formatIssues(issues: readonly ArtifactIssue[]): string {
 
 /** Node's errno-style errors, narrowed without string matching on messages. */
 export function isErrnoException(e: unknown, code?: string): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (code === undefined || (e as NodeJS.ErrnoException).code === code);
+  return (
+    e instanceof Error &&
+    typeof (e as NodeJS.ErrnoException).code === 'string' &&
+    (code === undefined || (e as NodeJS.ErrnoException).code === code)
+  );
 }

@@ -26,7 +26,11 @@ export class ToolContext {
   /** The agent a call acts for: its own `agent` argument, else the server's default. */
   agentOf(given: string | undefined): string {
     const agent = given ?? this.defaultAgent;
-    if (agent === undefined) throw new McpInputError('noAgent', 'agent: required: pass `agent`, or start the server with --agent <id> or FMES_AGENT set');
+    if (agent === undefined)
+      throw new McpInputError(
+        'noAgent',
+        'agent: required: pass `agent`, or start the server with --agent <id> or FMES_AGENT set',
+      );
     return agent;
   }
 

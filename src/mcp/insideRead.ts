@@ -37,7 +37,11 @@ export async function readInside(realRoot: string, abs: string): Promise<InsideR
   try {
     fh = await fs.promises.open(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    return { ok: false, reason: `cannot read it (${errorMessage(e)})`, missing: isErrnoException(e, 'ENOENT') || undefined };
+    return {
+      ok: false,
+      reason: `cannot read it (${errorMessage(e)})`,
+      missing: isErrnoException(e, 'ENOENT') || undefined,
+    };
   }
   try {
     const st = await fh.stat({ bigint: true });
@@ -51,7 +55,8 @@ export async function readInside(realRoot: string, abs: string): Promise<InsideR
     if (!isWithin(realRoot, real)) return { ok: false, reason: 'it leads outside the workspace (a symbolic link)' };
     const named = await fs.promises.stat(real, { bigint: true }).catch(() => undefined);
     if (named?.ino !== st.ino || named.dev !== st.dev) return { ok: false, reason: 'it changed while being read' };
-    if (st.size > BigInt(MAX_SERVED_FILE_BYTES)) return { ok: false, reason: `larger than ${MAX_SERVED_FILE_BYTES} bytes` };
+    if (st.size > BigInt(MAX_SERVED_FILE_BYTES))
+      return { ok: false, reason: `larger than ${MAX_SERVED_FILE_BYTES} bytes` };
     return { ok: true, text: await fh.readFile('utf8') };
   } finally {
     await fh.close();

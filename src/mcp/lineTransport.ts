@@ -62,7 +62,7 @@ export class LineTransport implements Transport {
 
   private readonly onData = (chunk: Buffer | string): void => {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    for (let start = 0; start < buf.length; ) {
+    for (let start = 0; start < buf.length;) {
       const nl = buf.indexOf(0x0a, start);
       const piece = buf.subarray(start, nl === -1 ? buf.length : nl);
       this.take(piece);
@@ -93,7 +93,11 @@ export class LineTransport implements Transport {
     if (this.skipping) {
       const id = this.skipping.id;
       this.skipping = undefined;
-      this.reply(id, ErrorCode.InvalidRequest, `Message too large: over ${this.maxBytes} bytes (${Math.round(this.maxBytes / 1024 / 1024)} MiB); it was not read. Send less in one message (smaller arguments).`);
+      this.reply(
+        id,
+        ErrorCode.InvalidRequest,
+        `Message too large: over ${this.maxBytes} bytes (${Math.round(this.maxBytes / 1024 / 1024)} MiB); it was not read. Send less in one message (smaller arguments).`,
+      );
       return;
     }
     const line = Buffer.concat(this.chunks).toString('utf8').replace(/\r$/, '');

@@ -10,8 +10,15 @@ import { guarded, toolError, toolResult } from './results';
 
 const MAX_WAIT_SEC = 600;
 
-const pathArg = z.string().min(1).describe('The file or folder, relative to the workspace root (absolute paths inside it work too). A folder lock covers everything in it.');
-const agentArg = agentId.optional().describe('Your agent id, as in the lock file. Default: the server’s --agent, else $FMES_AGENT.');
+const pathArg = z
+  .string()
+  .min(1)
+  .describe(
+    'The file or folder, relative to the workspace root (absolute paths inside it work too). A folder lock covers everything in it.',
+  );
+const agentArg = agentId
+  .optional()
+  .describe('Your agent id, as in the lock file. Default: the server’s --agent, else $FMES_AGENT.');
 
 /**
  * lock_acquire, lock_release, lock_status: the `fmes lock` commands as tools, with the CLI's rules: inside an
@@ -26,7 +33,9 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
     caller ??= callerIdentity();
     const agent = given ?? (caller.run ? caller.id : ctx.agentOf(undefined));
     const why = refusalToActAs(agent, caller);
-    return why ? { refused: `Refused: ${why}. To release another agent's lock you need the token its lock_acquire returned.` } : { agent };
+    return why
+      ? { refused: `Refused: ${why}. To release another agent's lock you need the token its lock_acquire returned.` }
+      : { agent };
   };
 
   server.registerTool(
@@ -40,8 +49,20 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
         path: pathArg,
         agent: agentArg,
         intent: z.string().max(500).optional().describe('What you are about to do, shown to people and other agents.'),
-        ttlSec: z.number().positive().max(7 * 24 * 3600).optional().describe('Lifetime in seconds; after it the lock is stale and others may break it (default 1800).'),
-        waitSec: z.number().min(0).max(MAX_WAIT_SEC).optional().describe(`Keep trying this long while someone else holds it (default 0: answer at once; at most ${MAX_WAIT_SEC}).`),
+        ttlSec: z
+          .number()
+          .positive()
+          .max(7 * 24 * 3600)
+          .optional()
+          .describe('Lifetime in seconds; after it the lock is stale and others may break it (default 1800).'),
+        waitSec: z
+          .number()
+          .min(0)
+          .max(MAX_WAIT_SEC)
+          .optional()
+          .describe(
+            `Keep trying this long while someone else holds it (default 0: answer at once; at most ${MAX_WAIT_SEC}).`,
+          ),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
@@ -53,18 +74,38 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
       try {
         // pid null: the lock is the agent's, bounded by its TTL, not by this server's process, which the
         // client may stop or restart at will (see README, "MCP server").
-        const h = await core.locks.acquire(a.path, { agent, intent: a.intent ?? '', pid: null, ttlMs: a.ttlSec === undefined ? undefined : a.ttlSec * 1000, waitMs: (a.waitSec ?? 0) * 1000, signal: extra.signal });
+        const h = await core.locks.acquire(a.path, {
+          agent,
+          intent: a.intent ?? '',
+          pid: null,
+          ttlMs: a.ttlSec === undefined ? undefined : a.ttlSec * 1000,
+          waitMs: (a.waitSec ?? 0) * 1000,
+          signal: extra.signal,
+        });
         h.forget();
         // The token (the release key) is shown once, here; the lock file keeps only its hash.
         const message = h.key
           ? `Locked ${h.path} for ${agent} until ${h.record.expiresAt}. Call lock_release when you are done with it (its token: ${h.key}).`
           : `You already held ${h.path}: extended until ${h.record.expiresAt}. Call lock_release when you are done with it.`;
-        return toolResult(message, { ok: true, message, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null });
+        return toolResult(message, {
+          ok: true,
+          message,
+          file: h.file,
+          ...h.record,
+          generation: h.record.token,
+          token: h.key ?? null,
+        });
       } catch (e) {
         if (!LockError.is(e, 'held')) throw e;
         const holders = (e.details?.holders ?? []) as Holder[];
         const message = `Not locked: ${holders.map(describeHolder).join('; ') || e.message}. Do not change it: work on something else, try again later, or pass waitSec.`;
-        return toolResult(message, { ok: false, reason: 'held', message, path: e.path, holders: holders.map(holderJson) });
+        return toolResult(message, {
+          ok: false,
+          reason: 'held',
+          message,
+          path: e.path,
+          holders: holders.map(holderJson),
+        });
       }
     }),
   );
@@ -73,11 +114,17 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
     'lock_release',
     {
       title: 'Release a lock',
-      description: 'Release a lock you hold, as soon as you are done with the file or folder. Another agent’s lock only with the token its lock_acquire returned.',
+      description:
+        'Release a lock you hold, as soon as you are done with the file or folder. Another agent’s lock only with the token its lock_acquire returned.',
       inputSchema: {
         path: pathArg,
         agent: agentArg,
-        token: z.string().min(1).max(200).optional().describe('The token lock_acquire returned: releases that lock whoever holds it.'),
+        token: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('The token lock_acquire returned: releases that lock whoever holds it.'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
@@ -98,14 +145,22 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
     'lock_status',
     {
       title: 'List locks',
-      description: 'Every lock in the workspace: path, holder, intent, expiry; stale and invalid ones marked (stale locks may be taken over).',
-      inputSchema: { markers: z.boolean().optional().describe('Also search the workspace for .agent_lock marker files (slower).') },
+      description:
+        'Every lock in the workspace: path, holder, intent, expiry; stale and invalid ones marked (stale locks may be taken over).',
+      inputSchema: {
+        markers: z.boolean().optional().describe('Also search the workspace for .agent_lock marker files (slower).'),
+      },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded('lock_status', log, async (a) => {
       const all = core.locks.status({ markers: a.markers === true });
-      const lines = all.map((s) => describeHolder(s.holder) + (s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : ''));
-      return toolResult(all.length ? `${all.length} lock${all.length === 1 ? '' : 's'}:\n${lines.join('\n')}` : 'No locks.', { locks: all.map(holderStatusJson) });
+      const lines = all.map(
+        (s) => describeHolder(s.holder) + (s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : ''),
+      );
+      return toolResult(
+        all.length ? `${all.length} lock${all.length === 1 ? '' : 's'}:\n${lines.join('\n')}` : 'No locks.',
+        { locks: all.map(holderStatusJson) },
+      );
     }),
   );
 }

@@ -12,15 +12,30 @@ import { guarded, issuesError, toolResult } from './results';
  * tool's JSON schema), `agent` optional (the server's default fills it), unknown fields kept. The
  * cross-field rules (finishedAt after startedAt) run in submitReport.
  */
-const reportArg = z.looseObject({ ...reportSchema.shape, agent: agentId.optional().describe('Default: the server’s --agent, else $FMES_AGENT.') }).superRefine((r, ctx) => {
-  // Unknown fields are written to the file as they are: bounded in number and size like the known ones.
-  const extras = Object.keys(r).filter((k) => !(k in reportSchema.shape));
-  if (extras.length > REPORT_LIMITS.extraFields) ctx.addIssue({ code: 'custom', path: [extras[REPORT_LIMITS.extraFields]], message: `at most ${REPORT_LIMITS.extraFields} fields beyond the report's own` });
-  for (const k of extras) {
-    const size = JSON.stringify(r[k])?.length ?? 0;
-    if (size > REPORT_LIMITS.extraFieldChars) ctx.addIssue({ code: 'custom', path: [k], message: `too long: ${size} characters as JSON, at most ${REPORT_LIMITS.extraFieldChars}` });
-  }
-});
+const reportArg = z
+  .looseObject({
+    ...reportSchema.shape,
+    agent: agentId.optional().describe('Default: the server’s --agent, else $FMES_AGENT.'),
+  })
+  .superRefine((r, ctx) => {
+    // Unknown fields are written to the file as they are: bounded in number and size like the known ones.
+    const extras = Object.keys(r).filter((k) => !(k in reportSchema.shape));
+    if (extras.length > REPORT_LIMITS.extraFields)
+      ctx.addIssue({
+        code: 'custom',
+        path: [extras[REPORT_LIMITS.extraFields]],
+        message: `at most ${REPORT_LIMITS.extraFields} fields beyond the report's own`,
+      });
+    for (const k of extras) {
+      const size = JSON.stringify(r[k])?.length ?? 0;
+      if (size > REPORT_LIMITS.extraFieldChars)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `too long: ${size} characters as JSON, at most ${REPORT_LIMITS.extraFieldChars}`,
+        });
+    }
+  });
 
 /** report_submit and handoff_request: what an agent leaves behind when it stops. */
 export function registerOutboxTools(server: McpServer, ctx: ToolContext): void {
@@ -39,7 +54,11 @@ export function registerOutboxTools(server: McpServer, ctx: ToolContext): void {
     guarded('report_submit', log, async (a) => {
       const r = await submitReport(core.root, { ...a.report, agent: ctx.agentOf(a.report.agent) }, ctx.now());
       if (!r.ok) return issuesError('report not written', 'report', r.issues);
-      return toolResult(`Wrote ${r.file} (${r.report.taskId}: ${r.report.status}).`, { ok: true, file: r.file, report: r.report });
+      return toolResult(`Wrote ${r.file} (${r.report.taskId}: ${r.report.status}).`, {
+        ok: true,
+        file: r.file,
+        report: r.report,
+      });
     }),
   );
 
@@ -54,13 +73,21 @@ export function registerOutboxTools(server: McpServer, ctx: ToolContext): void {
         taskId: taskId.describe('The task (the plan’s id).'),
         agent: agentId.optional().describe('Your agent id. Default: the server’s --agent, else $FMES_AGENT.'),
         reason: z.string().min(1).max(20_000).describe('Why automation stops here, in a line or a short paragraph.'),
-        state: z.string().max(100_000).optional().describe('Where the work stands: what is done, what is not, what a person should look at (markdown).'),
+        state: z
+          .string()
+          .max(100_000)
+          .optional()
+          .describe('Where the work stands: what is done, what is not, what a person should look at (markdown).'),
         attempts: z.number().int().min(0).max(1_000_000).optional().describe('Automated attempts so far (default 1).'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded('handoff_request', log, async (a) => {
-      const r = await writeHandoff(core.root, { taskId: a.taskId, agent: ctx.agentOf(a.agent), reason: a.reason, state: a.state, attempts: a.attempts }, ctx.now());
+      const r = await writeHandoff(
+        core.root,
+        { taskId: a.taskId, agent: ctx.agentOf(a.agent), reason: a.reason, state: a.state, attempts: a.attempts },
+        ctx.now(),
+      );
       if (!r.ok) return issuesError('handoff not written', '', r.issues);
       const kept = r.file === HANDOFF_FILE ? '' : ` (${HANDOFF_FILE} holds an earlier handoff, left as it was)`;
       const message = `Wrote ${r.file}${kept}: ${a.taskId} needs a person. Stop working on it.`;

@@ -26,7 +26,14 @@ export function registerPlanTools(server: McpServer, ctx: ToolContext): void {
     },
     guarded('plan_list', log, async () => {
       const { valid, invalid, refused } = await readPlansInside(core.root, core.paths.realRoot);
-      const plans = valid.map(({ file, plan: { meta } }) => ({ id: meta.id, title: meta.title, agent: meta.agent, files: meta.files, risk: meta.risk, file }));
+      const plans = valid.map(({ file, plan: { meta } }) => ({
+        id: meta.id,
+        title: meta.title,
+        agent: meta.agent,
+        files: meta.files,
+        risk: meta.risk,
+        file,
+      }));
       const lines = [
         ...plans.map((p) => `${p.id}: ${p.title} (agent ${p.agent}, risk ${p.risk}; ${p.files.join(', ')})`),
         ...invalid.map((i) => `invalid ${i.file}: ${formatIssues(i.issues)}`),
@@ -49,7 +56,8 @@ export function registerPlanTools(server: McpServer, ctx: ToolContext): void {
       annotations: readOnly,
     },
     guarded('plan_get', log, async (a) => {
-      if ((a.id === undefined) === (a.file === undefined)) throw new McpInputError('badArguments', 'id, file: give exactly one of them');
+      if ((a.id === undefined) === (a.file === undefined))
+        throw new McpInputError('badArguments', 'id, file: give exactly one of them');
       let entry: PlanEntry;
       let note = '';
       if (a.file !== undefined) {
@@ -65,14 +73,27 @@ export function registerPlanTools(server: McpServer, ctx: ToolContext): void {
         const found = plansWithId(listing, a.id ?? '');
         const first = found[0];
         if (!first) {
-          const invalid = listing.invalid.length ? ` (invalid plans, which may be the one: ${listing.invalid.map((i) => i.file).join(', ')})` : '';
-          throw new McpInputError('notFound', `id: no valid plan with id ${JSON.stringify(a.id)} in ${PLANS_DIR}/${invalid}`);
+          const invalid = listing.invalid.length
+            ? ` (invalid plans, which may be the one: ${listing.invalid.map((i) => i.file).join(', ')})`
+            : '';
+          throw new McpInputError(
+            'notFound',
+            `id: no valid plan with id ${JSON.stringify(a.id)} in ${PLANS_DIR}/${invalid}`,
+          );
         }
         entry = first;
-        if (found.length > 1) note = ` Other plans use the same id: ${found.slice(1).map((e) => e.file).join(', ')}.`;
+        if (found.length > 1)
+          note = ` Other plans use the same id: ${found
+            .slice(1)
+            .map((e) => e.file)
+            .join(', ')}.`;
       }
       const { meta, body } = entry.plan;
-      return toolResult(`${entry.file}: ${meta.id}: ${meta.title}.${note}\n\n${body}`, { file: entry.file, meta, body });
+      return toolResult(`${entry.file}: ${meta.id}: ${meta.title}.${note}\n\n${body}`, {
+        file: entry.file,
+        meta,
+        body,
+      });
     }),
   );
 
@@ -86,7 +107,12 @@ export function registerPlanTools(server: McpServer, ctx: ToolContext): void {
     },
     guarded('todo_read', log, async () => {
       const text = await readTodo(core.root, core.paths.realRoot);
-      if (text === undefined) return toolResult(`There is no ${TODO_FILE} in the workspace.`, { exists: false, file: TODO_FILE, text: '' }, { json: false });
+      if (text === undefined)
+        return toolResult(
+          `There is no ${TODO_FILE} in the workspace.`,
+          { exists: false, file: TODO_FILE, text: '' },
+          { json: false },
+        );
       return toolResult(text, { exists: true, file: TODO_FILE, text }, { json: false });
     }),
   );

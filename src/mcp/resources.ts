@@ -21,17 +21,22 @@ export function planUri(id: string): string {
 export function registerResources(server: McpServer, ctx: ToolContext): void {
   const { core } = ctx;
 
-  server.registerResource('todo', TODO_URI, { title: TODO_FILE, description: `The workspace's ${TODO_FILE}.`, mimeType: MARKDOWN }, async (uri) => {
-    let text: string | undefined;
-    try {
-      text = await readTodo(core.root, core.paths.realRoot);
-    } catch (e) {
-      if (McpInputError.is(e)) throw new McpError(ErrorCode.InvalidParams, e.message);
-      throw e;
-    }
-    if (text === undefined) throw new McpError(RESOURCE_NOT_FOUND, `There is no ${TODO_FILE} in ${core.root}.`);
-    return { contents: [{ uri: uri.href, mimeType: MARKDOWN, text }] };
-  });
+  server.registerResource(
+    'todo',
+    TODO_URI,
+    { title: TODO_FILE, description: `The workspace's ${TODO_FILE}.`, mimeType: MARKDOWN },
+    async (uri) => {
+      let text: string | undefined;
+      try {
+        text = await readTodo(core.root, core.paths.realRoot);
+      } catch (e) {
+        if (McpInputError.is(e)) throw new McpError(ErrorCode.InvalidParams, e.message);
+        throw e;
+      }
+      if (text === undefined) throw new McpError(RESOURCE_NOT_FOUND, `There is no ${TODO_FILE} in ${core.root}.`);
+      return { contents: [{ uri: uri.href, mimeType: MARKDOWN, text }] };
+    },
+  );
 
   const template = new ResourceTemplate(PLAN_URI, {
     list: async () => {
@@ -46,16 +51,31 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
         })),
       };
     },
-    complete: { id: async (prefix) => (await readPlansInside(core.root, core.paths.realRoot)).valid.map((e) => e.plan.meta.id).filter((id) => id.startsWith(prefix)) },
+    complete: {
+      id: async (prefix) =>
+        (await readPlansInside(core.root, core.paths.realRoot)).valid
+          .map((e) => e.plan.meta.id)
+          .filter((id) => id.startsWith(prefix)),
+    },
   });
-  server.registerResource('plan', template, { title: 'Plans', description: `The valid plans in ${PLANS_DIR}/, by id (front matter and instructions).`, mimeType: MARKDOWN }, async (uri, variables) => {
-    const raw = variables.id;
-    const id = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
-    const entry = plansWithId(await readPlansInside(core.root, core.paths.realRoot), id)[0];
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `No valid plan with id ${JSON.stringify(id)} in ${PLANS_DIR}/.`);
-    // Read again for the text as written; readInside checks again, so a link swapped since the listing is refused.
-    const r = await readInside(core.paths.realRoot, path.join(core.root, entry.file));
-    if (!r.ok) throw new McpError(ErrorCode.InvalidParams, `${entry.file}: refused: ${r.reason}`);
-    return { contents: [{ uri: uri.href, mimeType: MARKDOWN, text: r.text }] };
-  });
+  server.registerResource(
+    'plan',
+    template,
+    {
+      title: 'Plans',
+      description: `The valid plans in ${PLANS_DIR}/, by id (front matter and instructions).`,
+      mimeType: MARKDOWN,
+    },
+    async (uri, variables) => {
+      const raw = variables.id;
+      const id = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
+      const entry = plansWithId(await readPlansInside(core.root, core.paths.realRoot), id)[0];
+      if (!entry)
+        throw new McpError(ErrorCode.InvalidParams, `No valid plan with id ${JSON.stringify(id)} in ${PLANS_DIR}/.`);
+      // Read again for the text as written; readInside checks again, so a link swapped since the listing is refused.
+      const r = await readInside(core.paths.realRoot, path.join(core.root, entry.file));
+      if (!r.ok) throw new McpError(ErrorCode.InvalidParams, `${entry.file}: refused: ${r.reason}`);
+      return { contents: [{ uri: uri.href, mimeType: MARKDOWN, text: r.text }] };
+    },
+  );
 }

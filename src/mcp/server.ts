@@ -30,7 +30,10 @@ const INSTRUCTIONS = [
  */
 export function createMcpServer(core: Core, options: McpServerOptions = {}): McpServer {
   const log = core.log.child('mcp');
-  const server = new McpServer({ name: 'fmes', title: 'F-MES', version: options.version ?? '0.0.0-dev' }, { instructions: INSTRUCTIONS });
+  const server = new McpServer(
+    { name: 'fmes', title: 'F-MES', version: options.version ?? '0.0.0-dev' },
+    { instructions: INSTRUCTIONS },
+  );
   const ctx = new ToolContext(core, log, options.agent, options.now ?? Date.now);
   registerLockTools(server, ctx);
   registerPlanTools(server, ctx);

@@ -97,7 +97,8 @@ export class TopLevelIdScanner {
 
   private endString(): void {
     this.inString = false;
-    if (this.capturing === 'key') this.idValueNext = this.key.length === 2 && this.key[0] === 0x69 && this.key[1] === 0x64; // "id"
+    if (this.capturing === 'key')
+      this.idValueNext = this.key.length === 2 && this.key[0] === 0x69 && this.key[1] === 0x64; // "id"
     this.capturing = undefined;
   }
 

@@ -205,7 +205,11 @@ export const webviewCommandSchemas = [
   /** Start a mission from a plan (`fmes.startMission`); the host does not wait for the mission to end. */
   z.object({ type: z.literal('mission/start'), planFile }),
   /** Approve or reject a pending approval request. */
-  z.object({ type: z.literal('approval/decide'), id: z.string().regex(/^[a-z0-9-]{6,64}$/), decision: z.enum(['approved', 'rejected']) }),
+  z.object({
+    type: z.literal('approval/decide'),
+    id: z.string().regex(/^[a-z0-9-]{6,64}$/),
+    decision: z.enum(['approved', 'rejected']),
+  }),
   /** Open a workspace file in an editor (a report, a plan, a relative link in TODO.md). */
   z.object({ type: z.literal('artifact/open'), file: relFile }),
 ] as const;
@@ -233,8 +237,20 @@ export const stateChangedSchema = z.object({ type: z.literal('state/changed'), s
 
 /** The answer to a request: `ok` with the request's result, or the error text to show. */
 export const replySchema = z.discriminatedUnion('ok', [
-  z.object({ type: z.literal('reply'), requestId: z.string(), request: z.literal('state/get'), ok: z.literal(true), result: dashboardStateSchema }),
-  z.object({ type: z.literal('reply'), requestId: z.string(), request: z.string(), ok: z.literal(false), error: z.string() }),
+  z.object({
+    type: z.literal('reply'),
+    requestId: z.string(),
+    request: z.literal('state/get'),
+    ok: z.literal(true),
+    result: dashboardStateSchema,
+  }),
+  z.object({
+    type: z.literal('reply'),
+    requestId: z.string(),
+    request: z.string(),
+    ok: z.literal(false),
+    error: z.string(),
+  }),
 ]);
 export type Reply = z.infer<typeof replySchema>;
 

@@ -58,7 +58,12 @@ export async function makeScratch(options: { git?: boolean } = {}): Promise<Scra
   };
   for (const d of [scratch.dir, scratch.home, scratch.tmp, scratch.run]) mkdirSync(d, { recursive: true, mode: 0o700 });
   if (options.git !== false) {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch.home, GIT_CONFIG_NOSYSTEM: '1', ...GIT_IDENTITY };
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: scratch.home,
+      GIT_CONFIG_NOSYSTEM: '1',
+      ...GIT_IDENTITY,
+    };
     const git = (...args: string[]): void => void execFileSync('git', args, { cwd: scratch.dir, env, stdio: 'ignore' });
     writeFileSync(path.join(scratch.dir, 'README.md'), '# scratch repo for agent CLI tests\n');
     git('init', '-q', '-b', 'main');
@@ -73,7 +78,11 @@ export async function makeScratch(options: { git?: boolean } = {}): Promise<Scra
  * CLI's config files into the scratch HOME where a variable is not enough (Gemini's settings.json, Codex's home).
  * HTTP(S)_PROXY points at the fake, which refuses and records any connection to another host.
  */
-export function hermeticEnv(cli: AgentCli, fake: FakeModelApi, scratch: Pick<Scratch, 'home' | 'tmp' | 'run'>): Record<string, string> {
+export function hermeticEnv(
+  cli: AgentCli,
+  fake: FakeModelApi,
+  scratch: Pick<Scratch, 'home' | 'tmp' | 'run'>,
+): Record<string, string> {
   const common: Record<string, string> = {
     PATH: [path.dirname(process.execPath), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(path.delimiter),
     HOME: scratch.home,
@@ -123,7 +132,12 @@ export function hermeticEnv(cli: AgentCli, fake: FakeModelApi, scratch: Pick<Scr
         general: { disableAutoUpdate: true, disableUpdateNag: true, maxAttempts: 1 },
       };
       writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
-      return { ...common, GEMINI_API_KEY: FAKE_API_KEY, GOOGLE_GEMINI_BASE_URL: fake.url, GEMINI_CLI_TRUST_WORKSPACE: 'true' };
+      return {
+        ...common,
+        GEMINI_API_KEY: FAKE_API_KEY,
+        GOOGLE_GEMINI_BASE_URL: fake.url,
+        GEMINI_CLI_TRUST_WORKSPACE: 'true',
+      };
     }
     case 'codex': {
       // Where a user points Codex at another provider: $CODEX_HOME/config.toml (the same as codexProviderArgs).
@@ -171,7 +185,16 @@ export function codexProviderArgs(fake: FakeModelApi): string[] {
     'request_max_retries=0',
     'stream_max_retries=0',
   ].join(',');
-  return ['-c', 'model_provider="fake"', '-c', `model_providers.fake={${provider}}`, '-c', 'features.plugins=false', '-c', 'analytics.enabled=false'];
+  return [
+    '-c',
+    'model_provider="fake"',
+    '-c',
+    `model_providers.fake={${provider}}`,
+    '-c',
+    'features.plugins=false',
+    '-c',
+    'analytics.enabled=false',
+  ];
 }
 
 export interface CliResult {
@@ -198,9 +221,18 @@ export interface RunningCli {
  * Starts a CLI in its own process group with stdin closed; past timeoutMs (default 60 s) the group is killed, so a
  * hang fails the test instead of blocking it.
  */
-export function startCli(cli: AgentCli, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): RunningCli {
+export function startCli(
+  cli: AgentCli,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): RunningCli {
   const t0 = Date.now();
-  const child = spawn(CLI_BINS[cli], args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(CLI_BINS[cli], args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const kill = (): void => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -230,7 +262,11 @@ export function startCli(cli: AgentCli, args: string[], options: { cwd: string; 
   return { child, result, kill };
 }
 
-export function runCli(cli: AgentCli, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  cli: AgentCli,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<CliResult> {
   return startCli(cli, args, options).result;
 }
 
@@ -266,8 +302,12 @@ export function toolProcesses(marker: string): ProcessInfo[] {
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), pgid: Number(m[3]), args: m[4] ?? '' }))
     .filter((p) => p.pid !== process.pid);
-  const found = new Set(all.filter((p) => p.args.includes(marker) && !p.args.includes('FAKE:') && !p.args.startsWith('ps ')).map((p) => p.pid));
-  for (let grew = true; grew; ) {
+  const found = new Set(
+    all
+      .filter((p) => p.args.includes(marker) && !p.args.includes('FAKE:') && !p.args.startsWith('ps '))
+      .map((p) => p.pid),
+  );
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of all)
       if (!found.has(p.pid) && found.has(p.ppid)) {

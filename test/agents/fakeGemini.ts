@@ -35,24 +35,52 @@ export function geminiConversation(body: Obj): Conversation {
   const lastParts = partsOf(contents.at(-1));
   const results = lastParts.filter((p) => p.functionResponse !== undefined).map((p) => p.functionResponse as Obj);
   const lastToolResult = results.length
-    ? { text: results.map((r) => functionResultText(r.response)).join('\n'), isError: results.some((r) => typeof (r.response as Obj | undefined)?.error === 'string') }
+    ? {
+        text: results.map((r) => functionResultText(r.response)).join('\n'),
+        isError: results.some((r) => typeof (r.response as Obj | undefined)?.error === 'string'),
+      }
     : undefined;
-  const toolResults = contents.reduce((n, c) => n + partsOf(c).filter((p) => p.functionResponse !== undefined).length, 0);
-  return { userTexts, allText: all.join('\n'), toolResults, lastToolResult, agentTurn: toolNames(body).length > 0 && geminiSchemaOf(body) === undefined };
+  const toolResults = contents.reduce(
+    (n, c) => n + partsOf(c).filter((p) => p.functionResponse !== undefined).length,
+    0,
+  );
+  return {
+    userTexts,
+    allText: all.join('\n'),
+    toolResults,
+    lastToolResult,
+    agentTurn: toolNames(body).length > 0 && geminiSchemaOf(body) === undefined,
+  };
 }
 
 function toolNames(body: Obj): string[] {
   const tools = Array.isArray(body.tools) ? (body.tools as Obj[]) : [];
-  return tools.flatMap((t) => (Array.isArray(t.functionDeclarations) ? (t.functionDeclarations as Obj[]).map((f) => String(f.name)) : []));
+  return tools.flatMap((t) =>
+    Array.isArray(t.functionDeclarations) ? (t.functionDeclarations as Obj[]).map((f) => String(f.name)) : [],
+  );
 }
 
 function functionCall(tool: ToolIntent, body: Obj): { name: string; args: Obj } {
   // Gemini CLI 0.61 names an MCP tool mcp_<server>_<tool> (generateValidName in its bundle); not exercised by a test yet.
   if (tool.kind === 'mcp') return { name: `mcp_${tool.server}_${tool.tool}`, args: tool.args };
-  if (tool.kind === 'write' && toolNames(body).includes('write_file')) return { name: 'write_file', args: { file_path: tool.path, content: tool.content } };
-  if (tool.kind === 'edit') return { name: 'replace', args: { file_path: tool.path, instruction: `Replace ${tool.old} by ${tool.new}`, old_string: tool.old, new_string: tool.new } };
-  const command = tool.kind === 'write' ? `printf '%s' ${shellQuote(tool.content)} > ${shellQuote(tool.path)}` : tool.command;
-  return { name: 'run_shell_command', args: { command, description: tool.kind === 'write' ? 'Write the file' : tool.description } };
+  if (tool.kind === 'write' && toolNames(body).includes('write_file'))
+    return { name: 'write_file', args: { file_path: tool.path, content: tool.content } };
+  if (tool.kind === 'edit')
+    return {
+      name: 'replace',
+      args: {
+        file_path: tool.path,
+        instruction: `Replace ${tool.old} by ${tool.new}`,
+        old_string: tool.old,
+        new_string: tool.new,
+      },
+    };
+  const command =
+    tool.kind === 'write' ? `printf '%s' ${shellQuote(tool.content)} > ${shellQuote(tool.path)}` : tool.command;
+  return {
+    name: 'run_shell_command',
+    args: { command, description: tool.kind === 'write' ? 'Write the file' : tool.description },
+  };
 }
 
 export function shellQuote(s: string): string {
@@ -77,7 +105,8 @@ function fill(schema: Obj, key = ''): unknown {
   switch (type) {
     case 'object': {
       const out: Obj = {};
-      for (const [name, sub] of Object.entries((schema.properties ?? {}) as Record<string, Obj>)) out[name] = fill(sub, name);
+      for (const [name, sub] of Object.entries((schema.properties ?? {}) as Record<string, Obj>))
+        out[name] = fill(sub, name);
       return out;
     }
     case 'array':
@@ -112,17 +141,42 @@ function partsFor(reply: Exclude<Reply, { kind: 'error' }>, body: Obj): Obj[] {
 }
 
 /** A streamed reply: text split over two chunks, or one functionCall chunk; the last chunk has finishReason and usage. */
-export function geminiSse(reply: Exclude<Reply, { kind: 'error' }>, model: string, body: Obj, ids: Ids): { data: unknown }[] {
+export function geminiSse(
+  reply: Exclude<Reply, { kind: 'error' }>,
+  model: string,
+  body: Obj,
+  ids: Ids,
+): { data: unknown }[] {
   const responseId = `resp_fake_${++ids.next}`;
   const base = { modelVersion: model, responseId };
   if (reply.kind === 'text') {
     const cut = Math.ceil(reply.text.length / 2);
     return [
-      { data: { candidates: [candidate([{ text: reply.text.slice(0, cut) }], false)], usageMetadata: usageMetadata(reply.usage.input, 1), ...base } },
-      { data: { candidates: [candidate([{ text: reply.text.slice(cut) }], true)], usageMetadata: usageMetadata(reply.usage.input, reply.usage.output), ...base } },
+      {
+        data: {
+          candidates: [candidate([{ text: reply.text.slice(0, cut) }], false)],
+          usageMetadata: usageMetadata(reply.usage.input, 1),
+          ...base,
+        },
+      },
+      {
+        data: {
+          candidates: [candidate([{ text: reply.text.slice(cut) }], true)],
+          usageMetadata: usageMetadata(reply.usage.input, reply.usage.output),
+          ...base,
+        },
+      },
     ];
   }
-  return [{ data: { candidates: [candidate(partsFor(reply, body), true)], usageMetadata: usageMetadata(reply.usage.input, reply.usage.output), ...base } }];
+  return [
+    {
+      data: {
+        candidates: [candidate(partsFor(reply, body), true)],
+        usageMetadata: usageMetadata(reply.usage.input, reply.usage.output),
+        ...base,
+      },
+    },
+  ];
 }
 
 export function geminiGenerate(reply: Exclude<Reply, { kind: 'error' }>, model: string, ids: Ids, body: Obj = {}): Obj {
@@ -146,5 +200,7 @@ const STATUS: Record<number, string> = {
 };
 
 export function geminiError(status: number, message: string): Obj {
-  return { error: { code: status, message, status: STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION') } };
+  return {
+    error: { code: status, message, status: STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION') },
+  };
 }

@@ -9,7 +9,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { codexProviderArgs, FAKE_API_KEY, hermeticEnv, makeScratch, runCli, startCli, toolProcesses, type AgentCli, type CliResult, type ProcessInfo, type Scratch } from './cliEnv';
+import {
+  codexProviderArgs,
+  FAKE_API_KEY,
+  hermeticEnv,
+  makeScratch,
+  runCli,
+  startCli,
+  toolProcesses,
+  type AgentCli,
+  type CliResult,
+  type ProcessInfo,
+  type Scratch,
+} from './cliEnv';
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
 
 const CLAUDE_ARGS = ['--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions'];
@@ -31,7 +43,17 @@ afterEach(async () => {
 });
 
 function run(cli: AgentCli, args: string[], timeoutMs = 45_000): Promise<CliResult> {
-  const full = cli === 'codex' ? ['exec', '--json', '--dangerously-bypass-approvals-and-sandbox', '--skip-git-repo-check', ...codexProviderArgs(fake), ...args] : args;
+  const full =
+    cli === 'codex'
+      ? [
+          'exec',
+          '--json',
+          '--dangerously-bypass-approvals-and-sandbox',
+          '--skip-git-repo-check',
+          ...codexProviderArgs(fake),
+          ...args,
+        ]
+      : args;
   return runCli(cli, full, { cwd: scratch.dir, env: hermeticEnv(cli, fake, scratch), timeoutMs });
 }
 
@@ -71,11 +93,15 @@ describe('fake model API over HTTP', () => {
   async function post(pathname: string, body: unknown): Promise<{ status: number; text: string }> {
     const data = JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = http.request(`${fake.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = http.request(
+        `${fake.url}${pathname}`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.end(data);
     });
@@ -84,7 +110,12 @@ describe('fake model API over HTTP', () => {
   const tools = [{ name: 'Bash', input_schema: { type: 'object' } }];
 
   test('the reply depends on the conversation, not on a request counter', async () => {
-    const ask = { model: 'claude-x', stream: false, tools, messages: [{ role: 'user', content: 'FAKE:bash echo one' }] };
+    const ask = {
+      model: 'claude-x',
+      stream: false,
+      tools,
+      messages: [{ role: 'user', content: 'FAKE:bash echo one' }],
+    };
     const first = JSON.parse((await post('/v1/messages', ask)).text);
     const again = JSON.parse((await post('/v1/messages', ask)).text);
     assert.equal(first.stop_reason, 'tool_use');
@@ -93,7 +124,11 @@ describe('fake model API over HTTP', () => {
     assert.equal(first.model, 'claude-x', 'keeps the model the request asked for');
     const answered = {
       ...ask,
-      messages: [...ask.messages, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: first.content[1].id, content: 'one' }] }],
+      messages: [
+        ...ask.messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: first.content[1].id, content: 'one' }] },
+      ],
     };
     const done = JSON.parse((await post('/v1/messages?beta=true', answered)).text);
     assert.equal(done.stop_reason, 'end_turn');
@@ -109,7 +144,12 @@ describe('fake model API over HTTP', () => {
   });
 
   test('SSE framing: every event is one data line ended by a blank line', async () => {
-    const r = await post('/v1/messages', { model: 'm', stream: true, tools, messages: [{ role: 'user', content: 'FAKE:forever' }] });
+    const r = await post('/v1/messages', {
+      model: 'm',
+      stream: true,
+      tools,
+      messages: [{ role: 'user', content: 'FAKE:forever' }],
+    });
     const blocks = r.text.split('\n\n').filter(Boolean);
     const names = blocks.map((b) => /^event: (\S+)\ndata: \{.*\}$/s.exec(b)?.[1]);
     assert.ok(!names.includes(undefined), r.text);
@@ -119,7 +159,11 @@ describe('fake model API over HTTP', () => {
   });
 
   test('errors are provider-shaped', async () => {
-    const anthropic = await post('/v1/messages', { model: 'm', tools, messages: [{ role: 'user', content: 'FAKE:error 529' }] });
+    const anthropic = await post('/v1/messages', {
+      model: 'm',
+      tools,
+      messages: [{ role: 'user', content: 'FAKE:error 529' }],
+    });
     assert.equal(anthropic.status, 529);
     assert.equal(JSON.parse(anthropic.text).error.type, 'overloaded_error');
     const gem = await post('/v1beta/models/g:streamGenerateContent?alt=sse', {
@@ -128,7 +172,11 @@ describe('fake model API over HTTP', () => {
     });
     assert.equal(gem.status, 500);
     assert.equal(JSON.parse(gem.text).error.status, 'INTERNAL');
-    const openai = await post('/v1/responses', { model: 'gpt', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'FAKE:error 503' }] }], tools: [{ type: 'function', name: 'shell' }] });
+    const openai = await post('/v1/responses', {
+      model: 'gpt',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'FAKE:error 503' }] }],
+      tools: [{ type: 'function', name: 'shell' }],
+    });
     assert.equal(openai.status, 503);
     assert.equal(JSON.parse(openai.text).error.type, 'server_error');
   });
@@ -137,18 +185,33 @@ describe('fake model API over HTTP', () => {
       contents: [{ role: 'user', parts: [{ text: 'FAKE:write a.txt' }] }],
       generationConfig: {
         responseMimeType: 'application/json',
-        responseJsonSchema: { type: 'OBJECT', properties: { complexity_reasoning: { type: 'STRING' }, complexity_score: { type: 'INTEGER' }, choice: { type: 'STRING', enum: ['model', 'user'] } } },
+        responseJsonSchema: {
+          type: 'OBJECT',
+          properties: {
+            complexity_reasoning: { type: 'STRING' },
+            complexity_score: { type: 'INTEGER' },
+            choice: { type: 'STRING', enum: ['model', 'user'] },
+          },
+        },
       },
     });
     const generated = JSON.parse(router.text) as { candidates: { content: { parts: { text: string }[] } }[] };
     const answer: unknown = JSON.parse(generated.candidates[0].content.parts[0].text);
     assert.deepEqual(answer, { complexity_reasoning: 'fake', complexity_score: 1, choice: 'user' });
     const stream = await post('/v1beta/models/g:streamGenerateContent?alt=sse', {
-      contents: [{ role: 'user', parts: [{ text: 'Workspace Directories:**\n  - /w\n' }, { text: 'FAKE:write a.txt' }] }],
+      contents: [
+        { role: 'user', parts: [{ text: 'Workspace Directories:**\n  - /w\n' }, { text: 'FAKE:write a.txt' }] },
+      ],
       tools: [{ functionDeclarations: [{ name: 'write_file' }, { name: 'run_shell_command' }] }],
     });
-    const chunk = JSON.parse(stream.text.split('\n\n')[0].replace(/^data: /, '')) as { candidates: { content: { parts: { functionCall: unknown }[] } }[]; usageMetadata: { promptTokenCount: number } };
-    assert.deepEqual(chunk.candidates[0].content.parts[0].functionCall, { name: 'write_file', args: { file_path: '/w/a.txt', content: 'hello from fake model\n' } });
+    const chunk = JSON.parse(stream.text.split('\n\n')[0].replace(/^data: /, '')) as {
+      candidates: { content: { parts: { functionCall: unknown }[] } }[];
+      usageMetadata: { promptTokenCount: number };
+    };
+    assert.deepEqual(chunk.candidates[0].content.parts[0].functionCall, {
+      name: 'write_file',
+      args: { file_path: '/w/a.txt', content: 'hello from fake model\n' },
+    });
     assert.equal(chunk.usageMetadata.promptTokenCount, 1000);
   });
 
@@ -157,11 +220,18 @@ describe('fake model API over HTTP', () => {
       model: 'gpt-x',
       stream: true,
       input: [
-        { type: 'additional_tools', tools: [{ type: 'namespace', name: 'functions', tools: [{ type: 'custom', name: 'exec' }] }] },
+        {
+          type: 'additional_tools',
+          tools: [{ type: 'namespace', name: 'functions', tools: [{ type: 'custom', name: 'exec' }] }],
+        },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'FAKE:bash echo hi' }] },
       ],
     });
-    type Event = { type: string; item?: { type: string; name: string; arguments: string }; response?: { usage: { input_tokens: number } } };
+    type Event = {
+      type: string;
+      item?: { type: string; name: string; arguments: string };
+      response?: { usage: { input_tokens: number } };
+    };
     const events = r.text
       .split('\n\n')
       .filter(Boolean)
@@ -179,7 +249,10 @@ describe('fake model API over HTTP', () => {
     const slow = await startFakeModelApi({ delayMs: 300 });
     try {
       const t0 = Date.now();
-      const res = await fetch(`${slow.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+      const res = await fetch(`${slow.url}/v1/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+      });
       assert.equal(res.status, 200);
       await res.text();
       assert.ok(Date.now() - t0 >= 290, `answered after ${Date.now() - t0} ms`);
@@ -187,10 +260,13 @@ describe('fake model API over HTTP', () => {
       await slow.close();
     }
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: fake.port, path: 'http://example.invalid/x', method: 'GET' }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: fake.port, path: 'http://example.invalid/x', method: 'GET' },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -251,7 +327,11 @@ describe('Claude Code against the fake', () => {
     assert.equal(result.subtype, 'success', 'an API failure still says success: check is_error');
     assert.equal(result.terminal_reason, 'api_error');
     assert.equal(result.api_error_status, 529);
-    assert.equal(fake.requests.filter((q) => q.scenario?.kind === 'error').length, 1, 'CLAUDE_CODE_MAX_RETRIES=0: one attempt');
+    assert.equal(
+      fake.requests.filter((q) => q.scenario?.kind === 'error').length,
+      1,
+      'CLAUDE_CODE_MAX_RETRIES=0: one attempt',
+    );
   });
 
   test('FAKE:error 500 fails without hanging', async () => {
@@ -271,9 +351,15 @@ describe('Claude Code against the fake', () => {
     assert.equal(a.session_id, id);
     assert.equal(b.session_id, id);
     assert.ok((a.total_cost_usd as number) > 0);
-    assert.ok((b.total_cost_usd as number) > (a.total_cost_usd as number), `first ${String(a.total_cost_usd)}, second ${String(b.total_cost_usd)}`);
+    assert.ok(
+      (b.total_cost_usd as number) > (a.total_cost_usd as number),
+      `first ${String(a.total_cost_usd)}, second ${String(b.total_cost_usd)}`,
+    );
     const resumed = fake.requests.at(-1)!.body as { messages: { role: string }[] };
-    assert.ok(resumed.messages.filter((m) => m.role === 'user').length >= 2, 'the resumed request carries the first conversation');
+    assert.ok(
+      resumed.messages.filter((m) => m.role === 'user').length >= 2,
+      'the resumed request carries the first conversation',
+    );
     const projects = path.join(scratch.home, '.claude', 'projects');
     const transcripts = readdirSync(projects).flatMap((d) => readdirSync(path.join(projects, d)));
     assert.ok(transcripts.includes(`${id}.jsonl`), transcripts.join(', '));
@@ -303,9 +389,15 @@ describe('Gemini CLI against the fake', () => {
     const result = last(r);
     assert.equal(result.type, 'result');
     assert.equal(result.status, 'success');
-    const text = r.events.filter((e) => e.type === 'message' && e.role === 'assistant').map((e) => String(e.content)).join('');
+    const text = r.events
+      .filter((e) => e.type === 'message' && e.role === 'assistant')
+      .map((e) => String(e.content))
+      .join('');
     assert.match(text, /^Done\. Tool result was: /);
-    assert.ok(fake.requests.some((q) => q.path.includes(':generateContent')), 'the router asked first');
+    assert.ok(
+      fake.requests.some((q) => q.path.includes(':generateContent')),
+      'the router asked first',
+    );
     assert.ok(fake.requests.some((q) => q.path.includes(':streamGenerateContent?alt=sse')));
     assertHermetic(r);
   });
@@ -333,14 +425,24 @@ describe('Codex against the fake', () => {
     const r = await codex('FAKE:bash echo hi > codex-made.txt');
     assert.equal(r.code, 0, show(r));
     assert.equal(readRepoFile('codex-made.txt'), 'hi\n');
-    const command = r.events.find((e) => e.type === 'item.completed' && (e.item as { type: string }).type === 'command_execution');
+    const command = r.events.find(
+      (e) => e.type === 'item.completed' && (e.item as { type: string }).type === 'command_execution',
+    );
     assert.ok(command, show(r));
     assert.match(String((command.item as { command: string }).command), /echo hi > codex-made\.txt/);
-    const message = r.events.find((e) => e.type === 'item.completed' && (e.item as { type: string }).type === 'agent_message');
+    const message = r.events.find(
+      (e) => e.type === 'item.completed' && (e.item as { type: string }).type === 'agent_message',
+    );
     assert.match(String((message?.item as { text?: string } | undefined)?.text), /^Done\. Tool result was: /);
     const done = last(r);
     assert.equal(done.type, 'turn.completed');
-    assert.deepEqual(done.usage, { input_tokens: 2000, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 100, reasoning_output_tokens: 0 });
+    assert.deepEqual(done.usage, {
+      input_tokens: 2000,
+      cached_input_tokens: 0,
+      cache_write_input_tokens: 0,
+      output_tokens: 100,
+      reasoning_output_tokens: 0,
+    });
     assert.ok(fake.requests.every((q) => q.provider === 'openai' && q.path === '/v1/responses'));
     assertHermetic(r);
   });
@@ -377,19 +479,33 @@ describe('tool processes of each CLI', () => {
       ? ['-p', prompt, ...CLAUDE_ARGS, '--max-turns', '3']
       : cli === 'gemini'
         ? [...GEMINI_ARGS, '-p', prompt]
-        : ['exec', '--json', '--dangerously-bypass-approvals-and-sandbox', '--skip-git-repo-check', ...codexProviderArgs(fake), prompt];
+        : [
+            'exec',
+            '--json',
+            '--dangerously-bypass-approvals-and-sandbox',
+            '--skip-git-repo-check',
+            ...codexProviderArgs(fake),
+            prompt,
+          ];
 
   for (const cli of ['claude', 'gemini', 'codex'] as const) {
     test(`${cli}: FAKE:sleep runs a findable shell in its own process group, which outlives a kill of the CLI's group`, async () => {
       const marker = `fmes-marker-${randomUUID().slice(0, 8)}`;
-      const running = startCli(cli, sleepArgs(cli, `FAKE:sleep 30 ${marker}`), { cwd: scratch.dir, env: hermeticEnv(cli, fake, scratch), timeoutMs: 45_000 });
+      const running = startCli(cli, sleepArgs(cli, `FAKE:sleep 30 ${marker}`), {
+        cwd: scratch.dir,
+        env: hermeticEnv(cli, fake, scratch),
+        timeoutMs: 45_000,
+      });
       let tool: ProcessInfo[] = [];
       try {
         for (let i = 0; i < 200 && !tool.some((p) => p.args.startsWith('sleep')); i++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
           tool = toolProcesses(marker);
         }
-        assert.ok(tool.some((p) => p.args.startsWith('sleep 30')), `no sleep under the marked shell: ${JSON.stringify(tool)}`);
+        assert.ok(
+          tool.some((p) => p.args.startsWith('sleep 30')),
+          `no sleep under the marked shell: ${JSON.stringify(tool)}`,
+        );
         assert.ok(
           tool.every((p) => p.pgid !== running.child.pid),
           'each CLI starts its shell tool in a process group of its own: a kill of the CLI group misses it',
@@ -398,7 +514,10 @@ describe('tool processes of each CLI', () => {
         const r = await running.result;
         assert.equal(r.signal, 'SIGKILL');
         await new Promise((resolve) => setTimeout(resolve, 200));
-        assert.ok(tool.some((p) => alive(p.pid)), 'the tool is orphaned, not killed, when only the CLI group is killed');
+        assert.ok(
+          tool.some((p) => alive(p.pid)),
+          'the tool is orphaned, not killed, when only the CLI group is killed',
+        );
       } finally {
         running.kill();
         // Only the processes this test started, by pid (an orphaned sleep no longer descends from the marked shell).

@@ -105,11 +105,21 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
       return;
     }
     const exchange: Exchange = { req, res, url, body };
-    const record: RecordedRequest = { method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body, provider: providerOf(req, url), reply: '' };
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      headers: req.headers,
+      body,
+      provider: providerOf(req, url),
+      reply: '',
+    };
     requests.push(record);
     const reply = await route(exchange, record);
     record.reply = reply;
-    if (DEBUG) debug(`${record.method} ${record.path} [${record.provider}${record.scenario ? ` ${record.scenario.kind}` : ''}] -> ${reply}\n  headers: ${JSON.stringify(req.headers)}\n  body: ${text}`);
+    if (DEBUG)
+      debug(
+        `${record.method} ${record.path} [${record.provider}${record.scenario ? ` ${record.scenario.kind}` : ''}] -> ${reply}\n  headers: ${JSON.stringify(req.headers)}\n  body: ${text}`,
+      );
   }
 
   async function route(x: Exchange, record: RecordedRequest): Promise<string> {
@@ -129,7 +139,8 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
       await delay(options.delayMs);
       const requestId = `req_fake_${++ids.next}`;
       res.setHeader('request-id', requestId);
-      if (reply.kind === 'error') return sendJson(res, reply.status, anthropicError(reply.status, reply.message, requestId));
+      if (reply.kind === 'error')
+        return sendJson(res, reply.status, anthropicError(reply.status, reply.message, requestId));
       if (json.stream === true) return sendSse(res, anthropicSse(reply, model, ids));
       return sendJson(res, 200, anthropicMessage(reply, model, ids));
     }
@@ -145,7 +156,12 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
       record.scenario = scenarioOf(conversation, 'gemini');
       await delay(options.delayMs);
       const schema = geminiSchemaAnswer(json);
-      if (schema !== undefined) return sendJson(res, 200, geminiGenerate({ kind: 'text', text: schema, usage: { input: 10, output: 5 } }, record.model, ids));
+      if (schema !== undefined)
+        return sendJson(
+          res,
+          200,
+          geminiGenerate({ kind: 'text', text: schema, usage: { input: 10, output: 5 } }, record.model, ids),
+        );
       const reply: Reply = planReply(conversation, record.scenario);
       if (reply.kind === 'error') return sendJson(res, reply.status, geminiError(reply.status, reply.message));
       if (method === 'streamGenerateContent') return sendSse(res, geminiSse(reply, record.model, json, ids));
@@ -166,15 +182,36 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
 
     if (req.method === 'GET' && /\/models$/.test(pathname)) {
       if (record.provider === 'anthropic') {
-        const models = ['claude-opus-4-5', 'claude-sonnet-4-5', 'claude-haiku-4-5'].map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
-        return sendJson(res, 200, { data: models, has_more: false, first_id: models[0]?.id, last_id: models.at(-1)!.id });
+        const models = ['claude-opus-4-5', 'claude-sonnet-4-5', 'claude-haiku-4-5'].map((id) => ({
+          type: 'model',
+          id,
+          display_name: id,
+          created_at: '2025-01-01T00:00:00Z',
+        }));
+        return sendJson(res, 200, {
+          data: models,
+          has_more: false,
+          first_id: models[0]?.id,
+          last_id: models.at(-1)!.id,
+        });
       }
-      if (record.provider === 'gemini') return sendJson(res, 200, { models: [{ name: 'models/gemini-fake', displayName: 'gemini-fake', supportedGenerationMethods: ['generateContent'] }] });
+      if (record.provider === 'gemini')
+        return sendJson(res, 200, {
+          models: [
+            { name: 'models/gemini-fake', displayName: 'gemini-fake', supportedGenerationMethods: ['generateContent'] },
+          ],
+        });
       return sendJson(res, 200, openaiModels());
     }
     // Anything else (telemetry, feature flags, profile look-ups): answer at once so nothing retries or hangs.
-    if (record.provider === 'anthropic') return sendJson(res, 404, anthropicError(404, `fake model api: no route ${req.method ?? ''} ${pathname}`, 'req_fake_404'));
-    if (record.provider === 'gemini') return sendJson(res, 404, geminiError(404, `fake model api: no route ${pathname}`));
+    if (record.provider === 'anthropic')
+      return sendJson(
+        res,
+        404,
+        anthropicError(404, `fake model api: no route ${req.method ?? ''} ${pathname}`, 'req_fake_404'),
+      );
+    if (record.provider === 'gemini')
+      return sendJson(res, 404, geminiError(404, `fake model api: no route ${pathname}`));
     return sendJson(res, 404, openaiError(404, `fake model api: no route ${req.method ?? ''} ${pathname}`));
   }
 
@@ -200,8 +237,15 @@ export async function startFakeModelApi(options: FakeModelApiOptions = {}): Prom
 
 function providerOf(req: http.IncomingMessage, url: URL): Provider {
   const p = url.pathname;
-  if (/\/v1beta\/|\/v1alpha\/|:(stream)?[gG]enerateContent$/.test(p) || req.headers['x-goog-api-key'] !== undefined) return 'gemini';
-  if (p.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined || p.startsWith('/api/')) return 'anthropic';
+  if (/\/v1beta\/|\/v1alpha\/|:(stream)?[gG]enerateContent$/.test(p) || req.headers['x-goog-api-key'] !== undefined)
+    return 'gemini';
+  if (
+    p.startsWith('/v1/messages') ||
+    req.headers['anthropic-version'] !== undefined ||
+    req.headers['x-api-key'] !== undefined ||
+    p.startsWith('/api/')
+  )
+    return 'anthropic';
   return 'openai';
 }
 
@@ -234,8 +278,13 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown): str
 
 /** Writes server-sent events: each is `event: <name>` (when named) and one `data:` line, ended by a blank line. */
 function sendSse(res: http.ServerResponse, events: { event?: string; data: unknown }[]): string {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  for (const { event, data } of events) res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  for (const { event, data } of events)
+    res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
   res.end();
   return `sse(${events.length})`;
 }

@@ -87,7 +87,8 @@ export const HUGE_USAGE: Usage = { input: 1_000_000, output: 50 };
  * `FAKE:<kind> <arg>`, or `FAKE@<provider>:<kind> <arg>` for a directive only one provider obeys (`anthropic`,
  * `gemini`, `openai`): a failover test makes the first agent CLI fail and the next one succeed on one prompt.
  */
-const DIRECTIVE = /FAKE(?:@(anthropic|gemini|openai))?:(write|replace|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/g;
+const DIRECTIVE =
+  /FAKE(?:@(anthropic|gemini|openai))?:(write|replace|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/g;
 
 export type Provider = 'anthropic' | 'gemini' | 'openai';
 
@@ -198,9 +199,20 @@ export function planReply(conversation: Conversation, scenario: Scenario = scena
     case 'text':
       return { kind: 'text', text: result ? answerAfterTool(result) : TEXT_ANSWER, usage: NORMAL_USAGE };
     case 'write':
-      return once({ kind: 'write', path: joinPath(workingDirectoryOf(conversation.allText), scenario.path), relativePath: scenario.path, content: WRITE_CONTENT });
+      return once({
+        kind: 'write',
+        path: joinPath(workingDirectoryOf(conversation.allText), scenario.path),
+        relativePath: scenario.path,
+        content: WRITE_CONTENT,
+      });
     case 'replace':
-      return once({ kind: 'edit', path: joinPath(workingDirectoryOf(conversation.allText), scenario.path), relativePath: scenario.path, old: scenario.old, new: scenario.new });
+      return once({
+        kind: 'edit',
+        path: joinPath(workingDirectoryOf(conversation.allText), scenario.path),
+        relativePath: scenario.path,
+        old: scenario.old,
+        new: scenario.new,
+      });
     case 'bash':
       return once(shell(scenario.command, 'Run the requested command'));
     case 'sleep':

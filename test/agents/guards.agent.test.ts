@@ -16,11 +16,18 @@ const bed = agentTestBed();
 
 const fmes = fmesSync;
 
-
 function commit(w: Workspace, file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.join(w.dir, file)), { recursive: true });
   fs.writeFileSync(path.join(w.dir, file), text);
-  const env = { ...process.env, HOME: w.home, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+  const env = {
+    ...process.env,
+    HOME: w.home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@t',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@t',
+  };
   execFileSync('git', ['add', file], { cwd: w.dir, env });
   execFileSync('git', ['commit', '-q', '-m', file], { cwd: w.dir, env });
 }
@@ -40,7 +47,8 @@ function tree(dir: string): Map<string, string> {
   return out;
 }
 
-const show = (r: Awaited<ReturnType<typeof fmesRun>>) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
+const show = (r: Awaited<ReturnType<typeof fmesRun>>) =>
+  `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
 
 /** A shell command each CLI runs unasked under the default arguments, that fails with a known exit code. */
 const FAILING: Record<AgentCli, { command: string; exitCode: number }> = {
@@ -82,7 +90,10 @@ for (const cli of ['claude', 'gemini', 'codex'] as const) {
       const failed = auditOf(w).filter((a) => a.outcome === 'failed');
       assert.equal(failed.length, 1, JSON.stringify(auditOf(w)));
       assert.equal(failed[0].agent, cli);
-      assert.ok(failed[0].exitCode === exitCode || new RegExp(`\\b${exitCode}\\b`).test(failed[0].reason ?? ''), `exit code ${exitCode} recorded: ${JSON.stringify(failed[0])}`);
+      assert.ok(
+        failed[0].exitCode === exitCode || new RegExp(`\\b${exitCode}\\b`).test(failed[0].reason ?? ''),
+        `exit code ${exitCode} recorded: ${JSON.stringify(failed[0])}`,
+      );
     });
 
     if (cli !== 'claude') {
@@ -103,12 +114,20 @@ for (const cli of ['claude', 'gemini', 'codex'] as const) {
 describe('a resumed session keeps its guard', () => {
   it('codex: `exec … resume <id>` takes the hook arguments too', async () => {
     const w = await bed.workspace('codex');
-    const first = await fmesRun(w, ['--task', 'again', '--prompt', 'say hello (no directive: the fake answers with text)']);
+    const first = await fmesRun(w, [
+      '--task',
+      'again',
+      '--prompt',
+      'say hello (no directive: the fake answers with text)',
+    ]);
     assert.equal(first.code, 0, show(first));
     fmes(w, 'lock', 'acquire', 'later.txt', '--agent', 'other');
     const second = await fmesRun(w, ['--task', 'again', '--resume', '--prompt', 'FAKE:write later.txt']);
     assert.equal(second.code, 0, show(second));
-    assert.equal((second.events.find((e) => e.type === 'attempt') as { session: string } | undefined)?.session, 'resume');
+    assert.equal(
+      (second.events.find((e) => e.type === 'attempt') as { session: string } | undefined)?.session,
+      'resume',
+    );
     assert.equal(second.outcome.sessionId, first.outcome.sessionId);
     assert.ok(!fs.existsSync(path.join(w.dir, 'later.txt')));
     assert.equal(auditOf(w).filter((a) => a.outcome === 'denied').length, 1, JSON.stringify(auditOf(w)));
@@ -140,10 +159,21 @@ describe('Gemini: the overlay, the user files and the settings that would switch
     assert.equal(r.code, 0, show(r));
     assert.deepEqual(tree(w.home), before, 'nothing under HOME was added, removed or changed');
     const overlay = path.join(w.dir, GEMINI_HOME_DIR, '.gemini');
-    const settings = JSON.parse(fs.readFileSync(path.join(overlay, 'settings.json'), 'utf8')) as { security: unknown; hooks: Record<string, unknown> };
-    assert.deepEqual(settings.security, (JSON.parse(fs.readFileSync(userSettings, 'utf8')) as { security: unknown }).security, "the user's own settings are kept");
+    const settings = JSON.parse(fs.readFileSync(path.join(overlay, 'settings.json'), 'utf8')) as {
+      security: unknown;
+      hooks: Record<string, unknown>;
+    };
+    assert.deepEqual(
+      settings.security,
+      (JSON.parse(fs.readFileSync(userSettings, 'utf8')) as { security: unknown }).security,
+      "the user's own settings are kept",
+    );
     assert.ok(settings.hooks.BeforeTool && settings.hooks.AfterTool);
-    assert.equal(fs.readlinkSync(path.join(overlay, 'oauth_creds.json')), path.join(w.home, '.gemini/oauth_creds.json'), 'credentials are linked, not copied');
+    assert.equal(
+      fs.readlinkSync(path.join(overlay, 'oauth_creds.json')),
+      path.join(w.home, '.gemini/oauth_creds.json'),
+      'credentials are linked, not copied',
+    );
     const second = await fmesRun(w, ['--task', 'home', '--resume', '--prompt', 'FAKE:text']);
     assert.equal(second.code, 0, show(second));
     const attempt = second.events.find((e) => e.type === 'attempt') as { session: string } | undefined;
@@ -171,7 +201,9 @@ describe('Gemini: the overlay, the user files and the settings that would switch
   it("follows the user's folder trust: refused with how to trust, then run once the user trusts the folder", async () => {
     const w = await bed.workspace('gemini');
     const configFile = path.join(w.dir, '.fmes/config.json');
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { agents: { gemini: { env: Record<string, string> } } };
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as {
+      agents: { gemini: { env: Record<string, string> } };
+    };
     delete config.agents.gemini.env.GEMINI_CLI_TRUST_WORKSPACE;
     writeConfig(w.dir, config);
     const refused = await fmesRun(w, ['--task', 'trust', '--prompt', 'FAKE:text']);

@@ -15,8 +15,8 @@ const wsAnyCommand = () => bed.workspace('claude', undefined, CLAUDE_ANY_COMMAND
 
 const fmes = fmesSync;
 
-
-const denials = (r: Awaited<ReturnType<typeof fmesRun>>) => r.events.filter((e) => e.type === 'agent' && (e.event as { type: string }).type === 'denial');
+const denials = (r: Awaited<ReturnType<typeof fmesRun>>) =>
+  r.events.filter((e) => e.type === 'agent' && (e.event as { type: string }).type === 'denial');
 
 describe('hooks in sessions F-MES starts', () => {
   it('a Write to a path another agent holds is denied, listed as a denial, and audited', async () => {
@@ -39,7 +39,10 @@ describe('hooks in sessions F-MES starts', () => {
     const w = await ws();
     fs.mkdirSync(path.join(w.dir, 'src'));
     const tree = path.join(w.dir, '.trees', 'claude-T9');
-    execFileSync('git', ['worktree', 'add', '-q', '-b', 'fmes/T9', tree], { cwd: w.dir, env: { ...process.env, HOME: w.home } });
+    execFileSync('git', ['worktree', 'add', '-q', '-b', 'fmes/T9', tree], {
+      cwd: w.dir,
+      env: { ...process.env, HOME: w.home },
+    });
     fmes(w, 'lock', 'acquire', 'src/a.ts', '--agent', 'codex');
     const r = await fmesRun(w, ['--task', 'T9', '--cwd', tree, '--prompt', 'FAKE:write src/a.ts']);
     assert.equal(r.code, 0, r.stderr);
@@ -49,7 +52,12 @@ describe('hooks in sessions F-MES starts', () => {
 
   it('a deny-listed Bash command never runs, not even the harmless part of its chain', async () => {
     const w = await ws();
-    const r = await fmesRun(w, ['--task', 'force', '--prompt', 'FAKE:bash touch ran.txt && git push --force origin main']);
+    const r = await fmesRun(w, [
+      '--task',
+      'force',
+      '--prompt',
+      'FAKE:bash touch ran.txt && git push --force origin main',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!fs.existsSync(path.join(w.dir, 'ran.txt')), 'the command did not run');
     assert.equal(denials(r).length, 1);
@@ -87,7 +95,11 @@ describe('the approval gate in headless runs', () => {
     const second = await fmesRun(w, ['--task', 'gate', '--resume', '--prompt', prompt]);
     assert.equal(second.code, 0, second.stderr);
     assert.ok(fs.existsSync(path.join(w.dir, 'approved.txt')), 'the approved call ran');
-    assert.equal((JSON.parse(fmes(w, 'approvals', '--all', '--json')) as { status: string }[])[0].status, 'used', 'an approval covers one call');
+    assert.equal(
+      (JSON.parse(fmes(w, 'approvals', '--all', '--json')) as { status: string }[])[0].status,
+      'used',
+      'an approval covers one call',
+    );
   });
 
   it('a rejected request is denied with the note, and never asked again', async () => {

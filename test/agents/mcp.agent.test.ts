@@ -12,7 +12,16 @@ import { FAKE_API_KEY, hermeticEnv, makeScratch, runCli, type CliResult, type Sc
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
 
 const MCP = path.resolve(__dirname, '../../dist/mcp.mjs');
-const TOOLS = ['handoff_request', 'lock_acquire', 'lock_release', 'lock_status', 'plan_get', 'plan_list', 'report_submit', 'todo_read'];
+const TOOLS = [
+  'handoff_request',
+  'lock_acquire',
+  'lock_release',
+  'lock_status',
+  'plan_get',
+  'plan_list',
+  'report_submit',
+  'todo_read',
+];
 
 let fake: FakeModelApi;
 let scratch: Scratch;
@@ -31,8 +40,21 @@ afterEach(async () => {
 function claude(prompt: string, permission: string[]): Promise<CliResult> {
   const config = path.join(scratch.root, 'mcp.json');
   // `node` resolves through the hermetic PATH, whose first entry is this Node's folder.
-  writeFileSync(config, JSON.stringify({ mcpServers: { fmes: { command: 'node', args: [MCP, '--workspace', scratch.dir] } } }));
-  const args = ['-p', prompt, '--mcp-config', config, '--strict-mcp-config', ...permission, '--output-format', 'stream-json', '--verbose'];
+  writeFileSync(
+    config,
+    JSON.stringify({ mcpServers: { fmes: { command: 'node', args: [MCP, '--workspace', scratch.dir] } } }),
+  );
+  const args = [
+    '-p',
+    prompt,
+    '--mcp-config',
+    config,
+    '--strict-mcp-config',
+    ...permission,
+    '--output-format',
+    'stream-json',
+    '--verbose',
+  ];
   return runCli('claude', args, { cwd: scratch.dir, env: hermeticEnv('claude', fake, scratch), timeoutMs: 60_000 });
 }
 
@@ -40,10 +62,20 @@ function show(r: CliResult): string {
   return `exit ${String(r.code)} after ${r.ms} ms\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-2000)}`;
 }
 
-type Block = { type: string; name?: string; id?: string; tool_use_id?: string; content?: unknown; is_error?: boolean; text?: string };
+type Block = {
+  type: string;
+  name?: string;
+  id?: string;
+  tool_use_id?: string;
+  content?: unknown;
+  is_error?: boolean;
+  text?: string;
+};
 
 function blocks(r: CliResult, type: 'assistant' | 'user'): Block[] {
-  return r.events.filter((e) => e.type === type).flatMap((e) => ((e.message as { content?: Block[] } | undefined)?.content ?? []));
+  return r.events
+    .filter((e) => e.type === type)
+    .flatMap((e) => (e.message as { content?: Block[] } | undefined)?.content ?? []);
 }
 
 /** The tool_result Claude got for its call of `tool`. */
@@ -69,12 +101,17 @@ function lockFile(rel: string): Record<string, unknown> | undefined {
 
 describe('Claude Code with the F-MES MCP server', () => {
   test('FAKE:mcp lock_acquire: Claude calls mcp__fmes__lock_acquire, the lock is on disk, the stream shows the result', async () => {
-    const r = await claude('FAKE:mcp lock_acquire {"path":"src/a.ts","agent":"claude"}', ['--dangerously-skip-permissions']);
+    const r = await claude('FAKE:mcp lock_acquire {"path":"src/a.ts","agent":"claude"}', [
+      '--dangerously-skip-permissions',
+    ]);
     assert.equal(r.code, 0, show(r));
     const init = r.events.find((e) => e.type === 'system' && e.subtype === 'init');
     assert.deepEqual(init?.mcp_servers, [{ name: 'fmes', status: 'connected', source: 'dynamic' }]);
     const mcpTools = ((init?.tools ?? []) as string[]).filter((t) => t.startsWith('mcp__')).sort();
-    assert.deepEqual(mcpTools, TOOLS.map((t) => `mcp__fmes__${t}`));
+    assert.deepEqual(
+      mcpTools,
+      TOOLS.map((t) => `mcp__fmes__${t}`),
+    );
     const lock = lockFile('src/a.ts');
     assert.equal(lock?.agent, 'claude', show(r));
     assert.equal(lock?.path, 'src/a.ts');
@@ -88,7 +125,10 @@ describe('Claude Code with the F-MES MCP server', () => {
     assert.equal(typeof structured.token, 'string');
     assert.notEqual(structured.token, lock?.token);
     assert.ok(!JSON.stringify(lock).includes(structured.token as string), 'the secret token is not in the lock file');
-    const answer = blocks(r, 'assistant').filter((b) => b.type === 'text').at(-1)?.text ?? '';
+    const answer =
+      blocks(r, 'assistant')
+        .filter((b) => b.type === 'text')
+        .at(-1)?.text ?? '';
     assert.match(answer, /^Done\. Tool result was: .*\\"ok\\":true/);
     assert.equal(resultEvent(r).is_error, false);
     assert.deepEqual(fake.strayConnections, []);
@@ -102,7 +142,10 @@ describe('Claude Code with the F-MES MCP server', () => {
     const refusal = toolResultOf(denied, 'mcp__fmes__lock_acquire');
     assert.equal(refusal.isError, true);
     assert.match(refusal.text, /requested permissions to use mcp__fmes__lock_acquire/);
-    assert.deepEqual((resultEvent(denied).permission_denials as { tool_name: string }[]).map((d) => d.tool_name), ['mcp__fmes__lock_acquire']);
+    assert.deepEqual(
+      (resultEvent(denied).permission_denials as { tool_name: string }[]).map((d) => d.tool_name),
+      ['mcp__fmes__lock_acquire'],
+    );
     assert.equal(lockFile('src/a.ts'), undefined);
 
     const allowed = await claude(prompt, ['--allowedTools', 'mcp__fmes']);
@@ -112,7 +155,14 @@ describe('Claude Code with the F-MES MCP server', () => {
   });
 
   test('an invalid report comes back to Claude as a tool error naming the field; nothing is written', async () => {
-    const report = { agent: 'claude', taskId: 'T-1', status: 'finished', summary: 'x', startedAt: '2026-11-22T10:00:00Z', finishedAt: '2026-11-22T10:01:00Z' };
+    const report = {
+      agent: 'claude',
+      taskId: 'T-1',
+      status: 'finished',
+      summary: 'x',
+      startedAt: '2026-11-22T10:00:00Z',
+      finishedAt: '2026-11-22T10:01:00Z',
+    };
     const r = await claude(`FAKE:mcp report_submit ${JSON.stringify({ report })}`, ['--allowedTools', 'mcp__fmes__*']);
     const result = toolResultOf(r, 'mcp__fmes__report_submit');
     assert.equal(result.isError, true, show(r));

@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Scratch } from './cliEnv';
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
-import { CLAUDE_ANY_COMMAND, FMES, fmes, fmesEnv, multiAgentWorkspace, type AgentSetup, type FmesProcess } from './runHarness';
+import {
+  CLAUDE_ANY_COMMAND,
+  FMES,
+  fmes,
+  fmesEnv,
+  multiAgentWorkspace,
+  type AgentSetup,
+  type FmesProcess,
+} from './runHarness';
 
 // `fmes mission run` drives a plan through the whole loop with the REAL agent CLIs against the fake model API:
 // shadow worktree, locks, agent, report, commit, cross-check, TODO.md, merge; failover down the chain; handoff.
@@ -32,19 +40,50 @@ async function repo(clis: ('claude' | 'gemini' | 'codex')[], chain = clis, claud
 }
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
 }
 
 function plan(dir: string, id: string, o: { files: string[]; body: string; agent?: string; risk?: string }): string {
   const file = path.join(dir, '.antigravity/plans', `${id}.md`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const front = [`id: ${id}`, `title: Mission ${id}`, `agent: ${o.agent ?? 'auto'}`, `files: [${o.files.join(', ')}]`, `risk: ${o.risk ?? 'low'}`, 'rollback: git revert the merge'];
+  const front = [
+    `id: ${id}`,
+    `title: Mission ${id}`,
+    `agent: ${o.agent ?? 'auto'}`,
+    `files: [${o.files.join(', ')}]`,
+    `risk: ${o.risk ?? 'low'}`,
+    'rollback: git revert the merge',
+  ];
   fs.writeFileSync(file, `---\n${front.join('\n')}\n---\n\n${o.body}\n`);
   return file;
 }
 
-function record(dir: string, task: string): Record<string, unknown> & { state: string; attempts: { agent: string; ok: boolean; reason: string }[]; crossCheck?: { undeclared: string[]; ok: boolean }; report?: string; handoff?: string; worktree?: string; branch?: string } {
-  return JSON.parse(fs.readFileSync(path.join(dir, '.fmes/missions', `${task}.json`), 'utf8')) as ReturnType<typeof record>;
+function record(
+  dir: string,
+  task: string,
+): Record<string, unknown> & {
+  state: string;
+  attempts: { agent: string; ok: boolean; reason: string }[];
+  crossCheck?: { undeclared: string[]; ok: boolean };
+  report?: string;
+  handoff?: string;
+  worktree?: string;
+  branch?: string;
+} {
+  return JSON.parse(fs.readFileSync(path.join(dir, '.fmes/missions', `${task}.json`), 'utf8')) as ReturnType<
+    typeof record
+  >;
 }
 
 function states(r: FmesProcess): string[] {
@@ -54,7 +93,10 @@ function states(r: FmesProcess): string[] {
 describe('fmes mission with the real Claude Code CLI', () => {
   it('runs a plan end to end in a shadow worktree, then merges it', async () => {
     const dir = await repo(['claude']);
-    const file = plan(dir, 'greet', { files: ['src/greeting.txt'], body: 'Write the greeting file.\n\nFAKE:write src/greeting.txt' });
+    const file = plan(dir, 'greet', {
+      files: ['src/greeting.txt'],
+      body: 'Write the greeting file.\n\nFAKE:write src/greeting.txt',
+    });
     const r = await fmes(dir, ['mission', 'run', '--json', file]);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.deepEqual(states(r).slice(0, 2), ['queued', 'queued']);
@@ -63,18 +105,34 @@ describe('fmes mission with the real Claude Code CLI', () => {
     const rec = record(dir, 'greet');
     assert.equal(rec.worktree, '.trees/claude-greet');
     assert.equal(rec.branch, 'fmes/greet');
-    assert.deepEqual(rec.attempts.map((a) => [a.agent, a.ok]), [['claude@greet', true]]);
+    assert.deepEqual(
+      rec.attempts.map((a) => [a.agent, a.ok]),
+      [['claude@greet', true]],
+    );
     assert.deepEqual(rec.crossCheck?.undeclared, []);
     // The agent really wrote in the worktree, F-MES committed it on the branch, the main checkout is untouched.
-    assert.equal(fs.readFileSync(path.join(dir, '.trees/claude-greet/src/greeting.txt'), 'utf8'), 'hello from fake model\n');
-    assert.match(git(dir, 'show', '--name-only', '--format=%s', 'fmes/greet'), /greet: Mission greet[\s\S]*src\/greeting\.txt/);
+    assert.equal(
+      fs.readFileSync(path.join(dir, '.trees/claude-greet/src/greeting.txt'), 'utf8'),
+      'hello from fake model\n',
+    );
+    assert.match(
+      git(dir, 'show', '--name-only', '--format=%s', 'fmes/greet'),
+      /greet: Mission greet[\s\S]*src\/greeting\.txt/,
+    );
     assert.ok(!fs.existsSync(path.join(dir, 'src/greeting.txt')));
     // The agent wrote no report, so F-MES wrote one from the run; the locks were released.
-    const report = JSON.parse(fs.readFileSync(path.join(dir, rec.report!), 'utf8')) as { status: string; writtenBy: string; changedFiles: string[] };
+    const report = JSON.parse(fs.readFileSync(path.join(dir, rec.report!), 'utf8')) as {
+      status: string;
+      writtenBy: string;
+      changedFiles: string[];
+    };
     assert.equal(report.status, 'success');
     assert.equal(report.writtenBy, 'fmes');
     assert.deepEqual(report.changedFiles, ['src/greeting.txt']);
-    assert.deepEqual(fs.readdirSync(path.join(dir, '.locks')).filter((f) => f.endsWith('.lock')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, '.locks')).filter((f) => f.endsWith('.lock')),
+      [],
+    );
     const todo = fs.readFileSync(path.join(dir, 'TODO.md'), 'utf8');
     assert.match(todo, /- \[ \] a line a person wrote/);
     assert.match(todo, /Notes stay here\./);
@@ -92,7 +150,15 @@ describe('fmes mission with the real Claude Code CLI', () => {
     // Claude's own permissions ask before any command writes under .claude/ (where the agent's report goes), even
     // with Bash allowed: this agent runs with its permission checks off (F-MES's hook still guards each call).
     const dir = await repo(['claude'], ['claude'], { args: ['--dangerously-skip-permissions'] });
-    const reportJson = JSON.stringify({ agent: 'claude@wide', taskId: 'wide', status: 'success', summary: 'did it', changedFiles: ['src/a.txt'], startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' });
+    const reportJson = JSON.stringify({
+      agent: 'claude@wide',
+      taskId: 'wide',
+      status: 'success',
+      summary: 'did it',
+      changedFiles: ['src/a.txt'],
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:01:00Z',
+    });
     const cmd = `mkdir -p src other .claude/outbox && echo a > src/a.txt && echo b > other/b.txt && echo '${reportJson}' > .claude/outbox/report.json`;
     const file = plan(dir, 'wide', { files: ['src/'], body: `FAKE:bash ${cmd}` });
     const r = await fmes(dir, ['mission', 'run', '--json', file]);
@@ -102,8 +168,15 @@ describe('fmes mission with the real Claude Code CLI', () => {
     assert.deepEqual(rec.crossCheck?.undeclared, ['other/b.txt']);
     const report = JSON.parse(fs.readFileSync(path.join(dir, rec.report!), 'utf8')) as { summary: string };
     assert.equal(report.summary, 'did it', "the agent's report, moved to the main outbox");
-    assert.ok(!fs.existsSync(path.join(dir, '.trees/claude-wide/.claude/outbox/report.json')), 'and out of the worktree');
-    assert.doesNotMatch(git(dir, 'show', '--name-only', '--format=', 'fmes/wide'), /report\.json/, 'never committed on the branch');
+    assert.ok(
+      !fs.existsSync(path.join(dir, '.trees/claude-wide/.claude/outbox/report.json')),
+      'and out of the worktree',
+    );
+    assert.doesNotMatch(
+      git(dir, 'show', '--name-only', '--format=', 'fmes/wide'),
+      /report\.json/,
+      'never committed on the branch',
+    );
     const refused = await fmes(dir, ['mission', 'merge', 'wide']);
     assert.equal(refused.code, 2, 'a mission in review merges only with --approved');
     assert.match(refused.stderr, /needs review.*undeclared changes: other\/b\.txt/);
@@ -118,7 +191,13 @@ describe('fmes mission with the real Claude Code CLI', () => {
     const r = await fmes(dir, ['mission', 'run', '--json', file]);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const rec = record(dir, 'hop');
-    assert.deepEqual(rec.attempts.map((a) => [a.agent, a.ok, a.reason]), [['claude@hop', false, 'apiError'], ['gemini@hop', true, 'success']]);
+    assert.deepEqual(
+      rec.attempts.map((a) => [a.agent, a.ok, a.reason]),
+      [
+        ['claude@hop', false, 'apiError'],
+        ['gemini@hop', true, 'success'],
+      ],
+    );
     assert.equal(rec.state, 'readyToMerge');
     assert.ok(r.lines.some((l) => l.type === 'note' && /claude@hop failed \(apiError/.test(String(l.message))));
     assert.match(git(dir, 'show', '--name-only', '--format=', 'fmes/hop'), /src\/hop\.txt/);
@@ -131,7 +210,10 @@ describe('fmes mission with the real Claude Code CLI', () => {
     assert.equal(r.code, 5, `${r.stdout}\n${r.stderr}`);
     const rec = record(dir, 'down');
     assert.equal(rec.state, 'handedOff');
-    assert.deepEqual(rec.attempts.map((a) => a.agent), ['claude@down', 'gemini@down']);
+    assert.deepEqual(
+      rec.attempts.map((a) => a.agent),
+      ['claude@down', 'gemini@down'],
+    );
     assert.equal(rec.handoff, 'HANDOFF_REPORT.md');
     const handoff = fs.readFileSync(path.join(dir, 'HANDOFF_REPORT.md'), 'utf8');
     assert.match(handoff, /taskId: down/);
@@ -146,7 +228,13 @@ describe('fmes mission with the real Claude Code CLI', () => {
     const dir = await repo(['claude']);
     const held = await fmes(dir, ['lock', 'acquire', 'src/busy.txt', '--agent', 'cursor-human', '--ttl', '600']);
     assert.equal(held.code, 0, held.stderr);
-    fs.writeFileSync(path.join(dir, '.fmes/config.json'), JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(dir, '.fmes/config.json'), 'utf8')), orchestrator: { chain: ['claude'], onConflict: 'refuse' } }));
+    fs.writeFileSync(
+      path.join(dir, '.fmes/config.json'),
+      JSON.stringify({
+        ...JSON.parse(fs.readFileSync(path.join(dir, '.fmes/config.json'), 'utf8')),
+        orchestrator: { chain: ['claude'], onConflict: 'refuse' },
+      }),
+    );
     const file = plan(dir, 'busy', { files: ['src/busy.txt'], body: 'FAKE:write src/busy.txt' });
     const r = await fmes(dir, ['mission', 'run', file]);
     assert.equal(r.code, 75, `${r.stdout}\n${r.stderr}`);
@@ -171,7 +259,10 @@ describe('fmes mission with the real Claude Code CLI', () => {
 
   it('a run that stops for an ask-tier command continues its session once the call is approved', async () => {
     const dir = await repo(['claude'], ['claude'], CLAUDE_ANY_COMMAND);
-    const file = plan(dir, 'gate', { files: ['approved.txt'], body: 'Clean up, then mark it.\n\nFAKE:bash git reset --hard && touch approved.txt' });
+    const file = plan(dir, 'gate', {
+      files: ['approved.txt'],
+      body: 'Clean up, then mark it.\n\nFAKE:bash git reset --hard && touch approved.txt',
+    });
     const first = await fmes(dir, ['mission', 'run', file]);
     assert.equal(first.code, 4, `${first.stdout}\n${first.stderr}`);
     const rec = record(dir, 'gate');
@@ -182,7 +273,8 @@ describe('fmes mission with the real Claude Code CLI', () => {
     assert.match(ok.stdout, /continue the mission with: fmes mission run \.antigravity\/plans\/gate\.md/);
     const second = await fmes(dir, ['mission', 'run', '--json', file]);
     assert.equal(second.code, 0, `${second.stdout}\n${second.stderr}`);
-    const attempt = second.lines.find((l) => l.type === 'run' && (l.event as { type: string }).type === 'attempt')?.event as { session: string } | undefined;
+    const attempt = second.lines.find((l) => l.type === 'run' && (l.event as { type: string }).type === 'attempt')
+      ?.event as { session: string } | undefined;
     assert.equal(attempt?.session, 'resume', 'the same session goes on');
     assert.equal(record(dir, 'gate').state, 'readyToMerge');
     assert.match(git(dir, 'show', '--name-only', '--format=', 'fmes/gate'), /approved\.txt/);
@@ -222,7 +314,11 @@ describe('fmes mission with the real Claude Code CLI', () => {
     assert.equal(d.code, 0, d.stderr);
     const ref = /kept at (\S+)/.exec(d.stdout)?.[1];
     assert.ok(ref?.startsWith('refs/fmes/discarded/drop/'), d.stdout);
-    assert.match(git(dir, 'show', '--name-only', '--format=', ref!), /src\/d\.txt/, 'the discarded work is still reachable');
+    assert.match(
+      git(dir, 'show', '--name-only', '--format=', ref!),
+      /src\/d\.txt/,
+      'the discarded work is still reachable',
+    );
     assert.ok(!fs.existsSync(path.join(dir, '.trees/claude-drop')));
 
     const b = plan(dir, 'undo', { files: ['src/u.txt'], body: 'FAKE:write src/u.txt' });
@@ -230,7 +326,10 @@ describe('fmes mission with the real Claude Code CLI', () => {
     const rb = await fmes(dir, ['mission', 'rollback', 'undo']);
     assert.equal(rb.code, 0, rb.stderr);
     assert.equal(record(dir, 'undo').state, 'rolledBack');
-    assert.ok(!fs.existsSync(path.join(dir, '.trees/claude-undo/src/u.txt')), 'the committed change is undone in the worktree');
+    assert.ok(
+      !fs.existsSync(path.join(dir, '.trees/claude-undo/src/u.txt')),
+      'the committed change is undone in the worktree',
+    );
     const list = await fmes(dir, ['mission', 'list']);
     assert.match(list.stdout, /undo\trolledBack/);
     assert.match(list.stdout, /drop\tdiscarded/);
@@ -238,7 +337,11 @@ describe('fmes mission with the real Claude Code CLI', () => {
 
   it('fmes watch --orchestrate turns a plan that appears into a mission, and stops cleanly on Ctrl-C', async () => {
     const dir = await repo(['claude']);
-    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], { cwd: dir, env: fmesEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], {
+      cwd: dir,
+      env: fmesEnv(dir),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -248,7 +351,8 @@ describe('fmes mission with the real Claude Code CLI', () => {
       for (let i = 0; i < 200 && !out.includes('"type":"ready"'); i++) await new Promise((r) => setTimeout(r, 50));
       plan(dir, 'watched', { files: ['src/w.txt'], body: 'FAKE:write src/w.txt' });
       const file = path.join(dir, '.fmes/missions/watched.json');
-      for (let i = 0; i < 600 && !(fs.existsSync(file) && record(dir, 'watched').state === 'readyToMerge'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && !(fs.existsSync(file) && record(dir, 'watched').state === 'readyToMerge'); i++)
+        await new Promise((r) => setTimeout(r, 100));
       assert.equal(record(dir, 'watched').state, 'readyToMerge', `${out}\n${err}`);
       assert.match(out, /"type":"plan.added"/);
       assert.match(out, /"type":"state".*"state":"readyToMerge"/);
@@ -259,7 +363,11 @@ describe('fmes mission with the real Claude Code CLI', () => {
   });
   it('fmes watch --orchestrate continues a mission once a person decides its approval', async () => {
     const dir = await repo(['claude']);
-    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], { cwd: dir, env: fmesEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [FMES, '--workspace', dir, 'watch', '--orchestrate', '--json'], {
+      cwd: dir,
+      env: fmesEnv(dir),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -280,7 +388,11 @@ describe('fmes mission with the real Claude Code CLI', () => {
       assert.equal(record(dir, 'gated').state, 'readyToMerge', `${out}\n${err}`);
       assert.equal(fs.readFileSync(path.join(dir, '.trees/claude-gated/src/g.txt'), 'utf8'), 'hello from fake model\n');
       assert.match(out, /"type":"state".*"taskId":"gated".*"state":"readyToMerge"/);
-      assert.deepEqual(record(dir, 'gated').attempts.map((a) => [a.agent, a.ok]), [['claude@gated', true]], 'the agent ran once, after the approval');
+      assert.deepEqual(
+        record(dir, 'gated').attempts.map((a) => [a.agent, a.ok]),
+        [['claude@gated', true]],
+        'the agent ran once, after the approval',
+      );
     } finally {
       child.kill('SIGINT');
     }

@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { CLAUDE_ANY_COMMAND, FAKE_API_KEY, agentTestBed, costLines, fmesRun, processesWith, writtenFiles, type Workspace } from './runHarness';
+import {
+  CLAUDE_ANY_COMMAND,
+  FAKE_API_KEY,
+  agentTestBed,
+  costLines,
+  fmesRun,
+  processesWith,
+  writtenFiles,
+  type Workspace,
+} from './runHarness';
 
 // `fmes run` with the REAL Claude Code, Gemini and Codex CLIs against the fake model API on 127.0.0.1.
 
@@ -26,7 +35,9 @@ describe('fmes run with Claude Code', () => {
     assert.ok(cost[0].costUsd > 0);
     assert.equal(cost[0].sessionId, r.outcome.sessionId);
     assert.equal(cost[0].source, 'claude');
-    const sessions = JSON.parse(fs.readFileSync(path.join(w.dir, '.fmes/sessions/hello.json'), 'utf8')) as { agents: Record<string, { sessionId: string; totalCostUsd: number }> };
+    const sessions = JSON.parse(fs.readFileSync(path.join(w.dir, '.fmes/sessions/hello.json'), 'utf8')) as {
+      agents: Record<string, { sessionId: string; totalCostUsd: number }>;
+    };
     assert.equal(sessions.agents.claude.sessionId, r.outcome.sessionId);
     assert.ok(fs.existsSync(path.join(w.dir, r.outcome.transcript)));
   });
@@ -43,7 +54,10 @@ describe('fmes run with Claude Code', () => {
     const [a, b] = costLines(w);
     assert.ok(a && b);
     assert.ok(b.totalCostUsd! > a.totalCostUsd!, 'the CLI reports a cumulative total');
-    assert.ok(near(b.costUsd, b.totalCostUsd! - a.totalCostUsd!), `delta ${b.costUsd} = ${b.totalCostUsd} - ${a.totalCostUsd}`);
+    assert.ok(
+      near(b.costUsd, b.totalCostUsd! - a.totalCostUsd!),
+      `delta ${b.costUsd} = ${b.totalCostUsd} - ${a.totalCostUsd}`,
+    );
     assert.ok(near(a.costUsd + b.costUsd, b.totalCostUsd!), 'the day sums to the session total: nothing counted twice');
   });
 
@@ -53,15 +67,34 @@ describe('fmes run with Claude Code', () => {
     fs.mkdirSync(path.join(w.dir, '.fmes/sessions'), { recursive: true });
     fs.writeFileSync(
       path.join(w.dir, '.fmes/sessions/lost.json'),
-      JSON.stringify({ version: 1, taskId: 'lost', agents: { claude: { cli: 'claude', sessionId: lost, totalCostUsd: 0.5, updatedAt: new Date().toISOString(), lastOutcome: 'timeout', summary: 'EARLIER-SUMMARY: renamed half the handlers' } } }),
+      JSON.stringify({
+        version: 1,
+        taskId: 'lost',
+        agents: {
+          claude: {
+            cli: 'claude',
+            sessionId: lost,
+            totalCostUsd: 0.5,
+            updatedAt: new Date().toISOString(),
+            lastOutcome: 'timeout',
+            summary: 'EARLIER-SUMMARY: renamed half the handlers',
+          },
+        },
+      }),
     );
     const before = bed.fake().requests.length;
     const r = await fmesRun(w, ['--task', 'lost', '--resume', '--prompt', 'FAKE:text']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.outcome.reason, 'success');
     assert.notEqual(r.outcome.sessionId, lost);
-    assert.ok(r.events.some((e) => e.type === 'fallback'), 'the fallback is reported');
-    const seeded = bed.fake().requests.slice(before).some((q) => JSON.stringify(q.body).includes('EARLIER-SUMMARY: renamed half the handlers'));
+    assert.ok(
+      r.events.some((e) => e.type === 'fallback'),
+      'the fallback is reported',
+    );
+    const seeded = bed
+      .fake()
+      .requests.slice(before)
+      .some((q) => JSON.stringify(q.body).includes('EARLIER-SUMMARY: renamed half the handlers'));
     assert.ok(seeded, 'the fresh session was told what happened before');
   });
 
@@ -78,7 +111,10 @@ describe('fmes run with Claude Code', () => {
     const r = await fmesRun(w, ['--task', 'spend', '--budget-usd', '1', '--prompt', 'FAKE:huge']);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.outcome.reason, 'budget');
-    assert.ok(r.events.some((e) => e.type === 'breach'), 'the breach is reported');
+    assert.ok(
+      r.events.some((e) => e.type === 'breach'),
+      'the breach is reported',
+    );
     assert.deepEqual(processesWith(`FMES_RUN_ID=${r.outcome.runId}`), [], 'no process of the run is left');
     const logged = costLines(w).reduce((s, c) => s + c.costUsd, 0);
     assert.ok(logged > 1, `the spend that tripped it is logged ($${logged})`);
@@ -125,7 +161,10 @@ describe('fmes run with Claude Code', () => {
     const day = new Date();
     const name = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}.jsonl`;
     fs.mkdirSync(path.join(w.dir, '.claude/cost_logs'), { recursive: true });
-    fs.writeFileSync(path.join(w.dir, '.claude/cost_logs', name), `${JSON.stringify({ ts: day.toISOString(), agent: 'gemini', sessionId: 's', costUsd: 5.5 })}\n`);
+    fs.writeFileSync(
+      path.join(w.dir, '.claude/cost_logs', name),
+      `${JSON.stringify({ ts: day.toISOString(), agent: 'gemini', sessionId: 's', costUsd: 5.5 })}\n`,
+    );
     const before = bed.fake().requests.length;
     const r = await fmesRun(w, ['--task', 'broke', '--prompt', 'FAKE:text']);
     assert.equal(r.code, 3);

@@ -59,7 +59,12 @@ export function writeConfig(dir: string, config: Record<string, unknown>): void 
   confirmRepoConfig(dir, { env: fmesEnv(dir), by: 'human:test' });
 }
 
-export async function workspaceFor(cli: AgentCli, fake: FakeModelApi, config: Record<string, unknown> = {}, setup?: AgentSetup): Promise<Workspace> {
+export async function workspaceFor(
+  cli: AgentCli,
+  fake: FakeModelApi,
+  config: Record<string, unknown> = {},
+  setup?: AgentSetup,
+): Promise<Workspace> {
   const s = await makeScratch({ git: true });
   fs.mkdirSync(path.join(s.dir, '.fmes'), { recursive: true });
   writeConfig(s.dir, { agents: { [cli]: agentEntry(cli, fake, s, setup) }, ...config });
@@ -67,10 +72,18 @@ export async function workspaceFor(cli: AgentCli, fake: FakeModelApi, config: Re
 }
 
 /** A scratch repository whose config points several agent CLIs at the fake (for missions and their failover chain). */
-export async function multiAgentWorkspace(clis: readonly AgentCli[], fake: FakeModelApi, config: Record<string, unknown> = {}, setup: Partial<Record<AgentCli, AgentSetup>> = {}): Promise<Scratch> {
+export async function multiAgentWorkspace(
+  clis: readonly AgentCli[],
+  fake: FakeModelApi,
+  config: Record<string, unknown> = {},
+  setup: Partial<Record<AgentCli, AgentSetup>> = {},
+): Promise<Scratch> {
   const s = await makeScratch({ git: true });
   fs.mkdirSync(path.join(s.dir, '.fmes'), { recursive: true });
-  writeConfig(s.dir, { agents: Object.fromEntries(clis.map((cli) => [cli, agentEntry(cli, fake, s, setup[cli])])), ...config });
+  writeConfig(s.dir, {
+    agents: Object.fromEntries(clis.map((cli) => [cli, agentEntry(cli, fake, s, setup[cli])])),
+    ...config,
+  });
   return s;
 }
 
@@ -84,7 +97,11 @@ export interface FmesProcess {
 
 /** Runs `fmes --workspace <dir> <args…>` asynchronously (the fake lives in this process: never block it). */
 export function fmes(dir: string, args: string[], timeoutMs = 240_000): Promise<FmesProcess> {
-  const child = spawn(process.execPath, [FMES, '--workspace', dir, ...args], { cwd: dir, env: fmesEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FMES, '--workspace', dir, ...args], {
+    cwd: dir,
+    env: fmesEnv(dir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -110,15 +127,29 @@ export interface FmesResult {
   ms: number;
   /** `--json` events, in order; the last is `{ type: 'end', outcome }`. */
   events: { type: string; [k: string]: unknown }[];
-  outcome: Record<string, unknown> & { reason: string; ok: boolean; runId: string; sessionId?: string; costUsd: number; attempts: number; transcript: string };
+  outcome: Record<string, unknown> & {
+    reason: string;
+    ok: boolean;
+    runId: string;
+    sessionId?: string;
+    costUsd: number;
+    attempts: number;
+    transcript: string;
+  };
 }
 
 /** Runs `fmes --workspace <dir> run --json …` asynchronously (the fake lives in this process: never block it). */
 export async function fmesRun(ws: Workspace, args: string[], timeoutMs = 120_000): Promise<FmesResult> {
   const t0 = Date.now();
-  const { code, stdout, stderr, lines: events } = await fmes(ws.dir, ['run', '--json', '--agent', ws.cli, ...args], timeoutMs);
+  const {
+    code,
+    stdout,
+    stderr,
+    lines: events,
+  } = await fmes(ws.dir, ['run', '--json', '--agent', ws.cli, ...args], timeoutMs);
   const end = events.at(-1);
-  if (!end || end.type !== 'end') throw new Error(`fmes run printed no outcome (exit ${code})\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  if (!end || end.type !== 'end')
+    throw new Error(`fmes run printed no outcome (exit ${code})\nstdout:\n${stdout}\nstderr:\n${stderr}`);
   return { code, stdout, stderr, ms: Date.now() - t0, events, outcome: end.outcome as FmesResult['outcome'] };
 }
 
@@ -180,7 +211,10 @@ export function processesWith(needle: string): { pid: number; cmd: string }[] {
  * One fake model API for a test file, and scratch workspaces that are removed after it: call at the top of
  * the file; `fake()` and `workspace()` are valid inside tests.
  */
-export function agentTestBed(): { fake: () => FakeModelApi; workspace: (cli: AgentCli, config?: Record<string, unknown>, setup?: AgentSetup) => Promise<Workspace> } {
+export function agentTestBed(): {
+  fake: () => FakeModelApi;
+  workspace: (cli: AgentCli, config?: Record<string, unknown>, setup?: AgentSetup) => Promise<Workspace>;
+} {
   let api: FakeModelApi | undefined;
   const scratches: Workspace[] = [];
   before(async () => {
@@ -206,7 +240,10 @@ export function agentTestBed(): { fake: () => FakeModelApi; workspace: (cli: Age
 
 /** `fmes --workspace <dir> <args…>` run to completion (for quick commands: lock, approve, approvals). */
 export function fmesSync(w: Pick<Workspace, 'dir'>, ...args: string[]): string {
-  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], { encoding: 'utf8', env: fmesEnv(w.dir) });
+  return execFileSync(process.execPath, [FMES, '--workspace', w.dir, ...args], {
+    encoding: 'utf8',
+    env: fmesEnv(w.dir),
+  });
 }
 
 /** One line of the audit log (`.fmes/audit/<day>.jsonl`). */
@@ -230,4 +267,3 @@ export function auditOf(w: Pick<Workspace, 'dir'>): AuditLine[] {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as AuditLine);
 }
-

@@ -35,13 +35,32 @@ function write(rel: string, content: string | object): void {
 }
 
 function report(taskId: string, over: object = {}): object {
-  return { version: 1, agent: 'claude', taskId, status: 'success', summary: 'Renamed login.', changedFiles: ['src/a.ts'], costUsd: 0.1, startedAt: T0, finishedAt: T1, ...over };
+  return {
+    version: 1,
+    agent: 'claude',
+    taskId,
+    status: 'success',
+    summary: 'Renamed login.',
+    changedFiles: ['src/a.ts'],
+    costUsd: 0.1,
+    startedAt: T0,
+    finishedAt: T1,
+    ...over,
+  };
 }
 
 before(async () => {
   ws = freshWorkspace();
   write('TODO.md', TODO);
-  write('.claude/outbox/T-7-claude.json', report('T-7', { summary: `Done. <svg onload="${mark('summary-svg')}"></svg> [see](javascript:${mark('summary-link')})`, changedFiles: ['src/auth/login.ts', 'src/auth/session.ts'], tests: { run: 12, passed: 12, failed: 0 }, costUsd: 1.23 }));
+  write(
+    '.claude/outbox/T-7-claude.json',
+    report('T-7', {
+      summary: `Done. <svg onload="${mark('summary-svg')}"></svg> [see](javascript:${mark('summary-link')})`,
+      changedFiles: ['src/auth/login.ts', 'src/auth/session.ts'],
+      tests: { run: 12, passed: 12, failed: 0 },
+      costUsd: 1.23,
+    }),
+  );
   write('.fmes/missions/T-7.json', {
     version: 1,
     taskId: 'T-7',
@@ -99,7 +118,10 @@ test('Show Dashboard from the palette shows the report: status, tests, cost and 
   assert.equal(await card.locator('[data-field="status"]').innerText(), 'success');
   assert.equal(await card.locator('[data-field="cost"]').innerText(), '$1.23');
   assert.equal(await card.locator('[data-field="tests"]').innerText(), '12/12 passed');
-  assert.deepEqual(await card.locator('[data-field="changedFiles"] li').allInnerTexts(), ['src/auth/login.ts', 'src/auth/session.ts']);
+  assert.deepEqual(await card.locator('[data-field="changedFiles"] li').allInnerTexts(), [
+    'src/auth/login.ts',
+    'src/auth/session.ts',
+  ]);
   await screenshot(wb.page, 'dashboard');
 });
 
@@ -108,7 +130,12 @@ test('a mission ready to merge shows its prompt with Merge, Open Merge Editor, D
   await prompt.waitFor({ state: 'visible' });
   assert.match(await prompt.innerText(), /T-7: Rename login/);
   assert.match(await prompt.innerText(), /Ready to merge/);
-  for (const name of ['Merge mission T-7', 'Open the merge editor for mission T-7', 'Discard mission T-7', 'Roll back mission T-7 to its snapshot']) {
+  for (const name of [
+    'Merge mission T-7',
+    'Open the merge editor for mission T-7',
+    'Discard mission T-7',
+    'Roll back mission T-7 to its snapshot',
+  ]) {
     assert.ok(await prompt.getByRole('button', { name, exact: true }).isEnabled(), name);
   }
 });
@@ -130,7 +157,9 @@ test('markdown from TODO.md and a report renders its HTML as visible text, and n
   const frame = await dashboardFrame();
   // A string, evaluated in the page: this tsconfig has no DOM types.
   // The first value proves the evaluation ran in the dashboard's own page.
-  const marks: unknown = await frame.evaluate(`[document.querySelector('.todo-body') !== null, typeof window.__fmesXss, document.documentElement.getAttribute('data-pwned')]`);
+  const marks: unknown = await frame.evaluate(
+    `[document.querySelector('.todo-body') !== null, typeof window.__fmesXss, document.documentElement.getAttribute('data-pwned')]`,
+  );
   assert.deepEqual(marks, [true, 'undefined', null]);
   await todo.scrollIntoViewIfNeeded();
   await screenshot(wb.page, 'dashboard-xss-as-text');
@@ -138,7 +167,16 @@ test('markdown from TODO.md and a report renders its HTML as visible text, and n
 
 test('the dashboard follows new files: a second report and a broken mission file appear without a reload', async () => {
   write('.claude/outbox/T-8-gemini.json', report('T-8', { agent: 'gemini', status: 'partial', costUsd: 0.05 }));
-  write('.fmes/missions/T-9.json', { taskId: 'T-9', title: 'x', planFile: 'p.md', state: 'exploded', chain: ['claude'], files: [], createdAt: T0, updatedAt: T1 });
+  write('.fmes/missions/T-9.json', {
+    taskId: 'T-9',
+    title: 'x',
+    planFile: 'p.md',
+    state: 'exploded',
+    chain: ['claude'],
+    files: [],
+    createdAt: T0,
+    updatedAt: T1,
+  });
   const d = dashboard();
   const card = d.locator('[data-report=".claude/outbox/T-8-gemini.json"]');
   await card.waitFor({ state: 'visible', timeout: 20_000 });
@@ -170,7 +208,23 @@ test('Approve on a pending approval records the decision in its file', async () 
 });
 
 test('a plan written into the workspace shows under Plans; Start Mission starts its mission', async (t) => {
-  write('.antigravity/plans/T-20.md', ['---', 'id: T-20', 'title: Add logout', 'agent: auto', 'risk: low', 'files:', '  - src/auth/', 'rollback: git revert the task branch', '---', '', 'Add a logout button.', ''].join('\n'));
+  write(
+    '.antigravity/plans/T-20.md',
+    [
+      '---',
+      'id: T-20',
+      'title: Add logout',
+      'agent: auto',
+      'risk: low',
+      'files:',
+      '  - src/auth/',
+      'rollback: git revert the task branch',
+      '---',
+      '',
+      'Add a logout button.',
+      '',
+    ].join('\n'),
+  );
   const d = dashboard();
   const row = d.locator('[data-section="plans"] [data-plan="T-20"]');
   await row.waitFor({ state: 'visible', timeout: 20_000 });
@@ -197,5 +251,8 @@ test('a plan written into the workspace shows under Plans; Start Mission starts 
   assert.equal(record.planFile, '.antigravity/plans/T-20.md');
   t.diagnostic(`mission T-20 state after Start Mission: ${record.state}`);
   // A state a new start accepts keeps the row, now with its mission's state; any other one removes it.
-  await d.locator('[data-plan="T-20"] [data-field="missionState"], [data-section="plans"] .empty').first().waitFor({ state: 'visible', timeout: 20_000 });
+  await d
+    .locator('[data-plan="T-20"] [data-field="missionState"], [data-section="plans"] .empty')
+    .first()
+    .waitFor({ state: 'visible', timeout: 20_000 });
 });

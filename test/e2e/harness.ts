@@ -9,7 +9,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { openWorkbench as open, type OpenWorkbenchOptions, type Workbench } from '../../scripts/codeServer/workbench.mjs';
+import {
+  openWorkbench as open,
+  type OpenWorkbenchOptions,
+  type Workbench,
+} from '../../scripts/codeServer/workbench.mjs';
 
 export type { Workbench, OpenWorkbenchOptions };
 
@@ -53,7 +57,8 @@ export function statusBarItem(page: Page, text: string | RegExp): Locator {
 export async function statusBarTexts(page: Page): Promise<string[]> {
   const items = page.locator('#workbench\\.parts\\.statusbar .statusbar-item');
   const texts: string[] = [];
-  for (const item of await items.all()) texts.push(((await item.getAttribute('aria-label')) ?? (await item.innerText())).trim());
+  for (const item of await items.all())
+    texts.push(((await item.getAttribute('aria-label')) ?? (await item.innerText())).trim());
   return texts;
 }
 
@@ -64,7 +69,9 @@ export function notification(page: Page, text: string | RegExp): Locator {
 
 /** The messages of the notification toasts on screen now. */
 export async function notificationTexts(page: Page): Promise<string[]> {
-  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) =>
+    t.trim(),
+  );
 }
 
 /**
@@ -75,7 +82,9 @@ export async function notificationTexts(page: Page): Promise<string[]> {
 export async function answerTrustDialog(page: Page, { trust }: { trust: boolean }, timeoutMs = 30_000): Promise<void> {
   const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'Do you trust the authors' });
   await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
-  await dialog.getByRole('button', { name: trust ? /^Yes, I trust the authors/ : /^No, I don't trust the authors/ }).click();
+  await dialog
+    .getByRole('button', { name: trust ? /^Yes, I trust the authors/ : /^No, I don't trust the authors/ })
+    .click();
   await dialog.waitFor({ state: 'hidden' });
 }
 

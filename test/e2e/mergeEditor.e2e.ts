@@ -22,7 +22,13 @@ let wb: Workbench;
 let ws: string;
 
 function git(...args: string[]): string {
-  const env = { ...process.env, GIT_AUTHOR_NAME: WHO.name, GIT_AUTHOR_EMAIL: WHO.email, GIT_COMMITTER_NAME: WHO.name, GIT_COMMITTER_EMAIL: WHO.email };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: WHO.name,
+    GIT_AUTHOR_EMAIL: WHO.email,
+    GIT_COMMITTER_NAME: WHO.name,
+    GIT_COMMITTER_EMAIL: WHO.email,
+  };
   return execFileSync('git', args, { cwd: ws, env, encoding: 'utf8' });
 }
 
@@ -44,7 +50,11 @@ before(async () => {
   // The person's side, committed in the main checkout meanwhile.
   write(ws, FILE, 'person side\n');
   git('commit', '-q', '--no-gpg-sign', '-am', 'a person edits the same file');
-  write(ws, PLAN, `---\nid: ${TASK}\ntitle: Clash with a person\nagent: claude\nfiles: [${FILE}]\nrisk: low\nrollback: discard the branch\n---\nWrite ${FILE}.\n`);
+  write(
+    ws,
+    PLAN,
+    `---\nid: ${TASK}\ntitle: Clash with a person\nagent: claude\nfiles: [${FILE}]\nrisk: low\nrollback: discard the branch\n---\nWrite ${FILE}.\n`,
+  );
   const now = new Date().toISOString();
   await new MissionStore(ws).put(
     missionRecordSchema.parse({
@@ -113,7 +123,10 @@ test('Merge on a conflicting branch opens the merge editor', async (t) => {
   assert.match(text, new RegExp(`fmes/${TASK}`));
   assert.match(text, new RegExp(`Result\\s+${FILE}`));
   assert.match(text, /1 Conflict Remaining/);
-  await notification(page, new RegExp(`merging ${TASK} stopped on conflicts in ${FILE}`)).waitFor({ state: 'visible', timeout: 10_000 });
+  await notification(page, new RegExp(`merging ${TASK} stopped on conflicts in ${FILE}`)).waitFor({
+    state: 'visible',
+    timeout: 10_000,
+  });
   await screenshot(page, 'merge-editor-open');
 
   // The merge is in progress in the main checkout, with the file unmerged in all three stages.
@@ -124,7 +137,10 @@ test('Merge on a conflicting branch opens the merge editor', async (t) => {
     .split('\n')
     .map((l) => l.split(/\s+/)[2]);
   assert.deepEqual(stages, ['1', '2', '3'], 'base, ours and theirs are in the index');
-  assert.match(fs.readFileSync(path.join(ws, FILE), 'utf8'), /^<<<<<<< [^\n]*\nperson side\n=======\nagent side\n>>>>>>> /m);
+  assert.match(
+    fs.readFileSync(path.join(ws, FILE), 'utf8'),
+    /^<<<<<<< [^\n]*\nperson side\n=======\nagent side\n>>>>>>> /m,
+  );
 
   // The mission record says conflicted, naming the file; the dashboard, back in front, follows it.
   const rec = new MissionStore(ws).get(TASK);
@@ -132,6 +148,9 @@ test('Merge on a conflicting branch opens the merge editor', async (t) => {
   assert.deepEqual(rec?.conflicts, [FILE]);
   await page.locator('.tabs-container .tab').filter({ hasText: 'F-MES Dashboard' }).click();
   await prompt.filter({ hasText: /The merge stopped on conflicts/ }).waitFor({ state: 'visible', timeout: 20_000 });
-  assert.ok(await prompt.getByRole('button', { name: `Merge mission ${TASK}`, exact: true }).isDisabled(), 'Merge is off while the conflicts stand');
+  assert.ok(
+    await prompt.getByRole('button', { name: `Merge mission ${TASK}`, exact: true }).isDisabled(),
+    'Merge is off while the conflicts stand',
+  );
   await screenshot(page, 'merge-editor-dashboard-conflicted');
 });

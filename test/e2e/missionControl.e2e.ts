@@ -31,7 +31,8 @@ test('the F-MES panel in the activity bar lists the lock with holder and intent'
   const lockRow = page.locator('.monaco-list-row').filter({ hasText: 'src/auth' }).filter({ hasText: 'claude' });
   await lockRow.first().waitFor({ state: 'visible', timeout: 30_000 });
   assert.match(await lockRow.first().innerText(), /T-42 rename login/);
-  for (const section of ['Missions', 'Agents', 'Locks']) await page.locator('.monaco-list-row').filter({ hasText: section }).first().waitFor();
+  for (const section of ['Missions', 'Agents', 'Locks'])
+    await page.locator('.monaco-list-row').filter({ hasText: section }).first().waitFor();
   await screenshot(page, 'mission-panel');
 });
 
@@ -57,13 +58,16 @@ test('typing into a locked file does nothing and warns with the agent and its in
   await page.waitForTimeout(500);
   assert.equal(fs.readFileSync(path.join(ws, 'src/auth/x.ts'), 'utf8'), before);
   assert.doesNotMatch(await page.locator('.monaco-editor .view-lines').first().innerText(), /a person was here/);
-  for (const b of ['Show Lock', 'Notify When Free', 'Force Unlock']) assert.ok(await warning.getByRole('button', { name: b }).isVisible(), b);
+  for (const b of ['Show Lock', 'Notify When Free', 'Force Unlock'])
+    assert.ok(await warning.getByRole('button', { name: b }).isVisible(), b);
   await screenshot(page, 'locked-file-warning');
 });
 
 test('Force Unlock asks for confirmation and a reason, then records the break', async () => {
   const { page } = wb;
-  await notification(page, /is locked by claude/).getByRole('button', { name: 'Force Unlock' }).click();
+  await notification(page, /is locked by claude/)
+    .getByRole('button', { name: 'Force Unlock' })
+    .click();
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible' });
   assert.match(await dialog.innerText(), /claude is working on: T-42 rename login/);
@@ -91,7 +95,12 @@ test('Lock for Me from the command palette writes a lock agents honour', async (
   const lockFile = path.join(ws, '.locks', 'src%2Fauth%2Fx.ts.lock');
   assert.match((await readLockWhenWritten(lockFile)).agent, /^human:/);
   assert.throws(() => fmes(ws, 'lock', 'acquire', 'src/auth/x.ts', '--agent', 'codex'), /held/);
-  await page.locator('.monaco-list-row').filter({ hasText: 'src/auth/x.ts' }).filter({ hasText: 'human:' }).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator('.monaco-list-row')
+    .filter({ hasText: 'src/auth/x.ts' })
+    .filter({ hasText: 'human:' })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await screenshot(page, 'lock-for-me');
 });
 

@@ -23,14 +23,20 @@ test('untrusted: the panel shows the lock, and the palette offers no command tha
   const { page } = wb;
   await answerTrustDialog(page, { trust: false });
   await page.locator('.activitybar .action-item a[aria-label="F-MES"]').click();
-  await page.locator('.monaco-list-row').filter({ hasText: 'src/a.ts' }).filter({ hasText: 'claude' }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.monaco-list-row')
+    .filter({ hasText: 'src/a.ts' })
+    .filter({ hasText: 'claude' })
+    .first()
+    .waitFor({ timeout: 30_000 });
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').fill('>F-MES:');
   await page.waitForTimeout(500);
   const offered = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
   const titles = offered.join('\n');
   assert.match(titles, /Show Mission Panel/);
-  for (const writes of ['Lock for Me', 'Acquire Lock', 'Release Lock', 'Force Unlock']) assert.doesNotMatch(titles, new RegExp(writes));
+  for (const writes of ['Lock for Me', 'Acquire Lock', 'Release Lock', 'Force Unlock'])
+    assert.doesNotMatch(titles, new RegExp(writes));
   await screenshot(page, 'untrusted-palette');
   await page.keyboard.press('Escape');
 });

@@ -16,7 +16,9 @@ after(async () => {
 test('the workbench loads with F-MES installed from the .vsix', async () => {
   const { page } = wb;
   await runCommand(page, 'View: Show Extensions');
-  const installed = page.locator('.extensions-viewlet .monaco-list-row[aria-label^="F-MES: Multi-Agent Mission Control"]');
+  const installed = page.locator(
+    '.extensions-viewlet .monaco-list-row[aria-label^="F-MES: Multi-Agent Mission Control"]',
+  );
   await installed.waitFor({ state: 'visible', timeout: 30_000 });
   assert.match((await installed.getAttribute('aria-label')) ?? '', /Publisher fmes/);
   // Its view container is in the activity bar.

@@ -38,7 +38,12 @@ suite('bench', () => {
         const r = agent.locks.tryAcquire(p, { agent: 'bench-agent', pid: null });
         if (!r.ok) throw new Error('lock failed');
         const uri = (await import('vscode')).Uri.file(path.join(root(), p));
-        await waitFor('tree and decoration', () => treeFired > firedBefore && a.decorations.provideFileDecoration(uri)?.badge === '🔒', 5000, 1);
+        await waitFor(
+          'tree and decoration',
+          () => treeFired > firedBefore && a.decorations.provideFileDecoration(uri)?.badge === '🔒',
+          5000,
+          1,
+        );
         ours.push(performance.now() - t0);
         const name = path.basename(r.handle.file);
         await waitFor('fs.watch', () => heard.has(name), 5000, 1);
@@ -53,10 +58,10 @@ suite('bench', () => {
     fs.writeFileSync(
       process.env.FMES_BENCH_OUT ?? path.join(root(), 'bench.json'),
       JSON.stringify({
-          activateMs: a.timings.activateMs,
-          loadAndActivateMs: a.timings.loadAndActivateMs,
-          lockToUi: { p50: pct(ours, 50), p95: pct(ours, 95), max: Math.max(...ours) },
-          rawFsWatch: { p50: pct(reference, 50), p95: pct(reference, 95) },
+        activateMs: a.timings.activateMs,
+        loadAndActivateMs: a.timings.loadAndActivateMs,
+        lockToUi: { p50: pct(ours, 50), p95: pct(ours, 95), max: Math.max(...ours) },
+        rawFsWatch: { p50: pct(reference, 50), p95: pct(reference, 95) },
         samples: ours.length,
       }),
     );

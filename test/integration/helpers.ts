@@ -32,7 +32,12 @@ export function agentCore(): Core {
 }
 
 /** Polls until `cond` is truthy (returns it) or fails with `what` after `ms`. */
-export async function waitFor<T>(what: string | (() => string), cond: () => T | Promise<T>, ms = 5000, everyMs = 20): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string | (() => string),
+  cond: () => T | Promise<T>,
+  ms = 5000,
+  everyMs = 20,
+): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await cond();
@@ -56,18 +61,37 @@ export async function closeAllEditors(): Promise<void> {
  * or machine scope only) and waits until F-MES has them. `restore()`
  * resets those settings and stops the fake.
  */
-export async function fakeClaudeSettings(extra: Record<string, unknown> = {}): Promise<{ fake: FakeModelApi; restore: () => Promise<void> }> {
+export async function fakeClaudeSettings(
+  extra: Record<string, unknown> = {},
+): Promise<{ fake: FakeModelApi; restore: () => Promise<void> }> {
   const a = await api();
   const fake = await startFakeModelApi();
   const scratch = await makeScratch({ git: false });
   const fmes = vscode.workspace.getConfiguration('fmes');
-  const values: Record<string, unknown> = { 'agents.claude': { command: CLAUDE_BIN, args: ['--dangerously-skip-permissions'], env: hermeticEnv('claude', fake, scratch) }, ...extra };
+  const values: Record<string, unknown> = {
+    'agents.claude': {
+      command: CLAUDE_BIN,
+      args: ['--dangerously-skip-permissions'],
+      env: hermeticEnv('claude', fake, scratch),
+    },
+    ...extra,
+  };
   for (const [k, v] of Object.entries(values)) await fmes.update(k, v, vscode.ConfigurationTarget.Global);
-  await waitFor('the agent settings to apply', () => a.config().agents.claude.command === CLAUDE_BIN && Object.keys(extra).every((k) => JSON.stringify(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], a.config())) === JSON.stringify(extra[k])));
+  await waitFor(
+    'the agent settings to apply',
+    () =>
+      a.config().agents.claude.command === CLAUDE_BIN &&
+      Object.keys(extra).every(
+        (k) =>
+          JSON.stringify(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], a.config())) ===
+          JSON.stringify(extra[k]),
+      ),
+  );
   return {
     fake,
     restore: async () => {
-      for (const k of Object.keys(values)) await vscode.workspace.getConfiguration('fmes').update(k, undefined, vscode.ConfigurationTarget.Global);
+      for (const k of Object.keys(values))
+        await vscode.workspace.getConfiguration('fmes').update(k, undefined, vscode.ConfigurationTarget.Global);
       await fake.close();
       await scratch.cleanup();
     },

@@ -9,7 +9,16 @@ import { markdownMarkers, readBlock, upsertBlock } from '../../src/core/init/man
 import { editorLaunch, refreshHookPaths } from '../../src/host/hookPaths';
 import { api, extensionId, root, waitFor } from './helpers';
 
-const FILES = ['CLAUDE.md', '.cursorrules', '.claude/settings.json', '.gemini/settings.json', '.codex/hooks.json', '.mcp.json', '.gitignore', '.vscode/settings.json'];
+const FILES = [
+  'CLAUDE.md',
+  '.cursorrules',
+  '.claude/settings.json',
+  '.gemini/settings.json',
+  '.codex/hooks.json',
+  '.mcp.json',
+  '.gitignore',
+  '.vscode/settings.json',
+];
 
 suite('init', () => {
   const saved = new Map<string, string | undefined>();
@@ -24,21 +33,35 @@ suite('init', () => {
       if (text === undefined) fs.rmSync(p, { force: true });
       else fs.writeFileSync(p, text);
     }
-    await vscode.workspace.getConfiguration('fmes').update('orchestrator.auto', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('fmes')
+      .update('orchestrator.auto', undefined, vscode.ConfigurationTarget.Global);
   });
   const extensionPath = () => vscode.extensions.getExtension(extensionId)!.extensionPath;
 
   test('Initialize Workspace writes the files, and a second run finds nothing to do', async () => {
     await api();
     const written = await vscode.commands.executeCommand<string[]>('fmes.initWorkspace', { apply: true });
-    for (const f of ['CLAUDE.md', '.cursorrules', '.mcp.json', '.claude/settings.json', '.gemini/settings.json', '.codex/hooks.json']) assert.ok(written.includes(f), `wrote ${written.join(', ')}`);
-    const settings = JSON.parse(fs.readFileSync(path.join(root(), '.claude/settings.json'), 'utf8')) as { hooks: { PreToolUse: { hooks: { command: string }[] }[] } };
+    for (const f of [
+      'CLAUDE.md',
+      '.cursorrules',
+      '.mcp.json',
+      '.claude/settings.json',
+      '.gemini/settings.json',
+      '.codex/hooks.json',
+    ])
+      assert.ok(written.includes(f), `wrote ${written.join(', ')}`);
+    const settings = JSON.parse(fs.readFileSync(path.join(root(), '.claude/settings.json'), 'utf8')) as {
+      hooks: { PreToolUse: { hooks: { command: string }[] }[] };
+    };
     assert.equal(settings.hooks.PreToolUse.length, 1);
     assert.deepEqual(await vscode.commands.executeCommand<string[]>('fmes.initWorkspace', { apply: true }), []);
   });
 
-  test('the hooks written name the editor\'s own runtime and the bundled dist/hook.cjs, and they run', () => {
-    const settings = JSON.parse(fs.readFileSync(path.join(root(), '.claude/settings.json'), 'utf8')) as { hooks: { PreToolUse: { hooks: { command: string }[] }[] } };
+  test("the hooks written name the editor's own runtime and the bundled dist/hook.cjs, and they run", () => {
+    const settings = JSON.parse(fs.readFileSync(path.join(root(), '.claude/settings.json'), 'utf8')) as {
+      hooks: { PreToolUse: { hooks: { command: string }[] }[] };
+    };
     const command = settings.hooks.PreToolUse[0].hooks[0].command;
     const launch = editorLaunch(extensionPath());
     assert.equal(command, projectHookCommand(launch.hook, 'claude', 'pre-tool-use'));
@@ -46,50 +69,87 @@ suite('init', () => {
     assert.ok(!/(^|\s)fmes hook/.test(command), command);
     // Run it as Claude would, with PATH emptied: a write into .locks/ is denied, a read allowed.
     const run = (tool: string, input: object) =>
-      spawnSync('/bin/sh', ['-c', command], { cwd: root(), input: JSON.stringify({ session_id: 's', cwd: root(), tool_name: tool, tool_input: input }), encoding: 'utf8', env: { PATH: '/nonexistent', FMES_AGENT: 'claude' } });
+      spawnSync('/bin/sh', ['-c', command], {
+        cwd: root(),
+        input: JSON.stringify({ session_id: 's', cwd: root(), tool_name: tool, tool_input: input }),
+        encoding: 'utf8',
+        env: { PATH: '/nonexistent', FMES_AGENT: 'claude' },
+      });
     assert.equal(run('Write', { file_path: '.locks/forged.lock', content: '{}' }).status, 2);
     const read = run('Read', { file_path: 'README.md' });
     assert.equal(read.status, 0, read.stderr);
-    const mcp = JSON.parse(fs.readFileSync(path.join(root(), '.mcp.json'), 'utf8')) as { mcpServers: { fmes: { command: string; args: string[] } } };
-    assert.deepEqual([mcp.mcpServers.fmes.command, ...mcp.mcpServers.fmes.args], [process.execPath, path.join(extensionPath(), 'dist', 'mcp.mjs')]);
+    const mcp = JSON.parse(fs.readFileSync(path.join(root(), '.mcp.json'), 'utf8')) as {
+      mcpServers: { fmes: { command: string; args: string[] } };
+    };
+    assert.deepEqual(
+      [mcp.mcpServers.fmes.command, ...mcp.mcpServers.fmes.args],
+      [process.execPath, path.join(extensionPath(), 'dist', 'mcp.mjs')],
+    );
   });
 
-  test('when the extension moves, activation rewrites only F-MES\'s entries', async () => {
+  test("when the extension moves, activation rewrites only F-MES's entries", async () => {
     const file = path.join(root(), '.claude/settings.json');
-    const old = { node: process.execPath, hookScript: path.join(path.dirname(extensionPath()), 'gone.fmes-0.0.1', 'dist', 'hook.cjs') };
-    const s = JSON.parse(fs.readFileSync(file, 'utf8')) as { hooks: Record<string, { matcher: string; hooks: { type: string; command: string }[] }[]> };
+    const old = {
+      node: process.execPath,
+      hookScript: path.join(path.dirname(extensionPath()), 'gone.fmes-0.0.1', 'dist', 'hook.cjs'),
+    };
+    const s = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      hooks: Record<string, { matcher: string; hooks: { type: string; command: string }[] }[]>;
+    };
     s.hooks.PreToolUse[0].hooks[0].command = projectHookCommand(old, 'claude', 'pre-tool-use');
     s.hooks.PreToolUse.push({ matcher: 'Bash', hooks: [{ type: 'command', command: './my-own-guard.sh' }] });
     fs.writeFileSync(file, JSON.stringify(s));
     const log = vscode.window.createOutputChannel('F-MES test', { log: true });
     try {
-      const rewritten = await refreshHookPaths({ root: root(), extensionPath: extensionPath(), log, trusted: () => true });
+      const rewritten = await refreshHookPaths({
+        root: root(),
+        extensionPath: extensionPath(),
+        log,
+        trusted: () => true,
+      });
       assert.deepEqual(rewritten, ['.claude/settings.json']);
     } finally {
       log.dispose();
     }
     const after = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof s;
-    assert.equal(after.hooks.PreToolUse[0].hooks[0].command, projectHookCommand(editorLaunch(extensionPath()).hook, 'claude', 'pre-tool-use'));
+    assert.equal(
+      after.hooks.PreToolUse[0].hooks[0].command,
+      projectHookCommand(editorLaunch(extensionPath()).hook, 'claude', 'pre-tool-use'),
+    );
     assert.equal(after.hooks.PreToolUse[1].hooks[0].command, './my-own-guard.sh');
   });
 
-  test('a workspace\'s own settings cannot turn orchestrator.auto on; the user\'s can', async () => {
+  test("a workspace's own settings cannot turn orchestrator.auto on; the user's can", async () => {
     const a = await api();
     fs.mkdirSync(path.join(root(), '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(root(), '.vscode/settings.json'), JSON.stringify({ 'fmes.orchestrator.auto': true, 'fmes.orchestrator.approvalRisks': [], 'fmes.agents.claude': { command: '/tmp/evil' }, 'fmes.budget.dailyUsd': 42 }));
+    fs.writeFileSync(
+      path.join(root(), '.vscode/settings.json'),
+      JSON.stringify({
+        'fmes.orchestrator.auto': true,
+        'fmes.orchestrator.approvalRisks': [],
+        'fmes.agents.claude': { command: '/tmp/evil' },
+        'fmes.budget.dailyUsd': 42,
+      }),
+    );
     await waitFor('the workspace settings to load', () => a.config().budget.dailyUsd === 42, 10_000);
     assert.equal(a.config().orchestrator.auto, false);
     assert.deepEqual(a.config().orchestrator.approvalRisks, ['high']);
     assert.equal(a.config().agents.claude.command, 'claude');
-    await vscode.workspace.getConfiguration('fmes').update('orchestrator.auto', true, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('fmes')
+      .update('orchestrator.auto', true, vscode.ConfigurationTarget.Global);
     await waitFor('the user setting to apply', () => a.config().orchestrator.auto, 10_000);
   });
 
-  test('editing CLAUDE.md\'s shared block updates .cursorrules', async () => {
+  test("editing CLAUDE.md's shared block updates .cursorrules", async () => {
     const file = path.join(root(), 'CLAUDE.md');
     const m = markdownMarkers('shared');
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, upsertBlock(text, m, `${readBlock(text, m)!}\n- A rule added in the editor test.`));
-    await waitFor('.cursorrules to follow CLAUDE.md', () => fs.readFileSync(path.join(root(), '.cursorrules'), 'utf8').includes('A rule added in the editor test.'), 10_000);
+    await waitFor(
+      '.cursorrules to follow CLAUDE.md',
+      () => fs.readFileSync(path.join(root(), '.cursorrules'), 'utf8').includes('A rule added in the editor test.'),
+      10_000,
+    );
   });
 });

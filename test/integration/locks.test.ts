@@ -30,8 +30,12 @@ suite('locks in the editor', () => {
     }
     await closeAllEditors();
     const a = await api();
-    for (const l of a.state.lockViews.filter((x) => x.agent === a.me())) await vscode.commands.executeCommand('fmes.releaseLock', { lock: l });
-    await waitFor(() => `no locks left (${a.state.lockViews.map((l) => `${l.path}:${l.agent}`).join(', ')})`, () => a.state.lockViews.length === 0);
+    for (const l of a.state.lockViews.filter((x) => x.agent === a.me()))
+      await vscode.commands.executeCommand('fmes.releaseLock', { lock: l });
+    await waitFor(
+      () => `no locks left (${a.state.lockViews.map((l) => `${l.path}:${l.agent}`).join(', ')})`,
+      () => a.state.lockViews.length === 0,
+    );
   });
 
   test('a lock taken by an agent appears in the mission panel with holder and intent', async () => {
@@ -88,7 +92,10 @@ suite('locks in the editor', () => {
     // does not, the person's save is what the guard intercepts.
     await new Promise((r) => setTimeout(r, 300));
     if (doc.isDirty) await doc.save();
-    await waitFor(() => `the disk to be unchanged (disk ${JSON.stringify(readDisk('src/a.ts'))})`, () => readDisk('src/a.ts') === before);
+    await waitFor(
+      () => `the disk to be unchanged (disk ${JSON.stringify(readDisk('src/a.ts'))})`,
+      () => readDisk('src/a.ts') === before,
+    );
     await waitFor('the document to show the disk again', () => doc.getText() === before);
   });
 
@@ -129,7 +136,10 @@ suite('locks in the editor', () => {
     const other = agent.locks.tryAcquire('src/a.ts', { agent: 'claude' });
     assert.ok(!other.ok, 'an agent is refused');
     await waitFor('the lock in the state', () => a.state.lockViews.some((l) => l.agent === a.me()));
-    assert.match(String(a.decorations.provideFileDecoration(uri('src/a.ts'))?.tooltip), /^Locked by you: edited by human:/);
+    assert.match(
+      String(a.decorations.provideFileDecoration(uri('src/a.ts'))?.tooltip),
+      /^Locked by you: edited by human:/,
+    );
     await vscode.commands.executeCommand('fmes.releaseLock', uri('src/a.ts'));
     assert.ok(!fs.existsSync(file));
   });
@@ -169,7 +179,9 @@ suite('locks in the editor', () => {
     const views = a.state.lockViews;
     assert.equal(views.find((l) => l.path === 'README.md')?.kind, 'invalid');
     assert.equal(views.find((l) => l.path === 'src/a.ts')?.staleness.stale, true);
-    const items = a.tree.getChildren(a.tree.getChildren().find((s) => s.kind === 'section' && s.section === 'locks')).map((n) => a.tree.getTreeItem(n));
+    const items = a.tree
+      .getChildren(a.tree.getChildren().find((s) => s.kind === 'section' && s.section === 'locks'))
+      .map((n) => a.tree.getTreeItem(n));
     assert.ok(items.some((i) => i.contextValue === 'lock.invalid'));
     assert.ok(items.some((i) => /stale: expired/.test(String(i.description))));
     fs.rmSync(path.join(root(), '.locks', 'README.md.lock'));

@@ -27,16 +27,27 @@ suite('mcp', () => {
     const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'FMES_AGENT') env[k] = v;
-    const transport = new StdioClientTransport({ command: launch.command, args: launch.args, env: { ...env, ...launch.env }, cwd: launch.cwd, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: launch.command,
+      args: launch.args,
+      env: { ...env, ...launch.env },
+      cwd: launch.cwd,
+      stderr: 'pipe',
+    });
     const client = new Client({ name: 'fmes-integration', version: '1.0.0' });
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
       assert.equal(tools.length, 8);
-      const r = (await client.callTool({ name: 'lock_acquire', arguments: { path: 'mcp-probe.txt' } })) as { isError?: boolean; structuredContent?: Record<string, unknown> };
+      const r = (await client.callTool({ name: 'lock_acquire', arguments: { path: 'mcp-probe.txt' } })) as {
+        isError?: boolean;
+        structuredContent?: Record<string, unknown>;
+      };
       assert.equal(r.isError, undefined, JSON.stringify(r));
       assert.equal(r.structuredContent?.agent, a.me(), 'the editor’s agent locks as the person');
-      const released = (await client.callTool({ name: 'lock_release', arguments: { path: 'mcp-probe.txt' } })) as { isError?: boolean };
+      const released = (await client.callTool({ name: 'lock_release', arguments: { path: 'mcp-probe.txt' } })) as {
+        isError?: boolean;
+      };
       assert.equal(released.isError, undefined);
     } finally {
       await client.close();

@@ -25,9 +25,23 @@ suite('mission panel, cost meter and commands', () => {
 
   test('plans and reports show up as missions with their status', async () => {
     const a = await api();
-    writeAtomic(path.join(root(), '.antigravity/plans/active_plan.md'), '---\nid: T-7\ntitle: Add totals\nagent: claude\nfiles: [src/a.ts]\nrollback: revert\n---\nDo it.\n');
+    writeAtomic(
+      path.join(root(), '.antigravity/plans/active_plan.md'),
+      '---\nid: T-7\ntitle: Add totals\nagent: claude\nfiles: [src/a.ts]\nrollback: revert\n---\nDo it.\n',
+    );
     await waitFor('the mission', () => a.state.plans.some((m) => m.id === 'T-7'));
-    writeAtomic(path.join(root(), '.claude/outbox/T-7.json'), JSON.stringify({ agent: 'claude', taskId: 'T-7', status: 'success', summary: 'done', startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:01:00.000Z', costUsd: 0.12 }));
+    writeAtomic(
+      path.join(root(), '.claude/outbox/T-7.json'),
+      JSON.stringify({
+        agent: 'claude',
+        taskId: 'T-7',
+        status: 'success',
+        summary: 'done',
+        startedAt: '2026-11-22T10:00:00.000Z',
+        finishedAt: '2026-11-22T10:01:00.000Z',
+        costUsd: 0.12,
+      }),
+    );
     await waitFor('the mission to be done', () => a.state.plans.find((m) => m.id === 'T-7')?.status === 'done');
     const missions = a.tree.getChildren(a.tree.getChildren()[0]);
     const item = a.tree.getTreeItem(missions[0]);
@@ -38,7 +52,8 @@ suite('mission panel, cost meter and commands', () => {
   test('the cost meter sums today’s cost logs and changes colour against the budget', async () => {
     const a = await api();
     const file = costLogFile(root(), localDay(Date.now()));
-    const line = (usd: number, s: string) => JSON.stringify({ ts: new Date().toISOString(), agent: 'claude', sessionId: s, costUsd: usd, turns: 2 }) + '\n';
+    const line = (usd: number, s: string) =>
+      JSON.stringify({ ts: new Date().toISOString(), agent: 'claude', sessionId: s, costUsd: usd, turns: 2 }) + '\n';
     writeAtomic(file, line(1.5, 's1'));
     await waitFor('the meter to show $1.50', () => a.meter.snapshot.text.includes('$1.50'));
     assert.equal(a.meter.snapshot.level, 'ok');
@@ -57,7 +72,10 @@ suite('mission panel, cost meter and commands', () => {
     writeAtomic(bad, JSON.stringify({ agent: 'claude', taskId: 'T-9', status: 'done' }));
     await vscode.commands.executeCommand('fmes.validateArtifacts');
     const diags = a.panelCommands.diagnostics.get(vscode.Uri.file(bad)) ?? [];
-    assert.ok(diags.some((d) => d.message.startsWith('status:')), diags.map((d) => d.message).join('\n'));
+    assert.ok(
+      diags.some((d) => d.message.startsWith('status:')),
+      diags.map((d) => d.message).join('\n'),
+    );
     assert.ok(diags.some((d) => d.message.startsWith('summary:')));
     fs.rmSync(bad);
   });

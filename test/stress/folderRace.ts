@@ -35,9 +35,16 @@ function doubleHolders(log: string): { sections: number; doubles: number } {
   return { sections, doubles };
 }
 
-function runWorker(bundle: string, root: string, p: string, rounds: number): Promise<{ held: number; refused: number }> {
+function runWorker(
+  bundle: string,
+  root: string,
+  p: string,
+  rounds: number,
+): Promise<{ held: number; refused: number }> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [bundle, root, p, String(rounds), String(PATHS.length)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [bundle, root, p, String(rounds), String(PATHS.length)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     c.on('error', reject);
@@ -53,7 +60,14 @@ function runWorker(bundle: string, root: string, p: string, rounds: number): Pro
 export async function folderRace(rounds: number): Promise<void> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-folder-race-'));
   const bundle = path.join(out, 'folderRaceWorker.js');
-  buildSync({ entryPoints: [path.resolve(__dirname, '../fixtures/folderRaceWorker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+  buildSync({
+    entryPoints: [path.resolve(__dirname, '../fixtures/folderRaceWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: bundle,
+    logLevel: 'error',
+  });
   const ws = makeWorkspace();
   try {
     assert.equal(fs.existsSync(path.join(ws.root, 'nx')), false, 'the folder does not exist');
@@ -67,8 +81,14 @@ export async function folderRace(rounds: number): Promise<void> {
       assert.ok(x.held > 0, `${PATHS[i]} was never taken`);
       assert.ok(x.refused > 0, `${PATHS[i]} never met a conflict`);
     }
-    assert.deepEqual(fs.readdirSync(path.join(ws.root, '.locks')).filter((n) => n.endsWith('.lock')), [], 'nothing left behind');
-    process.stdout.write(`# folder race: ${results.map((x, i) => `${PATHS[i]} held ${x.held}/refused ${x.refused}`).join(', ')}\n`);
+    assert.deepEqual(
+      fs.readdirSync(path.join(ws.root, '.locks')).filter((n) => n.endsWith('.lock')),
+      [],
+      'nothing left behind',
+    );
+    process.stdout.write(
+      `# folder race: ${results.map((x, i) => `${PATHS[i]} held ${x.held}/refused ${x.refused}`).join(', ')}\n`,
+    );
   } finally {
     ws.cleanup();
     fs.rmSync(out, { recursive: true, force: true });

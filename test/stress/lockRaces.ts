@@ -40,7 +40,11 @@ export async function lockRunRounds(procs: number, cycles: number): Promise<void
     const log = path.join(ws.root, 'sections.log');
     const failures = path.join(ws.root, 'failures.log');
     const loop = `i=0; while [ $i -lt ${cycles} ]; do node "$CLI" --workspace "$WS" lock run src/a.ts --agent "w$W" --wait 600 -- sh -c '${SECTION}' || echo "fail $W $?" >> "$FAIL"; i=$((i+1)); done`;
-    const codes = await Promise.all(Array.from({ length: procs }, (_, w) => shell(loop, { CLI, WS: ws.root, W: String(w), LOG: log, FAIL: failures })));
+    const codes = await Promise.all(
+      Array.from({ length: procs }, (_, w) =>
+        shell(loop, { CLI, WS: ws.root, W: String(w), LOG: log, FAIL: failures }),
+      ),
+    );
     assert.deepEqual(codes, Array(procs).fill(0));
     assert.equal(fs.existsSync(failures) ? fs.readFileSync(failures, 'utf8') : '', '', 'every lock run succeeded');
     const r = overlapsIn(fs.readFileSync(log, 'utf8'));
@@ -61,7 +65,13 @@ export async function staleBreakRace(procs: number, trials: number): Promise<voi
       writeLockFile(ws.root, 'src/a.ts', { pid: deadPid(), agent: 'dead' });
       const log = path.join(ws.root, 'sections.log');
       const codes = await Promise.all(
-        Array.from({ length: procs }, (_, w) => shell(`node "$CLI" --workspace "$WS" lock run src/a.ts --agent "w${w}" --wait 120 -- sh -c '${SECTION}'`, { CLI, WS: ws.root, LOG: log })),
+        Array.from({ length: procs }, (_, w) =>
+          shell(`node "$CLI" --workspace "$WS" lock run src/a.ts --agent "w${w}" --wait 120 -- sh -c '${SECTION}'`, {
+            CLI,
+            WS: ws.root,
+            LOG: log,
+          }),
+        ),
       );
       assert.deepEqual(codes, Array(procs).fill(0), `trial ${trial}`);
       const r = overlapsIn(fs.readFileSync(log, 'utf8'));
@@ -78,7 +88,14 @@ export async function staleBreakRace(procs: number, trials: number): Promise<voi
 export async function threadStaleBreakRace(trials: number, threads = 8): Promise<void> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-race-'));
   const bundle = path.join(out, 'raceWorker.js');
-  buildSync({ entryPoints: [path.resolve(__dirname, '../fixtures/raceWorker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+  buildSync({
+    entryPoints: [path.resolve(__dirname, '../fixtures/raceWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: bundle,
+    logLevel: 'error',
+  });
   const workers = Array.from({ length: threads }, () => new Worker(bundle));
   const next = (w: Worker, what: string) =>
     new Promise<void>((resolve, reject) => {

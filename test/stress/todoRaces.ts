@@ -25,7 +25,10 @@ export async function todoUpdatesAcrossProcesses(procs: number, updates: number)
     const cwd = path.resolve(__dirname, '../..');
     const run = (p: number) =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, ws.root, String(p), String(updates)], { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, ws.root, String(p), String(updates)], {
+          cwd,
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
         child.on('error', reject);
         child.on('exit', (code) => resolve(code ?? -1));
       });
@@ -33,7 +36,8 @@ export async function todoUpdatesAcrossProcesses(procs: number, updates: number)
     assert.deepEqual(codes, Array(procs).fill(0));
     const text = fs.readFileSync(path.join(ws.root, TODO_FILE), 'utf8');
     assert.ok(text.startsWith('# Team\n'));
-    for (let p = 0; p < procs; p++) for (let i = 0; i < updates; i++) assert.ok(text.includes(`<!-- fmes:p${p}-${i} -->`), `p${p}-${i}`);
+    for (let p = 0; p < procs; p++)
+      for (let i = 0; i < updates; i++) assert.ok(text.includes(`<!-- fmes:p${p}-${i} -->`), `p${p}-${i}`);
   } finally {
     ws.cleanup();
   }
@@ -76,8 +80,24 @@ export async function shellAppendRace(rounds: number): Promise<string> {
       const shells = [
         ['line', 'echo "line $i" >> TODO.md; sleep 0.002'],
         ['slow', '{ sleep 0.002; echo "slow $i"; } >> TODO.md'],
-      ].map(([name, step]) => exitOf(spawn('bash', ['-c', `i=0; while [ ! -e .stop ]; do i=$((i+1)); ${step}; done; echo $i > .${name}`], { cwd: ws.root, stdio: 'ignore' })));
-      const codes = await Promise.all([0, 1, 2, 3].map((p) => exitOf(spawn(process.execPath, ['--import', 'tsx', '-e', script, ws.root, String(p)], { cwd, stdio: ['ignore', 'inherit', 'inherit'] }))));
+      ].map(([name, step]) =>
+        exitOf(
+          spawn('bash', ['-c', `i=0; while [ ! -e .stop ]; do i=$((i+1)); ${step}; done; echo $i > .${name}`], {
+            cwd: ws.root,
+            stdio: 'ignore',
+          }),
+        ),
+      );
+      const codes = await Promise.all(
+        [0, 1, 2, 3].map((p) =>
+          exitOf(
+            spawn(process.execPath, ['--import', 'tsx', '-e', script, ws.root, String(p)], {
+              cwd,
+              stdio: ['ignore', 'inherit', 'inherit'],
+            }),
+          ),
+        ),
+      );
       fs.writeFileSync(path.join(ws.root, '.stop'), '');
       assert.deepEqual(await Promise.all(shells), [0, 0]);
       failed += codes.filter((c) => c !== 0).length;
@@ -94,7 +114,8 @@ export async function shellAppendRace(rounds: number): Promise<string> {
         }
         total += count;
       }
-      for (let p = 0; p < 4; p++) for (let i = 0; i < 10; i++) if (text.split(`<!-- fmes:p${p}-${i} -->`).length - 1 !== 1) fmesLost++;
+      for (let p = 0; p < 4; p++)
+        for (let i = 0; i < 10; i++) if (text.split(`<!-- fmes:p${p}-${i} -->`).length - 1 !== 1) fmesLost++;
     } finally {
       ws.cleanup();
     }

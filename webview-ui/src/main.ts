@@ -28,7 +28,9 @@ function showError(message: string): void {
 const actions: Actions = {
   send,
   refresh: () => {
-    request('state/get').then(show, (e: unknown) => showError(`Could not refresh: ${e instanceof Error ? e.message : String(e)}`));
+    request('state/get').then(show, (e: unknown) =>
+      showError(`Could not refresh: ${e instanceof Error ? e.message : String(e)}`),
+    );
   },
 };
 

@@ -1,4 +1,12 @@
-import type { ApprovalRow, DashboardState, HandoffRow, MissionRow, PlanRow, ReportRow, WebviewCommand } from '../../src/shared/protocol';
+import type {
+  ApprovalRow,
+  DashboardState,
+  HandoffRow,
+  MissionRow,
+  PlanRow,
+  ReportRow,
+  WebviewCommand,
+} from '../../src/shared/protocol';
 
 /** What the page can ask the host to do. */
 export interface Actions {
@@ -9,7 +17,11 @@ export interface Actions {
 type Child = Node | string | undefined | false;
 
 /** Builds an element; text children become text nodes, so no string from the state is ever parsed as HTML. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: string; attrs?: Record<string, string> } = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { class?: string; attrs?: Record<string, string> } = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props.class) el.className = props.class;
   for (const [k, v] of Object.entries(props.attrs ?? {})) el.setAttribute(k, v);
@@ -27,8 +39,17 @@ function trustedMarkdown(html: string, cls: string): HTMLElement {
   return div;
 }
 
-function button(label: string, ariaLabel: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean; title?: string } = {}): HTMLButtonElement {
-  const b = h('button', { class: opts.secondary ? 'secondary' : 'primary', attrs: { type: 'button', 'aria-label': ariaLabel } }, label);
+function button(
+  label: string,
+  ariaLabel: string,
+  onClick: () => void,
+  opts: { secondary?: boolean; disabled?: boolean; title?: string } = {},
+): HTMLButtonElement {
+  const b = h(
+    'button',
+    { class: opts.secondary ? 'secondary' : 'primary', attrs: { type: 'button', 'aria-label': ariaLabel } },
+    label,
+  );
   if (opts.title) b.title = opts.title;
   b.disabled = opts.disabled ?? false;
   b.addEventListener('click', onClick);
@@ -41,9 +62,21 @@ function fileLink(file: string, label = file): HTMLAnchorElement {
 }
 
 function section(id: string, title: string, count: number | undefined, body: Child[], empty: string): HTMLElement {
-  const heading = h('h2', { attrs: { id: `${id}-title` } }, title, count !== undefined && count > 0 ? h('span', { class: 'badge', attrs: { 'aria-label': `${count} items` } }, String(count)) : undefined);
+  const heading = h(
+    'h2',
+    { attrs: { id: `${id}-title` } },
+    title,
+    count !== undefined && count > 0
+      ? h('span', { class: 'badge', attrs: { 'aria-label': `${count} items` } }, String(count))
+      : undefined,
+  );
   const content = body.filter((c) => c !== undefined && c !== false);
-  return h('section', { class: id, attrs: { 'aria-labelledby': `${id}-title`, 'data-section': id } }, heading, ...(content.length ? content : [h('p', { class: 'empty' }, empty)]));
+  return h(
+    'section',
+    { class: id, attrs: { 'aria-labelledby': `${id}-title`, 'data-section': id } },
+    heading,
+    ...(content.length ? content : [h('p', { class: 'empty' }, empty)]),
+  );
 }
 
 const usd = (x: number | undefined) => (x === undefined ? '—' : `$${x.toFixed(2)}`);
@@ -70,12 +103,25 @@ function approvalRow(a: ApprovalRow, s: DashboardState, actions: Actions): HTMLE
     h('h3', {}, `${a.agent}${a.taskId ? ` · ${a.taskId}` : ''}: `, h('code', {}, a.tool)),
     h('p', { class: 'call' }, h('code', {}, a.summary)),
     h('p', { class: 'reason' }, a.reason),
-    fields([['Request', a.id], ['Asked', when(a.createdAt)]]),
+    fields([
+      ['Request', a.id],
+      ['Asked', when(a.createdAt)],
+    ]),
     h(
       'div',
       { class: 'buttons' },
-      button('Approve', `Approve ${a.id}: ${a.tool} ${a.summary}`, () => actions.send({ type: 'approval/decide', id: a.id, decision: 'approved' }), { disabled: !s.trusted, title: untrusted }),
-      button('Reject', `Reject ${a.id}: ${a.tool} ${a.summary}`, () => actions.send({ type: 'approval/decide', id: a.id, decision: 'rejected' }), { secondary: true, disabled: !s.trusted, title: untrusted }),
+      button(
+        'Approve',
+        `Approve ${a.id}: ${a.tool} ${a.summary}`,
+        () => actions.send({ type: 'approval/decide', id: a.id, decision: 'approved' }),
+        { disabled: !s.trusted, title: untrusted },
+      ),
+      button(
+        'Reject',
+        `Reject ${a.id}: ${a.tool} ${a.summary}`,
+        () => actions.send({ type: 'approval/decide', id: a.id, decision: 'rejected' }),
+        { secondary: true, disabled: !s.trusted, title: untrusted },
+      ),
     ),
   );
 }
@@ -109,10 +155,26 @@ function mergePrompt(m: MissionRow, s: DashboardState, actions: Actions): HTMLEl
     h(
       'div',
       { class: 'buttons' },
-      button('Merge', `Merge mission ${t}`, () => actions.send({ type: 'mission/merge', taskId: t }), { disabled: off || m.state === 'conflicted' }),
-      button('Open Merge Editor', `Open the merge editor for mission ${t}`, () => actions.send({ type: 'mission/openMergeEditor', taskId: t }), { secondary: true, disabled: off }),
-      button('Discard', `Discard mission ${t}`, () => actions.send({ type: 'mission/discard', taskId: t }), { secondary: true, disabled: off }),
-      m.canRollBack && button('Roll Back', `Roll back mission ${t} to its snapshot`, () => actions.send({ type: 'mission/rollback', taskId: t }), { secondary: true, disabled: off }),
+      button('Merge', `Merge mission ${t}`, () => actions.send({ type: 'mission/merge', taskId: t }), {
+        disabled: off || m.state === 'conflicted',
+      }),
+      button(
+        'Open Merge Editor',
+        `Open the merge editor for mission ${t}`,
+        () => actions.send({ type: 'mission/openMergeEditor', taskId: t }),
+        { secondary: true, disabled: off },
+      ),
+      button('Discard', `Discard mission ${t}`, () => actions.send({ type: 'mission/discard', taskId: t }), {
+        secondary: true,
+        disabled: off,
+      }),
+      m.canRollBack &&
+        button(
+          'Roll Back',
+          `Roll back mission ${t} to its snapshot`,
+          () => actions.send({ type: 'mission/rollback', taskId: t }),
+          { secondary: true, disabled: off },
+        ),
     ),
   );
 }
@@ -132,9 +194,22 @@ function missionRow(m: MissionRow, s: DashboardState, actions: Actions): HTMLEle
       {},
       fileLink(m.planFile, 'plan'),
       m.open && ' ',
-      m.open && button('Handoff', `Generate a handoff for mission ${m.taskId}`, () => actions.send({ type: 'handoff/generate', taskId: m.taskId }), { secondary: true, disabled: !s.trusted }),
+      m.open &&
+        button(
+          'Handoff',
+          `Generate a handoff for mission ${m.taskId}`,
+          () => actions.send({ type: 'handoff/generate', taskId: m.taskId }),
+          { secondary: true, disabled: !s.trusted },
+        ),
       !m.mergePrompt && m.canRollBack && ' ',
-      !m.mergePrompt && m.canRollBack && button('Roll Back', `Roll back mission ${m.taskId} to its snapshot`, () => actions.send({ type: 'mission/rollback', taskId: m.taskId }), { secondary: true, disabled: !s.trusted }),
+      !m.mergePrompt &&
+        m.canRollBack &&
+        button(
+          'Roll Back',
+          `Roll back mission ${m.taskId} to its snapshot`,
+          () => actions.send({ type: 'mission/rollback', taskId: m.taskId }),
+          { secondary: true, disabled: !s.trusted },
+        ),
     ),
   );
 }
@@ -148,11 +223,22 @@ function planRow(p: PlanRow, s: DashboardState, actions: Actions): HTMLElement {
     h('td', {}, p.agent),
     h('td', {}, h('span', { class: `pill risk-${p.risk}` }, p.risk)),
     h('td', {}, list(p.files)),
-    h('td', {}, p.missionState ? h('span', { class: `pill state-${p.missionState}`, attrs: { 'data-field': 'missionState' } }, p.missionState) : '—'),
     h(
       'td',
       {},
-      button('Start Mission', `Start a mission from plan ${p.id}`, () => actions.send({ type: 'mission/start', planFile: p.file }), { disabled: !s.trusted, title: s.trusted ? undefined : 'Trust the workspace to start missions' }),
+      p.missionState
+        ? h('span', { class: `pill state-${p.missionState}`, attrs: { 'data-field': 'missionState' } }, p.missionState)
+        : '—',
+    ),
+    h(
+      'td',
+      {},
+      button(
+        'Start Mission',
+        `Start a mission from plan ${p.id}`,
+        () => actions.send({ type: 'mission/start', planFile: p.file }),
+        { disabled: !s.trusted, title: s.trusted ? undefined : 'Trust the workspace to start missions' },
+      ),
       ' ',
       fileLink(p.file, 'plan'),
     ),
@@ -160,21 +246,38 @@ function planRow(p: PlanRow, s: DashboardState, actions: Actions): HTMLElement {
 }
 
 function reportCard(r: ReportRow): HTMLElement {
-  const tests = r.tests ? `${r.tests.passed}/${r.tests.run} passed${r.tests.failed ? `, ${r.tests.failed} failed` : ''}` : undefined;
+  const tests = r.tests
+    ? `${r.tests.passed}/${r.tests.run} passed${r.tests.failed ? `, ${r.tests.failed} failed` : ''}`
+    : undefined;
   return h(
     'article',
     { class: `card report status-${r.status}`, attrs: { 'data-report': r.file } },
-    h('h3', {}, `${r.taskId} · ${r.agent} `, h('span', { class: `pill status-${r.status}`, attrs: { 'data-field': 'status' } }, r.status)),
+    h(
+      'h3',
+      {},
+      `${r.taskId} · ${r.agent} `,
+      h('span', { class: `pill status-${r.status}`, attrs: { 'data-field': 'status' } }, r.status),
+    ),
     trustedMarkdown(r.summaryHtml, 'summary'),
     fields([
       ['Tests', tests && h('span', { attrs: { 'data-field': 'tests' } }, tests)],
       ['Cost', h('span', { attrs: { 'data-field': 'cost' } }, usd(r.costUsd))],
       ['Duration', r.durationMs !== undefined ? `${Math.round(r.durationMs / 1000)} s` : undefined],
       ['Finished', when(r.finishedAt)],
-      ['Changed files', r.changedFiles.length ? h('div', { attrs: { 'data-field': 'changedFiles' } }, list(r.changedFiles, (f) => fileLink(f))) : 'none'],
+      [
+        'Changed files',
+        r.changedFiles.length
+          ? h(
+              'div',
+              { attrs: { 'data-field': 'changedFiles' } },
+              list(r.changedFiles, (f) => fileLink(f)),
+            )
+          : 'none',
+      ],
       ['Errors', r.errors.length ? list(r.errors) : undefined],
     ]),
-    r.warnings.length > 0 && h('div', { class: 'warnings', attrs: { role: 'note' } }, h('strong', {}, 'Cross-check: '), list(r.warnings)),
+    r.warnings.length > 0 &&
+      h('div', { class: 'warnings', attrs: { role: 'note' } }, h('strong', {}, 'Cross-check: '), list(r.warnings)),
     h('p', { class: 'source' }, fileLink(r.file)),
   );
 }
@@ -194,7 +297,13 @@ function handoffRow(x: HandoffRow): HTMLElement {
 
 function table(headers: string[], rows: HTMLElement[], caption: string): HTMLElement | undefined {
   if (rows.length === 0) return undefined;
-  return h('table', {}, h('caption', { class: 'visually-hidden' }, caption), h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { attrs: { scope: 'col' } }, x)))), h('tbody', {}, ...rows));
+  return h(
+    'table',
+    {},
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { attrs: { scope: 'col' } }, x)))),
+    h('tbody', {}, ...rows),
+  );
 }
 
 /** Renders the whole page from one state. */
@@ -205,28 +314,145 @@ export function renderDashboard(root: HTMLElement, s: DashboardState, actions: A
     {},
     h('h1', {}, 'F-MES Dashboard'),
     h('p', { class: 'cost', attrs: { 'data-field': 'totalCost' } }, `Today (${s.cost.day}): ${usd(s.cost.totalUsd)}`),
-    !s.trusted && h('p', { class: 'untrusted', attrs: { role: 'status' } }, 'Restricted mode: trust the workspace to start, merge, discard or approve.'),
+    !s.trusted &&
+      h(
+        'p',
+        { class: 'untrusted', attrs: { role: 'status' } },
+        'Restricted mode: trust the workspace to start, merge, discard or approve.',
+      ),
     button('Refresh', 'Refresh the dashboard', () => actions.refresh(), { secondary: true }),
   );
   const sections = [
-    section('approvals', 'Pending approvals', s.approvals.length, s.approvals.map((a) => approvalRow(a, s, actions)), 'No agent is waiting for an approval.'),
-    section('prompts', 'Waiting to merge', prompts.length, prompts.map((m) => mergePrompt(m, s, actions)), 'No mission is waiting for a merge decision.'),
-    section('plans', 'Plans', s.plans.length, [table(['Plan', 'Title', 'Agent', 'Risk', 'Files', 'Mission', ''], s.plans.map((p) => planRow(p, s, actions)), 'Plans a mission can start from')], 'No plan waiting. Planners write them to .antigravity/plans/.'),
+    section(
+      'approvals',
+      'Pending approvals',
+      s.approvals.length,
+      s.approvals.map((a) => approvalRow(a, s, actions)),
+      'No agent is waiting for an approval.',
+    ),
+    section(
+      'prompts',
+      'Waiting to merge',
+      prompts.length,
+      prompts.map((m) => mergePrompt(m, s, actions)),
+      'No mission is waiting for a merge decision.',
+    ),
+    section(
+      'plans',
+      'Plans',
+      s.plans.length,
+      [
+        table(
+          ['Plan', 'Title', 'Agent', 'Risk', 'Files', 'Mission', ''],
+          s.plans.map((p) => planRow(p, s, actions)),
+          'Plans a mission can start from',
+        ),
+      ],
+      'No plan waiting. Planners write them to .antigravity/plans/.',
+    ),
     section(
       'agents',
       'Agents and cost',
       s.runs.length,
       [
-        table(['Run', 'Agent', 'Task', 'State', 'Turns', 'Cost'], s.runs.map((r) => h('tr', {}, h('td', {}, r.runId), h('td', {}, `${r.agent} (${r.cli})`), h('td', {}, r.taskId), h('td', {}, r.state), h('td', { class: 'num' }, String(r.turns)), h('td', { class: 'num' }, usd(r.costUsd)))), 'Running agents'),
-        table(['Agent', 'Active', 'Locks', 'Cost today'], s.agents.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.active ? 'yes' : 'no'), h('td', { class: 'num' }, String(a.locks)), h('td', { class: 'num' }, usd(a.costUsd)))), 'Agents'),
+        table(
+          ['Run', 'Agent', 'Task', 'State', 'Turns', 'Cost'],
+          s.runs.map((r) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, r.runId),
+              h('td', {}, `${r.agent} (${r.cli})`),
+              h('td', {}, r.taskId),
+              h('td', {}, r.state),
+              h('td', { class: 'num' }, String(r.turns)),
+              h('td', { class: 'num' }, usd(r.costUsd)),
+            ),
+          ),
+          'Running agents',
+        ),
+        table(
+          ['Agent', 'Active', 'Locks', 'Cost today'],
+          s.agents.map((a) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, a.agent),
+              h('td', {}, a.active ? 'yes' : 'no'),
+              h('td', { class: 'num' }, String(a.locks)),
+              h('td', { class: 'num' }, usd(a.costUsd)),
+            ),
+          ),
+          'Agents',
+        ),
       ],
       'No agent is running and nothing was spent today.',
     ),
-    section('reports', 'Reports', s.reports.length, s.reports.map((r) => reportCard(r)), 'No reports yet. Agents write them to .claude/outbox/.'),
-    section('missions', 'Missions', s.missions.length, [table(['Task', 'Title', 'State', 'Last attempt', 'Cost', ''], s.missions.map((m) => missionRow(m, s, actions)), 'Missions')], 'No missions yet. The orchestrator records them in .fmes/missions/.'),
-    section('handoffs', 'Handoffs', s.handoffs.length, [table(['Task', 'Status', 'Reason', 'Attempts', 'Cost', 'File'], s.handoffs.map((x) => handoffRow(x)), 'Handoffs')], 'No handoffs: no task is waiting for a person.'),
-    section('todo', 'TODO.md', undefined, [s.todo && trustedMarkdown(s.todo.html, 'todo-body'), s.todo?.truncated && h('p', { class: 'empty' }, 'TODO.md is long: only its beginning is shown.'), s.todo && h('p', { class: 'source' }, fileLink(s.todo.file, 'Open TODO.md'))], 'No TODO.md at the workspace root.'),
-    section('problems', 'Problems', s.problems.length, [table(['File', 'Field', 'Problem'], s.problems.map((p) => h('tr', { attrs: { 'data-problem': p.file } }, h('td', {}, p.file), h('td', {}, p.field || '(file)'), h('td', {}, p.message))), 'Files that did not parse')], 'Every file parsed.'),
+    section(
+      'reports',
+      'Reports',
+      s.reports.length,
+      s.reports.map((r) => reportCard(r)),
+      'No reports yet. Agents write them to .claude/outbox/.',
+    ),
+    section(
+      'missions',
+      'Missions',
+      s.missions.length,
+      [
+        table(
+          ['Task', 'Title', 'State', 'Last attempt', 'Cost', ''],
+          s.missions.map((m) => missionRow(m, s, actions)),
+          'Missions',
+        ),
+      ],
+      'No missions yet. The orchestrator records them in .fmes/missions/.',
+    ),
+    section(
+      'handoffs',
+      'Handoffs',
+      s.handoffs.length,
+      [
+        table(
+          ['Task', 'Status', 'Reason', 'Attempts', 'Cost', 'File'],
+          s.handoffs.map((x) => handoffRow(x)),
+          'Handoffs',
+        ),
+      ],
+      'No handoffs: no task is waiting for a person.',
+    ),
+    section(
+      'todo',
+      'TODO.md',
+      undefined,
+      [
+        s.todo && trustedMarkdown(s.todo.html, 'todo-body'),
+        s.todo?.truncated && h('p', { class: 'empty' }, 'TODO.md is long: only its beginning is shown.'),
+        s.todo && h('p', { class: 'source' }, fileLink(s.todo.file, 'Open TODO.md')),
+      ],
+      'No TODO.md at the workspace root.',
+    ),
+    section(
+      'problems',
+      'Problems',
+      s.problems.length,
+      [
+        table(
+          ['File', 'Field', 'Problem'],
+          s.problems.map((p) =>
+            h(
+              'tr',
+              { attrs: { 'data-problem': p.file } },
+              h('td', {}, p.file),
+              h('td', {}, p.field || '(file)'),
+              h('td', {}, p.message),
+            ),
+          ),
+          'Files that did not parse',
+        ),
+      ],
+      'Every file parsed.',
+    ),
   ];
   root.replaceChildren(header, ...sections);
 }

@@ -1,4 +1,11 @@
-import { parseHostMessage, REQUEST_TIMEOUT_MS, type HostMessage, type RequestResults, type WebviewCommand, type WebviewRequest } from '../../src/shared/protocol';
+import {
+  parseHostMessage,
+  REQUEST_TIMEOUT_MS,
+  type HostMessage,
+  type RequestResults,
+  type WebviewCommand,
+  type WebviewRequest,
+} from '../../src/shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -34,7 +41,10 @@ export function request<K extends WebviewRequest['type']>(type: K): Promise<Requ
  * Listens for the host's messages; notifications go to `onNotification`, replies settle their request.
  * A message that does not validate is dropped and reported to `onInvalid`.
  */
-export function listen(onNotification: (m: Extract<HostMessage, { type: 'state/changed' }>) => void, onInvalid: (error: string) => void): void {
+export function listen(
+  onNotification: (m: Extract<HostMessage, { type: 'state/changed' }>) => void,
+  onInvalid: (error: string) => void,
+): void {
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const parsed = parseHostMessage(event.data);
     if (!parsed.ok) {

@@ -46,7 +46,9 @@ export function approvalCommands(): Command[] {
         // is found in this process's environment or any ancestor's (runIdentity.ts).
         const run = caller().run;
         if (run) {
-          refuse(`${name} ${id}: approvals are decided by a person, and this runs inside ${describeRun(run)}. Ask a person to run: fmes ${name} ${id}`);
+          refuse(
+            `${name} ${id}: approvals are decided by a person, and this runs inside ${describeRun(run)}. Ask a person to run: fmes ${name} ${id}`,
+          );
           return;
         }
         const core = coreFor(cmd);

@@ -20,28 +20,40 @@ export function configCommand(): Command {
     .action(async (o: { yes?: boolean; decline?: boolean; json?: boolean }, sub: Command) => {
       const { loadConfigFile, confirmRepoConfig } = await import('../../core/configFile');
       const { insideAgentRun } = await import('../../core/safety/repoConfirmation');
-      if (insideAgentRun()) throw new UsageError('repository settings cannot be confirmed from inside an agent run: a person confirms them');
+      if (insideAgentRun())
+        throw new UsageError(
+          'repository settings cannot be confirmed from inside an agent run: a person confirms them',
+        );
       const root = resolveWorkspace(sub.optsWithGlobals<GlobalOptions>().workspace);
       const { unconfirmed, file } = loadConfigFile(root);
-      if (o.json) print(JSON.stringify(unconfirmed.map(({ field, value, fallback, why }) => ({ field, value, usedNow: fallback, why }))));
+      if (o.json)
+        print(
+          JSON.stringify(
+            unconfirmed.map(({ field, value, fallback, why }) => ({ field, value, usedNow: fallback, why })),
+          ),
+        );
       if (unconfirmed.length === 0) {
         if (!o.json) print(`${file}: nothing to confirm`);
         return;
       }
       if (!o.json) {
         print(`${file} asks for settings that weaken safety. Ignored on this machine until confirmed:`);
-        for (const w of unconfirmed) print(`  ${w.field}: ${describeValue(w.value)} (now: ${describeValue(w.fallback)}) — ${w.why}`);
+        for (const w of unconfirmed)
+          print(`  ${w.field}: ${describeValue(w.value)} (now: ${describeValue(w.fallback)}) — ${w.why}`);
       }
       let decision: 'confirmed' | 'declined' = o.decline ? 'declined' : 'confirmed';
       if (!o.yes && !o.decline) {
-        if (!process.stdin.isTTY) throw new UsageError('not a terminal: pass --yes to confirm these values (or --decline)');
+        if (!process.stdin.isTTY)
+          throw new UsageError('not a terminal: pass --yes to confirm these values (or --decline)');
         const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
         const answer = await rl.question('Apply these values for this repository on this machine? [y/N] ');
         rl.close();
         if (!/^y(es)?$/i.test(answer.trim())) decision = 'declined';
       }
       const r = confirmRepoConfig(root, { decision, by: process.env.USER });
-      printErr(`fmes: ${decision} ${r.values.map((w) => w.field).join(', ')} (recorded in ${r.store}); a changed value needs a new confirmation`);
+      printErr(
+        `fmes: ${decision} ${r.values.map((w) => w.field).join(', ')} (recorded in ${r.store}); a changed value needs a new confirmation`,
+      );
     });
   return cmd;
 }

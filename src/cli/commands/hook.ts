@@ -10,11 +10,19 @@ export function hookCommand(): Command {
     .argument('<event>', 'pre-tool-use | post-tool-use | post-tool-use-failure')
     .option('--agent <id>', 'the agent this hook serves (default: $FMES_AGENT)')
     .option('--cli <cli>', 'the CLI that runs the hook: claude | gemini | codex (default: from the input)')
-    .addHelpText('after', '\nReads the hook input (JSON) on stdin. pre-tool-use: exit 2 with the reason on stderr denies the tool call; so does any input the hook cannot read.')
+    .addHelpText(
+      'after',
+      '\nReads the hook input (JSON) on stdin. pre-tool-use: exit 2 with the reason on stderr denies the tool call; so does any input the hook cannot read.',
+    )
     .action(async (event: string, o: { agent?: string; cli?: string }, cmd: Command) => {
       const { runHook } = await import('../../hot/hook/runHook');
       const g = cmd.optsWithGlobals<{ workspace?: string }>();
-      const argv = [event, ...(o.cli ? ['--cli', o.cli] : []), ...(o.agent ? ['--agent', o.agent] : []), ...(g.workspace ? ['--workspace', g.workspace] : [])];
+      const argv = [
+        event,
+        ...(o.cli ? ['--cli', o.cli] : []),
+        ...(o.agent ? ['--agent', o.agent] : []),
+        ...(g.workspace ? ['--workspace', g.workspace] : []),
+      ];
       let stdin = '';
       try {
         stdin = fs.readFileSync(0, 'utf8');

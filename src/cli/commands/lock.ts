@@ -14,11 +14,17 @@ import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
 
 /** Tells a person at the terminal why `fmes` is not returning yet. */
 function announceWait(path: string, seconds: number) {
-  return (holders: readonly Holder[]) => printErr(`fmes: waiting up to ${seconds}s for ${path}: ${holders.map(describeHolder).join('; ')}`);
+  return (holders: readonly Holder[]) =>
+    printErr(`fmes: waiting up to ${seconds}s for ${path}: ${holders.map(describeHolder).join('; ')}`);
 }
 
-const agentOption = () => new Option('--agent <id>', 'who holds the lock (or $FMES_AGENT)').env('FMES_AGENT').makeOptionMandatory();
-const ownerOption = () => new Option('--agent <id>', 'release as this agent: only your own id (or $FMES_AGENT; inside an agent run, the run’s agent)').env('FMES_AGENT');
+const agentOption = () =>
+  new Option('--agent <id>', 'who holds the lock (or $FMES_AGENT)').env('FMES_AGENT').makeOptionMandatory();
+const ownerOption = () =>
+  new Option(
+    '--agent <id>',
+    'release as this agent: only your own id (or $FMES_AGENT; inside an agent run, the run’s agent)',
+  ).env('FMES_AGENT');
 
 /** A lock's text fields refused by core become a usage error (exit 2) naming the field. */
 function asUsage(e: unknown): never {
@@ -36,10 +42,13 @@ function claimOf(o: { agent?: string; token?: string }, what: string): LockClaim
   if (o.token !== undefined) return { key: o.token };
   const c = caller();
   const agent = o.agent || (c.run ? c.id : undefined); // an empty $FMES_AGENT is "not set"
-  if (agent === undefined) throw new UsageError(`${what} needs --token <token> (printed when the lock was taken) or --agent <your id>`);
+  if (agent === undefined)
+    throw new UsageError(`${what} needs --token <token> (printed when the lock was taken) or --agent <your id>`);
   const why = refusalToActAs(agent, c);
   if (why) {
-    refuse(`${what} as ${agent}: ${why}. Another agent's lock is released with its --token (printed when it was taken)${c.run ? '' : ', or broken by a person: fmes lock break <path> --reason <why>'}.`);
+    refuse(
+      `${what} as ${agent}: ${why}. Another agent's lock is released with its --token (printed when it was taken)${c.run ? '' : ', or broken by a person: fmes lock break <path> --reason <why>'}.`,
+    );
     return undefined;
   }
   return { agent };
@@ -47,7 +56,10 @@ function claimOf(o: { agent?: string; token?: string }, what: string): LockClaim
 
 /** Adds what to do instead when a release or renewal named the wrong holder. */
 function hintNotHolder(e: unknown): never {
-  if (LockError.is(e, 'notHolder')) printErr(`fmes: another agent's lock needs its --token (printed when it was taken); a person can break it with: fmes lock break ${e.path} --reason <why>`);
+  if (LockError.is(e, 'notHolder'))
+    printErr(
+      `fmes: another agent's lock needs its --token (printed when it was taken); a person can break it with: fmes lock break ${e.path} --reason <why>`,
+    );
   throw e;
 }
 
@@ -73,21 +85,45 @@ export function lockCommand(): Command {
     .option('--wait <seconds>', 'keep trying this long while it is held', seconds, 0)
     .option('--pid <pid>', 'bind the lock to this process: stale as soon as it exits', (v) => Number.parseInt(v, 10))
     .option('--json', 'print the lock as JSON')
-    .action(async (p: string, o: { agent: string; intent: string; ttl?: number; wait: number; pid?: number; json?: boolean }, cmd: Command) => {
-      if (refuseOtherAgent(o.agent, 'locking')) return;
-      const core = coreFor(cmd);
-      try {
-        const h = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent: o.intent, pid: o.pid ?? null, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000, waitMs: o.wait * 1000, onWait: announceWait(p, o.wait) });
-        // The key is shown here once; the lock file keeps only its hash. `generation` is the public id of this
-        // acquisition (the record's own `token` field), which releases nothing.
-        if (o.json) print(safeJson({ ok: true, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null }));
-        else if (h.key) print(escapeControls(`locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`));
-        else print(escapeControls(`locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`));
-      } catch (e) {
-        if (!LockError.is(e, 'held')) asUsage(e);
-        reportHeld(e, !!o.json);
-      }
-    });
+    .action(
+      async (
+        p: string,
+        o: { agent: string; intent: string; ttl?: number; wait: number; pid?: number; json?: boolean },
+        cmd: Command,
+      ) => {
+        if (refuseOtherAgent(o.agent, 'locking')) return;
+        const core = coreFor(cmd);
+        try {
+          const h = await core.locks.acquire(pathArg(core, p), {
+            agent: o.agent,
+            intent: o.intent,
+            pid: o.pid ?? null,
+            ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000,
+            waitMs: o.wait * 1000,
+            onWait: announceWait(p, o.wait),
+          });
+          // The key is shown here once; the lock file keeps only its hash. `generation` is the public id of this
+          // acquisition (the record's own `token` field), which releases nothing.
+          if (o.json)
+            print(safeJson({ ok: true, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null }));
+          else if (h.key)
+            print(
+              escapeControls(
+                `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
+              ),
+            );
+          else
+            print(
+              escapeControls(
+                `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
+              ),
+            );
+        } catch (e) {
+          if (!LockError.is(e, 'held')) asUsage(e);
+          reportHeld(e, !!o.json);
+        }
+      },
+    );
 
   lock
     .command('release')
@@ -137,12 +173,18 @@ export function lockCommand(): Command {
     .action((p: string, o: { reason: string; by: string }, cmd: Command) => {
       const run = caller().run;
       if (run) {
-        refuse(`breaking a lock is a person's decision, and this runs inside ${describeRun(run)}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`);
+        refuse(
+          `breaking a lock is a person's decision, and this runs inside ${describeRun(run)}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`,
+        );
         return;
       }
       const core = coreFor(cmd);
       const rec = core.locks.forceBreak(pathArg(core, p), { by: o.by, reason: o.reason });
-      print(escapeControls(`broke ${rec.path ?? rec.file}${rec.holder ? ` (held by ${rec.holder.agent})` : ''}; kept as ${rec.archivedAs}`));
+      print(
+        escapeControls(
+          `broke ${rec.path ?? rec.file}${rec.holder ? ` (held by ${rec.holder.agent})` : ''}; kept as ${rec.archivedAs}`,
+        ),
+      );
     });
 
   lock
@@ -172,34 +214,50 @@ export function lockCommand(): Command {
     .option('--intent <text>', 'what the command does', '')
     .option('--wait <seconds>', 'keep trying this long while it is held', seconds, 0)
     .option('--json', 'report a held lock as JSON')
-    .action(async (p: string, argv: string[], o: { agent: string; intent: string; wait: number; json?: boolean }, cmd: Command) => {
-      if (refuseOtherAgent(o.agent, 'locking')) return;
-      const core = coreFor(cmd);
-      // Signals are ours from the start: one that arrives while waiting for the lock, or between taking it
-      // and starting the command, must still end in a release and an exit code, never a stale lock.
-      const guard = new SignalGuard();
-      try {
-        let handle: LockHandle;
+    .action(
+      async (
+        p: string,
+        argv: string[],
+        o: { agent: string; intent: string; wait: number; json?: boolean },
+        cmd: Command,
+      ) => {
+        if (refuseOtherAgent(o.agent, 'locking')) return;
+        const core = coreFor(cmd);
+        // Signals are ours from the start: one that arrives while waiting for the lock, or between taking it
+        // and starting the command, must still end in a release and an exit code, never a stale lock.
+        const guard = new SignalGuard();
         try {
-          // An intent taken from the command line is escaped (a command may well hold a newline); one given is checked.
-          const intent = o.intent || escapeControls(argv.join(' ')).slice(0, 200);
-          handle = await core.locks.acquire(pathArg(core, p), { agent: o.agent, intent, pid: 'self', waitMs: o.wait * 1000, signal: guard.abort.signal, onWait: announceWait(p, o.wait) });
-        } catch (e) {
-          if (guard.received) {
-            process.exitCode = signalExit(guard.received);
+          let handle: LockHandle;
+          try {
+            // An intent taken from the command line is escaped (a command may well hold a newline); one given is checked.
+            const intent = o.intent || escapeControls(argv.join(' ')).slice(0, 200);
+            handle = await core.locks.acquire(pathArg(core, p), {
+              agent: o.agent,
+              intent,
+              pid: 'self',
+              waitMs: o.wait * 1000,
+              signal: guard.abort.signal,
+              onWait: announceWait(p, o.wait),
+            });
+          } catch (e) {
+            if (guard.received) {
+              process.exitCode = signalExit(guard.received);
+              return;
+            }
+            if (!LockError.is(e, 'held')) asUsage(e);
+            reportHeld(e, !!o.json);
             return;
           }
-          if (!LockError.is(e, 'held')) asUsage(e);
-          reportHeld(e, !!o.json);
-          return;
+          const ttl = Date.parse(handle.record.expiresAt) - Date.parse(handle.record.acquiredAt);
+          handle.startHeartbeat(Math.max(1000, ttl / 3), (e) =>
+            printErr(`fmes: lost the lock on ${handle.path}: ${String(e)}`),
+          );
+          process.exitCode = await runHolding(argv, guard, () => handle.release(), printErr);
+        } finally {
+          guard.dispose();
         }
-        const ttl = Date.parse(handle.record.expiresAt) - Date.parse(handle.record.acquiredAt);
-        handle.startHeartbeat(Math.max(1000, ttl / 3), (e) => printErr(`fmes: lost the lock on ${handle.path}: ${String(e)}`));
-        process.exitCode = await runHolding(argv, guard, () => handle.release(), printErr);
-      } finally {
-        guard.dispose();
-      }
-    });
+      },
+    );
 
   return lock;
 }

@@ -7,12 +7,15 @@ declare const FMES_VERSION: string;
 
 export function mcpCommand(): Command {
   return new Command('mcp')
-    .description('serve locks, plans, reports, handoffs and TODO.md to an agent over MCP (stdio) until the client closes it')
+    .description(
+      'serve locks, plans, reports, handoffs and TODO.md to an agent over MCP (stdio) until the client closes it',
+    )
     .addOption(new Option('--agent <id>', 'agent id for tool calls that name none (or $FMES_AGENT)').env('FMES_AGENT'))
     .action(async (o: { agent?: string }, cmd: Command) => {
       // An empty FMES_AGENT (a test harness, an env file) means "not set".
       const agent = o.agent || undefined;
-      if (agent !== undefined && !isAgentId(agent)) throw new UsageError(`--agent ${JSON.stringify(agent)}: ${AGENT_ID.message}`);
+      if (agent !== undefined && !isAgentId(agent))
+        throw new UsageError(`--agent ${JSON.stringify(agent)}: ${AGENT_ID.message}`);
       const core = coreFor(cmd);
       try {
         // Loaded here, so no other command pays for the MCP SDK.

@@ -21,10 +21,22 @@ export function missionLine(r: MissionRecord): string {
 /** Prints mission events: state changes, notes, and the agents' transcripts (as `fmes run` renders them). */
 export function printMissionEvent(e: MissionEvent, o: { json?: boolean; color?: boolean }): void {
   if (o.json) {
-    print(JSON.stringify(e.type === 'run' ? { type: 'run', taskId: e.taskId, agent: e.agent, event: e.event.type === 'end' ? { type: 'end', outcome: e.event.outcome } : e.event } : e));
+    print(
+      JSON.stringify(
+        e.type === 'run'
+          ? {
+              type: 'run',
+              taskId: e.taskId,
+              agent: e.agent,
+              event: e.event.type === 'end' ? { type: 'end', outcome: e.event.outcome } : e.event,
+            }
+          : e,
+      ),
+    );
     return;
   }
-  if (e.type === 'state') print(`▶ mission ${e.record.taskId}: ${e.record.state}${e.record.reason ? ` — ${e.record.reason}` : ''}`);
+  if (e.type === 'state')
+    print(`▶ mission ${e.record.taskId}: ${e.record.state}${e.record.reason ? ` — ${e.record.reason}` : ''}`);
   else if (e.type === 'note') print(`• ${e.taskId}: ${e.message}`);
   else for (const line of renderRunEvent(e.event, { color: !!o.color })) print(`  [${e.agent}] ${line}`);
 }
@@ -40,14 +52,19 @@ async function withMissions<T>(cmd: Command, fn: (missions: MissionService, core
 
 /** `fmes mission run|list|merge|discard|rollback|handoff`: the orchestrator's loop and actions from a shell or CI. */
 export function missionCommand(): Command {
-  const mission = new Command('mission').description('run plans through the orchestrator (worktree, agent, report, cross-check, merge)');
+  const mission = new Command('mission').description(
+    'run plans through the orchestrator (worktree, agent, report, cross-check, merge)',
+  );
   mission
     .command('run')
     .description('run one plan through the whole loop and exit with its outcome')
     .argument('<plan>', 'the plan file (.antigravity/plans/<name>.md)')
     .option('--in-place', 'run in the main checkout instead of a shadow worktree')
     .option('--json', 'print events as JSON lines, the outcome last')
-    .addHelpText('after', '\nExit codes: 0 ready to merge · 1 failed · 4 waits for a person (review, approval) · 5 handed off · 75 refused (overlap) · 2 usage')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ready to merge · 1 failed · 4 waits for a person (review, approval) · 5 handed off · 75 refused (overlap) · 2 usage',
+    )
     .action(async (plan: string, o: { inPlace?: boolean; json?: boolean }, cmd: Command) => {
       await withMissions(cmd, async (missions) => {
         const color = !o.json && !!process.stdout.isTTY && !process.env.NO_COLOR;
@@ -64,7 +81,10 @@ export function missionCommand(): Command {
         try {
           const out = await missions.start(path.resolve(plan), { signal: controller.signal, inPlace: !!o.inPlace });
           if (o.json) print(JSON.stringify({ type: 'outcome', state: out.state, record: out.record }));
-          else print(`mission ${out.taskId}: ${out.state}${out.record.reason ? ` — ${out.record.reason}` : ''}${out.state === 'readyToMerge' ? `\nmerge with: fmes mission merge ${out.taskId}` : ''}`);
+          else
+            print(
+              `mission ${out.taskId}: ${out.state}${out.record.reason ? ` — ${out.record.reason}` : ''}${out.state === 'readyToMerge' ? `\nmerge with: fmes mission merge ${out.taskId}` : ''}`,
+            );
           process.exitCode = received ? 130 : missionExitCode(out.state);
         } finally {
           for (const s of SIGNALS) process.off(s, onSignal);
@@ -95,7 +115,11 @@ export function missionCommand(): Command {
         const r = await missions.merge(task, { approved: !!o.approved });
         if (r.merged) print(`merged ${task} as ${r.commit.slice(0, 10)}`);
         else {
-          print(r.conflicts.length ? `conflicts in:\n${r.conflicts.map((c) => `  ${c}`).join('\n')}\nresolve them, then: fmes mission merge ${task}` : `${task}: ${r.record.reason ?? r.record.state}`);
+          print(
+            r.conflicts.length
+              ? `conflicts in:\n${r.conflicts.map((c) => `  ${c}`).join('\n')}\nresolve them, then: fmes mission merge ${task}`
+              : `${task}: ${r.record.reason ?? r.record.state}`,
+          );
           process.exitCode = 4;
         }
       });
@@ -119,7 +143,9 @@ export function missionCommand(): Command {
     .action(async (task: string, _o: unknown, cmd: Command) => {
       await withMissions(cmd, async (missions) => {
         const r = await missions.rollBack(task);
-        print(`rolled back ${task}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} new file(s) moved to ${r.trash}` : ''}`);
+        print(
+          `rolled back ${task}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} new file(s) moved to ${r.trash}` : ''}`,
+        );
       });
     });
   mission

@@ -33,7 +33,8 @@ interface RunOptions {
 function positiveNumber(name: string, v: string | undefined, int = false): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (int && !Number.isInteger(n))) throw new UsageError(`${name} must be a positive ${int ? 'integer' : 'number'}, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n <= 0 || (int && !Number.isInteger(n)))
+    throw new UsageError(`${name} must be a positive ${int ? 'integer' : 'number'}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -54,7 +55,10 @@ export function runCommand(): Command {
     .option('--cwd <dir>', 'where the agent works (default: the workspace)')
     .option('--settings <file>', 'Claude --settings file for the session (hooks)')
     .option('--json', 'print run events as JSON lines, the outcome last')
-    .addHelpText('after', '\nExit codes: 0 success · 1 the agent failed, or F-MES refused to start it unguarded (reason refused) · 2 usage · 3 a limit stopped it · 4 awaiting approval · 127 CLI not found · 128+n signalled')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success · 1 the agent failed, or F-MES refused to start it unguarded (reason refused) · 2 usage · 3 a limit stopped it · 4 awaiting approval · 127 CLI not found · 128+n signalled',
+    )
     .action(async (o: RunOptions, cmd: Command) => {
       if (!o.prompt === !o.plan) throw new UsageError('give exactly one of --prompt and --plan');
       const core = coreFor(cmd);
@@ -63,7 +67,9 @@ export function runCommand(): Command {
         const file = path.resolve(o.plan);
         const { parsePlan } = await import('../../core/artifacts/parseArtifact');
         const text = await fs.promises.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-          throw new ArtifactError('unreadable', file, [{ field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message }]);
+          throw new ArtifactError('unreadable', file, [
+            { field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message },
+          ]);
         });
         const parsed = parsePlan(text, file);
         if (!parsed.ok) throw parsed.error;
@@ -75,7 +81,8 @@ export function runCommand(): Command {
         if (!o.task) throw new UsageError('--task is required with --prompt');
         req = { taskId: o.task, prompt: o.prompt! };
       }
-      if (!TASK_ID.re.test(req.taskId) || req.taskId.length > TASK_ID.max) throw new UsageError(`task id ${JSON.stringify(req.taskId)} ${TASK_ID.message}`);
+      if (!TASK_ID.re.test(req.taskId) || req.taskId.length > TASK_ID.max)
+        throw new UsageError(`task id ${JSON.stringify(req.taskId)} ${TASK_ID.message}`);
       const cli = (o.agent as AgentKind | undefined) ?? req.cli;
       if (!cli) throw new UsageError('--agent is required (the plan does not name claude, gemini or codex)');
       const request: RunRequest = {

@@ -10,10 +10,19 @@ const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog'];
 
 export function validateCommand(): Command {
   return new Command('validate')
-    .description('check artifacts (lock, report.json, plan, handoff, cost log); exit 1 naming the file and field of each problem')
+    .description(
+      'check artifacts (lock, report.json, plan, handoff, cost log); exit 1 naming the file and field of each problem',
+    )
     .argument('[files...]')
-    .option('--all', 'every artifact on the bus: .locks/, .claude/outbox/, .antigravity/plans/, .claude/cost_logs/, handoffs')
-    .addOption(new Option('--kind <kind>', 'treat the files as this kind instead of guessing from their location').choices(KINDS))
+    .option(
+      '--all',
+      'every artifact on the bus: .locks/, .claude/outbox/, .antigravity/plans/, .claude/cost_logs/, handoffs',
+    )
+    .addOption(
+      new Option('--kind <kind>', 'treat the files as this kind instead of guessing from their location').choices(
+        KINDS,
+      ),
+    )
     .option('--json', 'machine-readable output')
     .action(async (given: string[], o: { kind?: ArtifactKind; json?: boolean; all?: boolean }, cmd: Command) => {
       const { validateFile } = await import('../../core/artifacts/parseArtifact');
@@ -32,7 +41,16 @@ export function validateCommand(): Command {
         if (r.ok) print(`${f}: valid ${r.kind}`);
         else printErr(formatArtifactIssues(f, r.error.issues));
       }
-      if (o.json) print(JSON.stringify(results.map((r) => (r.ok ? { file: r.file, kind: r.kind, ok: true } : { file: r.file, kind: r.kind ?? null, ok: false, issues: r.error.issues }))));
+      if (o.json)
+        print(
+          JSON.stringify(
+            results.map((r) =>
+              r.ok
+                ? { file: r.file, kind: r.kind, ok: true }
+                : { file: r.file, kind: r.kind ?? null, ok: false, issues: r.error.issues },
+            ),
+          ),
+        );
       if (results.some((r) => !r.ok)) process.exitCode = ExitCode.failure;
     });
 }

@@ -45,10 +45,12 @@ export interface AgentAdapter {
   classifyFailure(f: { result?: AgentResult; stderr: string; exitCode?: number | null }): RunEndReason;
 }
 
-const API_FAILURE = /\b(429|5\d\d)\b|overloaded|high demand|temporar(y|ily)|rate.?limit|quota|ECONNREFUSED|ECONNRESET|ETIMEDOUT|stream disconnected|unexpected status|fetch failed/i;
+const API_FAILURE =
+  /\b(429|5\d\d)\b|overloaded|high demand|temporar(y|ily)|rate.?limit|quota|ECONNREFUSED|ECONNRESET|ETIMEDOUT|stream disconnected|unexpected status|fetch failed/i;
 
 function commonFailure(f: { result?: AgentResult; stderr: string }): RunEndReason {
-  if (f.result?.apiErrorStatus !== undefined || API_FAILURE.test(f.result?.text ?? '') || API_FAILURE.test(f.stderr)) return 'apiError';
+  if (f.result?.apiErrorStatus !== undefined || API_FAILURE.test(f.result?.text ?? '') || API_FAILURE.test(f.stderr))
+    return 'apiError';
   return 'agentError';
 }
 
@@ -58,7 +60,15 @@ export const claudeAdapter: AgentAdapter = {
   cumulativeCost: true,
   newSessionId: () => randomUUID(),
   buildInvocation(i) {
-    const args = [...i.config.args, '-p', '--output-format', 'stream-json', '--verbose', '--max-turns', String(i.maxTurns)];
+    const args = [
+      ...i.config.args,
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--max-turns',
+      String(i.maxTurns),
+    ];
     if (i.allowedTools.length) args.push('--allowedTools', i.allowedTools.join(','));
     if (i.model) args.push('--model', i.model);
     if (i.settingsFile) args.push('--settings', i.settingsFile);
@@ -98,7 +108,8 @@ export const geminiAdapter: AgentAdapter = {
   classifyFailure(f) {
     // Headless Gemini in a folder it does not trust exits 55 before doing anything (its stderr says how to trust).
     if (f.exitCode === 55) return 'refused';
-    if (!f.result && /session.*not found|no (previous )?sessions? found|invalid session/i.test(f.stderr)) return 'sessionNotFound';
+    if (!f.result && /session.*not found|no (previous )?sessions? found|invalid session/i.test(f.stderr))
+      return 'sessionNotFound';
     return commonFailure(f);
   },
 };
@@ -123,4 +134,8 @@ export const codexAdapter: AgentAdapter = {
   },
 };
 
-export const ADAPTERS: Readonly<Record<AgentKind, AgentAdapter>> = { claude: claudeAdapter, gemini: geminiAdapter, codex: codexAdapter };
+export const ADAPTERS: Readonly<Record<AgentKind, AgentAdapter>> = {
+  claude: claudeAdapter,
+  gemini: geminiAdapter,
+  codex: codexAdapter,
+};

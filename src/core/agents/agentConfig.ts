@@ -38,7 +38,19 @@ const GEMINI_TOOLS = ['run_shell_command'];
 const CODEX_ARGS = ['-s', 'workspace-write'];
 
 /** Claude's default allowedTools. */
-export const CLAUDE_TOOLS = ['Read', 'Glob', 'Grep', 'LS', 'Edit', 'MultiEdit', 'Write', 'Bash(git status:*)', 'Bash(git diff:*)', 'Bash(npm test:*)', 'Bash(npm run:*)'];
+export const CLAUDE_TOOLS = [
+  'Read',
+  'Glob',
+  'Grep',
+  'LS',
+  'Edit',
+  'MultiEdit',
+  'Write',
+  'Bash(git status:*)',
+  'Bash(git diff:*)',
+  'Bash(npm test:*)',
+  'Bash(npm run:*)',
+];
 
 export const agentsSchema = z._default(
   z.object({
@@ -47,7 +59,14 @@ export const agentsSchema = z._default(
     codex: agentCli('codex', CODEX_ARGS, []),
   }),
   {
-    claude: { command: 'claude', args: ['--permission-mode', 'acceptEdits'], env: {}, passEnv: [], model: '', allowedTools: CLAUDE_TOOLS },
+    claude: {
+      command: 'claude',
+      args: ['--permission-mode', 'acceptEdits'],
+      env: {},
+      passEnv: [],
+      model: '',
+      allowedTools: CLAUDE_TOOLS,
+    },
     gemini: { command: 'gemini', args: GEMINI_ARGS, env: {}, passEnv: [], model: '', allowedTools: GEMINI_TOOLS },
     codex: { command: 'codex', args: CODEX_ARGS, env: {}, passEnv: [], model: '', allowedTools: [] },
   },

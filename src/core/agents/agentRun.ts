@@ -21,7 +21,15 @@ import type { PriceTable } from './pricing';
 import { Redactor } from '../../hot/safety/redact';
 import type { RunEvent, RunOutcome, RunRequest, RunSnapshot, RunState } from './runTypes';
 import type { SessionStore } from './sessionStore';
-import { BREACHES, addUsage, zeroUsage, type AgentEvent, type AgentResult, type RunEndReason, type Usage } from './types';
+import {
+  BREACHES,
+  addUsage,
+  zeroUsage,
+  type AgentEvent,
+  type AgentResult,
+  type RunEndReason,
+  type Usage,
+} from './types';
 
 export const RUNS_DIR = '.fmes/runs';
 
@@ -118,7 +126,14 @@ export class AgentRun {
     this.transcriptFile = path.join(deps.root, RUNS_DIR, request.taskId, `${this.id}.jsonl`);
     const limits = this.limits();
     this.breaker = new CircuitBreaker(limits);
-    this.done = this.run().catch((e: unknown) => this.finish({ reason: 'agentError', message: `F-MES failed: ${errorMessage(e)}`, result: undefined, exitCode: undefined }));
+    this.done = this.run().catch((e: unknown) =>
+      this.finish({
+        reason: 'agentError',
+        message: `F-MES failed: ${errorMessage(e)}`,
+        result: undefined,
+        exitCode: undefined,
+      }),
+    );
   }
 
   get snapshot(): RunSnapshot {
@@ -169,30 +184,49 @@ export class AgentRun {
   private async run(): Promise<RunOutcome> {
     await fs.promises.mkdir(path.dirname(this.transcriptFile), { recursive: true });
     const early = CircuitBreaker.canStart(this.breaker.limits, this.deps.spentElsewhereToday(this.id));
-    if (early) return this.finish({ reason: early.reason, message: early.message, result: undefined, exitCode: undefined });
+    if (early)
+      return this.finish({ reason: early.reason, message: early.message, result: undefined, exitCode: undefined });
     const retries = this.request.retries ?? this.deps.config.run.retries;
     const stored = this.request.resume ? this.deps.sessions.get(this.request.taskId, this.agentId) : undefined;
     let prompt = this.request.prompt;
     let resumeId = stored && stored.cli === this.request.cli ? stored.sessionId : undefined;
     if (this.request.resume && !resumeId) {
-      this.fire({ type: 'fallback', message: `no stored ${this.request.cli} session for task ${this.request.taskId}: starting a fresh one` });
+      this.fire({
+        type: 'fallback',
+        message: `no stored ${this.request.cli} session for task ${this.request.taskId}: starting a fresh one`,
+      });
       if (stored?.summary) prompt = seededPrompt(this.request, stored.summary, stored.lastOutcome);
     }
     try {
       this.guard = this.prepareGuard();
     } catch (e) {
       if (!RunSetupError.is(e)) throw e;
-      return this.finish({ reason: 'refused', message: `F-MES did not start ${this.request.cli}: ${e.message}`, result: undefined, exitCode: undefined });
+      return this.finish({
+        reason: 'refused',
+        message: `F-MES did not start ${this.request.cli}: ${e.message}`,
+        result: undefined,
+        exitCode: undefined,
+      });
     }
     let last: AttemptResult | undefined;
     let fallbackUsed = false;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       last = await this.runAttempt(prompt, resumeId);
-      if (last.reason === 'success' || BREACHES.includes(last.reason) || last.reason === 'stopped' || last.reason === 'spawnFailed' || last.reason === 'refused') break;
+      if (
+        last.reason === 'success' ||
+        BREACHES.includes(last.reason) ||
+        last.reason === 'stopped' ||
+        last.reason === 'spawnFailed' ||
+        last.reason === 'refused'
+      )
+        break;
       if (last.reason === 'sessionNotFound' && !fallbackUsed) {
         // The CLI lost the session (another machine, cleaned history): start anew, told what happened before.
         fallbackUsed = true;
-        this.fire({ type: 'fallback', message: `session ${resumeId} is unknown to ${this.request.cli}: starting a fresh session seeded with the earlier attempt's summary` });
+        this.fire({
+          type: 'fallback',
+          message: `session ${resumeId} is unknown to ${this.request.cli}: starting a fresh session seeded with the earlier attempt's summary`,
+        });
         prompt = seededPrompt(this.request, stored?.summary, stored?.lastOutcome);
         resumeId = undefined;
         continue;
@@ -201,7 +235,13 @@ export class AgentRun {
       const delayMs = Math.min(30_000, 1000 * 2 ** (failures - 1));
       this.fire({ type: 'retry', attempt: this.attempt + 1, reason: last.reason, delayMs, message: last.message });
       await sleepUnless(delayMs, () => this.stopRequested !== undefined);
-      if (this.stopRequested) return this.finish({ reason: 'stopped', message: this.stopRequested, result: last.result, exitCode: last.exitCode });
+      if (this.stopRequested)
+        return this.finish({
+          reason: 'stopped',
+          message: this.stopRequested,
+          result: last.result,
+          exitCode: last.exitCode,
+        });
       // Retry with the error fed back, in the same session when there is one.
       prompt = `The previous attempt at this task failed: ${last.message}\nContinue the task and finish it.\n\n${this.request.prompt}`;
       resumeId = this.sessionId ?? resumeId;
@@ -224,10 +264,25 @@ export class AgentRun {
     await this.recordCost(sessionId, costUsd, a.result, a.usage, a.turns, a.lastModel, a.base);
     this.liveUsd = 0;
     const { reason, message } = this.classifyAttempt(a, exit);
-    this.transcript({ fmes: 'attemptEnd', attempt: this.attempt, reason, message, exitCode: exit.exitCode, signal: exit.signal, costUsd });
+    this.transcript({
+      fmes: 'attemptEnd',
+      attempt: this.attempt,
+      reason,
+      message,
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      costUsd,
+    });
     // A session the CLI does not know keeps its stored summary: the fresh session is seeded from it.
     if (sessionId && reason !== 'sessionNotFound' && this.deps.sessions.get(this.request.taskId, this.agentId)) {
-      await this.deps.sessions.setOutcome(this.request.taskId, this.agentId, reason, a.result?.text ? this.redactor.redact(a.result.text) : message).catch(() => undefined);
+      await this.deps.sessions
+        .setOutcome(
+          this.request.taskId,
+          this.agentId,
+          reason,
+          a.result?.text ? this.redactor.redact(a.result.text) : message,
+        )
+        .catch(() => undefined);
     }
     return { reason, message, result: a.result, exitCode: exit.exitCode };
   }
@@ -254,8 +309,24 @@ export class AgentRun {
     });
     this.sessionId = resumeId ?? newId;
     const base = this.sessionId ? (this.deps.sessions.get(this.request.taskId, this.agentId)?.totalCostUsd ?? 0) : 0;
-    this.fire({ type: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args.map((x) => this.redactor.redact(x)), session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, cwd: this.cwd });
-    this.transcript({ fmes: 'attempt', attempt: this.attempt, command: inv.command, args: inv.args, session: resumeId ? 'resume' : 'new', sessionId: this.sessionId, at: new Date().toISOString() });
+    this.fire({
+      type: 'attempt',
+      attempt: this.attempt,
+      command: inv.command,
+      args: inv.args.map((x) => this.redactor.redact(x)),
+      session: resumeId ? 'resume' : 'new',
+      sessionId: this.sessionId,
+      cwd: this.cwd,
+    });
+    this.transcript({
+      fmes: 'attempt',
+      attempt: this.attempt,
+      command: inv.command,
+      args: inv.args,
+      session: resumeId ? 'resume' : 'new',
+      sessionId: this.sessionId,
+      at: new Date().toISOString(),
+    });
     const audit = new ToolAudit({
       root: this.deps.root,
       cli: this.request.cli,
@@ -265,12 +336,33 @@ export class AgentRun {
       redactor: this.redactor,
       onError: (e) => this.deps.log.warn(`audit: ${errorMessage(e)}`),
     });
-    return { inv, resumeId, base, parser: adapter.createParser(model), audit, result: undefined, usage: zeroUsage(), lastModel: model, turns: 0, stderrTail: [], lastSpentCheck: 0, spentElsewhere: this.deps.spentElsewhereToday(this.id) };
+    return {
+      inv,
+      resumeId,
+      base,
+      parser: adapter.createParser(model),
+      audit,
+      result: undefined,
+      usage: zeroUsage(),
+      lastModel: model,
+      turns: 0,
+      stderrTail: [],
+      lastSpentCheck: 0,
+      spentElsewhere: this.deps.spentElsewhereToday(this.id),
+    };
   }
 
   /** Runs the process to its end, following its streams; the circuit breaker's clock ticks meanwhile. */
   private async spawnAttempt(a: Attempt): Promise<Awaited<SpawnedProcess['exited']>> {
-    this.proc = spawnAgent({ command: a.inv.command, args: a.inv.args, cwd: this.cwd, env: this.env, stdin: a.inv.stdin, onStdoutLine: (line) => this.onStdoutLine(a, line), onStderrLine: (line) => this.onStderrLine(a, line) });
+    this.proc = spawnAgent({
+      command: a.inv.command,
+      args: a.inv.args,
+      cwd: this.cwd,
+      env: this.env,
+      stdin: a.inv.stdin,
+      onStdoutLine: (line) => this.onStdoutLine(a, line),
+      onStderrLine: (line) => this.onStderrLine(a, line),
+    });
     const timer = setInterval(() => this.checkBreach(this.breaker.onTime(this.deps.clock.now() - this.startMs)), 250);
     if (this.stopRequested) void this.killTree();
     try {
@@ -300,7 +392,11 @@ export class AgentRun {
         this.sessionId = ev.sessionId;
         a.lastModel = ev.model ?? a.lastModel;
         void this.deps.sessions
-          .put(this.request.taskId, this.agentId, { cli: this.request.cli, sessionId: ev.sessionId, totalCostUsd: ev.sessionId === a.resumeId ? a.base : 0 })
+          .put(this.request.taskId, this.agentId, {
+            cli: this.request.cli,
+            sessionId: ev.sessionId,
+            totalCostUsd: ev.sessionId === a.resumeId ? a.base : 0,
+          })
           .catch((e: unknown) => this.deps.log.warn(`session store: ${errorMessage(e)}`));
         break;
       case 'turn':
@@ -351,24 +447,37 @@ export class AgentRun {
   private attemptCost(a: Attempt): number {
     const { result } = a;
     if (result?.totalCostUsd !== undefined && this.deps.adapter.reportsCost) {
-      return this.deps.adapter.cumulativeCost ? Math.max(0, result.totalCostUsd - (result.sessionId === a.resumeId ? a.base : 0)) : result.totalCostUsd;
+      return this.deps.adapter.cumulativeCost
+        ? Math.max(0, result.totalCostUsd - (result.sessionId === a.resumeId ? a.base : 0))
+        : result.totalCostUsd;
     }
-    if (result?.modelUsage && Object.keys(result.modelUsage).length) return this.deps.prices.costOfModels(result.modelUsage);
+    if (result?.modelUsage && Object.keys(result.modelUsage).length)
+      return this.deps.prices.costOfModels(result.modelUsage);
     if (result?.usage) return this.deps.prices.costOf(result.usage, result.model ?? a.lastModel);
     return this.liveUsd;
   }
 
   /** How the attempt ended: could not start, a limit, a stop, a success, or the adapter's reading of the failure. */
-  private classifyAttempt(a: Attempt, exit: Awaited<SpawnedProcess['exited']>): { reason: RunEndReason; message: string } {
+  private classifyAttempt(
+    a: Attempt,
+    exit: Awaited<SpawnedProcess['exited']>,
+  ): { reason: RunEndReason; message: string } {
     const { result } = a;
     const exitCode = exit.exitCode;
     const breach = this.breaker.breach;
-    if (exit.spawnError) return { reason: 'spawnFailed', message: `could not start ${a.inv.command}: ${exit.spawnError}` };
+    if (exit.spawnError)
+      return { reason: 'spawnFailed', message: `could not start ${a.inv.command}: ${exit.spawnError}` };
     if (breach) return { reason: breach.reason, message: breach.message };
     if (this.stopRequested) return { reason: 'stopped', message: this.stopRequested };
-    if (result?.ok && exitCode === 0) return { reason: 'success', message: `finished in ${result.turns ?? a.turns} turns` };
+    if (result?.ok && exitCode === 0)
+      return { reason: 'success', message: `finished in ${result.turns ?? a.turns} turns` };
     const reason = this.deps.adapter.classifyFailure({ result, stderr: a.stderrTail.join('\n'), exitCode });
-    const why = result?.text ?? a.stderrTail.filter((l) => l.trim()).slice(-3).join(' | ');
+    const why =
+      result?.text ??
+      a.stderrTail
+        .filter((l) => l.trim())
+        .slice(-3)
+        .join(' | ');
     const message = `${this.request.cli} ${reason === 'apiError' ? 'API error' : 'failed'}${exitCode !== undefined ? ` (exit ${exitCode}${exit.signal ? `, ${exit.signal}` : ''})` : ''}${why ? `: ${this.redactor.redact(why).slice(0, 500)}` : ''}`;
     return { reason, message };
   }
@@ -391,14 +500,31 @@ export class AgentRun {
         return { settingsFile: file };
       }
       case 'gemini':
-        Object.assign(this.env, prepareGeminiHome({ root: this.deps.root, cwd: this.cwd, env: this.env, args: this.deps.config.agents.gemini.args, hook: program }));
+        Object.assign(
+          this.env,
+          prepareGeminiHome({
+            root: this.deps.root,
+            cwd: this.cwd,
+            env: this.env,
+            args: this.deps.config.agents.gemini.args,
+            hook: program,
+          }),
+        );
         return {};
       case 'codex':
         return { extraArgs: codexHookArgs(program) };
     }
   }
 
-  private async recordCost(sessionId: string | undefined, costUsd: number, result: AgentResult | undefined, usage: Usage, turns: number, model: string | undefined, base: number): Promise<void> {
+  private async recordCost(
+    sessionId: string | undefined,
+    costUsd: number,
+    result: AgentResult | undefined,
+    usage: Usage,
+    turns: number,
+    model: string | undefined,
+    base: number,
+  ): Promise<void> {
     this.loggedUsd += costUsd;
     // Nothing happened (the CLI never started, or died before its first reply): nothing to log.
     if (!sessionId || (costUsd === 0 && !(result?.turns ?? turns))) return;
@@ -423,7 +549,13 @@ export class AgentRun {
         source: this.request.cli,
       });
       const entry = this.deps.sessions.get(this.request.taskId, this.agentId);
-      await this.deps.sessions.put(this.request.taskId, this.agentId, { ...(entry ?? {}), cli: this.request.cli, sessionId, totalCostUsd: this.deps.adapter.cumulativeCost ? total : 0, updatedAt: undefined });
+      await this.deps.sessions.put(this.request.taskId, this.agentId, {
+        ...(entry ?? {}),
+        cli: this.request.cli,
+        sessionId,
+        totalCostUsd: this.deps.adapter.cumulativeCost ? total : 0,
+        updatedAt: undefined,
+      });
     } catch (e) {
       this.deps.log.error(`could not record the cost of ${this.request.taskId}: ${errorMessage(e)}`);
     }
@@ -452,7 +584,11 @@ export class AgentRun {
       .approvals.filter((x) => x.runId === this.id && x.status === 'pending')
       .map((x) => x.id);
     if (pendingApprovals.length && a.reason === 'success') {
-      a = { ...a, reason: 'awaitingApproval', message: `waiting for approval of ${pendingApprovals.join(', ')} (fmes approve <id>, then resume the task)` };
+      a = {
+        ...a,
+        reason: 'awaitingApproval',
+        message: `waiting for approval of ${pendingApprovals.join(', ')} (fmes approve <id>, then resume the task)`,
+      };
     }
     const outcome: RunOutcome = {
       runId: this.id,
@@ -499,7 +635,9 @@ export class AgentRun {
 }
 
 function seededPrompt(req: RunRequest, summary: string | undefined, lastOutcome: string | undefined): string {
-  const parts = [`You are continuing task ${req.taskId}. The earlier session could not be resumed, so this is a fresh session.`];
+  const parts = [
+    `You are continuing task ${req.taskId}. The earlier session could not be resumed, so this is a fresh session.`,
+  ];
   if (lastOutcome) parts.push(`How the earlier attempt ended: ${lastOutcome}`);
   if (summary) parts.push(`What the earlier attempt reported:\n${summary}`);
   parts.push('Check the current state of the files before changing anything.', '', req.prompt);

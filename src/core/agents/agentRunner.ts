@@ -83,7 +83,15 @@ export class AgentRunner implements Disposable {
     const ts = new Date(this.o.clock.now()).toISOString();
     return this.active
       .filter((r) => r.liveCostUsd > 0)
-      .map((r) => ({ ts, agent: r.agentId, sessionId: r.snapshot.sessionId ?? r.id, taskId: r.request.taskId, costUsd: r.liveCostUsd, turns: undefined, source: r.request.cli }));
+      .map((r) => ({
+        ts,
+        agent: r.agentId,
+        sessionId: r.snapshot.sessionId ?? r.id,
+        taskId: r.request.taskId,
+        costUsd: r.liveCostUsd,
+        turns: undefined,
+        source: r.request.cli,
+      }));
   }
 
   async stopAll(why: string): Promise<void> {

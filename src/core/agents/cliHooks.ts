@@ -20,7 +20,12 @@ const HOOK_TIMEOUT_SEC = 30;
  */
 export function geminiHooks(p: HookProgram): Record<'BeforeTool' | 'AfterTool', unknown[]> {
   const o: HookCommandOptions = { ...p, cli: 'gemini' };
-  const hook = (name: string, command: string) => ({ name, type: 'command', command, timeout: HOOK_TIMEOUT_SEC * 1000 });
+  const hook = (name: string, command: string) => ({
+    name,
+    type: 'command',
+    command,
+    timeout: HOOK_TIMEOUT_SEC * 1000,
+  });
   return {
     BeforeTool: [{ matcher: '*', hooks: [hook(GEMINI_HOOK_NAMES.guard, hookCommand(o, 'pre-tool-use'))] }],
     AfterTool: [{ matcher: '*', hooks: [hook(GEMINI_HOOK_NAMES.audit, hookCommand(o, 'post-tool-use'))] }],
@@ -42,7 +47,8 @@ function tomlString(s: string): string {
  */
 export function codexHookArgs(p: HookProgram): string[] {
   const o: HookCommandOptions = { ...p, cli: 'codex' };
-  const group = (command: string) => `[{hooks=[{type="command",command=${tomlString(command)},timeout=${HOOK_TIMEOUT_SEC}}]}]`;
+  const group = (command: string) =>
+    `[{hooks=[{type="command",command=${tomlString(command)},timeout=${HOOK_TIMEOUT_SEC}}]}]`;
   return [
     '--enable',
     'hooks',

@@ -21,8 +21,20 @@ export const GEMINI_HOME_DIR = '.fmes/agents/gemini-home';
  * rename, which would cut the link; GEMINI_CLI_TRUSTED_FOLDERS_PATH points Gemini at the user's file instead.
  */
 const SHARED = [
-  'oauth_creds.json', 'google_accounts.json', 'gemini-credentials.json', 'mcp-oauth-tokens.json', 'a2a-oauth-tokens.json',
-  'installation_id', 'GEMINI.md', '.env', 'commands', 'skills', 'policies', 'agents', 'extensions', 'keybindings.json',
+  'oauth_creds.json',
+  'google_accounts.json',
+  'gemini-credentials.json',
+  'mcp-oauth-tokens.json',
+  'a2a-oauth-tokens.json',
+  'installation_id',
+  'GEMINI.md',
+  '.env',
+  'commands',
+  'skills',
+  'policies',
+  'agents',
+  'extensions',
+  'keybindings.json',
 ];
 
 export interface GeminiHomeInput {
@@ -45,10 +57,18 @@ export interface GeminiHomeInput {
 export function prepareGeminiHome(i: GeminiHomeInput): Record<string, string> {
   const userHome = i.env.GEMINI_CLI_HOME || i.env.HOME || os.homedir();
   const userDir = path.join(userHome, '.gemini');
-  const ours = new Set<string>([GEMINI_HOOK_NAMES.guard, GEMINI_HOOK_NAMES.audit, ...Object.values(geminiHooks(i.hook)).flatMap(commandsOf)]);
+  const ours = new Set<string>([
+    GEMINI_HOOK_NAMES.guard,
+    GEMINI_HOOK_NAMES.audit,
+    ...Object.values(geminiHooks(i.hook)).flatMap(commandsOf),
+  ]);
 
   const systemFile = i.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH || '/etc/gemini-cli/settings.json';
-  for (const file of new Set([path.join(i.cwd, '.gemini/settings.json'), path.join(i.root, '.gemini/settings.json'), systemFile])) {
+  for (const file of new Set([
+    path.join(i.cwd, '.gemini/settings.json'),
+    path.join(i.root, '.gemini/settings.json'),
+    systemFile,
+  ])) {
     const off = hooksSwitchedOff(readSettings(file), ours);
     if (off) {
       throw new RunSetupError(
@@ -60,7 +80,15 @@ export function prepareGeminiHome(i: GeminiHomeInput): Record<string, string> {
 
   const user = readSettings(path.join(userDir, 'settings.json')) ?? {};
   const trustFile = i.env.GEMINI_CLI_TRUSTED_FOLDERS_PATH || path.join(userDir, 'trustedFolders.json');
-  if (!folderTrusted({ cwd: i.cwd, env: i.env, args: i.args, settings: [user, readSettings(systemFile) ?? {}], trustFile })) {
+  if (
+    !folderTrusted({
+      cwd: i.cwd,
+      env: i.env,
+      args: i.args,
+      settings: [user, readSettings(systemFile) ?? {}],
+      trustFile,
+    })
+  ) {
     throw new RunSetupError(
       'untrusted',
       `Gemini CLI does not trust ${i.cwd} and refuses headless runs there (exit 55). Trust the workspace once: run \`gemini\` in ${i.root} and choose "Trust folder" (it covers F-MES's worktrees inside it); or add "--skip-trust" to agents.gemini.args, or set GEMINI_CLI_TRUST_WORKSPACE=true in agents.gemini.env.`,
@@ -82,7 +110,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 function commandsOf(groups: unknown): string[] {
   if (!Array.isArray(groups)) return [];
-  return groups.flatMap((g) => (isObject(g) && Array.isArray(g.hooks) ? g.hooks.flatMap((h) => (isObject(h) && typeof h.command === 'string' ? [h.command] : [])) : []));
+  return groups.flatMap((g) =>
+    isObject(g) && Array.isArray(g.hooks)
+      ? g.hooks.flatMap((h) => (isObject(h) && typeof h.command === 'string' ? [h.command] : []))
+      : [],
+  );
 }
 
 /** The user's settings with F-MES's hooks added to theirs, and hooks switched on whatever the user scope said. */
@@ -90,7 +122,9 @@ export function overlaySettings(user: Json, hook: HookProgram, ours: ReadonlySet
   const theirs = isObject(user.hooks) ? user.hooks : {};
   const hooks: Json = { ...theirs };
   for (const [event, groups] of Object.entries(geminiHooks(hook))) {
-    const kept = Array.isArray(theirs[event]) ? (theirs[event] as unknown[]).filter((g) => !commandsOf([g]).some((c) => ours.has(c))) : [];
+    const kept = Array.isArray(theirs[event])
+      ? (theirs[event] as unknown[]).filter((g) => !commandsOf([g]).some((c) => ours.has(c)))
+      : [];
     hooks[event] = [...kept, ...groups];
   }
   const cfg = isObject(user.hooksConfig) ? user.hooksConfig : {};
@@ -106,7 +140,9 @@ export function hooksSwitchedOff(settings: Json | undefined, ours: ReadonlySet<s
   if (cfg.enabled === false) return 'sets hooksConfig.enabled to false';
   const disabled: unknown[] = Array.isArray(cfg.disabled) ? cfg.disabled : [];
   const named = disabled.find((n): n is string => typeof n === 'string' && ours.has(n));
-  return named !== undefined ? `lists ${JSON.stringify(named.length > 60 ? `${named.slice(0, 60)}…` : named)} in hooksConfig.disabled` : undefined;
+  return named !== undefined
+    ? `lists ${JSON.stringify(named.length > 60 ? `${named.slice(0, 60)}…` : named)} in hooksConfig.disabled`
+    : undefined;
 }
 
 interface TrustInput {
@@ -122,7 +158,9 @@ interface TrustInput {
 export function folderTrusted(t: TrustInput): boolean {
   if (t.env.GEMINI_RESTRICTED_MODE === 'true' || t.env.GEMINI_CLI_TRUST_WORKSPACE === 'false') return false;
   if (t.env.GEMINI_CLI_TRUST_WORKSPACE === 'true' || t.args.includes('--skip-trust')) return true;
-  const enabled = t.settings.every((s) => !(isObject(s.security) && isObject(s.security.folderTrust) && s.security.folderTrust.enabled === false));
+  const enabled = t.settings.every(
+    (s) => !(isObject(s.security) && isObject(s.security.folderTrust) && s.security.folderTrust.enabled === false),
+  );
   if (!enabled) return true;
   const rules = readSettings(t.trustFile) ?? {};
   const where = realOr(t.cwd);
@@ -155,7 +193,8 @@ function readSettings(file: string): Json | undefined {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw new RunSetupError('unreadableSettings', `cannot read ${file}: ${(e as Error).message}`);
   }
   try {
@@ -164,7 +203,10 @@ function readSettings(file: string): Json | undefined {
   } catch {
     // Reported below.
   }
-  throw new RunSetupError('unreadableSettings', `${file} is not a JSON object, so F-MES cannot tell whether it switches hooks off; fix it and start again`);
+  throw new RunSetupError(
+    'unreadableSettings',
+    `${file} is not a JSON object, so F-MES cannot tell whether it switches hooks off; fix it and start again`,
+  );
 }
 
 /** Removes // and /* *\/ comments outside strings (Gemini reads its settings with strip-json-comments). */

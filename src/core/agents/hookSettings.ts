@@ -51,9 +51,15 @@ export function hookSettings(o: Omit<HookCommandOptions, 'cli'>): { hooks: Recor
   const c: HookCommandOptions = { ...o, cli: 'claude' };
   return {
     hooks: {
-      PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: hookCommand(c, 'pre-tool-use'), timeout: 30 }] }],
-      PostToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: hookCommand(c, 'post-tool-use'), timeout: 30 }] }],
-      PostToolUseFailure: [{ matcher: '*', hooks: [{ type: 'command', command: hookCommand(c, 'post-tool-use-failure'), timeout: 30 }] }],
+      PreToolUse: [
+        { matcher: '*', hooks: [{ type: 'command', command: hookCommand(c, 'pre-tool-use'), timeout: 30 }] },
+      ],
+      PostToolUse: [
+        { matcher: '*', hooks: [{ type: 'command', command: hookCommand(c, 'post-tool-use'), timeout: 30 }] },
+      ],
+      PostToolUseFailure: [
+        { matcher: '*', hooks: [{ type: 'command', command: hookCommand(c, 'post-tool-use-failure'), timeout: 30 }] },
+      ],
     },
   };
 }

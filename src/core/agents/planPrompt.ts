@@ -17,7 +17,17 @@ export function planPrompt(plan: Plan, planFile: string): string {
 }
 
 /** Run limits and tools a plan asks for, as a run request (the caller adds cli, cwd and env). */
-export function planRunRequest(plan: Plan, planFile: string): Pick<RunRequest, 'taskId' | 'prompt' | 'maxTurns' | 'budgetUsd' | 'timeoutSec' | 'allowedTools'> {
+export function planRunRequest(
+  plan: Plan,
+  planFile: string,
+): Pick<RunRequest, 'taskId' | 'prompt' | 'maxTurns' | 'budgetUsd' | 'timeoutSec' | 'allowedTools'> {
   const m = plan.meta;
-  return { taskId: m.id, prompt: planPrompt(plan, planFile), maxTurns: m.maxTurns, budgetUsd: m.budgetUsd, timeoutSec: m.timeoutSec, allowedTools: m.allowedTools };
+  return {
+    taskId: m.id,
+    prompt: planPrompt(plan, planFile),
+    maxTurns: m.maxTurns,
+    budgetUsd: m.budgetUsd,
+    timeoutSec: m.timeoutSec,
+    allowedTools: m.allowedTools,
+  };
 }

@@ -24,7 +24,7 @@ export const DEFAULT_PRICES: Readonly<Record<string, Price>> = {
   'gemini-3.5-flash': { input: 0.3, output: 2.5, cacheRead: 0.075 },
   'gemini-3.5-flash-lite': { input: 0.1, output: 0.4, cacheRead: 0.025 },
   'gpt-': { input: 1.25, output: 10, cacheRead: 0.125 },
-  'o3': { input: 2, output: 8, cacheRead: 0.5 },
+  o3: { input: 2, output: 8, cacheRead: 0.5 },
   'o4-mini': { input: 1.1, output: 4.4, cacheRead: 0.275 },
   '*': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
 };

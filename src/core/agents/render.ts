@@ -13,7 +13,16 @@ interface Style {
   reset: string;
 }
 
-const ANSI: Style = { dim: '\x1b[2m', bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', magenta: '\x1b[35m', reset: '\x1b[0m' };
+const ANSI: Style = {
+  dim: '\x1b[2m',
+  bold: '\x1b[1m',
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+  magenta: '\x1b[35m',
+  reset: '\x1b[0m',
+};
 const PLAIN: Style = { dim: '', bold: '', red: '', green: '', yellow: '', cyan: '', magenta: '', reset: '' };
 
 function clip(s: string, max: number): string {
@@ -38,7 +47,9 @@ export function renderRunEvent(e: RunEvent, options: { color: boolean }): string
   const s = options.color ? ANSI : PLAIN;
   switch (e.type) {
     case 'attempt':
-      return [`${s.dim}── attempt ${e.attempt}: ${e.command} ${e.args.join(' ')}${e.sessionId ? ` (${e.session} session ${e.sessionId})` : ''} in ${e.cwd}${s.reset}`];
+      return [
+        `${s.dim}── attempt ${e.attempt}: ${e.command} ${e.args.join(' ')}${e.sessionId ? ` (${e.session} session ${e.sessionId})` : ''} in ${e.cwd}${s.reset}`,
+      ];
     case 'stderr':
       return e.line.trim() ? [`${s.dim}${clip(e.line, 400)}${s.reset}`] : [];
     case 'cost':
@@ -46,15 +57,25 @@ export function renderRunEvent(e: RunEvent, options: { color: boolean }): string
     case 'breach':
       return [`${s.red}${s.bold}■ circuit breaker: ${e.breach.message}; stopping the agent${s.reset}`];
     case 'killed':
-      return [`${s.dim}process tree stopped in ${e.ms} ms${e.forced ? ` (${e.forced} needed SIGKILL)` : ''}${e.survivors ? `; ${s.red}${e.survivors} survived${s.reset}` : ''}${s.reset}`];
+      return [
+        `${s.dim}process tree stopped in ${e.ms} ms${e.forced ? ` (${e.forced} needed SIGKILL)` : ''}${e.survivors ? `; ${s.red}${e.survivors} survived${s.reset}` : ''}${s.reset}`,
+      ];
     case 'retry':
-      return [`${s.yellow}↻ ${e.message}; retrying in ${Math.round(e.delayMs / 1000)} s (attempt ${e.attempt})${s.reset}`];
+      return [
+        `${s.yellow}↻ ${e.message}; retrying in ${Math.round(e.delayMs / 1000)} s (attempt ${e.attempt})${s.reset}`,
+      ];
     case 'fallback':
       return [`${s.yellow}${e.message}${s.reset}`];
     case 'end': {
       const o = e.outcome;
       const colour = o.ok ? s.green : s.red;
-      return [`${colour}${s.bold}${o.ok ? '✔' : '✘'} ${o.taskId}: ${o.reason} — ${o.message}${s.reset}`, `${s.dim}cost ${formatUsd(o.costUsd)} · ${o.turns} turns · ${o.attempts} attempt(s)${o.denials ? ` · ${o.denials} denied tool call(s)` : ''} · session ${o.sessionId ?? '-'} · transcript ${o.transcript}${s.reset}`, ...o.pendingApprovals.map((id) => `${s.yellow}approval ${id} pending: fmes approve ${id} (or reject), then resume the task${s.reset}`)];
+      return [
+        `${colour}${s.bold}${o.ok ? '✔' : '✘'} ${o.taskId}: ${o.reason} — ${o.message}${s.reset}`,
+        `${s.dim}cost ${formatUsd(o.costUsd)} · ${o.turns} turns · ${o.attempts} attempt(s)${o.denials ? ` · ${o.denials} denied tool call(s)` : ''} · session ${o.sessionId ?? '-'} · transcript ${o.transcript}${s.reset}`,
+        ...o.pendingApprovals.map(
+          (id) => `${s.yellow}approval ${id} pending: fmes approve ${id} (or reject), then resume the task${s.reset}`,
+        ),
+      ];
     }
     case 'agent': {
       const a = e.event;
@@ -69,14 +90,18 @@ export function renderRunEvent(e: RunEvent, options: { color: boolean }): string
           return [`${s.cyan}▶ ${toolSummary(a.tool, a.input)}${s.reset}`];
         case 'toolResult': {
           const out = clip(a.output, 600);
-          return [`${a.ok ? s.dim : s.red}  ${a.ok ? '↳' : '✘'} ${out.split('\n').join('\n    ') || '(no output)'}${s.reset}`];
+          return [
+            `${a.ok ? s.dim : s.red}  ${a.ok ? '↳' : '✘'} ${out.split('\n').join('\n    ') || '(no output)'}${s.reset}`,
+          ];
         }
         case 'denial':
           return [`${s.magenta}⛔ denied: ${toolSummary(a.denial.tool, a.denial.input)}${s.reset}`];
         case 'usage':
           return [];
         case 'result':
-          return a.result.denials.length ? [`${s.magenta}${a.result.denials.length} tool call(s) denied in this session${s.reset}`] : [];
+          return a.result.denials.length
+            ? [`${s.magenta}${a.result.denials.length} tool call(s) denied in this session${s.reset}`]
+            : [];
         case 'unknown':
           return [];
       }

@@ -52,7 +52,15 @@ export interface RunOutcome {
 
 /** What a run reports while it goes: the terminal, the panel and the meter listen. */
 export type RunEvent =
-  | { type: 'attempt'; attempt: number; command: string; args: readonly string[]; session: 'new' | 'resume'; sessionId: string | undefined; cwd: string }
+  | {
+      type: 'attempt';
+      attempt: number;
+      command: string;
+      args: readonly string[];
+      session: 'new' | 'resume';
+      sessionId: string | undefined;
+      cwd: string;
+    }
   | { type: 'agent'; event: AgentEvent }
   | { type: 'stderr'; line: string }
   /** The run's cost so far (logged attempts plus the live estimate of the current one). */

@@ -77,21 +77,36 @@ export class SessionStore {
     } catch {
       return [];
     }
-    return names.filter((n) => n.endsWith('.json')).map((n) => this.read(n.slice(0, -5))).filter((f) => Object.keys(f.agents).length > 0);
+    return names
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => this.read(n.slice(0, -5)))
+      .filter((f) => Object.keys(f.agents).length > 0);
   }
 
-  async put(task: string, agent: string, entry: Omit<SessionEntry, 'updatedAt'> & { updatedAt?: string }): Promise<void> {
+  async put(
+    task: string,
+    agent: string,
+    entry: Omit<SessionEntry, 'updatedAt'> & { updatedAt?: string },
+  ): Promise<void> {
     const file = this.fileOf(task);
     await this.setAsideIfInvalid(file);
     const current = this.read(task);
-    const next: SessionFile = { ...current, agents: { ...current.agents, [agent]: { ...entry, updatedAt: entry.updatedAt ?? new Date().toISOString() } } };
+    const next: SessionFile = {
+      ...current,
+      agents: { ...current.agents, [agent]: { ...entry, updatedAt: entry.updatedAt ?? new Date().toISOString() } },
+    };
     await writeFileAtomic(file, `${JSON.stringify(sessionFileSchema.parse(next), null, 2)}\n`);
   }
 
   async setOutcome(task: string, agent: string, outcome: RunEndReason, summary: string | undefined): Promise<void> {
     const cur = this.get(task, agent);
     if (!cur) return;
-    await this.put(task, agent, { ...cur, lastOutcome: outcome, summary: summary?.slice(0, 8_000) ?? cur.summary, updatedAt: undefined });
+    await this.put(task, agent, {
+      ...cur,
+      lastOutcome: outcome,
+      summary: summary?.slice(0, 8_000) ?? cur.summary,
+      updatedAt: undefined,
+    });
   }
 
   private validate(text: string): ArtifactIssue[] {

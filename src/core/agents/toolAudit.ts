@@ -63,10 +63,21 @@ export class ToolAudit {
     // A denial the result repeats without saying who refused it: recorded only when no earlier event did.
     if (d.source === undefined && d.reason === undefined && d.toolUseId && this.done.has(d.toolUseId)) return;
     const why = d.reason ? `: ${oneLine(d.reason)}` : '';
-    this.record(d.toolUseId, { tool: d.tool, input: d.input }, 'refused', `refused by ${this.o.cli}'s permissions${why}`);
+    this.record(
+      d.toolUseId,
+      { tool: d.tool, input: d.input },
+      'refused',
+      `refused by ${this.o.cli}'s permissions${why}`,
+    );
   }
 
-  private record(id: string | undefined, call: { tool: string; input: unknown }, outcome: RunnerAuditOutcome, reason: string, exitCode?: number): void {
+  private record(
+    id: string | undefined,
+    call: { tool: string; input: unknown },
+    outcome: RunnerAuditOutcome,
+    reason: string,
+    exitCode?: number,
+  ): void {
     if (id !== undefined) {
       if (this.done.has(id)) return;
       this.done.add(id);

@@ -27,13 +27,15 @@ export function splitFrontMatter(text: string): FrontMatterSplit {
   const normalised = stripBom(text).replace(/\r\n/g, '\n');
   if (normalised.trim() === '') return fail('', 'the file is empty');
   const lines = normalised.split('\n');
-  if (lines[0] !== DELIMITER) return fail(FRONT_MATTER_FIELD, `missing: the file must start with a line that is exactly ${DELIMITER}`);
+  if (lines[0] !== DELIMITER)
+    return fail(FRONT_MATTER_FIELD, `missing: the file must start with a line that is exactly ${DELIMITER}`);
   const close = lines.indexOf(DELIMITER, 1);
   if (close < 0) return fail(FRONT_MATTER_FIELD, `not closed: no line that is exactly ${DELIMITER} after the first`);
   return { ok: true, yaml: lines.slice(1, close).join('\n'), body: lines.slice(close + 1).join('\n'), yamlLine: 2 };
 }
 
-export type FrontMatterParse = { ok: true; data: Record<string, unknown>; body: string } | { ok: false; issues: ArtifactIssue[] };
+export type FrontMatterParse =
+  { ok: true; data: Record<string, unknown>; body: string } | { ok: false; issues: ArtifactIssue[] };
 
 /**
  * Splits the front matter off and parses it as YAML 1.2 (core schema: `yes` stays a string and dates stay
@@ -63,7 +65,8 @@ export function parseFrontMatter(text: string): FrontMatterParse {
   }
   // An empty block is an empty mapping, so the schema can name each missing key rather than one vague error.
   if (data === null || data === undefined) return { ok: true, data: {}, body: split.body };
-  if (typeof data !== 'object' || Array.isArray(data)) return fail(FRONT_MATTER_FIELD, 'must be a mapping of `key: value` lines');
+  if (typeof data !== 'object' || Array.isArray(data))
+    return fail(FRONT_MATTER_FIELD, 'must be a mapping of `key: value` lines');
   return { ok: true, data: data as Record<string, unknown>, body: split.body };
 }
 

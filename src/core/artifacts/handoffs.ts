@@ -34,7 +34,15 @@ export type HandoffResult = { ok: true; file: string; handoff: Handoff } | { ok:
  */
 export async function writeHandoff(root: string, req: HandoffRequest, now = Date.now()): Promise<HandoffResult> {
   const createdAt = new Date(now).toISOString();
-  const input: HandoffMetaInput = { taskId: req.taskId, status: 'needs-human', createdAt, reason: req.reason, attempts: req.attempts ?? 1, agents: [req.agent], costUsd: req.costUsd };
+  const input: HandoffMetaInput = {
+    taskId: req.taskId,
+    status: 'needs-human',
+    createdAt,
+    reason: req.reason,
+    attempts: req.attempts ?? 1,
+    agents: [req.agent],
+    costUsd: req.costUsd,
+  };
   const meta = handoffMetaSchema.safeParse(input);
   if (!meta.success) return { ok: false, issues: toArtifactIssues(meta.error) };
   const attempts = meta.data.attempts;
@@ -50,6 +58,9 @@ export async function writeHandoff(root: string, req: HandoffRequest, now = Date
   const check = parseHandoff(text, HANDOFF_FILE);
   if (!check.ok) return { ok: false, issues: [...check.error.issues] };
   const extra = `HANDOFF_REPORT-${req.taskId}-${compactStamp(now)}`;
-  const abs = await writeUniqueFileAtomic((i) => path.join(root, i === 0 ? HANDOFF_FILE : `${extra}${i > 1 ? `-${i}` : ''}.md`), text);
+  const abs = await writeUniqueFileAtomic(
+    (i) => path.join(root, i === 0 ? HANDOFF_FILE : `${extra}${i > 1 ? `-${i}` : ''}.md`),
+    text,
+  );
   return { ok: true, file: path.basename(abs), handoff: check.value };
 }

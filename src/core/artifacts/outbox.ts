@@ -15,13 +15,20 @@ export type SubmitResult = { ok: true; file: string; report: Report } | { ok: fa
  * kept after the known ones: readers drop them, and the agent that added them still finds them. Invalid
  * input writes nothing and returns the issues with dotted fields (`tests.passed`).
  */
-export async function submitReport(root: string, input: Record<string, unknown>, now = Date.now()): Promise<SubmitResult> {
+export async function submitReport(
+  root: string,
+  input: Record<string, unknown>,
+  now = Date.now(),
+): Promise<SubmitResult> {
   const r = reportSchema.safeParse(input);
   if (!r.success) return { ok: false, issues: toArtifactIssues(r.error) };
   const report = r.data;
   const extras = Object.fromEntries(Object.entries(input).filter(([k]) => !(k in report)));
   const base = `${report.taskId}-${fileSafe(report.agent)}-${compactStamp(now)}`;
-  const abs = await writeUniqueFileAtomic((i) => path.join(root, OUTBOX_DIR, `${base}${i ? `-${i + 1}` : ''}.json`), `${JSON.stringify({ ...report, ...extras }, null, 2)}\n`);
+  const abs = await writeUniqueFileAtomic(
+    (i) => path.join(root, OUTBOX_DIR, `${base}${i ? `-${i + 1}` : ''}.json`),
+    `${JSON.stringify({ ...report, ...extras }, null, 2)}\n`,
+  );
   return { ok: true, file: path.relative(root, abs).split(path.sep).join('/'), report };
 }
 

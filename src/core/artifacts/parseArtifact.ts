@@ -25,7 +25,10 @@ export interface ArtifactValues {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ArtifactError };
 
 export type ArtifactParse =
-  | { [K in ArtifactKind]: { kind: K; ok: true; value: ArtifactValues[K] } | { kind: K; ok: false; error: ArtifactError } }[ArtifactKind]
+  | {
+      [K in ArtifactKind]:
+        { kind: K; ok: true; value: ArtifactValues[K] } | { kind: K; ok: false; error: ArtifactError };
+    }[ArtifactKind]
   /** The file's kind could not be told from its path and none was given. */
   | { kind: undefined; ok: false; error: ArtifactError };
 
@@ -51,7 +54,11 @@ export function artifactKindOf(file: string): ArtifactKind | undefined {
   return undefined;
 }
 
-function failure(reason: ArtifactErrorReason, file: string, issues: readonly ArtifactIssue[]): { ok: false; error: ArtifactError } {
+function failure(
+  reason: ArtifactErrorReason,
+  file: string,
+  issues: readonly ArtifactIssue[],
+): { ok: false; error: ArtifactError } {
   return { ok: false, error: new ArtifactError(reason, file, issues.map(oneLine)) };
 }
 
@@ -86,7 +93,10 @@ function parseMarkdown<M>(text: string, file: string, schema: z.ZodType<M>): Par
   const body = markdownBody.safeParse(fm.body);
   if (meta.success && body.success) return { ok: true, value: { meta: meta.data, body: body.data } };
   // Report the body alongside the keys so one edit can fix everything.
-  const issues = [...(meta.success ? [] : toArtifactIssues(meta.error)), ...(body.success ? [] : toArtifactIssues(body.error, 'body'))];
+  const issues = [
+    ...(meta.success ? [] : toArtifactIssues(meta.error)),
+    ...(body.success ? [] : toArtifactIssues(body.error, 'body')),
+  ];
   return failure('schema', file, issues);
 }
 
@@ -163,7 +173,13 @@ function scanCostLog(text: string): CostLogParse & { syntax: boolean } {
     }
     const r = costRecordSchema.safeParse(json);
     if (r.success) records.push(r.data);
-    else issues.push(...toArtifactIssues(r.error).map((x) => ({ field: x.field ? `${where}: ${x.field}` : where, message: x.message })));
+    else
+      issues.push(
+        ...toArtifactIssues(r.error).map((x) => ({
+          field: x.field ? `${where}: ${x.field}` : where,
+          message: x.message,
+        })),
+      );
   });
   return { records, issues, syntax };
 }
@@ -173,7 +189,11 @@ function scanCostLog(text: string): CostLogParse & { syntax: boolean } {
  * result says what was wrong, naming the file and the dotted field. JSON syntax problems have reason
  * `syntax`, schema problems `schema`, and a path of no known kind `unknownKind`.
  */
-export function parseArtifact(file: string, text: string, kind: ArtifactKind | undefined = artifactKindOf(file)): ArtifactParse {
+export function parseArtifact(
+  file: string,
+  text: string,
+  kind: ArtifactKind | undefined = artifactKindOf(file),
+): ArtifactParse {
   switch (kind) {
     case 'lock':
       return { kind, ...parseLock(text, file) };
@@ -206,14 +226,20 @@ function unknownKind(file: string, message: string): ArtifactParse {
  * Reads and parses one artifact file. An unreadable file (missing, a folder, no permission) gives reason
  * `unreadable`; a cost log is only ok when every line is.
  */
-export async function validateFile(absPath: string, kind: ArtifactKind | undefined = artifactKindOf(absPath)): Promise<ArtifactParse> {
+export async function validateFile(
+  absPath: string,
+  kind: ArtifactKind | undefined = artifactKindOf(absPath),
+): Promise<ArtifactParse> {
   if (kind === undefined) return unknownKind(absPath, 'cannot tell the artifact kind from the path');
   let text: string;
   try {
     text = await readFile(absPath, 'utf8');
   } catch (e) {
     // Node's fs messages already start with the code (`ENOENT: no such file or directory, open …`).
-    return { kind, ...failure('unreadable', absPath, [{ field: '', message: `cannot read the file (${errorMessage(e)})` }]) };
+    return {
+      kind,
+      ...failure('unreadable', absPath, [{ field: '', message: `cannot read the file (${errorMessage(e)})` }]),
+    };
   }
   return parseArtifact(absPath, text, kind);
 }

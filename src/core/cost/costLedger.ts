@@ -63,7 +63,15 @@ export function addRecords(summary: CostSummary, records: readonly CostRecord[])
     summary.totalUsd += r.costUsd;
     summary.byAgent.set(r.agent, (summary.byAgent.get(r.agent) ?? 0) + r.costUsd);
     const key = `${r.agent}\0${r.sessionId}`;
-    const s = sessions.get(key) ?? { agent: r.agent, sessionId: r.sessionId, taskId: r.taskId, costUsd: 0, turns: 0, runs: 0, lastAt: r.ts };
+    const s = sessions.get(key) ?? {
+      agent: r.agent,
+      sessionId: r.sessionId,
+      taskId: r.taskId,
+      costUsd: 0,
+      turns: 0,
+      runs: 0,
+      lastAt: r.ts,
+    };
     s.costUsd += r.costUsd;
     s.turns += r.turns ?? 0;
     s.runs += 1;

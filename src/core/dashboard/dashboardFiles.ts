@@ -7,4 +7,11 @@
 export const TODO_FILE = 'TODO.md';
 
 /** Workspace-relative globs whose changes the dashboard follows besides what WorkspaceModel already reports. */
-export const DASHBOARD_GLOBS: readonly string[] = [TODO_FILE, 'HANDOFF_REPORT*.md', 'handoff.md', '.claude/outbox/*.json', '.fmes/missions/*.json', '.fmes/approvals/*.json'];
+export const DASHBOARD_GLOBS: readonly string[] = [
+  TODO_FILE,
+  'HANDOFF_REPORT*.md',
+  'handoff.md',
+  '.claude/outbox/*.json',
+  '.fmes/missions/*.json',
+  '.fmes/approvals/*.json',
+];

@@ -55,14 +55,16 @@ export interface DashboardInputs {
 export function buildDashboardState({ root, live, trusted, now = Date.now() }: DashboardInputs): DashboardState {
   const problems: FileIssue[] = [];
   const { records, invalid } = new MissionStore(root).list();
-  for (const m of invalid) for (const i of m.issues) problems.push({ file: m.file, field: i.field, message: i.message });
+  for (const m of invalid)
+    for (const i of m.issues) problems.push({ file: m.file, field: i.field, message: i.message });
   const missions = records.slice(0, MAX_MISSIONS);
   const plans = readPlans(root, live.plans, records, problems);
   const reports = readReports(root, missions, problems);
   const handoffs = readHandoffs(root, problems);
   const { approvals, issues } = new ApprovalStore(root).list();
   for (const i of issues) problems.push({ file: rel(root, i.file), field: '', message: i.message });
-  for (const c of live.costSummary.issues) problems.push({ file: rel(root, c.file), field: c.issue.field, message: c.issue.message });
+  for (const c of live.costSummary.issues)
+    problems.push({ file: rel(root, c.file), field: c.issue.field, message: c.issue.message });
   return {
     generatedAt: new Date(now).toISOString(),
     todo: readTodo(root, problems),
@@ -72,9 +74,28 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
     handoffs,
     approvals: approvals
       .filter((a) => a.status === 'pending')
-      .map((a) => ({ id: a.id, agent: a.agent, taskId: a.taskId, tool: a.tool, summary: a.summary, reason: a.reason, createdAt: a.createdAt, status: a.status })),
+      .map((a) => ({
+        id: a.id,
+        agent: a.agent,
+        taskId: a.taskId,
+        tool: a.tool,
+        summary: a.summary,
+        reason: a.reason,
+        createdAt: a.createdAt,
+        status: a.status,
+      })),
     agents: live.agents.map((a) => ({ agent: a.agent, active: a.active, locks: a.locks, costUsd: a.costUsd })),
-    runs: live.runViews.filter((r) => r.state !== 'done').map((r) => ({ runId: r.runId, agent: r.agentId, cli: r.cli, taskId: r.taskId, state: r.state, costUsd: r.costUsd, turns: r.turns })),
+    runs: live.runViews
+      .filter((r) => r.state !== 'done')
+      .map((r) => ({
+        runId: r.runId,
+        agent: r.agentId,
+        cli: r.cli,
+        taskId: r.taskId,
+        state: r.state,
+        costUsd: r.costUsd,
+        turns: r.turns,
+      })),
     cost: { day: live.costSummary.day, totalUsd: live.costSummary.totalUsd },
     problems,
     trusted,
@@ -86,7 +107,12 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
  * state comes from the records read for this same state (so the Plans and Missions sections agree), else
  * from the live model.
  */
-function readPlans(root: string, views: readonly PlanView[], records: readonly MissionRecord[], problems: FileIssue[]): PlanRow[] {
+function readPlans(
+  root: string,
+  views: readonly PlanView[],
+  records: readonly MissionRecord[],
+  problems: FileIssue[],
+): PlanRow[] {
   const states = new Map(records.map((r) => [r.taskId, r.state]));
   const rows: PlanRow[] = [];
   for (const v of views) {
@@ -97,7 +123,15 @@ function readPlans(root: string, views: readonly PlanView[], records: readonly M
     }
     const missionState = states.get(v.id) ?? v.record?.state;
     if (missionState !== undefined && !STARTABLE_MISSION_STATES.includes(missionState)) continue;
-    rows.push({ file, id: v.id, title: v.title, agent: v.agent ?? 'auto', risk: v.risk ?? 'medium', files: [...v.files], missionState });
+    rows.push({
+      file,
+      id: v.id,
+      title: v.title,
+      agent: v.agent ?? 'auto',
+      risk: v.risk ?? 'medium',
+      files: [...v.files],
+      missionState,
+    });
   }
   return rows.sort((a, b) => a.id.localeCompare(b.id)).slice(0, MAX_PLANS);
 }
@@ -128,7 +162,8 @@ function readTodo(root: string, problems: FileIssue[]): DashboardState['todo'] {
   try {
     buf = fs.readFileSync(file);
   } catch (e) {
-    if (!isErrnoException(e, 'ENOENT')) problems.push({ file: TODO_FILE, field: '', message: `unreadable: ${errorMessage(e)}` });
+    if (!isErrnoException(e, 'ENOENT'))
+      problems.push({ file: TODO_FILE, field: '', message: `unreadable: ${errorMessage(e)}` });
     return undefined;
   }
   const truncated = buf.length > TODO_MAX_BYTES;
@@ -156,7 +191,8 @@ function readReports(root: string, missions: readonly MissionRecord[], problems:
     try {
       text = fs.readFileSync(path.join(dir, n), 'utf8');
     } catch (e) {
-      if (!isErrnoException(e, 'ENOENT')) problems.push({ file: relFile, field: '', message: `unreadable: ${errorMessage(e)}` });
+      if (!isErrnoException(e, 'ENOENT'))
+        problems.push({ file: relFile, field: '', message: `unreadable: ${errorMessage(e)}` });
       continue;
     }
     const r = parseReport(text, relFile);
@@ -202,7 +238,14 @@ function toMissionRow(m: MissionRecord): MissionRow {
     state: m.state,
     planFile: m.planFile,
     chain: m.chain,
-    attempts: m.attempts.map((a) => ({ agent: a.agent, cli: a.cli, ok: a.ok, reason: a.reason, message: a.message, costUsd: a.costUsd })),
+    attempts: m.attempts.map((a) => ({
+      agent: a.agent,
+      cli: a.cli,
+      ok: a.ok,
+      reason: a.reason,
+      message: a.message,
+      costUsd: a.costUsd,
+    })),
     costUsd: m.costUsd,
     branch: m.branch,
     // The state table says where Roll Back is allowed (a button must never offer what the service refuses).
@@ -233,7 +276,8 @@ function readHandoffs(root: string, problems: FileIssue[]): HandoffRow[] {
     try {
       text = fs.readFileSync(path.join(root, n), 'utf8');
     } catch (e) {
-      if (!isErrnoException(e, 'ENOENT') && !isErrnoException(e, 'EISDIR')) problems.push({ file: n, field: '', message: `unreadable: ${errorMessage(e)}` });
+      if (!isErrnoException(e, 'ENOENT') && !isErrnoException(e, 'EISDIR'))
+        problems.push({ file: n, field: '', message: `unreadable: ${errorMessage(e)}` });
       continue;
     }
     const r = parseHandoff(text, n);
@@ -242,7 +286,16 @@ function readHandoffs(root: string, problems: FileIssue[]): HandoffRow[] {
       continue;
     }
     const h = r.value.meta;
-    rows.push({ file: n, taskId: h.taskId, status: h.status, reason: h.reason, attempts: h.attempts, agents: h.agents, costUsd: h.costUsd, createdAt: h.createdAt });
+    rows.push({
+      file: n,
+      taskId: h.taskId,
+      status: h.status,
+      reason: h.reason,
+      attempts: h.attempts,
+      agents: h.agents,
+      costUsd: h.costUsd,
+      createdAt: h.createdAt,
+    });
   }
   return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

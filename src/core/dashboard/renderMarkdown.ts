@@ -15,7 +15,8 @@ const md = new MarkdownIt({ html: false, linkify: true, typographer: false, brea
 md.disable('image');
 md.validateLink = (url) => linkKind(url) !== undefined;
 
-const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+const defaultLinkOpen =
+  md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx];
   const href = token.attrGet('href') ?? '';

@@ -61,7 +61,11 @@ export async function writeNewFileAtomic(file: string, data: string | Uint8Array
       await fs.promises.link(tmp, file);
     } catch (e) {
       if (!isErrnoException(e, 'EPERM') && !isErrnoException(e, 'ENOTSUP') && !isErrnoException(e, 'ENOSYS')) throw e;
-      if (fs.existsSync(file)) throw Object.assign(new Error(`EEXIST: file already exists, link '${tmp}' -> '${file}'`), { code: 'EEXIST', path: file });
+      if (fs.existsSync(file))
+        throw Object.assign(new Error(`EEXIST: file already exists, link '${tmp}' -> '${file}'`), {
+          code: 'EEXIST',
+          path: file,
+        });
       await fs.promises.rename(tmp, file);
     }
   } finally {
@@ -73,7 +77,11 @@ export async function writeNewFileAtomic(file: string, data: string | Uint8Array
  * Writes `data` under the first free name of `candidates(0)`, `candidates(1)`, … with writeNewFileAtomic;
  * returns the name it used. Gives up (rethrowing EEXIST) after `attempts` names.
  */
-export async function writeUniqueFileAtomic(candidates: (attempt: number) => string, data: string | Uint8Array, attempts = 100): Promise<string> {
+export async function writeUniqueFileAtomic(
+  candidates: (attempt: number) => string,
+  data: string | Uint8Array,
+  attempts = 100,
+): Promise<string> {
   for (let i = 0; ; i++) {
     const file = candidates(i);
     try {

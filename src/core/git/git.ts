@@ -68,7 +68,15 @@ const loadExeca = () => (execaModule ??= import('execa'));
  * Variables that would point git at another repository or index than the one in `cwd`. They leak in
  * when F-MES itself runs from a git hook, so they are dropped unless a caller sets them explicitly.
  */
-const REPO_SELECTING_VARS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_PREFIX', 'GIT_NAMESPACE'];
+const REPO_SELECTING_VARS = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_PREFIX',
+  'GIT_NAMESPACE',
+];
 
 function gitEnv(extra: Record<string, string> | undefined): Record<string, string> {
   const env: Record<string, string> = {};
@@ -84,7 +92,12 @@ function gitEnv(extra: Record<string, string> | undefined): Record<string, strin
 function reasonOf(exitCode: number | undefined, stderr: string): GitErrorReason {
   if (exitCode === 128 && /not a git repository/i.test(stderr)) return 'notARepo';
   if (/would be overwritten by (merge|checkout)/i.test(stderr)) return 'dirty';
-  if (/unknown revision|not a valid object name|bad revision|invalid reference|not something we can merge|needed a single revision/i.test(stderr)) return 'notFound';
+  if (
+    /unknown revision|not a valid object name|bad revision|invalid reference|not something we can merge|needed a single revision/i.test(
+      stderr,
+    )
+  )
+    return 'notFound';
   return 'failed';
 }
 
@@ -107,8 +120,15 @@ export async function git(cwd: string, args: readonly string[], o: GitRunOptions
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';
   const ok = o.okExitCodes ?? [0];
-  if (r.exitCode !== undefined && !r.timedOut && !r.isCanceled && ok.includes(r.exitCode)) return { stdout, stderr, exitCode: r.exitCode };
-  const what = r.timedOut ? 'timed out' : r.isCanceled ? 'was cancelled' : r.exitCode === undefined ? `could not run (${r.shortMessage})` : `exited with ${r.exitCode}`;
+  if (r.exitCode !== undefined && !r.timedOut && !r.isCanceled && ok.includes(r.exitCode))
+    return { stdout, stderr, exitCode: r.exitCode };
+  const what = r.timedOut
+    ? 'timed out'
+    : r.isCanceled
+      ? 'was cancelled'
+      : r.exitCode === undefined
+        ? `could not run (${r.shortMessage})`
+        : `exited with ${r.exitCode}`;
   const err = new GitError(
     r.timedOut || r.isCanceled ? 'failed' : reasonOf(r.exitCode, stderr),
     `git ${args.join(' ')} ${what}${stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : ''}`,
@@ -128,13 +148,24 @@ export async function gitLine(cwd: string, args: readonly string[], o?: GitRunOp
 
 /** The commit a revision names, or undefined when it names none. */
 export async function resolveCommit(cwd: string, rev: string, o?: GitRunOptions): Promise<string | undefined> {
-  const r = await git(cwd, ['rev-parse', '-q', '--verify', '--end-of-options', `${rev}^{commit}`], { ...o, okExitCodes: [0, 1] });
+  const r = await git(cwd, ['rev-parse', '-q', '--verify', '--end-of-options', `${rev}^{commit}`], {
+    ...o,
+    okExitCodes: [0, 1],
+  });
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
 /** Is `ancestor` reachable from `descendant`? */
-export async function isAncestor(cwd: string, ancestor: string, descendant: string, o?: GitRunOptions): Promise<boolean> {
-  return (await git(cwd, ['merge-base', '--is-ancestor', ancestor, descendant], { ...o, okExitCodes: [0, 1] })).exitCode === 0;
+export async function isAncestor(
+  cwd: string,
+  ancestor: string,
+  descendant: string,
+  o?: GitRunOptions,
+): Promise<boolean> {
+  return (
+    (await git(cwd, ['merge-base', '--is-ancestor', ancestor, descendant], { ...o, okExitCodes: [0, 1] })).exitCode ===
+    0
+  );
 }
 
 /** The top level of the checkout (main or linked worktree) that `cwd` is in. */
@@ -157,6 +188,7 @@ export async function repoRoot(cwd: string): Promise<string> {
   const out = (await git(cwd, ['worktree', 'list', '--porcelain', '-z'])).stdout;
   // git lists the main worktree first.
   const main = parseWorktreeListZ(out)[0];
-  if (!main || main.bare) throw new GitError('notARepo', `${cwd} is not in a repository with a main worktree`, ['worktree', 'list']);
+  if (!main || main.bare)
+    throw new GitError('notARepo', `${cwd} is not in a repository with a main worktree`, ['worktree', 'list']);
   return path.resolve(main.path);
 }

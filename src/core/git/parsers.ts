@@ -101,7 +101,8 @@ export function parseMergeTreeZ(out: string): MergeTreeResult {
   const fields = out.split('\0');
   const tree = fields[0].trim();
   const conflicts: string[] = [];
-  for (let i = 1; i < fields.length && fields[i] !== ''; i++) if (!conflicts.includes(fields[i])) conflicts.push(fields[i]);
+  for (let i = 1; i < fields.length && fields[i] !== ''; i++)
+    if (!conflicts.includes(fields[i])) conflicts.push(fields[i]);
   return { tree, conflicts };
 }
 
@@ -116,7 +117,7 @@ export interface NameStatusEntry {
 export function parseNameStatusZ(out: string): NameStatusEntry[] {
   const fields = out.split('\0');
   const entries: NameStatusEntry[] = [];
-  for (let i = 0; i + 1 < fields.length; ) {
+  for (let i = 0; i + 1 < fields.length;) {
     const status = fields[i++];
     if (status === '') continue;
     const letter = status[0];

@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkoutRoot, git, GitError, gitLine, resolveCommit } from './git';
 import { parseNameStatusZ } from './parsers';
-import { assertRefSafe, captureTree, commitTree, createStampedRef, ensureIgnored, ignoredAmong, stamp } from './workState';
+import {
+  assertRefSafe,
+  captureTree,
+  commitTree,
+  createStampedRef,
+  ensureIgnored,
+  ignoredAmong,
+  stamp,
+} from './workState';
 
 export interface Snapshot {
   /** refs/fmes/snapshots/<label>/<stamp> */
@@ -45,7 +53,12 @@ export async function takeSnapshot(cwd: string, label: string): Promise<Snapshot
   await ensureIgnored(top, `${TRASH_DIR}/x`, `/${TRASH_DIR}/`);
   const createdAt = new Date();
   const tree = await captureTree(top);
-  const commit = await commitTree(top, tree, [head], `F-MES snapshot ${label}\n\nhead ${head}\ncreated ${createdAt.toISOString()}`);
+  const commit = await commitTree(
+    top,
+    tree,
+    [head],
+    `F-MES snapshot ${label}\n\nhead ${head}\ncreated ${createdAt.toISOString()}`,
+  );
   const ref = await createStampedRef(top, `${SNAPSHOTS}/${label}`, commit, { stamp: stamp(createdAt) });
   return { ref, commit, head, createdAt: createdAt.toISOString() };
 }
@@ -60,7 +73,11 @@ export async function rollback(cwd: string, snapshot: Pick<Snapshot, 'ref'>): Pr
   const commit = await resolveCommit(top, snapshot.ref);
   if (!commit) throw new GitError('notFound', `snapshot ${snapshot.ref} does not exist`, ['rev-parse', snapshot.ref]);
   const parent = await resolveCommit(top, `${commit}^1`);
-  if (!parent) throw new GitError('notFound', `${snapshot.ref} is not an F-MES snapshot (it has no parent)`, ['rev-parse', `${commit}^1`]);
+  if (!parent)
+    throw new GitError('notFound', `${snapshot.ref} is not an F-MES snapshot (it has no parent)`, [
+      'rev-parse',
+      `${commit}^1`,
+    ]);
   const label = labelOf(snapshot.ref);
   const when = stamp();
   const head = await gitLine(top, ['rev-parse', 'HEAD']);
@@ -80,9 +97,14 @@ export async function rollback(cwd: string, snapshot: Pick<Snapshot, 'ref'>): Pr
     await git(top, ['reset', '-q', '--soft', parent]);
   }
 
-  const diff = parseNameStatusZ((await git(top, ['diff', '--name-status', '-z', '--no-renames', nowTree, snapTree])).stdout);
+  const diff = parseNameStatusZ(
+    (await git(top, ['diff', '--name-status', '-z', '--no-renames', nowTree, snapTree])).stdout,
+  );
   const created = diff.filter((e) => e.status === 'D').map((e) => e.path);
-  result.restored = diff.filter((e) => e.status !== 'D').map((e) => e.path).sort();
+  result.restored = diff
+    .filter((e) => e.status !== 'D')
+    .map((e) => e.path)
+    .sort();
 
   // A file the ignore rules cover was never in a snapshot's reach, so it may well predate the run: leave it.
   const ignored = await ignoredAmong(top, created);

@@ -40,7 +40,13 @@ export async function captureTree(checkout: string, o?: GitRunOptions): Promise<
   }
 }
 
-export async function commitTree(cwd: string, tree: string, parents: readonly string[], message: string, o?: GitRunOptions): Promise<string> {
+export async function commitTree(
+  cwd: string,
+  tree: string,
+  parents: readonly string[],
+  message: string,
+  o?: GitRunOptions,
+): Promise<string> {
   const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', message];
   return gitLine(cwd, args, { ...o, env: { ...FMES_IDENTITY, ...o?.env } });
 }
@@ -55,18 +61,32 @@ const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /** A label or task id usable as ref path segments (and as a folder name). */
 export function isRefSafeName(name: string, o: { allowSlash?: boolean } = {}): boolean {
   const segments = o.allowSlash ? name.split('/') : [name];
-  return name.length > 0 && name.length <= 200 && segments.every((s) => SEGMENT.test(s) && !s.includes('..') && !s.endsWith('.lock') && !s.endsWith('.'));
+  return (
+    name.length > 0 &&
+    name.length <= 200 &&
+    segments.every((s) => SEGMENT.test(s) && !s.includes('..') && !s.endsWith('.lock') && !s.endsWith('.'))
+  );
 }
 
 export function assertRefSafe(what: string, name: string, o: { allowSlash?: boolean } = {}): void {
-  if (!isRefSafeName(name, o)) throw new GitError('failed', `invalid ${what} "${name}": use letters, digits, '_', '.', '-'${o.allowSlash ? " and '/'" : ''}`, []);
+  if (!isRefSafeName(name, o))
+    throw new GitError(
+      'failed',
+      `invalid ${what} "${name}": use letters, digits, '_', '.', '-'${o.allowSlash ? " and '/'" : ''}`,
+      [],
+    );
 }
 
 /**
  * Points a new ref `<prefix>/<stamp>` at `commit`. The empty old value makes git refuse to move an
  * existing ref, so two records made in the same millisecond get distinct names instead of one lost.
  */
-export async function createStampedRef(cwd: string, prefix: string, commit: string, o?: GitRunOptions & { stamp?: string }): Promise<string> {
+export async function createStampedRef(
+  cwd: string,
+  prefix: string,
+  commit: string,
+  o?: GitRunOptions & { stamp?: string },
+): Promise<string> {
   const base = `${prefix}/${o?.stamp ?? stamp()}`;
   for (let n = 0; n < 20; n++) {
     const ref = n === 0 ? base : `${base}-${n}`;
@@ -81,7 +101,12 @@ export async function createStampedRef(cwd: string, prefix: string, commit: stri
  * to the shared info/exclude when nothing ignores it yet. info/exclude is never committed, so F-MES's own
  * folders stay out of `git status` without editing the project's .gitignore.
  */
-export async function ensureIgnored(checkout: string, probe: string, pattern: string, o?: GitRunOptions): Promise<void> {
+export async function ensureIgnored(
+  checkout: string,
+  probe: string,
+  pattern: string,
+  o?: GitRunOptions,
+): Promise<void> {
   const ignored = await git(checkout, ['check-ignore', '-q', '--no-index', '--', probe], { ...o, okExitCodes: [0, 1] });
   if (ignored.exitCode === 0) return;
   const file = path.join(await commonDir(checkout, o), 'info', 'exclude');
@@ -99,8 +124,16 @@ export async function ensureIgnored(checkout: string, probe: string, pattern: st
 }
 
 /** Which of `paths` git ignores (by the ignore rules alone, whether tracked or not). */
-export async function ignoredAmong(checkout: string, paths: readonly string[], o?: GitRunOptions): Promise<Set<string>> {
+export async function ignoredAmong(
+  checkout: string,
+  paths: readonly string[],
+  o?: GitRunOptions,
+): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
-  const r = await git(checkout, ['check-ignore', '--no-index', '-z', '--stdin'], { ...o, input: paths.join('\0') + '\0', okExitCodes: [0, 1] });
+  const r = await git(checkout, ['check-ignore', '--no-index', '-z', '--stdin'], {
+    ...o,
+    input: paths.join('\0') + '\0',
+    okExitCodes: [0, 1],
+  });
   return new Set(r.stdout.split('\0').filter((s) => s !== ''));
 }

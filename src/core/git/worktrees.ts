@@ -80,7 +80,8 @@ export class Worktrees {
       baseCommit = await this.mergeBase(branchTip);
     } else {
       const base = await resolveCommit(this.root, o.base ?? 'HEAD', this.run);
-      if (!base) throw new GitError('notFound', `base ${o.base ?? 'HEAD'} is not a commit`, ['rev-parse', o.base ?? 'HEAD']);
+      if (!base)
+        throw new GitError('notFound', `base ${o.base ?? 'HEAD'} is not a commit`, ['rev-parse', o.base ?? 'HEAD']);
       try {
         await git(this.root, ['worktree', 'add', '--no-track', '-b', branch, abs, base], this.run);
       } catch (e) {
@@ -119,13 +120,22 @@ export class Worktrees {
   }
 
   /** Commits every uncommitted change in the worktree; undefined when there was nothing to commit. */
-  async commitAll(task: string, message: string, author?: { name: string; email: string }): Promise<string | undefined> {
+  async commitAll(
+    task: string,
+    message: string,
+    author?: { name: string; email: string },
+  ): Promise<string | undefined> {
     const wt = await this.require(task);
     await git(wt.path, ['add', '-A', '--', ':/'], this.run);
     const staged = await git(wt.path, ['diff', '--cached', '--quiet'], { ...this.run, okExitCodes: [0, 1] });
     if (staged.exitCode === 0) return undefined;
     const env = author
-      ? { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email }
+      ? {
+          GIT_AUTHOR_NAME: author.name,
+          GIT_AUTHOR_EMAIL: author.email,
+          GIT_COMMITTER_NAME: author.name,
+          GIT_COMMITTER_EMAIL: author.email,
+        }
       : await this.identityFallback(wt.path);
     // Hooks are the project's checks for people; running them here could block the orchestrator's bookkeeping.
     await git(wt.path, ['commit', '--no-verify', '-q', '-m', message], { ...this.run, env });
@@ -149,7 +159,9 @@ export class Worktrees {
   async diffStat(task: string): Promise<string> {
     const wt = await this.require(task);
     const [base, tree] = await Promise.all([this.mergeBase('HEAD', wt.path), captureTree(wt.path, this.run)]);
-    return (await git(wt.path, ['-c', 'core.quotePath=false', 'diff', '--stat', '-M', base, tree], this.run)).stdout.replace(/\n$/, '');
+    return (
+      await git(wt.path, ['-c', 'core.quotePath=false', 'diff', '--stat', '-M', base, tree], this.run)
+    ).stdout.replace(/\n$/, '');
   }
 
   /** True when the branch tip is in the main HEAD and the worktree holds nothing uncommitted. */
@@ -176,10 +188,23 @@ export class Worktrees {
     let backupRef: string | undefined;
     if (dirty || unmergedCommits) {
       if (!o.discard) {
-        const what = [unmergedCommits && 'commits not in HEAD', dirty && 'uncommitted changes'].filter(Boolean).join(' and ');
-        throw new GitError('unmerged', `task ${task} has ${what}; merge it or remove it with discard`, ['worktree', 'remove']);
+        const what = [unmergedCommits && 'commits not in HEAD', dirty && 'uncommitted changes']
+          .filter(Boolean)
+          .join(' and ');
+        throw new GitError('unmerged', `task ${task} has ${what}; merge it or remove it with discard`, [
+          'worktree',
+          'remove',
+        ]);
       }
-      const commit = dirty ? await commitTree(this.root, await captureTree(wt.path, this.run), [tip], `F-MES: discarded work of ${task}`, this.run) : tip;
+      const commit = dirty
+        ? await commitTree(
+            this.root,
+            await captureTree(wt.path, this.run),
+            [tip],
+            `F-MES: discarded work of ${task}`,
+            this.run,
+          )
+        : tip;
       backupRef = await createStampedRef(this.root, `refs/fmes/discarded/${task}`, commit, this.run);
       this.log?.info(`kept the discarded work of ${task} at ${backupRef}`);
     }
@@ -193,7 +218,13 @@ export class Worktrees {
       } catch (e) {
         await this.linkShared(wt.path);
         if (GitError.is(e, 'failed') && (await this.hasLocalChanges(wt.path))) {
-          throw new GitError('unmerged', `task ${task} gained uncommitted changes while being removed`, e.args, e.stderr, e.exitCode);
+          throw new GitError(
+            'unmerged',
+            `task ${task} gained uncommitted changes while being removed`,
+            e.args,
+            e.stderr,
+            e.exitCode,
+          );
         }
         throw e;
       }
@@ -219,7 +250,9 @@ export class Worktrees {
     const mainHead = await gitLine(this.root, ['rev-parse', 'HEAD'], this.run);
     const r = await git(cwd, ['merge-base', mainHead, rev], { ...this.run, okExitCodes: [0, 1] });
     // Unrelated histories: everything on the branch counts as changed.
-    return r.exitCode === 0 ? r.stdout.trim() : gitLine(cwd, ['hash-object', '-t', 'tree', '--stdin'], { ...this.run, input: '' });
+    return r.exitCode === 0
+      ? r.stdout.trim()
+      : gitLine(cwd, ['hash-object', '-t', 'tree', '--stdin'], { ...this.run, input: '' });
   }
 
   private async baseOf(abs: string, rev: string): Promise<string> {

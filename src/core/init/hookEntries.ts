@@ -55,7 +55,8 @@ export function projectHookCommand(launch: HookLaunch, cli: AgentKind, kind: Hoo
   return `${hookCommand({ node: launch.node, electronAsNode: launch.electronAsNode, hookScript: launch.hookScript, cli }, kind)} ${HOOK_MARKER}`;
 }
 
-const LEGACY = /^(?:fmes hook|(?:ELECTRON_RUN_AS_NODE=1 )?\S+ \S*hook\.c?js'?) (pre-tool-use|post-tool-use)(?: --(?:agent|workspace|cli) \S+)*$/;
+const LEGACY =
+  /^(?:fmes hook|(?:ELECTRON_RUN_AS_NODE=1 )?\S+ \S*hook\.c?js'?) (pre-tool-use|post-tool-use)(?: --(?:agent|workspace|cli) \S+)*$/;
 
 /** F-MES's event of a hook command F-MES wrote (marked, or the PATH-based form older versions wrote); else undefined. */
 export function fmesHookKind(command: unknown): HookEvent | undefined {
@@ -88,7 +89,13 @@ const isGroup = (g: unknown): g is Group => !!g && typeof g === 'object' && !Arr
  * when `add` (init), never when not (the rewrite on activation only repairs what is there). Every other hook,
  * group and key is kept as it is.
  */
-export function mergeHookEntries(hooks: Record<string, unknown>, cli: AgentKind, launch: HookLaunch, add: boolean, keep?: (command: string) => boolean): Record<string, unknown> {
+export function mergeHookEntries(
+  hooks: Record<string, unknown>,
+  cli: AgentKind,
+  launch: HookLaunch,
+  add: boolean,
+  keep?: (command: string) => boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...hooks };
   for (const spec of HOOK_SPECS[cli]) {
     const command = projectHookCommand(launch, cli, spec.kind);
@@ -114,13 +121,27 @@ export function mergeHookEntries(hooks: Record<string, unknown>, cli: AgentKind,
           handlers.push(h);
           continue;
         }
-        handlers.push({ ...h, type: 'command', command, timeout: spec.timeout, ...(spec.name ? { name: spec.name } : {}) });
+        handlers.push({
+          ...h,
+          type: 'command',
+          command,
+          timeout: spec.timeout,
+          ...(spec.name ? { name: spec.name } : {}),
+        });
       }
       if (ours > 0 && handlers.length === 0) continue;
       // A group holding only F-MES's handler is F-MES's: its matcher follows too.
-      next.push(ours > 0 && handlers.length === 1 && ours === g.hooks.length ? { ...g, matcher: spec.matcher, hooks: handlers } : { ...g, hooks: handlers });
+      next.push(
+        ours > 0 && handlers.length === 1 && ours === g.hooks.length
+          ? { ...g, matcher: spec.matcher, hooks: handlers }
+          : { ...g, hooks: handlers },
+      );
     }
-    if (!found && add) next.push({ matcher: spec.matcher, hooks: [{ ...(spec.name ? { name: spec.name } : {}), type: 'command', command, timeout: spec.timeout }] });
+    if (!found && add)
+      next.push({
+        matcher: spec.matcher,
+        hooks: [{ ...(spec.name ? { name: spec.name } : {}), type: 'command', command, timeout: spec.timeout }],
+      });
     if (list !== undefined || next.length > 0) out[spec.event] = next;
   }
   return out;
@@ -143,10 +164,20 @@ export function isFmesMcpServer(v: unknown): boolean {
 }
 
 /** `.mcp.json`'s `mcpServers` with F-MES's server added (init) or brought up to date (when it is F-MES's own). */
-export function mergeMcpServer(servers: Record<string, unknown>, launch: McpLaunch, add: boolean, keep?: (argv: readonly string[]) => boolean): Record<string, unknown> {
+export function mergeMcpServer(
+  servers: Record<string, unknown>,
+  launch: McpLaunch,
+  add: boolean,
+  keep?: (argv: readonly string[]) => boolean,
+): Record<string, unknown> {
   const current = servers.fmes;
   if (current === undefined ? !add : !isFmesMcpServer(current)) return servers;
-  if (keep && isGroup(current) && keep([String(current.command), ...(Array.isArray(current.args) ? current.args.map(String) : [])])) return servers;
+  if (
+    keep &&
+    isGroup(current) &&
+    keep([String(current.command), ...(Array.isArray(current.args) ? current.args.map(String) : [])])
+  )
+    return servers;
   const prev = isGroup(current) ? current : {};
   const env = { ...(isGroup(prev.env) ? (prev.env as Record<string, unknown>) : {}) };
   delete env.ELECTRON_RUN_AS_NODE;

@@ -30,7 +30,11 @@ export interface InitOptions {
 }
 
 /** The project file holding each CLI's hooks, and where in it. */
-export const HOOK_FILES: Record<AgentKind, string> = { claude: '.claude/settings.json', gemini: '.gemini/settings.json', codex: '.codex/hooks.json' };
+export const HOOK_FILES: Record<AgentKind, string> = {
+  claude: '.claude/settings.json',
+  gemini: '.gemini/settings.json',
+  codex: '.codex/hooks.json',
+};
 
 const SHARED = markdownMarkers('shared');
 const PERSONA = markdownMarkers('persona');
@@ -47,7 +51,13 @@ function read(file: string): string | undefined {
 }
 
 function change(rel: string, before: string | undefined, after: string, problem?: string): InitChange {
-  const action: InitAction = problem ? 'skip' : before === undefined ? 'create' : before === after ? 'unchanged' : 'update';
+  const action: InitAction = problem
+    ? 'skip'
+    : before === undefined
+      ? 'create'
+      : before === after
+        ? 'unchanged'
+        : 'update';
   return { file: rel, action, problem, before: before ?? '', after: problem ? (before ?? '') : after };
 }
 
@@ -70,7 +80,11 @@ export function cursorRulesFrom(claudeText: string, current: string | undefined)
   return upsertBlock(current ?? '', CURSOR, `${CURSORRULES_HEADER}\n${shared}`);
 }
 
-function jsonFile(root: string, rel: string, merge: (v: Record<string, unknown>) => Record<string, unknown>): InitChange {
+function jsonFile(
+  root: string,
+  rel: string,
+  merge: (v: Record<string, unknown>) => Record<string, unknown>,
+): InitChange {
   const before = read(path.join(root, rel));
   let value: unknown = {};
   if (before !== undefined && before.trim() !== '') {
@@ -79,7 +93,8 @@ function jsonFile(root: string, rel: string, merge: (v: Record<string, unknown>)
     } catch (e) {
       return change(rel, before, before, `not valid JSON (${(e as Error).message}); left as it is`);
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return change(rel, before, before, 'not a JSON object; left as it is');
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      return change(rel, before, before, 'not a JSON object; left as it is');
   }
   const merged = merge(value as Record<string, unknown>);
   // Nothing of substance changes: the file stays as its author formatted it.
@@ -88,8 +103,17 @@ function jsonFile(root: string, rel: string, merge: (v: Record<string, unknown>)
 }
 
 /** A settings object with F-MES's hooks for `cli` merged into its `hooks` (every other key and hook kept). */
-function withHooks(settings: Record<string, unknown>, cli: AgentKind, launch: HookLaunch, add: boolean, keep?: RewriteFilter): Record<string, unknown> {
-  const hooks = settings.hooks && typeof settings.hooks === 'object' && !Array.isArray(settings.hooks) ? (settings.hooks as Record<string, unknown>) : {};
+function withHooks(
+  settings: Record<string, unknown>,
+  cli: AgentKind,
+  launch: HookLaunch,
+  add: boolean,
+  keep?: RewriteFilter,
+): Record<string, unknown> {
+  const hooks =
+    settings.hooks && typeof settings.hooks === 'object' && !Array.isArray(settings.hooks)
+      ? (settings.hooks as Record<string, unknown>)
+      : {};
   const merged = mergeHookEntries(hooks, cli, launch, add, keep?.hook);
   if (!add && settings.hooks === undefined && Object.keys(merged).length === 0) return settings;
   return { ...settings, hooks: merged };
@@ -101,7 +125,11 @@ function gitignore(root: string): InitChange {
   const inBlock = new Set((readBlock(before ?? '', GITIGNORE) ?? '').split('\n'));
   const missing = GITIGNORE_ENTRIES.filter((e) => !existing.has(e) || inBlock.has(e));
   if (missing.length === 0) return change('.gitignore', before, before ?? '');
-  return change('.gitignore', before, upsertBlock(before ?? '', GITIGNORE, `# F-MES per-machine state\n${missing.join('\n')}`));
+  return change(
+    '.gitignore',
+    before,
+    upsertBlock(before ?? '', GITIGNORE, `# F-MES per-machine state\n${missing.join('\n')}`),
+  );
 }
 
 /**
@@ -143,7 +171,10 @@ export function hookChanges(root: string, o: InitOptions, add: boolean, keep?: R
   if (add || read(path.join(root, '.mcp.json')) !== undefined) {
     out.push(
       jsonFile(root, '.mcp.json', (v) => {
-        const servers = v.mcpServers && typeof v.mcpServers === 'object' && !Array.isArray(v.mcpServers) ? (v.mcpServers as Record<string, unknown>) : {};
+        const servers =
+          v.mcpServers && typeof v.mcpServers === 'object' && !Array.isArray(v.mcpServers)
+            ? (v.mcpServers as Record<string, unknown>)
+            : {};
         const merged = mergeMcpServer(servers, o.mcp, add, keep?.mcp);
         return merged === servers && v.mcpServers === undefined ? v : { ...v, mcpServers: merged };
       }),
@@ -164,5 +195,13 @@ export async function applyInit(root: string, changes: readonly InitChange[]): P
 }
 
 export function diffOf(c: InitChange): string {
-  return createTwoFilesPatch(c.action === 'create' ? '/dev/null' : `a/${c.file}`, `b/${c.file}`, c.before, c.after, undefined, undefined, { context: 2 });
+  return createTwoFilesPatch(
+    c.action === 'create' ? '/dev/null' : `a/${c.file}`,
+    `b/${c.file}`,
+    c.before,
+    c.after,
+    undefined,
+    undefined,
+    { context: 2 },
+  );
 }

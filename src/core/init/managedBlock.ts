@@ -7,7 +7,10 @@ export interface Markers {
   end: string;
 }
 
-export const markdownMarkers = (name: string): Markers => ({ begin: `<!-- fmes:begin ${name} -->`, end: `<!-- fmes:end ${name} -->` });
+export const markdownMarkers = (name: string): Markers => ({
+  begin: `<!-- fmes:begin ${name} -->`,
+  end: `<!-- fmes:end ${name} -->`,
+});
 export const hashMarkers = (name: string): Markers => ({ begin: `# fmes:begin ${name}`, end: `# fmes:end ${name}` });
 
 /** The text between the markers (without them), if the block is there. */
@@ -15,7 +18,10 @@ export function readBlock(text: string, m: Markers): string | undefined {
   const i = text.indexOf(m.begin);
   const j = text.indexOf(m.end, i + m.begin.length);
   if (i < 0 || j < 0) return undefined;
-  return text.slice(i + m.begin.length, j).replace(/^\r?\n/, '').replace(/\r?\n$/, '');
+  return text
+    .slice(i + m.begin.length, j)
+    .replace(/^\r?\n/, '')
+    .replace(/\r?\n$/, '');
 }
 
 /** The text with the block replaced, or appended (after a blank line) when it is not there yet. */

@@ -134,7 +134,10 @@ export class WorkspaceModel implements Disposable {
         this.putHolder({ kind: 'lock', path: e.path, file: e.file, record: e.record });
         break;
       case 'lock.invalid':
-        this.putHolder({ kind: 'invalid', path: e.path, file: e.file, issues: [...e.issues], size: 1, mtimeMs: 0, fingerprint: '' }, { stale: false });
+        this.putHolder(
+          { kind: 'invalid', path: e.path, file: e.file, issues: [...e.issues], size: 1, mtimeMs: 0, fingerprint: '' },
+          { stale: false },
+        );
         break;
       case 'lock.released':
       case 'lock.broken':
@@ -145,7 +148,17 @@ export class WorkspaceModel implements Disposable {
         this.putPlan(e.file, e.plan);
         break;
       case 'plan.invalid':
-        this.planMap.set(e.file, { file: e.file, id: undefined, title: path.basename(e.file), agent: undefined, risk: undefined, files: [], status: 'invalid', problem: e.error.message, report: undefined });
+        this.planMap.set(e.file, {
+          file: e.file,
+          id: undefined,
+          title: path.basename(e.file),
+          agent: undefined,
+          risk: undefined,
+          files: [],
+          status: 'invalid',
+          problem: e.error.message,
+          report: undefined,
+        });
         break;
       case 'plan.removed':
         this.planMap.delete(e.file);
@@ -190,8 +203,12 @@ export class WorkspaceModel implements Disposable {
   }
 
   /** The orchestrator's mission records, by task id (the host reads `.fmes/missions/` when it changes). */
-  setMissionRecords(records: ReadonlyArray<{ taskId: string; state: MissionStateName; reason?: string; costUsd: number }>): void {
-    this.missionBriefs = new Map(records.map((r) => [r.taskId, { state: r.state, reason: r.reason, costUsd: r.costUsd }]));
+  setMissionRecords(
+    records: ReadonlyArray<{ taskId: string; state: MissionStateName; reason?: string; costUsd: number }>,
+  ): void {
+    this.missionBriefs = new Map(
+      records.map((r) => [r.taskId, { state: r.state, reason: r.reason, costUsd: r.costUsd }]),
+    );
     this.changed.fire();
   }
 
@@ -204,9 +221,14 @@ export class WorkspaceModel implements Disposable {
     const runningTasks = new Set(this.runs.filter((r) => r.state !== 'done').map((r) => r.taskId));
     return [...this.planMap.values()]
       .map((m) => {
-        if (m.status !== 'invalid' && m.id !== undefined && runningTasks.has(m.id)) return { ...m, status: 'running' as const };
+        if (m.status !== 'invalid' && m.id !== undefined && runningTasks.has(m.id))
+          return { ...m, status: 'running' as const };
         if (m.status !== 'planned') return m;
-        const running = live.some((l) => (m.agent === undefined || m.agent === 'auto' || l.agent === m.agent) && m.files.some((f) => covers(l.path, f.replace(/\/$/, '')) || covers(f.replace(/\/$/, ''), l.path)));
+        const running = live.some(
+          (l) =>
+            (m.agent === undefined || m.agent === 'auto' || l.agent === m.agent) &&
+            m.files.some((f) => covers(l.path, f.replace(/\/$/, '')) || covers(f.replace(/\/$/, ''), l.path)),
+        );
         return running ? { ...m, status: 'running' as const } : m;
       })
       .map((m) => {
@@ -243,7 +265,9 @@ export class WorkspaceModel implements Disposable {
       a.costUsd += s.costUsd;
       a.sessions.push(s);
     }
-    return [...byAgent.values()].sort((a, b) => Number(b.active) - Number(a.active) || b.costUsd - a.costUsd || a.agent.localeCompare(b.agent));
+    return [...byAgent.values()].sort(
+      (a, b) => Number(b.active) - Number(a.active) || b.costUsd - a.costUsd || a.agent.localeCompare(b.agent),
+    );
   }
 
   /**
@@ -278,12 +302,30 @@ export class WorkspaceModel implements Disposable {
   }
 
   private putPlan(file: string, plan: Plan): void {
-    this.planMap.set(file, { file, id: plan.meta.id, title: plan.meta.title, agent: plan.meta.agent, risk: plan.meta.risk, files: plan.meta.files, status: 'planned', problem: undefined, report: undefined });
+    this.planMap.set(file, {
+      file,
+      id: plan.meta.id,
+      title: plan.meta.title,
+      agent: plan.meta.agent,
+      risk: plan.meta.risk,
+      files: plan.meta.files,
+      status: 'planned',
+      problem: undefined,
+      report: undefined,
+    });
     this.relinkReports();
   }
 
   private putReport(file: string, r: Report): void {
-    this.reports.set(file, { file, taskId: r.taskId, agent: r.agent, status: r.status, summary: r.summary, costUsd: r.costUsd, finishedAt: r.finishedAt });
+    this.reports.set(file, {
+      file,
+      taskId: r.taskId,
+      agent: r.agent,
+      status: r.status,
+      summary: r.summary,
+      costUsd: r.costUsd,
+      finishedAt: r.finishedAt,
+    });
     this.relinkReports();
   }
 

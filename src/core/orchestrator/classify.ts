@@ -1,6 +1,12 @@
 import { isAgentKind, type AgentKind } from '../agents/types';
 import type { OrchestratorConfig } from '../config';
-import { checkCommand, DEFAULT_RULES, INCOMPLETE_RULE_ID, type CheckContext, type DenyRule } from '../../hot/safety/denyList';
+import {
+  checkCommand,
+  DEFAULT_RULES,
+  INCOMPLETE_RULE_ID,
+  type CheckContext,
+  type DenyRule,
+} from '../../hot/safety/denyList';
 import type { Plan, PlanComplexity } from '../schemas/plan';
 import { anyMatches } from './glob';
 import type { OrchestratorRoute } from './orchestratorConfig';
@@ -27,7 +33,10 @@ export interface Classification {
  * those of the design reports. Nothing matching gives `general`.
  */
 const TYPE_KEYWORDS: ReadonlyArray<readonly [type: string, words: RegExp]> = [
-  ['infra', /\b(terraform|tofu|k8s|kubernetes|kubectl|helm|ansible|dockerfile|docker|pipeline|deploy(ment)?|infra(structure)?)\b|인프라|배포/i],
+  [
+    'infra',
+    /\b(terraform|tofu|k8s|kubernetes|kubectl|helm|ansible|dockerfile|docker|pipeline|deploy(ment)?|infra(structure)?)\b|인프라|배포/i,
+  ],
   ['docs', /\b(docs?|documentation|documented|readme|changelog|typos?)\b|문서/i],
   ['test', /\b(tests?|testing|specs?|coverage|e2e)\b|테스트/i],
   ['bugfix', /\b(fix(es|ed|ing)?|bugs?|crash(es)?|regressions?|broken|hotfix)\b|버그/i],
@@ -95,12 +104,22 @@ export function classifyPlan(plan: Plan, config: OrchestratorConfig, o: Classify
   const { meta, body } = plan;
   const guessedType = meta.type ?? inferTaskType(meta.title, body);
   const complexity = meta.complexity ?? inferComplexity(meta.files, body);
-  const route = config.routes.find((r) => routeMatches(r, { type: guessedType, complexity, risk: meta.risk, files: meta.files, text: `${meta.title}\n${body}` }));
+  const route = config.routes.find((r) =>
+    routeMatches(r, {
+      type: guessedType,
+      complexity,
+      risk: meta.risk,
+      files: meta.files,
+      text: `${meta.title}\n${body}`,
+    }),
+  );
   const taskType = meta.type ?? route?.taskType ?? guessedType;
 
   // A plan may name an agent that is no CLI F-MES drives (a planner, a person): that leaves the chain alone.
   const first = isAgentKind(meta.agent) ? [meta.agent] : [];
-  const chain = [...new Set<AgentKind>([...first, ...(route?.agent ? [route.agent] : []), ...(route?.chain ?? config.chain)])];
+  const chain = [
+    ...new Set<AgentKind>([...first, ...(route?.agent ? [route.agent] : []), ...(route?.chain ?? config.chain)]),
+  ];
 
   const limits: Classification['limits'] = {};
   const maxTurns = meta.maxTurns ?? route?.maxTurns;
@@ -141,7 +160,8 @@ export function denyListReasons(body: string, o: ClassifyOptions = {}): string[]
 /** Destruction that pasted `terraform plan` output announces. */
 export function terraformReasons(body: string): string[] {
   const t = terraformDestruction(body);
-  const list = (xs: string[]) => (xs.length <= 5 ? xs.join(', ') : `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more`);
+  const list = (xs: string[]) =>
+    xs.length <= 5 ? xs.join(', ') : `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more`;
   return [
     ...t.destroyCounts.map((n) => `terraform plan destroys ${n} resource${n === 1 ? '' : 's'}`),
     ...(t.destroyed.length > 0 ? [`terraform plan destroys ${list(t.destroyed)}`] : []),
@@ -150,6 +170,9 @@ export function terraformReasons(body: string): string[] {
 }
 
 function oneLine(s: string): string {
-  const flat = s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = s
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
 }

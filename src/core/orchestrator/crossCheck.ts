@@ -20,7 +20,10 @@ export function crossCheck(declared: readonly string[], changed: readonly string
   const result: CrossCheck = { changed: chg, undeclared, reportMismatch: [], ok: undeclared.length === 0 };
   if (report) {
     const claimed = unique(report.changedFiles.map(comparablePath));
-    result.reportMismatch = unique([...claimed.filter((r) => !chg.some((c) => covers(r, c))), ...chg.filter((c) => !claimed.some((r) => covers(r, c)))]);
+    result.reportMismatch = unique([
+      ...claimed.filter((r) => !chg.some((c) => covers(r, c))),
+      ...chg.filter((c) => !claimed.some((r) => covers(r, c))),
+    ]);
     if (report.tests) {
       result.failedTests = report.tests.failed;
       if (report.tests.failed > 0) result.ok = false;

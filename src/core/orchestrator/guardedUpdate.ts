@@ -46,13 +46,20 @@ interface Held extends FileId {
  * `writersWaitMs`. Callers that serialize updates (an F-MES lock) keep holding it until then.
  * A symbolic link is written through (its target is replaced, not the link), and the file's mode is kept.
  */
-export async function updateFileGuarded(file: string, change: (text: string | null) => string, o: GuardedUpdateOptions = {}): Promise<GuardedUpdate> {
+export async function updateFileGuarded(
+  file: string,
+  change: (text: string | null) => string,
+  o: GuardedUpdateOptions = {},
+): Promise<GuardedUpdate> {
   const attempts = Math.max(1, o.attempts ?? 10);
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts;
     const target = realTarget(file);
     const before = hold(target);
-    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+    const tmp = path.join(
+      path.dirname(target),
+      `.${path.basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`,
+    );
     try {
       const next = change(before?.text ?? null);
       if (before && next === before.text) return { outcome: 'unchanged', attempts: attempt };
@@ -64,7 +71,8 @@ export async function updateFileGuarded(file: string, change: (text: string | nu
       } finally {
         fs.rmSync(tmp, { force: true });
       }
-      if (written) return { outcome: 'written', attempts: attempt, carried: before ? await carryOver(before, target, o) : 0 };
+      if (written)
+        return { outcome: 'written', attempts: attempt, carried: before ? await carryOver(before, target, o) : 0 };
       if (last) return { outcome: 'busy', attempts: attempt };
     } finally {
       if (before) fs.closeSync(before.fd);
@@ -132,7 +140,7 @@ async function carryOver(old: Held, target: string, o: GuardedUpdateOptions): Pr
   const deadline = Date.now() + (o.writersWaitMs ?? 2_000);
   const settle = o.settleMs ?? 25;
   let pos = old.bytes.length;
-  for (let quiet = 0; ; ) {
+  for (let quiet = 0; ;) {
     const writers = otherWriters(old);
     const tail = readFrom(old.fd, pos);
     if (tail.length > 0) {

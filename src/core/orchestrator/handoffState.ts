@@ -22,7 +22,9 @@ export function handoffState(record: MissionRecord, o: { diffStat?: string; erro
     `- Total cost: ${usd(r.costUsd)} over ${r.attempts.length} attempt${r.attempts.length === 1 ? '' : 's'}`,
   ];
   if (r.worktree || r.branch) {
-    facts.push(`- Worktree: ${r.worktree ? code(r.worktree) : 'none'}${r.branch ? ` on branch ${code(r.branch)}` : ''}${r.baseCommit ? ` from ${code(r.baseCommit.slice(0, 12))}` : ''}`);
+    facts.push(
+      `- Worktree: ${r.worktree ? code(r.worktree) : 'none'}${r.branch ? ` on branch ${code(r.branch)}` : ''}${r.baseCommit ? ` from ${code(r.baseCommit.slice(0, 12))}` : ''}`,
+    );
   }
   if (r.snapshot) facts.push(`- Snapshot for Roll Back: ${code(r.snapshot)}`);
   if (r.report) facts.push(`- Report: ${code(r.report)}`);
@@ -40,15 +42,21 @@ export function handoffState(record: MissionRecord, o: { diffStat?: string; erro
   const cc = r.crossCheck;
   if (cc) {
     const lines = [`- Changed: ${cc.changed.length} file${cc.changed.length === 1 ? '' : 's'}`];
-    if (cc.undeclared.length > 0) lines.push(`- Undeclared (outside the plan's files): ${list(cc.undeclared.map(code))}`);
-    if (cc.reportMismatch.length > 0) lines.push(`- Report and branch disagree on: ${list(cc.reportMismatch.map(code))}`);
+    if (cc.undeclared.length > 0)
+      lines.push(`- Undeclared (outside the plan's files): ${list(cc.undeclared.map(code))}`);
+    if (cc.reportMismatch.length > 0)
+      lines.push(`- Report and branch disagree on: ${list(cc.reportMismatch.map(code))}`);
     if (cc.failedTests !== undefined) lines.push(`- Failed tests (per the report): ${cc.failedTests}`);
     parts.push(`### Cross-check\n\n${lines.join('\n')}`);
   }
 
   const stat = o.diffStat?.replace(/\s+$/, '');
   parts.push(`### Changes\n\n${stat ? fenced(stat) : 'No diff summary.'}`);
-  parts.push(`### Next\n\n${nextSteps(r).map((s) => `- ${s}`).join('\n')}`);
+  parts.push(
+    `### Next\n\n${nextSteps(r)
+      .map((s) => `- ${s}`)
+      .join('\n')}`,
+  );
   return parts.join('\n\n');
 }
 
@@ -65,19 +73,34 @@ function nextSteps(r: MissionRecord): string[] {
   const where = r.worktree ? ` in ${code(r.worktree)}` : '';
   const diff = r.branch && r.baseCommit ? ` (\`git diff ${r.baseCommit.slice(0, 12)}...${r.branch}\`)` : '';
   if (r.approval) steps.push(`Review the approval request ${code(r.approval)}.`);
-  if (r.blockedBy && r.blockedBy.length > 0) steps.push(`It waits on ${list(r.blockedBy.map(code))}: finish or release those first.`);
-  if (r.conflicts && r.conflicts.length > 0) steps.push(`Resolve the merge conflicts in ${list(r.conflicts.map(code))}.`);
-  else if (r.predictedConflicts && r.predictedConflicts.length > 0) steps.push(`Expect merge conflicts in ${list(r.predictedConflicts.map(code))}.`);
-  if (r.crossCheck && r.crossCheck.undeclared.length > 0) steps.push(`Check the undeclared changes${where}; merge only if they belong to the task, or widen the plan's files.`);
-  if (r.crossCheck?.failedTests) steps.push(`Run the tests${where}: the report says ${r.crossCheck.failedTests} failed.`);
+  if (r.blockedBy && r.blockedBy.length > 0)
+    steps.push(`It waits on ${list(r.blockedBy.map(code))}: finish or release those first.`);
+  if (r.conflicts && r.conflicts.length > 0)
+    steps.push(`Resolve the merge conflicts in ${list(r.conflicts.map(code))}.`);
+  else if (r.predictedConflicts && r.predictedConflicts.length > 0)
+    steps.push(`Expect merge conflicts in ${list(r.predictedConflicts.map(code))}.`);
+  if (r.crossCheck && r.crossCheck.undeclared.length > 0)
+    steps.push(
+      `Check the undeclared changes${where}; merge only if they belong to the task, or widen the plan's files.`,
+    );
+  if (r.crossCheck?.failedTests)
+    steps.push(`Run the tests${where}: the report says ${r.crossCheck.failedTests} failed.`);
   if (failed.some((a) => LIMIT_REASONS.has(a.reason))) {
     steps.push('A run hit its limits: split the task, or raise maxTurns, budgetUsd or timeoutSec in the plan.');
   }
-  if (failed.some((a) => a.reason === 'apiError')) steps.push("An agent's API failed: check its key, quota and network before retrying.");
-  if (r.attempts.length > 0 && failed.length === r.attempts.length && !failed.some((a) => LIMIT_REASONS.has(a.reason) || a.reason === 'apiError')) {
-    steps.push('Every agent failed: read the errors above and the transcripts under `.fmes/runs/`, then sharpen the plan.');
+  if (failed.some((a) => a.reason === 'apiError'))
+    steps.push("An agent's API failed: check its key, quota and network before retrying.");
+  if (
+    r.attempts.length > 0 &&
+    failed.length === r.attempts.length &&
+    !failed.some((a) => LIMIT_REASONS.has(a.reason) || a.reason === 'apiError')
+  ) {
+    steps.push(
+      'Every agent failed: read the errors above and the transcripts under `.fmes/runs/`, then sharpen the plan.',
+    );
   }
-  if (r.worktree) steps.push(`Look at the work so far${where}${diff}; Merge it, continue it by hand there, or Discard it.`);
+  if (r.worktree)
+    steps.push(`Look at the work so far${where}${diff}; Merge it, continue it by hand there, or Discard it.`);
   if (steps.length === 0) steps.push('Read the plan and decide whether to run it again, change it, or drop it.');
   return steps;
 }

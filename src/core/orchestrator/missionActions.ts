@@ -9,7 +9,9 @@ import type { MissionRunner } from './missionRunner';
 import { check, nextStates, type MissionAction } from './missionTable';
 import { MissionError, type MissionDeps } from './missionTypes';
 
-export type MergeResult = { merged: true; commit: string; record: MissionRecord } | { merged: false; conflicts: string[]; record: MissionRecord };
+export type MergeResult =
+  | { merged: true; commit: string; record: MissionRecord }
+  | { merged: false; conflicts: string[]; record: MissionRecord };
 
 /**
  * What people do with a finished mission: merge its branch (3-way, conflicts left for the merge editor),
@@ -25,7 +27,12 @@ export class MissionActions {
   /** The mission's record, when the state table lets it take `action`; the table's refusal otherwise. */
   private need(task: string, action: MissionAction): MissionRecord {
     const r = this.d.store.read(task);
-    if (!r.ok) throw new MissionError('unknownMission', task, r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`);
+    if (!r.ok)
+      throw new MissionError(
+        'unknownMission',
+        task,
+        r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`,
+      );
     return check(r.record, action);
   }
 
@@ -36,12 +43,25 @@ export class MissionActions {
    */
   async merge(task: string, o: { approved?: boolean } = {}): Promise<MergeResult> {
     const rec = this.need(task, 'merge');
-    if (rec.state === 'review' && !o.approved) throw new MissionError('notConfirmed', task, `mission ${task} needs review (${rec.reason ?? 'cross-check warnings'}); merge it with approval`);
-    if (!rec.branch) throw new MissionError('noWorktree', task, `mission ${task} ran in place: its changes are already in the checkout`);
+    if (rec.state === 'review' && !o.approved)
+      throw new MissionError(
+        'notConfirmed',
+        task,
+        `mission ${task} needs review (${rec.reason ?? 'cross-check warnings'}); merge it with approval`,
+      );
+    if (!rec.branch)
+      throw new MissionError(
+        'noWorktree',
+        task,
+        `mission ${task} ran in place: its changes are already in the checkout`,
+      );
     if (rec.state === 'conflicted') return this.conclude(rec);
     const r = await mergeBranch(this.d.root, rec.branch, `Merge ${rec.branch}: ${rec.title}`);
     if (!r.merged) {
-      const record = await this.runner.set(task, 'conflicted', { conflicts: r.conflicts, reason: `merge conflicts in ${r.conflicts.join(', ')}` });
+      const record = await this.runner.set(task, 'conflicted', {
+        conflicts: r.conflicts,
+        reason: `merge conflicts in ${r.conflicts.join(', ')}`,
+      });
       await this.runner.todo(record);
       return { merged: false, conflicts: r.conflicts, record };
     }
@@ -58,7 +78,10 @@ export class MissionActions {
     const wt = this.runner.worktrees();
     if (!(await wt.isMerged(rec.taskId))) {
       // The person aborted the merge (or reset) instead: the mission is back to waiting for a merge.
-      const record = await this.runner.set(rec.taskId, 'readyToMerge', { conflicts: undefined, reason: 'the merge was abandoned; merge again when ready' });
+      const record = await this.runner.set(rec.taskId, 'readyToMerge', {
+        conflicts: undefined,
+        reason: 'the merge was abandoned; merge again when ready',
+      });
       return { merged: false, conflicts: [], record };
     }
     return { merged: true, commit: head, record: await this.merged(rec, head) };
@@ -101,31 +124,54 @@ export class MissionActions {
     const rec = this.need(task, 'discard');
     if (!o.confirmed) throw new MissionError('notConfirmed', task, `discarding mission ${task} needs confirmation`);
     let backupRef: string | undefined;
-    if (rec.branch && (await this.runner.worktrees().find(task))) backupRef = (await this.runner.worktrees().remove(task, { discard: true })).backupRef;
-    const record = await this.runner.set(task, 'discarded', { reason: backupRef ? `discarded; its work is kept at ${backupRef}` : 'discarded' });
+    if (rec.branch && (await this.runner.worktrees().find(task)))
+      backupRef = (await this.runner.worktrees().remove(task, { discard: true })).backupRef;
+    const record = await this.runner.set(task, 'discarded', {
+      reason: backupRef ? `discarded; its work is kept at ${backupRef}` : 'discarded',
+    });
     await this.runner.todo(record);
     return { record, backupRef };
   }
 
   /** Restores the mission's checkout to the snapshot taken before its first run (nothing untracked is deleted). */
-  async rollBack(task: string): Promise<{ record: MissionRecord; restored: number; movedAside: number; trash?: string }> {
+  async rollBack(
+    task: string,
+  ): Promise<{ record: MissionRecord; restored: number; movedAside: number; trash?: string }> {
     const rec = this.need(task, 'rollBack');
     if (!rec.snapshot) throw new MissionError('badState', task, `mission ${task} has no snapshot`);
     const cwd = rec.worktree ? path.join(this.d.root, rec.worktree) : this.d.root;
     const r = await rollback(cwd, { ref: rec.snapshot });
-    const record = await this.runner.set(task, 'rolledBack', { reason: `rolled back to ${rec.snapshot}${r.trash ? `; files the run created are in ${r.trash}` : ''}` });
+    const record = await this.runner.set(task, 'rolledBack', {
+      reason: `rolled back to ${rec.snapshot}${r.trash ? `; files the run created are in ${r.trash}` : ''}`,
+    });
     await this.runner.todo(record);
     return { record, restored: r.restored.length, movedAside: r.movedAside.length, trash: r.trash };
   }
 
   /** Hands the mission to a person now: HANDOFF_REPORT.md with its state, attempts, costs and diff. */
-  async handOff(task: string, reason = 'handed to a person on request'): Promise<{ record: MissionRecord; file: string }> {
+  async handOff(
+    task: string,
+    reason = 'handed to a person on request',
+  ): Promise<{ record: MissionRecord; file: string }> {
     const rec = this.need(task, 'handOff');
-    const diffStat = rec.branch ? await this.runner.worktrees().diffStat(task).catch(() => undefined) : undefined;
-    const file = await missionHandoff(this.d.root, rec, { reason, diffStat, agent: this.d.me, now: this.d.clock.now() });
+    const diffStat = rec.branch
+      ? await this.runner
+          .worktrees()
+          .diffStat(task)
+          .catch(() => undefined)
+      : undefined;
+    const file = await missionHandoff(this.d.root, rec, {
+      reason,
+      diffStat,
+      agent: this.d.me,
+      now: this.d.clock.now(),
+    });
     // The table says where Hand Off leads: a final state keeps itself (with the handoff added), others become handedOff.
     const to = nextStates(rec.state, 'handOff')?.[0] ?? 'handedOff';
-    const record = to === rec.state ? await this.runner.set(task, to, { handoff: file }) : await this.runner.set(task, to, { handoff: file, reason });
+    const record =
+      to === rec.state
+        ? await this.runner.set(task, to, { handoff: file })
+        : await this.runner.set(task, to, { handoff: file, reason });
     await this.runner.todo(record);
     return { record, file };
   }

@@ -25,7 +25,15 @@ export interface CollectedReport {
  * sent through MCP is already in the main outbox. An invalid report is moved too (the panel flags it with its
  * field) and F-MES writes its own from the run's outcome, so a mission always ends with a report.
  */
-export async function collectReport(o: { root: string; cwd: string; taskId: string; agent: string; sinceMs: number; outcome: RunOutcome; changedFiles: () => Promise<readonly string[]> }): Promise<CollectedReport> {
+export async function collectReport(o: {
+  root: string;
+  cwd: string;
+  taskId: string;
+  agent: string;
+  sinceMs: number;
+  outcome: RunOutcome;
+  changedFiles: () => Promise<readonly string[]>;
+}): Promise<CollectedReport> {
   const problems: string[] = [];
   let found: { report: Report; file: string } | undefined;
   if (path.resolve(o.cwd) !== path.resolve(o.root)) {
@@ -65,17 +73,27 @@ export async function collectReport(o: { root: string; cwd: string; taskId: stri
   };
   const r = await submitReport(o.root, input);
   if (!r.ok) throw new Error(`F-MES could not write a report for ${o.taskId}: ${formatIssues(r.issues)}`);
-  return { report: r.report, file: r.file, byFmes: true, problems: problems.length ? problems : [`${o.agent} wrote no report; F-MES wrote ${r.file} from the run`] };
+  return {
+    report: r.report,
+    file: r.file,
+    byFmes: true,
+    problems: problems.length ? problems : [`${o.agent} wrote no report; F-MES wrote ${r.file} from the run`],
+  };
 }
 
 function statusOf(o: RunOutcome): ReportStatus {
   if (o.ok) return 'success';
   if (o.reason === 'timeout') return 'timeout';
-  if (o.reason === 'stopped' || o.reason === 'budget' || o.reason === 'dailyBudget' || o.reason === 'maxTurns') return 'killed';
+  if (o.reason === 'stopped' || o.reason === 'budget' || o.reason === 'dailyBudget' || o.reason === 'maxTurns')
+    return 'killed';
   return 'failure';
 }
 
-function newestInMainOutbox(root: string, taskId: string, sinceMs: number): { report: Report; file: string } | undefined {
+function newestInMainOutbox(
+  root: string,
+  taskId: string,
+  sinceMs: number,
+): { report: Report; file: string } | undefined {
   let best: { report: Report; file: string; mtime: number } | undefined;
   for (const name of listJson(path.join(root, OUTBOX_DIR))) {
     const abs = path.join(root, OUTBOX_DIR, name);
@@ -88,14 +106,18 @@ function newestInMainOutbox(root: string, taskId: string, sinceMs: number): { re
     if (mtime < sinceMs) continue;
     const text = readText(abs);
     const parsed = text === undefined ? undefined : parseReport(text, `${OUTBOX_DIR}/${name}`);
-    if (parsed?.ok && parsed.value.taskId === taskId && (!best || mtime > best.mtime)) best = { report: parsed.value, file: `${OUTBOX_DIR}/${name}`, mtime };
+    if (parsed?.ok && parsed.value.taskId === taskId && (!best || mtime > best.mtime))
+      best = { report: parsed.value, file: `${OUTBOX_DIR}/${name}`, mtime };
   }
   return best && { report: best.report, file: best.file };
 }
 
 function listJson(dir: string): string[] {
   try {
-    return fs.readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+    return fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .sort();
   } catch (e) {
     if (isErrnoException(e, 'ENOENT')) return [];
     throw e;

@@ -62,14 +62,20 @@ export class MissionRunner {
   constructor(private readonly d: MissionDeps) {}
 
   worktrees(): Worktrees {
-    return new Worktrees({ root: this.d.root, log: this.d.log.child('git'), linkDirs: this.d.config().orchestrator.linkDirs });
+    return new Worktrees({
+      root: this.d.root,
+      log: this.d.log.child('git'),
+      linkDirs: this.d.config().orchestrator.linkDirs,
+    });
   }
 
   async start(planFile: string, o: StartOptions = {}): Promise<MissionOutcome> {
     const abs = path.resolve(this.d.root, planFile);
     const rel = path.relative(this.d.root, abs).split(path.sep).join('/');
     const text = await fs.promises.readFile(abs, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new ArtifactError('unreadable', rel, [{ field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message }]);
+      throw new ArtifactError('unreadable', rel, [
+        { field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message },
+      ]);
     });
     const parsed = parsePlan(text, rel);
     if (!parsed.ok) throw parsed.error;
@@ -109,12 +115,21 @@ export class MissionRunner {
     } catch (e) {
       // Git or the file system failed under the loop (not a git repository, a disk error): the record says so
       // instead of staying `queued` forever, and the caller gets the error.
-      await this.set(task, 'refused', { reason: `F-MES could not run the mission: ${errorMessage(e)}` }).catch(() => undefined);
+      await this.set(task, 'refused', { reason: `F-MES could not run the mission: ${errorMessage(e)}` }).catch(
+        () => undefined,
+      );
       throw e;
     }
   }
 
-  private async execute(plan: Plan, rel: string, c: Classification, prior: MissionRecord | undefined, useWorktree: boolean, signal: AbortSignal | undefined): Promise<MissionOutcome> {
+  private async execute(
+    plan: Plan,
+    rel: string,
+    c: Classification,
+    prior: MissionRecord | undefined,
+    useWorktree: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<MissionOutcome> {
     const task = plan.meta.id;
     const cwd = useWorktree ? await this.prepareWorktree(task, c) : this.d.root;
     // A run that stopped for a person's approval continues its own session from where it stopped (the approved
@@ -122,9 +137,23 @@ export class MissionRunner {
     const paused = prior?.state === 'awaitingApproval' ? prior.attempts.at(-1) : undefined;
     const resume = paused?.reason === 'awaitingApproval' ? paused : undefined;
     const snap = await this.snapshotFor(task, cwd, resume ? prior?.snapshot : undefined);
-    const record = await this.set(task, 'running', { snapshot: snap.ref, reason: undefined, blockedBy: undefined, approval: undefined });
+    const record = await this.set(task, 'running', {
+      snapshot: snap.ref,
+      reason: undefined,
+      blockedBy: undefined,
+      approval: undefined,
+    });
     await this.todo(record);
-    const chain: ChainRun = { plan, planFile: rel, c, cwd, snapshotRef: snap.ref, worktree: useWorktree, signal, resumeCli: resume?.cli };
+    const chain: ChainRun = {
+      plan,
+      planFile: rel,
+      c,
+      cwd,
+      snapshotRef: snap.ref,
+      worktree: useWorktree,
+      signal,
+      resumeCli: resume?.cli,
+    };
     const { attempt, outcome } = await this.runChain(chain);
     if (!outcome) return this.end(this.d.store.get(task) ?? record, plan);
     return this.finishRun(chain, { attempt, outcome, before: snap.commit });
@@ -138,7 +167,11 @@ export class MissionRunner {
   }
 
   /** The snapshot Roll Back returns to: the one kept from before a paused run, else a new one. */
-  private async snapshotFor(task: string, cwd: string, kept: string | undefined): Promise<{ ref: string; commit: string }> {
+  private async snapshotFor(
+    task: string,
+    cwd: string,
+    kept: string | undefined,
+  ): Promise<{ ref: string; commit: string }> {
     const commit = kept ? await resolveCommit(cwd, kept) : undefined;
     return kept && commit ? { ref: kept, commit } : takeSnapshot(cwd, `mission/${task}`);
   }
@@ -160,12 +193,20 @@ export class MissionRunner {
       if (next === 'endChain') break;
     }
     const rec = this.d.store.get(task);
-    if (rec) await this.handOff(rec, `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`, o.worktree);
+    if (rec)
+      await this.handOff(
+        rec,
+        `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`,
+        o.worktree,
+      );
     return {};
   }
 
   /** One agent's run on the plan, with the plan's files locked for it; its events are forwarded as mission events. */
-  private async runAgent(o: ChainRun, a: { cli: string; resume: boolean; earlier: readonly MissionAttempt[] }): Promise<{ agent: string; outcome: RunOutcome }> {
+  private async runAgent(
+    o: ChainRun,
+    a: { cli: string; resume: boolean; earlier: readonly MissionAttempt[] },
+  ): Promise<{ agent: string; outcome: RunOutcome }> {
     const task = o.plan.meta.id;
     const agent = `${a.cli}@${task}`.slice(0, 64);
     const locks = await this.lockFiles(o.plan, agent);
@@ -186,7 +227,10 @@ export class MissionRunner {
     }
   }
 
-  private requestFor(o: ChainRun, a: { cli: string; agent: string; resume: boolean; earlier: readonly MissionAttempt[] }): RunRequest {
+  private requestFor(
+    o: ChainRun,
+    a: { cli: string; agent: string; resume: boolean; earlier: readonly MissionAttempt[] },
+  ): RunRequest {
     return {
       cli: a.cli as RunRequest['cli'],
       agentId: a.agent,
@@ -204,10 +248,28 @@ export class MissionRunner {
   }
 
   /** Adds the run to the mission's attempts and cost. */
-  private async recordAttempt(task: string, a: { agent: string; cli: string; outcome: RunOutcome }): Promise<MissionAttempt> {
+  private async recordAttempt(
+    task: string,
+    a: { agent: string; cli: string; outcome: RunOutcome },
+  ): Promise<MissionAttempt> {
     const { outcome } = a;
-    const attempt: MissionAttempt = { agent: a.agent, cli: a.cli, runId: outcome.runId, ok: outcome.ok, reason: outcome.reason, message: outcome.message, costUsd: outcome.costUsd, turns: outcome.turns, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt };
-    const rec = await this.d.store.update(task, (r) => ({ attempts: [...r.attempts, attempt], costUsd: r.costUsd + outcome.costUsd }), this.d.clock.now());
+    const attempt: MissionAttempt = {
+      agent: a.agent,
+      cli: a.cli,
+      runId: outcome.runId,
+      ok: outcome.ok,
+      reason: outcome.reason,
+      message: outcome.message,
+      costUsd: outcome.costUsd,
+      turns: outcome.turns,
+      startedAt: outcome.startedAt,
+      finishedAt: outcome.finishedAt,
+    };
+    const rec = await this.d.store.update(
+      task,
+      (r) => ({ attempts: [...r.attempts, attempt], costUsd: r.costUsd + outcome.costUsd }),
+      this.d.clock.now(),
+    );
     this.fire(rec);
     return attempt;
   }
@@ -217,14 +279,24 @@ export class MissionRunner {
    * session); any other failure is rolled back, then the mission stops (stopped), ends the chain (the day's
    * budget is spent for every agent) or tries the next agent.
    */
-  private async afterFailure(o: ChainRun, agent: string, outcome: RunOutcome): Promise<'stop' | 'endChain' | 'nextAgent'> {
+  private async afterFailure(
+    o: ChainRun,
+    agent: string,
+    outcome: RunOutcome,
+  ): Promise<'stop' | 'endChain' | 'nextAgent'> {
     const task = o.plan.meta.id;
     if (outcome.reason === 'awaitingApproval') {
-      await this.set(task, 'awaitingApproval', { reason: `${agent} waits for approval of ${outcome.pendingApprovals.join(', ')} (fmes approve <id>, then run the mission again)`, approval: outcome.pendingApprovals[0] });
+      await this.set(task, 'awaitingApproval', {
+        reason: `${agent} waits for approval of ${outcome.pendingApprovals.join(', ')} (fmes approve <id>, then run the mission again)`,
+        approval: outcome.pendingApprovals[0],
+      });
       return 'stop';
     }
     const back = await rollback(o.cwd, { ref: o.snapshotRef });
-    this.note(task, `${agent} failed (${outcome.reason}: ${outcome.message}); rolled back ${back.restored.length} file(s)${back.movedAside.length ? `, moved ${back.movedAside.length} new file(s) to ${back.trash}` : ''}`);
+    this.note(
+      task,
+      `${agent} failed (${outcome.reason}: ${outcome.message}); rolled back ${back.restored.length} file(s)${back.movedAside.length ? `, moved ${back.movedAside.length} new file(s) to ${back.trash}` : ''}`,
+    );
     if (outcome.reason === 'stopped') {
       await this.set(task, 'rolledBack', { reason: outcome.message });
       return 'stop';
@@ -233,36 +305,79 @@ export class MissionRunner {
   }
 
   /** After a successful run: collect the report and the changes, then the post-run steps decide review or ready. */
-  private async finishRun(o: ChainRun, r: { attempt?: MissionAttempt; outcome: RunOutcome; before: string }): Promise<MissionOutcome> {
+  private async finishRun(
+    o: ChainRun,
+    r: { attempt?: MissionAttempt; outcome: RunOutcome; before: string },
+  ): Promise<MissionOutcome> {
     const task = o.plan.meta.id;
     const { collected, changed } = o.worktree ? await this.collectFromWorktree(o, r) : await this.collectInPlace(o, r);
     const record = this.d.store.get(task);
     if (!record) throw new MissionError('unknownMission', task, `the record of mission ${task} is gone`);
-    const verdict = await runPostRunSteps({ root: this.d.root, plan: o.plan, record, cwd: o.cwd, collected, changed, log: this.d.log, note: (m) => this.note(task, m) });
+    const verdict = await runPostRunSteps({
+      root: this.d.root,
+      plan: o.plan,
+      record,
+      cwd: o.cwd,
+      collected,
+      changed,
+      log: this.d.log,
+      note: (m) => this.note(task, m),
+    });
     return this.end(await this.set(task, verdict.state, verdict.change), o.plan);
   }
 
-  private async collectFromWorktree(o: ChainRun, r: { attempt?: MissionAttempt; outcome: RunOutcome }): Promise<{ collected: CollectedReport; changed: string[] }> {
+  private async collectFromWorktree(
+    o: ChainRun,
+    r: { attempt?: MissionAttempt; outcome: RunOutcome },
+  ): Promise<{ collected: CollectedReport; changed: string[] }> {
     const task = o.plan.meta.id;
     const { outcome } = r;
     const wt = this.worktrees();
     // The report leaves the worktree before the commit: it belongs to the bus, not to the branch.
-    const collected = await collectReport({ root: this.d.root, cwd: o.cwd, taskId: task, agent: r.attempt?.agent ?? outcome.agentId, sinceMs: Date.parse(outcome.startedAt), outcome, changedFiles: () => wt.changedFiles(task) });
-    await wt.commitAll(task, `${task}: ${o.plan.meta.title}\n\nF-MES mission by ${outcome.agentId} (run ${outcome.runId}).`, { name: outcome.agentId, email: `${outcome.cli}@fmes.invalid` });
+    const collected = await collectReport({
+      root: this.d.root,
+      cwd: o.cwd,
+      taskId: task,
+      agent: r.attempt?.agent ?? outcome.agentId,
+      sinceMs: Date.parse(outcome.startedAt),
+      outcome,
+      changedFiles: () => wt.changedFiles(task),
+    });
+    await wt.commitAll(
+      task,
+      `${task}: ${o.plan.meta.title}\n\nF-MES mission by ${outcome.agentId} (run ${outcome.runId}).`,
+      { name: outcome.agentId, email: `${outcome.cli}@fmes.invalid` },
+    );
     return { collected, changed: await wt.changedFiles(task) };
   }
 
-  private async collectInPlace(o: ChainRun, r: { outcome: RunOutcome; before: string }): Promise<{ collected: CollectedReport; changed: string[] }> {
+  private async collectInPlace(
+    o: ChainRun,
+    r: { outcome: RunOutcome; before: string },
+  ): Promise<{ collected: CollectedReport; changed: string[] }> {
     const task = o.plan.meta.id;
     // In place, the checkout may hold a person's own uncommitted work: only what changed since the snapshot counts.
     const after = await takeSnapshot(o.cwd, `mission/${task}/after`);
     const changed = await changedBetween(o.cwd, r.before, after.commit);
-    const collected = await collectReport({ root: this.d.root, cwd: o.cwd, taskId: task, agent: r.outcome.agentId, sinceMs: Date.parse(r.outcome.startedAt), outcome: r.outcome, changedFiles: async () => changed });
+    const collected = await collectReport({
+      root: this.d.root,
+      cwd: o.cwd,
+      taskId: task,
+      agent: r.outcome.agentId,
+      sinceMs: Date.parse(r.outcome.startedAt),
+      outcome: r.outcome,
+      changedFiles: async () => changed,
+    });
     return { collected, changed };
   }
 
   /** The approval gate for high-risk and destructive plans: one approval per plan text. */
-  private approvalGate(plan: Plan, rel: string, text: string, c: Classification): 'go' | { state: MissionStateName; reason: string; approval?: string } {
+  private approvalGate(
+    plan: Plan,
+    rel: string,
+    text: string,
+    c: Classification,
+  ): 'go' | { state: MissionStateName; reason: string; approval?: string } {
     if (!c.approval.required) return 'go';
     const store = new ApprovalStore(this.d.root);
     const input = { planFile: rel, taskId: plan.meta.id, sha256: createHash('sha256').update(text).digest('hex') };
@@ -271,9 +386,27 @@ export class MissionRunner {
       store.use(found);
       return 'go';
     }
-    if (found?.status === 'rejected') return { state: 'refused', reason: `rejected by ${found.decidedBy ?? 'a person'}${found.note ? `: ${found.note}` : ''}`, approval: found.id };
-    const a = found ?? store.request({ agent: this.d.me, taskId: plan.meta.id, tool: 'plan', toolInput: input, summary: `run plan ${rel}: ${plan.meta.title}`, reason: c.approval.reasons.join('; ') });
-    return { state: 'awaitingApproval', reason: `needs approval (${c.approval.reasons.join('; ')}): fmes approve ${a.id}, then run the mission again`, approval: a.id };
+    if (found?.status === 'rejected')
+      return {
+        state: 'refused',
+        reason: `rejected by ${found.decidedBy ?? 'a person'}${found.note ? `: ${found.note}` : ''}`,
+        approval: found.id,
+      };
+    const a =
+      found ??
+      store.request({
+        agent: this.d.me,
+        taskId: plan.meta.id,
+        tool: 'plan',
+        toolInput: input,
+        summary: `run plan ${rel}: ${plan.meta.title}`,
+        reason: c.approval.reasons.join('; '),
+      });
+    return {
+      state: 'awaitingApproval',
+      reason: `needs approval (${c.approval.reasons.join('; ')}): fmes approve ${a.id}, then run the mission again`,
+      approval: a.id,
+    };
   }
 
   /** Waits while the plan's files overlap held locks, running missions or unmerged dependencies; the reason when refused. */
@@ -286,7 +419,11 @@ export class MissionRunner {
       if (signal?.aborted) return 'stopped while waiting for its files';
       const blockers = this.blockers(plan);
       if (blockers.length === 0) return undefined;
-      const text = blockers.map((b) => (b.kind === 'mission' && b.path === '' ? b.by : `${b.path} (${b.kind} ${b.heldPath} held by ${b.by})`)).join('; ');
+      const text = blockers
+        .map((b) =>
+          b.kind === 'mission' && b.path === '' ? b.by : `${b.path} (${b.kind} ${b.heldPath} held by ${b.by})`,
+        )
+        .join('; ');
       if (cfg.onConflict === 'refuse' || this.d.clock.now() >= deadline || signal?.aborted) return `overlaps: ${text}`;
       if (!announced) {
         announced = true;
@@ -299,7 +436,9 @@ export class MissionRunner {
   private blockers(plan: Plan): Blocker[] {
     const task = plan.meta.id;
     const { records } = this.d.store.list();
-    const running = records.filter((r) => r.taskId !== task && CLAIMING.includes(r.state)).map((r) => ({ taskId: r.taskId, files: r.files }));
+    const running = records
+      .filter((r) => r.taskId !== task && CLAIMING.includes(r.state))
+      .map((r) => ({ taskId: r.taskId, files: r.files }));
     // Stale locks do not block: the lock step breaks them. An invalid lock file with no path names nothing to overlap.
     const locks = this.d.locks
       .status({ markers: true })
@@ -309,7 +448,8 @@ export class MissionRunner {
     const out = v.ok ? [] : [...v.blockers];
     for (const dep of plan.meta.dependsOn ?? []) {
       const r = records.find((x) => x.taskId === dep);
-      if (r?.state !== 'merged') out.push({ path: '', by: `depends on ${dep} (${r?.state ?? 'not started'})`, kind: 'mission', heldPath: '' });
+      if (r?.state !== 'merged')
+        out.push({ path: '', by: `depends on ${dep} (${r?.state ?? 'not started'})`, kind: 'mission', heldPath: '' });
     }
     return out;
   }
@@ -318,7 +458,13 @@ export class MissionRunner {
     const held: LockHandle[] = [];
     try {
       for (const f of plan.meta.files) {
-        held.push(await this.d.locks.acquire(f, { agent, intent: `mission ${plan.meta.id}: ${plan.meta.title}`.slice(0, 200), waitMs: 30_000 }));
+        held.push(
+          await this.d.locks.acquire(f, {
+            agent,
+            intent: `mission ${plan.meta.id}: ${plan.meta.title}`.slice(0, 200),
+            waitMs: 30_000,
+          }),
+        );
       }
     } catch (e) {
       for (const h of held) h.release();
@@ -328,8 +474,17 @@ export class MissionRunner {
   }
 
   private async handOff(rec: MissionRecord, reason: string, worktree: boolean): Promise<void> {
-    const diffStat = worktree ? await this.worktrees().diffStat(rec.taskId).catch(() => undefined) : undefined;
-    const file = await missionHandoff(this.d.root, rec, { reason, diffStat, agent: this.d.me, now: this.d.clock.now() });
+    const diffStat = worktree
+      ? await this.worktrees()
+          .diffStat(rec.taskId)
+          .catch(() => undefined)
+      : undefined;
+    const file = await missionHandoff(this.d.root, rec, {
+      reason,
+      diffStat,
+      agent: this.d.me,
+      now: this.d.clock.now(),
+    });
     await this.set(rec.taskId, 'handedOff', { reason, handoff: file });
   }
 
@@ -341,7 +496,11 @@ export class MissionRunner {
   /** Puts the mission's line in TODO.md; a failure is a note, never the mission's failure. */
   async todo(record: MissionRecord, plan?: Plan): Promise<void> {
     try {
-      await updateTodo(this.d.root, { taskId: record.taskId, title: plan?.meta.title ?? record.title, state: record.state, note: record.reason }, { locks: this.d.locks, agent: this.d.me, now: this.d.clock.now() });
+      await updateTodo(
+        this.d.root,
+        { taskId: record.taskId, title: plan?.meta.title ?? record.title, state: record.state, note: record.reason },
+        { locks: this.d.locks, agent: this.d.me, now: this.d.clock.now() },
+      );
     } catch (e) {
       this.note(record.taskId, `could not update TODO.md: ${errorMessage(e)}`);
     }
@@ -380,5 +539,7 @@ export class MissionRunner {
 /** Paths that differ between two snapshot commits (both sides of renames), minus F-MES's own bus folders. */
 async function changedBetween(cwd: string, a: string, b: string): Promise<string[]> {
   const { stdout } = await git(cwd, ['diff', '--name-only', '--no-renames', '-z', a, b]);
-  return parseNulList(stdout).filter((p) => !p.startsWith('.fmes/') && !p.startsWith('.locks/') && !p.startsWith('.claude/'));
+  return parseNulList(stdout).filter(
+    (p) => !p.startsWith('.fmes/') && !p.startsWith('.locks/') && !p.startsWith('.claude/'),
+  );
 }

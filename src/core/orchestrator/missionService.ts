@@ -110,7 +110,12 @@ export class MissionService implements Disposable {
    */
   async retry(task: string): Promise<MissionOutcome | undefined> {
     const r = this.store.read(task);
-    if (!r.ok) throw new MissionError('unknownMission', task, r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`);
+    if (!r.ok)
+      throw new MissionError(
+        'unknownMission',
+        task,
+        r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`,
+      );
     check(r.record, 'retry');
     if (!this.loop) return this.start(r.record.planFile);
     this.loop.retry(task);
@@ -176,7 +181,9 @@ export class MissionService implements Disposable {
       if (this.continued.has(key) || this.loop?.has(record.taskId)) continue;
       this.continued.add(key);
       started.push(record.taskId);
-      this.d.log.info(`${record.taskId}: approval ${approval.id} ${approval.status} by ${approval.decidedBy ?? 'someone'}; continuing the mission`);
+      this.d.log.info(
+        `${record.taskId}: approval ${approval.id} ${approval.status} by ${approval.decidedBy ?? 'someone'}; continuing the mission`,
+      );
       if (this.loop) {
         this.loop.retry(record.taskId, 'continue');
         continue;

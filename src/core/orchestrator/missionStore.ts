@@ -14,7 +14,8 @@ export interface InvalidMission {
   issues: ArtifactIssue[];
 }
 
-export type MissionRead = { ok: true; record: MissionRecord } | { ok: false; invalid: InvalidMission } | { ok: false; invalid?: undefined };
+export type MissionRead =
+  { ok: true; record: MissionRecord } | { ok: false; invalid: InvalidMission } | { ok: false; invalid?: undefined };
 
 /**
  * `.fmes/missions/<task>.json`: where each mission stands. Writes are atomic (temp file + rename); a file a
@@ -46,7 +47,9 @@ export class MissionStore {
   list(): { records: MissionRecord[]; invalid: InvalidMission[] } {
     let names: string[];
     try {
-      names = fs.readdirSync(path.join(this.root, MISSIONS_DIR)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+      names = fs
+        .readdirSync(path.join(this.root, MISSIONS_DIR))
+        .filter((n) => n.endsWith('.json') && !n.startsWith('.'));
     } catch (e) {
       if (isErrnoException(e, 'ENOENT')) return { records: [], invalid: [] };
       throw e;
@@ -73,9 +76,14 @@ export class MissionStore {
    * Applies `change` to the stored record and writes it, stamping `updatedAt`. Missions of one task are
    * driven by one orchestrator at a time (it holds the task's plan lock), so read-modify-write is safe here.
    */
-  async update(task: string, change: (r: MissionRecord) => Partial<MissionRecord>, now = Date.now()): Promise<MissionRecord> {
+  async update(
+    task: string,
+    change: (r: MissionRecord) => Partial<MissionRecord>,
+    now = Date.now(),
+  ): Promise<MissionRecord> {
     const r = this.read(task);
-    if (!r.ok) throw new Error(r.invalid ? `${r.invalid.file}: ${formatIssues(r.invalid.issues)}` : `no mission ${task}`);
+    if (!r.ok)
+      throw new Error(r.invalid ? `${r.invalid.file}: ${formatIssues(r.invalid.issues)}` : `no mission ${task}`);
     return this.put({ ...r.record, ...change(r.record), updatedAt: new Date(now).toISOString() });
   }
 
@@ -86,13 +94,19 @@ export class MissionStore {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
       if (isErrnoException(e, 'ENOENT')) return { ok: false };
-      return { ok: false, invalid: { file: rel, issues: [{ field: '', message: `unreadable: ${(e as Error).message}` }] } };
+      return {
+        ok: false,
+        invalid: { file: rel, issues: [{ field: '', message: `unreadable: ${(e as Error).message}` }] },
+      };
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
-      return { ok: false, invalid: { file: rel, issues: [{ field: '', message: `not JSON: ${(e as Error).message}` }] } };
+      return {
+        ok: false,
+        invalid: { file: rel, issues: [{ field: '', message: `not JSON: ${(e as Error).message}` }] },
+      };
     }
     const parsed = missionRecordSchema.safeParse(json);
     if (!parsed.success) return { ok: false, invalid: { file: rel, issues: toArtifactIssues(parsed.error) } };

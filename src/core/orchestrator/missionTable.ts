@@ -6,7 +6,19 @@ import { MissionError, type MissionErrorReason } from './missionTypes';
  * loop taking up a plan that appeared or changed; `continue` goes on once a person decided the approval the
  * mission waits on; `retry` puts a mission that ended without a merge back in the loop's queue.
  */
-export const MISSION_ACTIONS = ['start', 'auto', 'continue', 'retry', 'merge', 'abortMerge', 'conflicts', 'predict', 'discard', 'rollBack', 'handOff'] as const;
+export const MISSION_ACTIONS = [
+  'start',
+  'auto',
+  'continue',
+  'retry',
+  'merge',
+  'abortMerge',
+  'conflicts',
+  'predict',
+  'discard',
+  'rollBack',
+  'handOff',
+] as const;
 export type MissionAction = (typeof MISSION_ACTIONS)[number];
 
 /** A refusal that says more than "cannot <verb> mission X: it is Y". */
@@ -18,8 +30,14 @@ interface Refusal {
 /** The states an allowed action leads to (the runner's own steps take a started mission further). */
 type Cell = readonly MissionStateName[] | Refusal;
 
-const RUNNING_AGAIN: Refusal = { refuse: 'alreadyRunning', message: (t, s) => `mission ${t} is ${s}; merge, discard or roll it back first` };
-const MERGED: Refusal = { refuse: 'badState', message: (t) => `mission ${t} is already merged; give the plan a new id to run it again` };
+const RUNNING_AGAIN: Refusal = {
+  refuse: 'alreadyRunning',
+  message: (t, s) => `mission ${t} is ${s}; merge, discard or roll it back first`,
+};
+const MERGED: Refusal = {
+  refuse: 'badState',
+  message: (t) => `mission ${t} is already merged; give the plan a new id to run it again`,
+};
 const QUEUED = ['queued'] as const;
 /** Hand Off keeps a final state (the handoff file is added to it) and moves any other to `handedOff`. */
 const handOffKeeps = (s: MissionStateName): readonly MissionStateName[] => [s];
@@ -32,16 +50,50 @@ const handOffKeeps = (s: MissionStateName): readonly MissionStateName[] => [s];
 export const MISSION_TABLE: Readonly<Record<MissionStateName, Partial<Record<MissionAction, Cell>>>> = {
   queued: { start: QUEUED, auto: QUEUED, retry: QUEUED, discard: ['discarded'], handOff: ['handedOff'] },
   waiting: { start: QUEUED, auto: QUEUED, retry: QUEUED, discard: ['discarded'], handOff: ['handedOff'] },
-  awaitingApproval: { start: QUEUED, auto: QUEUED, continue: QUEUED, retry: QUEUED, discard: ['discarded'], rollBack: ['rolledBack'], handOff: ['handedOff'] },
+  awaitingApproval: {
+    start: QUEUED,
+    auto: QUEUED,
+    continue: QUEUED,
+    retry: QUEUED,
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
   running: { start: RUNNING_AGAIN, rollBack: ['rolledBack'], handOff: ['handedOff'] },
-  review: { start: RUNNING_AGAIN, merge: ['merged', 'conflicted'], predict: ['review'], discard: ['discarded'], rollBack: ['rolledBack'], handOff: ['handedOff'] },
-  readyToMerge: { start: RUNNING_AGAIN, merge: ['merged', 'conflicted'], predict: ['readyToMerge'], discard: ['discarded'], rollBack: ['rolledBack'], handOff: ['handedOff'] },
+  review: {
+    start: RUNNING_AGAIN,
+    merge: ['merged', 'conflicted'],
+    predict: ['review'],
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
+  readyToMerge: {
+    start: RUNNING_AGAIN,
+    merge: ['merged', 'conflicted'],
+    predict: ['readyToMerge'],
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
   // Merging again after the conflicts are resolved concludes the merge; an abandoned one goes back to readyToMerge.
-  conflicted: { start: RUNNING_AGAIN, merge: ['merged', 'conflicted', 'readyToMerge'], abortMerge: ['readyToMerge'], conflicts: ['conflicted'], handOff: ['handedOff'] },
+  conflicted: {
+    start: RUNNING_AGAIN,
+    merge: ['merged', 'conflicted', 'readyToMerge'],
+    abortMerge: ['readyToMerge'],
+    conflicts: ['conflicted'],
+    handOff: ['handedOff'],
+  },
   merged: { start: MERGED, auto: MERGED, retry: MERGED },
   discarded: { start: QUEUED, retry: QUEUED, handOff: handOffKeeps('discarded') },
   rolledBack: { start: QUEUED, retry: QUEUED, discard: ['discarded'], handOff: handOffKeeps('rolledBack') },
-  handedOff: { start: QUEUED, retry: QUEUED, discard: ['discarded'], rollBack: ['rolledBack'], handOff: handOffKeeps('handedOff') },
+  handedOff: {
+    start: QUEUED,
+    retry: QUEUED,
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: handOffKeeps('handedOff'),
+  },
   // The loop takes a refused plan up again when it changes (a person fixed the overlap or the plan).
   refused: { start: QUEUED, auto: QUEUED, retry: QUEUED, discard: ['discarded'], handOff: handOffKeeps('refused') },
 };

@@ -23,7 +23,14 @@ export class Orchestrator implements Disposable {
   private readonly controller = new AbortController();
 
   constructor(
-    private readonly o: { missions: MissionRunner; store: MissionStore; log: Logger; parallel: () => number; onOutcome?: (o: MissionOutcome) => void; onError?: (file: string, message: string) => void },
+    private readonly o: {
+      missions: MissionRunner;
+      store: MissionStore;
+      log: Logger;
+      parallel: () => number;
+      onOutcome?: (o: MissionOutcome) => void;
+      onError?: (file: string, message: string) => void;
+    },
   ) {}
 
   /** Feed bus events here. */
@@ -40,7 +47,12 @@ export class Orchestrator implements Disposable {
    */
   retry(task: string, action: 'retry' | 'continue' = 'retry'): void {
     const r = this.o.store.read(task);
-    if (!r.ok) throw new MissionError('unknownMission', task, r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`);
+    if (!r.ok)
+      throw new MissionError(
+        'unknownMission',
+        task,
+        r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`,
+      );
     check(r.record, action);
     this.enqueue(task, r.record.planFile);
   }

@@ -76,7 +76,12 @@ const routeSchema = z.pipe(
   z.transform((v, ctx): OrchestratorRoute | undefined => {
     const r = routeShape.safeParse(v);
     if (r.success) return r.data;
-    for (const i of r.error.issues) ctx.issues.push({ code: 'custom', message: `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`, input: v });
+    for (const i of r.error.issues)
+      ctx.issues.push({
+        code: 'custom',
+        message: `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`,
+        input: v,
+      });
     return z.NEVER;
   }),
 );
@@ -102,7 +107,10 @@ export const orchestratorSchema = z._default(
       list(
         z.string().check(
           z.minLength(1),
-          z.refine((s) => !s.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(s) && !s.split(/[\\/]/).includes('..'), 'must be a folder inside the workspace'),
+          z.refine(
+            (s) => !s.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(s) && !s.split(/[\\/]/).includes('..'),
+            'must be a folder inside the workspace',
+          ),
         ),
       ),
       ['node_modules'],
@@ -114,5 +122,16 @@ export const orchestratorSchema = z._default(
     /** Missions the continuous loop runs at a time. */
     parallel: z._default(z.number().check(z.int(), z.positive(), z.maximum(16)), 2),
   }),
-  { chain: DEFAULT_CHAIN, retries: 1, routes: [], onConflict: 'wait', waitTimeoutSec: 600, approvalRisks: ['high'], linkDirs: ['node_modules'], worktrees: true, auto: false, parallel: 2 },
+  {
+    chain: DEFAULT_CHAIN,
+    retries: 1,
+    routes: [],
+    onConflict: 'wait',
+    waitTimeoutSec: 600,
+    approvalRisks: ['high'],
+    linkDirs: ['node_modules'],
+    worktrees: true,
+    auto: false,
+    parallel: 2,
+  },
 );

@@ -39,7 +39,11 @@ export function pathsOverlap(a: string, b: string): boolean {
  */
 export function checkOverlap(
   files: readonly string[],
-  o: { locks: ReadonlyArray<{ path: string | undefined; agent: string | undefined }>; running: ReadonlyArray<{ taskId: string; files: readonly string[] }>; me: string },
+  o: {
+    locks: ReadonlyArray<{ path: string | undefined; agent: string | undefined }>;
+    running: ReadonlyArray<{ taskId: string; files: readonly string[] }>;
+    me: string;
+  },
 ): OverlapVerdict {
   const blockers: Blocker[] = [];
   const seen = new Set<string>();
@@ -54,7 +58,8 @@ export function checkOverlap(
       add({ path, by: lock.agent ?? 'unknown', kind: 'lock', heldPath: lock.path });
     }
     for (const mission of o.running) {
-      for (const held of mission.files) if (pathsOverlap(path, held)) add({ path, by: mission.taskId, kind: 'mission', heldPath: held });
+      for (const held of mission.files)
+        if (pathsOverlap(path, held)) add({ path, by: mission.taskId, kind: 'mission', heldPath: held });
     }
   }
   return blockers.length === 0 ? { ok: true } : { ok: false, blockers };

@@ -14,7 +14,18 @@ export interface PlanCommand {
   source: 'shell' | 'code';
 }
 
-const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'terminal', 'ksh', 'dash']);
+const SHELL_LANGS = new Set([
+  'sh',
+  'bash',
+  'shell',
+  'zsh',
+  'console',
+  'shell-session',
+  'shellsession',
+  'terminal',
+  'ksh',
+  'dash',
+]);
 /** Blocks labelled with one of these show a session: only their `$ ` lines are commands, the rest is output. */
 const SESSION_LANGS = new Set(['console', 'shell-session', 'shellsession', 'terminal']);
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
@@ -33,14 +44,20 @@ export function commandsInMarkdown(body: string): PlanCommand[] {
     const open = FENCE_OPEN.exec(lines[i]);
     if (open && !(open[1][0] === '`' && open[2].includes('`'))) {
       const fence = open[1];
-      const lang = open[2].trim().split(/\s+/)[0].replace(/^\{?\.?/, '').replace(/\}$/, '').toLowerCase();
+      const lang = open[2]
+        .trim()
+        .split(/\s+/)[0]
+        .replace(/^\{?\.?/, '')
+        .replace(/\}$/, '')
+        .toLowerCase();
       const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
       const block: string[] = [];
       for (i++; i < lines.length && !close.test(lines[i]); i++) block.push(lines[i]);
       if (lang !== '' && !SHELL_LANGS.has(lang)) continue;
       const source = lang === '' ? 'code' : 'shell';
       const prompts = block.map((l) => PROMPT.exec(l)?.[1]).filter((c): c is string => c !== undefined);
-      if (prompts.length > 0 || SESSION_LANGS.has(lang)) out.push(...prompts.map((text) => ({ text, source: 'shell' as const })));
+      if (prompts.length > 0 || SESSION_LANGS.has(lang))
+        out.push(...prompts.map((text) => ({ text, source: 'shell' as const })));
       else if (block.some((l) => l.trim() !== '')) out.push({ text: block.join('\n').trimEnd(), source });
       continue;
     }

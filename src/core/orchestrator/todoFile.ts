@@ -44,14 +44,20 @@ const marker = (task: string) => `<!-- fmes:${task} -->`;
 const ownedBy = (task: string) => new RegExp(`${marker(task).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*$`);
 /** One line, and no comment delimiters: the marker must stay the only comment and the last thing on the line. */
 const clean = (s: string, max = 200) => {
-  const t = [...s.replace(/<!--|-->/g, '').replace(/\s+/g, ' ').trim()];
+  const t = [
+    ...s
+      .replace(/<!--|-->/g, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ];
   return t.length > max ? `${t.slice(0, max - 1).join('')}…` : t.join('');
 };
 
 /** The line F-MES owns for a task: `- [ ] **fix-login** Fix the login redirect — running · claude <!-- fmes:fix-login -->`. */
 export function formatTodoLine(e: TodoEntry): string {
   const box = e.state === 'merged' ? '[x]' : '[ ]';
-  const final = FINAL_MISSION_STATES.includes(e.state) && e.at !== undefined ? ` ${new Date(e.at).toISOString().slice(0, 10)}` : '';
+  const final =
+    FINAL_MISSION_STATES.includes(e.state) && e.at !== undefined ? ` ${new Date(e.at).toISOString().slice(0, 10)}` : '';
   const note = e.note !== undefined && clean(e.note) !== '' ? ` · ${clean(e.note, 120)}` : '';
   return `- ${box} **${e.taskId}** ${clean(e.title)} — ${STATE_TEXT[e.state]}${final}${note} ${marker(e.taskId)}`;
 }
@@ -166,9 +172,15 @@ const queues = new Map<string, Promise<unknown>>();
  * updateFileGuarded). Throws TodoError('busy') when the file kept changing under 10 attempts, and
  * LockError('held') when `locks` is given and someone else holds TODO.md past `lockWaitMs`.
  */
-export async function updateTodo(root: string, entry: TodoEntry, o: UpdateTodoOptions = {}): Promise<{ file: string; changed: boolean; attempts: number }> {
+export async function updateTodo(
+  root: string,
+  entry: TodoEntry,
+  o: UpdateTodoOptions = {},
+): Promise<{ file: string; changed: boolean; attempts: number }> {
   const file = path.join(path.resolve(root), TODO_FILE);
-  const stamped: TodoEntry = FINAL_MISSION_STATES.includes(entry.state) ? { ...entry, at: entry.at ?? o.now ?? Date.now() } : entry;
+  const stamped: TodoEntry = FINAL_MISSION_STATES.includes(entry.state)
+    ? { ...entry, at: entry.at ?? o.now ?? Date.now() }
+    : entry;
   const previous = queues.get(file) ?? Promise.resolve();
   const run = previous.then(
     () => locked(file, stamped, o),
@@ -182,10 +194,19 @@ export async function updateTodo(root: string, entry: TodoEntry, o: UpdateTodoOp
   }
 }
 
-async function locked(file: string, entry: TodoEntry, o: UpdateTodoOptions): Promise<{ file: string; changed: boolean; attempts: number }> {
+async function locked(
+  file: string,
+  entry: TodoEntry,
+  o: UpdateTodoOptions,
+): Promise<{ file: string; changed: boolean; attempts: number }> {
   let handle: LockHandle | undefined;
   if (o.locks) {
-    handle = await o.locks.acquire(TODO_FILE, { agent: o.agent ?? 'fmes', intent: `updating TODO.md for ${entry.taskId}`, waitMs: o.lockWaitMs ?? 2_000, ttlMs: 60_000 });
+    handle = await o.locks.acquire(TODO_FILE, {
+      agent: o.agent ?? 'fmes',
+      intent: `updating TODO.md for ${entry.taskId}`,
+      waitMs: o.lockWaitMs ?? 2_000,
+      ttlMs: 60_000,
+    });
   }
   try {
     return await writeLoop(file, entry);
@@ -194,8 +215,16 @@ async function locked(file: string, entry: TodoEntry, o: UpdateTodoOptions): Pro
   }
 }
 
-async function writeLoop(file: string, entry: TodoEntry): Promise<{ file: string; changed: boolean; attempts: number }> {
+async function writeLoop(
+  file: string,
+  entry: TodoEntry,
+): Promise<{ file: string; changed: boolean; attempts: number }> {
   const r = await updateFileGuarded(file, (text) => applyTodoEntry(text ?? '', entry), { attempts: ATTEMPTS });
-  if (r.outcome === 'busy') throw new TodoError('busy', file, `${file} kept changing while F-MES tried to update ${entry.taskId}; gave up after ${r.attempts} attempts.`);
+  if (r.outcome === 'busy')
+    throw new TodoError(
+      'busy',
+      file,
+      `${file} kept changing while F-MES tried to update ${entry.taskId}; gave up after ${r.attempts} attempts.`,
+    );
   return { file, changed: r.outcome === 'written', attempts: r.attempts };
 }

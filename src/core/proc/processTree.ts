@@ -92,7 +92,10 @@ export interface KillTreeResult {
  * Terminates a process tree: SIGTERM to all, then SIGKILL to the survivors after `graceMs`. Resolves when
  * every collected process is gone or `graceMs + 1000` has passed.
  */
-export async function killTree(rootPid: number, options: { graceMs?: number; groupLeader?: boolean; envMarker?: string } = {}): Promise<KillTreeResult> {
+export async function killTree(
+  rootPid: number,
+  options: { graceMs?: number; groupLeader?: boolean; envMarker?: string } = {},
+): Promise<KillTreeResult> {
   const graceMs = options.graceMs ?? 1000;
   const tree = processTree(rootPid);
   const alive = () => tree.filter(sameProcess);

@@ -55,7 +55,11 @@ export function spawnAgent(o: SpawnOptions): SpawnedProcess {
     await drained;
     if (child.pid === undefined || (r.failed && r.exitCode === undefined && r.signal === undefined)) {
       const cause = r.cause as NodeJS.ErrnoException | undefined;
-      return { exitCode: undefined, signal: undefined, spawnError: cause?.code ? `${cause.code}: ${o.command}` : r.shortMessage };
+      return {
+        exitCode: undefined,
+        signal: undefined,
+        spawnError: cause?.code ? `${cause.code}: ${o.command}` : r.shortMessage,
+      };
     }
     return { exitCode: r.exitCode, signal: r.signal, spawnError: undefined };
   })();
@@ -63,7 +67,13 @@ export function spawnAgent(o: SpawnOptions): SpawnedProcess {
     pid: child.pid,
     exited,
     // A run's processes carry its FMES_RUN_ID: the sweep finds one the CLI started while it was being stopped.
-    kill: (graceMs) => (child.pid ? killTree(child.pid, { graceMs, envMarker: o.env.FMES_RUN_ID ? `FMES_RUN_ID=${o.env.FMES_RUN_ID}` : undefined }) : Promise.resolve({ found: 0, forced: 0, survivors: 0 })),
+    kill: (graceMs) =>
+      child.pid
+        ? killTree(child.pid, {
+            graceMs,
+            envMarker: o.env.FMES_RUN_ID ? `FMES_RUN_ID=${o.env.FMES_RUN_ID}` : undefined,
+          })
+        : Promise.resolve({ found: 0, forced: 0, survivors: 0 }),
   };
 }
 

@@ -32,13 +32,25 @@ export const approvalSchema = z.object({
 });
 
 export type Approval = z.infer<typeof approvalSchema>;
-export type ApprovalInput = Omit<Approval, 'version' | 'id' | 'createdAt' | 'status' | 'fingerprint'> & { toolInput: unknown };
+export type ApprovalInput = Omit<Approval, 'version' | 'id' | 'createdAt' | 'status' | 'fingerprint'> & {
+  toolInput: unknown;
+};
 
 /** The same call → the same fingerprint (key order does not matter). */
 export function fingerprintOf(tool: string, input: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)])) : v;
-  return createHash('sha256').update(JSON.stringify([tool, canonical(input)])).digest('hex');
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify([tool, canonical(input)]))
+    .digest('hex');
 }
 
 export interface ApprovalIssue {
@@ -77,7 +89,11 @@ export class ApprovalStore {
       try {
         const r = approvalSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
         if (r.success) approvals.push(r.data);
-        else issues.push({ file, message: r.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ') });
+        else
+          issues.push({
+            file,
+            message: r.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '),
+          });
       } catch (e) {
         issues.push({ file, message: `not valid JSON (${(e as Error).message})` });
       }
@@ -98,7 +114,14 @@ export class ApprovalStore {
 
   request(i: ApprovalInput): Approval {
     const { toolInput, ...rest } = i;
-    const a: Approval = { version: 1, id: randomUUID().slice(0, 8), createdAt: new Date().toISOString(), status: 'pending', fingerprint: fingerprintOf(i.tool, toolInput), ...rest };
+    const a: Approval = {
+      version: 1,
+      id: randomUUID().slice(0, 8),
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+      fingerprint: fingerprintOf(i.tool, toolInput),
+      ...rest,
+    };
     this.write(a);
     return a;
   }
@@ -106,7 +129,8 @@ export class ApprovalStore {
   decide(id: string, decision: 'approved' | 'rejected', by: string, note?: string): Approval {
     const a = this.get(id);
     if (!a) throw new Error(`no approval request ${id} in ${APPROVALS_DIR}`);
-    if (a.status !== 'pending') throw new Error(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);
+    if (a.status !== 'pending')
+      throw new Error(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);
     const next: Approval = { ...a, status: decision, decidedBy: by, decidedAt: new Date().toISOString(), note };
     this.write(next);
     return next;

@@ -76,7 +76,8 @@ function guardedFields(): Guarded[] {
   const ownedByDefault = Object.keys(DEFAULT_OWNERSHIP).map(normFolder);
   // An ownership entry on a default-owned folder, or inside one, can widen who writes there (the deepest wins).
   // Elsewhere it only narrows, unless it names nobody: an empty list is the strictest value anywhere.
-  const weakOwner = (folder: string, owners: readonly string[]) => owners.length > 0 && ownedByDefault.some((o) => normFolder(folder) === o || normFolder(folder).startsWith(`${o}/`));
+  const weakOwner = (folder: string, owners: readonly string[]) =>
+    owners.length > 0 && ownedByDefault.some((o) => normFolder(folder) === o || normFolder(folder).startsWith(`${o}/`));
   const fields: Guarded[] = [
     {
       field: 'orchestrator.auto',
@@ -88,8 +89,17 @@ function guardedFields(): Guarded[] {
     {
       field: 'orchestrator.approvalRisks',
       why: 'lets plans of these risks run without a person’s approval',
-      weak: (c) => (d.orchestrator.approvalRisks.some((r) => !c.orchestrator.approvalRisks.includes(r)) ? c.orchestrator.approvalRisks : undefined),
-      strip: (c) => ({ ...c, orchestrator: { ...c.orchestrator, approvalRisks: [...new Set([...c.orchestrator.approvalRisks, ...d.orchestrator.approvalRisks])] } }),
+      weak: (c) =>
+        d.orchestrator.approvalRisks.some((r) => !c.orchestrator.approvalRisks.includes(r))
+          ? c.orchestrator.approvalRisks
+          : undefined,
+      strip: (c) => ({
+        ...c,
+        orchestrator: {
+          ...c.orchestrator,
+          approvalRisks: [...new Set([...c.orchestrator.approvalRisks, ...d.orchestrator.approvalRisks])],
+        },
+      }),
       fallback: (c) => [...new Set([...c.orchestrator.approvalRisks, ...d.orchestrator.approvalRisks])],
     },
     {
@@ -116,7 +126,13 @@ function guardedFields(): Guarded[] {
         const w = Object.fromEntries(Object.entries(c.safety.ownership).filter(([f, o]) => weakOwner(f, o)));
         return Object.keys(w).length > 0 ? w : undefined;
       },
-      strip: (c) => ({ ...c, safety: { ...c.safety, ownership: Object.fromEntries(Object.entries(c.safety.ownership).filter(([f, o]) => !weakOwner(f, o))) } }),
+      strip: (c) => ({
+        ...c,
+        safety: {
+          ...c.safety,
+          ownership: Object.fromEntries(Object.entries(c.safety.ownership).filter(([f, o]) => !weakOwner(f, o))),
+        },
+      }),
       fallback: (c) => Object.fromEntries(Object.entries(c.safety.ownership).filter(([f, o]) => !weakOwner(f, o))),
     },
     {
@@ -132,7 +148,12 @@ function guardedFields(): Guarded[] {
       const dflt = d.agents[agent][key];
       fields.push({
         field: `agents.${agent}.${key}`,
-        why: key === 'allowedTools' ? 'lets the agent use more tools without asking' : key === 'passEnv' ? 'passes more of your environment (secrets included) to the agent' : `changes how ${agent} is started`,
+        why:
+          key === 'allowedTools'
+            ? 'lets the agent use more tools without asking'
+            : key === 'passEnv'
+              ? 'passes more of your environment (secrets included) to the agent'
+              : `changes how ${agent} is started`,
         weak: (c) => {
           const v = c.agents[agent][key];
           // Fewer tools allowed without asking is stricter; anything else that differs is not judged, only confirmed.
@@ -189,8 +210,15 @@ export function insideAgentRun(env: NodeJS.ProcessEnv = process.env): boolean {
 export function confirmationStoreFile(env: NodeJS.ProcessEnv = process.env): string {
   let dir: string;
   if (env.FMES_STATE_DIR && path.isAbsolute(env.FMES_STATE_DIR) && !insideAgentRun(env)) dir = env.FMES_STATE_DIR;
-  else if (process.platform === 'win32') dir = path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'fmes');
-  else dir = path.join(env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state'), 'fmes');
+  else if (process.platform === 'win32')
+    dir = path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'fmes');
+  else
+    dir = path.join(
+      env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)
+        ? env.XDG_STATE_HOME
+        : path.join(os.homedir(), '.local', 'state'),
+      'fmes',
+    );
   return path.join(dir, 'confirmations.json');
 }
 
@@ -226,7 +254,8 @@ const inside = (p: string, dir: string) => {
 /** Why a store file cannot be trusted for `root`, or undefined. */
 function storeProblem(file: string, root: string): string | undefined {
   const real = realish(file);
-  if (inside(real, realRoot(root)) || inside(path.resolve(file), path.resolve(root))) return `the confirmation store ${file} is inside the repository`;
+  if (inside(real, realRoot(root)) || inside(path.resolve(file), path.resolve(root)))
+    return `the confirmation store ${file} is inside the repository`;
   return undefined;
 }
 
@@ -236,7 +265,11 @@ function readStore(file: string): StoreFile {
     const st = fs.lstatSync(file);
     // Written by us only: a regular file of this user, writable by nobody else.
     if (!st.isFile()) return { version: 1, workspaces: {} };
-    if (process.platform !== 'win32' && (st.mode & 0o022 || (typeof process.getuid === 'function' && st.uid !== process.getuid()))) return { version: 1, workspaces: {} };
+    if (
+      process.platform !== 'win32' &&
+      (st.mode & 0o022 || (typeof process.getuid === 'function' && st.uid !== process.getuid()))
+    )
+      return { version: 1, workspaces: {} };
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (isErrnoException(e)) return { version: 1, workspaces: {} };
@@ -295,7 +328,11 @@ export function gateRepoConfig(root: string, config: FmesConfig, o: Confirmation
 }
 
 /** Unconfirmed values that no one has declined yet (the editor asks about these once). */
-export function undecided(root: string, unconfirmed: readonly WeakeningValue[], o: ConfirmationOptions = {}): WeakeningValue[] {
+export function undecided(
+  root: string,
+  unconfirmed: readonly WeakeningValue[],
+  o: ConfirmationOptions = {},
+): WeakeningValue[] {
   const decisions = decisionsFor(root, o);
   return unconfirmed.filter((w) => decisions[w.field]?.hash !== w.hash);
 }
@@ -304,12 +341,22 @@ export function undecided(root: string, unconfirmed: readonly WeakeningValue[], 
  * Records a person's decision on these values for this workspace. Refused inside an agent run, and when the
  * store would be inside the repository (a file the repository's own writers could forge).
  */
-export function recordDecision(root: string, values: readonly WeakeningValue[], decision: StoreEntry['decision'], o: ConfirmationOptions & { by?: string } = {}): string {
+export function recordDecision(
+  root: string,
+  values: readonly WeakeningValue[],
+  decision: StoreEntry['decision'],
+  o: ConfirmationOptions & { by?: string } = {},
+): string {
   const env = o.env ?? process.env;
-  if (insideAgentRun(env)) throw new ConfirmationError('insideAgentRun', 'repository settings cannot be confirmed from inside an agent run: a person confirms them');
+  if (insideAgentRun(env))
+    throw new ConfirmationError(
+      'insideAgentRun',
+      'repository settings cannot be confirmed from inside an agent run: a person confirms them',
+    );
   const file = o.store ?? confirmationStoreFile(env);
   const problem = storeProblem(file, root);
-  if (problem) throw new ConfirmationError('storeInsideRepository', `${problem}; set FMES_STATE_DIR to a folder outside it`);
+  if (problem)
+    throw new ConfirmationError('storeInsideRepository', `${problem}; set FMES_STATE_DIR to a folder outside it`);
   const store = readStore(file);
   const key = realRoot(root);
   const entries = { ...(store.workspaces[key] ?? {}) };

@@ -4,7 +4,13 @@ import * as z from '../schemas/zodMini';
 import { denyRuleOverrideSchema } from './denyRules';
 
 /** An agent id, or a pattern with `*` (`antigravity*`). */
-const agentPattern = z.string().check(z.minLength(1), z.maxLength(AGENT_ID.max + 8), z.regex(/^[A-Za-z0-9*][A-Za-z0-9._:@*-]*$/, 'must be an agent id, optionally with *'));
+const agentPattern = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(AGENT_ID.max + 8),
+    z.regex(/^[A-Za-z0-9*][A-Za-z0-9._:@*-]*$/, 'must be an agent id, optionally with *'),
+  );
 
 export const safetySchema = z._default(
   z.object({

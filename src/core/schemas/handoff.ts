@@ -21,9 +21,7 @@ export const handoffMetaSchema = z.object({
   /** When the handoff was written. */
   createdAt: isoDateTime,
   /** Why automation stopped (the last failure, a budget, a conflict), in one line or a short paragraph. */
-  reason: z
-    .string()
-    .refine((s) => s.trim() !== '', 'must not be blank'),
+  reason: z.string().refine((s) => s.trim() !== '', 'must not be blank'),
   /** How many automated runs were tried. */
   attempts: z.number().int().nonnegative(),
   /** The agents that tried, in order. */

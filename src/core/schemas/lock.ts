@@ -9,7 +9,9 @@ import { AGENT_ID } from './patterns';
 export { LOCK_VERSION };
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const noControl = z.refine<string>((s) => !CONTROL_CHAR.test(s), { message: 'must not contain control characters (tab, newline, ESC, DEL, C1)' });
+const noControl = z.refine<string>((s) => !CONTROL_CHAR.test(s), {
+  message: 'must not contain control characters (tab, newline, ESC, DEL, C1)',
+});
 
 /** The content of `.locks/<encoded path>.lock`. */
 export const lockRecordSchema = z
@@ -44,7 +46,10 @@ export const lockRecordSchema = z
     keyHash: z.optional(z.string().check(z.regex(KEY_HASH, 'must be a SHA-256 hash in hex'))),
   })
   .check(
-    z.refine((r) => Date.parse(r.expiresAt) >= Date.parse(r.acquiredAt), { message: 'must not be before acquiredAt', path: ['expiresAt'] }),
+    z.refine((r) => Date.parse(r.expiresAt) >= Date.parse(r.acquiredAt), {
+      message: 'must not be before acquiredAt',
+      path: ['expiresAt'],
+    }),
   );
 
 export type LockRecord = z.infer<typeof lockRecordSchema>;

@@ -30,7 +30,13 @@ export const missionStateSchema = z.enum([
 ]);
 export type MissionStateName = z.infer<typeof missionStateSchema>;
 
-export const FINAL_MISSION_STATES: readonly MissionStateName[] = ['merged', 'discarded', 'rolledBack', 'handedOff', 'refused'];
+export const FINAL_MISSION_STATES: readonly MissionStateName[] = [
+  'merged',
+  'discarded',
+  'rolledBack',
+  'handedOff',
+  'refused',
+];
 
 /** One agent run inside a mission (a retry of the same agent is a new attempt). */
 export const missionAttemptSchema = z.object({

@@ -10,4 +10,3 @@ export const TASK_ID = {
   max: 80,
   message: 'must start with a letter or digit and use only letters, digits and . _ -',
 } as const;
-

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { agentId, relPath, taskId } from './common';
 
 /** A string that must hold more than whitespace (one issue for empty and blank alike). */
-const nonBlank = (max = Number.MAX_SAFE_INTEGER) => z.string().max(max).refine((v) => v.trim() !== '', 'must not be blank');
+const nonBlank = (max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => v.trim() !== '', 'must not be blank');
 
 /**
  * The markdown after the front matter of a plan or handoff. Surrounding whitespace is trimmed, so what

@@ -64,7 +64,11 @@ export const testCountsSchema = z
   // A skipped or crashed test may be in neither bucket, so the sum may fall short of `run` but never exceed it.
   .superRefine((t, ctx) => {
     if (t.passed + t.failed > t.run) {
-      ctx.addIssue({ code: 'custom', path: ['passed'], message: `passed + failed (${t.passed + t.failed}) must not exceed run (${t.run})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passed'],
+        message: `passed + failed (${t.passed + t.failed}) must not exceed run (${t.run})`,
+      });
     }
   });
 

@@ -13,7 +13,12 @@ import type { LockRecord } from '../schemas/lock';
 import type { BusEvent } from './busEvents';
 
 /** The folders that make up the bus; nothing else in the workspace is watched. */
-export const BUS_DIRS = { locks: '.locks', outbox: '.claude/outbox', plans: '.antigravity/plans', costs: '.claude/cost_logs' } as const;
+export const BUS_DIRS = {
+  locks: '.locks',
+  outbox: '.claude/outbox',
+  plans: '.antigravity/plans',
+  costs: '.claude/cost_logs',
+} as const;
 
 export interface BusWatcherOptions {
   root: string;
@@ -105,7 +110,12 @@ export class BusWatcher implements Disposable {
   private classifyDir(abs: string): Kind | 'dir' | 'ignore' {
     const rel = path.relative(this.options.root, abs).split(path.sep).join('/');
     if (rel === '' || rel === '.claude' || rel === '.antigravity') return 'dir';
-    for (const [kind, dir] of [['lock', BUS_DIRS.locks], ['report', BUS_DIRS.outbox], ['plan', BUS_DIRS.plans], ['costLog', BUS_DIRS.costs]] as const) {
+    for (const [kind, dir] of [
+      ['lock', BUS_DIRS.locks],
+      ['report', BUS_DIRS.outbox],
+      ['plan', BUS_DIRS.plans],
+      ['costLog', BUS_DIRS.costs],
+    ] as const) {
       if (rel === dir) return 'dir';
       if (rel.startsWith(dir + '/') && !rel.slice(dir.length + 1).includes('/')) {
         const name = rel.slice(dir.length + 1);
@@ -150,7 +160,11 @@ export class BusWatcher implements Disposable {
         if (r.ok) {
           const known = this.plans.has(abs);
           this.plans.add(abs);
-          return this.emitter.fire(known ? { type: 'plan.changed', file: abs, plan: r.value } : { type: 'plan.added', file: abs, plan: r.value, initial });
+          return this.emitter.fire(
+            known
+              ? { type: 'plan.changed', file: abs, plan: r.value }
+              : { type: 'plan.added', file: abs, plan: r.value, initial },
+          );
         }
         if (!settled) return this.retryLater(abs, attempt);
         return this.emitter.fire({ type: 'plan.invalid', file: abs, error: r.error, initial });
@@ -166,7 +180,13 @@ export class BusWatcher implements Disposable {
       if (!settled) return this.retryLater(abs, attempt);
       if (before?.generation === r.fingerprint) return;
       this.locks.set(abs, { record: undefined, generation: r.fingerprint });
-      return this.emitter.fire({ type: 'lock.invalid', file: abs, path: decodeLockFileName(path.basename(abs)) ?? r.claimedPath, issues: r.issues, initial });
+      return this.emitter.fire({
+        type: 'lock.invalid',
+        file: abs,
+        path: decodeLockFileName(path.basename(abs)) ?? r.claimedPath,
+        issues: r.issues,
+        initial,
+      });
     }
     if (!before && !initial && attempt < 3 && this.conflictsWithKnown(abs, r.record)) {
       // Acquirers create their file first and check for conflicts second; a file that conflicts with a
@@ -176,7 +196,8 @@ export class BusWatcher implements Disposable {
     }
     this.locks.set(abs, { record: r.record, generation: r.record.token });
     if (before?.generation === r.record.token) {
-      if (before.record?.expiresAt !== r.record.expiresAt) this.emitter.fire({ type: 'lock.renewed', file: abs, path: r.record.path, record: r.record });
+      if (before.record?.expiresAt !== r.record.expiresAt)
+        this.emitter.fire({ type: 'lock.renewed', file: abs, path: r.record.path, record: r.record });
       return;
     }
     // Released (or broken) and taken again between two events: report both halves.
@@ -186,7 +207,12 @@ export class BusWatcher implements Disposable {
 
   private goneEvent(abs: string, before: { record: LockRecord | undefined; generation: string }): BusEvent {
     const p = before.record?.path ?? decodeLockFileName(path.basename(abs));
-    return { type: this.breaker.wasBroken(abs, before.generation) ? 'lock.broken' : 'lock.released', file: abs, path: p, record: before.record };
+    return {
+      type: this.breaker.wasBroken(abs, before.generation) ? 'lock.broken' : 'lock.released',
+      file: abs,
+      path: p,
+      record: before.record,
+    };
   }
 
   private onUnlink(abs: string): void {

@@ -49,16 +49,20 @@ export class AgentRuns implements vscode.Disposable {
 
   /** The runner (created, and wired to the mission state, on the first call). */
   runner(): Promise<AgentRunner> {
-    return (this.runnerPromise ??= this.d.core.createRunner({
-      config: this.d.config,
-      // The extension host's binary is Electron in VS Code (plain Node in code-server); as Node it runs the hook.
-      hook: fs.existsSync(this.hookScript) ? { script: this.hookScript, node: process.execPath, electronAsNode: !!process.versions.electron } : undefined,
-    }).then((r) => {
-      this.created = r;
-      const sub = r.onDidChange(() => this.syncSoon());
-      this.subs.push({ dispose: () => sub.dispose() });
-      return r;
-    }));
+    return (this.runnerPromise ??= this.d.core
+      .createRunner({
+        config: this.d.config,
+        // The extension host's binary is Electron in VS Code (plain Node in code-server); as Node it runs the hook.
+        hook: fs.existsSync(this.hookScript)
+          ? { script: this.hookScript, node: process.execPath, electronAsNode: !!process.versions.electron }
+          : undefined,
+      })
+      .then((r) => {
+        this.created = r;
+        const sub = r.onDidChange(() => this.syncSoon());
+        this.subs.push({ dispose: () => sub.dispose() });
+        return r;
+      }));
   }
 
   /** Live runs; empty before the first run. */

@@ -35,12 +35,17 @@ export class AgentTerminal implements vscode.Pseudoterminal {
     try {
       run = this.start();
     } catch (e) {
-      this.print([`\x1b[31mF-MES could not start the agent: ${errorMessage(e)}${RESET}`, `${DIM}press any key to close${RESET}`]);
+      this.print([
+        `\x1b[31mF-MES could not start the agent: ${errorMessage(e)}${RESET}`,
+        `${DIM}press any key to close${RESET}`,
+      ]);
       this.settle.reject(e);
       return;
     }
     this.run = run;
-    this.print([`${DIM}F-MES · ${run.agentId} on task ${run.request.taskId} · run ${run.id} · Ctrl+C stops it${RESET}`]);
+    this.print([
+      `${DIM}F-MES · ${run.agentId} on task ${run.request.taskId} · run ${run.id} · Ctrl+C stops it${RESET}`,
+    ]);
     this.sub = run.onEvent((e) => this.print(renderRunEvent(e, { color: true })));
     void run.done.then((o) => this.ended(o));
     this.settle.resolve(run);

@@ -54,7 +54,9 @@ export class AgentCommands implements vscode.Disposable {
     if (!file) return undefined;
     const { parsePlan } = await import('../../core/artifacts/parseArtifact');
     const text = await fs.promises.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new ArtifactError('unreadable', file, [{ field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message }]);
+      throw new ArtifactError('unreadable', file, [
+        { field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message },
+      ]);
     });
     const parsed = parsePlan(text, file);
     if (!parsed.ok) throw parsed.error;
@@ -74,7 +76,10 @@ export class AgentCommands implements vscode.Disposable {
       title: `Run ${cli.label}: task id`,
       prompt: 'Names the session, the transcript and the cost records (letters, digits and . _ -)',
       value: defaultTaskId(new Date()),
-      validateInput: (v) => (!TASK_ID.re.test(v) || v.length > TASK_ID.max ? `The task id ${TASK_ID.message}, at most ${TASK_ID.max} characters.` : undefined),
+      validateInput: (v) =>
+        !TASK_ID.re.test(v) || v.length > TASK_ID.max
+          ? `The task id ${TASK_ID.message}, at most ${TASK_ID.max} characters.`
+          : undefined,
     });
     if (taskId === undefined) return undefined;
     const prompt = await vscode.window.showInputBox({
@@ -95,7 +100,9 @@ export class AgentCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage('F-MES: that agent run has already ended.');
       return undefined;
     }
-    void vscode.window.showInformationMessage(`F-MES: ${outcome.agentId} on ${outcome.taskId}: ${outcome.reason} — ${outcome.message} (${formatUsd(outcome.costUsd)}, ${outcome.turns} turns).`);
+    void vscode.window.showInformationMessage(
+      `F-MES: ${outcome.agentId} on ${outcome.taskId}: ${outcome.reason} — ${outcome.message} (${formatUsd(outcome.costUsd)}, ${outcome.turns} turns).`,
+    );
     return outcome;
   }
 
@@ -113,9 +120,17 @@ export class AgentCommands implements vscode.Disposable {
       })),
     );
     items.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    const pick = await vscode.window.showQuickPick(items, { title: 'Resume which session?', placeHolder: items.length ? undefined : 'No stored sessions in .fmes/sessions/', matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Resume which session?',
+      placeHolder: items.length ? undefined : 'No stored sessions in .fmes/sessions/',
+      matchOnDetail: true,
+    });
     if (!pick) return undefined;
-    const prompt = await vscode.window.showInputBox({ title: `Resume ${pick.label} (${pick.description})`, prompt: 'The follow-up prompt', value: 'Continue the task.' });
+    const prompt = await vscode.window.showInputBox({
+      title: `Resume ${pick.label} (${pick.description})`,
+      prompt: 'The follow-up prompt',
+      value: 'Continue the task.',
+    });
     if (prompt === undefined || !prompt.trim()) return undefined;
     return (await this.start({ ...pick.request, prompt, resume: true }))?.id;
   }
@@ -126,10 +141,15 @@ export class AgentCommands implements vscode.Disposable {
   }
 
   private async start(request: RunRequest): Promise<AgentRun | undefined> {
-    const same = this.d.agents.snapshots.find((r) => r.taskId === request.taskId && r.agentId === (request.agentId ?? request.cli));
+    const same = this.d.agents.snapshots.find(
+      (r) => r.taskId === request.taskId && r.agentId === (request.agentId ?? request.cli),
+    );
     if (same) {
       // Two runs of one agent on one task would share (and fight over) one session.
-      const c = await vscode.window.showWarningMessage(`F-MES: ${same.agentId} is already working on ${same.taskId}.`, 'Show Terminal');
+      const c = await vscode.window.showWarningMessage(
+        `F-MES: ${same.agentId} is already working on ${same.taskId}.`,
+        'Show Terminal',
+      );
       if (c) this.d.agents.terminalOf(same.runId)?.show();
       return undefined;
     }
@@ -146,8 +166,16 @@ export class AgentCommands implements vscode.Disposable {
   private async pickPlan(): Promise<string | undefined> {
     const plans = this.d.state.plans.filter((m) => m.status !== 'invalid');
     const pick = await vscode.window.showQuickPick(
-      plans.map((m) => ({ label: m.id ?? m.title, description: m.title, detail: `${m.status}${m.agent ? ` · ${m.agent}` : ''} · ${path.relative(this.d.root, m.file)}`, file: m.file })),
-      { title: 'Run Claude on which plan?', placeHolder: plans.length ? undefined : 'No valid plans in .antigravity/plans/' },
+      plans.map((m) => ({
+        label: m.id ?? m.title,
+        description: m.title,
+        detail: `${m.status}${m.agent ? ` · ${m.agent}` : ''} · ${path.relative(this.d.root, m.file)}`,
+        file: m.file,
+      })),
+      {
+        title: 'Run Claude on which plan?',
+        placeHolder: plans.length ? undefined : 'No valid plans in .antigravity/plans/',
+      },
     );
     return pick?.file;
   }
@@ -168,7 +196,11 @@ export class AgentCommands implements vscode.Disposable {
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
-      live.map((r) => ({ label: `${r.agentId} · ${r.taskId}`, description: `${r.state} · ${r.turns} turns · ${formatUsd(r.costUsd)} · ${age(r.startedAt)}`, runId: r.runId })),
+      live.map((r) => ({
+        label: `${r.agentId} · ${r.taskId}`,
+        description: `${r.state} · ${r.turns} turns · ${formatUsd(r.costUsd)} · ${age(r.startedAt)}`,
+        runId: r.runId,
+      })),
       { title },
     );
     return pick?.runId;

@@ -39,16 +39,34 @@ export class ApprovalCommands implements vscode.Disposable {
         return undefined;
       }
       const pick = await vscode.window.showQuickPick(
-        pending.map((x) => ({ label: `${x.agent}${x.taskId ? ` · ${x.taskId}` : ''}: ${x.tool} ${x.summary}`, description: x.id, detail: x.reason, approval: x })),
+        pending.map((x) => ({
+          label: `${x.agent}${x.taskId ? ` · ${x.taskId}` : ''}: ${x.tool} ${x.summary}`,
+          description: x.id,
+          detail: x.reason,
+          approval: x,
+        })),
         { title: 'F-MES: approval requests', placeHolder: 'Pick a request to approve or reject', matchOnDetail: true },
       );
       a = pick?.approval;
     }
     if (!a) return undefined;
-    const choice = await vscode.window.showWarningMessage(`${a.agent} wants to run: ${a.tool} ${a.summary}`, { modal: true, detail: `${a.reason}\n\nApproving lets this exact call run once, when the task is resumed.` }, 'Approve', 'Reject');
+    const choice = await vscode.window.showWarningMessage(
+      `${a.agent} wants to run: ${a.tool} ${a.summary}`,
+      { modal: true, detail: `${a.reason}\n\nApproving lets this exact call run once, when the task is resumed.` },
+      'Approve',
+      'Reject',
+    );
     if (!choice) return undefined;
-    const note = await vscode.window.showInputBox({ title: `${choice} ${a.id}`, prompt: 'A note for the agent (optional)' });
-    const decided = this.store.decide(a.id, choice === 'Approve' ? 'approved' : 'rejected', this.d.me() || `human:${os.userInfo().username}`, note || undefined);
+    const note = await vscode.window.showInputBox({
+      title: `${choice} ${a.id}`,
+      prompt: 'A note for the agent (optional)',
+    });
+    const decided = this.store.decide(
+      a.id,
+      choice === 'Approve' ? 'approved' : 'rejected',
+      this.d.me() || `human:${os.userInfo().username}`,
+      note || undefined,
+    );
     this.d.log.info(`approval ${decided.id} ${decided.status} by ${decided.decidedBy}`);
     return decided;
   }

@@ -26,7 +26,11 @@ export class InitCommands implements vscode.Disposable {
   constructor(private readonly d: InitCommandDeps) {
     this.subs.push(registerCommand(Commands.initWorkspace, d.log, (o?: { apply?: boolean }) => this.init(o)));
     const claude = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.root, 'CLAUDE.md'));
-    this.subs.push(claude, claude.onDidChange(() => void this.syncCursorRules()), claude.onDidCreate(() => void this.syncCursorRules()));
+    this.subs.push(
+      claude,
+      claude.onDidChange(() => void this.syncCursorRules()),
+      claude.onDidCreate(() => void this.syncCursorRules()),
+    );
   }
 
   /** Shows what would change; writes after confirmation (`apply: true` skips the question, for tests). Returns the files written. */
@@ -34,7 +38,8 @@ export class InitCommands implements vscode.Disposable {
     if (!this.d.trusted()) throw new TrustError('Initializing the workspace');
     const { planInit, applyInit, diffOf } = await import('../../core/init/initWorkspace');
     const changes = planInit(this.d.root, editorLaunch(this.d.extensionPath));
-    for (const c of changes.filter((x) => x.action === 'skip')) void vscode.window.showWarningMessage(`F-MES: ${c.file} left as it is: ${c.problem}`);
+    for (const c of changes.filter((x) => x.action === 'skip'))
+      void vscode.window.showWarningMessage(`F-MES: ${c.file} left as it is: ${c.problem}`);
     const todo = changes.filter((c) => c.action === 'create' || c.action === 'update');
     if (todo.length === 0) {
       void vscode.window.showInformationMessage('F-MES: the workspace is already initialized.');
@@ -43,7 +48,11 @@ export class InitCommands implements vscode.Disposable {
     if (!o.apply) {
       const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: todo.map(diffOf).join('\n') });
       await vscode.window.showTextDocument(doc, { preview: true });
-      const ok = await vscode.window.showInformationMessage(`F-MES: apply these changes to ${todo.map((c) => c.file).join(', ')}?`, { modal: true, detail: 'Your own content in these files is kept; F-MES only adds its blocks and entries.' }, 'Apply');
+      const ok = await vscode.window.showInformationMessage(
+        `F-MES: apply these changes to ${todo.map((c) => c.file).join(', ')}?`,
+        { modal: true, detail: 'Your own content in these files is kept; F-MES only adds its blocks and entries.' },
+        'Apply',
+      );
       if (ok !== 'Apply') return [];
     }
     const written = await applyInit(this.d.root, changes);
@@ -58,7 +67,10 @@ export class InitCommands implements vscode.Disposable {
     let cursor: string;
     let claude: string;
     try {
-      [cursor, claude] = await Promise.all([fs.promises.readFile(cursorFile, 'utf8'), fs.promises.readFile(path.join(this.d.root, 'CLAUDE.md'), 'utf8')]);
+      [cursor, claude] = await Promise.all([
+        fs.promises.readFile(cursorFile, 'utf8'),
+        fs.promises.readFile(path.join(this.d.root, 'CLAUDE.md'), 'utf8'),
+      ]);
     } catch {
       return false;
     }

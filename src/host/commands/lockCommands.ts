@@ -25,13 +25,16 @@ export class LockCommands implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly d: LockCommandDeps) {
-    const reg = (id: Parameters<typeof registerCommand>[0], fn: (...a: never[]) => unknown) => this.subs.push(registerCommand(id, d.log, fn));
+    const reg = (id: Parameters<typeof registerCommand>[0], fn: (...a: never[]) => unknown) =>
+      this.subs.push(registerCommand(id, d.log, fn));
     reg(Commands.acquireLock, (uri?: vscode.Uri) => this.acquire(uri, false));
     reg(Commands.lockForMe, (uri?: vscode.Uri, all?: vscode.Uri[]) => this.lockForMe(uri, all));
     reg(Commands.releaseLock, (arg?: vscode.Uri | { lock: LockView } | LockView) => this.release(arg));
     reg(Commands.forceUnlock, (arg?: vscode.Uri | { lock: LockView } | LockView) => this.forceUnlock(arg));
     reg(Commands.showLock, (arg?: vscode.Uri | { lock: LockView } | LockView) => this.showLock(arg));
-    reg(Commands.notifyWhenFree, (arg?: vscode.Uri | string | { lock: LockView } | LockView) => this.notifyWhenFree(arg));
+    reg(Commands.notifyWhenFree, (arg?: vscode.Uri | string | { lock: LockView } | LockView) =>
+      this.notifyWhenFree(arg),
+    );
     const sub = d.state.onDidChange(() => this.checkWaiting());
     this.subs.push({ dispose: () => sub.dispose() });
   }
@@ -48,7 +51,11 @@ export class LockCommands implements vscode.Disposable {
     const p = this.d.core.paths.normalize(target.fsPath);
     const intent = quick
       ? `edited by ${this.d.me()} in the editor`
-      : await vscode.window.showInputBox({ title: `Lock ${p}`, prompt: 'What are you about to do? (shown to agents and people)', value: 'editing by hand' });
+      : await vscode.window.showInputBox({
+          title: `Lock ${p}`,
+          prompt: 'What are you about to do? (shown to agents and people)',
+          value: 'editing by hand',
+        });
     if (intent === undefined) return undefined;
     try {
       const h = await this.d.held.acquire(p, this.d.me(), intent);
@@ -58,7 +65,10 @@ export class LockCommands implements vscode.Disposable {
     } catch (e) {
       if (!LockError.is(e, 'held')) throw e;
       const holders = (e.details?.holders ?? []) as Holder[];
-      const choice = await vscode.window.showWarningMessage(`${p} is locked: ${holders.map(describeHolder).join('; ')}`, 'Notify When Free');
+      const choice = await vscode.window.showWarningMessage(
+        `${p} is locked: ${holders.map(describeHolder).join('; ')}`,
+        'Notify When Free',
+      );
       if (choice) this.watchFor(p);
       return undefined;
     }
@@ -90,7 +100,11 @@ export class LockCommands implements vscode.Disposable {
     let lock = this.lockOf(arg);
     if (!lock) {
       const pick = await vscode.window.showQuickPick(
-        this.d.state.lockViews.map((l) => ({ label: l.path, description: `${l.agent ?? '?'} · ${l.intent ?? ''}`, lock: l })),
+        this.d.state.lockViews.map((l) => ({
+          label: l.path,
+          description: `${l.agent ?? '?'} · ${l.intent ?? ''}`,
+          lock: l,
+        })),
         { title: 'Force unlock which lock?' },
       );
       lock = pick?.lock;
@@ -99,11 +113,17 @@ export class LockCommands implements vscode.Disposable {
     const holder = lock.agent ?? 'an unknown holder';
     const ok = await vscode.window.showWarningMessage(
       `Force unlock ${lock.path}?`,
-      { modal: true, detail: `${holder}${lock.intent ? ` is working on: ${lock.intent}` : ' holds it'}${lock.acquiredAt ? ` (for ${age(lock.acquiredAt)})` : ''}. Its work may then conflict with yours. The break is recorded in .locks/.broken/breaks.jsonl.` },
+      {
+        modal: true,
+        detail: `${holder}${lock.intent ? ` is working on: ${lock.intent}` : ' holds it'}${lock.acquiredAt ? ` (for ${age(lock.acquiredAt)})` : ''}. Its work may then conflict with yours. The break is recorded in .locks/.broken/breaks.jsonl.`,
+      },
       'Force Unlock',
     );
     if (ok !== 'Force Unlock') return false;
-    const reason = await vscode.window.showInputBox({ title: `Why unlock ${lock.path}?`, value: `forced from the editor by ${this.d.me()}` });
+    const reason = await vscode.window.showInputBox({
+      title: `Why unlock ${lock.path}?`,
+      value: `forced from the editor by ${this.d.me()}`,
+    });
     if (reason === undefined) return false;
     const rec = this.d.core.locks.forceBreak(lock.path, { by: this.d.me(), reason });
     this.d.log.warn(`force-unlocked ${lock.path} (held by ${holder}): ${reason}; kept as ${rec.archivedAs}`);
@@ -152,7 +172,10 @@ export class LockCommands implements vscode.Disposable {
   }
 
   private pathOf(arg: vscode.Uri | { lock: LockView } | LockView | undefined): string | undefined {
-    if (!arg) return vscode.window.activeTextEditor ? workspacePathOf(this.d.core.root, vscode.window.activeTextEditor.document.uri) : undefined;
+    if (!arg)
+      return vscode.window.activeTextEditor
+        ? workspacePathOf(this.d.core.root, vscode.window.activeTextEditor.document.uri)
+        : undefined;
     if (arg instanceof vscode.Uri) return workspacePathOf(this.d.core.root, arg);
     return 'lock' in arg ? arg.lock.path : arg.path;
   }
@@ -166,7 +189,13 @@ export class LockCommands implements vscode.Disposable {
   }
 
   private async pickTarget(): Promise<vscode.Uri | undefined> {
-    const picked = await vscode.window.showOpenDialog({ defaultUri: vscode.Uri.file(this.d.core.root), canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: 'Lock' });
+    const picked = await vscode.window.showOpenDialog({
+      defaultUri: vscode.Uri.file(this.d.core.root),
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: 'Lock',
+    });
     return picked?.[0];
   }
 

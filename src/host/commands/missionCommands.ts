@@ -58,11 +58,24 @@ export class MissionCommands implements vscode.Disposable {
       registerCommand(Commands.generateHandoff, d.log, (arg?: MissionArg) => this.handOff(arg)),
     );
     // Missions also change from shells and CI (`fmes mission …`): follow the records on disk, not only our own.
-    const records = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.core.root, '.fmes/missions/*.json'));
-    this.subs.push(records, records.onDidCreate(() => this.syncSoon()), records.onDidChange(() => this.syncSoon()), records.onDidDelete(() => this.syncSoon()));
+    const records = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(d.core.root, '.fmes/missions/*.json'),
+    );
+    this.subs.push(
+      records,
+      records.onDidCreate(() => this.syncSoon()),
+      records.onDidChange(() => this.syncSoon()),
+      records.onDidDelete(() => this.syncSoon()),
+    );
     // A decision on an approval a mission waits for (here, in the dashboard or with `fmes approve`) continues it.
-    const approvals = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.core.root, '.fmes/approvals/*.json'));
-    this.subs.push(approvals, approvals.onDidCreate(() => this.continueDecided()), approvals.onDidChange(() => this.continueDecided()));
+    const approvals = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(d.core.root, '.fmes/approvals/*.json'),
+    );
+    this.subs.push(
+      approvals,
+      approvals.onDidCreate(() => this.continueDecided()),
+      approvals.onDidChange(() => this.continueDecided()),
+    );
     this.sync();
   }
 
@@ -71,7 +84,9 @@ export class MissionCommands implements vscode.Disposable {
     if (!this.d.trusted()) return;
     // Loading the service costs a module load: only when a mission waits for an approval at all.
     if (!this.store.list().records.some((r) => allows(r.state, 'continue'))) return;
-    void this.get().then((m) => m.continueDecided({ start: (planFile) => this.start(path.join(this.d.core.root, planFile)) }));
+    void this.get().then((m) =>
+      m.continueDecided({ start: (planFile) => this.start(path.join(this.d.core.root, planFile)) }),
+    );
   }
 
   private syncTimer: NodeJS.Timeout | undefined;
@@ -112,7 +127,12 @@ export class MissionCommands implements vscode.Disposable {
    * mission, as `fmes watch --orchestrate` does from a shell. Feed every bus event here.
    */
   handleBusEvent(e: BusEvent): void {
-    if ((e.type !== 'plan.added' && e.type !== 'plan.changed') || !this.d.config().orchestrator.auto || !this.d.trusted()) return;
+    if (
+      (e.type !== 'plan.added' && e.type !== 'plan.changed') ||
+      !this.d.config().orchestrator.auto ||
+      !this.d.trusted()
+    )
+      return;
     void this.get().then((m) => {
       m.startLoop({ onError: (file, message) => void vscode.window.showWarningMessage(`F-MES: ${file}: ${message}`) });
       m.handle(e);
@@ -129,7 +149,10 @@ export class MissionCommands implements vscode.Disposable {
     const file = planFileOf(arg, this.d.core.root) ?? (await this.pickPlan());
     if (!file) return undefined;
     const missions = await this.get();
-    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `F-MES mission ${path.basename(file)}` }, () => missions.start(file));
+    const out = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `F-MES mission ${path.basename(file)}` },
+      () => missions.start(file),
+    );
     return out.state;
   }
 
@@ -139,7 +162,11 @@ export class MissionCommands implements vscode.Disposable {
     if (!rec) return undefined;
     let approved = false;
     if (rec.state === 'review') {
-      const ok = await vscode.window.showWarningMessage(`Mission ${rec.taskId} needs review: ${rec.reason ?? 'cross-check warnings'}. Merge anyway?`, { modal: true }, 'Merge');
+      const ok = await vscode.window.showWarningMessage(
+        `Mission ${rec.taskId} needs review: ${rec.reason ?? 'cross-check warnings'}. Merge anyway?`,
+        { modal: true },
+        'Merge',
+      );
       if (ok !== 'Merge') return undefined;
       approved = true;
     }
@@ -152,8 +179,13 @@ export class MissionCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage(`F-MES: ${rec.taskId}: ${r.record.reason ?? r.record.state}`);
       return undefined;
     }
-    await this.openEditors(rec.taskId, r.conflicts.map((c) => path.join(this.d.core.root, c)));
-    void vscode.window.showWarningMessage(`F-MES: merging ${rec.taskId} stopped on conflicts in ${r.conflicts.join(', ')}. Resolve them in the merge editor, then run Merge Mission again.`);
+    await this.openEditors(
+      rec.taskId,
+      r.conflicts.map((c) => path.join(this.d.core.root, c)),
+    );
+    void vscode.window.showWarningMessage(
+      `F-MES: merging ${rec.taskId} stopped on conflicts in ${r.conflicts.join(', ')}. Resolve them in the merge editor, then run Merge Mission again.`,
+    );
     return 'conflicted';
   }
 
@@ -177,7 +209,11 @@ export class MissionCommands implements vscode.Disposable {
         await fs.promises.writeFile(f, text);
         return vscode.Uri.file(f);
       };
-      const [base, ours, theirs] = await Promise.all([side('base', s.base), side('ours', s.ours), side('theirs', s.theirs)]);
+      const [base, ours, theirs] = await Promise.all([
+        side('base', s.base),
+        side('ours', s.ours),
+        side('theirs', s.theirs),
+      ]);
       try {
         // VS Code's own 3-way merge editor (the command GitLens and the git extension use).
         await vscode.commands.executeCommand('_open.mergeEditor', {
@@ -187,7 +223,9 @@ export class MissionCommands implements vscode.Disposable {
           output: vscode.Uri.file(abs),
         });
       } catch (e) {
-        this.d.log.warn(`the merge editor did not open for ${rel} (${String(e)}); opening the file with its conflict markers`);
+        this.d.log.warn(
+          `the merge editor did not open for ${rel} (${String(e)}); opening the file with its conflict markers`,
+        );
         await vscode.window.showTextDocument(vscode.Uri.file(abs), { preview: false });
       }
     }
@@ -204,7 +242,9 @@ export class MissionCommands implements vscode.Disposable {
     );
     if (ok !== 'Discard') return false;
     const r = await (await this.get()).discard(rec.taskId, { confirmed: true });
-    void vscode.window.showInformationMessage(`F-MES: discarded ${rec.taskId}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}.`);
+    void vscode.window.showInformationMessage(
+      `F-MES: discarded ${rec.taskId}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}.`,
+    );
     return true;
   }
 
@@ -219,7 +259,9 @@ export class MissionCommands implements vscode.Disposable {
     );
     if (ok !== 'Roll Back') return false;
     const r = await (await this.get()).rollBack(rec.taskId);
-    void vscode.window.showInformationMessage(`F-MES: rolled back ${rec.taskId}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} moved to ${r.trash}` : ''}.`);
+    void vscode.window.showInformationMessage(
+      `F-MES: rolled back ${rec.taskId}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} moved to ${r.trash}` : ''}.`,
+    );
     return true;
   }
 
@@ -241,16 +283,29 @@ export class MissionCommands implements vscode.Disposable {
     const r = e.record;
     this.d.log.info(`[mission] ${r.taskId}: ${r.state}${r.reason ? ` — ${r.reason}` : ''}`);
     const show = async (kind: 'info' | 'warn', text: string, ...actions: string[]) => {
-      const pick = kind === 'info' ? await vscode.window.showInformationMessage(text, ...actions) : await vscode.window.showWarningMessage(text, ...actions);
+      const pick =
+        kind === 'info'
+          ? await vscode.window.showInformationMessage(text, ...actions)
+          : await vscode.window.showWarningMessage(text, ...actions);
       if (pick === 'Merge') await vscode.commands.executeCommand(Commands.mergeMission, r.taskId);
       else if (pick === 'Show Dashboard') await vscode.commands.executeCommand(Commands.showDashboard);
-      else if (pick === 'Open Handoff' && r.handoff) await vscode.window.showTextDocument(vscode.Uri.file(path.join(this.d.core.root, r.handoff)));
+      else if (pick === 'Open Handoff' && r.handoff)
+        await vscode.window.showTextDocument(vscode.Uri.file(path.join(this.d.core.root, r.handoff)));
       else if (pick === 'Review Approvals') await vscode.commands.executeCommand(Commands.reviewApprovals);
     };
-    if (r.state === 'readyToMerge') void show('info', `F-MES: mission ${r.taskId} is ready to merge.`, 'Merge', 'Show Dashboard');
-    else if (r.state === 'review') void show('warn', `F-MES: mission ${r.taskId} needs review: ${r.reason ?? ''}`, 'Show Dashboard', 'Merge');
-    else if (r.state === 'handedOff') void show('warn', `F-MES: mission ${r.taskId} was handed off to a person: ${r.reason ?? ''}`, 'Open Handoff', 'Show Dashboard');
-    else if (r.state === 'awaitingApproval') void show('warn', `F-MES: mission ${r.taskId} waits for approval: ${r.reason ?? ''}`, 'Review Approvals');
+    if (r.state === 'readyToMerge')
+      void show('info', `F-MES: mission ${r.taskId} is ready to merge.`, 'Merge', 'Show Dashboard');
+    else if (r.state === 'review')
+      void show('warn', `F-MES: mission ${r.taskId} needs review: ${r.reason ?? ''}`, 'Show Dashboard', 'Merge');
+    else if (r.state === 'handedOff')
+      void show(
+        'warn',
+        `F-MES: mission ${r.taskId} was handed off to a person: ${r.reason ?? ''}`,
+        'Open Handoff',
+        'Show Dashboard',
+      );
+    else if (r.state === 'awaitingApproval')
+      void show('warn', `F-MES: mission ${r.taskId} waits for approval: ${r.reason ?? ''}`, 'Review Approvals');
     else if (r.state === 'refused') void show('warn', `F-MES: mission ${r.taskId} was refused: ${r.reason ?? ''}`);
   }
 
@@ -270,7 +325,12 @@ export class MissionCommands implements vscode.Disposable {
       return undefined;
     }
     const item = await vscode.window.showQuickPick(
-      candidates.map((r) => ({ label: r.taskId, description: r.state, detail: `${r.title}${r.reason ? ` — ${r.reason}` : ''}`, r })),
+      candidates.map((r) => ({
+        label: r.taskId,
+        description: r.state,
+        detail: `${r.title}${r.reason ? ` — ${r.reason}` : ''}`,
+        r,
+      })),
       { title },
     );
     return item?.r;
@@ -284,7 +344,12 @@ export class MissionCommands implements vscode.Disposable {
       return undefined;
     }
     const item = await vscode.window.showQuickPick(
-      listing.valid.map((e) => ({ label: e.plan.meta.id, description: e.plan.meta.agent, detail: `${e.plan.meta.title} · ${e.plan.meta.files.join(', ')}`, file: e.file })),
+      listing.valid.map((e) => ({
+        label: e.plan.meta.id,
+        description: e.plan.meta.agent,
+        detail: `${e.plan.meta.title} · ${e.plan.meta.files.join(', ')}`,
+        file: e.file,
+      })),
       { title: 'Start a mission from which plan?' },
     );
     return item && path.join(this.d.core.root, item.file);

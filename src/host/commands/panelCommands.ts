@@ -20,10 +20,14 @@ export class PanelCommands implements vscode.Disposable {
   constructor(private readonly d: PanelCommandDeps) {
     this.subs.push(
       this.diagnostics,
-      registerCommand(Commands.showMissionPanel, d.log, () => vscode.commands.executeCommand(`${Views.missions}.focus`)),
+      registerCommand(Commands.showMissionPanel, d.log, () =>
+        vscode.commands.executeCommand(`${Views.missions}.focus`),
+      ),
       registerCommand(Commands.showLog, d.log, () => d.log.show(true)),
       registerCommand(Commands.refresh, d.log, () => d.reload()),
-      registerCommand(Commands.openArtifact, d.log, (file: string) => vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true })),
+      registerCommand(Commands.openArtifact, d.log, (file: string) =>
+        vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true }),
+      ),
       registerCommand(Commands.validateArtifacts, d.log, () => this.validate()),
     );
   }
@@ -44,7 +48,9 @@ export class PanelCommands implements vscode.Disposable {
     }
     const msg = `F-MES: validated ${files.length} artifact${files.length === 1 ? '' : 's'}: ${problems === 0 ? 'all valid' : `${problems} problem${problems === 1 ? '' : 's'} (see Problems)`}.`;
     if (problems > 0) {
-      void vscode.window.showWarningMessage(msg, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
+      void vscode.window
+        .showWarningMessage(msg, 'Show Problems')
+        .then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
     } else void vscode.window.showInformationMessage(msg);
     this.d.log.info(msg);
     return { files: files.length, problems };
@@ -62,4 +68,3 @@ function toDiagnostic(i: ArtifactIssue): vscode.Diagnostic {
   d.source = 'F-MES';
   return d;
 }
-

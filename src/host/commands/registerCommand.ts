@@ -7,7 +7,11 @@ import type { CommandId } from '../../shared/ids';
  * shown as one message with a "Show Log" button; typed domain errors show their own message, anything else
  * a generic one.
  */
-export function registerCommand(id: CommandId, log: vscode.LogOutputChannel, fn: (...args: never[]) => unknown): vscode.Disposable {
+export function registerCommand(
+  id: CommandId,
+  log: vscode.LogOutputChannel,
+  fn: (...args: never[]) => unknown,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await (fn as (...a: unknown[]) => unknown)(...args);

@@ -62,7 +62,8 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
 
   getChildren(node?: MissionNode): MissionNode[] {
     if (!node) return sections;
-    if (node.kind === 'agent') return node.agent.sessions.map((_, index) => ({ kind: 'session', agent: node.agent, index }));
+    if (node.kind === 'agent')
+      return node.agent.sessions.map((_, index) => ({ kind: 'session', agent: node.agent, index }));
     if (node.kind !== 'section') return [];
     switch (node.section) {
       case 'missions': {
@@ -114,7 +115,12 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     const item = new vscode.TreeItem(labels[section], vscode.TreeItemCollapsibleState.Expanded);
     item.id = `section:${section}`;
     item.contextValue = `section.${section}`;
-    const count = section === 'missions' ? this.state.plans.length : section === 'agents' ? this.state.agents.length : this.state.lockViews.length;
+    const count =
+      section === 'missions'
+        ? this.state.plans.length
+        : section === 'agents'
+          ? this.state.agents.length
+          : this.state.lockViews.length;
     item.description = String(count);
     if (section === 'agents') {
       const running = this.state.runViews.length;
@@ -135,9 +141,23 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     const mine = l.agent === this.me();
     const flags = l.kind === 'invalid' ? 'invalid' : l.staleness.stale ? `stale: ${l.staleness.reason}` : '';
     item.description = [l.agent ?? '?', l.intent, age(l.acquiredAt), flags].filter(Boolean).join(' · ');
-    item.iconPath = new vscode.ThemeIcon(l.kind === 'invalid' ? 'warning' : l.staleness.stale ? 'debug-disconnect' : 'lock', new vscode.ThemeColor(l.kind === 'invalid' || l.staleness.stale ? 'list.warningForeground' : mine ? 'charts.green' : 'charts.orange'));
+    item.iconPath = new vscode.ThemeIcon(
+      l.kind === 'invalid' ? 'warning' : l.staleness.stale ? 'debug-disconnect' : 'lock',
+      new vscode.ThemeColor(
+        l.kind === 'invalid' || l.staleness.stale ? 'list.warningForeground' : mine ? 'charts.green' : 'charts.orange',
+      ),
+    );
     item.tooltip = lockTooltip(l);
-    item.contextValue = l.kind === 'invalid' ? 'lock.invalid' : l.kind === 'marker' ? 'lock.marker' : mine ? 'lock.mine' : l.staleness.stale ? 'lock.stale' : 'lock';
+    item.contextValue =
+      l.kind === 'invalid'
+        ? 'lock.invalid'
+        : l.kind === 'marker'
+          ? 'lock.marker'
+          : mine
+            ? 'lock.mine'
+            : l.staleness.stale
+              ? 'lock.stale'
+              : 'lock';
     const target = l.path === '.' ? this.root : path.join(this.root, l.path);
     item.resourceUri = vscode.Uri.file(target);
     item.command = { command: Commands.showLock, title: 'Show Lock', arguments: [l] };
@@ -148,12 +168,14 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
 export function lockTooltip(l: LockView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`$(lock) **${escape(l.path)}**\n\n`);
-  if (l.kind === 'invalid') md.appendMarkdown(`Invalid lock file \`${escape(l.file)}\`: ${escape(formatIssues(l.issues ?? []))}\n\n`);
+  if (l.kind === 'invalid')
+    md.appendMarkdown(`Invalid lock file \`${escape(l.file)}\`: ${escape(formatIssues(l.issues ?? []))}\n\n`);
   if (l.agent) md.appendMarkdown(`Held by **${escape(l.agent)}**${l.intent ? `: ${escape(l.intent)}` : ''}\n\n`);
   if (l.acquiredAt) md.appendMarkdown(`Since ${new Date(l.acquiredAt).toLocaleString()} (${age(l.acquiredAt)})\n\n`);
   if (l.pid) md.appendMarkdown(`Process ${l.pid} on ${escape(l.host ?? '?')}\n\n`);
   else if (l.expiresAt) md.appendMarkdown(`Expires ${new Date(l.expiresAt).toLocaleString()}\n\n`);
-  if (l.staleness.stale) md.appendMarkdown(`Stale (${l.staleness.reason}): the next agent that wants it will recover it.`);
+  if (l.staleness.stale)
+    md.appendMarkdown(`Stale (${l.staleness.reason}): the next agent that wants it will recover it.`);
   return md;
 }
 
@@ -187,13 +209,34 @@ const MISSION_ICONS: Partial<Record<MissionStateName, string>> = {
 function missionItem(m: PlanView): vscode.TreeItem {
   const item = new vscode.TreeItem(m.id ? `${m.id}: ${m.title}` : m.title);
   item.id = `mission:${m.file}`;
-  const icons: Record<PlanView['status'], string> = { planned: 'circle-large-outline', running: 'sync~spin', done: 'pass', failed: 'error', invalid: 'warning' };
+  const icons: Record<PlanView['status'], string> = {
+    planned: 'circle-large-outline',
+    running: 'sync~spin',
+    done: 'pass',
+    failed: 'error',
+    invalid: 'warning',
+  };
   item.iconPath = new vscode.ThemeIcon(icons[m.status]);
   const r = m.record;
   const cost = r?.costUsd ? r.costUsd : m.report?.costUsd;
-  item.description = [r ? MISSION_LABELS[r.state] : m.status, m.agent, m.risk ? `risk ${m.risk}` : undefined, cost !== undefined ? formatUsd(cost) : undefined].filter(Boolean).join(' · ');
+  item.description = [
+    r ? MISSION_LABELS[r.state] : m.status,
+    m.agent,
+    m.risk ? `risk ${m.risk}` : undefined,
+    cost !== undefined ? formatUsd(cost) : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   item.tooltip =
-    m.problem ?? [`${m.title}`, `files: ${m.files.join(', ')}`, r ? `mission: ${MISSION_LABELS[r.state]}${r.reason ? ` — ${r.reason}` : ''}` : '', m.report ? `report: ${m.report.status} — ${m.report.summary}` : ''].filter(Boolean).join('\n');
+    m.problem ??
+    [
+      `${m.title}`,
+      `files: ${m.files.join(', ')}`,
+      r ? `mission: ${MISSION_LABELS[r.state]}${r.reason ? ` — ${r.reason}` : ''}` : '',
+      m.report ? `report: ${m.report.status} — ${m.report.summary}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
   if (r && MISSION_ICONS[r.state]) item.iconPath = new vscode.ThemeIcon(MISSION_ICONS[r.state]!);
   // `mission.<plan status>` drives the run menus; ` mission:<state>` the mission actions (Merge, Discard, …).
   item.contextValue = `mission.${m.status}${r ? ` mission:${r.state}` : ''}`;
@@ -205,19 +248,38 @@ function missionItem(m: PlanView): vscode.TreeItem {
 function runItem(r: RunSnapshot): vscode.TreeItem {
   const item = new vscode.TreeItem(`${r.agentId} · ${r.taskId}`);
   item.id = `run:${r.runId}`;
-  item.iconPath = new vscode.ThemeIcon(r.state === 'stopping' ? 'loading~spin' : 'sync~spin', new vscode.ThemeColor('charts.blue'));
-  item.description = [r.state, `${r.turns} turn${r.turns === 1 ? '' : 's'}`, formatUsd(r.costUsd), age(r.startedAt)].join(' · ');
-  item.tooltip = [`${r.agentId} (${r.cli}) on ${r.taskId}: ${r.state}`, `run ${r.runId}, attempt ${r.attempt}`, r.sessionId ? `session ${r.sessionId}` : 'no session yet'].join('\n');
+  item.iconPath = new vscode.ThemeIcon(
+    r.state === 'stopping' ? 'loading~spin' : 'sync~spin',
+    new vscode.ThemeColor('charts.blue'),
+  );
+  item.description = [
+    r.state,
+    `${r.turns} turn${r.turns === 1 ? '' : 's'}`,
+    formatUsd(r.costUsd),
+    age(r.startedAt),
+  ].join(' · ');
+  item.tooltip = [
+    `${r.agentId} (${r.cli}) on ${r.taskId}: ${r.state}`,
+    `run ${r.runId}, attempt ${r.attempt}`,
+    r.sessionId ? `session ${r.sessionId}` : 'no session yet',
+  ].join('\n');
   item.contextValue = `run.${r.state}`;
   item.command = { command: Commands.showAgentTerminal, title: 'Show Agent Terminal', arguments: [r.runId] };
   return item;
 }
 
 function agentItem(a: AgentView): vscode.TreeItem {
-  const item = new vscode.TreeItem(a.agent, a.sessions.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    a.agent,
+    a.sessions.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `agent:${a.agent}`;
   item.iconPath = new vscode.ThemeIcon(a.active ? 'pulse' : 'person');
-  item.description = [a.active ? `${a.locks} lock${a.locks === 1 ? '' : 's'}` : 'idle', formatUsd(a.costUsd), `${a.sessions.length} session${a.sessions.length === 1 ? '' : 's'}`].join(' · ');
+  item.description = [
+    a.active ? `${a.locks} lock${a.locks === 1 ? '' : 's'}` : 'idle',
+    formatUsd(a.costUsd),
+    `${a.sessions.length} session${a.sessions.length === 1 ? '' : 's'}`,
+  ].join(' · ');
   item.contextValue = 'agent';
   return item;
 }

@@ -39,7 +39,9 @@ export class DashboardPanel implements vscode.Disposable {
   constructor(private readonly d: DashboardDeps) {
     this.subs.push(
       registerCommand(Commands.showDashboard, d.log, () => this.show()),
-      vscode.window.registerWebviewPanelSerializer(WebviewPanels.dashboard, { deserializeWebviewPanel: async (panel) => this.attach(panel) }),
+      vscode.window.registerWebviewPanelSerializer(WebviewPanels.dashboard, {
+        deserializeWebviewPanel: async (panel) => this.attach(panel),
+      }),
       d.state.onDidChange(() => this.schedule()),
     );
   }
@@ -49,7 +51,12 @@ export class DashboardPanel implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(WebviewPanels.dashboard, 'F-MES Dashboard', vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(
+      WebviewPanels.dashboard,
+      'F-MES Dashboard',
+      vscode.ViewColumn.Active,
+      { enableScripts: true, retainContextWhenHidden: false },
+    );
     this.attach(panel);
   }
 
@@ -57,10 +64,16 @@ export class DashboardPanel implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     // Set again on a restored panel: its options are not kept across reloads.
-    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot(this.d.extensionUri)] };
+    panel.webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [webviewRoot(this.d.extensionUri)],
+    };
     panel.iconPath = vscode.Uri.joinPath(this.d.extensionUri, 'media', 'fmes.svg');
     panel.webview.html = dashboardHtml(panel.webview, this.d.extensionUri);
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.d.root, `{${DASHBOARD_GLOBS.join(',')}}`));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(this.d.root, `{${DASHBOARD_GLOBS.join(',')}}`),
+    );
     this.panelSubs = [
       watcher,
       watcher.onDidCreate(() => this.schedule()),
@@ -118,7 +131,9 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       await this.handle(parsed.value);
     } catch (e) {
-      this.d.log.error(`dashboard: ${parsed.value.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.d.log.error(
+        `dashboard: ${parsed.value.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
       void showErrorWithLog(`F-MES: ${errorMessage(e)}`, this.d.log);
     }
   }
@@ -130,9 +145,21 @@ export class DashboardPanel implements vscode.Disposable {
         return this.push();
       case 'state/get': {
         try {
-          await this.post({ type: 'reply', requestId: m.requestId, request: m.type, ok: true, result: await this.buildState() });
+          await this.post({
+            type: 'reply',
+            requestId: m.requestId,
+            request: m.type,
+            ok: true,
+            result: await this.buildState(),
+          });
         } catch (e) {
-          await this.post({ type: 'reply', requestId: m.requestId, request: m.type, ok: false, error: errorMessage(e) });
+          await this.post({
+            type: 'reply',
+            requestId: m.requestId,
+            request: m.type,
+            ok: false,
+            error: errorMessage(e),
+          });
         }
         return;
       }
@@ -172,11 +199,12 @@ export class DashboardPanel implements vscode.Disposable {
     if (!this.d.trusted()) throw new TrustError('Starting a mission');
     const paths = new WorkspacePaths(this.d.root);
     const { path: p, kind } = paths.resolve(planFile);
-    if (kind !== 'file') throw new ArtifactError('unreadable', planFile, [{ field: '', message: 'no such plan in the workspace' }]);
+    if (kind !== 'file')
+      throw new ArtifactError('unreadable', planFile, [{ field: '', message: 'no such plan in the workspace' }]);
     this.d.log.info(`dashboard: ${Commands.startMission} ${p}`);
-    void Promise.resolve(vscode.commands.executeCommand(Commands.startMission, vscode.Uri.file(paths.absolute(p)))).catch((e: unknown) =>
-      this.d.log.error(`dashboard: ${Commands.startMission} ${p} failed: ${errorMessage(e)}`),
-    );
+    void Promise.resolve(
+      vscode.commands.executeCommand(Commands.startMission, vscode.Uri.file(paths.absolute(p))),
+    ).catch((e: unknown) => this.d.log.error(`dashboard: ${Commands.startMission} ${p} failed: ${errorMessage(e)}`));
   }
 
   /** The button is the decision: the row shows the tool, the call and the reason the modal would. */
@@ -190,7 +218,8 @@ export class DashboardPanel implements vscode.Disposable {
   private async open(file: string): Promise<void> {
     const paths = new WorkspacePaths(this.d.root);
     const { path: p, kind } = paths.resolve(file);
-    if (kind !== 'file') throw new ArtifactError('unreadable', file, [{ field: '', message: 'no such file in the workspace' }]);
+    if (kind !== 'file')
+      throw new ArtifactError('unreadable', file, [{ field: '', message: 'no such file in the workspace' }]);
     await vscode.commands.executeCommand(Commands.openArtifact, paths.absolute(p));
   }
 

@@ -16,7 +16,11 @@ export function approvalGate(c: HookContext, reason: string, ruleId: string | un
     store.use(seen);
     return { decision: 'allow' };
   }
-  if (seen?.status === 'rejected') return { decision: 'deny', reason: `${reason}. A person rejected this call (approval ${seen.id}${seen.decidedBy ? ` by ${seen.decidedBy}` : ''}${seen.note ? `: ${seen.note}` : ''}); do not try it again.` };
+  if (seen?.status === 'rejected')
+    return {
+      decision: 'deny',
+      reason: `${reason}. A person rejected this call (approval ${seen.id}${seen.decidedBy ? ` by ${seen.decidedBy}` : ''}${seen.note ? `: ${seen.note}` : ''}); do not try it again.`,
+    };
   const env = c.io.env;
   const a =
     seen ??

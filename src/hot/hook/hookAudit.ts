@@ -15,7 +15,12 @@ export function summarizeCall(tool: string, input: unknown, redact: (s: string) 
   const e = toolEffect(tool, i);
   if (e.kind === 'shell') return clip(redact(e.command));
   if (e.kind === 'write' && (tool === 'apply_patch' || tool === 'write_file' || tool === 'replace')) {
-    const size = typeof i.content === 'string' ? ` (${i.content.length} chars)` : typeof i.new_string === 'string' ? ` (${i.new_string.length} chars)` : '';
+    const size =
+      typeof i.content === 'string'
+        ? ` (${i.content.length} chars)`
+        : typeof i.new_string === 'string'
+          ? ` (${i.new_string.length} chars)`
+          : '';
     return clip(redact(e.paths.join(', ')) + size);
   }
   return summarizeInput(tool, i, redact);
@@ -30,7 +35,12 @@ export function outcomeOf(c: HookContext): Pick<AuditRecord, 'outcome' | 'reason
   const call = c.call;
   if (c.event === 'failure') {
     // Claude Code's PostToolUseFailure: `error` (text), `is_interrupt`.
-    const error = typeof call.error === 'string' ? call.error : typeof call.error === 'object' && call.error ? JSON.stringify(call.error) : 'the tool call failed';
+    const error =
+      typeof call.error === 'string'
+        ? call.error
+        : typeof call.error === 'object' && call.error
+          ? JSON.stringify(call.error)
+          : 'the tool call failed';
     if (call.is_interrupt === true) return { outcome: 'error', reason: `interrupted: ${clip(error, 300)}` };
     return { outcome: 'failed', reason: clip(error, 300), exitCode: exitCodeIn(error, /exit code:?\s*(-?\d+)/i) };
   }
@@ -38,7 +48,14 @@ export function outcomeOf(c: HookContext): Pick<AuditRecord, 'outcome' | 'reason
   if (c.cli === 'gemini' && r && typeof r === 'object') {
     // Gemini's AfterTool: `error: {message, type}` for failed calls; a shell call's text holds `Exit Code: N`.
     const o = r as { error?: { message?: unknown } | string; llmContent?: unknown };
-    if (o.error) return { outcome: 'failed', reason: clip(typeof o.error === 'string' ? o.error : typeof o.error.message === 'string' ? o.error.message : 'failed', 300) };
+    if (o.error)
+      return {
+        outcome: 'failed',
+        reason: clip(
+          typeof o.error === 'string' ? o.error : typeof o.error.message === 'string' ? o.error.message : 'failed',
+          300,
+        ),
+      };
     const code = exitCodeIn(textOf(o.llmContent), /Exit Code:\s*(-?\d+)/);
     if (code !== undefined && code !== 0) return { outcome: 'failed', reason: `exit code ${code}`, exitCode: code };
     return { outcome: 'ok' };
@@ -51,8 +68,13 @@ export function outcomeOf(c: HookContext): Pick<AuditRecord, 'outcome' | 'reason
     return { outcome: 'ok' };
   }
   const o = r as { is_error?: unknown; error?: unknown; interrupted?: unknown } | undefined;
-  const failed = !!o && typeof o === 'object' && (o.is_error === true || (typeof o.error === 'string' && o.error !== '') || o.interrupted === true);
-  return failed ? { outcome: 'error', reason: typeof o.error === 'string' ? clip(o.error, 300) : undefined } : { outcome: 'ok' };
+  const failed =
+    !!o &&
+    typeof o === 'object' &&
+    (o.is_error === true || (typeof o.error === 'string' && o.error !== '') || o.interrupted === true);
+  return failed
+    ? { outcome: 'error', reason: typeof o.error === 'string' ? clip(o.error, 300) : undefined }
+    : { outcome: 'ok' };
 }
 
 function textOf(v: unknown): string {
@@ -90,7 +112,12 @@ export function auditCall(c: HookContext, decided?: Pick<AuditRecord, 'outcome' 
   } catch {
     // The audit must never take a tool call down with it.
   }
-  if (c.settings.auditWebhook) deliverInBackground(c.settings.auditWebhook, webhookPayload({ ...record, input: c.redactor.redact(record.input) }), c.io.self);
+  if (c.settings.auditWebhook)
+    deliverInBackground(
+      c.settings.auditWebhook,
+      webhookPayload({ ...record, input: c.redactor.redact(record.input) }),
+      c.io.self,
+    );
 }
 
 /** Hands the webhook post to a detached process: the agent never waits for the network. */
@@ -117,7 +144,12 @@ export async function deliver(file: string): Promise<void> {
   }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const res = await fetch(job.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job.payload), signal: AbortSignal.timeout(3000) });
+      const res = await fetch(job.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(job.payload),
+        signal: AbortSignal.timeout(3000),
+      });
       if (res.ok) return;
     } catch {
       // Retry below.

@@ -20,9 +20,17 @@ const BY_NAME: Readonly<Record<string, HookEvent>> = {
   AfterTool: 'post',
   PostToolUseFailure: 'failure',
 };
-const BY_ARG: Readonly<Record<string, HookEvent>> = { 'pre-tool-use': 'pre', 'post-tool-use': 'post', 'post-tool-use-failure': 'failure' };
+const BY_ARG: Readonly<Record<string, HookEvent>> = {
+  'pre-tool-use': 'pre',
+  'post-tool-use': 'post',
+  'post-tool-use-failure': 'failure',
+};
 
-export function hookEventOf(arg: string, cliArg: string | undefined, input: Record<string, unknown>): { cli: HookCli; event: HookEvent } {
+export function hookEventOf(
+  arg: string,
+  cliArg: string | undefined,
+  input: Record<string, unknown>,
+): { cli: HookCli; event: HookEvent } {
   const name = typeof input.hook_event_name === 'string' ? input.hook_event_name : '';
   const named = Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined;
   const event = arg === 'pre-tool-use' || named === 'pre' ? 'pre' : (named ?? BY_ARG[arg] ?? 'pre');

@@ -17,7 +17,12 @@ export interface HookSettings {
 export const HOOK_CONFIG_FILE = '.fmes/config.json';
 
 /** The settings of a workspace with no config file: what `configSchema.parse({})` gives (a test holds them equal). */
-export const DEFAULT_HOOK_SETTINGS: HookSettings = { invalidGraceMs: 5_000, ownership: {}, rules: DEFAULT_RULES, auditWebhook: '' };
+export const DEFAULT_HOOK_SETTINGS: HookSettings = {
+  invalidGraceMs: 5_000,
+  ownership: {},
+  rules: DEFAULT_RULES,
+  auditWebhook: '',
+};
 
 /**
  * The hook's settings. Most workspaces have no `.fmes/config.json`, and then this builds no zod schema (that

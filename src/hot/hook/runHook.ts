@@ -87,13 +87,17 @@ function deny(reason: string): HookResult {
 export function runHook(argv: readonly string[], io: HookIo): HookResult {
   const args = parseArgs(argv);
   const budget = Number(io.env.FMES_HOOK_BUDGET_MS);
-  const deadline = Date.now() + (Number.isFinite(budget) && budget > 0 && budget <= 20_000 ? budget : DEFAULT_BUDGET_MS);
+  const deadline =
+    Date.now() + (Number.isFinite(budget) && budget > 0 && budget <= 20_000 ? budget : DEFAULT_BUDGET_MS);
   let pre = args.event === 'pre-tool-use';
   try {
     if (!['pre-tool-use', 'post-tool-use', 'post-tool-use-failure'].includes(args.event)) {
-      return deny(`fmes hook: unknown event ${JSON.stringify(args.event)} (pre-tool-use | post-tool-use | post-tool-use-failure)`);
+      return deny(
+        `fmes hook: unknown event ${JSON.stringify(args.event)} (pre-tool-use | post-tool-use | post-tool-use-failure)`,
+      );
     }
-    if (io.stdin.length > MAX_INPUT) throw new UnreadableInput(`the hook input is larger than ${MAX_INPUT / 1024 / 1024} MiB`);
+    if (io.stdin.length > MAX_INPUT)
+      throw new UnreadableInput(`the hook input is larger than ${MAX_INPUT / 1024 / 1024} MiB`);
     const c = context(args, io);
     pre = c.event === 'pre';
     if (!pre) {
@@ -101,11 +105,14 @@ export function runHook(argv: readonly string[], io: HookIo): HookResult {
       return { exitCode: 0, stdout: '', stderr: '' };
     }
     const r = decide(c, deadline);
-    if (Date.now() > deadline && r.exitCode !== 2) return deny('F-MES could not decide on this call within its time budget, so it is denied.');
+    if (Date.now() > deadline && r.exitCode !== 2)
+      return deny('F-MES could not decide on this call within its time budget, so it is denied.');
     return r;
   } catch (e) {
     if (!pre) return { exitCode: 0, stdout: '', stderr: `fmes hook: the call was not audited: ${describe(e)}\n` };
-    return deny(`F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`);
+    return deny(
+      `F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`,
+    );
   }
 }
 
@@ -127,13 +134,21 @@ function context(args: Args, io: HookIo): HookContext {
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UnreadableInput('the hook input is not a JSON object');
   const call = v as HookContext['call'];
-  if (typeof call.tool_name !== 'string' || call.tool_name === '') throw new UnreadableInput('the hook input has no tool_name string');
-  if (call.cwd !== undefined && (typeof call.cwd !== 'string' || call.cwd === '' || !path.isAbsolute(call.cwd))) throw new UnreadableInput('the hook input has a cwd that is not an absolute path');
+  if (typeof call.tool_name !== 'string' || call.tool_name === '')
+    throw new UnreadableInput('the hook input has no tool_name string');
+  if (call.cwd !== undefined && (typeof call.cwd !== 'string' || call.cwd === '' || !path.isAbsolute(call.cwd)))
+    throw new UnreadableInput('the hook input has a cwd that is not an absolute path');
   const { cli, event } = hookEventOf(args.event, args.cli, call);
   // The agent: --agent (written into the session's settings by F-MES), else FMES_AGENT (every run F-MES starts
   // sets it), else the CLI's name.
   const agent = args.agent || io.env.FMES_AGENT || cli;
-  const given = args.workspace || io.env.FMES_WORKSPACE || io.env.CLAUDE_PROJECT_DIR || io.env.GEMINI_PROJECT_DIR || call.cwd || process.cwd();
+  const given =
+    args.workspace ||
+    io.env.FMES_WORKSPACE ||
+    io.env.CLAUDE_PROJECT_DIR ||
+    io.env.GEMINI_PROJECT_DIR ||
+    call.cwd ||
+    process.cwd();
   const root = fs.realpathSync.native(mainWorkspaceOf(fs.realpathSync.native(path.resolve(given))));
   let redactor: Redactor | undefined;
   return {
@@ -161,7 +176,13 @@ function decide(c: HookContext, deadline: number): HookResult {
     // A person approved exactly this call: Claude's own permission rules (a default allowedTools list) must not
     // refuse it after all, so the hook answers "allow" rather than staying silent.
     if (c.cli !== 'claude') return { exitCode: 0, stdout: '', stderr: '' };
-    const allow = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow', permissionDecisionReason: 'approved by a person through F-MES' } };
+    const allow = {
+      hookSpecificOutput: {
+        hookEventName: 'PreToolUse',
+        permissionDecision: 'allow',
+        permissionDecisionReason: 'approved by a person through F-MES',
+      },
+    };
     return { exitCode: 0, stdout: JSON.stringify(allow), stderr: '' };
   }
   const reason = c.redactor.redact(d.reason);
@@ -170,14 +191,20 @@ function decide(c: HookContext, deadline: number): HookResult {
   // Only Claude Code can put a question to the person from a hook; Gemini and Codex cannot, so there an
   // unanswerable question is a denial that says what the person can do.
   if (c.cli !== 'claude') return deny(`${reason}. This needs a person: ask them to run it, or to approve it.`);
-  const ask = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: reason } };
+  const ask = {
+    hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: reason },
+  };
   return { exitCode: 0, stdout: JSON.stringify(ask), stderr: '' };
 }
 
 function preToolUse(c: HookContext, deadline: number): HookDecision {
   const paths = new WorkspacePaths(c.root);
   const reader = new HolderReader(paths, path.join(c.root, LOCK_DIR));
-  const locks = new LockView(paths, reader, { host: hostName(), clock: systemClock, invalidGraceMs: c.settings.invalidGraceMs });
+  const locks = new LockView(paths, reader, {
+    host: hostName(),
+    clock: systemClock,
+    invalidGraceMs: c.settings.invalidGraceMs,
+  });
   const locator = new WorkspaceLocator(c.root);
   let others: Holder[] | undefined;
   const othersHolders = (): Holder[] => {
@@ -191,7 +218,7 @@ function preToolUse(c: HookContext, deadline: number): HookDecision {
     return others;
   };
   return decidePreToolUse(c.call, {
-      agent: c.agent,
+    agent: c.agent,
     root: c.root,
     locator,
     othersHolders,
@@ -199,7 +226,9 @@ function preToolUse(c: HookContext, deadline: number): HookDecision {
     rules: c.settings.rules,
     context: { workspaceRoot: c.root, home: c.home, gitAlias: gitAliasReader(c.root, c.io.env) },
     realHome: realOrSelf(c.home),
-    guardedDirs: [c.io.env.XDG_STATE_HOME, c.io.env.FMES_STATE_DIR].filter((d): d is string => !!d && path.isAbsolute(d)).map((d) => realOrSelf(path.join(d, d === c.io.env.FMES_STATE_DIR ? '' : 'fmes'))),
+    guardedDirs: [c.io.env.XDG_STATE_HOME, c.io.env.FMES_STATE_DIR]
+      .filter((d): d is string => !!d && path.isAbsolute(d))
+      .map((d) => realOrSelf(path.join(d, d === c.io.env.FMES_STATE_DIR ? '' : 'fmes'))),
     ownership: c.settings.ownership,
     deadline,
   });

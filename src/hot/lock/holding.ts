@@ -37,7 +37,12 @@ export class SignalGuard {
  * Runs a command while the lock is held and releases it however the command ends: normal exit, failure,
  * or a signal to us (forwarded to the child). Resolves with the exit code to use.
  */
-export function runHolding(argv: readonly string[], guard: SignalGuard, release: () => void, printErr: (line: string) => void): Promise<number> {
+export function runHolding(
+  argv: readonly string[],
+  guard: SignalGuard,
+  release: () => void,
+  printErr: (line: string) => void,
+): Promise<number> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (code: number) => {

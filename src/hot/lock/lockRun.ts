@@ -22,7 +22,11 @@ import { EXIT, runHolding, SignalGuard, signalExit } from './holding';
  * before the lock is taken) returns undefined before anything happened, and the full CLI runs the same
  * arguments, with the same messages as always. src/cli/commands/lock.ts is the reference for what this does.
  */
-export async function lockRun(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number | undefined> {
+export async function lockRun(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Promise<number | undefined> {
   const a = parseLockRun(argv);
   if (!a) return undefined;
   const agent = a.agent ?? env.FMES_AGENT;
@@ -44,7 +48,8 @@ export async function lockRun(argv: readonly string[], env: NodeJS.ProcessEnv = 
         pid: 'self',
         waitMs: a.wait * 1000,
         signal: guard.abort.signal,
-        onWait: (holders) => printErr(`fmes: waiting up to ${a.wait}s for ${a.path}: ${holders.map(describeHolder).join('; ')}`),
+        onWait: (holders) =>
+          printErr(`fmes: waiting up to ${a.wait}s for ${a.path}: ${holders.map(describeHolder).join('; ')}`),
       });
     } catch (e) {
       if (guard.received) return signalExit(guard.received);
@@ -109,7 +114,15 @@ export function parseLockRun(argv: readonly string[]): LockRunArgs | undefined {
     const v = seen.get(k);
     return typeof v === 'string' ? v : undefined;
   };
-  return { path: words[2], command: argv.slice(end + 1), agent: str('--agent'), intent: str('--intent'), wait, json: seen.has('--json'), workspace: str('--workspace') };
+  return {
+    path: words[2],
+    command: argv.slice(end + 1),
+    agent: str('--agent'),
+    intent: str('--intent'),
+    wait,
+    json: seen.has('--json'),
+    workspace: str('--workspace'),
+  };
 }
 
 /**
@@ -117,7 +130,16 @@ export function parseLockRun(argv: readonly string[]): LockRunArgs | undefined {
  * undefined, so that the full CLI asks git itself, when git's environment changes the search or nothing is found.
  */
 export function gitTopLevel(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (Object.keys(env).some((k) => k === 'GIT_DIR' || k === 'GIT_WORK_TREE' || k === 'GIT_CEILING_DIRECTORIES' || k === 'GIT_DISCOVERY_ACROSS_FILESYSTEM')) return undefined;
+  if (
+    Object.keys(env).some(
+      (k) =>
+        k === 'GIT_DIR' ||
+        k === 'GIT_WORK_TREE' ||
+        k === 'GIT_CEILING_DIRECTORIES' ||
+        k === 'GIT_DISCOVERY_ACROSS_FILESYSTEM',
+    )
+  )
+    return undefined;
   if (cwd.split(path.sep).includes('.git')) return undefined;
   for (let d = cwd; ; d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, '.git'))) return d;
@@ -129,7 +151,8 @@ export function gitTopLevel(cwd: string, env: NodeJS.ProcessEnv): string | undef
 function lockSettings(root: string): Partial<LockConfig> {
   if (!fs.statSync(path.join(root, HOOK_CONFIG_FILE), { throwIfNoEntry: false })) return {};
   const s = cold().loadHotSettings(root);
-  for (const i of s.issues) printErr(`fmes: warning: ${s.file}: ${i.field ? `${i.field}: ${i.message}` : i.message} (using the default)`);
+  for (const i of s.issues)
+    printErr(`fmes: warning: ${s.file}: ${i.field ? `${i.field}: ${i.message}` : i.message} (using the default)`);
   return s.lock;
 }
 
@@ -145,7 +168,10 @@ function pathArg(paths: WorkspacePaths, p: string, cwd: string): string {
 
 function reportHeld(e: LockError, json: boolean): void {
   const holders = (e.details?.holders ?? []) as Holder[];
-  if (json) process.stdout.write(safeJson({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }) + '\n');
+  if (json)
+    process.stdout.write(
+      safeJson({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }) + '\n',
+    );
   printErr(`fmes: ${escapeControls(e.path)} is held:`);
   for (const h of holders) printErr(`  ${describeHolder(h)}`);
 }
@@ -159,6 +185,13 @@ function stderrLogger(): Logger {
   const at = (level: string, shown: boolean) => (m: string) => {
     if (shown) printErr(`${level} [locks] ${m}`);
   };
-  const log: Logger = { trace: at('trace', false), debug: at('debug', false), info: at('info', false), warn: at('warn', true), error: at('error', true), child: () => log };
+  const log: Logger = {
+    trace: at('trace', false),
+    debug: at('debug', false),
+    info: at('info', false),
+    warn: at('warn', true),
+    error: at('error', true),
+    child: () => log,
+  };
   return log;
 }

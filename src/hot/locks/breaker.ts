@@ -72,7 +72,16 @@ export class Breaker {
         ...(req.staleReason ? { staleReason: req.staleReason } : {}),
         by: req.by,
         reason: req.reason,
-        holder: h.kind === 'lock' ? { agent: h.record.agent, pid: h.record.pid, host: h.record.host, intent: h.record.intent, token: h.record.token } : null,
+        holder:
+          h.kind === 'lock'
+            ? {
+                agent: h.record.agent,
+                pid: h.record.pid,
+                host: h.record.host,
+                intent: h.record.intent,
+                token: h.record.token,
+              }
+            : null,
       };
       fs.appendFileSync(path.join(this.brokenDir, BREAK_LOG), JSON.stringify(record) + '\n');
       return { done: true, record };
@@ -120,7 +129,15 @@ export class Breaker {
       case 'valid':
         return { kind: 'lock', path: r.record.path, file: h.file, record: r.record, seen: r.seen };
       case 'invalid':
-        return { kind: 'invalid', path: h.path, file: h.file, issues: r.issues, size: r.size, mtimeMs: r.mtimeMs, fingerprint: r.fingerprint };
+        return {
+          kind: 'invalid',
+          path: h.path,
+          file: h.file,
+          issues: r.issues,
+          size: r.size,
+          mtimeMs: r.mtimeMs,
+          fingerprint: r.fingerprint,
+        };
     }
   }
 }

@@ -54,7 +54,13 @@ export function markerFile(file: string, generation: string): string {
 /** Runs `fn` while holding the guard of `generation` on `file`, or reports that someone else holds it. */
 export function withGenerationGuard<T>(file: string, generation: string, fn: () => T, depth = 0): GuardResult<T> {
   const marker = markerFile(file, generation);
-  const me: MarkerRecord = { pid: process.pid, pidStart: processStartId(process.pid) ?? null, host: hostName(), at: Date.now(), nonce: uniqueId() };
+  const me: MarkerRecord = {
+    pid: process.pid,
+    pidStart: processStartId(process.pid) ?? null,
+    host: hostName(),
+    at: Date.now(),
+    nonce: uniqueId(),
+  };
   try {
     fs.writeFileSync(marker, JSON.stringify(me), { flag: 'wx' });
   } catch (e) {
@@ -84,7 +90,9 @@ function clearStaleMarker(marker: string, depth: number): void {
   );
 }
 
-function readMarker(marker: string): { record: MarkerRecord | undefined; generation: string; mtimeMs: number } | undefined {
+function readMarker(
+  marker: string,
+): { record: MarkerRecord | undefined; generation: string; mtimeMs: number } | undefined {
   let text: string;
   let mtimeMs: number;
   try {
@@ -100,7 +108,10 @@ function readMarker(marker: string): { record: MarkerRecord | undefined; generat
     record = undefined;
   }
   // A marker that is empty or unreadable is identified by its mtime and size.
-  const generation = record && typeof record.nonce === 'string' && /^[0-9a-f-]{36}$/.test(record.nonce) ? record.nonce : `m${Math.floor(mtimeMs)}-${text.length}`;
+  const generation =
+    record && typeof record.nonce === 'string' && /^[0-9a-f-]{36}$/.test(record.nonce)
+      ? record.nonce
+      : `m${Math.floor(mtimeMs)}-${text.length}`;
   return { record, generation, mtimeMs };
 }
 

@@ -47,7 +47,9 @@ function describeRaw(h: Holder): string {
   switch (h.kind) {
     case 'lock': {
       const r = h.record;
-      const bits = [r.intent, r.pid !== null ? `pid ${r.pid} on ${r.host}` : `until ${r.expiresAt}`].filter(Boolean).join(', ');
+      const bits = [r.intent, r.pid !== null ? `pid ${r.pid} on ${r.host}` : `until ${r.expiresAt}`]
+        .filter(Boolean)
+        .join(', ');
       return `${h.path} held by ${r.agent}${bits ? ` (${bits})` : ''}`;
     }
     case 'invalid':
@@ -71,7 +73,11 @@ export function holderJson(h: Holder): Record<string, unknown> {
 
 /** A holder with its staleness as plain JSON (`fmes lock status --json`, the MCP `lock_status` tool). */
 export function holderStatusJson(s: { holder: Holder; staleness: Staleness }): Record<string, unknown> {
-  return { ...holderJson(s.holder), stale: s.staleness.stale, staleReason: s.staleness.stale ? s.staleness.reason : null };
+  return {
+    ...holderJson(s.holder),
+    stale: s.staleness.stale,
+    staleReason: s.staleness.stale ? s.staleness.reason : null,
+  };
 }
 
 /** Reads what the lock folder and the workspace say about the holders that cover a path. */
@@ -103,14 +109,19 @@ export class HolderReader {
    * Every holder that conflicts with a lock on `p`: the lock on `p` itself, locks and markers on the folders
    * above it, and, when `p` is a folder, locks and markers inside it.
    */
-  covering(p: WorkspacePath, options: { isDir?: boolean; skipSelf?: boolean; markerFreeBelowRoot?: boolean } = {}): Holder[] {
+  covering(
+    p: WorkspacePath,
+    options: { isDir?: boolean; skipSelf?: boolean; markerFreeBelowRoot?: boolean } = {},
+  ): Holder[] {
     const out: Holder[] = [];
     if (!options.skipSelf) {
       const self = this.exact(p);
       if (self) out.push(self);
     }
     this.pushAncestors(p, out, options.markerFreeBelowRoot === true);
-    const isDir = options.isDir ?? (p === '.' || fs.statSync(this.paths.absolute(p), { throwIfNoEntry: false })?.isDirectory() === true);
+    const isDir =
+      options.isDir ??
+      (p === '.' || fs.statSync(this.paths.absolute(p), { throwIfNoEntry: false })?.isDirectory() === true);
     if (isDir) this.pushDescendants(p, out);
     return out;
   }
@@ -121,7 +132,10 @@ export class HolderReader {
     const self = this.exact(p);
     if (self) out.push(self);
     this.pushAncestors(p, out);
-    const m = p === '.' || fs.statSync(this.paths.absolute(p), { throwIfNoEntry: false })?.isDirectory() ? readAgentMarker(this.paths.absolute(p)) : undefined;
+    const m =
+      p === '.' || fs.statSync(this.paths.absolute(p), { throwIfNoEntry: false })?.isDirectory()
+        ? readAgentMarker(this.paths.absolute(p))
+        : undefined;
     if (m) out.push({ kind: 'marker', path: p, file: m.file, agent: m.agent, intent: m.intent });
     return out;
   }
@@ -141,14 +155,21 @@ export class HolderReader {
     const out: Holder[] = [];
     for (const dir of dirs) {
       const m = readAgentMarker(dir);
-      if (m) out.push({ kind: 'marker', path: this.markerPath(m.file), file: m.file, agent: m.agent, intent: m.intent });
+      if (m)
+        out.push({ kind: 'marker', path: this.markerPath(m.file), file: m.file, agent: m.agent, intent: m.intent });
     }
     return out;
   }
 
   /** Every `.agent_lock` marker in the workspace (a bounded walk). */
   markers(): Holder[] {
-    return findAgentMarkersUnder(this.paths.root).map((m) => ({ kind: 'marker', path: this.markerPath(m.file), file: m.file, agent: m.agent, intent: m.intent }));
+    return findAgentMarkersUnder(this.paths.root).map((m) => ({
+      kind: 'marker',
+      path: this.markerPath(m.file),
+      file: m.file,
+      agent: m.agent,
+      intent: m.intent,
+    }));
   }
 
   /** `markerFreeBelowRoot`: the caller knows (see pathMemo.ts) that no folder above `p` but the root has a marker. */
@@ -203,8 +224,15 @@ export class HolderReader {
       case 'valid':
         return { kind: 'lock', path: r.record.path, file, record: r.record, seen: r.seen };
       case 'invalid':
-        return { kind: 'invalid', path: knownPath ?? r.claimedPath, file, issues: r.issues, size: r.size, mtimeMs: r.mtimeMs, fingerprint: r.fingerprint };
+        return {
+          kind: 'invalid',
+          path: knownPath ?? r.claimedPath,
+          file,
+          issues: r.issues,
+          size: r.size,
+          mtimeMs: r.mtimeMs,
+          fingerprint: r.fingerprint,
+        };
     }
   }
 }
-

@@ -58,7 +58,14 @@ export function readLockFile(file: string): LockFileRead {
   } catch (e) {
     if (isErrnoException(e, 'ENOENT')) return { state: 'absent' };
     if (isErrnoException(e, 'EISDIR')) {
-      return { state: 'invalid', issues: [{ field: '', message: 'is a folder, not a lock file' }], size: 0, mtimeMs: 0, fingerprint: 'dir', claimedPath: undefined };
+      return {
+        state: 'invalid',
+        issues: [{ field: '', message: 'is a folder, not a lock file' }],
+        size: 0,
+        mtimeMs: 0,
+        fingerprint: 'dir',
+        claimedPath: undefined,
+      };
     }
     throw e;
   }
@@ -70,7 +77,8 @@ export function readLockFile(file: string): LockFileRead {
     issues: parsed.issues,
     size: Buffer.byteLength(text),
     mtimeMs,
-    fingerprint: 'inv-' + nodeCrypto().createHash('sha256').update(text).update(String(mtimeMs)).digest('hex').slice(0, 16),
+    fingerprint:
+      'inv-' + nodeCrypto().createHash('sha256').update(text).update(String(mtimeMs)).digest('hex').slice(0, 16),
     claimedPath: claimedPath(text),
   };
 }

@@ -82,7 +82,8 @@ export type AttemptResult = { ok: true; handle: LockHandle; reentered: boolean }
  * generation `token` on top (internal: handles), or the secret `key` handed out once when a lock not bound
  * to its taker's process was acquired (it alone suffices, whatever the agent).
  */
-export type LockClaim = { agent: string; token?: string; key?: undefined } | { key: string; agent?: undefined; token?: undefined };
+export type LockClaim =
+  { agent: string; token?: string; key?: undefined } | { key: string; agent?: undefined; token?: undefined };
 
 /** The hash a lock record keeps of its release key. */
 export function hashKey(key: string): string {
@@ -122,7 +123,11 @@ export class LockManager {
     this.breaker = new Breaker(this.dir);
     this.clock = options.clock ?? systemClock;
     this.config = { ...defaultLockConfig, ...options.config };
-    this.view = new LockView(paths, this.reader, { host: this.host, clock: this.clock, invalidGraceMs: this.config.invalidGraceMs });
+    this.view = new LockView(paths, this.reader, {
+      host: this.host,
+      clock: this.clock,
+      invalidGraceMs: this.config.invalidGraceMs,
+    });
   }
 
   normalize(p: string): WorkspacePath {
@@ -133,7 +138,8 @@ export class LockManager {
   tryAcquire(input: string, owner: LockOwner): AttemptResult {
     const { path: p, kind, markerFreeBelowRoot } = this.memo.resolve(input);
     const agent = owner.agent;
-    if (!isAgentId(agent)) throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(agent)} ${AGENT_ID.message}.`);
+    if (!isAgentId(agent))
+      throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(agent)} ${AGENT_ID.message}.`);
     assertNoControl('path', p);
     if (owner.intent) assertNoControl('intent', owner.intent);
     const pid = owner.pid === undefined || owner.pid === 'self' ? process.pid : owner.pid;
@@ -160,7 +166,12 @@ export class LockManager {
     if (proof === undefined) {
       const existing = this.reader.exact(p);
       if (!existing) return this.tryAcquire(input, owner); // released between our create and read
-      if (existing.kind === 'lock' && existing.record.agent === agent && existing.record.pid === pid && existing.record.host === this.host) {
+      if (
+        existing.kind === 'lock' &&
+        existing.record.agent === agent &&
+        existing.record.pid === pid &&
+        existing.record.host === this.host
+      ) {
         // Re-entry by the same holder refreshes the expiry and hands back the same generation.
         const renewed = this.renewRecord(existing.record, ttl);
         return { ok: true, handle: new LockHandle(this, renewed, file, undefined), reentered: true };
@@ -190,10 +201,24 @@ export class LockManager {
    * same) re-checks a few times before giving up, while the younger ones back off at once. Two claims never
    * both enter (each enters only after a check that found nothing), and in a collision the older one wins.
    */
-  private conflictsAfterCreate(p: WorkspacePath, kind: string, markerFreeBelowRoot: boolean, mine: LockRecord): Holder[] {
-    const check = () => this.reader.covering(p, { isDir: kind !== 'file', skipSelf: true, markerFreeBelowRoot }).filter((h) => !sameAgent(h, mine.agent));
+  private conflictsAfterCreate(
+    p: WorkspacePath,
+    kind: string,
+    markerFreeBelowRoot: boolean,
+    mine: LockRecord,
+  ): Holder[] {
+    const check = () =>
+      this.reader
+        .covering(p, { isDir: kind !== 'file', skipSelf: true, markerFreeBelowRoot })
+        .filter((h) => !sameAgent(h, mine.agent));
     let conflicts = check();
-    for (let i = 0; i < YIELD_RECHECKS && conflicts.length > 0 && conflicts.every((h) => h.kind === 'lock' && isYounger(h.record, mine)); i++) {
+    for (
+      let i = 0;
+      i < YIELD_RECHECKS &&
+      conflicts.length > 0 &&
+      conflicts.every((h) => h.kind === 'lock' && isYounger(h.record, mine));
+      i++
+    ) {
       pause(1);
       conflicts = check();
     }
@@ -225,7 +250,8 @@ export class LockManager {
       }
       // Others wait in line (this process took it a moment ago, or came late): queue behind them, unless it is a
       // re-entry (this agent holds it already), which must not wait for the waiters that wait for it.
-      if (this.line.othersWaiting(file) && !this.heldBy(p, options.agent)) return this.waitInLine(input, options, deadline, []);
+      if (this.line.othersWaiting(file) && !this.heldBy(p, options.agent))
+        return this.waitInLine(input, options, deadline, []);
     }
     const first = this.tryAcquire(input, options);
     if (first.ok) return first.handle;
@@ -262,7 +288,12 @@ export class LockManager {
    * The wait of `acquire` (see waitQueue.ts): take a ticket; the head tries whenever the file that blocked it
    * goes away, the others sleep until the ticket ahead of theirs does. Exclusion is still tryAcquire's.
    */
-  private async waitInLine(input: string, options: AcquireOptions, deadline: number, holders: Holder[]): Promise<LockHandle> {
+  private async waitInLine(
+    input: string,
+    options: AcquireOptions,
+    deadline: number,
+    holders: Holder[],
+  ): Promise<LockHandle> {
     const fail = () => {
       const p = this.paths.normalize(input);
       return new LockError('held', p, `${p} is locked: ${holders.map(describeHolder).join('; ')}`, { holders });
@@ -276,7 +307,7 @@ export class LockManager {
       let since = this.clock.now();
       let watch = lockFile;
       let woke: 'event' | 'timer' | undefined;
-      for (let attempt = 0; ; ) {
+      for (let attempt = 0; ;) {
         options.signal?.throwIfAborted();
         const pos = this.line.position(ticket);
         if (pos.first !== first) {
@@ -285,7 +316,8 @@ export class LockManager {
         }
         // The line stands still while the lock is free: its head does not take it (stopped, or a ticket of
         // another host that no one can judge). After stallMs anyone may try.
-        const stalled = pos.ahead !== undefined && this.clock.now() - since > this.config.stallMs && !fs.existsSync(lockFile);
+        const stalled =
+          pos.ahead !== undefined && this.clock.now() - since > this.config.stallMs && !fs.existsSync(lockFile);
         // Woken by the file it watched while that file is still there (rewritten, or taken again): watch on.
         if ((pos.ahead === undefined || stalled) && !(woke === 'event' && fs.existsSync(watch))) {
           const r = this.tryAcquire(input, options);
@@ -306,7 +338,10 @@ export class LockManager {
         if (left <= 0) throw fail();
         // The watch wakes the waiter when it may act; the timer is the fallback (events lost, other hosts).
         // Behind others, the watch of the ticket ahead is what wakes a waiter; its timer only looks for stalls.
-        const fallback = pos.ahead === undefined ? backoffDelay(attempt++, { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs }) : this.config.stallMs / 2 + Math.random() * (this.config.stallMs / 2);
+        const fallback =
+          pos.ahead === undefined
+            ? backoffDelay(attempt++, { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs })
+            : this.config.stallMs / 2 + Math.random() * (this.config.stallMs / 2);
         woke = await watchOnce(watch, Math.min(left, fallback), options.signal);
       }
     } finally {
@@ -315,7 +350,11 @@ export class LockManager {
   }
 
   private get line(): WaitQueue {
-    return (this.queue ??= new WaitQueue(this.dir, { pid: process.pid, pidStart: processStartId(process.pid) ?? null, hostTag: hostTag(this.host) }));
+    return (this.queue ??= new WaitQueue(this.dir, {
+      pid: process.pid,
+      pidStart: processStartId(process.pid) ?? null,
+      hostTag: hostTag(this.host),
+    }));
   }
 
   /** Breaks those holders that are stale; returns how many it broke. */
@@ -324,7 +363,15 @@ export class LockManager {
     for (const h of holders) {
       const s = this.staleness(h);
       if (!s.stale) continue;
-      const out = this.breaker.break({ holder: h, kind: 'stale', staleReason: s.reason, by, reason: `stale: ${s.reason}`, stillStale: (again) => this.staleness(again).stale, now: this.clock.now() });
+      const out = this.breaker.break({
+        holder: h,
+        kind: 'stale',
+        staleReason: s.reason,
+        by,
+        reason: `stale: ${s.reason}`,
+        stillStale: (again) => this.staleness(again).stale,
+        now: this.clock.now(),
+      });
       if (out.done) {
         broken++;
         this.log.info(`broke stale lock ${describeHolder(h)} (${s.reason})`);
@@ -416,7 +463,8 @@ export class LockManager {
     }
     return this.guarded(p, file, record, () => {
       const again = readLockFile(file);
-      if (again.state !== 'valid' || again.record.token !== record.token) throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
+      if (again.state !== 'valid' || again.record.token !== record.token)
+        throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
       fs.rmSync(file, { force: true });
       return record;
     });
@@ -434,12 +482,21 @@ export class LockManager {
   /** Explicitly breaks whatever holds exactly `input` (a lock file, an invalid one, or an `.agent_lock` marker). */
   forceBreak(input: string, who: { by: string; reason: string }): BreakRecord {
     const p = this.paths.normalize(input);
-    const holders = [this.reader.exact(p), ...this.reader.above(p).filter((h) => h.kind === 'marker' && h.path === p)].filter((h): h is Holder => h !== undefined);
+    const holders = [
+      this.reader.exact(p),
+      ...this.reader.above(p).filter((h) => h.kind === 'marker' && h.path === p),
+    ].filter((h): h is Holder => h !== undefined);
     if (holders.length === 0) throw new LockError('notHeld', p, `${p} is not locked.`);
     let last: BreakRecord | undefined;
     for (const h of holders) {
       for (let i = 0; i < 50; i++) {
-        const out = this.breaker.break({ holder: h, kind: 'forced', by: who.by, reason: who.reason, now: this.clock.now() });
+        const out = this.breaker.break({
+          holder: h,
+          kind: 'forced',
+          by: who.by,
+          reason: who.reason,
+          now: this.clock.now(),
+        });
         if (out.done) {
           last = out.record;
           this.log.warn(`${who.by} force-broke ${describeHolder(h)}: ${who.reason}`);
@@ -466,21 +523,34 @@ export class LockManager {
   private ownedRecord(p: WorkspacePath, file: string, who: LockClaim): LockRecord {
     const r = readLockFile(file);
     if (r.state === 'absent') throw new LockError('notHeld', p, `${p} is not locked.`);
-    if (r.state === 'invalid') throw new LockError('notHolder', p, `${p} has an invalid lock file (${file}); break it with a reason instead.`);
+    if (r.state === 'invalid')
+      throw new LockError('notHolder', p, `${p} has an invalid lock file (${file}); break it with a reason instead.`);
     if (who.key !== undefined) {
       const holders = [{ kind: 'lock', path: r.record.path, file, record: r.record }];
       if (r.record.keyHash === undefined) {
-        throw new LockError('notHolder', p, `${p} has no release token (a lock bound to a process, or taken before tokens): its agent releases it, or a person breaks it with fmes lock break.`, { holders });
+        throw new LockError(
+          'notHolder',
+          p,
+          `${p} has no release token (a lock bound to a process, or taken before tokens): its agent releases it, or a person breaks it with fmes lock break.`,
+          { holders },
+        );
       }
       if (!nodeCrypto().timingSafeEqual(Buffer.from(hashKey(who.key), 'hex'), Buffer.from(r.record.keyHash, 'hex'))) {
-        throw new LockError('notHolder', p, `${p} is held by ${r.record.agent}, and that is not its token.`, { holders });
+        throw new LockError('notHolder', p, `${p} is held by ${r.record.agent}, and that is not its token.`, {
+          holders,
+        });
       }
       return r.record;
     }
     if (r.record.agent !== who.agent || (who.token !== undefined && r.record.token !== who.token)) {
-      throw new LockError('notHolder', p, `${p} is held by ${r.record.agent}, not ${who.agent}${who.token ? ' with that token' : ''}.`, {
-        holders: [{ kind: 'lock', path: r.record.path, file, record: r.record }],
-      });
+      throw new LockError(
+        'notHolder',
+        p,
+        `${p} is held by ${r.record.agent}, not ${who.agent}${who.token ? ' with that token' : ''}.`,
+        {
+          holders: [{ kind: 'lock', path: r.record.path, file, record: r.record }],
+        },
+      );
     }
     return r.record;
   }
@@ -492,13 +562,16 @@ export class LockManager {
     const next: LockRecord = { ...record, expiresAt: new Date(this.clock.now() + ttlMs).toISOString() };
     const write = () => {
       const again = readLockFile(file);
-      if (again.state !== 'valid' || again.record.token !== record.token) throw new LockError('notHolder', p, `${p} was broken or taken over before it could be renewed.`);
+      if (again.state !== 'valid' || again.record.token !== record.token)
+        throw new LockError('notHolder', p, `${p} was broken or taken over before it could be renewed.`);
       const tmp = `${file}.${process.pid}.${shortId()}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(next), { flag: 'wx' });
       fs.renameSync(tmp, file);
       return next;
     };
-    return needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs) ? this.guarded(p, file, record, write) : write();
+    return needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs)
+      ? this.guarded(p, file, record, write)
+      : write();
   }
 
   private guarded<T>(p: WorkspacePath, file: string, record: LockRecord, fn: () => T): T {
@@ -594,4 +667,3 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function pause(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
-

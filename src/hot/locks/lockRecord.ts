@@ -36,7 +36,10 @@ function str(v: unknown, min: number, max: number): v is string {
  */
 export function checkLockRecord(json: unknown): LockRecord | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-  const { version, path, agent, pid, pidStart, host, intent, acquiredAt, expiresAt, token, keyHash } = json as Record<string, unknown>;
+  const { version, path, agent, pid, pidStart, host, intent, acquiredAt, expiresAt, token, keyHash } = json as Record<
+    string,
+    unknown
+  >;
   if (version !== LOCK_VERSION) return undefined;
   if (!str(path, 1, Infinity) || CONTROL_CHAR.test(path)) return undefined;
   if (!str(agent, 1, AGENT_ID.max) || !AGENT_ID.re.test(agent)) return undefined;
@@ -50,7 +53,10 @@ export function checkLockRecord(json: unknown): LockRecord | undefined {
   if (keyHash !== undefined && !(typeof keyHash === 'string' && KEY_HASH.test(keyHash))) return undefined;
   if (!(Date.parse(expiresAt) >= Date.parse(acquiredAt))) return undefined;
   // The schema's output: its keys in its order, unknown keys dropped, an absent pidStart or keyHash left absent.
-  const out: LockRecord = pidStart === undefined ? { version, path, agent, pid, host, intent: intent ?? '', acquiredAt, expiresAt, token } : { version, path, agent, pid, pidStart, host, intent: intent ?? '', acquiredAt, expiresAt, token };
+  const out: LockRecord =
+    pidStart === undefined
+      ? { version, path, agent, pid, host, intent: intent ?? '', acquiredAt, expiresAt, token }
+      : { version, path, agent, pid, pidStart, host, intent: intent ?? '', acquiredAt, expiresAt, token };
   if (keyHash !== undefined) out.keyHash = keyHash;
   return out;
 }

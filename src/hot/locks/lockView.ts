@@ -47,7 +47,9 @@ export class LockView {
   status(options: { markers?: boolean } = {}): HolderStatus[] {
     const holders = this.reader.all();
     if (options.markers) holders.push(...this.reader.markers());
-    return holders.map((holder) => ({ holder, staleness: this.staleness(holder) })).sort((a, b) => (a.holder.path ?? '').localeCompare(b.holder.path ?? ''));
+    return holders
+      .map((holder) => ({ holder, staleness: this.staleness(holder) }))
+      .sort((a, b) => (a.holder.path ?? '').localeCompare(b.holder.path ?? ''));
   }
 
   /** Holders that make `input` unwritable for `agent` (locks at or above it held by someone else). */

@@ -84,7 +84,12 @@ export class SparePool {
 
   /** The first bytes of a record of `owner`: its identity fields, in the order a spare record must start with. */
   static prefixOf(owner: SpareOwner & { version: number }): string {
-    return JSON.stringify({ version: owner.version, pid: owner.pid, pidStart: owner.pidStart, host: owner.host }).slice(0, -1) + ',';
+    return (
+      JSON.stringify({ version: owner.version, pid: owner.pid, pidStart: owner.pidStart, host: owner.host }).slice(
+        0,
+        -1,
+      ) + ','
+    );
   }
 
   /** A spare holding exactly `json` (space-padded), ready to link; undefined when `json` or this folder cannot use one. */

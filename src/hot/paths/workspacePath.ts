@@ -64,7 +64,11 @@ export class WorkspacePaths {
     rel = resolved.rel;
     const first = rel.split('/')[0];
     if (RESERVED.includes(first)) {
-      throw new PathError('reserved', input, `The path ${JSON.stringify(input)} is inside ${first}/, which F-MES does not lock.`);
+      throw new PathError(
+        'reserved',
+        input,
+        `The path ${JSON.stringify(input)} is inside ${first}/, which F-MES does not lock.`,
+      );
     }
     return { path: rel as WorkspacePath, kind: resolved.kind };
   }
@@ -84,7 +88,11 @@ export class WorkspacePaths {
   }
 
   private outside(input: string): never {
-    throw new PathError('outsideWorkspace', input, `The path ${JSON.stringify(input)} is outside the workspace ${this.root}.`);
+    throw new PathError(
+      'outsideWorkspace',
+      input,
+      `The path ${JSON.stringify(input)} is outside the workspace ${this.root}.`,
+    );
   }
 
   private resolveLinks(rel: string, input: string): { rel: string; kind: PathKind } {
@@ -118,11 +126,19 @@ export class WorkspacePaths {
       real = fs.realpathSync.native(path.join(this.realRoot, ...segments.slice(0, linkIndex + 1)));
     } catch {
       // A dangling link: refuse it, since what it would create is not known to lie inside.
-      throw new PathError('symlinkEscape', input, `The path ${JSON.stringify(input)} goes through a dangling symbolic link.`);
+      throw new PathError(
+        'symlinkEscape',
+        input,
+        `The path ${JSON.stringify(input)} goes through a dangling symbolic link.`,
+      );
     }
     const r = path.relative(this.realRoot, real);
     if (r.startsWith('..') || path.isAbsolute(r)) {
-      throw new PathError('symlinkEscape', input, `The path ${JSON.stringify(input)} resolves through a symbolic link to ${real}, outside the workspace.`);
+      throw new PathError(
+        'symlinkEscape',
+        input,
+        `The path ${JSON.stringify(input)} resolves through a symbolic link to ${real}, outside the workspace.`,
+      );
     }
     const head = r === '' ? [] : toPosix(r).split('/');
     const rest = [...head, ...segments.slice(linkIndex + 1)];

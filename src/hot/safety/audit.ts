@@ -43,15 +43,23 @@ function clipRedacted(s: string, redact: (text: string) => string): string {
  * Redacted before it is clipped (`redact`, by default the inline-credential patterns; pass the run's
  * Redactor to catch its environment's values too): a secret cut at the clip would no longer match.
  */
-export function summarizeInput(tool: string, input: Record<string, unknown>, redact: (text: string) => string = redactInline): string {
-  const str = (k: string) => (typeof input[k] === 'string' ? (input[k]) : undefined);
+export function summarizeInput(
+  tool: string,
+  input: Record<string, unknown>,
+  redact: (text: string) => string = redactInline,
+): string {
+  const str = (k: string) => (typeof input[k] === 'string' ? input[k] : undefined);
   if (tool === 'Bash') return clipRedacted(str('command') ?? '', redact);
   const file = str('file_path') ?? str('notebook_path') ?? str('path');
   if (file !== undefined) {
-    const size = str('content')?.length ?? str('new_string')?.length ?? (Array.isArray(input.edits) ? input.edits.length : undefined);
+    const size =
+      str('content')?.length ??
+      str('new_string')?.length ??
+      (Array.isArray(input.edits) ? input.edits.length : undefined);
     return redact(size !== undefined ? `${file} (${tool === 'MultiEdit' ? `${size} edits` : `${size} chars`})` : file);
   }
-  for (const k of ['pattern', 'url', 'query', 'prompt', 'description']) if (str(k) !== undefined) return clipRedacted(`${k}: ${str(k)!}`, redact);
+  for (const k of ['pattern', 'url', 'query', 'prompt', 'description'])
+    if (str(k) !== undefined) return clipRedacted(`${k}: ${str(k)!}`, redact);
   const keys = Object.keys(input);
   return keys.length ? `{${keys.join(', ')}}` : '';
 }
@@ -63,7 +71,11 @@ export function summarizeInput(tool: string, input: Record<string, unknown>, red
 export function appendAudit(root: string, record: AuditRecord, redactor: Redactor): string {
   const file = path.join(root, AUDIT_DIR, `${localDay(Date.parse(record.ts))}.jsonl`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const clean: AuditRecord = { ...record, input: redactor.redact(record.input), reason: record.reason === undefined ? undefined : redactor.redact(record.reason) };
+  const clean: AuditRecord = {
+    ...record,
+    input: redactor.redact(record.input),
+    reason: record.reason === undefined ? undefined : redactor.redact(record.reason),
+  };
   fs.appendFileSync(file, `${JSON.stringify(clean)}\n`);
   return file;
 }
@@ -71,7 +83,11 @@ export function appendAudit(root: string, record: AuditRecord, redactor: Redacto
 /** The webhook body: Slack-compatible (`text`), with the record attached for other consumers. */
 export function webhookPayload(record: AuditRecord): { text: string; record: AuditRecord } {
   // Inline credentials leave neither the input nor the reason (a denial may quote the command).
-  const r: AuditRecord = { ...record, input: redactInline(record.input), reason: record.reason === undefined ? undefined : redactInline(record.reason) };
+  const r: AuditRecord = {
+    ...record,
+    input: redactInline(record.input),
+    reason: record.reason === undefined ? undefined : redactInline(record.reason),
+  };
   const icon = r.outcome === 'denied' ? '⛔' : r.outcome === 'asked' ? '❓' : r.outcome === 'error' ? '✘' : '✔';
   return { text: `${icon} ${r.agent} ${r.tool} ${r.input}${r.reason ? ` — ${r.reason}` : ''}`, record: r };
 }

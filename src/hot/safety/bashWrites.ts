@@ -163,7 +163,10 @@ function changeDir(cmd: SimpleCommand, st: CwdState, before: Cwds, cdPath: boole
   const prog = programName(cmd.argv[0]);
   const dir = cdTarget(cmd, prog, cdPath);
   if (dir === undefined) return;
-  const after: Cwds = dir === null || before === null ? null : before.map((c) => (dir.startsWith('/') || dir.startsWith('~') ? dir : join(c, dir)));
+  const after: Cwds =
+    dir === null || before === null
+      ? null
+      : before.map((c) => (dir.startsWith('/') || dir.startsWith('~') ? dir : join(c, dir)));
   st.certain = { andOr: cmd.andOr ?? 0, cwds: after };
   // The cd may fail (`cd /nonexistent; rm x` removes ./x): afterwards both places are possible.
   st.cwds = union(st.cwds, before, after);

@@ -12,7 +12,8 @@ import { programName, type SimpleCommand } from './shellCommand';
 import { unwrap } from './shellWrappers';
 import { parseShell } from './shellParser';
 
-export type Verdict = { decision: 'allow' } | { decision: 'deny' | 'ask'; ruleId: string; reason: string; command: string };
+export type Verdict =
+  { decision: 'allow' } | { decision: 'deny' | 'ask'; ruleId: string; reason: string; command: string };
 type Stop = Exclude<Verdict, { decision: 'allow' }>;
 
 export interface CheckEnv {
@@ -35,19 +36,42 @@ export const RULE_IDS = {
   wrapper: 'unknown-wrapper',
 } as const;
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'yash', 'posh', 'fish', 'csh', 'tcsh', 'source', '.', 'at', 'batch']);
+const SHELLS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'ash',
+  'mksh',
+  'yash',
+  'posh',
+  'fish',
+  'csh',
+  'tcsh',
+  'source',
+  '.',
+  'at',
+  'batch',
+]);
 /** Programs that never run their arguments: dangerous text in them is data (messages, patterns, file names). */
 const INERT = new Set(
-  ('echo printf logger grep egrep fgrep rg ag ack ugrep cat bat less more most man info whatis apropos tldr which type whereis hash help head tail wc sort ' +
+  (
+    'echo printf logger grep egrep fgrep rg ag ack ugrep cat bat less more most man info whatis apropos tldr which type whereis hash help head tail wc sort ' +
     'uniq cut tr jq yq fold fmt nl column diff cmp comm ls cd pushd popd mkdir touch stat file du df basename dirname realpath readlink pwd id whoami ' +
     'hostname uname date sleep true false test [ read export local declare typeset readonly unset set shift return exit git gh glab hub notify-send ' +
     'say figlet cowsay banner wall write tee printenv sed base64 md5sum sha256sum shasum xxd od hexdump strings curl wget http jira cp mv ln ' +
-    'chmod chown rmdir mktemp kill pkill pgrep ps top htop open xdg-open code vim vi nano emacs')
-    .split(' '),
+    'chmod chown rmdir mktemp kill pkill pgrep ps top htop open xdg-open code vim vi nano emacs'
+  ).split(' '),
 );
 const STOP_WORDS = /^(Enter|C-m|KPEnter|C-c|Escape)$/;
 
-const stop = (decision: 'deny' | 'ask', ruleId: string, reason: string, command: string): Stop => ({ decision, ruleId, reason, command });
+const stop = (decision: 'deny' | 'ask', ruleId: string, reason: string, command: string): Stop => ({
+  decision,
+  ruleId,
+  reason,
+  command,
+});
 
 /** An inner verdict reported against the outer command, `how` saying how the inner one runs. */
 function nested(inner: Verdict, how: string, cmd: SimpleCommand, tier?: 'ask'): Stop | undefined {
@@ -72,7 +96,13 @@ export function extraChecks(cmd: SimpleCommand, env: CheckEnv): Stop | undefined
 /** `x='rm -rf /'; $x`, `eval "$x"`: a value assigned for later whose text holds a command the rules are about. */
 function assignedCode(cmd: SimpleCommand, env: CheckEnv): Stop | undefined {
   const values = Object.entries(cmd.env).map(([, v]) => v);
-  if (['export', 'declare', 'typeset', 'local', 'readonly'].includes(programName(cmd.argv[0] ?? ''))) values.push(...cmd.argv.slice(1).filter((a) => /^[A-Za-z_]\w*=/.test(a)).map((a) => a.slice(a.indexOf('=') + 1)));
+  if (['export', 'declare', 'typeset', 'local', 'readonly'].includes(programName(cmd.argv[0] ?? '')))
+    values.push(
+      ...cmd.argv
+        .slice(1)
+        .filter((a) => /^[A-Za-z_]\w*=/.test(a))
+        .map((a) => a.slice(a.indexOf('=') + 1)),
+    );
   for (const v of values) {
     if (!/[\s;|&$`(]/.test(v)) continue;
     const inner = nested(env.judge(v), 'a value assigned here runs later as a command', cmd, 'ask');
@@ -95,15 +125,33 @@ function fedIntoShell(cmd: SimpleCommand, prog: string, env: CheckEnv): Stop | u
   const isShell = SHELLS.has(prog) && (prog === 'source' || prog === '.' || readsStdin(cmd.argv));
   if (!isShell && !lang) return undefined;
   const procArg = cmd.argv.slice(1).find((a) => a.startsWith('<(') || a.startsWith('>('));
-  if (procArg && (SHELLS.has(prog) || lang)) return stop('ask', RULE_IDS.data, 'runs a script produced at run time by another command (process substitution): nobody can read it before it runs', cmd.text);
+  if (procArg && (SHELLS.has(prog) || lang))
+    return stop(
+      'ask',
+      RULE_IDS.data,
+      'runs a script produced at run time by another command (process substitution): nobody can read it before it runs',
+      cmd.text,
+    );
   const code = lang ? codeOf(lang, cmd.argv.slice(1)) : undefined;
   if (lang && !(code && 'stdin' in code)) return undefined;
   const feed = cmd.redirects.find((r) => (r.fd ?? 0) === 0 && (r.op === '<' || r.op === '<&' || r.op === '<>'));
-  if (feed?.target.startsWith('<(') || feed?.dynamic) return stop('ask', RULE_IDS.data, 'runs a script produced at run time (stdin from a process substitution or a variable): nobody can read it before it runs', cmd.text);
+  if (feed?.target.startsWith('<(') || feed?.dynamic)
+    return stop(
+      'ask',
+      RULE_IDS.data,
+      'runs a script produced at run time (stdin from a process substitution or a variable): nobody can read it before it runs',
+      cmd.text,
+    );
   const from = cmd.pipedFrom.at(-1);
   if (!from || cmd.redirects.some((r) => (r.fd ?? 0) === 0 && r.op.startsWith('<'))) return undefined;
   const text = literalOutput(from);
-  if (text === undefined) return stop('ask', RULE_IDS.data, `runs what ${programName(from.argv[0] ?? '?')} writes to it as code: nobody can read it before it runs`, cmd.text);
+  if (text === undefined)
+    return stop(
+      'ask',
+      RULE_IDS.data,
+      `runs what ${programName(from.argv[0] ?? '?')} writes to it as code: nobody can read it before it runs`,
+      cmd.text,
+    );
   if (lang) return codeVerdict(lang.name, text, cmd, env, languageOf(prog)!);
   return nested(env.judge(text), 'the script piped into the shell', cmd);
 }
@@ -111,7 +159,10 @@ function fedIntoShell(cmd: SimpleCommand, prog: string, env: CheckEnv): Stop | u
 /** A shell with no script operand and no `-c` reads its commands from stdin. */
 function readsStdin(argv: readonly string[]): boolean {
   const step = unwrap(argv, parseShell);
-  return step?.kind === 'stdin' || (programName(argv[0]) === 'at' || programName(argv[0]) === 'batch') && step === undefined;
+  return (
+    step?.kind === 'stdin' ||
+    ((programName(argv[0]) === 'at' || programName(argv[0]) === 'batch') && step === undefined)
+  );
 }
 
 /** `python3 -c`, `node -e`, `perl -e`, awk programs, and code on stdin from a heredoc or here-string. */
@@ -129,29 +180,54 @@ function interpreterCode(cmd: SimpleCommand, prog: string, env: CheckEnv): Stop 
   if (code === undefined) return undefined;
   if (cmd.dynamic.some(Boolean) && /\$/.test(code) && 'code' in where) {
     // `python3 -c "$CODE"`: the code itself is only known at run time.
-    if (/^\s*("?\$\{?\w+\}?"?|\$\(.*\))\s*$/s.test(code)) return stop('ask', RULE_IDS.code, `the ${lang.name} code is decided at run time`, cmd.text);
+    if (/^\s*("?\$\{?\w+\}?"?|\$\(.*\))\s*$/s.test(code))
+      return stop('ask', RULE_IDS.code, `the ${lang.name} code is decided at run time`, cmd.text);
   }
   return codeVerdict(lang.name, code, cmd, env, lang);
 }
 
-function codeVerdict(name: string, code: string, cmd: SimpleCommand, env: CheckEnv, lang: NonNullable<ReturnType<typeof languageOf>>): Stop | undefined {
+function codeVerdict(
+  name: string,
+  code: string,
+  cmd: SimpleCommand,
+  env: CheckEnv,
+  lang: NonNullable<ReturnType<typeof languageOf>>,
+): Stop | undefined {
   const findings = analyseCode(lang, code);
   for (const f of findings) {
     if (f.kind !== 'shell') continue;
     const inner = env.judge(f.command);
-    if (inner.decision !== 'allow') return stop(inner.decision, inner.ruleId, `the ${name} code runs a shell command: ${inner.reason}`, cmd.text);
+    if (inner.decision !== 'allow')
+      return stop(inner.decision, inner.ruleId, `the ${name} code runs a shell command: ${inner.reason}`, cmd.text);
   }
   const f = findings[0];
   if (!f) return undefined;
-  if (f.kind === 'obfuscated' || findings.some((x) => x.kind === 'obfuscated')) return stop('ask', RULE_IDS.code, `the ${name} code decodes text and evaluates it: nobody can read what it runs`, cmd.text);
+  if (f.kind === 'obfuscated' || findings.some((x) => x.kind === 'obfuscated'))
+    return stop(
+      'ask',
+      RULE_IDS.code,
+      `the ${name} code decodes text and evaluates it: nobody can read what it runs`,
+      cmd.text,
+    );
   const what = f.kind === 'api' ? f.match.trim() : 'a shell command';
-  return stop('ask', RULE_IDS.code, `the ${name} code reaches ${what}, which can run commands or change files`, cmd.text);
+  return stop(
+    'ask',
+    RULE_IDS.code,
+    `the ${name} code reaches ${what}, which can run commands or change files`,
+    cmd.text,
+  );
 }
 
 /** `git -c alias.x='!…' x`, `-c core.sshCommand=…`, GIT_SSH_COMMAND=…, and aliases the repository defines. */
 function gitChecks(cmd: SimpleCommand, env: CheckEnv): Stop | undefined {
   for (const f of gitFindings(cmd.argv, cmd.env, cmd.dynamic, env.ctx.gitAlias)) {
-    if (f.kind === 'unknown') return stop('ask', RULE_IDS.git, `git setting ${f.key} runs a command or loads code decided at run time`, cmd.text);
+    if (f.kind === 'unknown')
+      return stop(
+        'ask',
+        RULE_IDS.git,
+        `git setting ${f.key} runs a command or loads code decided at run time`,
+        cmd.text,
+      );
     if (f.kind === 'command') {
       const inner = nested(env.judge(f.command), `git setting ${f.key} runs a command`, cmd);
       if (inner) return { ...inner, ruleId: inner.decision === 'deny' ? inner.ruleId : RULE_IDS.git };
@@ -187,7 +263,8 @@ function aliasOrTrap(cmd: SimpleCommand, prog: string, env: CheckEnv): Stop | un
  * script, is a command a rule stops.
  */
 function unknownWrapper(cmd: SimpleCommand, prog: string, env: CheckEnv): Stop | undefined {
-  if ((INERT.has(prog) && !env.functions.has(prog)) || languageOf(prog) || cmd.wrappers.at(-1) === 'find -exec') return undefined;
+  if ((INERT.has(prog) && !env.functions.has(prog)) || languageOf(prog) || cmd.wrappers.at(-1) === 'find -exec')
+    return undefined;
   const argv = cmd.argv;
   const specific = env.rules.filter((r) => !(typeof r.program === 'string' ? [r.program] : r.program).includes('*'));
   if (specific.some((r) => programMatches(r.program, prog) && !env.functions.has(prog))) return undefined;
@@ -200,7 +277,8 @@ function unknownWrapper(cmd: SimpleCommand, prog: string, env: CheckEnv): Stop |
     }
     if (/\s/.test(argv[k]) && /[A-Za-z]/.test(argv[k])) {
       const inner = env.judge(argv[k]);
-      if (inner.decision !== 'allow') return stop('ask', RULE_IDS.wrapper, `${prog} may run its argument as a command: ${inner.reason}`, cmd.text);
+      if (inner.decision !== 'allow')
+        return stop('ask', RULE_IDS.wrapper, `${prog} may run its argument as a command: ${inner.reason}`, cmd.text);
     }
   }
   return undefined;

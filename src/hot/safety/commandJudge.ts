@@ -30,7 +30,13 @@ const MAX_DYNAMIC_ARGS = 8;
 const mentionCache = new WeakMap<readonly DenyRule[], RegExp>();
 
 export function judgeScript(src: string, rules: readonly DenyRule[], ctx: JudgeContext, depth: number): Verdict {
-  if (depth > MAX_NESTING) return { decision: 'ask', ruleId: NESTING_RULE_ID, reason: 'scripts nested inside values, aliases or code deeper than F-MES reads', command: src.trim().slice(0, 200) };
+  if (depth > MAX_NESTING)
+    return {
+      decision: 'ask',
+      ruleId: NESTING_RULE_ID,
+      reason: 'scripts nested inside values, aliases or code deeper than F-MES reads',
+      command: src.trim().slice(0, 200),
+    };
   const parse = parseShell(src, { deadline: ctx.deadline });
   const facts = scriptFacts(parse);
   const env: CheckEnv = { rules, ctx, functions: facts.functions, judge: (s) => judgeScript(s, rules, ctx, depth + 1) };
@@ -42,7 +48,12 @@ export function judgeScript(src: string, rules: readonly DenyRule[], ctx: JudgeC
   }
   if (ask) return ask;
   if (!parse.complete && mentions(rules).test(src)) {
-    return { decision: 'ask', ruleId: INCOMPLETE_RULE_ID, reason: 'the command could not be fully parsed and names a program the deny list is about', command: src.trim() };
+    return {
+      decision: 'ask',
+      ruleId: INCOMPLETE_RULE_ID,
+      reason: 'the command could not be fully parsed and names a program the deny list is about',
+      command: src.trim(),
+    };
   }
   return { decision: 'allow' };
 }
@@ -56,13 +67,18 @@ function scriptFacts(parse: ShellParse): { assigned: Map<string, string[]>; func
     if (c.inFunction !== undefined) functions.add(c.inFunction);
     if (c.argv.length === 0) for (const [k, v] of Object.entries(c.env)) add(k, v);
     if (/^(export|declare|typeset|local|readonly)$/.test(programName(c.argv[0] ?? ''))) {
-      for (const a of c.argv.slice(1)) if (/^[A-Za-z_]\w*=/.test(a)) add(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1));
+      for (const a of c.argv.slice(1))
+        if (/^[A-Za-z_]\w*=/.test(a)) add(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1));
     }
   }
   return { assigned, functions };
 }
 
-function judgeCommand(cmd: SimpleCommand, env: CheckEnv, assigned: ReadonlyMap<string, readonly string[]>): Verdict | undefined {
+function judgeCommand(
+  cmd: SimpleCommand,
+  env: CheckEnv,
+  assigned: ReadonlyMap<string, readonly string[]>,
+): Verdict | undefined {
   let ask: Verdict | undefined;
   const take = (v: Verdict | undefined): Verdict | undefined => {
     if (v?.decision === 'deny') return v;
@@ -81,12 +97,23 @@ function judgeCommand(cmd: SimpleCommand, env: CheckEnv, assigned: ReadonlyMap<s
 }
 
 /** The rules against one argv: the first deny, else the first ask. `tier` caps the verdict (`ask`). */
-function matchRules(cmd: SimpleCommand, argv: readonly string[], env: CheckEnv, tier?: 'ask', why?: string): Stop | undefined {
+function matchRules(
+  cmd: SimpleCommand,
+  argv: readonly string[],
+  env: CheckEnv,
+  tier?: 'ask',
+  why?: string,
+): Stop | undefined {
   let ask: Stop | undefined;
   for (const rule of env.rules) {
     if (!ruleMatches(rule, cmd, argv, env.ctx, false)) continue;
     const decision = tier ?? rule.tier;
-    const v: Stop = { decision, ruleId: rule.id, reason: why ? `${why}: ${rule.description}` : rule.description, command: cmd.text };
+    const v: Stop = {
+      decision,
+      ruleId: rule.id,
+      reason: why ? `${why}: ${rule.description}` : rule.description,
+      command: cmd.text,
+    };
     if (decision === 'deny') return v;
     ask ??= v;
   }
@@ -125,10 +152,19 @@ function fillInMatch(cmd: SimpleCommand, env: CheckEnv): Stop | undefined {
     let i = 1;
     while (i < find.length && /^-[HLP]$|^-O\d$|^-D$/.test(find[i])) i += find[i] === '-D' ? 2 : 1;
     for (; i < find.length && !/^[-(!]/.test(find[i]); i++) starts.push(find[i]);
-    const filtered = find.some((a, k) => /^-(i?name|i?path|i?regex|type|newer\w*|[acm](time|min)|size|user|group|perm|empty|mindepth|links|inum|samefile|wholename|iwholename)$/.test(a) && !(/name$/.test(a) && find[k + 1] === '*'));
+    const filtered = find.some(
+      (a, k) =>
+        /^-(i?name|i?path|i?regex|type|newer\w*|[acm](time|min)|size|user|group|perm|empty|mindepth|links|inum|samefile|wholename|iwholename)$/.test(
+          a,
+        ) && !(/name$/.test(a) && find[k + 1] === '*'),
+    );
     const values = filtered ? starts.map((s) => `${s.replace(/\/$/, '')}/x`) : starts.length > 0 ? starts : ['.'];
     for (const v of values) {
-      const hit = matchRules(cmd, cmd.argv.map((a) => a.replaceAll('{}', v)), env);
+      const hit = matchRules(
+        cmd,
+        cmd.argv.map((a) => a.replaceAll('{}', v)),
+        env,
+      );
       if (hit) return hit;
     }
     return undefined;
@@ -137,7 +173,15 @@ function fillInMatch(cmd: SimpleCommand, env: CheckEnv): Stop | undefined {
   const xa = cmd.wrapperArgv[x];
   const replace = xa.find((a, k) => /^(-I|-i|--replace)/.test(a) && (a.length > 2 || xa[k + 1] !== undefined));
   let marker: string | undefined;
-  if (replace !== undefined) marker = replace === '-I' ? xa[xa.indexOf('-I') + 1] : replace.startsWith('-I') ? replace.slice(2) : replace.includes('=') ? replace.slice(replace.indexOf('=') + 1) : '{}';
+  if (replace !== undefined)
+    marker =
+      replace === '-I'
+        ? xa[xa.indexOf('-I') + 1]
+        : replace.startsWith('-I')
+          ? replace.slice(2)
+          : replace.includes('=')
+            ? replace.slice(replace.indexOf('=') + 1)
+            : '{}';
   const variants = ['/', '~', '.', '*', '/etc', '/dev/sda', 'production', 'DROP TABLE t'];
   for (const v of variants) {
     const argv = marker ? cmd.argv.map((a) => a.replaceAll(marker, v)) : [...cmd.argv, v];
@@ -158,8 +202,18 @@ function runtimeMatch(cmd: SimpleCommand, env: CheckEnv, vc: ValueContext): Stop
   for (const k of positions) {
     const subs = rules.flatMap((r) => (r.subcommand ?? []).flatMap((s) => s.split('|')));
     for (const value of candidates(cmd.argv[k], { ...vc, extra: [...vc.extra, ...subs] })) {
-      const argv = [...cmd.argv.slice(0, k), ...(value.includes(' ') && !/^(DROP|TRUNCATE|DO|DELETE)/.test(value) ? value.split(' ') : [value]), ...cmd.argv.slice(k + 1)];
-      const hit = matchRules(cmd, argv, { ...env, rules }, 'ask', `an argument is ${why} (${cmd.argv[k]} could be ${JSON.stringify(value)})`);
+      const argv = [
+        ...cmd.argv.slice(0, k),
+        ...(value.includes(' ') && !/^(DROP|TRUNCATE|DO|DELETE)/.test(value) ? value.split(' ') : [value]),
+        ...cmd.argv.slice(k + 1),
+      ];
+      const hit = matchRules(
+        cmd,
+        argv,
+        { ...env, rules },
+        'ask',
+        `an argument is ${why} (${cmd.argv[k]} could be ${JSON.stringify(value)})`,
+      );
       if (hit) return hit;
     }
   }
@@ -175,17 +229,30 @@ function dynamicProgram(cmd: SimpleCommand, env: CheckEnv, vc: ValueContext): St
   const why = 'the program is only known at run time and could be this';
   for (const rule of env.rules) {
     // A rule told only by a short option (`sgdisk -m`) would match any program given that letter (`"$PY" -m x`).
-    const lettersOnly = !rule.subcommand && !rule.argPattern && !rule.argPatterns && !rule.lastArgPattern && !rule.sql && !!rule.anyFlags?.some((f) => /^-\w$/.test(f));
-    if (saysMore(rule) && !lettersOnly && ruleMatches(rule, cmd, cmd.argv, env.ctx, true)) return { decision: 'ask', ruleId: rule.id, reason: `${why}: ${rule.description}`, command: cmd.text };
+    const lettersOnly =
+      !rule.subcommand &&
+      !rule.argPattern &&
+      !rule.argPatterns &&
+      !rule.lastArgPattern &&
+      !rule.sql &&
+      !!rule.anyFlags?.some((f) => /^-\w$/.test(f));
+    if (saysMore(rule) && !lettersOnly && ruleMatches(rule, cmd, cmd.argv, env.ctx, true))
+      return { decision: 'ask', ruleId: rule.id, reason: `${why}: ${rule.description}`, command: cmd.text };
   }
   // Fill the program word in (IFS as a space, assigned values, unset) and read the line again.
   const rest = cmd.argv.slice(1).join(' ');
   const head = cmd.argv[0].replace(/\$\{?IFS\}?|\$\{IFS[^}]*\}/g, ' ');
-  const texts = new Set([head, ...candidates(cmd.argv[0], { assigned: vc.assigned, extra: [] }).filter((c) => c.includes(' ') || /^[\w./-]+$/.test(c))]);
+  const texts = new Set([
+    head,
+    ...candidates(cmd.argv[0], { assigned: vc.assigned, extra: [] }).filter(
+      (c) => c.includes(' ') || /^[\w./-]+$/.test(c),
+    ),
+  ]);
   for (const t of texts) {
     if (t === cmd.argv[0] || t.trim() === '') continue;
     const inner = env.judge(`${t} ${rest}`);
-    if (inner.decision !== 'allow' && inner.ruleId !== INCOMPLETE_RULE_ID) return { decision: 'ask', ruleId: inner.ruleId, reason: `${why}: ${inner.reason}`, command: cmd.text };
+    if (inner.decision !== 'allow' && inner.ruleId !== INCOMPLETE_RULE_ID)
+      return { decision: 'ask', ruleId: inner.ruleId, reason: `${why}: ${inner.reason}`, command: cmd.text };
   }
   return undefined;
 }
@@ -195,8 +262,13 @@ export function mentions(rules: readonly DenyRule[]): RegExp {
   let re = mentionCache.get(rules);
   if (!re) {
     // `eval $X` runs a string nobody can read before it runs.
-    const progs = ['eval', ...rules.flatMap((r) => [...(typeof r.program === 'string' ? [r.program] : r.program), ...(r.pipedFrom ?? [])])].filter((p) => /^[A-Za-z]/.test(p));
-    const alts = [...new Set(progs)].map((p) => p.replace(/\*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (p.endsWith('*') ? '\\S*' : ''));
+    const progs = [
+      'eval',
+      ...rules.flatMap((r) => [...(typeof r.program === 'string' ? [r.program] : r.program), ...(r.pipedFrom ?? [])]),
+    ].filter((p) => /^[A-Za-z]/.test(p));
+    const alts = [...new Set(progs)].map(
+      (p) => p.replace(/\*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (p.endsWith('*') ? '\\S*' : ''),
+    );
     re = new RegExp(`(?:^|[\\s;&|(){}'"\`/=])(?:${alts.join('|') || '(?!)'})(?=$|[\\s;&|(){}'"\`])`);
     mentionCache.set(rules, re);
   }

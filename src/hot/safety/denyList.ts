@@ -52,12 +52,19 @@ export interface CheckContext {
  * The verdict on a Bash command. Throws what the parser throws on input past its limits (ShellLimitError):
  * the hook turns that into a deny.
  */
-export function checkCommand(src: string, rules: readonly DenyRule[] = DEFAULT_RULES, context: CheckContext = {}): Verdict {
+export function checkCommand(
+  src: string,
+  rules: readonly DenyRule[] = DEFAULT_RULES,
+  context: CheckContext = {},
+): Verdict {
   return judgeScript(src, rules, context, 0);
 }
 
 /** Settings on top of `base`: entries with a known id change or (`disabled`) drop it; new ids must be whole rules. */
-export function mergeRules(base: readonly DenyRule[], overrides: readonly DenyRuleOverride[]): { rules: DenyRule[]; invalid: string[] } {
+export function mergeRules(
+  base: readonly DenyRule[],
+  overrides: readonly DenyRuleOverride[],
+): { rules: DenyRule[]; invalid: string[] } {
   const rules = [...base];
   const invalid: string[] = [];
   let schema: ReturnType<typeof cold>['denyRuleSchema'] | undefined;

@@ -10,7 +10,10 @@ import * as path from 'node:path';
  * command itself). An alias defined only in an included file is therefore not seen; the deny list still judges
  * the command as written.
  */
-export function gitAliasReader(root: string, env: Readonly<Record<string, string | undefined>>): (name: string) => string | undefined {
+export function gitAliasReader(
+  root: string,
+  env: Readonly<Record<string, string | undefined>>,
+): (name: string) => string | undefined {
   let aliases: Map<string, string> | undefined;
   return (name) => {
     aliases ??= readAliases(root, env);
@@ -22,7 +25,11 @@ function readAliases(root: string, env: Readonly<Record<string, string | undefin
   const out = new Map<string, string>();
   const home = env.HOME;
   const files = ['/etc/gitconfig'];
-  if (home) files.push(path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'), path.join(home, '.gitconfig'));
+  if (home)
+    files.push(
+      path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'),
+      path.join(home, '.gitconfig'),
+    );
   const gitDir = repositoryGitDir(root);
   if (gitDir) files.push(path.join(gitDir, 'config'));
   for (const f of files) {

@@ -37,11 +37,27 @@ export const LANGUAGES: readonly Language[] = [
     name: 'node',
     programs: /^(node|nodejs|bun)$/,
     codeFlags: ['-e', '--eval', '-p', '--print'],
-    valueFlags: ['-r', '--require', '--import', '--loader', '--experimental-loader', '--input-type', '-C', '--conditions'],
+    valueFlags: [
+      '-r',
+      '--require',
+      '--import',
+      '--loader',
+      '--experimental-loader',
+      '--input-type',
+      '-C',
+      '--conditions',
+    ],
     stdin: true,
     apis: /child_process|\b(exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|eval|Function|rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|writeFile|writeFileSync|appendFile|appendFileSync|rename|renameSync|truncate|truncateSync|copyFile|copyFileSync|cp|cpSync|createWriteStream|open|openSync|chmod|chmodSync|symlink|symlinkSync)\s*\(|\b(new\s+Function|process\s*\.\s*(binding|dlopen|_linkedBinding)|vm\s*\.|worker_threads|Bun\s*\.\s*(spawn|spawnSync|write|\$|file)|Deno\s*\.\s*(run|Command|remove|writeTextFile|writeFile|rename|truncate))\b|\b(require|import)\s*\(\s*([^'"`\s)]|'[^']*'\s*[+[]|"[^"]*"\s*[+[]|`[^`]*`\s*[+[])/,
   },
-  { name: 'deno', programs: /^deno$/, codeFlags: [], sub: 'eval', stdin: false, apis: /\bDeno\s*\.\s*(run|Command|remove|writeTextFile|writeFile|rename|truncate)|\b(eval|Function)\s*\(|\bimport\s*\(\s*[^'"`\s)]/ },
+  {
+    name: 'deno',
+    programs: /^deno$/,
+    codeFlags: [],
+    sub: 'eval',
+    stdin: false,
+    apis: /\bDeno\s*\.\s*(run|Command|remove|writeTextFile|writeFile|rename|truncate)|\b(eval|Function)\s*\(|\bimport\s*\(\s*[^'"`\s)]/,
+  },
   {
     name: 'perl',
     programs: /^perl[0-9.]*$/,
@@ -66,14 +82,49 @@ export const LANGUAGES: readonly Language[] = [
     stdin: true,
     apis: /\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|pcntl_fork|unlink|rmdir|eval|assert|file_put_contents|fopen|fwrite|rename|create_function|call_user_func\w*|include|include_once|require|require_once|chmod|symlink|mail|dl|ffi)\b|`/i,
   },
-  { name: 'lua', programs: /^(lua[0-9.]*|luajit)$/, codeFlags: ['-e'], valueFlags: ['-l'], stdin: true, apis: /\b(os\s*\.\s*(execute|remove|rename|exit|tmpname)|io\s*\.\s*(popen|open|output|write|lines)|loadstring|load|dofile|loadfile|require|package\s*\.\s*loadlib|debug\s*\.)\b/ },
-  { name: 'r', programs: /^(Rscript|R)$/, codeFlags: ['-e'], valueFlags: ['-f', '--file'], stdin: false, apis: /\b(system2?|shell|unlink|file\.remove|file\.rename|file\.copy|file\.create|eval|parse|writeLines|write|writeBin|saveRDS|sink|download\.file|source|Sys\.setenv|dyn\.load|pipe)\s*\(|\bwrite\.\w+\s*\(/ },
-  { name: 'osascript', programs: /^osascript$/, codeFlags: ['-e'], valueFlags: ['-l', '-s'], stdin: true, apis: /do\s+shell\s+script|tell\s+application|\bdelete\b|\bmove\b|System Events|Finder|Terminal|\brun\s+script\b|\bstore\s+script\b/i },
+  {
+    name: 'lua',
+    programs: /^(lua[0-9.]*|luajit)$/,
+    codeFlags: ['-e'],
+    valueFlags: ['-l'],
+    stdin: true,
+    apis: /\b(os\s*\.\s*(execute|remove|rename|exit|tmpname)|io\s*\.\s*(popen|open|output|write|lines)|loadstring|load|dofile|loadfile|require|package\s*\.\s*loadlib|debug\s*\.)\b/,
+  },
+  {
+    name: 'r',
+    programs: /^(Rscript|R)$/,
+    codeFlags: ['-e'],
+    valueFlags: ['-f', '--file'],
+    stdin: false,
+    apis: /\b(system2?|shell|unlink|file\.remove|file\.rename|file\.copy|file\.create|eval|parse|writeLines|write|writeBin|saveRDS|sink|download\.file|source|Sys\.setenv|dyn\.load|pipe)\s*\(|\bwrite\.\w+\s*\(/,
+  },
+  {
+    name: 'osascript',
+    programs: /^osascript$/,
+    codeFlags: ['-e'],
+    valueFlags: ['-l', '-s'],
+    stdin: true,
+    apis: /do\s+shell\s+script|tell\s+application|\bdelete\b|\bmove\b|System Events|Finder|Terminal|\brun\s+script\b|\bstore\s+script\b/i,
+  },
   {
     name: 'awk',
     programs: /^(awk|gawk|mawk|nawk|busybox-awk)$/,
     codeFlags: ['-e', '--source'],
-    valueFlags: ['-f', '--file', '-v', '--assign', '-F', '--field-separator', '-i', '--include', '-l', '--load', '-o', '-E', '--exec'],
+    valueFlags: [
+      '-f',
+      '--file',
+      '-v',
+      '--assign',
+      '-F',
+      '--field-separator',
+      '-i',
+      '--include',
+      '-l',
+      '--load',
+      '-o',
+      '-E',
+      '--exec',
+    ],
     firstOperand: true,
     stdin: false,
     apis: /\bsystem\s*\(|\|\s*getline|\bgetline\b[^;}]*<|\bprintf?\b[^;}]*(>|\|)|\bclose\s*\(|@load|\bfflush\b/,
@@ -88,17 +139,23 @@ export const LANGUAGES: readonly Language[] = [
 ];
 
 /** Decoders whose output, given to exec/eval, is code nobody can read in the command line. */
-const OBFUSCATION = /b64decode|base64|fromhex|unhexlify|codecs|rot_?13|\batob\b|fromCharCode|Buffer\s*\.\s*from|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{3}|\bchr\s*\(|\bpack\s*\(|\.decode\s*\(|reverse|\[::-1\]/;
-const EVALUATES = /\b(exec|eval|compile|Function|system|popen|__import__|getattr|spawn|execute|load|loadstring|instance_eval|send|Invoke-Expression|iex)\b/;
+const OBFUSCATION =
+  /b64decode|base64|fromhex|unhexlify|codecs|rot_?13|\batob\b|fromCharCode|Buffer\s*\.\s*from|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{3}|\bchr\s*\(|\bpack\s*\(|\.decode\s*\(|reverse|\[::-1\]/;
+const EVALUATES =
+  /\b(exec|eval|compile|Function|system|popen|__import__|getattr|spawn|execute|load|loadstring|instance_eval|send|Invoke-Expression|iex)\b/;
 
 /**
  * Literal shell commands the code hands to a shell: `os.system('…')`, `subprocess.run('…', shell=True)`,
  * `execSync('…')`, `system("…")`, backticks, `qx(…)`, `%x(…)`, awk's `system("…")`, `os.execute("…")`.
  */
-const SHELL_CALL = /\b(?:system|popen|getoutput|getstatusoutput|check_output|check_call|call|run|Popen|execSync|exec|spawnSync|execute|shell_exec|passthru|proc_open)\s*\(\s*(?:\[\s*)?(?:r|b|f)?(['"])((?:\\.|(?!\1)[^\\])*)\1/g;
+const SHELL_CALL =
+  /\b(?:system|popen|getoutput|getstatusoutput|check_output|check_call|call|run|Popen|execSync|exec|spawnSync|execute|shell_exec|passthru|proc_open)\s*\(\s*(?:\[\s*)?(?:r|b|f)?(['"])((?:\\.|(?!\1)[^\\])*)\1/g;
 const BACKTICKS = /`([^`]*)`|\bqx\s*[({[/|]([^)}\]/|]*)[)}\]/|]|%x[({[]([^)}\]]*)[)}\]]/g;
 
-export type CodeFinding = { kind: 'api'; language: string; match: string } | { kind: 'shell'; language: string; command: string } | { kind: 'obfuscated'; language: string };
+export type CodeFinding =
+  | { kind: 'api'; language: string; match: string }
+  | { kind: 'shell'; language: string; command: string }
+  | { kind: 'obfuscated'; language: string };
 
 /** The language a program name belongs to, if it is an interpreter of the table. */
 export function languageOf(prog: string): Language | undefined {
@@ -133,7 +190,8 @@ export function codeOf(lang: Language, args: readonly string[]): { code: string 
       continue;
     }
     // `python3 -m mod` runs a module, `awk -f prog.awk` a program file: no code on the line.
-    if ((name === '-m' && lang.name === 'python') || (lang.firstOperand && (name === '-f' || name === '--file'))) module = true;
+    if ((name === '-m' && lang.name === 'python') || (lang.firstOperand && (name === '-f' || name === '--file')))
+      module = true;
     if (lang.valueFlags?.includes(name)) {
       if (eq < 0) i++;
       continue;
@@ -159,7 +217,8 @@ export function analyseCode(lang: Language, code: string): CodeFinding[] {
   const out: CodeFinding[] = [];
   for (const m of code.matchAll(SHELL_CALL)) out.push({ kind: 'shell', language: lang.name, command: unescape(m[2]) });
   if (lang.name !== 'python' && lang.name !== 'node' && lang.name !== 'deno') {
-    for (const m of code.matchAll(BACKTICKS)) out.push({ kind: 'shell', language: lang.name, command: m[1] ?? m[2] ?? m[3] ?? '' });
+    for (const m of code.matchAll(BACKTICKS))
+      out.push({ kind: 'shell', language: lang.name, command: m[1] ?? m[2] ?? m[3] ?? '' });
   }
   const api = lang.apis.exec(code);
   if (api) out.push({ kind: 'api', language: lang.name, match: api[0] });

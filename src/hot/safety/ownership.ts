@@ -14,17 +14,26 @@ export const DEFAULT_OWNERSHIP: Readonly<Record<string, readonly string[]>> = {
 
 /** Whether `agent` matches an ownership pattern (`*` = any run of characters). */
 export function agentMatches(pattern: string, agent: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(agent);
 }
 
 /** The owners of the deepest owned folder that contains `p`, or undefined when nobody owns it. */
-export function ownersOf(p: string, ownership: Readonly<Record<string, readonly string[]>>): { folder: string; owners: readonly string[] } | undefined {
+export function ownersOf(
+  p: string,
+  ownership: Readonly<Record<string, readonly string[]>>,
+): { folder: string; owners: readonly string[] } | undefined {
   const merged = { ...DEFAULT_OWNERSHIP, ...ownership };
   let best: { folder: string; owners: readonly string[] } | undefined;
   for (const [folder, owners] of Object.entries(merged)) {
     const f = folder.replace(/\/+$/, '');
-    if ((p === f || p.startsWith(`${f}/`)) && (!best || f.length > best.folder.length)) best = { folder: `${f}/`, owners };
+    if ((p === f || p.startsWith(`${f}/`)) && (!best || f.length > best.folder.length))
+      best = { folder: `${f}/`, owners };
   }
   return best;
 }

@@ -19,7 +19,8 @@ export interface ToolCall {
   tool_use_id?: string;
 }
 
-export type HookDecision = { decision: 'allow'; reason?: undefined } | { decision: 'deny' | 'ask'; reason: string; ruleId?: string };
+export type HookDecision =
+  { decision: 'allow'; reason?: undefined } | { decision: 'deny' | 'ask'; reason: string; ruleId?: string };
 
 export interface PreToolUseDeps {
   agent: string;
@@ -76,13 +77,23 @@ export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDeci
       }
       return ALLOW;
     case 'shell':
-      return decideShell(effect.command, effect.cwd === undefined ? cwd : path.resolve(cwd, effect.cwd), deps, call.tool_name);
+      return decideShell(
+        effect.command,
+        effect.cwd === undefined ? cwd : path.resolve(cwd, effect.cwd),
+        deps,
+        call.tool_name,
+      );
   }
 }
 
 function decideShell(command: string, cwd: string, deps: PreToolUseDeps, tool: string): HookDecision {
   const verdict = checkCommand(command, deps.rules, { ...deps.context, deadline: deps.deadline });
-  if (verdict.decision !== 'allow') return { decision: verdict.decision, reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`, ruleId: verdict.ruleId };
+  if (verdict.decision !== 'allow')
+    return {
+      decision: verdict.decision,
+      reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`,
+      ruleId: verdict.ruleId,
+    };
   const own = fmesCommandVerdict(command, deps.agent, deps.deadline);
   if (own) return own;
   const writes = writtenPaths(command, { deadline: deps.deadline });
@@ -97,39 +108,65 @@ function decideShell(command: string, cwd: string, deps: PreToolUseDeps, tool: s
   // A symlink made now to a locked or protected path exists only to write through it later.
   for (const t of symlinkTargets(command, deps.deadline)) {
     const d = checkPath(t.target, path.resolve(cwd, t.linkDir), deps, tool, 'operand');
-    if (d.decision !== 'allow') return { decision: d.decision, reason: `${d.reason} (the command links to it)`, ruleId: d.ruleId };
+    if (d.decision !== 'allow')
+      return { decision: d.decision, reason: `${d.reason} (the command links to it)`, ruleId: d.ruleId };
   }
   if (writes.unknown) {
-    if (PROTECTED_MENTION.test(command)) return { decision: 'ask', reason: `F-MES cannot tell which files this command writes, and it names F-MES's protected state: ${command.slice(0, 200)}` };
-    if (deps.othersHolders().length > 0) return { decision: 'ask', reason: `F-MES cannot tell which files this command writes, and other agents hold locks: ${command.slice(0, 200)}` };
+    if (PROTECTED_MENTION.test(command))
+      return {
+        decision: 'ask',
+        reason: `F-MES cannot tell which files this command writes, and it names F-MES's protected state: ${command.slice(0, 200)}`,
+      };
+    if (deps.othersHolders().length > 0)
+      return {
+        decision: 'ask',
+        reason: `F-MES cannot tell which files this command writes, and other agents hold locks: ${command.slice(0, 200)}`,
+      };
   }
   return ALLOW;
 }
 
 function checkPath(raw: string, cwd: string, deps: PreToolUseDeps, tool: string, mode: Mode): HookDecision {
-  if (deps.deadline !== undefined && Date.now() > deps.deadline) throw new DecisionTimeoutError('the decision took longer than its time budget');
+  if (deps.deadline !== undefined && Date.now() > deps.deadline)
+    throw new DecisionTimeoutError('the decision took longer than its time budget');
   const r = resolveReal(raw, { cwd, home: deps.context?.home });
   if (r.unresolved) {
     return { decision: 'ask', reason: `${tool} on ${raw}: F-MES cannot tell which file this is (${r.unresolved}).` };
   }
   const home = deps.realHome ?? deps.context?.home;
-  if (home && isHomeGuard(r.abs, home)) return { decision: 'deny', reason: `${tool} on ${raw} denied by F-MES: ${r.abs} holds an agent CLI's user settings (its hooks guard every session).` };
+  if (home && isHomeGuard(r.abs, home))
+    return {
+      decision: 'deny',
+      reason: `${tool} on ${raw} denied by F-MES: ${r.abs} holds an agent CLI's user settings (its hooks guard every session).`,
+    };
   const guarded = deps.guardedDirs?.find((d) => r.abs === d || r.abs.startsWith(`${d}/`) || d.startsWith(`${r.abs}/`));
-  if (guarded) return { decision: 'deny', reason: `${tool} on ${raw} denied by F-MES: ${guarded} holds F-MES's per-user state (a person's confirmations).` };
+  if (guarded)
+    return {
+      decision: 'deny',
+      reason: `${tool} on ${raw} denied by F-MES: ${guarded} holds F-MES's per-user state (a person's confirmations).`,
+    };
   const logical = deps.locator.logical(r.abs);
   if (logical === undefined) return ALLOW; // outside the workspace: not F-MES's to guard
   const spelled = logical === raw ? logical : `${logical} (as ${raw})`;
   const prot = protectedAt(logical) ?? (mode === 'file' ? undefined : protectedBelow(logical));
-  if (prot) return { decision: 'deny', reason: `${tool} on ${spelled} denied by F-MES: ${prot.path}${prot.folder ? '/' : ''} is protected (${prot.why}).` };
+  if (prot)
+    return {
+      decision: 'deny',
+      reason: `${tool} on ${spelled} denied by F-MES: ${prot.path}${prot.folder ? '/' : ''} is protected (${prot.why}).`,
+    };
   const owned = ownersOf(logical, deps.ownership);
   if (owned && !owned.owners.some((o) => agentMatches(o, deps.agent))) {
-    const who = owned.owners.length ? `only ${owned.owners.join(', ')} may write there` : 'no agent writes there directly (use fmes)';
+    const who = owned.owners.length
+      ? `only ${owned.owners.join(', ')} may write there`
+      : 'no agent writes there directly (use fmes)';
     return { decision: 'deny', reason: `${tool} on ${spelled}: ${owned.folder} is owned; ${who}.` };
   }
   const markers = deps.markersAbove?.(logical) ?? [];
   const holders = markers.length ? [...deps.othersHolders(), ...markers] : deps.othersHolders();
   if (holders.length === 0) return ALLOW;
-  const blockers = holders.filter((h) => h.path !== undefined && (covers(h.path, logical) || (mode !== 'file' && covers(logical, h.path))));
+  const blockers = holders.filter(
+    (h) => h.path !== undefined && (covers(h.path, logical) || (mode !== 'file' && covers(logical, h.path))),
+  );
   if (blockers.length) {
     const verb = mode === 'maybe' ? 'may write' : 'writes';
     return {
@@ -149,7 +186,13 @@ function covers(a: string, b: string): boolean {
  * A file with several hard links can be a locked file under another name. A file lock is compared by inode;
  * a folder lock cannot be (its files are not listed), so then F-MES asks.
  */
-function hardLinkCheck(abs: string, spelled: string, holders: readonly Holder[], deps: PreToolUseDeps, tool: string): HookDecision {
+function hardLinkCheck(
+  abs: string,
+  spelled: string,
+  holders: readonly Holder[],
+  deps: PreToolUseDeps,
+  tool: string,
+): HookDecision {
   let st: fs.Stats;
   try {
     st = fs.statSync(abs);
@@ -165,8 +208,16 @@ function hardLinkCheck(abs: string, spelled: string, holders: readonly Holder[],
     } catch {
       hs = undefined;
     }
-    if (hs?.isFile() && hs.ino === st.ino && hs.dev === st.dev) return { decision: 'deny', reason: `${tool} on ${spelled} denied by F-MES: it is a hard link of ${holderText(h)}.` };
-    if (hs?.isDirectory() || h.path === '.') return { decision: 'ask', reason: `${tool} on ${spelled}: the file has ${st.nlink} names and F-MES cannot tell whether one of them lies in ${h.path}, which another agent holds.` };
+    if (hs?.isFile() && hs.ino === st.ino && hs.dev === st.dev)
+      return {
+        decision: 'deny',
+        reason: `${tool} on ${spelled} denied by F-MES: it is a hard link of ${holderText(h)}.`,
+      };
+    if (hs?.isDirectory() || h.path === '.')
+      return {
+        decision: 'ask',
+        reason: `${tool} on ${spelled}: the file has ${st.nlink} names and F-MES cannot tell whether one of them lies in ${h.path}, which another agent holds.`,
+      };
   }
   return ALLOW;
 }
@@ -175,7 +226,14 @@ function hardLinkCheck(abs: string, spelled: string, holders: readonly Holder[],
  * The agent CLIs' user-level settings (each can switch hooks off for every later session) and F-MES's per-user
  * store of a person's confirmations of repository settings (src/core/safety/repoConfirmation.ts).
  */
-const HOME_GUARDS = ['.claude/settings.json', '.claude/settings.local.json', '.gemini/settings.json', '.codex/config.toml', '.codex/hooks.json', '.local/state/fmes'];
+const HOME_GUARDS = [
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.gemini/settings.json',
+  '.codex/config.toml',
+  '.codex/hooks.json',
+  '.local/state/fmes',
+];
 
 function isHomeGuard(abs: string, home: string): boolean {
   const base = home.replace(/\/+$/, '');
@@ -185,7 +243,8 @@ function isHomeGuard(abs: string, home: string): boolean {
 }
 
 function holderText(h: Holder): string {
-  const who = h.kind === 'lock' ? h.record.agent : h.kind === 'marker' ? (h.agent ?? 'an unknown agent') : 'an invalid lock file';
+  const who =
+    h.kind === 'lock' ? h.record.agent : h.kind === 'marker' ? (h.agent ?? 'an unknown agent') : 'an invalid lock file';
   const intent = h.kind === 'lock' && h.record.intent ? ` (${h.record.intent})` : '';
   return `${h.path ?? '?'} is locked by ${who}${intent}`;
 }

@@ -31,7 +31,8 @@ export const PROTECTED: readonly ProtectedEntry[] = [
 ];
 
 /** Names whose mention in a command F-MES cannot read makes it ask rather than allow (see preToolUse). */
-export const PROTECTED_MENTION = /\.locks|\.fmes|settings(\.local)?\.json|\.mcp\.json|\.codex|\.git\/(hooks|config)|hooksPath/;
+export const PROTECTED_MENTION =
+  /\.locks|\.fmes|settings(\.local)?\.json|\.mcp\.json|\.codex|\.git\/(hooks|config)|hooksPath/;
 
 /** The protected entry at or above `logical` (writing it or inside it), if any. */
 export function protectedAt(logical: string): ProtectedEntry | undefined {

@@ -85,10 +85,14 @@ function walk(start: string, cwd: string): RealPath {
     try {
       target = fs.readlinkSync(next);
     } catch (e) {
-      return { abs: next, unresolved: `the link ${next} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+      return {
+        abs: next,
+        unresolved: `the link ${next} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      };
     }
     // /proc/<pid>/fd/N of a pipe or socket reads `pipe:[123]`: not a path the kernel would write through.
-    if (!target.startsWith('/') && next.startsWith('/proc/') && /^[a-z]+:\[/.test(target)) return { abs: next, unresolved: `${next} is not a file (${target})` };
+    if (!target.startsWith('/') && next.startsWith('/proc/') && /^[a-z]+:\[/.test(target))
+      return { abs: next, unresolved: `${next} is not a file (${target})` };
     if (target.startsWith('/')) real = '';
     rest.push(...splitComponents(target).reverse());
   }
@@ -99,7 +103,10 @@ function walk(start: string, cwd: string): RealPath {
  * `/proc/self` in the hook would be the hook's own process; the path is used by the agent's process, whose
  * working directory is `cwd` and whose root is `/`. Consumes the components that follow from `rest`.
  */
-function procSelf(rest: string[], cwd: string): { to: string; unresolved?: undefined } | { to?: undefined; unresolved: string } {
+function procSelf(
+  rest: string[],
+  cwd: string,
+): { to: string; unresolved?: undefined } | { to?: undefined; unresolved: string } {
   let next = rest.pop();
   if (next === 'task') {
     rest.pop(); // the thread id: every thread shares cwd and root
@@ -108,7 +115,9 @@ function procSelf(rest: string[], cwd: string): { to: string; unresolved?: undef
   if (next === 'cwd') return { to: cwd };
   if (next === 'root') return { to: '/' };
   if (next === undefined) return { unresolved: '/proc/self itself' };
-  return { unresolved: `/proc/self/${next} names what the agent's process has open, which F-MES cannot see before it runs` };
+  return {
+    unresolved: `/proc/self/${next} names what the agent's process has open, which F-MES cannot see before it runs`,
+  };
 }
 
 function splitComponents(p: string): string[] {

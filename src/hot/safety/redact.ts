@@ -27,7 +27,10 @@ const CREDENTIAL_VAR = String.raw`[A-Za-z0-9_]*(?:PASSWORD|PASSWD)[A-Za-z0-9_]*|
 const ASSIGNMENT = new RegExp(String.raw`(^|[\s;&|(\x60'"])(${CREDENTIAL_VAR})=(?!\[REDACTED)(${VALUE})`, 'gi');
 
 /** `--password=…`, `--token …`, `--api-key …`, `--client-secret …`: not `--no-password`, not a next flag. */
-const FLAG = new RegExp(String.raw`(\s--(?!no-)(?:[a-z0-9]+-)*(?:password|passwd|pass|passphrase|token|secret|api-?key|access-key|secret-key|auth-token|access-token)(?:=|\s+))(?!-|\[REDACTED)(${VALUE})`, 'gi');
+const FLAG = new RegExp(
+  String.raw`(\s--(?!no-)(?:[a-z0-9]+-)*(?:password|passwd|pass|passphrase|token|secret|api-?key|access-key|secret-key|auth-token|access-token)(?:=|\s+))(?!-|\[REDACTED)(${VALUE})`,
+  'gi',
+);
 
 /** `scheme://user:password@host`: the password only. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*):([^\s/'"]+)@/gi;
@@ -39,12 +42,19 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*):([^\s/'"]+)@/gi;
 const HEADER_AT = String.raw`((?:^|[\r\n])[<>]?[ \t]*|(?:-H|--header)(?:[ \t]*|=)['"]?|['"])`;
 
 /** `Authorization: Bearer …`, `Proxy-Authorization: Basic …`: the scheme stays, the credentials go. */
-const AUTH_HEADER = new RegExp(String.raw`${HEADER_AT}((?:Proxy-)?Authorization[ \t]*:[ \t]*)(?:(Bearer|Basic|Token|Digest|Bot|Negotiate|AWS4-HMAC-SHA256)[ \t]+)?([^\s'"]+)`, 'gi');
+const AUTH_HEADER = new RegExp(
+  String.raw`${HEADER_AT}((?:Proxy-)?Authorization[ \t]*:[ \t]*)(?:(Bearer|Basic|Token|Digest|Bot|Negotiate|AWS4-HMAC-SHA256)[ \t]+)?([^\s'"]+)`,
+  'gi',
+);
 /** `X-Api-Key: …`, `Private-Token: …`, `Cookie: …` and other headers that are credentials themselves. */
-const KEY_HEADER = new RegExp(String.raw`${HEADER_AT}((?:X-[A-Za-z-]*(?:Key|Token|Secret|Auth)|Api-Key|Private-Token|(?:Set-)?Cookie)[ \t]*:[ \t]*)([^'"\r\n]+)`, 'gi');
+const KEY_HEADER = new RegExp(
+  String.raw`${HEADER_AT}((?:X-[A-Za-z-]*(?:Key|Token|Secret|Auth)|Api-Key|Private-Token|(?:Set-)?Cookie)[ \t]*:[ \t]*)([^'"\r\n]+)`,
+  'gi',
+);
 
 /** `"password": "…"` in JSON (a config written or printed). */
-const JSON_FIELD = /("(?:password|passwd|secret|token|api_?key|access_?token|client_?secret|private_?key)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const JSON_FIELD =
+  /("(?:password|passwd|secret|token|api_?key|access_?token|client_?secret|private_?key)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 
 /**
  * Commands whose short options take a secret: mysql's `-p<pw>` (attached only: `-p pw` prompts, and `pw` is the
@@ -52,22 +62,43 @@ const JSON_FIELD = /("(?:password|passwd|secret|token|api_?key|access_?token|cli
  * the command's own segment (up to `;`, `&`, `|` or a line end), so `psql -p 5432`, `mkdir -p x`, `sort -u`
  * stay as they are.
  */
-const SEGMENT_RULES: readonly { hint: string; command: RegExp; option: RegExp; replace: string | ((...m: string[]) => string) }[] = [
+const SEGMENT_RULES: readonly {
+  hint: string;
+  command: RegExp;
+  option: RegExp;
+  replace: string | ((...m: string[]) => string);
+}[] = [
   {
     hint: '-p',
-    command: /(^|[\s;&|(\x60'"/])((?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mariadb|mariadb-dump|mariadb-admin)\b[^;&|\n]*)/g,
+    command:
+      /(^|[\s;&|(\x60'"/])((?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mariadb|mariadb-dump|mariadb-admin)\b[^;&|\n]*)/g,
     option: new RegExp(String.raw`(\s-p)(${VALUE})`, 'g'),
     replace: `$1${MASK}`,
   },
-  { hint: 'sshpass', command: /(^|[\s;&|(\x60'"/])(sshpass\b[^;&|\n]*)/g, option: new RegExp(String.raw`(\s-p\s*)(${VALUE})`, 'g'), replace: `$1${MASK}` },
-  { hint: 'redis-cli', command: /(^|[\s;&|(\x60'"/])(redis-cli\b[^;&|\n]*)/g, option: new RegExp(String.raw`(\s(?:-a|--pass)\s+)(${VALUE})`, 'g'), replace: `$1${MASK}` },
+  {
+    hint: 'sshpass',
+    command: /(^|[\s;&|(\x60'"/])(sshpass\b[^;&|\n]*)/g,
+    option: new RegExp(String.raw`(\s-p\s*)(${VALUE})`, 'g'),
+    replace: `$1${MASK}`,
+  },
+  {
+    hint: 'redis-cli',
+    command: /(^|[\s;&|(\x60'"/])(redis-cli\b[^;&|\n]*)/g,
+    option: new RegExp(String.raw`(\s(?:-a|--pass)\s+)(${VALUE})`, 'g'),
+    replace: `$1${MASK}`,
+  },
   {
     hint: '-u',
     command: /(^|[\s;&|(\x60'"/])((?:curl|wget|http|https|xh)\b[^;&|\n]*)/g,
     // `user:pw`, or quoted with spaces in it: `'user:p w'`.
     option: /(\s(?:-u|-U|--user|--proxy-user)(?:\s+|=)?)(?:(['"])([^'":\n]*):[^'"\n]*\2|([^\s:'"]+):[^\s'"]+)/g,
-    replace: (_m: string, opt: string, quote: string | undefined, quotedUser: string | undefined, user: string | undefined) =>
-      quote ? `${opt}${quote}${quotedUser}:${MASK}${quote}` : `${opt}${user}:${MASK}`,
+    replace: (
+      _m: string,
+      opt: string,
+      quote: string | undefined,
+      quotedUser: string | undefined,
+      user: string | undefined,
+    ) => (quote ? `${opt}${quote}${quotedUser}:${MASK}${quote}` : `${opt}${user}:${MASK}`),
   },
 ];
 
@@ -97,13 +128,22 @@ export function redactInline(text: string): string {
   if (text.includes('--')) out = out.replace(FLAG, `$1${MASK}`);
   if (text.includes('://')) out = out.replace(URL_CREDENTIALS, `$1:${MASK}@`);
   if (text.includes(':')) {
-    if (lower.includes('authorization')) out = out.replace(AUTH_HEADER, (_m, at: string, head: string, scheme: string | undefined) => `${at}${head}${scheme ? `${scheme} ` : ''}${MASK}`);
+    if (lower.includes('authorization'))
+      out = out.replace(
+        AUTH_HEADER,
+        (_m, at: string, head: string, scheme: string | undefined) =>
+          `${at}${head}${scheme ? `${scheme} ` : ''}${MASK}`,
+      );
     if (/key|token|secret|auth|cookie/.test(lower)) out = out.replace(KEY_HEADER, `$1$2${MASK}`);
     if (text.includes('"')) out = out.replace(JSON_FIELD, `$1"${MASK}"`);
   }
   for (const { hint, command, option, replace } of SEGMENT_RULES) {
     if (!lower.includes(hint)) continue;
-    out = out.replace(command, (_m, before: string, segment: string) => before + (typeof replace === 'string' ? segment.replace(option, replace) : segment.replace(option, replace)));
+    out = out.replace(
+      command,
+      (_m, before: string, segment: string) =>
+        before + (typeof replace === 'string' ? segment.replace(option, replace) : segment.replace(option, replace)),
+    );
   }
   for (const re of TOKEN_SHAPES) out = out.replace(re, '[REDACTED]');
   return out;
@@ -115,16 +155,20 @@ export class Redactor {
   constructor(env: Readonly<Record<string, string | undefined>> = {}, extraSecrets: readonly string[] = []) {
     const found = new Map<string, string>();
     for (const [name, value] of Object.entries(env)) {
-      if (value && value.length >= 6 && SECRET_NAME.test(name) && !/^(0|1|true|false)$/i.test(value)) found.set(value, name);
+      if (value && value.length >= 6 && SECRET_NAME.test(name) && !/^(0|1|true|false)$/i.test(value))
+        found.set(value, name);
     }
     for (const s of extraSecrets) if (s.length >= 6) found.set(s, 'secret');
     // Longest first, so a secret that contains another is replaced whole.
-    this.values = [...found].map(([value, label]) => ({ value, label })).sort((a, b) => b.value.length - a.value.length);
+    this.values = [...found]
+      .map(([value, label]) => ({ value, label }))
+      .sort((a, b) => b.value.length - a.value.length);
   }
 
   redact(text: string): string {
     let out = text;
-    for (const { value, label } of this.values) if (out.includes(value)) out = out.split(value).join(`[REDACTED:${label}]`);
+    for (const { value, label } of this.values)
+      if (out.includes(value)) out = out.split(value).join(`[REDACTED:${label}]`);
     return redactInline(out);
   }
 }

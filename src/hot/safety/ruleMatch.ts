@@ -25,7 +25,13 @@ const SQL_PATTERNS: Record<string, RegExp> = {
 const SQL_INERT = /'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|--[^\n]*|\/\*[\s\S]*?\*\//g;
 
 /** Every condition the rule gives holds for this argv (argv[0] the program, unless `anyProgram`). */
-export function ruleMatches(rule: DenyRule, cmd: SimpleCommand, argv: readonly string[], ctx: FolderContext, anyProgram: boolean): boolean {
+export function ruleMatches(
+  rule: DenyRule,
+  cmd: SimpleCommand,
+  argv: readonly string[],
+  ctx: FolderContext,
+  anyProgram: boolean,
+): boolean {
   const prog = argv.length > 0 ? programName(argv[0]) : '';
   // A rule that names only programs (`shutdown`) would match every unknown program: those need the name.
   if (!programMatches(rule.program, prog) && !(anyProgram && saysMore(rule))) return false;
@@ -34,8 +40,16 @@ export function ruleMatches(rule: DenyRule, cmd: SimpleCommand, argv: readonly s
   if (rule.subcommand || rule.anyFlags || rule.allFlags || rule.noneFlags || rule.lastArgPattern !== undefined) {
     const o = options(args, rule.valueFlags ?? []);
     operands = o.operands;
-    const has = (f: string): boolean => o.flags.has(f) || (!!rule.abbrev && f.startsWith('--') && [...o.flags].some((x) => x.length >= 5 && x.startsWith('--') && f.startsWith(x)));
-    if (rule.subcommand && !rule.subcommand.every((alts, k) => operands![k] !== undefined && alts.split('|').includes(operands![k]))) return false;
+    const has = (f: string): boolean =>
+      o.flags.has(f) ||
+      (!!rule.abbrev &&
+        f.startsWith('--') &&
+        [...o.flags].some((x) => x.length >= 5 && x.startsWith('--') && f.startsWith(x)));
+    if (
+      rule.subcommand &&
+      !rule.subcommand.every((alts, k) => operands![k] !== undefined && alts.split('|').includes(operands![k]))
+    )
+      return false;
     if (rule.anyFlags && !rule.anyFlags.some(has)) return false;
     if (rule.allFlags && !rule.allFlags.every(has)) return false;
     if (rule.noneFlags?.some(has)) return false;
@@ -51,20 +65,39 @@ export function ruleMatches(rule: DenyRule, cmd: SimpleCommand, argv: readonly s
     const re = compile(rule.redirectPattern, ctx);
     if (!cmd.redirects.some((r) => OUTPUT.has(r.op) && re.test(r.target))) return false;
   }
-  if (rule.pipedFrom && !cmd.pipedFrom.some((p) => p.argv.length > 0 && rule.pipedFrom!.includes(programName(p.argv[0])))) return false;
-  if (rule.sql !== undefined && rule.sql !== false && !sqlTexts(cmd, argv).some((t) => sqlMatches(rule.sql as true | string, t))) return false;
+  if (
+    rule.pipedFrom &&
+    !cmd.pipedFrom.some((p) => p.argv.length > 0 && rule.pipedFrom!.includes(programName(p.argv[0])))
+  )
+    return false;
+  if (
+    rule.sql !== undefined &&
+    rule.sql !== false &&
+    !sqlTexts(cmd, argv).some((t) => sqlMatches(rule.sql as true | string, t))
+  )
+    return false;
   if (rule.selfCall && (cmd.inFunction === undefined || cmd.inFunction !== prog)) return false;
   return true;
 }
 
 /** The rule says more than a program name, so it cannot match every program by accident. */
 export function saysMore(rule: DenyRule): boolean {
-  return !!(rule.subcommand || rule.anyFlags || rule.allFlags || rule.argPattern !== undefined || rule.argPatterns || rule.lastArgPattern !== undefined || rule.sql);
+  return !!(
+    rule.subcommand ||
+    rule.anyFlags ||
+    rule.allFlags ||
+    rule.argPattern !== undefined ||
+    rule.argPatterns ||
+    rule.lastArgPattern !== undefined ||
+    rule.sql
+  );
 }
 
 export function programMatches(pattern: string | string[], prog: string): boolean {
   const list = typeof pattern === 'string' ? [pattern] : pattern;
-  return list.some((p) => p === '*' || p === prog || (p.endsWith('*') && prog.startsWith(p.slice(0, -1)) && prog !== ''));
+  return list.some(
+    (p) => p === '*' || p === prog || (p.endsWith('*') && prog.startsWith(p.slice(0, -1)) && prog !== ''),
+  );
 }
 
 function someArg(re: RegExp, args: readonly string[]): boolean {
@@ -85,7 +118,10 @@ function sqlMatches(kind: true | string, text: string): boolean {
  * cluster: the rest is its value); a long option counts under both `-name` and `--name` (terraform takes either);
  * `--x=false|0|no|off` is absent; after `--` everything is an operand.
  */
-export function options(args: readonly string[], valueFlags: readonly string[]): { flags: Set<string>; operands: string[] } {
+export function options(
+  args: readonly string[],
+  valueFlags: readonly string[],
+): { flags: Set<string>; operands: string[] } {
   const flags = new Set<string>();
   const operands: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -141,7 +177,8 @@ export function normalise(arg: string): string {
 }
 
 export function compile(source: string, ctx: FolderContext): RegExp {
-  const folder = (p: string | undefined): string => (p ? p.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&') || '/' : '(?!)');
+  const folder = (p: string | undefined): string =>
+    p ? p.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&') || '/' : '(?!)';
   const full = source.replaceAll('{{home}}', folder(ctx.home)).replaceAll('{{workspace}}', folder(ctx.workspaceRoot));
   let re = regexCache.get(full);
   if (!re) {

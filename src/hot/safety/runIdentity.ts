@@ -126,7 +126,11 @@ function parentOf(procRoot: string, pid: number): number | undefined {
  * set (the shell declared who it is), else as anyone: a person at a plain terminal, who may also break any
  * lock with a recorded `fmes lock break`.
  */
-export function refusalToActAs(named: string, caller: { id: string; run: RunIdentity | undefined }, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+export function refusalToActAs(
+  named: string,
+  caller: { id: string; run: RunIdentity | undefined },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
   if (caller.run) {
     if (named === caller.id) return undefined;
     return `this runs inside run ${caller.run.runId}${caller.run.agent ? ` of ${caller.run.agent}` : ''}, and an agent acts only as itself (${caller.id}), never as ${named}`;

@@ -7,12 +7,52 @@
 
 /** Values a rule is usually about: paths rm/chmod/find care for, names kubectl/terraform/git care for, SQL. */
 const PROBES = [
-  '/', '/*', '~', '.', '..', '*', '/usr', '/etc', '/home', '/var', '/bin', '/boot', '/root', '/opt', '/dev/sda', '/dev/nvme0n1',
-  'of=/dev/sda', 'production', 'prod', 'main', 'master', 'delete', 'destroy', 'apply', 'push', 'DROP TABLE t', 'TRUNCATE t',
-  'DO $$ BEGIN END $$', 'DELETE FROM t', 'approve', 'reject',
+  '/',
+  '/*',
+  '~',
+  '.',
+  '..',
+  '*',
+  '/usr',
+  '/etc',
+  '/home',
+  '/var',
+  '/bin',
+  '/boot',
+  '/root',
+  '/opt',
+  '/dev/sda',
+  '/dev/nvme0n1',
+  'of=/dev/sda',
+  'production',
+  'prod',
+  'main',
+  'master',
+  'delete',
+  'destroy',
+  'apply',
+  'push',
+  'DROP TABLE t',
+  'TRUNCATE t',
+  'DO $$ BEGIN END $$',
+  'DELETE FROM t',
+  'approve',
+  'reject',
 ];
 /** Option-like values: probed only for command output (`$(…)`), which the agent's earlier steps could have shaped. */
-const OPTION_PROBES = ['-rf /', '-f', '--force', '--mirror', '+main', ':main', '-auto-approve', '-destroy', '--hard', '-rf', '-r'];
+const OPTION_PROBES = [
+  '-rf /',
+  '-f',
+  '--force',
+  '--mirror',
+  '+main',
+  ':main',
+  '-auto-approve',
+  '-destroy',
+  '--hard',
+  '-rf',
+  '-r',
+];
 /** Values filled in for each expansion inside a word: unset, the root, a plain name. */
 const FILLS = ['', '/', 'x'];
 const MAX_EXPANSIONS = 256;
@@ -103,7 +143,10 @@ export function candidates(word: string, vc: ValueContext): string[] {
   const parts = word.split(EXPANSION);
   const exps = word.match(EXPANSION) ?? [];
   // Variables the script itself assigns (`DIR=build; rm -rf "$DIR"`), or that name a user, take only those values.
-  const known = exps.length > 0 && exps.every((e) => vc.assigned.has(nameOf(e)) || NAMES.has(nameOf(e))) && !/[*?[]/.test(parts.join(''));
+  const known =
+    exps.length > 0 &&
+    exps.every((e) => vc.assigned.has(nameOf(e)) || NAMES.has(nameOf(e))) &&
+    !/[*?[]/.test(parts.join(''));
   if (!known) {
     const shape = shapeOf(word);
     // Command output and positional parameters are shaped by the caller: they may be options too (`g --force`).
@@ -111,7 +154,7 @@ export function candidates(word: string, vc: ValueContext): string[] {
     for (const p of [...PROBES, ...vc.extra, ...(optionLike ? OPTION_PROBES : [])]) if (shape.test(p)) out.add(p);
   }
   if (exps.length > 0 && exps.length <= 4) {
-    const choices = exps.map((e) => (vc.assigned.get(nameOf(e)) ?? (NAMES.has(nameOf(e)) ? ['x'] : FILLS)));
+    const choices = exps.map((e) => vc.assigned.get(nameOf(e)) ?? (NAMES.has(nameOf(e)) ? ['x'] : FILLS));
     const combine = (k: number, acc: string): void => {
       if (out.size > 200) return;
       if (k === exps.length) return void out.add(acc);
@@ -139,7 +182,11 @@ function shapeOf(word: string): RegExp {
 }
 
 function globPart(text: string): string {
-  return text.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^]*').replace(/\?/g, '.').replace(/\[!/g, '[^');
+  return text
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^]*')
+    .replace(/\?/g, '.')
+    .replace(/\[!/g, '[^');
 }
 
 function nameOf(expansion: string): string {

@@ -18,7 +18,10 @@ export function fmesArgs(argv: readonly string[]): string[] | undefined {
     if (script > 0 && /(^|\/)(fmes|cli\.m?js)$/.test(argv[script])) return [...argv.slice(script + 1)];
     return undefined;
   }
-  if (['npx', 'pnpx', 'bunx'].includes(prog) || (['npm', 'pnpm', 'yarn'].includes(prog) && ['exec', 'x', 'dlx'].includes(argv[1] ?? ''))) {
+  if (
+    ['npx', 'pnpx', 'bunx'].includes(prog) ||
+    (['npm', 'pnpm', 'yarn'].includes(prog) && ['exec', 'x', 'dlx'].includes(argv[1] ?? ''))
+  ) {
     const at = argv.findIndex((a, i) => i > 0 && /^(fmes|@[^/]+\/fmes)(@.*)?$/.test(a));
     return at > 0 ? [...argv.slice(at + 1)] : undefined;
   }
@@ -34,13 +37,23 @@ export function fmesCommandVerdict(src: string, agent: string, deadline?: number
     if (!args) continue;
     const words = args.filter((a, i) => !a.startsWith('-') && !GLOBAL_VALUE.has(args[i - 1] ?? ''));
     const [sub, verb] = words;
-    if (sub === 'approve' || sub === 'reject') return deny(cmd, `${sub === 'approve' ? 'approving' : 'rejecting'} a request is a person's decision; an agent never decides its own or another's`);
-    if (sub === 'config' && (verb === 'confirm' || verb === 'trust')) return deny(cmd, "confirming a repository's settings is a person's decision");
+    if (sub === 'approve' || sub === 'reject')
+      return deny(
+        cmd,
+        `${sub === 'approve' ? 'approving' : 'rejecting'} a request is a person's decision; an agent never decides its own or another's`,
+      );
+    if (sub === 'config' && (verb === 'confirm' || verb === 'trust'))
+      return deny(cmd, "confirming a repository's settings is a person's decision");
     if (sub === 'trust') return deny(cmd, "confirming a repository's settings is a person's decision");
-    if (sub === 'lock' && verb === 'break') return deny(cmd, "breaking another agent's lock is a person's decision (it is recorded as theirs)");
+    if (sub === 'lock' && verb === 'break')
+      return deny(cmd, "breaking another agent's lock is a person's decision (it is recorded as theirs)");
     if (sub === 'lock' && (verb === 'release' || verb === 'renew')) {
       const other = optionValues(args, '--agent').find((v) => v !== agent);
-      if (other !== undefined) return deny(cmd, `releasing a lock as ${JSON.stringify(other)} is taking it from that agent; you are ${JSON.stringify(agent)}`);
+      if (other !== undefined)
+        return deny(
+          cmd,
+          `releasing a lock as ${JSON.stringify(other)} is taking it from that agent; you are ${JSON.stringify(agent)}`,
+        );
     }
   }
   return undefined;
@@ -56,7 +69,11 @@ function optionValues(args: readonly string[], name: string): string[] {
 }
 
 function deny(cmd: SimpleCommand, why: string): HookDecision {
-  return { decision: 'deny', reason: `F-MES denies ${JSON.stringify(cmd.text.slice(0, 200))}: ${why}.`, ruleId: 'fmes-person-only' };
+  return {
+    decision: 'deny',
+    reason: `F-MES denies ${JSON.stringify(cmd.text.slice(0, 200))}: ${why}.`,
+    ruleId: 'fmes-person-only',
+  };
 }
 
 /** Targets of the symlinks a command creates (`ln -s`, `cp -s`), with the folder the link lies in (relative targets start there). */
@@ -66,7 +83,10 @@ export function symlinkTargets(src: string, deadline?: number): { target: string
     const prog = cmd.argv.length > 0 ? programName(cmd.argv[0]) : '';
     if (prog !== 'ln' && prog !== 'cp') continue;
     const args = cmd.argv.slice(1);
-    const symbolic = args.some((a) => a === '--symbolic' || (prog === 'cp' && a === '--symbolic-link') || (/^-[A-Za-z]+$/.test(a) && a.includes('s')));
+    const symbolic = args.some(
+      (a) =>
+        a === '--symbolic' || (prog === 'cp' && a === '--symbolic-link') || (/^-[A-Za-z]+$/.test(a) && a.includes('s')),
+    );
     if (!symbolic) continue;
     const ops: string[] = [];
     let dir: string | undefined;

@@ -33,7 +33,21 @@ export interface Budget {
   deadline: number | undefined;
   ids: number;
 }
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
 
 export abstract class ShellLexer {
   i = 0;
@@ -47,7 +61,10 @@ export abstract class ShellLexer {
   /** One level deeper into a construct that recurses; each is left with leave() (a throw abandons the whole parse). */
   protected enter(): void {
     if (++this.budget.nesting > MAX_NESTING) {
-      throw new ShellLimitError('depth', `the command nests more than ${MAX_NESTING} levels deep (subshells, substitutions, groups, quotes or scripts)`);
+      throw new ShellLimitError(
+        'depth',
+        `the command nests more than ${MAX_NESTING} levels deep (subshells, substitutions, groups, quotes or scripts)`,
+      );
     }
   }
 

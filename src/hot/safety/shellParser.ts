@@ -4,7 +4,14 @@
  * (shellWrappers.ts) are stripped. Words come from ShellLexer; see shellWords.ts for what the parse promises.
  */
 
-import { ShellLimitError, type Redirect, type ShellParse, type ShellParseOptions, type ShellScope, type SimpleCommand } from './shellCommand';
+import {
+  ShellLimitError,
+  type Redirect,
+  type ShellParse,
+  type ShellParseOptions,
+  type ShellScope,
+  type SimpleCommand,
+} from './shellCommand';
 import { ASSIGN, META, ShellLexer, type Budget, type Word } from './shellLexer';
 import { isolate, lazyPipedFrom, NO_PIPE, type Pipe } from './shellPipes';
 import { unwrap } from './shellWrappers';
@@ -21,8 +28,10 @@ export const MAX_SIZE = 256 * 1024;
  * too deep, or the parse runs past `options.deadline`: callers fail closed on it.
  */
 export function parseShell(src: string, options: ShellParseOptions = {}): ShellParse {
-  if (src.length > MAX_SIZE) throw new ShellLimitError('size', `the command is ${src.length} characters long; the limit is ${MAX_SIZE}`);
-  if (options.deadline !== undefined && Date.now() > options.deadline) throw new ShellLimitError('time', 'the time budget for parsing was spent before it began');
+  if (src.length > MAX_SIZE)
+    throw new ShellLimitError('size', `the command is ${src.length} characters long; the limit is ${MAX_SIZE}`);
+  if (options.deadline !== undefined && Date.now() > options.deadline)
+    throw new ShellLimitError('time', 'the time budget for parsing was spent before it began');
   return parseWith(src, { nesting: 0, steps: 0, deadline: options.deadline, ids: 0 });
 }
 
@@ -31,7 +40,6 @@ function parseWith(src: string, budget: Budget): ShellParse {
   p.list(null, NO_PIPE);
   return { commands: p.out, complete: p.complete };
 }
-
 
 /** What a command parsed from a string (`bash -c`, `eval`, a heredoc fed to a shell) takes from outside. */
 interface Inherit {
@@ -57,7 +65,8 @@ interface Pending {
 }
 
 const ROOT: Inherit = { env: {}, redirects: [], wrappers: [], wrapperArgv: [], chdir: false, remote: false };
-const KEYWORD = /(if|then|else|elif|fi|do|done|while|until|for|select|case|esac|function|coproc|time|\{|\}|!|\[\[|in)(?=[\s;&|()<>]|$)/y;
+const KEYWORD =
+  /(if|then|else|elif|fi|do|done|while|until|for|select|case|esac|function|coproc|time|\{|\}|!|\[\[|in)(?=[\s;&|()<>]|$)/y;
 /** What may follow `coproc NAME` or `time`: a compound command. */
 const COMPOUND = new Set(['{', 'if', 'while', 'until', 'for', 'select', 'case', '[[', 'function', 'coproc', 'time']);
 /** Keywords that only group commands: for finding commands they can be stepped over. */
@@ -119,7 +128,8 @@ class Parser extends ShellLexer {
         if (end === ')') return;
         continue;
       }
-      if (end === 'case' && (s.startsWith(';;', this.i) || s.startsWith(';&', this.i) || this.keyword() === 'esac')) return;
+      if (end === 'case' && (s.startsWith(';;', this.i) || s.startsWith(';&', this.i) || this.keyword() === 'esac'))
+        return;
       if (end === '}' && this.keyword() === '}') {
         this.i++;
         return;
@@ -201,7 +211,8 @@ class Parser extends ShellLexer {
         // `! && a`, `then; b`: an operator where the keyword's command belongs is a syntax error.
         this.skipBlanks();
         const c = s[this.i];
-        if (c === undefined ? kw === '!' : c === ';' || c === '|' || c === ')' || (c === '&' && s[this.i + 1] !== '>')) this.complete = false;
+        if (c === undefined ? kw === '!' : c === ';' || c === '|' || c === ')' || (c === '&' && s[this.i + 1] !== '>'))
+          this.complete = false;
       }
       return;
     }
@@ -275,7 +286,7 @@ class Parser extends ShellLexer {
     const at = this.i;
     this.i += 4;
     this.skipBlanks();
-    if (s.startsWith('-p', this.i) && (META.includes(s[this.i + 2] ?? ' '))) this.i += 2;
+    if (s.startsWith('-p', this.i) && META.includes(s[this.i + 2] ?? ' ')) this.i += 2;
     this.skipBlanks();
     const kw = this.keyword();
     if (s[this.i] === '(' || (kw !== undefined && COMPOUND.has(kw))) {
@@ -351,7 +362,8 @@ class Parser extends ShellLexer {
     for (;;) {
       this.skipBlanks();
       if (this.i >= s.length || s[this.i] === '\n') return void (this.complete = false);
-      if (s.startsWith(']]', this.i) && (this.i + 2 >= s.length || META.includes(s[this.i + 2]))) return void (this.i += 2);
+      if (s.startsWith(']]', this.i) && (this.i + 2 >= s.length || META.includes(s[this.i + 2])))
+        return void (this.i += 2);
       if (META.includes(s[this.i])) this.i++;
       else this.word();
     }
@@ -451,20 +463,45 @@ class Parser extends ShellLexer {
       const wrapperArgv = [...d.wrapperArgv, d.argv];
       if (step.kind === 'script') {
         // The outer redirections apply to the script's commands: `bash -c 'psql' <<EOF` feeds psql.
-        const inner: Inherit = { env: d.env, redirects: d.redirects, wrappers, wrapperArgv, chdir: d.chdir || !!step.chdir, remote: d.remote || !!step.remote };
+        const inner: Inherit = {
+          env: d.env,
+          redirects: d.redirects,
+          wrappers,
+          wrapperArgv,
+          chdir: d.chdir || !!step.chdir,
+          remote: d.remote || !!step.remote,
+        };
         // `eval` runs in this shell (its `cd` stays); `bash -c`, ssh… in another.
         return this.nested(step.text, inner, pipe, step.label !== 'eval');
       }
       if (step.kind === 'find') {
         for (const [from, to] of step.groups) {
-          this.emit({ ...d, argv: d.argv.slice(from, to), dynamic: d.dynamic.slice(from, to), redirects: [], wrappers, wrapperArgv }, pipe, []);
+          this.emit(
+            {
+              ...d,
+              argv: d.argv.slice(from, to),
+              dynamic: d.dynamic.slice(from, to),
+              redirects: [],
+              wrappers,
+              wrapperArgv,
+            },
+            pipe,
+            [],
+          );
         }
         break;
       }
       if (step.kind === 'stdin') {
         const feed = [...d.redirects].reverse().find((r) => (r.fd ?? 0) === 0 && r.op.startsWith('<<'));
         if (feed) {
-          const inner: Inherit = { env: d.env, redirects: d.redirects.filter((r) => r !== feed), wrappers, wrapperArgv, chdir: d.chdir, remote: d.remote };
+          const inner: Inherit = {
+            env: d.env,
+            redirects: d.redirects.filter((r) => r !== feed),
+            wrappers,
+            wrapperArgv,
+            chdir: d.chdir,
+            remote: d.remote,
+          };
           const h = here.find((p) => p.redirect === feed);
           if (h) h.onBody = (body) => this.nested(body, inner, pipe, true);
           else this.nested(feed.target, inner, pipe, true);
@@ -514,7 +551,9 @@ class Parser extends ShellLexer {
   private nested(text: string, inherit: Inherit, pipe: Pipe, ownShell: boolean): void {
     if (this.depth >= MAX_DEPTH) return void (this.complete = false);
     this.enter();
-    const scope: ShellScope | undefined = ownShell ? { parent: this.scope, kind: 'subshell', andOr: this.andOr, conn: this.conn } : this.scope;
+    const scope: ShellScope | undefined = ownShell
+      ? { parent: this.scope, kind: 'subshell', andOr: this.andOr, conn: this.conn }
+      : this.scope;
     const p = new Parser(text, this.depth + 1, this.out, inherit, this.budget, scope);
     p.fn = this.fn;
     p.andOr = this.andOr;
@@ -552,7 +591,12 @@ class Parser extends ShellLexer {
       if (h.expand) {
         // An unquoted delimiter lets `$( )` in the body run.
         this.enter();
-        const p = new Parser(body, this.depth + 1, this.out, ROOT, this.budget, { parent: this.scope, kind: 'subshell', andOr: this.andOr, conn: this.conn });
+        const p = new Parser(body, this.depth + 1, this.out, ROOT, this.budget, {
+          parent: this.scope,
+          kind: 'subshell',
+          andOr: this.andOr,
+          conn: this.conn,
+        });
         p.doubleQuoted(null);
         if (!p.complete) this.complete = false;
         this.leave();

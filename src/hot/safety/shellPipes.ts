@@ -20,7 +20,12 @@ export const NO_PIPE: Pipe = { stages: [], n: 0 };
  * Moves the commands emitted since `from` (those of this shell, and the subshells they started) into a new
  * scope: a pipeline stage or a background job, known only once the operator after them is read.
  */
-export function isolate(out: SimpleCommand[], from: number, cur: ShellScope | undefined, kind: ShellScope['kind']): void {
+export function isolate(
+  out: SimpleCommand[],
+  from: number,
+  cur: ShellScope | undefined,
+  kind: ShellScope['kind'],
+): void {
   const to = out.length;
   if (from >= to) return;
   const first = out[from];

@@ -23,6 +23,14 @@
  * point the safety checks import.
  */
 
-export { programName, ShellLimitError, type Redirect, type ShellParse, type ShellParseOptions, type ShellScope, type SimpleCommand } from './shellCommand';
+export {
+  programName,
+  ShellLimitError,
+  type Redirect,
+  type ShellParse,
+  type ShellParseOptions,
+  type ShellScope,
+  type SimpleCommand,
+} from './shellCommand';
 export { MAX_SIZE, parseShell } from './shellParser';
 export { MAX_NESTING } from './shellLexer';

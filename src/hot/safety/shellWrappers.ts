@@ -15,7 +15,15 @@ import { WRAPPERS, wrapperKey } from './wrapperTable';
  * `stdin`: a shell reading its script from stdin; `incomplete`: the wrapper is missing what it would run.
  */
 export type Step =
-  | { kind: 'skip'; label: string; at: number; argv?: string[]; env?: Record<string, string>; chdir?: boolean; remote?: boolean }
+  | {
+      kind: 'skip';
+      label: string;
+      at: number;
+      argv?: string[];
+      env?: Record<string, string>;
+      chdir?: boolean;
+      remote?: boolean;
+    }
   | { kind: 'script'; label: string; text: string; chdir?: boolean; remote?: boolean }
   | { kind: 'find'; label: string; groups: [number, number][] }
   | { kind: 'stdin'; label: string }
@@ -66,11 +74,29 @@ function assignments(a: readonly string[], from: number): { next: number; env: R
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'yash', 'posh']);
 const SUDO_VALUE: [string, string[]] = [
   'ugCDhprtTUR',
-  ['--user', '--group', '--close-from', '--chdir', '--host', '--prompt', '--role', '--type', '--command-timeout', '--other-user', '--chroot'],
+  [
+    '--user',
+    '--group',
+    '--close-from',
+    '--chdir',
+    '--host',
+    '--prompt',
+    '--role',
+    '--type',
+    '--command-timeout',
+    '--other-user',
+    '--chroot',
+  ],
 ];
-const XARGS_VALUE: [string, string[]] = ['adEILnPs', ['--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-chars', '--process-slot-var']];
+const XARGS_VALUE: [string, string[]] = [
+  'adEILnPs',
+  ['--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-chars', '--process-slot-var'],
+];
 const SSH_VALUE = 'bcDEeFIiJLlmOopQRSWw';
-const DOCKER_EXEC_VALUE: [string, string[]] = ['euw', ['--env', '--env-file', '--user', '--workdir', '--detach-keys', '--index']];
+const DOCKER_EXEC_VALUE: [string, string[]] = [
+  'euw',
+  ['--env', '--env-file', '--user', '--workdir', '--detach-keys', '--index'],
+];
 
 /**
  * One unwrapping step for a command whose program is a wrapper, or undefined when it is the real command.
@@ -84,7 +110,9 @@ export function unwrap(a: readonly string[], parse: (src: string) => ShellParse)
     case 'command': {
       const o = options(a, 1, '');
       // `command -v x` only looks x up.
-      return o.seen.has('-v') || o.seen.has('-V') || o.next >= a.length ? undefined : { kind: 'skip', label: prog, at: o.next };
+      return o.seen.has('-v') || o.seen.has('-V') || o.next >= a.length
+        ? undefined
+        : { kind: 'skip', label: prog, at: o.next };
     }
     case 'sudo': {
       const o = options(a, 1, ...SUDO_VALUE);
@@ -110,7 +138,9 @@ export function unwrap(a: readonly string[], parse: (src: string) => ShellParse)
     }
     case 'xargs': {
       const o = options(a, 1, ...XARGS_VALUE);
-      return o.next < a.length ? { kind: 'skip', label: prog, at: o.next } : { kind: 'skip', label: prog, at: 0, argv: ['echo'] };
+      return o.next < a.length
+        ? { kind: 'skip', label: prog, at: o.next }
+        : { kind: 'skip', label: prog, at: 0, argv: ['echo'] };
     }
     case 'node':
     case 'nodejs':
@@ -131,7 +161,9 @@ export function unwrap(a: readonly string[], parse: (src: string) => ShellParse)
       return containerExec(a, prog);
     case 'kubectl': {
       const dd = a.indexOf('--');
-      return a.includes('exec') && dd > 0 && dd + 1 < a.length ? { kind: 'skip', label: 'kubectl exec', at: dd + 1, remote: true } : undefined;
+      return a.includes('exec') && dd > 0 && dd + 1 < a.length
+        ? { kind: 'skip', label: 'kubectl exec', at: dd + 1, remote: true }
+        : undefined;
     }
   }
   return SHELLS.has(prog) ? shell(a, prog) : undefined;
@@ -157,7 +189,10 @@ function shell(a: readonly string[], prog: string): Step | undefined {
     } else break;
   }
   // `sh -c 'rm -rf "$1"' _ /`: the words after the string are $0, $1, …
-  if (c) return i < a.length ? { kind: 'script', label: `${prog} -c`, text: positional(a[i], a.slice(i + 1)) } : { kind: 'incomplete' };
+  if (c)
+    return i < a.length
+      ? { kind: 'script', label: `${prog} -c`, text: positional(a[i], a.slice(i + 1)) }
+      : { kind: 'incomplete' };
   // `bash -s -- args` reads its script from stdin whatever follows.
   return i < a.length && !s ? undefined : { kind: 'stdin', label: prog };
 }
@@ -194,8 +229,10 @@ function fromTable(a: readonly string[], key: string, at: number): Step | undefi
     const x = a[i];
     const eq = x.indexOf('=');
     const name = x.startsWith('--') && eq > 0 ? x.slice(0, eq) : x;
-    if (spec.script.includes(name)) return { kind: 'script', label, text: eq > 0 && x.startsWith('--') ? x.slice(eq + 1) : (a[i + 1] ?? '') };
-    if (/^-[A-Za-z]+$/.test(x) && spec.script.some((o) => o.length === 2 && x.endsWith(o[1])) && x.length > 2) return { kind: 'script', label, text: a[i + 1] ?? '' };
+    if (spec.script.includes(name))
+      return { kind: 'script', label, text: eq > 0 && x.startsWith('--') ? x.slice(eq + 1) : (a[i + 1] ?? '') };
+    if (/^-[A-Za-z]+$/.test(x) && spec.script.some((o) => o.length === 2 && x.endsWith(o[1])) && x.length > 2)
+      return { kind: 'script', label, text: a[i + 1] ?? '' };
     if (x.startsWith('-') && x !== '-') {
       if ((spec.long ?? []).includes(x) || (/^-[A-Za-z]$/.test(x) && (spec.short ?? '').includes(x[1]))) i++;
       continue;
@@ -209,7 +246,15 @@ function fromTable(a: readonly string[], key: string, at: number): Step | undefi
   const start = o.next + (spec.operands ?? 0);
   if (start >= a.length) return undefined;
   // npx rimraf@5 …: the package's version is not part of the program's name.
-  const words = key.startsWith('np') || key.startsWith('pn') || key.startsWith('bun') || key.startsWith('yarn') || key.startsWith('uv') || key.startsWith('pipx') ? [a[start].replace(/(.)@[^/]*$/, '$1'), ...a.slice(start + 1)] : a.slice(start);
+  const words =
+    key.startsWith('np') ||
+    key.startsWith('pn') ||
+    key.startsWith('bun') ||
+    key.startsWith('yarn') ||
+    key.startsWith('uv') ||
+    key.startsWith('pipx')
+      ? [a[start].replace(/(.)@[^/]*$/, '$1'), ...a.slice(start + 1)]
+      : a.slice(start);
   if (spec.join && !spec.exec?.some((x) => o.seen.has(x))) return { kind: 'script', label, text: joined(key, words) };
   if (words[0] !== a[start]) return { kind: 'skip', label, at: 0, argv: words };
   return { kind: 'skip', label, at: start };
@@ -221,7 +266,14 @@ function joined(key: string, words: readonly string[]): string {
   const sep = words.findIndex((w) => w === ':::' || w === '::::' || w === ':::+');
   const cmd = sep < 0 ? words : words.slice(0, sep);
   // Without `:::` the arguments come from stdin: nobody knows them before the run.
-  const args = sep < 0 ? '"$PARALLEL_ARG"' : words.slice(sep + 1).filter((w) => !w.startsWith(':::')).map(quote).join(' ');
+  const args =
+    sep < 0
+      ? '"$PARALLEL_ARG"'
+      : words
+          .slice(sep + 1)
+          .filter((w) => !w.startsWith(':::'))
+          .map(quote)
+          .join(' ');
   const text = cmd.join(' ');
   return text.includes('{}') ? text.replaceAll('{}', args) : `${text} ${args}`;
 }
@@ -229,7 +281,8 @@ function joined(key: string, words: readonly string[]): string {
 /** `node …/cli.mjs approve`, `node dist/fmes.js lock break`: the F-MES CLI by its script. */
 function fmesScript(a: readonly string[]): Step | undefined {
   let i = 1;
-  while (i < a.length && a[i].startsWith('-')) i += /^(-r|--require|--import|--loader|--experimental-loader)$/.test(a[i]) ? 2 : 1;
+  while (i < a.length && a[i].startsWith('-'))
+    i += /^(-r|--require|--import|--loader|--experimental-loader)$/.test(a[i]) ? 2 : 1;
   const script = a[i];
   if (script === undefined || !/(^|\/)(fmes|cli|main)(\.[cm]?js)?$/.test(script)) return undefined;
   return { kind: 'skip', label: 'node', at: 0, argv: ['fmes', ...a.slice(i + 1)] };
@@ -243,13 +296,20 @@ function positional(text: string, params: readonly string[]): string {
   if (params.length === 0 || !text.includes('$')) return text;
   // Unquoted, a parameter is split into words (but never read again as shell code): each piece is quoted.
   const split = (v: string): string => v.split(/\s+/).filter(Boolean).map(quote).join(' ');
-  return text.replace(/"\$[@*]"|"\$\{[@*]\}"|"\$\{?([0-9])\}?"|\$\{([0-9]+)\}|\$([0-9])|\$\{?[@*]\}?/g, (m, qd: string | undefined, braced: string | undefined, digit: string | undefined) => {
-    const quoted = m.startsWith('"');
-    const n = qd ?? braced ?? digit;
-    if (n === undefined) return params.slice(1).map(quoted ? quote : split).join(' ');
-    const v = params[Number(n)];
-    return v === undefined ? m : quoted ? quote(v) : split(v);
-  });
+  return text.replace(
+    /"\$[@*]"|"\$\{[@*]\}"|"\$\{?([0-9])\}?"|\$\{([0-9]+)\}|\$([0-9])|\$\{?[@*]\}?/g,
+    (m, qd: string | undefined, braced: string | undefined, digit: string | undefined) => {
+      const quoted = m.startsWith('"');
+      const n = qd ?? braced ?? digit;
+      if (n === undefined)
+        return params
+          .slice(1)
+          .map(quoted ? quote : split)
+          .join(' ');
+      const v = params[Number(n)];
+      return v === undefined ? m : quoted ? quote(v) : split(v);
+    },
+  );
 }
 
 /** A word as a shell literal; a word that still holds an expansion stays expandable (double quotes). */

@@ -36,24 +36,65 @@ const SHELL_TOOLS = new Set(['Bash', 'run_shell_command', 'shell', 'exec_command
 /** Tools that read, search, plan or talk, in any of the three CLIs: nothing in the workspace changes. */
 const READ_ONLY = new Set([
   // Claude Code
-  'Read', 'Glob', 'Grep', 'LS', 'NotebookRead', 'WebFetch', 'WebSearch', 'TodoWrite', 'TodoRead', 'Task', 'Agent',
-  'BashOutput', 'KillShell', 'KillBash', 'ExitPlanMode', 'EnterPlanMode', 'SlashCommand', 'Skill', 'ListMcpResourcesTool',
-  'ReadMcpResourceTool', 'AskUserQuestion', 'ToolSearch', 'Monitor',
+  'Read',
+  'Glob',
+  'Grep',
+  'LS',
+  'NotebookRead',
+  'WebFetch',
+  'WebSearch',
+  'TodoWrite',
+  'TodoRead',
+  'Task',
+  'Agent',
+  'BashOutput',
+  'KillShell',
+  'KillBash',
+  'ExitPlanMode',
+  'EnterPlanMode',
+  'SlashCommand',
+  'Skill',
+  'ListMcpResourcesTool',
+  'ReadMcpResourceTool',
+  'AskUserQuestion',
+  'ToolSearch',
+  'Monitor',
   // Gemini CLI
-  'read_file', 'read_many_files', 'glob', 'search_file_content', 'grep', 'list_directory', 'ls', 'web_fetch',
-  'google_web_search', 'write_todos', 'save_memory', 'codebase_investigator', 'activate_skill', 'get_internal_docs',
+  'read_file',
+  'read_many_files',
+  'glob',
+  'search_file_content',
+  'grep',
+  'list_directory',
+  'ls',
+  'web_fetch',
+  'google_web_search',
+  'write_todos',
+  'save_memory',
+  'codebase_investigator',
+  'activate_skill',
+  'get_internal_docs',
   // Codex
-  'view_image', 'update_plan', 'web_search', 'list_mcp_resources', 'read_mcp_resource', 'write_stdin',
+  'view_image',
+  'update_plan',
+  'web_search',
+  'list_mcp_resources',
+  'read_mcp_resource',
+  'write_stdin',
 ]);
 
 /** Names of tools whose job is to change files (other MCP servers' tools, future built-ins). */
-const WRITING_NAME = /write|edit|create|delete|remove|move|rename|patch|replace|save|upload|mkdir|rmdir|unlink|truncate|copy|put|append|insert|update|modify|set_/i;
+const WRITING_NAME =
+  /write|edit|create|delete|remove|move|rename|patch|replace|save|upload|mkdir|rmdir|unlink|truncate|copy|put|append|insert|update|modify|set_/i;
 /** Input fields that name a file or folder. */
-const PATH_FIELD = /^(file_?path|path|paths|notebook_path|filename|file|files|target|target_path|destination|dest|source|src|dir|dir_path|directory|folder|new_path|old_path|from|to|uri)$/i;
+const PATH_FIELD =
+  /^(file_?path|path|paths|notebook_path|filename|file|files|target|target_path|destination|dest|source|src|dir|dir_path|directory|folder|new_path|old_path|from|to|uri)$/i;
 
 export function toolEffect(tool: string, input: unknown): ToolEffect {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    return READ_ONLY.has(tool) ? { kind: 'none' } : { kind: 'unreadable', why: `the input of ${tool} is not an object` };
+    return READ_ONLY.has(tool)
+      ? { kind: 'none' }
+      : { kind: 'unreadable', why: `the input of ${tool} is not an object` };
   }
   const i = input as Record<string, unknown>;
   const field = Object.hasOwn(FILE_FIELD, tool) ? FILE_FIELD[tool] : undefined;
@@ -63,7 +104,14 @@ export function toolEffect(tool: string, input: unknown): ToolEffect {
     return { kind: 'write', paths: [p] };
   }
   if (tool === 'apply_patch') {
-    const patch = typeof i.command === 'string' ? i.command : typeof i.input === 'string' ? i.input : typeof i.patch === 'string' ? i.patch : undefined;
+    const patch =
+      typeof i.command === 'string'
+        ? i.command
+        : typeof i.input === 'string'
+          ? i.input
+          : typeof i.patch === 'string'
+            ? i.patch
+            : undefined;
     if (patch === undefined) return { kind: 'unreadable', why: 'apply_patch without its patch text' };
     const files = patchFiles(patch);
     if (files.length === 0) return { kind: 'unreadable', why: 'apply_patch whose patch names no file' };
@@ -71,10 +119,16 @@ export function toolEffect(tool: string, input: unknown): ToolEffect {
   }
   if (SHELL_TOOLS.has(tool)) {
     const command = i.command;
-    const text = typeof command === 'string' ? command : Array.isArray(command) && command.every((w) => typeof w === 'string') ? shellJoin(command) : undefined;
+    const text =
+      typeof command === 'string'
+        ? command
+        : Array.isArray(command) && command.every((w) => typeof w === 'string')
+          ? shellJoin(command)
+          : undefined;
     if (text === undefined) return { kind: 'unreadable', why: `${tool} without a command string` };
     const dir = i.dir_path ?? i.directory ?? i.workdir;
-    if (dir !== undefined && typeof dir !== 'string') return { kind: 'unreadable', why: `${tool} with a working directory that is not a string` };
+    if (dir !== undefined && typeof dir !== 'string')
+      return { kind: 'unreadable', why: `${tool} with a working directory that is not a string` };
     return { kind: 'shell', command: text, cwd: dir };
   }
   if (READ_ONLY.has(tool) || isOwnMcpTool(tool)) return { kind: 'none' };

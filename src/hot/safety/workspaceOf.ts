@@ -72,7 +72,8 @@ export class WorkspaceLocator {
   /** The logical path of `realAbs` (already resolved by resolveReal), or undefined outside the workspace. */
   logical(realAbs: string): string | undefined {
     if (realAbs === this.realRoot) return '.';
-    if (realAbs.startsWith(this.realRoot + '/')) return logicalOfRelative(realAbs.slice(this.realRoot.length + 1).split('/'));
+    if (realAbs.startsWith(this.realRoot + '/'))
+      return logicalOfRelative(realAbs.slice(this.realRoot.length + 1).split('/'));
     // Another name: look for an anchor among the existing folders above (and at) the path.
     let dir = realAbs;
     const tail: string[] = [];

@@ -26,7 +26,11 @@ export const UNKNOWN: Writes = { paths: [], unknown: true };
  * Splits arguments into options and operands (options may follow operands, as GNU tools allow). A letter in
  * `valueShort` or a name in `valueLong` takes a value: the rest of the cluster or the next argument.
  */
-export function operands(args: readonly Arg[], valueShort = '', valueLong: readonly string[] = []): { ops: Arg[]; opts: Map<string, Arg> } {
+export function operands(
+  args: readonly Arg[],
+  valueShort = '',
+  valueLong: readonly string[] = [],
+): { ops: Arg[]; opts: Map<string, Arg> } {
   const ops: Arg[] = [];
   const opts = new Map<string, Arg>();
   for (let i = 0; i < args.length; i++) {
@@ -44,7 +48,10 @@ export function operands(args: readonly Arg[], valueShort = '', valueLong: reado
     } else {
       for (let k = 1; k < x.length; k++) {
         if (valueShort.includes(x[k])) {
-          opts.set('-' + x[k], k < x.length - 1 ? { v: x.slice(k + 1), d: args[i].d } : (args[++i] ?? { v: '', d: false }));
+          opts.set(
+            '-' + x[k],
+            k < x.length - 1 ? { v: x.slice(k + 1), d: args[i].d } : (args[++i] ?? { v: '', d: false }),
+          );
           break;
         }
         opts.set('-' + x[k], { v: '', d: false });
@@ -74,4 +81,3 @@ export const optionFile = (opts: Map<string, Arg>, ...names: string[]): Arg[] =>
     const v = opts.get(n);
     return v && v.v !== '-' && v.v !== '' ? [v] : [];
   });
-

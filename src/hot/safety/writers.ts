@@ -4,11 +4,43 @@
  * other program's file-like arguments are reported as `maybe` by bashWrites.ts.
  */
 import { programName, type SimpleCommand } from './shellCommand';
-import { all, destination, NONE, operands, optionFile, UNKNOWN, type Arg, type Writer, type Writes } from './writerArgs';
+import {
+  all,
+  destination,
+  NONE,
+  operands,
+  optionFile,
+  UNKNOWN,
+  type Arg,
+  type Writer,
+  type Writes,
+} from './writerArgs';
 import { MORE_WRITERS, sedScriptWrites } from './writersMore';
 
-const PACKAGE_LOCK: Record<string, string> = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock', bun: 'bun.lock' };
-const PACKAGE_CHANGE = new Set(['install', 'i', 'add', 'ci', 'update', 'up', 'upgrade', 'remove', 'rm', 'uninstall', 'un', 'unlink', 'link', 'dedupe', 'prune', 'audit']);
+const PACKAGE_LOCK: Record<string, string> = {
+  npm: 'package-lock.json',
+  pnpm: 'pnpm-lock.yaml',
+  yarn: 'yarn.lock',
+  bun: 'bun.lock',
+};
+const PACKAGE_CHANGE = new Set([
+  'install',
+  'i',
+  'add',
+  'ci',
+  'update',
+  'up',
+  'upgrade',
+  'remove',
+  'rm',
+  'uninstall',
+  'un',
+  'unlink',
+  'link',
+  'dedupe',
+  'prune',
+  'audit',
+]);
 
 const CORE: Record<string, Writer> = {
   rm: all(),
@@ -39,7 +71,9 @@ const CORE: Record<string, Writer> = {
   },
   install: (a) => {
     const { ops, opts } = operands(a, 'mogSt', ['--mode', '--owner', '--group', '--suffix', '--target-directory']);
-    return opts.has('-d') || opts.has('--directory') ? { paths: ops } : destination('mogSt', ['--mode', '--owner', '--group', '--suffix'])(a);
+    return opts.has('-d') || opts.has('--directory')
+      ? { paths: ops }
+      : destination('mogSt', ['--mode', '--owner', '--group', '--suffix'])(a);
   },
   rsync: (a) => {
     const value = ['--rsh', '--filter', '--exclude', '--include', '--exclude-from', '--include-from', '--temp-dir'];
@@ -55,7 +89,12 @@ const CORE: Record<string, Writer> = {
   },
   chmod: (a) => {
     // A mode may look like an option (`chmod -x f`): the first argument that is not a known option is the mode.
-    const rest = a.filter((x) => !/^(-[RcfvhHLP]+|--(recursive|changes|silent|quiet|verbose|no-dereference|dereference|preserve-root|no-preserve-root))$/.test(x.v));
+    const rest = a.filter(
+      (x) =>
+        !/^(-[RcfvhHLP]+|--(recursive|changes|silent|quiet|verbose|no-dereference|dereference|preserve-root|no-preserve-root))$/.test(
+          x.v,
+        ),
+    );
     const reference = rest.some((x) => x.v.startsWith('--reference'));
     return { paths: rest.slice(reference ? 0 : 1).filter((x) => !x.v.startsWith('--')) };
   },
@@ -79,21 +118,58 @@ const CORE: Record<string, Writer> = {
   gawk: awk,
   mawk: awk,
   patch: (a) => {
-    const { ops, opts } = operands(a, 'iopdDBFgrVYzx', ['--input', '--output', '--directory', '--reject-file', '--prefix', '--suffix']);
+    const { ops, opts } = operands(a, 'iopdDBFgrVYzx', [
+      '--input',
+      '--output',
+      '--directory',
+      '--reject-file',
+      '--prefix',
+      '--suffix',
+    ]);
     if (opts.has('--dry-run') || opts.has('-C')) return NONE;
     if (opts.has('-d') || opts.has('--directory')) return UNKNOWN;
     const out = optionFile(opts, '-o', '--output');
     if (out.length > 0) return { paths: out };
     return ops.length > 0 ? { paths: ops.slice(0, 1) } : UNKNOWN;
   },
-  sort: (a) => ({ paths: optionFile(operands(a, 'kotST', ['--key', '--output', '--field-separator', '--buffer-size', '--temporary-directory']).opts, '-o', '--output') }),
+  sort: (a) => ({
+    paths: optionFile(
+      operands(a, 'kotST', ['--key', '--output', '--field-separator', '--buffer-size', '--temporary-directory']).opts,
+      '-o',
+      '--output',
+    ),
+  }),
   curl: (a) => {
-    const { opts } = operands(a, 'AbcCdDeEFHKmorTuUwxXyYzQtP', ['--output', '--dump-header', '--cookie-jar', '--data', '--header', '--request', '--user', '--user-agent', '--form', '--config', '--output-dir', '--url']);
-    if (opts.has('-O') || opts.has('--remote-name') || opts.has('--remote-name-all') || opts.has('--output-dir')) return UNKNOWN;
+    const { opts } = operands(a, 'AbcCdDeEFHKmorTuUwxXyYzQtP', [
+      '--output',
+      '--dump-header',
+      '--cookie-jar',
+      '--data',
+      '--header',
+      '--request',
+      '--user',
+      '--user-agent',
+      '--form',
+      '--config',
+      '--output-dir',
+      '--url',
+    ]);
+    if (opts.has('-O') || opts.has('--remote-name') || opts.has('--remote-name-all') || opts.has('--output-dir'))
+      return UNKNOWN;
     return { paths: optionFile(opts, '-o', '--output', '-D', '--dump-header', '-c', '--cookie-jar') };
   },
   wget: (a) => {
-    const { opts } = operands(a, 'OoaPeUtTwQiB', ['--output-document', '--output-file', '--append-output', '--directory-prefix', '--input-file', '--user-agent', '--tries', '--timeout', '--wait']);
+    const { opts } = operands(a, 'OoaPeUtTwQiB', [
+      '--output-document',
+      '--output-file',
+      '--append-output',
+      '--directory-prefix',
+      '--input-file',
+      '--user-agent',
+      '--tries',
+      '--timeout',
+      '--wait',
+    ]);
     if (opts.has('--spider')) return NONE;
     const doc = opts.get('-O') ?? opts.get('--output-document');
     const log = optionFile(opts, '-o', '--output-file', '-a', '--append-output');
@@ -121,7 +197,13 @@ const CORE: Record<string, Writer> = {
 CORE.chgrp = CORE.chown;
 
 /** sed/perl/ruby: with `-i` the operands (after the script, unless it came with `-e`) are rewritten in place. */
-function inPlace(a: readonly Arg[], valueLetters: string, valueLong: readonly string[], scriptOpts: readonly string[], cmd?: SimpleCommand): Writes {
+function inPlace(
+  a: readonly Arg[],
+  valueLetters: string,
+  valueLong: readonly string[],
+  scriptOpts: readonly string[],
+  cmd?: SimpleCommand,
+): Writes {
   let inplace = false;
   const rest: Arg[] = [];
   for (let i = 0; i < a.length; i++) {
@@ -163,7 +245,14 @@ function interpreter(a: readonly Arg[], cmd: SimpleCommand, inlineFlags: readonl
 export const python: Writer = (a, cmd) => interpreter(a, cmd, ['-c']);
 
 function awk(a: readonly Arg[]): Writes {
-  const { ops, opts } = operands(a, 'fvFiEl', ['--file', '--assign', '--field-separator', '--include', '--exec', '--load']);
+  const { ops, opts } = operands(a, 'fvFiEl', [
+    '--file',
+    '--assign',
+    '--field-separator',
+    '--include',
+    '--exec',
+    '--load',
+  ]);
   if (opts.get('-i')?.v === 'inplace' || opts.get('--include')?.v === 'inplace') return UNKNOWN;
   if (opts.has('-f') || opts.has('--file')) return NONE;
   const program = ops[0]?.v ?? '';
@@ -184,12 +273,31 @@ function tar(a: readonly Arg[]): Writes {
     const v = a[next++];
     if (letter === 'f' && v) return { paths: v.v === '-' ? [] : [v] };
   }
-  const { opts } = operands(cluster ? a.slice(1) : a, 'fCTXbK', ['--file', '--directory', '--files-from', '--exclude-from']);
+  const { opts } = operands(cluster ? a.slice(1) : a, 'fCTXbK', [
+    '--file',
+    '--directory',
+    '--files-from',
+    '--exclude-from',
+  ]);
   return { paths: optionFile(opts, '-f', '--file') };
 }
 
 const GIT_VALUE = ['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--config-env'];
-const GIT_TREE = new Set(['switch', 'merge', 'rebase', 'pull', 'cherry-pick', 'revert', 'am', 'stash', 'submodule', 'worktree', 'read-tree', 'checkout-index', 'bisect']);
+const GIT_TREE = new Set([
+  'switch',
+  'merge',
+  'rebase',
+  'pull',
+  'cherry-pick',
+  'revert',
+  'am',
+  'stash',
+  'submodule',
+  'worktree',
+  'read-tree',
+  'checkout-index',
+  'bisect',
+]);
 /** Read-only forms of those (`git stash list`, `git worktree list`). */
 const GIT_LOOK = new Set(['list', 'show', 'status', 'log', 'view', 'summary', 'foreach']);
 
@@ -202,7 +310,12 @@ function git(a: readonly Arg[]): Writes {
     if (GIT_VALUE.includes(x)) i++;
   }
   const sub = a[i]?.v;
-  const { ops, opts } = operands(a.slice(i + 1), 'bBsSoUm', ['--source', '--pathspec-from-file', '--conflict', '--orphan']);
+  const { ops, opts } = operands(a.slice(i + 1), 'bBsSoUm', [
+    '--source',
+    '--pathspec-from-file',
+    '--conflict',
+    '--orphan',
+  ]);
   const dashdash = a.slice(i + 1).findIndex((x) => x.v === '--');
   const after = dashdash >= 0 ? a.slice(i + 2 + dashdash) : undefined;
   const w = ((): Writes => {
@@ -243,7 +356,12 @@ function packages(a: readonly Arg[], cmd: SimpleCommand): Writes {
   const sub = ops[0]?.v;
   // Bare `yarn`, `pnpm` and `bun` install.
   if (sub === undefined ? prog === 'npm' : !PACKAGE_CHANGE.has(sub)) return NONE;
-  if (['--prefix', '--dir', '--cwd', '-C', '-w', '--workspace', '--filter', '-F', '-r', '--recursive'].some((o) => opts.has(o))) return UNKNOWN;
+  if (
+    ['--prefix', '--dir', '--cwd', '-C', '-w', '--workspace', '--filter', '-F', '-r', '--recursive'].some((o) =>
+      opts.has(o),
+    )
+  )
+    return UNKNOWN;
   if (sub === 'audit' && ops[1]?.v !== 'fix') return NONE;
   const files = sub === 'ci' ? ['node_modules'] : ['package.json', PACKAGE_LOCK[prog], 'node_modules'];
   return { paths: files.map((v) => ({ v, d: false })) };

@@ -50,14 +50,26 @@ const vim: Writer = (a) => {
     'cSTuiwWqtr',
     ['--cmd'],
   );
-  const scripted = a.some((x) => x.v.startsWith('+')) || ['-c', '--cmd', '-S', '-s', '-w', '-W'].some((o) => opts.has(o));
+  const scripted =
+    a.some((x) => x.v.startsWith('+')) || ['-c', '--cmd', '-S', '-s', '-w', '-W'].some((o) => opts.has(o));
   return scripted ? { paths: ops, unknown: true } : { paths: ops };
 };
 
 /** emacs: operands; code it is told to run (`--eval`, `-l`, `-f`, `--script`) can write any file. */
 const emacs: Writer = (a) => {
-  const { ops, opts } = operands(a, 'lfLdT', ['--eval', '--load', '--funcall', '--script', '--directory', '--file', '--visit', '--insert']);
-  const code = ['--eval', '-l', '--load', '-f', '--funcall', '--script', '-batch', '--batch', '-x'].some((o) => opts.has(o));
+  const { ops, opts } = operands(a, 'lfLdT', [
+    '--eval',
+    '--load',
+    '--funcall',
+    '--script',
+    '--directory',
+    '--file',
+    '--visit',
+    '--insert',
+  ]);
+  const code = ['--eval', '-l', '--load', '-f', '--funcall', '--script', '-batch', '--batch', '-x'].some((o) =>
+    opts.has(o),
+  );
   const visit = optionFile(opts, '--file', '--visit', '--insert');
   return code ? { paths: [...ops, ...visit], unknown: true } : { paths: [...ops, ...visit] };
 };
@@ -67,27 +79,67 @@ const sqlite: Writer = (a, cmd) => {
   const { ops, opts } = operands(a, '', ['-cmd', '-separator', '-newline', '-nullvalue', '-init']);
   if (a.some((x) => x.v === '-readonly' || x.v === '--readonly')) return NONE;
   const db = ops[0];
-  const texts = [...ops.slice(1).map((x) => x.v), ...cmd.redirects.map((r) => r.body ?? (r.op === '<<<' ? r.target : ''))];
-  const elsewhere = texts.some((t) => /\.(output|once|save|backup|clone|import|excel|shell|system|open)\b|\battach\b|\bvacuum\s+into\b|\bwritefile\s*\(|\bload_extension\b/i.test(t));
+  const texts = [
+    ...ops.slice(1).map((x) => x.v),
+    ...cmd.redirects.map((r) => r.body ?? (r.op === '<<<' ? r.target : '')),
+  ];
+  const elsewhere = texts.some((t) =>
+    /\.(output|once|save|backup|clone|import|excel|shell|system|open)\b|\battach\b|\bvacuum\s+into\b|\bwritefile\s*\(|\bload_extension\b/i.test(
+      t,
+    ),
+  );
   // SQL fed through a pipe or from a file cannot be read here.
-  const unread = ops.length < 2 && (cmd.pipedFrom.length > 0 || cmd.redirects.some((r) => r.op === '<')) ;
+  const unread = ops.length < 2 && (cmd.pipedFrom.length > 0 || cmd.redirects.some((r) => r.op === '<'));
   const paths = db && db.v !== ':memory:' ? [db] : [];
   return elsewhere || unread || opts.has('-init') || opts.has('-cmd') ? { paths, unknown: true } : { paths };
 };
 
 /** split/csplit write PREFIXaa, PREFIXab…: the prefix (a path that names where they land) is reported. */
 const split: Writer = (a) => {
-  const { ops, opts } = operands(a, 'abCdlnt', ['--suffix-length', '--additional-suffix', '--bytes', '--line-bytes', '--lines', '--number', '--separator', '--filter']);
+  const { ops, opts } = operands(a, 'abCdlnt', [
+    '--suffix-length',
+    '--additional-suffix',
+    '--bytes',
+    '--line-bytes',
+    '--lines',
+    '--number',
+    '--separator',
+    '--filter',
+  ]);
   if (opts.has('--filter')) return UNKNOWN;
   return { paths: [ops[1] ?? { v: 'x', d: false }] };
 };
 const csplit: Writer = (a) => {
   const { opts } = operands(a, 'bfn', ['--suffix-format', '--prefix', '--digits']);
-  return { paths: optionFile(opts, '-f', '--prefix').concat(opts.has('-f') || opts.has('--prefix') ? [] : [{ v: 'xx', d: false }]) };
+  return {
+    paths: optionFile(opts, '-f', '--prefix').concat(
+      opts.has('-f') || opts.has('--prefix') ? [] : [{ v: 'xx', d: false }],
+    ),
+  };
 };
 
 /** ImageMagick options that take no value. */
-const IM_FLAGS = new Set(['flip', 'flop', 'strip', 'verbose', 'negate', 'monochrome', 'normalize', 'equalize', 'trim', 'despeckle', 'enhance', 'auto-orient', 'auto-level', 'append', 'adjoin', 'debug', 'quiet', 'regard-warnings', 'render']);
+const IM_FLAGS = new Set([
+  'flip',
+  'flop',
+  'strip',
+  'verbose',
+  'negate',
+  'monochrome',
+  'normalize',
+  'equalize',
+  'trim',
+  'despeckle',
+  'enhance',
+  'auto-orient',
+  'auto-level',
+  'append',
+  'adjoin',
+  'debug',
+  'quiet',
+  'regard-warnings',
+  'render',
+]);
 
 /** Formatters and fixers: they write their operands only in their writing mode. */
 const whenFlag =
@@ -112,7 +164,13 @@ export const MORE_WRITERS: Record<string, Writer> = {
   nvim: vim,
   view: vim,
   emacs: emacs,
-  nano: (a) => ({ paths: operands(a.filter((x) => !x.v.startsWith('+')), 'CoQYT', ['--backupdir', '--operatingdir', '--quotestr', '--syntax', '--tabsize']).ops }),
+  nano: (a) => ({
+    paths: operands(
+      a.filter((x) => !x.v.startsWith('+')),
+      'CoQYT',
+      ['--backupdir', '--operatingdir', '--quotestr', '--syntax', '--tabsize'],
+    ).ops,
+  }),
   ...Object.fromEntries(Object.keys(COMPRESSORS).map((p) => [p, compressor(p)])),
   split: split,
   csplit: csplit,
@@ -135,7 +193,9 @@ export const MORE_WRITERS: Record<string, Writer> = {
   },
   dos2unix: all('', ['--newfile', '--add-bom']),
   unix2dos: all('', ['--newfile']),
-  iconv: (a) => ({ paths: optionFile(operands(a, 'fto', ['--from-code', '--to-code', '--output']).opts, '-o', '--output') }),
+  iconv: (a) => ({
+    paths: optionFile(operands(a, 'fto', ['--from-code', '--to-code', '--output']).opts, '-o', '--output'),
+  }),
   yq: (a) => {
     const { ops, opts } = operands(a, 'oIp', ['--output-format', '--indent', '--input-format', '--expression']);
     // The first operand is the expression unless given with --expression.
@@ -144,11 +204,26 @@ export const MORE_WRITERS: Record<string, Writer> = {
   },
   prettier: whenFlag(['--write', '-w'], '', ['--config', '--ignore-path', '--plugin', '--parser']),
   eslint: (a) => {
-    const { ops, opts } = operands(a, 'coc', ['--config', '--output-file', '--format', '--ext', '--rule', '--plugin', '--resolve-plugins-relative-to', '--cache-location']);
+    const { ops, opts } = operands(a, 'coc', [
+      '--config',
+      '--output-file',
+      '--format',
+      '--ext',
+      '--rule',
+      '--plugin',
+      '--resolve-plugins-relative-to',
+      '--cache-location',
+    ]);
     const out = optionFile(opts, '-o', '--output-file');
     return { paths: [...(opts.has('--fix') ? ops : []), ...out] };
   },
-  black: unlessFlag(['--check', '--diff'], 'lSlt', ['--line-length', '--target-version', '--config', '--include', '--exclude']),
+  black: unlessFlag(['--check', '--diff'], 'lSlt', [
+    '--line-length',
+    '--target-version',
+    '--config',
+    '--include',
+    '--exclude',
+  ]),
   ruff: (a) => {
     const sub = a[0]?.v;
     const rest = a.slice(1);
@@ -167,8 +242,18 @@ export const MORE_WRITERS: Record<string, Writer> = {
   // `chattr +i f`: the mode starts with + or = (or -, which operands() takes for an option).
   chattr: (a) => ({ paths: operands(a, 'pv').ops.filter((x) => !/^[+=]/.test(x.v)) }),
   setfacl: all('mMxX', ['--modify', '--modify-file', '--remove', '--remove-file', '--set', '--set-file']),
-  xxd: (a) => ({ paths: operands(a, 'cgloOsn', ['-cols', '-groupsize', '-len', '-offset', '-seek', '-name']).ops.slice(1, 2) }),
-  uniq: (a) => ({ paths: operands(a, 'fsw', ['--skip-fields', '--skip-chars', '--check-chars', '--group', '--all-repeated']).ops.slice(1, 2) }),
+  xxd: (a) => ({
+    paths: operands(a, 'cgloOsn', ['-cols', '-groupsize', '-len', '-offset', '-seek', '-name']).ops.slice(1, 2),
+  }),
+  uniq: (a) => ({
+    paths: operands(a, 'fsw', [
+      '--skip-fields',
+      '--skip-chars',
+      '--check-chars',
+      '--group',
+      '--all-repeated',
+    ]).ops.slice(1, 2),
+  }),
   mktemp: (a) => {
     const { ops, opts } = operands(a, 'p', ['--tmpdir', '--suffix']);
     return opts.has('-p') || opts.has('--tmpdir') || opts.has('-t') ? NONE : { paths: ops };
@@ -220,7 +305,8 @@ export function sedScriptWrites(script: string): { files: string[]; unknown: boo
     i++;
     if (c === 's' || c === 'y') {
       const d = s[i++];
-      if (d === undefined || d === '\n' || d === '\\' || !delimited(d) || !delimited(d)) return { files, unknown: true };
+      if (d === undefined || d === '\n' || d === '\\' || !delimited(d) || !delimited(d))
+        return { files, unknown: true };
       if (c === 'y') continue;
       while (i < s.length && /[gpiImMe0-9]/.test(s[i])) {
         if (s[i] === 'e') unknown = true;
@@ -238,8 +324,7 @@ export function sedScriptWrites(script: string): { files: string[]; unknown: boo
     else if ('btT:'.includes(c)) {
       // A label ends at `;` or a newline (GNU): what follows may be a `w`.
       while (i < s.length && s[i] !== ';' && s[i] !== '\n') i++;
-    }
-    else if (!/[A-Za-z=#]/.test(c)) return { files, unknown: true };
+    } else if (!/[A-Za-z=#]/.test(c)) return { files, unknown: true };
     else if (c === '#') toEol();
   }
   // `/dev/stdout` and friends are no files of ours; an empty name is a syntax error.

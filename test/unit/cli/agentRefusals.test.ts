@@ -22,12 +22,22 @@ describe('inside an agent run', { skip: process.platform !== 'linux' && 'the run
   const lockFile = (p: string) => path.join(ws.root, '.locks', `${p.replace(/\//g, '%2F')}.lock`);
 
   function pending(): string {
-    return new ApprovalStore(ws.root).request({ agent: 'claude', tool: 'Bash', summary: 'git reset --hard', reason: 'destroys work', toolInput: { command: 'git reset --hard' } }).id;
+    return new ApprovalStore(ws.root).request({
+      agent: 'claude',
+      tool: 'Bash',
+      summary: 'git reset --hard',
+      reason: 'destroys work',
+      toolInput: { command: 'git reset --hard' },
+    }).id;
   }
 
   test('fmes approve and fmes reject refuse, whatever the flags; the request stays pending', () => {
     const id = pending();
-    for (const args of [['approve', id], ['approve', id, '--by', 'human:ana'], ['reject', id, '--by', 'human:ana', '--note', 'no']]) {
+    for (const args of [
+      ['approve', id],
+      ['approve', id, '--by', 'human:ana'],
+      ['reject', id, '--by', 'human:ana', '--note', 'no'],
+    ]) {
       for (const forged of [{}, { FMES_AGENT: 'human:ana' }] as Record<string, string>[]) {
         const r = inRun(cli(...args), { forged });
         assert.equal(r.status, NOPERM, `${args.join(' ')}: ${r.stderr}`);
@@ -107,7 +117,11 @@ describe('tokens and identities outside runs', () => {
     const j = run(['lock', 'acquire', 'README.md', '--agent', 'claude', '--json']);
     const rec = JSON.parse(j.stdout) as { token: string; generation: string; keyHash: string };
     assert.ok(rec.token.length >= 32 && rec.token !== rec.generation);
-    const onDisk = fs.readdirSync(path.join(ws.root, '.locks'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => fs.readFileSync(path.join(d.parentPath, d.name), 'utf8')).join('\n');
+    const onDisk = fs
+      .readdirSync(path.join(ws.root, '.locks'), { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => fs.readFileSync(path.join(d.parentPath, d.name), 'utf8'))
+      .join('\n');
     assert.ok(!onDisk.includes(token) && !onDisk.includes(rec.token), 'no token in .locks/');
     assert.ok(!run(['lock', 'status', '--json']).stdout.includes(rec.token));
     // The generation printed in the record releases nothing.
@@ -157,14 +171,20 @@ describe('control characters at the CLI', () => {
 
   test('lock files written by hand print escaped in status (text and JSON) and in held reports', () => {
     writeLockFile(ws.root, 'src/a.ts', { host: 'h\u001b]0;owned\u0007\u009b2J', pid: 999_999, intent: 'ok' });
-    fs.writeFileSync(path.join(ws.root, '.locks', 'src%2Fb%1B[2J.lock'), JSON.stringify({ path: 'src/b\u001b[2J', intent: '\u001b[31mred' }));
+    fs.writeFileSync(
+      path.join(ws.root, '.locks', 'src%2Fb%1B[2J.lock'),
+      JSON.stringify({ path: 'src/b\u001b[2J', intent: '\u001b[31mred' }),
+    );
     const text = run('lock', 'status');
     assert.equal(text.status, 0, text.stderr);
     assert.doesNotMatch(text.stdout, RAW_CONTROL);
     assert.match(text.stdout, /\\e\]0;owned\\x07\\x9b2J/);
     const json = run('lock', 'status', '--json');
     assert.doesNotMatch(json.stdout.trim(), /[\u0000-\u001f\u007f-\u009f]/);
-    assert.equal((JSON.parse(json.stdout) as { host?: string }[]).find((l) => l.host)?.host, 'h\u001b]0;owned\u0007\u009b2J');
+    assert.equal(
+      (JSON.parse(json.stdout) as { host?: string }[]).find((l) => l.host)?.host,
+      'h\u001b]0;owned\u0007\u009b2J',
+    );
     const held = run('lock', 'acquire', 'src', '--agent', 'claude');
     assert.equal(held.status, 75);
     assert.doesNotMatch(held.stderr, RAW_CONTROL);

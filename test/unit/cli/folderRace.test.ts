@@ -4,4 +4,8 @@ import { test } from 'node:test';
 import { scaled } from '../../stress/lockRaces';
 import { folderRace, PATHS } from '../../stress/folderRace';
 
-test(`folder vs paths inside it, folder absent: ${PATHS.length} processes × ${scaled(200)} rounds, 0 double holders`, { timeout: 300_000 }, () => folderRace(scaled(200)));
+test(
+  `folder vs paths inside it, folder absent: ${PATHS.length} processes × ${scaled(200)} rounds, 0 double holders`,
+  { timeout: 300_000 },
+  () => folderRace(scaled(200)),
+);

@@ -16,7 +16,8 @@ const tmp = (p: string) => {
 after(() => {
   for (const d of made) fs.rmSync(d, { recursive: true, force: true });
 });
-const fmes = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, FMES_RUN_ID: '', ...env } });
+const fmes = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, FMES_RUN_ID: '', ...env } });
 
 describe('fmes init (built CLI)', () => {
   it('writes absolute node + its own dist/hook.cjs for Claude, Gemini and Codex, and .mcp.json; a second run changes nothing', () => {
@@ -31,9 +32,15 @@ describe('fmes init (built CLI)', () => {
       assert.ok(text.includes(`${process.execPath} ${hookScript} pre-tool-use`), `${f}: ${text}`);
       assert.ok(!/"fmes hook/.test(text), f);
     }
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(d, '.mcp.json'), 'utf8')).mcpServers.fmes, { command: process.execPath, args: [path.join(path.dirname(CLI), 'mcp.mjs')] });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(d, '.mcp.json'), 'utf8')).mcpServers.fmes, {
+      command: process.execPath,
+      args: [path.join(path.dirname(CLI), 'mcp.mjs')],
+    });
     const again = fmes(['init', '-w', d, '--json']);
-    assert.ok((JSON.parse(again.stdout) as { action: string }[]).every((c) => c.action === 'unchanged'), again.stdout);
+    assert.ok(
+      (JSON.parse(again.stdout) as { action: string }[]).every((c) => c.action === 'unchanged'),
+      again.stdout,
+    );
   });
 
   it('warns (exit 1) when the command it writes cannot run', () => {
@@ -56,7 +63,11 @@ describe('fmes config confirm', () => {
       `p.parseAsync(process.argv.slice(2), { from: 'user' }).catch((e) => { process.stderr.write(String(e)); process.exitCode = 1; });\n`,
   );
   async function run(args: string[], env: Record<string, string>) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', runner, ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, FMES_RUN_ID: '', ...env } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', runner, ...args], {
+      encoding: 'utf8',
+      cwd: path.resolve(__dirname, '../../..'),
+      env: { ...process.env, FMES_RUN_ID: '', ...env },
+    });
     return { out: r.stdout + r.stderr, error: r.status === 0 ? undefined : r.stderr };
   }
 
@@ -64,14 +75,20 @@ describe('fmes config confirm', () => {
     const d = tmp('fmes-confirmcli-');
     const state = tmp('fmes-confirmcli-state-');
     fs.mkdirSync(path.join(d, '.fmes'));
-    fs.writeFileSync(path.join(d, '.fmes/config.json'), JSON.stringify({ orchestrator: { auto: true }, safety: { hooks: false } }));
+    fs.writeFileSync(
+      path.join(d, '.fmes/config.json'),
+      JSON.stringify({ orchestrator: { auto: true }, safety: { hooks: false } }),
+    );
     const store = path.join(state, 'confirmations.json');
     const inRun = await run(['-w', d, 'config', 'confirm', '--yes'], { FMES_STATE_DIR: state, FMES_RUN_ID: 'run-1' });
     assert.match(String(inRun.error), /inside an agent run/);
     assert.ok(!fs.existsSync(store));
     // The CLI reads the same file and warns, naming it and the fields.
     const warn = fmes(['lock', 'status', '-w', d], { FMES_STATE_DIR: state });
-    assert.match(warn.stderr, /\.fmes\/config\.json: ignoring values that weaken safety .*orchestrator\.auto = true, safety\.hooks = false/);
+    assert.match(
+      warn.stderr,
+      /\.fmes\/config\.json: ignoring values that weaken safety .*orchestrator\.auto = true, safety\.hooks = false/,
+    );
     const ok = await run(['-w', d, 'config', 'confirm', '--yes'], { FMES_STATE_DIR: state });
     assert.equal(ok.error, undefined, ok.out);
     assert.match(ok.out, /orchestrator\.auto: true \(now: false\)/);

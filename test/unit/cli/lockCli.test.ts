@@ -62,7 +62,9 @@ describe('fmes lock', () => {
   });
 
   test('relative paths follow the current folder inside the workspace', () => {
-    const r = fmes(['lock', 'acquire', 'a.ts', '--agent', 'claude', '--workspace', ws.root], { cwd: path.join(ws.root, 'src') });
+    const r = fmes(['lock', 'acquire', 'a.ts', '--agent', 'claude', '--workspace', ws.root], {
+      cwd: path.join(ws.root, 'src'),
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.existsSync(path.join(ws.root, '.locks', 'src%2Fa.ts.lock')));
   });
@@ -107,13 +109,35 @@ describe('fmes lock run', () => {
   const lockPath = () => path.join(ws.root, '.locks', 'src%2Fa.ts.lock');
 
   test('holds the lock during the command and exits with its code', () => {
-    const r = fmes(['--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--', 'sh', '-c', `test -f '${lockPath()}' && exit 7`]);
+    const r = fmes([
+      '--workspace',
+      ws.root,
+      'lock',
+      'run',
+      'src/a.ts',
+      '--agent',
+      'claude',
+      '--',
+      'sh',
+      '-c',
+      `test -f '${lockPath()}' && exit 7`,
+    ]);
     assert.equal(r.status, 7, r.stderr);
     assert.ok(!fs.existsSync(lockPath()), 'released after the command');
   });
 
   test('releases after a failing command and reports a missing one with 127', () => {
-    const r = fmes(['--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--', 'no-such-command-xyz']);
+    const r = fmes([
+      '--workspace',
+      ws.root,
+      'lock',
+      'run',
+      'src/a.ts',
+      '--agent',
+      'claude',
+      '--',
+      'no-such-command-xyz',
+    ]);
     assert.equal(r.status, 127);
     assert.ok(!fs.existsSync(lockPath()));
   });
@@ -127,14 +151,21 @@ describe('fmes lock run', () => {
   });
 
   test('a signal is forwarded to the command and the lock is released', async () => {
-    const child = spawn(process.execPath, [CLI, '--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--', 'sleep', '30'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, '--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--', 'sleep', '30'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Generous: a loaded CI machine can take seconds to start node; this is a wait, not a timing assertion.
-    for (let i = 0; i < 2400 && !fs.existsSync(lockPath()) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 2400 && !fs.existsSync(lockPath()) && child.exitCode === null; i++)
+      await new Promise((r) => setTimeout(r, 25));
     assert.ok(fs.existsSync(lockPath()), 'lock taken');
     child.kill('SIGTERM');
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('exit', (c, sig) => r([c, sig])));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+      child.on('exit', (c, sig) => r([c, sig])),
+    );
     assert.equal(code, 128 + 15, `exit ${code} signal ${signal} stderr: ${stderr}`);
     assert.ok(!fs.existsSync(lockPath()), 'released');
   });
@@ -142,9 +173,29 @@ describe('fmes lock run', () => {
   test('a signal while waiting for the lock ends the wait with 128+signal and leaves nothing behind', async () => {
     fmes(['--workspace', ws.root, 'lock', 'acquire', 'src/a.ts', '--agent', 'gemini']);
     const marker = path.join(ws.root, 'ran');
-    const child = spawn(process.execPath, [CLI, '--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--wait', '30', '--', 'touch', marker], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--workspace',
+        ws.root,
+        'lock',
+        'run',
+        'src/a.ts',
+        '--agent',
+        'claude',
+        '--wait',
+        '30',
+        '--',
+        'touch',
+        marker,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
-    await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), /waiting up to 30s/.test(stderr) && resolve())));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), /waiting up to 30s/.test(stderr) && resolve())),
+    );
     assert.match(stderr, /waiting up to 30s for src\/a\.ts: src\/a\.ts held by gemini/);
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
@@ -155,7 +206,18 @@ describe('fmes lock run', () => {
 
   test('lock run with --json reports a held lock as JSON', async () => {
     fmes(['--workspace', ws.root, 'lock', 'acquire', 'src/a.ts', '--agent', 'gemini']);
-    const r = await fmesAsync(['--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'claude', '--json', '--', 'true']);
+    const r = await fmesAsync([
+      '--workspace',
+      ws.root,
+      'lock',
+      'run',
+      'src/a.ts',
+      '--agent',
+      'claude',
+      '--json',
+      '--',
+      'true',
+    ]);
     assert.equal(r.code, 75);
     assert.equal(JSON.parse(r.stdout).holders[0].agent, 'gemini');
   });

@@ -16,7 +16,10 @@ describe('fmes mission on bad input', () => {
   const write = (rel: string, text: string) => writeIn(ws.root, rel, text);
 
   test('an invalid plan: exit 1 naming the file and the field; no mission, no worktree', () => {
-    const plan = write('.antigravity/plans/bad.md', '---\nid: has space\ntitle: x\nfiles: []\nrollback: r\n---\nbody\n');
+    const plan = write(
+      '.antigravity/plans/bad.md',
+      '---\nid: has space\ntitle: x\nfiles: []\nrollback: r\n---\nbody\n',
+    );
     const r = fmes(['--workspace', ws.root, 'mission', 'run', plan]);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /bad\.md/);
@@ -52,7 +55,11 @@ describe('fmes mission on bad input', () => {
     assert.match(r.stdout, /^good\treadyToMerge\tclaude/m);
     assert.match(r.stderr, /\.fmes\/missions\/bad\.json: state: /);
     assert.match(r.stderr, /\.fmes\/missions\/cut\.json: .*not JSON/);
-    assert.equal(fs.readFileSync(path.join(ws.root, '.fmes/missions/cut.json'), 'utf8'), '{"taskId": "cu', 'never rewritten');
+    assert.equal(
+      fs.readFileSync(path.join(ws.root, '.fmes/missions/cut.json'), 'utf8'),
+      '{"taskId": "cu',
+      'never rewritten',
+    );
   });
 
   test('actions on missions that do not exist or are in the wrong state are refused with the reason', () => {
@@ -61,7 +68,16 @@ describe('fmes mission on bad input', () => {
     assert.match(unknown.stderr, /there is no mission ghost/);
     write(
       '.fmes/missions/busy.json',
-      JSON.stringify({ taskId: 'busy', title: 'Busy', planFile: '.antigravity/plans/busy.md', state: 'running', chain: ['claude'], files: ['src/a.ts'], createdAt: '2026-11-30T10:00:00.000Z', updatedAt: '2026-11-30T10:00:00.000Z' }),
+      JSON.stringify({
+        taskId: 'busy',
+        title: 'Busy',
+        planFile: '.antigravity/plans/busy.md',
+        state: 'running',
+        chain: ['claude'],
+        files: ['src/a.ts'],
+        createdAt: '2026-11-30T10:00:00.000Z',
+        updatedAt: '2026-11-30T10:00:00.000Z',
+      }),
     );
     const running = fmes(['--workspace', ws.root, 'mission', 'merge', 'busy']);
     assert.equal(running.status, 1);
@@ -71,11 +87,17 @@ describe('fmes mission on bad input', () => {
   });
 
   test('outside a git repository: exit 1 with the reason, and the record says refused rather than queued', () => {
-    const plan = write('.antigravity/plans/nogit.md', '---\nid: nogit\ntitle: No git here\nfiles: [src/a.ts]\nrisk: low\nrollback: none\n---\nDo it.\n');
+    const plan = write(
+      '.antigravity/plans/nogit.md',
+      '---\nid: nogit\ntitle: No git here\nfiles: [src/a.ts]\nrisk: low\nrollback: none\n---\nDo it.\n',
+    );
     const r = fmes(['--workspace', ws.root, 'mission', 'run', plan]);
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stderr, /not a git repository/);
-    const rec = JSON.parse(fs.readFileSync(path.join(ws.root, '.fmes/missions/nogit.json'), 'utf8')) as { state: string; reason: string };
+    const rec = JSON.parse(fs.readFileSync(path.join(ws.root, '.fmes/missions/nogit.json'), 'utf8')) as {
+      state: string;
+      reason: string;
+    };
     assert.equal(rec.state, 'refused');
     assert.match(rec.reason, /could not run the mission: .*not a git repository/);
   });

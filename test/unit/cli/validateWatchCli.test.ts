@@ -4,7 +4,14 @@ import { spawn } from 'node:child_process';
 import { CLI, fmes } from '../../fixtures/cli';
 import { makeWorkspace, writeLockFile, writeIn } from '../../fixtures/workspace';
 
-const REPORT = { agent: 'claude', taskId: 'T-1', status: 'success', summary: 'done', startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:05:00.000Z' };
+const REPORT = {
+  agent: 'claude',
+  taskId: 'T-1',
+  status: 'success',
+  summary: 'done',
+  startedAt: '2026-11-22T10:00:00.000Z',
+  finishedAt: '2026-11-22T10:05:00.000Z',
+};
 
 describe('fmes validate', () => {
   let ws: ReturnType<typeof makeWorkspace>;
@@ -40,7 +47,10 @@ describe('fmes validate', () => {
 
   test('--all checks every artifact on the bus; --json is machine-readable', () => {
     write('.claude/outbox/ok.json', JSON.stringify(REPORT));
-    write('.claude/cost_logs/2026-11-22.jsonl', '{"ts":"2026-11-22T10:00:00.000Z","agent":"claude","sessionId":"s","costUsd":-1}\n');
+    write(
+      '.claude/cost_logs/2026-11-22.jsonl',
+      '{"ts":"2026-11-22T10:00:00.000Z","agent":"claude","sessionId":"s","costUsd":-1}\n',
+    );
     writeLockFile(ws.root, 'src/a.ts');
     const r = fmes(['--workspace', ws.root, 'validate', '--all', '--json']);
     assert.equal(r.status, 1);
@@ -61,7 +71,9 @@ describe('fmes watch', () => {
     const ws = makeWorkspace();
     try {
       writeLockFile(ws.root, 'src/a.ts', { agent: 'gemini' });
-      const child = spawn(process.execPath, [CLI, '--workspace', ws.root, 'watch', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, '--workspace', ws.root, 'watch', '--json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const events: { type: string; path?: string; initial?: boolean }[] = [];
       let buf = '';
       const seen = (type: string, p?: string) =>

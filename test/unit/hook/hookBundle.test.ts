@@ -41,13 +41,22 @@ function hook(root: string, tool: string, input: Record<string, unknown>, env: R
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PROBE_OUT: out, ...env },
   });
   const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[]; builtins: string[] };
-  return { status: r.status, stderr: r.stderr, stdout: r.stdout, cold: loaded.files.some((f) => f.endsWith('chunks/cold.cjs')), builtins: loaded.builtins };
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    stdout: r.stdout,
+    cold: loaded.files.some((f) => f.endsWith('chunks/cold.cjs')),
+    builtins: loaded.builtins,
+  };
 }
 
 describe('dist/hook.cjs', () => {
   it('a common call (Write, Bash, a held path) loads neither the cold half, node:crypto nor node:child_process', () => {
     const root = workspace();
-    new LockManager(new WorkspacePaths(root), createLogger(nullSink)).tryAcquire('src/held.ts', { agent: 'gemini', pid: null });
+    new LockManager(new WorkspacePaths(root), createLogger(nullSink)).tryAcquire('src/held.ts', {
+      agent: 'gemini',
+      pid: null,
+    });
     const calls = [
       hook(root, 'Write', { file_path: path.join(root, 'src/free.ts'), content: 'x' }),
       hook(root, 'Bash', { command: 'npm test && git diff > out.txt' }),
@@ -67,7 +76,14 @@ describe('dist/hook.cjs', () => {
   it('settings: the cold half reads .fmes/config.json and merges its rules', () => {
     const root = workspace();
     fs.mkdirSync(path.join(root, '.fmes'));
-    fs.writeFileSync(path.join(root, '.fmes/config.json'), JSON.stringify({ safety: { rules: [{ id: 'no-prod-ssh', tier: 'deny', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' }] } }));
+    fs.writeFileSync(
+      path.join(root, '.fmes/config.json'),
+      JSON.stringify({
+        safety: {
+          rules: [{ id: 'no-prod-ssh', tier: 'deny', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' }],
+        },
+      }),
+    );
     const r = hook(root, 'Bash', { command: 'ssh prod-db uptime' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /ssh to prod \(rule no-prod-ssh/);
@@ -77,7 +93,10 @@ describe('dist/hook.cjs', () => {
   it('a lock file the fast check refuses goes to the schema (cold) and still holds the path', () => {
     const root = workspace();
     fs.mkdirSync(path.join(root, '.locks'));
-    fs.writeFileSync(path.join(root, '.locks', lockFileName('src/odd.ts')), JSON.stringify({ version: 1, path: 'src/odd.ts', agent: 'gemini', token: 'short' }));
+    fs.writeFileSync(
+      path.join(root, '.locks', lockFileName('src/odd.ts')),
+      JSON.stringify({ version: 1, path: 'src/odd.ts', agent: 'gemini', token: 'short' }),
+    );
     const r = hook(root, 'Write', { file_path: path.join(root, 'src/odd.ts'), content: 'x' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /src\/odd\.ts is locked by an invalid lock file/);

@@ -27,18 +27,32 @@ describe('readHookSettings', () => {
     assert.equal(HOOK_CONFIG_FILE, CONFIG_FILE);
     assert.equal(readHookSettings(workspace()), DEFAULT_HOOK_SETTINGS);
     assert.deepEqual(readHookSettings(workspace({})), DEFAULT_HOOK_SETTINGS);
-    assert.deepEqual(readHookSettings(workspace('not json')), DEFAULT_HOOK_SETTINGS, 'an unreadable file is the defaults, as for the CLI');
+    assert.deepEqual(
+      readHookSettings(workspace('not json')),
+      DEFAULT_HOOK_SETTINGS,
+      'an unreadable file is the defaults, as for the CLI',
+    );
   });
 
   it('with one: its ownership, webhook, grace and rule changes (a bad field falls back alone), once a person confirmed what weakens safety', () => {
     const root = workspace({
       locks: { invalidGraceSec: 9 },
-      safety: { ownership: { 'infra/': ['sre-*'] }, auditWebhook: 'http://127.0.0.1:9/x', rules: [{ id: 'npm-publish', disabled: true }, { id: 'no-prod-ssh', tier: 'deny', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' }] },
+      safety: {
+        ownership: { 'infra/': ['sre-*'] },
+        auditWebhook: 'http://127.0.0.1:9/x',
+        rules: [
+          { id: 'npm-publish', disabled: true },
+          { id: 'no-prod-ssh', tier: 'deny', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' },
+        ],
+      },
       budget: { dailyUsd: -1 },
     });
     const unconfirmed = readHookSettings(root);
     assert.equal(unconfirmed.auditWebhook, '', 'unconfirmed: the webhook is ignored');
-    assert.ok(unconfirmed.rules.some((r) => r.id === 'npm-publish'), 'unconfirmed: the default rule stays');
+    assert.ok(
+      unconfirmed.rules.some((r) => r.id === 'npm-publish'),
+      'unconfirmed: the default rule stays',
+    );
     confirmRepoConfig(root);
     const s = readHookSettings(root);
     assert.equal(s.invalidGraceMs, 9_000);

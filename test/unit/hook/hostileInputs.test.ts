@@ -18,14 +18,40 @@ const root = path.join(tmp, 'ws');
 fs.mkdirSync(path.join(root, 'src'), { recursive: true });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function run(stdin: string, opts: { cli?: 'claude' | 'gemini' | 'codex'; script?: string; env?: Record<string, string> } = {}): { code: number | null; stderr: string; stdout: string; ms: number } {
-  const command = hookCommand({ node: process.execPath, hookScript: opts.script ?? HOOK, cli: opts.cli ?? 'claude', agent: 'claude', workspace: root }, 'pre-tool-use');
+function run(
+  stdin: string,
+  opts: { cli?: 'claude' | 'gemini' | 'codex'; script?: string; env?: Record<string, string> } = {},
+): { code: number | null; stderr: string; stdout: string; ms: number } {
+  const command = hookCommand(
+    {
+      node: process.execPath,
+      hookScript: opts.script ?? HOOK,
+      cli: opts.cli ?? 'claude',
+      agent: 'claude',
+      workspace: root,
+    },
+    'pre-tool-use',
+  );
   const t0 = Date.now();
-  const r = spawnSync('/bin/sh', ['-c', command], { input: stdin, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, ...opts.env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('/bin/sh', ['-c', command], {
+    input: stdin,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, ...opts.env },
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout, ms: Date.now() - t0 };
 }
 
-const call = (tool: string, input: unknown, extra: Record<string, unknown> = {}): string => JSON.stringify({ session_id: 's', cwd: root, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, ...extra });
+const call = (tool: string, input: unknown, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    session_id: 's',
+    cwd: root,
+    hook_event_name: 'PreToolUse',
+    tool_name: tool,
+    tool_input: input,
+    ...extra,
+  });
 
 function denied(r: ReturnType<typeof run>, what: string): void {
   assert.equal(r.code, 2, `${what}: exit ${r.code}, stderr ${r.stderr.slice(0, 300)}`);
@@ -33,7 +59,8 @@ function denied(r: ReturnType<typeof run>, what: string): void {
   assert.equal(r.stdout, '', `${what}: nothing on stdout (Codex runs the tool on exit 2 with stdout only)`);
 }
 
-const nest = (open: string, inner: string, close: string, n: number): string => open.repeat(n) + inner + close.repeat(n);
+const nest = (open: string, inner: string, close: string, n: number): string =>
+  open.repeat(n) + inner + close.repeat(n);
 /** `bash -c '…'` around `inner`, properly quoted at every level, until the text is longer than `size`. */
 function bashInBash(inner: string, size: number): string {
   let s = inner;
@@ -64,8 +91,19 @@ describe('hostile hook inputs: the hook never fails open', () => {
     ['cwd relative', call('Write', { file_path: 'src/a.ts', content: 'x' }, { cwd: 'src' })],
     ['cwd empty', call('Bash', { command: 'touch x' }, { cwd: '' })],
     ['apply_patch without a patch', call('apply_patch', { command: 7 }, { turn_id: 't' })],
-    ['apply_patch naming no file', call('apply_patch', { command: '*** Begin Patch\n*** End Patch\n' }, { turn_id: 't' })],
-    ['gemini shell with a dir_path object', JSON.stringify({ cwd: root, hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command: 'ls', dir_path: {} } })],
+    [
+      'apply_patch naming no file',
+      call('apply_patch', { command: '*** Begin Patch\n*** End Patch\n' }, { turn_id: 't' }),
+    ],
+    [
+      'gemini shell with a dir_path object',
+      JSON.stringify({
+        cwd: root,
+        hook_event_name: 'BeforeTool',
+        tool_name: 'run_shell_command',
+        tool_input: { command: 'ls', dir_path: {} },
+      }),
+    ],
     ['an unknown tool with a non-object input', call('SomeNewTool', 'x')],
     ['invalid UTF-8 and NULs', `{"tool_name":"Bash","tool_input":{"command":"rm -rf \u0000/"},"cwd":"${root}\u0000"}`],
   ];
@@ -89,7 +127,10 @@ describe('hostile hook inputs: the hook never fails open', () => {
     ];
     for (const [what, command] of cases) {
       const r = run(call('Bash', { command }));
-      assert.ok(r.code === 2 || (r.code === 0 && r.stdout.includes('"ask"')), `${what}: exit ${r.code} ${r.stderr.slice(0, 200)}`);
+      assert.ok(
+        r.code === 2 || (r.code === 0 && r.stdout.includes('"ask"')),
+        `${what}: exit ${r.code} ${r.stderr.slice(0, 200)}`,
+      );
     }
   });
 
@@ -102,12 +143,17 @@ describe('hostile hook inputs: the hook never fails open', () => {
   });
 
   it('a decision past its time budget is a denial', () => {
-    const r = run(call('Bash', { command: Array.from({ length: 20_000 }, (_, i) => `echo ${i} > f${i}`).join('; ') }), { env: { FMES_HOOK_BUDGET_MS: '1' } });
+    const r = run(call('Bash', { command: Array.from({ length: 20_000 }, (_, i) => `echo ${i} > f${i}`).join('; ') }), {
+      env: { FMES_HOOK_BUDGET_MS: '1' },
+    });
     denied(r, 'budget of 1 ms');
   });
 
   it('a hook that cannot start (missing script) or dies is a denial, through the command wrapper', () => {
-    denied(run(call('Write', { file_path: 'src/a.ts', content: 'x' }), { script: path.join(tmp, 'missing.cjs') }), 'missing script');
+    denied(
+      run(call('Write', { file_path: 'src/a.ts', content: 'x' }), { script: path.join(tmp, 'missing.cjs') }),
+      'missing script',
+    );
     const dies = path.join(tmp, 'dies.cjs');
     fs.writeFileSync(dies, "process.kill(process.pid, 'SIGKILL')");
     denied(run(call('Write', { file_path: 'src/a.ts', content: 'x' }), { script: dies }), 'killed hook');
@@ -120,6 +166,17 @@ describe('hostile hook inputs: the hook never fails open', () => {
     assert.equal(run(call('Write', { file_path: 'src/a.ts', content: 'x' })).code, 0);
     assert.equal(run(call('Bash', { command: 'git status && npm test' })).code, 0);
     assert.equal(run(call('Read', { file_path: '/etc/passwd' })).code, 0);
-    assert.equal(run(JSON.stringify({ cwd: root, hook_event_name: 'BeforeTool', tool_name: 'write_file', tool_input: { file_path: 'src/b.ts', content: 'x' } }), { cli: 'gemini' }).code, 0);
+    assert.equal(
+      run(
+        JSON.stringify({
+          cwd: root,
+          hook_event_name: 'BeforeTool',
+          tool_name: 'write_file',
+          tool_input: { file_path: 'src/b.ts', content: 'x' },
+        }),
+        { cli: 'gemini' },
+      ).code,
+      0,
+    );
   });
 });

@@ -29,8 +29,12 @@ function sh(cmd: string): void {
 before(() => {
   fs.mkdirSync(root);
   fs.mkdirSync(home);
-  sh('git init -q . && mkdir -p src/auth src/free docs .claude .gemini .codex .fmes .git/hooks && echo a > src/auth/x.ts && echo a > src/free/y.ts && echo a > a.txt');
-  sh('echo {} > .claude/settings.json && echo {} > .gemini/settings.json && echo x > .codex/config.toml && echo {} > .mcp.json && echo {} > .fmes/config.json');
+  sh(
+    'git init -q . && mkdir -p src/auth src/free docs .claude .gemini .codex .fmes .git/hooks && echo a > src/auth/x.ts && echo a > src/free/y.ts && echo a > a.txt',
+  );
+  sh(
+    'echo {} > .claude/settings.json && echo {} > .gemini/settings.json && echo x > .codex/config.toml && echo {} > .mcp.json && echo {} > .fmes/config.json',
+  );
   fs.symlinkSync(root, alias);
   fs.symlinkSync('src/auth', path.join(root, 'lnk')); // relative link to the locked folder
   fs.symlinkSync(path.join(root, 'src/auth'), path.join(root, 'alnk')); // absolute link
@@ -54,7 +58,10 @@ after(() => {
 });
 
 /** Spellings of one logical path, each with the cwd it is written from. */
-function spellings(logical: string, opts: { viaLinks: Record<string, string> }): { p: string; cwd: string; label: string }[] {
+function spellings(
+  logical: string,
+  opts: { viaLinks: Record<string, string> },
+): { p: string; cwd: string; label: string }[] {
   const out = [
     { p: logical, cwd: root, label: 'relative' },
     { p: `./${logical}`, cwd: root, label: './' },
@@ -71,7 +78,8 @@ function spellings(logical: string, opts: { viaLinks: Record<string, string> }):
     { p: logical, cwd: path.join(root, '.trees/claude-T1'), label: 'in the worktree' },
     { p: `../${logical}`, cwd: path.join(root, 'docs'), label: 'up from docs' },
   ];
-  for (const [link, rest] of Object.entries(opts.viaLinks)) out.push({ p: `${link}${rest ? `/${rest}` : ''}`, cwd: root, label: `symlink ${link}` });
+  for (const [link, rest] of Object.entries(opts.viaLinks))
+    out.push({ p: `${link}${rest ? `/${rest}` : ''}`, cwd: root, label: `symlink ${link}` });
   return out;
 }
 
@@ -113,8 +121,20 @@ const BASH_WRITERS: ((p: string) => string)[] = [
 
 function hook(tool: string, input: Record<string, unknown>, cwd: string, cli = 'claude'): HookResult {
   const event = cli === 'gemini' ? 'BeforeTool' : 'PreToolUse';
-  const stdin = JSON.stringify({ session_id: 's', cwd, hook_event_name: event, tool_name: tool, tool_input: input, tool_use_id: 't', ...(cli === 'codex' ? { turn_id: 'u' } : {}) });
-  return runHook(['pre-tool-use', '--cli', cli, '--agent', 'claude', '--workspace', root], { stdin, env: { HOME: home }, self: '' });
+  const stdin = JSON.stringify({
+    session_id: 's',
+    cwd,
+    hook_event_name: event,
+    tool_name: tool,
+    tool_input: input,
+    tool_use_id: 't',
+    ...(cli === 'codex' ? { turn_id: 'u' } : {}),
+  });
+  return runHook(['pre-tool-use', '--cli', cli, '--agent', 'claude', '--workspace', root], {
+    stdin,
+    env: { HOME: home },
+    self: '',
+  });
 }
 
 const allowed = (r: HookResult): boolean => r.exitCode === 0 && !/"permissionDecision":"(ask|deny)"/.test(r.stdout);
@@ -127,14 +147,48 @@ function toolWrites(p: string, cwd: string): { label: string; r: () => HookResul
     { label: 'MultiEdit', r: () => hook('MultiEdit', { file_path: p, edits: [] }, cwd) },
     { label: 'NotebookEdit', r: () => hook('NotebookEdit', { notebook_path: p, new_source: 'x' }, cwd) },
     { label: 'gemini write_file', r: () => hook('write_file', { file_path: p, content: 'x' }, cwd, 'gemini') },
-    { label: 'gemini replace', r: () => hook('replace', { file_path: p, old_string: 'a', new_string: 'b', instruction: 'i' }, cwd, 'gemini') },
-    { label: 'codex apply_patch update', r: () => hook('apply_patch', { command: `*** Begin Patch\n*** Update File: ${p}\n@@\n-a\n+b\n*** End Patch\n` }, cwd, 'codex') },
-    { label: 'codex apply_patch delete', r: () => hook('apply_patch', { command: `*** Begin Patch\n*** Delete File: ${p}\n*** End Patch\n` }, cwd, 'codex') },
-    { label: 'codex apply_patch move', r: () => hook('apply_patch', { command: `*** Begin Patch\n*** Update File: a.txt\n*** Move to: ${p}\n@@\n-a\n+b\n*** End Patch\n` }, cwd, 'codex') },
+    {
+      label: 'gemini replace',
+      r: () => hook('replace', { file_path: p, old_string: 'a', new_string: 'b', instruction: 'i' }, cwd, 'gemini'),
+    },
+    {
+      label: 'codex apply_patch update',
+      r: () =>
+        hook(
+          'apply_patch',
+          { command: `*** Begin Patch\n*** Update File: ${p}\n@@\n-a\n+b\n*** End Patch\n` },
+          cwd,
+          'codex',
+        ),
+    },
+    {
+      label: 'codex apply_patch delete',
+      r: () =>
+        hook('apply_patch', { command: `*** Begin Patch\n*** Delete File: ${p}\n*** End Patch\n` }, cwd, 'codex'),
+    },
+    {
+      label: 'codex apply_patch move',
+      r: () =>
+        hook(
+          'apply_patch',
+          { command: `*** Begin Patch\n*** Update File: a.txt\n*** Move to: ${p}\n@@\n-a\n+b\n*** End Patch\n` },
+          cwd,
+          'codex',
+        ),
+    },
     { label: 'mcp write tool', r: () => hook('mcp__filesystem__write_file', { path: p, content: 'x' }, cwd) },
-    ...BASH_WRITERS.map((w, i) => ({ label: `Bash #${i}: ${w('P')}`, r: () => hook('Bash', { command: w(quote(p)) }, cwd) })),
-    ...BASH_WRITERS.slice(0, 6).map((w, i) => ({ label: `gemini shell #${i}`, r: () => hook('run_shell_command', { command: w(quote(p)) }, cwd, 'gemini') })),
-    ...BASH_WRITERS.slice(0, 6).map((w, i) => ({ label: `codex Bash #${i}`, r: () => hook('Bash', { command: w(quote(p)) }, cwd, 'codex') })),
+    ...BASH_WRITERS.map((w, i) => ({
+      label: `Bash #${i}: ${w('P')}`,
+      r: () => hook('Bash', { command: w(quote(p)) }, cwd),
+    })),
+    ...BASH_WRITERS.slice(0, 6).map((w, i) => ({
+      label: `gemini shell #${i}`,
+      r: () => hook('run_shell_command', { command: w(quote(p)) }, cwd, 'gemini'),
+    })),
+    ...BASH_WRITERS.slice(0, 6).map((w, i) => ({
+      label: `codex Bash #${i}`,
+      r: () => hook('Bash', { command: w(quote(p)) }, cwd, 'codex'),
+    })),
   ];
 }
 
@@ -154,7 +208,11 @@ function summary(examples: readonly string[]): string {
   return [...by].map(([k, g]) => `${g.n} × ${k} (e.g. ${g.first})`).join('\n');
 }
 
-function bypasses(targets: { logical: string; viaLinks: Record<string, string> }[]): { count: number; total: number; examples: string[] } {
+function bypasses(targets: { logical: string; viaLinks: Record<string, string> }[]): {
+  count: number;
+  total: number;
+  examples: string[];
+} {
   const examples: string[] = [];
   let total = 0;
   for (const t of targets) {
@@ -172,7 +230,16 @@ function bypasses(targets: { logical: string; viaLinks: Record<string, string> }
 describe('lock bypass suite', () => {
   it('a path another agent holds: no spelling and no writer gets through', () => {
     const r = bypasses([
-      { logical: 'src/auth/x.ts', viaLinks: { lnk: 'x.ts', alnk: 'x.ts', flink: '', '.trees/claude-T1/wlnk': 'x.ts', '.trees/claude-T1/rlnk': 'x.ts' } },
+      {
+        logical: 'src/auth/x.ts',
+        viaLinks: {
+          lnk: 'x.ts',
+          alnk: 'x.ts',
+          flink: '',
+          '.trees/claude-T1/wlnk': 'x.ts',
+          '.trees/claude-T1/rlnk': 'x.ts',
+        },
+      },
       { logical: 'src/auth/new.ts', viaLinks: { dangling: '' } },
     ]);
     console.log(`locked path: ${r.total} calls, ${r.count} bypasses`);
@@ -195,13 +262,26 @@ describe('lock bypass suite', () => {
   });
 
   it('moving or deleting a folder above a guarded path is writing it', () => {
-    for (const cmd of ['rm -rf src', 'mv src src2', 'rm -rf .claude', 'mv .git .git2', 'rm -r lnk/', 'chmod -R 000 src', 'mv .fmes /tmp/x']) {
+    for (const cmd of [
+      'rm -rf src',
+      'mv src src2',
+      'rm -rf .claude',
+      'mv .git .git2',
+      'rm -r lnk/',
+      'chmod -R 000 src',
+      'mv .fmes /tmp/x',
+    ]) {
       assert.ok(!allowed(hook('Bash', { command: cmd }, root)), cmd);
     }
   });
 
   it('creating a symlink to a guarded path is refused in the same command', () => {
-    for (const cmd of ['ln -s .locks l2 && rm l2/x.lock', 'ln -s src/auth l3; echo x > l3/x.ts', 'ln -sf ../.fmes docs/f', 'cp -s src/auth/x.ts docs/']) {
+    for (const cmd of [
+      'ln -s .locks l2 && rm l2/x.lock',
+      'ln -s src/auth l3; echo x > l3/x.ts',
+      'ln -sf ../.fmes docs/f',
+      'cp -s src/auth/x.ts docs/',
+    ]) {
       assert.ok(!allowed(hook('Bash', { command: cmd }, root)), cmd);
     }
   });

@@ -28,16 +28,38 @@ function lock(root: string, p: string, agent: string): void {
   assert.ok(r.ok);
 }
 
-function call(root: string, tool: string, input: Record<string, unknown>, opts: { agent?: string; cwd?: string; event?: string; env?: Record<string, string> } = {}) {
-  const hookEvent = { 'post-tool-use': 'PostToolUse', 'post-tool-use-failure': 'PostToolUseFailure' }[opts.event ?? ''] ?? 'PreToolUse';
-  const stdin = JSON.stringify({ session_id: 'sess-1', cwd: opts.cwd ?? root, hook_event_name: hookEvent, tool_name: tool, tool_input: input, tool_use_id: 'tu-1', duration_ms: 12 });
-  return runHook([opts.event ?? 'pre-tool-use', ...(opts.agent ? ['--agent', opts.agent] : []), '--workspace', root], { stdin, env: opts.env ?? {}, self: '' });
+function call(
+  root: string,
+  tool: string,
+  input: Record<string, unknown>,
+  opts: { agent?: string; cwd?: string; event?: string; env?: Record<string, string> } = {},
+) {
+  const hookEvent =
+    { 'post-tool-use': 'PostToolUse', 'post-tool-use-failure': 'PostToolUseFailure' }[opts.event ?? ''] ?? 'PreToolUse';
+  const stdin = JSON.stringify({
+    session_id: 'sess-1',
+    cwd: opts.cwd ?? root,
+    hook_event_name: hookEvent,
+    tool_name: tool,
+    tool_input: input,
+    tool_use_id: 'tu-1',
+    duration_ms: 12,
+  });
+  return runHook([opts.event ?? 'pre-tool-use', ...(opts.agent ? ['--agent', opts.agent] : []), '--workspace', root], {
+    stdin,
+    env: opts.env ?? {},
+    self: '',
+  });
 }
 
 function audit(root: string): { outcome: string; tool: string; agent: string; input: string; reason?: string }[] {
   const dir = path.join(root, '.fmes/audit');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n')).filter(Boolean).map((l) => JSON.parse(l) as never);
+  return fs
+    .readdirSync(dir)
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as never);
 }
 
 describe('fmes hook pre-tool-use', () => {
@@ -47,16 +69,32 @@ describe('fmes hook pre-tool-use', () => {
     const denied = call(root, 'Write', { file_path: path.join(root, 'src/a.ts'), content: 'x' }, { agent: 'claude' });
     assert.equal(denied.exitCode, 2);
     assert.match(denied.stderr, /src\/a\.ts.*locked by gemini \(test\)/);
-    assert.equal(call(root, 'Write', { file_path: 'src/a.ts', content: 'x' }, { agent: 'gemini' }).exitCode, 0, 'the holder may write');
-    assert.equal(call(root, 'Write', { file_path: 'docs/x.md', content: 'x' }, { agent: 'claude' }).exitCode, 0, 'elsewhere is free');
+    assert.equal(
+      call(root, 'Write', { file_path: 'src/a.ts', content: 'x' }, { agent: 'gemini' }).exitCode,
+      0,
+      'the holder may write',
+    );
+    assert.equal(
+      call(root, 'Write', { file_path: 'docs/x.md', content: 'x' }, { agent: 'claude' }).exitCode,
+      0,
+      'elsewhere is free',
+    );
     assert.equal(audit(root).filter((a) => a.outcome === 'denied').length, 1, 'the denial is audited');
   });
 
   it('knows the agent from FMES_AGENT when --agent is absent', () => {
     const root = workspace();
     lock(root, 'src/a.ts', 'claude');
-    assert.equal(call(root, 'Edit', { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' }, { env: { FMES_AGENT: 'claude' } }).exitCode, 0);
-    assert.equal(call(root, 'Edit', { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' }, { env: { FMES_AGENT: 'codex' } }).exitCode, 2);
+    assert.equal(
+      call(root, 'Edit', { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' }, { env: { FMES_AGENT: 'claude' } })
+        .exitCode,
+      0,
+    );
+    assert.equal(
+      call(root, 'Edit', { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' }, { env: { FMES_AGENT: 'codex' } })
+        .exitCode,
+      2,
+    );
   });
 
   it('maps a shadow worktree path to the logical path the lock names', () => {
@@ -64,7 +102,12 @@ describe('fmes hook pre-tool-use', () => {
     lock(root, 'src/a.ts', 'gemini');
     const tree = path.join(root, '.trees', 'claude-T1');
     fs.mkdirSync(path.join(tree, 'src'), { recursive: true });
-    const r = call(root, 'Write', { file_path: path.join(tree, 'src/a.ts'), content: 'x' }, { agent: 'claude', cwd: tree });
+    const r = call(
+      root,
+      'Write',
+      { file_path: path.join(tree, 'src/a.ts'), content: 'x' },
+      { agent: 'claude', cwd: tree },
+    );
     assert.equal(r.exitCode, 2);
     assert.equal(mainWorkspaceOf(path.join(tree, 'src')), root);
     assert.equal(logicalPath(path.join(tree, 'src/a.ts'), root), 'src/a.ts');
@@ -102,20 +145,30 @@ describe('fmes hook pre-tool-use', () => {
     lock(root, 'docs', 'gemini');
     const r = call(root, 'Bash', cmd, { agent: 'claude' });
     assert.equal(r.exitCode, 0);
-    assert.equal((JSON.parse(r.stdout) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision, 'ask');
+    assert.equal(
+      (JSON.parse(r.stdout) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput
+        .permissionDecision,
+      'ask',
+    );
   });
 
   it('inline interpreter code that writes files is asked about whoever holds locks (it is read, not run)', () => {
     const root = workspace();
-    const r = call(root, 'Bash', { command: 'python3 -c "open(\'x\',\'w\').write(\'y\')"' }, { agent: 'claude' });
+    const r = call(root, 'Bash', { command: "python3 -c \"open('x','w').write('y')\"" }, { agent: 'claude' });
     assert.match(r.stdout, /"permissionDecision":"ask"/);
     assert.equal(call(root, 'Bash', { command: 'python3 -c "print(42)"' }, { agent: 'claude' }).stdout, '');
   });
 
   it('directory ownership: only the planner writes .antigravity/, nobody writes .locks/ with a tool', () => {
     const root = workspace();
-    assert.equal(call(root, 'Write', { file_path: '.antigravity/plans/p.md', content: 'x' }, { agent: 'claude' }).exitCode, 2);
-    assert.equal(call(root, 'Write', { file_path: '.antigravity/plans/p.md', content: 'x' }, { agent: 'antigravity-1' }).exitCode, 0);
+    assert.equal(
+      call(root, 'Write', { file_path: '.antigravity/plans/p.md', content: 'x' }, { agent: 'claude' }).exitCode,
+      2,
+    );
+    assert.equal(
+      call(root, 'Write', { file_path: '.antigravity/plans/p.md', content: 'x' }, { agent: 'antigravity-1' }).exitCode,
+      0,
+    );
     const forge = call(root, 'Bash', { command: 'rm .locks/src%2Fa.ts.lock' }, { agent: 'claude' });
     assert.equal(forge.exitCode, 2);
     assert.match(forge.stderr, /\.locks\/ is protected/);
@@ -124,7 +177,12 @@ describe('fmes hook pre-tool-use', () => {
   it('settings in .fmes/config.json change ownership and rules', () => {
     const root = workspace();
     fs.mkdirSync(path.join(root, '.fmes'));
-    fs.writeFileSync(path.join(root, '.fmes/config.json'), JSON.stringify({ safety: { ownership: { 'infra/': ['sre-*'] }, rules: [{ id: 'git-push-force', disabled: true }] } }));
+    fs.writeFileSync(
+      path.join(root, '.fmes/config.json'),
+      JSON.stringify({
+        safety: { ownership: { 'infra/': ['sre-*'] }, rules: [{ id: 'git-push-force', disabled: true }] },
+      }),
+    );
     confirmRepoConfig(root);
     assert.equal(call(root, 'Write', { file_path: 'infra/main.tf', content: 'x' }, { agent: 'claude' }).exitCode, 2);
     assert.equal(call(root, 'Write', { file_path: 'infra/main.tf', content: 'x' }, { agent: 'sre-bot' }).exitCode, 0);
@@ -142,11 +200,27 @@ describe('fmes hook post-tool-use', () => {
   it('writes one audit record per call: agent, session, tool, summary without contents or secrets', () => {
     const root = workspace();
     const secret = 'sk-live-abcdefghijklmnop1234';
-    call(root, 'Write', { file_path: 'src/b.ts', content: 'a'.repeat(50) }, { agent: 'claude', event: 'post-tool-use' });
-    call(root, 'Bash', { command: `curl -H "Authorization: Bearer ${secret}" https://x` }, { agent: 'claude', event: 'post-tool-use', env: { API_TOKEN: secret } });
+    call(
+      root,
+      'Write',
+      { file_path: 'src/b.ts', content: 'a'.repeat(50) },
+      { agent: 'claude', event: 'post-tool-use' },
+    );
+    call(
+      root,
+      'Bash',
+      { command: `curl -H "Authorization: Bearer ${secret}" https://x` },
+      { agent: 'claude', event: 'post-tool-use', env: { API_TOKEN: secret } },
+    );
     const a = audit(root);
     assert.equal(a.length, 2);
-    assert.deepEqual(a.map((x) => [x.tool, x.outcome, x.agent]), [['Write', 'ok', 'claude'], ['Bash', 'ok', 'claude']]);
+    assert.deepEqual(
+      a.map((x) => [x.tool, x.outcome, x.agent]),
+      [
+        ['Write', 'ok', 'claude'],
+        ['Bash', 'ok', 'claude'],
+      ],
+    );
     assert.equal(a[0].input, 'src/b.ts (50 chars)', 'sizes, not contents');
     assert.ok(!JSON.stringify(a).includes(secret), 'the token is redacted');
   });
@@ -168,10 +242,19 @@ describe('audit webhook', () => {
     try {
       const root = workspace();
       fs.mkdirSync(path.join(root, '.fmes'));
-      fs.writeFileSync(path.join(root, '.fmes/config.json'), JSON.stringify({ safety: { auditWebhook: `http://127.0.0.1:${port}/hook` } }));
+      fs.writeFileSync(
+        path.join(root, '.fmes/config.json'),
+        JSON.stringify({ safety: { auditWebhook: `http://127.0.0.1:${port}/hook` } }),
+      );
       confirmRepoConfig(root);
       const hook = path.resolve(__dirname, '../../../dist/hook.cjs');
-      const stdin = JSON.stringify({ session_id: 's', cwd: root, tool_name: 'Bash', tool_input: { command: 'echo webhook-test' }, tool_response: { stdout: 'webhook-test' } });
+      const stdin = JSON.stringify({
+        session_id: 's',
+        cwd: root,
+        tool_name: 'Bash',
+        tool_input: { command: 'echo webhook-test' },
+        tool_response: { stdout: 'webhook-test' },
+      });
       const r = runHook(['post-tool-use', '--agent', 'claude', '--workspace', root], { stdin, env: {}, self: hook });
       assert.equal(r.exitCode, 0);
       for (let i = 0; i < 400 && bodies.length === 0; i++) await new Promise((res) => setTimeout(res, 25));

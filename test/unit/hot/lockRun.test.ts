@@ -18,8 +18,31 @@ describe('parseLockRun', () => {
       json: false,
       workspace: undefined,
     });
-    const r = parseLockRun(['-w', '/ws', 'lock', 'run', '--wait=2.5', 'src', '--intent', 'migrate', '--json', '--agent=codex-7', '--', 'sh', '-c', 'x --y']);
-    assert.deepEqual(r, { path: 'src', command: ['sh', '-c', 'x --y'], agent: 'codex-7', intent: 'migrate', wait: 2.5, json: true, workspace: '/ws' });
+    const r = parseLockRun([
+      '-w',
+      '/ws',
+      'lock',
+      'run',
+      '--wait=2.5',
+      'src',
+      '--intent',
+      'migrate',
+      '--json',
+      '--agent=codex-7',
+      '--',
+      'sh',
+      '-c',
+      'x --y',
+    ]);
+    assert.deepEqual(r, {
+      path: 'src',
+      command: ['sh', '-c', 'x --y'],
+      agent: 'codex-7',
+      intent: 'migrate',
+      wait: 2.5,
+      json: true,
+      workspace: '/ws',
+    });
   });
 
   it('leaves every other form to the full CLI', () => {

@@ -35,11 +35,16 @@ describe('hot bundles', () => {
     it(`dist/${name} stays within ${budget / 1000} KB and loads only built-ins and its named neighbours`, () => {
       const text = bundle(name);
       const bytes = Buffer.byteLength(text);
-      assert.ok(bytes <= budget, `dist/${name} is ${bytes} bytes, over its budget of ${budget}: what new import pulled code into the hot paths?`);
+      assert.ok(
+        bytes <= budget,
+        `dist/${name} is ${bytes} bytes, over its budget of ${budget}: what new import pulled code into the hot paths?`,
+      );
       // esbuild's development build names each bundled file in a comment: none may come from a package.
       const packages = [...text.matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)/gm)].map((m) => m[1]);
       assert.deepEqual([...new Set(packages)], [], `dist/${name} bundles packages`);
-      const sources = [...text.matchAll(/^\/\/ (src\/[^\s]+)/gm)].map((m) => m[1]).filter((s) => !s.startsWith('src/hot/'));
+      const sources = [...text.matchAll(/^\/\/ (src\/[^\s]+)/gm)]
+        .map((m) => m[1])
+        .filter((s) => !s.startsWith('src/hot/'));
       assert.deepEqual(sources, [], `dist/${name} bundles files outside src/hot/`);
       const requires = [...text.matchAll(/\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]);
       assert.deepEqual(

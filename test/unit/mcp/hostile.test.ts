@@ -72,7 +72,11 @@ class RawServer {
   }
 
   async start(): Promise<void> {
-    const init = await this.request(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } });
+    const init = await this.request(0, 'initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '1' },
+    });
     assert.ok(init.result, JSON.stringify(init));
     await this.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
   }
@@ -103,10 +107,16 @@ describe('MCP server: messages over the limit and malformed ones', () => {
     ws.cleanup();
   });
 
-  const pingWorks = async (id: number) => assert.deepEqual(await s.request(id, 'ping'), { jsonrpc: '2.0', id, result: {} });
+  const pingWorks = async (id: number) =>
+    assert.deepEqual(await s.request(id, 'ping'), { jsonrpc: '2.0', id, result: {} });
 
   test('over 10 MiB, id first: an Invalid Request error with its id; the next request is answered', async () => {
-    await sendLarge(s, '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"report_submit","arguments":{"report":{"summary":"', 11 * MIB, '"}}}}');
+    await sendLarge(
+      s,
+      '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"report_submit","arguments":{"report":{"summary":"',
+      11 * MIB,
+      '"}}}}',
+    );
     const r = await s.next();
     assert.equal(r.id, 7);
     assert.equal((r.error as Json).code, -32600);
@@ -115,7 +125,12 @@ describe('MCP server: messages over the limit and malformed ones', () => {
   });
 
   test('over the limit, id last, an `id` inside params too: the top-level id is the one replied to', async () => {
-    await sendLarge(s, '{"jsonrpc":"2.0","method":"tools/call","params":{"name":"plan_get","arguments":{"id":"T-42","x":"a\\"}\\",\\"id\\":\\"fake', 11 * MIB, '"}},"id":"late-id"}');
+    await sendLarge(
+      s,
+      '{"jsonrpc":"2.0","method":"tools/call","params":{"name":"plan_get","arguments":{"id":"T-42","x":"a\\"}\\",\\"id\\":\\"fake',
+      11 * MIB,
+      '"}},"id":"late-id"}',
+    );
     const r = await s.next();
     assert.equal(r.id, 'late-id');
     assert.equal((r.error as Json).code, -32600);
@@ -135,7 +150,11 @@ describe('MCP server: messages over the limit and malformed ones', () => {
 
   test('a line that is not JSON gets a Parse error; JSON that is not JSON-RPC an Invalid Request with its id', async () => {
     await s.write('{"jsonrpc": "2.0", "id": 3, "method": \n');
-    assert.deepEqual(await s.next(), { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not JSON.' } });
+    assert.deepEqual(await s.next(), {
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32700, message: 'Parse error: the line is not JSON.' },
+    });
     await s.write('{"id": 4, "hello": true}\n');
     const r = await s.next();
     assert.equal(r.id, 4);
@@ -157,7 +176,12 @@ describe('MCP server: messages over the limit and malformed ones', () => {
 // --- through the SDK client -------------------------------------------------------------------------------
 
 async function connect(root: string): Promise<{ client: Client; close: () => Promise<void> }> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [MCP, '--workspace', root, '--agent', 'tester'], env: ENV, stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [MCP, '--workspace', root, '--agent', 'tester'],
+    env: ENV,
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'fmes-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, close: () => client.close() };
@@ -166,8 +190,15 @@ async function connect(root: string): Promise<{ client: Client; close: () => Pro
 describe('MCP server: report fields are bounded', () => {
   let ws: ReturnType<typeof makeWorkspace>;
   let server: Awaited<ReturnType<typeof connect>>;
-  const submit = async (over: Json) => (await server.client.callTool({ name: 'report_submit', arguments: { report: minimalReportObject({ agent: 'tester', ...over }) } })) as ToolResult;
-  const outbox = () => (fs.existsSync(path.join(ws.root, '.claude/outbox')) ? fs.readdirSync(path.join(ws.root, '.claude/outbox')).length : 0);
+  const submit = async (over: Json) =>
+    (await server.client.callTool({
+      name: 'report_submit',
+      arguments: { report: minimalReportObject({ agent: 'tester', ...over }) },
+    })) as ToolResult;
+  const outbox = () =>
+    fs.existsSync(path.join(ws.root, '.claude/outbox'))
+      ? fs.readdirSync(path.join(ws.root, '.claude/outbox')).length
+      : 0;
   before(async () => {
     ws = makeWorkspace({});
     server = await connect(ws.root);
@@ -209,13 +240,18 @@ describe('MCP server: report fields are bounded', () => {
       changedFiles: ['p'.repeat(L.pathChars)],
       errors: Array.from({ length: L.errors }, () => 'e'.repeat(L.errorChars)),
       sessionId: 'i'.repeat(L.sessionIdChars),
-      ...Object.fromEntries(Array.from({ length: L.extraFields }, (_, i) => [`x${i}`, 'v'.repeat(L.extraFieldChars - 2)])),
+      ...Object.fromEntries(
+        Array.from({ length: L.extraFields }, (_, i) => [`x${i}`, 'v'.repeat(L.extraFieldChars - 2)]),
+      ),
     });
     assert.equal(r.isError, undefined, textOf(r).slice(0, 500));
   });
 
   test('handoff_request fields are bounded too', async () => {
-    const r = (await server.client.callTool({ name: 'handoff_request', arguments: { taskId: 'T-1', reason: 'r'.repeat(20_001) } })) as ToolResult;
+    const r = (await server.client.callTool({
+      name: 'handoff_request',
+      arguments: { taskId: 'T-1', reason: 'r'.repeat(20_001) },
+    })) as ToolResult;
     assert.equal(r.isError, true);
     assert.match(textOf(r), /reason/);
     assert.equal(fs.existsSync(path.join(ws.root, 'HANDOFF_REPORT.md')), false);
@@ -226,7 +262,8 @@ describe('MCP server: plan files and TODO.md that lead outside the workspace are
   let ws: ReturnType<typeof makeWorkspace>;
   let outside: string;
   let server: Awaited<ReturnType<typeof connect>>;
-  const call = async (name: string, args: Json = {}) => (await server.client.callTool({ name, arguments: args })) as ToolResult;
+  const call = async (name: string, args: Json = {}) =>
+    (await server.client.callTool({ name, arguments: args })) as ToolResult;
   const SECRET = 'SECRET-OUTSIDE-CONTENT';
 
   before(async () => {
@@ -290,11 +327,18 @@ describe('MCP server: plan files and TODO.md that lead outside the workspace are
 
   test('resources: not listed, not read, not completed; TODO.md that leads outside refused by todo_read and fmes://todo', async () => {
     const { resources } = await server.client.listResources();
-    assert.deepEqual(resources.map((x) => x.uri).sort(), ['fmes://plans/GOOD-1', 'fmes://plans/INSIDE-1', 'fmes://todo']);
+    assert.deepEqual(resources.map((x) => x.uri).sort(), [
+      'fmes://plans/GOOD-1',
+      'fmes://plans/INSIDE-1',
+      'fmes://todo',
+    ]);
     for (const uri of ['fmes://plans/EVIL-1', 'fmes://plans/..%2F..%2Fout%2Fevil', 'fmes://todo']) {
       await assert.rejects(server.client.readResource({ uri }), (e: Error) => !e.message.includes(SECRET), uri);
     }
-    const done = await server.client.complete({ ref: { type: 'ref/resource', uri: 'fmes://plans/{id}' }, argument: { name: 'id', value: '' } });
+    const done = await server.client.complete({
+      ref: { type: 'ref/resource', uri: 'fmes://plans/{id}' },
+      argument: { name: 'id', value: '' },
+    });
     assert.deepEqual(done.completion.values.sort(), ['GOOD-1', 'INSIDE-1']);
     const todo = await call('todo_read');
     assert.equal(todo.isError, true);
@@ -319,10 +363,27 @@ describe('MCP server: a symlinked plans folder', () => {
     });
     const list = (await server.client.callTool({ name: 'plan_list', arguments: {} })) as ToolResult;
     assert.deepEqual(list.structuredContent?.plans, []);
-    assert.deepEqual((list.structuredContent?.refused as Json[]).map((x) => x.file), ['.antigravity/plans/a.md']);
-    assert.equal(((await server.client.callTool({ name: 'plan_get', arguments: { id: 'A-1' } })) as ToolResult).isError, true);
-    assert.equal(((await server.client.callTool({ name: 'plan_get', arguments: { file: '.antigravity/plans/a.md' } })) as ToolResult).isError, true);
+    assert.deepEqual(
+      (list.structuredContent?.refused as Json[]).map((x) => x.file),
+      ['.antigravity/plans/a.md'],
+    );
+    assert.equal(
+      ((await server.client.callTool({ name: 'plan_get', arguments: { id: 'A-1' } })) as ToolResult).isError,
+      true,
+    );
+    assert.equal(
+      (
+        (await server.client.callTool({
+          name: 'plan_get',
+          arguments: { file: '.antigravity/plans/a.md' },
+        })) as ToolResult
+      ).isError,
+      true,
+    );
     await assert.rejects(server.client.readResource({ uri: 'fmes://plans/A-1' }));
-    assert.deepEqual((await server.client.listResources()).resources.map((x) => x.uri), ['fmes://todo']);
+    assert.deepEqual(
+      (await server.client.listResources()).resources.map((x) => x.uri),
+      ['fmes://todo'],
+    );
   });
 });

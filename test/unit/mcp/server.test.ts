@@ -19,7 +19,12 @@ type ToolResult = { isError?: boolean; content: { type: string; text?: string }[
 
 async function connect(args: string[]): Promise<{ client: Client; close: () => Promise<void>; stderr: () => string }> {
   // Only PATH and HOME from here: FMES_AGENT must not leak in from the shell running the tests.
-  const transport = new StdioClientTransport({ command: process.execPath, args, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const client = new Client({ name: 'fmes-test', version: '1.0.0' });
@@ -38,9 +43,13 @@ function textOf(r: ToolResult): string {
 describe('MCP server (dist/mcp.mjs over stdio)', () => {
   let ws: ReturnType<typeof makeWorkspace>;
   let server: Awaited<ReturnType<typeof connect>>;
-  const call = async (name: string, args: Json = {}) => (await server.client.callTool({ name, arguments: args })) as ToolResult;
+  const call = async (name: string, args: Json = {}) =>
+    (await server.client.callTool({ name, arguments: args })) as ToolResult;
   const write = (rel: string, text: string) => writeIn(ws.root, rel, text);
-  const outbox = () => (fs.existsSync(path.join(ws.root, '.claude/outbox')) ? fs.readdirSync(path.join(ws.root, '.claude/outbox')).sort() : []);
+  const outbox = () =>
+    fs.existsSync(path.join(ws.root, '.claude/outbox'))
+      ? fs.readdirSync(path.join(ws.root, '.claude/outbox')).sort()
+      : [];
 
   before(async () => {
     ws = makeWorkspace();
@@ -55,7 +64,16 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
 
   test('lists its tools (with input schemas) and its resources', async () => {
     const { tools } = await server.client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['handoff_request', 'lock_acquire', 'lock_release', 'lock_status', 'plan_get', 'plan_list', 'report_submit', 'todo_read']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), [
+      'handoff_request',
+      'lock_acquire',
+      'lock_release',
+      'lock_status',
+      'plan_get',
+      'plan_list',
+      'report_submit',
+      'todo_read',
+    ]);
     const acquire = tools.find((t) => t.name === 'lock_acquire');
     assert.deepEqual(acquire?.inputSchema.required, ['path']);
     assert.ok(acquire?.inputSchema.properties && 'ttlSec' in acquire.inputSchema.properties);
@@ -63,7 +81,10 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
     const { resources } = await server.client.listResources();
     assert.deepEqual(resources.map((r) => r.uri).sort(), ['fmes://plans/T-42', 'fmes://todo']);
     const { resourceTemplates } = await server.client.listResourceTemplates();
-    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), ['fmes://plans/{id}']);
+    assert.deepEqual(
+      resourceTemplates.map((t) => t.uriTemplate),
+      ['fmes://plans/{id}'],
+    );
   });
 
   test('lock_acquire takes the lock; lock_status shows it; the lock file names the agent', async () => {
@@ -79,7 +100,10 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
     assert.equal(Date.parse(onDisk.expiresAt as string) - Date.parse(onDisk.acquiredAt as string), 600_000);
     const status = await call('lock_status');
     const locks = status.structuredContent?.locks as Json[];
-    assert.deepEqual(locks.map((l) => [l.path, l.agent, l.stale]), [['src/a.ts', 'claude', false]]);
+    assert.deepEqual(
+      locks.map((l) => [l.path, l.agent, l.stale]),
+      [['src/a.ts', 'claude', false]],
+    );
     assert.match(textOf(status), /src\/a\.ts held by claude/);
   });
 
@@ -121,7 +145,9 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
   });
 
   test('report_submit writes a valid report that fmes validate accepts', async () => {
-    const r = await call('report_submit', { report: { ...minimalReportObject({ agent: 'claude', taskId: 'T-42', status: 'success' }), custom: 'kept' } });
+    const r = await call('report_submit', {
+      report: { ...minimalReportObject({ agent: 'claude', taskId: 'T-42', status: 'success' }), custom: 'kept' },
+    });
     assert.equal(r.isError, undefined, textOf(r));
     const file = r.structuredContent?.file as string;
     assert.match(file, /^\.claude\/outbox\/T-42-claude-\d{8}T\d{9}Z\.json$/);
@@ -141,10 +167,14 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
     const badStatus = await call('report_submit', { report: minimalReportObject({ status: 'done' }) });
     assert.equal(badStatus.isError, true);
     assert.match(textOf(badStatus), /report\.status/);
-    const backwards = await call('report_submit', { report: minimalReportObject({ startedAt: '2026-11-22T10:00:00Z', finishedAt: '2026-11-22T09:00:00Z' }) });
+    const backwards = await call('report_submit', {
+      report: minimalReportObject({ startedAt: '2026-11-22T10:00:00Z', finishedAt: '2026-11-22T09:00:00Z' }),
+    });
     assert.equal(backwards.isError, true);
     assert.match(textOf(backwards), /report\.finishedAt: must not be before startedAt/);
-    const counts = await call('report_submit', { report: minimalReportObject({ tests: { run: 1, passed: 2, failed: 0 } }) });
+    const counts = await call('report_submit', {
+      report: minimalReportObject({ tests: { run: 1, passed: 2, failed: 0 } }),
+    });
     assert.equal(counts.isError, true);
     assert.match(textOf(counts), /report\.tests\.passed/);
     assert.deepEqual(outbox(), before);
@@ -154,12 +184,22 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
     const r = await call('plan_list');
     assert.equal(r.isError, undefined, textOf(r));
     assert.deepEqual(r.structuredContent?.plans, [
-      { id: 'T-42', title: 'Rename login to signIn', agent: 'claude-1', files: ['src/auth/', 'test/auth/login.test.ts'], risk: 'low', file: '.antigravity/plans/active_plan.md' },
+      {
+        id: 'T-42',
+        title: 'Rename login to signIn',
+        agent: 'claude-1',
+        files: ['src/auth/', 'test/auth/login.test.ts'],
+        risk: 'low',
+        file: '.antigravity/plans/active_plan.md',
+      },
     ]);
     const invalid = r.structuredContent?.invalid as { file: string; issues: { field: string }[] }[];
     assert.equal(invalid.length, 1);
     assert.equal(invalid[0]?.file, '.antigravity/plans/broken.md');
-    assert.deepEqual(invalid[0]?.issues.map((i) => i.field), ['files']);
+    assert.deepEqual(
+      invalid[0]?.issues.map((i) => i.field),
+      ['files'],
+    );
   });
 
   test('plan_get by id and by file; problems are tool errors', async () => {
@@ -180,7 +220,12 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
   });
 
   test('handoff_request never loses an earlier handoff', async () => {
-    const first = await call('handoff_request', { taskId: 'T-42', agent: 'claude', reason: 'Tests fail on CI only.', state: 'Branch fmes/T-42 has the rename.' });
+    const first = await call('handoff_request', {
+      taskId: 'T-42',
+      agent: 'claude',
+      reason: 'Tests fail on CI only.',
+      state: 'Branch fmes/T-42 has the rename.',
+    });
     assert.equal(first.isError, undefined, textOf(first));
     assert.equal(first.structuredContent?.file, 'HANDOFF_REPORT.md');
     const firstText = fs.readFileSync(path.join(ws.root, 'HANDOFF_REPORT.md'), 'utf8');
@@ -190,12 +235,21 @@ describe('MCP server (dist/mcp.mjs over stdio)', () => {
     assert.equal(second.isError, undefined, textOf(second));
     const secondFile = second.structuredContent?.file as string;
     assert.match(secondFile, /^HANDOFF_REPORT-T-43-\d{8}T\d{9}Z\.md$/);
-    assert.equal(fs.readFileSync(path.join(ws.root, 'HANDOFF_REPORT.md'), 'utf8'), firstText, 'the first handoff is untouched');
+    assert.equal(
+      fs.readFileSync(path.join(ws.root, 'HANDOFF_REPORT.md'), 'utf8'),
+      firstText,
+      'the first handoff is untouched',
+    );
     assert.deepEqual((second.structuredContent?.meta as Json).agents, ['default-agent']);
     // Both are handoffs to `fmes validate --all` (which also finds this workspace's broken plan), and both valid.
     const v = fmes(['--workspace', ws.root, 'validate', '--all', '--json']);
-    const handoffs = (JSON.parse(v.stdout) as { file: string; kind: string; ok: boolean }[]).filter((x) => x.kind === 'handoff').map((x) => [path.basename(x.file), x.ok]);
-    assert.deepEqual(handoffs, [['HANDOFF_REPORT.md', true], [secondFile, true]]);
+    const handoffs = (JSON.parse(v.stdout) as { file: string; kind: string; ok: boolean }[])
+      .filter((x) => x.kind === 'handoff')
+      .map((x) => [path.basename(x.file), x.ok]);
+    assert.deepEqual(handoffs, [
+      ['HANDOFF_REPORT.md', true],
+      [secondFile, true],
+    ]);
   });
 
   test('todo_read and the resources', async () => {

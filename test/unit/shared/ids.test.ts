@@ -29,12 +29,20 @@ test('menus only name known commands; the view and its container exist', () => {
 
 test('the MCP server definition provider is contributed with a label', () => {
   const providers = pkg.contributes.mcpServerDefinitionProviders as { id: string; label: string }[];
-  assert.deepEqual(providers.map((p) => p.id), Object.values(McpProviders));
+  assert.deepEqual(
+    providers.map((p) => p.id),
+    Object.values(McpProviders),
+  );
   for (const p of providers) assert.ok(p.label);
 });
 
 test('every setting has a description and a default', () => {
-  for (const [k, v] of Object.entries(pkg.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string; default?: unknown }>)) {
+  for (const [k, v] of Object.entries(
+    pkg.contributes.configuration.properties as Record<
+      string,
+      { description?: string; markdownDescription?: string; default?: unknown }
+    >,
+  )) {
     assert.ok(v.description ?? v.markdownDescription, k);
     assert.notEqual(v.default, undefined, k);
   }

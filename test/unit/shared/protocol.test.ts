@@ -1,13 +1,28 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { dashboardStateSchema, parseHostMessage, parseWebviewMessage, type DashboardState } from '../../../src/shared/protocol';
+import {
+  dashboardStateSchema,
+  parseHostMessage,
+  parseWebviewMessage,
+  type DashboardState,
+} from '../../../src/shared/protocol';
 
 const state: DashboardState = {
   generatedAt: '2026-11-22T10:00:00.000Z',
   todo: { file: 'TODO.md', html: '<p>x</p>', truncated: false },
   reports: [],
   missions: [],
-  plans: [{ file: '.antigravity/plans/T-2.md', id: 'T-2', title: 'Add logout', agent: 'auto', risk: 'low', files: ['src/auth/'], missionState: 'refused' }],
+  plans: [
+    {
+      file: '.antigravity/plans/T-2.md',
+      id: 'T-2',
+      title: 'Add logout',
+      agent: 'auto',
+      risk: 'low',
+      files: ['src/auth/'],
+      missionState: 'refused',
+    },
+  ],
   handoffs: [],
   approvals: [],
   agents: [{ agent: 'claude', active: true, locks: 1, costUsd: 0.5 }],
@@ -59,7 +74,10 @@ describe('webview → host messages', () => {
     [{ type: 'mission/start', planFile: '.antigravity/plans/../../etc/passwd.md' }, /planFile: must not contain \.\./],
     [{ type: 'mission/start', planFile: '.antigravity/plans/..\\..\\secret.md' }, /planFile: must not contain \.\./],
     [{ type: 'mission/start', planFile: '../.antigravity/plans/T-1.md' }, /planFile: must not contain \.\./],
-    [{ type: 'mission/start', planFile: '/work/repo/.antigravity/plans/T-1.md' }, /planFile: must be a \.md file in \.antigravity\/plans\//],
+    [
+      { type: 'mission/start', planFile: '/work/repo/.antigravity/plans/T-1.md' },
+      /planFile: must be a \.md file in \.antigravity\/plans\//,
+    ],
     [{ type: 'mission/start', planFile: 'C:\\repo\\.antigravity\\plans\\T-1.md' }, /planFile: must be a \.md file/],
     [{ type: 'mission/start', planFile: '.claude/outbox/T-1.md' }, /planFile: must be a \.md file/],
     [{ type: 'mission/start', planFile: '.antigravity/plans/sub/T-1.md' }, /planFile: must be a \.md file/],
@@ -76,7 +94,11 @@ describe('webview → host messages', () => {
   }
 
   test('drops keys a message should not carry', () => {
-    const r = parseWebviewMessage({ type: 'mission/merge', taskId: 'T-1', command: 'workbench.action.terminal.sendSequence' });
+    const r = parseWebviewMessage({
+      type: 'mission/merge',
+      taskId: 'T-1',
+      command: 'workbench.action.terminal.sendSequence',
+    });
     assert.deepEqual(r.ok && r.value, { type: 'mission/merge', taskId: 'T-1' });
   });
 });
@@ -97,7 +119,10 @@ describe('host → webview messages', () => {
     const { reports: _gone, ...noReports } = state;
     for (const [m, field] of [
       [{ type: 'state/changed', state: noReports }, /reports/],
-      [{ type: 'state/changed', state: { ...state, plans: [{ ...state.plans[0], files: 'src/' }] } }, /plans\.0\.files/],
+      [
+        { type: 'state/changed', state: { ...state, plans: [{ ...state.plans[0], files: 'src/' }] } },
+        /plans\.0\.files/,
+      ],
       [{ type: 'reply', requestId: 'r1', request: 'state/get', ok: true }, /result/],
       [{ type: 'state/changed', state: { ...state, cost: { day: 'x', totalUsd: 'lots' } } }, /totalUsd/],
       [{ type: 'toast', text: 'hi' }, /type/],

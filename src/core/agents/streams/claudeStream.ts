@@ -13,27 +13,54 @@ const usageSchema = z.looseObject({
   cache_creation_input_tokens: count.optional(),
 });
 
-const denialSchema = z.looseObject({ tool_name: z.string(), tool_use_id: z.string().optional(), tool_input: z.unknown().optional() });
+const denialSchema = z.looseObject({
+  tool_name: z.string(),
+  tool_use_id: z.string().optional(),
+  tool_input: z.unknown().optional(),
+});
 
 const contentBlock = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('text'), text: z.string() }),
   z.looseObject({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }),
-  z.looseObject({ type: z.literal('tool_result'), tool_use_id: z.string(), content: z.unknown().optional(), is_error: z.boolean().optional() }),
+  z.looseObject({
+    type: z.literal('tool_result'),
+    tool_use_id: z.string(),
+    content: z.unknown().optional(),
+    is_error: z.boolean().optional(),
+  }),
   z.looseObject({ type: z.literal('thinking') }),
   z.looseObject({ type: z.literal('redacted_thinking') }),
   z.looseObject({ type: z.literal('image') }),
 ]);
 
 const lineSchema = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('system'), subtype: z.string(), session_id: z.string().optional(), model: z.string().optional(), cwd: z.string().optional() }),
+  z.looseObject({
+    type: z.literal('system'),
+    subtype: z.string(),
+    session_id: z.string().optional(),
+    model: z.string().optional(),
+    cwd: z.string().optional(),
+  }),
   z.looseObject({
     type: z.literal('assistant'),
-    message: z.looseObject({ id: z.string(), model: z.string().optional(), content: z.array(contentBlock), usage: usageSchema.optional() }),
+    message: z.looseObject({
+      id: z.string(),
+      model: z.string().optional(),
+      content: z.array(contentBlock),
+      usage: usageSchema.optional(),
+    }),
   }),
   z.looseObject({
     type: z.literal('user'),
     message: z.looseObject({ content: z.union([z.string(), z.array(contentBlock)]) }),
-    tool_result_meta: z.array(z.looseObject({ id: z.string(), permission_decision: z.looseObject({ decision: z.string(), source: z.string().optional() }).optional() })).optional(),
+    tool_result_meta: z
+      .array(
+        z.looseObject({
+          id: z.string(),
+          permission_decision: z.looseObject({ decision: z.string(), source: z.string().optional() }).optional(),
+        }),
+      )
+      .optional(),
   }),
   z.looseObject({
     type: z.literal('result'),
@@ -51,7 +78,9 @@ const lineSchema = z.discriminatedUnion('type', [
     errors: z.array(z.string()).optional(),
   }),
   // Events F-MES does not use (stream_event with --include-partial-messages, rate limit notices, …).
-  z.looseObject({ type: z.enum(['stream_event', 'rate_limit_event', 'control_request', 'control_response', 'keep_alive']) }),
+  z.looseObject({
+    type: z.enum(['stream_event', 'rate_limit_event', 'control_request', 'control_response', 'keep_alive']),
+  }),
 ]);
 
 export function claudeUsage(u: z.infer<typeof usageSchema> | undefined): Usage {
@@ -76,7 +105,9 @@ export class ClaudeStreamParser implements StreamParser {
   private onLine(v: z.output<typeof lineSchema>): AgentEvent[] {
     switch (v.type) {
       case 'system':
-        return v.subtype === 'init' && v.session_id ? [{ type: 'init', sessionId: v.session_id, model: v.model, cwd: v.cwd }] : [];
+        return v.subtype === 'init' && v.session_id
+          ? [{ type: 'init', sessionId: v.session_id, model: v.model, cwd: v.cwd }]
+          : [];
       case 'assistant': {
         const out: AgentEvent[] = [];
         const m = v.message;
@@ -99,20 +130,37 @@ export class ClaudeStreamParser implements StreamParser {
         if (typeof v.message.content === 'string') return [];
         const out: AgentEvent[] = [];
         // `permission_decision.source` says who refused: `hook` (a PreToolUse hook), `config` (permission rules).
-        const rejected = new Map((v.tool_result_meta ?? []).filter((m) => m.permission_decision && m.permission_decision.decision !== 'accept').map((m) => [m.id, m.permission_decision?.source]));
+        const rejected = new Map(
+          (v.tool_result_meta ?? [])
+            .filter((m) => m.permission_decision && m.permission_decision.decision !== 'accept')
+            .map((m) => [m.id, m.permission_decision?.source]),
+        );
         for (const b of v.message.content) {
           if (b.type !== 'tool_result') continue;
           const output = outputText(b.content);
           out.push({ type: 'toolResult', id: b.tool_use_id, ok: !b.is_error, output });
           if (rejected.has(b.tool_use_id)) {
             const call = this.toolNames.get(b.tool_use_id);
-            out.push({ type: 'denial', denial: { tool: call?.tool ?? 'unknown', toolUseId: b.tool_use_id, input: call?.input, source: rejected.get(b.tool_use_id), reason: output } });
+            out.push({
+              type: 'denial',
+              denial: {
+                tool: call?.tool ?? 'unknown',
+                toolUseId: b.tool_use_id,
+                input: call?.input,
+                source: rejected.get(b.tool_use_id),
+                reason: output,
+              },
+            });
           }
         }
         return out;
       }
       case 'result': {
-        const denials: Denial[] = (v.permission_denials ?? []).map((d) => ({ tool: d.tool_name, toolUseId: d.tool_use_id, input: d.tool_input }));
+        const denials: Denial[] = (v.permission_denials ?? []).map((d) => ({
+          tool: d.tool_name,
+          toolUseId: d.tool_use_id,
+          input: d.tool_input,
+        }));
         return [
           {
             type: 'result',

@@ -19,7 +19,11 @@ const item = z.looseObject({
   server: z.string().optional(),
   tool: z.string().optional(),
 });
-const usage = z.looseObject({ input_tokens: count.optional(), cached_input_tokens: count.optional(), output_tokens: count.optional() });
+const usage = z.looseObject({
+  input_tokens: count.optional(),
+  cached_input_tokens: count.optional(),
+  output_tokens: count.optional(),
+});
 
 const lineSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('thread.started'), thread_id: z.string() }),
@@ -44,7 +48,12 @@ const ACTIONS = new Set(['command_execution', 'file_change', 'mcp_tool_call', 'w
 function codexUsage(u: z.infer<typeof usage>): Usage {
   const cached = u.cached_input_tokens ?? 0;
   // OpenAI counts cached tokens inside input_tokens.
-  return { inputTokens: Math.max(0, (u.input_tokens ?? 0) - cached), outputTokens: u.output_tokens ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 };
+  return {
+    inputTokens: Math.max(0, (u.input_tokens ?? 0) - cached),
+    outputTokens: u.output_tokens ?? 0,
+    cacheReadTokens: cached,
+    cacheWriteTokens: 0,
+  };
 }
 
 export class CodexStreamParser implements StreamParser {
@@ -72,11 +81,35 @@ export class CodexStreamParser implements StreamParser {
         const u = v.usage ? codexUsage(v.usage) : undefined;
         return [
           ...(u ? [{ type: 'usage' as const, usage: u, model: this.model }] : []),
-          { type: 'result', result: { ok: true, sessionId: this.sessionId, turns: this.turns, usage: u, modelUsage: u ? { [this.model ?? 'codex']: u } : undefined, subtype: 'success', text: this.lastText, denials: [] } },
+          {
+            type: 'result',
+            result: {
+              ok: true,
+              sessionId: this.sessionId,
+              turns: this.turns,
+              usage: u,
+              modelUsage: u ? { [this.model ?? 'codex']: u } : undefined,
+              subtype: 'success',
+              text: this.lastText,
+              denials: [],
+            },
+          },
         ];
       }
       case 'turn.failed':
-        return [{ type: 'result', result: { ok: false, sessionId: this.sessionId, turns: this.turns, subtype: 'turn_failed', text: v.error?.message ?? this.errors.join('\n'), denials: [] } }];
+        return [
+          {
+            type: 'result',
+            result: {
+              ok: false,
+              sessionId: this.sessionId,
+              turns: this.turns,
+              subtype: 'turn_failed',
+              text: v.error?.message ?? this.errors.join('\n'),
+              denials: [],
+            },
+          },
+        ];
       case 'error':
         if (isCodexNotice(v.message)) return [];
         this.errors.push(v.message);
@@ -106,19 +139,31 @@ export class CodexStreamParser implements StreamParser {
         }
         if (phase === 'item.completed') {
           // Codex may report a fast command only on completion: the call is shown above then.
-          out.push({ type: 'toolResult', id: it.id, ok: it.exit_code === 0, output: it.aggregated_output ?? '', exitCode: it.exit_code ?? undefined });
+          out.push({
+            type: 'toolResult',
+            id: it.id,
+            ok: it.exit_code === 0,
+            output: it.aggregated_output ?? '',
+            exitCode: it.exit_code ?? undefined,
+          });
           this.inReply = false;
         }
         break;
       case 'file_change':
         if (phase === 'item.completed') {
           out.push({ type: 'toolUse', id: it.id, tool: 'apply_patch', input: { changes: it.changes } });
-          out.push({ type: 'toolResult', id: it.id, ok: it.status !== 'failed', output: (it.changes ?? []).map((c) => `${c.kind ?? 'update'} ${c.path}`).join('\n') });
+          out.push({
+            type: 'toolResult',
+            id: it.id,
+            ok: it.status !== 'failed',
+            output: (it.changes ?? []).map((c) => `${c.kind ?? 'update'} ${c.path}`).join('\n'),
+          });
           this.inReply = false;
         }
         break;
       case 'mcp_tool_call':
-        if (phase === 'item.started') out.push({ type: 'toolUse', id: it.id, tool: `${it.server ?? 'mcp'}.${it.tool ?? '?'}`, input: undefined });
+        if (phase === 'item.started')
+          out.push({ type: 'toolUse', id: it.id, tool: `${it.server ?? 'mcp'}.${it.tool ?? '?'}`, input: undefined });
         if (phase === 'item.completed') {
           out.push({ type: 'toolResult', id: it.id, ok: it.status !== 'failed', output: '' });
           this.inReply = false;

@@ -41,7 +41,11 @@ function isTextBlock(b: unknown): b is { text: string } {
  * The shared front of every parser: JSON, then the CLI's line schema, then `handle`. Blank lines are
  * skipped; anything else that fails becomes one `unknown` event saying why.
  */
-export function parseStreamLine<S extends z.ZodType>(schema: S, line: string, handle: (value: z.output<S>) => AgentEvent[]): AgentEvent[] {
+export function parseStreamLine<S extends z.ZodType>(
+  schema: S,
+  line: string,
+  handle: (value: z.output<S>) => AgentEvent[],
+): AgentEvent[] {
   const json = parseJsonLine(line);
   if (!json.ok) return line.trim() ? [json.event] : [];
   const parsed = schema.safeParse(json.value);

@@ -5,19 +5,37 @@ import { outputText, parseStreamLine, type StreamParser } from './common';
 // Gemini CLI `-p … -o stream-json`. It reports tokens per model at the end and no cost.
 
 const count = z.number().int().nonnegative().catch(0);
-const tokenStats = z.looseObject({ input_tokens: count.optional(), output_tokens: count.optional(), cached: count.optional(), input: count.optional() });
+const tokenStats = z.looseObject({
+  input_tokens: count.optional(),
+  output_tokens: count.optional(),
+  cached: count.optional(),
+  input: count.optional(),
+});
 
 const lineSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('init'), session_id: z.string(), model: z.string().optional() }),
   z.looseObject({ type: z.literal('message'), role: z.string(), content: z.string() }),
-  z.looseObject({ type: z.literal('tool_use'), tool_name: z.string(), tool_id: z.string(), parameters: z.unknown().optional() }),
-  z.looseObject({ type: z.literal('tool_result'), tool_id: z.string(), status: z.string(), output: z.unknown().optional(), error: z.unknown().optional() }),
+  z.looseObject({
+    type: z.literal('tool_use'),
+    tool_name: z.string(),
+    tool_id: z.string(),
+    parameters: z.unknown().optional(),
+  }),
+  z.looseObject({
+    type: z.literal('tool_result'),
+    tool_id: z.string(),
+    status: z.string(),
+    output: z.unknown().optional(),
+    error: z.unknown().optional(),
+  }),
   z.looseObject({ type: z.literal('error'), severity: z.string().optional(), message: z.string() }),
   z.looseObject({
     type: z.literal('result'),
     status: z.string(),
     error: z.looseObject({ type: z.string().optional(), message: z.string().optional() }).optional(),
-    stats: tokenStats.extend({ tool_calls: count.optional(), models: z.record(z.string(), tokenStats).optional() }).optional(),
+    stats: tokenStats
+      .extend({ tool_calls: count.optional(), models: z.record(z.string(), tokenStats).optional() })
+      .optional(),
   }),
 ]);
 
@@ -54,8 +72,11 @@ export class GeminiStreamParser implements StreamParser {
         return [...this.startReply(), { type: 'toolUse', id: v.tool_id, tool: v.tool_name, input: v.parameters }];
       case 'tool_result': {
         this.inReply = false;
-        const out: AgentEvent[] = [{ type: 'toolResult', id: v.tool_id, ok: v.status === 'success', output: outputText(v.output ?? v.error) }];
-        const denial = v.status === 'error' ? this.denialOf(v.tool_id, v.error, outputText(v.output ?? v.error)) : undefined;
+        const out: AgentEvent[] = [
+          { type: 'toolResult', id: v.tool_id, ok: v.status === 'success', output: outputText(v.output ?? v.error) },
+        ];
+        const denial =
+          v.status === 'error' ? this.denialOf(v.tool_id, v.error, outputText(v.output ?? v.error)) : undefined;
         if (denial) {
           this.denials.push(denial);
           out.push({ type: 'denial', denial });

@@ -15,6 +15,9 @@ export const mergePredictionStep: PostRunStep = {
       return undefined;
     });
     const predicted = p?.conflicts;
-    return { reasons: predicted?.length ? [`merge will conflict in ${predicted.join(', ')}`] : [], patch: { predictedConflicts: predicted } };
+    return {
+      reasons: predicted?.length ? [`merge will conflict in ${predicted.join(', ')}`] : [],
+      patch: { predictedConflicts: predicted },
+    };
   },
 };

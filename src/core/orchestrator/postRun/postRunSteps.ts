@@ -12,7 +12,10 @@ import { reportProblemsStep } from './reportProblems';
 export const POST_RUN_STEPS: readonly PostRunStep[] = [reportProblemsStep, crossCheckStep, mergePredictionStep];
 
 /** Runs the steps in turn; the mission is ready to merge when none holds it, else in review with every reason. */
-export async function runPostRunSteps(ctx: PostRunContext, steps: readonly PostRunStep[] = POST_RUN_STEPS): Promise<{ state: MissionStateName; change: Partial<MissionRecord> }> {
+export async function runPostRunSteps(
+  ctx: PostRunContext,
+  steps: readonly PostRunStep[] = POST_RUN_STEPS,
+): Promise<{ state: MissionStateName; change: Partial<MissionRecord> }> {
   const reasons: string[] = [];
   let hold = false;
   let patch: Partial<MissionRecord> = {};
@@ -23,5 +26,8 @@ export async function runPostRunSteps(ctx: PostRunContext, steps: readonly PostR
     patch = { ...patch, ...found.patch };
     ctx.log.debug(`${ctx.plan.meta.id}: ${step.name}${found.hold ? ' holds the merge' : ''}`);
   }
-  return { state: hold ? 'review' : 'readyToMerge', change: { ...patch, report: ctx.collected.file, reason: reasons.length ? reasons.join('; ') : undefined } };
+  return {
+    state: hold ? 'review' : 'readyToMerge',
+    change: { ...patch, report: ctx.collected.file, reason: reasons.length ? reasons.join('; ') : undefined },
+  };
 }

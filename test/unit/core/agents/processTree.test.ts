@@ -42,7 +42,11 @@ describe('killTree', { skip: process.platform !== 'linux' && 'needs /proc' }, ()
     const root = spawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { ...process.env, [name]: value } });
     // Not a descendant of root: stands for a hook the CLI spawned after the tree was collected, then orphaned.
     const stray = spawn('sleep', ['301'], { detached: true, stdio: 'ignore', env: { ...process.env, [name]: value } });
-    const bystander = spawn('sleep', ['302'], { detached: true, stdio: 'ignore', env: { ...process.env, [name]: `${value}-other` } });
+    const bystander = spawn('sleep', ['302'], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [name]: `${value}-other` },
+    });
     try {
       await waitFor(() => alive(root.pid!) && alive(stray.pid!) && alive(bystander.pid!));
       const r = await killTree(root.pid!, { graceMs: 300, envMarker: marker });

@@ -18,7 +18,10 @@ const CREDENTIALS: Array<[string, string]> = [
   ['psql "host=db user=app password=s3cret dbname=x"', 'psql "host=db user=app password=*** dbname=x"'],
   // URLs with credentials: any scheme, the password only.
   ['psql postgres://alice:pa55@db.internal:5432/app', 'psql postgres://alice:***@db.internal:5432/app'],
-  ['git clone https://x-access-token:tok123@github.com/o/r.git', 'git clone https://x-access-token:***@github.com/o/r.git'],
+  [
+    'git clone https://x-access-token:tok123@github.com/o/r.git',
+    'git clone https://x-access-token:***@github.com/o/r.git',
+  ],
   ['redis-cli -u redis://:pw@cache:6379', 'redis-cli -u redis://:***@cache:6379'],
   ['mongosh "mongodb+srv://u:p%40ss@cluster0/db"', 'mongosh "mongodb+srv://u:***@cluster0/db"'],
   ['amqp://guest:guest@localhost', 'amqp://guest:***@localhost'],
@@ -44,20 +47,29 @@ const CREDENTIALS: Array<[string, string]> = [
   ['curl -H "Authorization: Bearer abc.def" https://x', 'curl -H "Authorization: Bearer ***" https://x'],
   ["curl -H 'Authorization: Basic YWxpY2U6cHc=' https://x", "curl -H 'Authorization: Basic ***' https://x"],
   ['curl --header "authorization: token ghx" https://x', 'curl --header "authorization: token ***" https://x'],
-  ['curl -H "X-Api-Key: k123" -H "Private-Token: p" https://x', 'curl -H "X-Api-Key: ***" -H "Private-Token: ***" https://x'],
+  [
+    'curl -H "X-Api-Key: k123" -H "Private-Token: p" https://x',
+    'curl -H "X-Api-Key: ***" -H "Private-Token: ***" https://x',
+  ],
   ["curl -H 'Cookie: session=abc; csrf=d' https://x", "curl -H 'Cookie: ***' https://x"],
   ['> Authorization: Bearer xyz\n< HTTP/1.1 200', '> Authorization: Bearer ***\n< HTTP/1.1 200'],
   ['{"user": "a", "password": "pw", "api_key": "k"}', '{"user": "a", "password": "***", "api_key": "***"}'],
   // Tokens by shape, anywhere.
   ['key sk-proj-abcdefghijklmnop1234 end', 'key [REDACTED] end'],
   ['x sk-ant-api03-abcdefgh_IJK y', 'x [REDACTED] y'],
-  ['ghp_0123456789abcdefghijABCDEF gho_0123456789abcdefghijABCDEF ghs_0123456789abcdefghijABCDEF', '[REDACTED] [REDACTED] [REDACTED]'],
+  [
+    'ghp_0123456789abcdefghijABCDEF gho_0123456789abcdefghijABCDEF ghs_0123456789abcdefghijABCDEF',
+    '[REDACTED] [REDACTED] [REDACTED]',
+  ],
   ['github_pat_11ABCDEFG0123456789_abcdefghijklmnop', '[REDACTED]'],
   ['slack xoxb-123456789012-abcdefghij and xoxp-1234-5678-abcdefghij', 'slack [REDACTED] and [REDACTED]'],
   ['AKIAIOSFODNN7EXAMPLE ASIAIOSFODNN7EXAMPLE', '[REDACTED] [REDACTED]'],
   ['glpat-abcdefghij0123456789 npm_abcdefghijklmnopqrstuvwxyz0123456789', '[REDACTED] [REDACTED]'],
   ['AIzaSyA1234567890abcdefghijklmnopqrstuv', '[REDACTED]'],
-  ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'jwt [REDACTED]'],
+  [
+    'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    'jwt [REDACTED]',
+  ],
   ['stripe sk_live_abcdefghijklmnop1234', 'stripe [REDACTED]'],
   ['-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', '[REDACTED]'],
 ];
@@ -110,17 +122,30 @@ describe('redactInline', () => {
       (s: string) => `export MY_API_KEY="${s}"`,
     ];
     fc.assert(
-      fc.property(secret, fc.constantFrom(...shapes), fc.constantFrom('', 'cd x && ', 'echo a; ', 'sudo '), fc.constantFrom('', ' | tee log', '; ls'), (s, shape, pre, post) => {
-        const out = redactInline(`${pre}${shape(s)}${post}`);
-        return !out.includes(s) && redactInline(out) === out;
-      }),
+      fc.property(
+        secret,
+        fc.constantFrom(...shapes),
+        fc.constantFrom('', 'cd x && ', 'echo a; ', 'sudo '),
+        fc.constantFrom('', ' | tee log', '; ls'),
+        (s, shape, pre, post) => {
+          const out = redactInline(`${pre}${shape(s)}${post}`);
+          return !out.includes(s) && redactInline(out) === out;
+        },
+      ),
     );
   });
 
   it('stays linear on hostile input (no catastrophic backtracking)', () => {
     // Each would take seconds or more with a backtracking-prone pattern; the test has no time limit of its
     // own, the runner's timeout catches a hang.
-    for (const s of ['--a-'.repeat(20_000), 'mysql '.repeat(5_000), `${'x'.repeat(50_000)}:`, `Authorization: ${' '.repeat(50_000)}`, `A${'_'.repeat(50_000)}=`, 'postgres://'.repeat(5_000)]) {
+    for (const s of [
+      '--a-'.repeat(20_000),
+      'mysql '.repeat(5_000),
+      `${'x'.repeat(50_000)}:`,
+      `Authorization: ${' '.repeat(50_000)}`,
+      `A${'_'.repeat(50_000)}=`,
+      'postgres://'.repeat(5_000),
+    ]) {
       assert.equal(typeof redactInline(s), 'string');
     }
   });
@@ -129,6 +154,9 @@ describe('redactInline', () => {
 describe('Redactor', () => {
   it('environment values first (labelled), then inline credentials; values of ordinary variables stay', () => {
     const r = new Redactor({ ANTHROPIC_API_KEY: 'sk-test-fmes-SECRET123', PATH: '/usr/bin' });
-    assert.equal(r.redact('ANTHROPIC_API_KEY=sk-test-fmes-SECRET123 claude; PGPASSWORD=pw psql /usr/bin'), 'ANTHROPIC_API_KEY=[REDACTED:ANTHROPIC_API_KEY] claude; PGPASSWORD=*** psql /usr/bin');
+    assert.equal(
+      r.redact('ANTHROPIC_API_KEY=sk-test-fmes-SECRET123 claude; PGPASSWORD=pw psql /usr/bin'),
+      'ANTHROPIC_API_KEY=[REDACTED:ANTHROPIC_API_KEY] claude; PGPASSWORD=*** psql /usr/bin',
+    );
   });
 });

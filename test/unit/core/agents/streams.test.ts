@@ -18,7 +18,8 @@ const read = (p: string) => fs.readFileSync(path.join(FIX, p), 'utf8');
 function parseAll(parser: StreamParser, text: string): AgentEvent[] {
   return text.split('\n').flatMap((l) => parser.parseLine(l));
 }
-const ofType = <T extends AgentEvent['type']>(evs: AgentEvent[], t: T) => evs.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === t);
+const ofType = <T extends AgentEvent['type']>(evs: AgentEvent[], t: T) =>
+  evs.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === t);
 const resultOf = (evs: AgentEvent[]): AgentResult => {
   const r = ofType(evs, 'result');
   assert.equal(r.length, 1, 'exactly one result');
@@ -28,12 +29,22 @@ const resultOf = (evs: AgentEvent[]): AgentResult => {
 describe('Claude stream-json', () => {
   it('reads a normal run: init, turns, the Write call and its result, cost and session', () => {
     const evs = parseAll(new ClaudeStreamParser(), read('claude/stream.jsonl'));
-    assert.deepEqual(ofType(evs, 'init').map((e) => e.sessionId), ['d07c30e4-ecff-4dc1-9708-dbe4615a24f8']);
-    assert.deepEqual(ofType(evs, 'turn').map((e) => e.n), [1, 2], 'one turn per assistant message id, not per content line');
+    assert.deepEqual(
+      ofType(evs, 'init').map((e) => e.sessionId),
+      ['d07c30e4-ecff-4dc1-9708-dbe4615a24f8'],
+    );
+    assert.deepEqual(
+      ofType(evs, 'turn').map((e) => e.n),
+      [1, 2],
+      'one turn per assistant message id, not per content line',
+    );
     const uses = ofType(evs, 'toolUse');
     assert.equal(uses.length, 1);
     assert.equal(uses[0].tool, 'Write');
-    assert.deepEqual(ofType(evs, 'toolResult').map((e) => e.ok), [true]);
+    assert.deepEqual(
+      ofType(evs, 'toolResult').map((e) => e.ok),
+      [true],
+    );
     assert.equal(ofType(evs, 'usage').length, 2, 'usage once per message');
     assert.equal(ofType(evs, 'unknown').length, 0);
     const r = resultOf(evs);
@@ -68,7 +79,10 @@ describe('Claude stream-json', () => {
     const d = ofType(evs, 'denial');
     assert.equal(d.length, 1);
     assert.equal(d[0].denial.tool, 'Write');
-    assert.deepEqual(ofType(evs, 'toolResult').map((e) => e.ok), [false]);
+    assert.deepEqual(
+      ofType(evs, 'toolResult').map((e) => e.ok),
+      [false],
+    );
   });
 
   it('a JSON deny decision is listed in the result permission_denials', () => {
@@ -96,15 +110,21 @@ describe('Claude stream-json', () => {
       '{"type":"system","subtype":"hook_started"}',
       '{"type":"rate_limit_event"}',
     ].flatMap((l) => p.parseLine(l));
-    assert.deepEqual(evs.map((e) => e.type), ['unknown', 'unknown', 'unknown', 'unknown']);
+    assert.deepEqual(
+      evs.map((e) => e.type),
+      ['unknown', 'unknown', 'unknown', 'unknown'],
+    );
     const why = ofType(evs, 'unknown').map((e) => e.why);
     assert.match(why[0], /not a JSON object/);
     assert.match(why[1], /not valid JSON/);
     assert.match(why[3], /message\.id/);
   });
 
-  it('knows the CLI\'s words for an unknown --resume id', () => {
-    assert.equal(claudeAdapter.classifyFailure({ stderr: 'No conversation found with session ID: abc', exitCode: 1 }), 'sessionNotFound');
+  it("knows the CLI's words for an unknown --resume id", () => {
+    assert.equal(
+      claudeAdapter.classifyFailure({ stderr: 'No conversation found with session ID: abc', exitCode: 1 }),
+      'sessionNotFound',
+    );
     assert.equal(claudeAdapter.classifyFailure({ stderr: 'something else', exitCode: 1 }), 'agentError');
   });
 });
@@ -114,8 +134,14 @@ describe('Gemini stream-json', () => {
     const evs = parseAll(new GeminiStreamParser(), read('gemini/gem-stream.jsonl'));
     assert.equal(ofType(evs, 'init')[0].sessionId, '53b6b5ea-ed0f-4241-8183-beb76e674e30');
     assert.equal(ofType(evs, 'toolUse')[0].tool, 'run_shell_command');
-    assert.deepEqual(ofType(evs, 'toolResult').map((e) => e.ok), [true]);
-    assert.deepEqual(ofType(evs, 'turn').map((e) => e.n), [1, 2]);
+    assert.deepEqual(
+      ofType(evs, 'toolResult').map((e) => e.ok),
+      [true],
+    );
+    assert.deepEqual(
+      ofType(evs, 'turn').map((e) => e.n),
+      [1, 2],
+    );
     const r = resultOf(evs);
     assert.equal(r.ok, true);
     assert.equal(r.totalCostUsd, undefined, 'Gemini reports no cost');
@@ -128,7 +154,10 @@ describe('Gemini stream-json', () => {
 
   it('a failed run is a failure; HTTP statuses in its error classify as apiError', () => {
     const p = new GeminiStreamParser();
-    const evs = ['{"type":"init","session_id":"s1","model":"m"}', '{"type":"result","status":"error","error":{"type":"FatalError","message":"[API Error: 503 Service Unavailable]"}}'].flatMap((l) => p.parseLine(l));
+    const evs = [
+      '{"type":"init","session_id":"s1","model":"m"}',
+      '{"type":"result","status":"error","error":{"type":"FatalError","message":"[API Error: 503 Service Unavailable]"}}',
+    ].flatMap((l) => p.parseLine(l));
     const r = resultOf(evs);
     assert.equal(r.ok, false);
     assert.equal(geminiAdapter.classifyFailure({ result: r, stderr: '', exitCode: 1 }), 'apiError');
@@ -142,8 +171,14 @@ describe('Codex --json', () => {
     const use = ofType(evs, 'toolUse');
     assert.equal(use.length, 1);
     assert.match(JSON.stringify(use[0].input), /codex-made\.txt/);
-    assert.deepEqual(ofType(evs, 'toolResult').map((e) => e.ok), [true]);
-    assert.deepEqual(ofType(evs, 'text').map((e) => e.text), ['Done (fake codex).']);
+    assert.deepEqual(
+      ofType(evs, 'toolResult').map((e) => e.ok),
+      [true],
+    );
+    assert.deepEqual(
+      ofType(evs, 'text').map((e) => e.text),
+      ['Done (fake codex).'],
+    );
     const r = resultOf(evs);
     assert.equal(r.ok, true);
     assert.equal(r.sessionId, '01a20124-d83f-7822-bcf7-23970975ef61');
@@ -153,7 +188,11 @@ describe('Codex --json', () => {
 
   it('turn.failed is a failure', () => {
     const p = new CodexStreamParser();
-    const evs = ['{"type":"thread.started","thread_id":"t"}', '{"type":"error","message":"unexpected status 500 Internal Server Error"}', '{"type":"turn.failed","error":{"message":"unexpected status 500 Internal Server Error"}}'].flatMap((l) => p.parseLine(l));
+    const evs = [
+      '{"type":"thread.started","thread_id":"t"}',
+      '{"type":"error","message":"unexpected status 500 Internal Server Error"}',
+      '{"type":"turn.failed","error":{"message":"unexpected status 500 Internal Server Error"}}',
+    ].flatMap((l) => p.parseLine(l));
     const r = resultOf(evs);
     assert.equal(r.ok, false);
     assert.equal(codexAdapter.classifyFailure({ result: r, stderr: '', exitCode: 1 }), 'apiError');
@@ -192,26 +231,66 @@ describe('failures recorded from the real CLIs', () => {
 });
 
 describe('invocations', () => {
-  const cfg = (command: string, args: string[]) => ({ command, args, env: {}, passEnv: [], model: '', allowedTools: [] });
+  const cfg = (command: string, args: string[]) => ({
+    command,
+    args,
+    env: {},
+    passEnv: [],
+    model: '',
+    allowedTools: [],
+  });
   it('claude: prompt on stdin, stream-json, turn limit, session id or resume', () => {
-    const inv = claudeAdapter.buildInvocation({ prompt: '-rf looks like a flag', maxTurns: 7, budgetUsd: 1.5, allowedTools: ['Read', 'Bash(git diff:*)'], session: { mode: 'new', id: 'u-1' }, config: cfg('claude', ['--permission-mode', 'acceptEdits']) });
+    const inv = claudeAdapter.buildInvocation({
+      prompt: '-rf looks like a flag',
+      maxTurns: 7,
+      budgetUsd: 1.5,
+      allowedTools: ['Read', 'Bash(git diff:*)'],
+      session: { mode: 'new', id: 'u-1' },
+      config: cfg('claude', ['--permission-mode', 'acceptEdits']),
+    });
     assert.equal(inv.stdin, '-rf looks like a flag');
     assert.ok(!inv.args.includes('-rf looks like a flag'), 'the prompt is never an argument');
     assert.deepEqual(inv.args.slice(0, 2), ['--permission-mode', 'acceptEdits']);
-    for (const [flag, value] of [['--output-format', 'stream-json'], ['--max-turns', '7'], ['--allowedTools', 'Read,Bash(git diff:*)'], ['--session-id', 'u-1'], ['--max-budget-usd', '1.5']]) {
+    for (const [flag, value] of [
+      ['--output-format', 'stream-json'],
+      ['--max-turns', '7'],
+      ['--allowedTools', 'Read,Bash(git diff:*)'],
+      ['--session-id', 'u-1'],
+      ['--max-budget-usd', '1.5'],
+    ]) {
       assert.equal(inv.args[inv.args.indexOf(flag) + 1], value, flag);
     }
     assert.ok(inv.args.includes('--verbose'), 'stream-json needs --verbose in -p mode');
-    const r = claudeAdapter.buildInvocation({ prompt: 'x', maxTurns: 1, allowedTools: [], session: { mode: 'resume', id: 'abc' }, config: cfg('claude', []) });
+    const r = claudeAdapter.buildInvocation({
+      prompt: 'x',
+      maxTurns: 1,
+      allowedTools: [],
+      session: { mode: 'resume', id: 'abc' },
+      config: cfg('claude', []),
+    });
     assert.equal(r.args[r.args.indexOf('--resume') + 1], 'abc');
     assert.ok(!r.args.includes('--session-id'));
   });
-  it('codex: exec --json, the configured args, then F-MES\'s, prompt from stdin (-), resume subcommand', () => {
-    const inv = codexAdapter.buildInvocation({ prompt: 'p', maxTurns: 1, allowedTools: [], session: { mode: 'resume', id: 'th-1' }, extraArgs: ['--enable', 'hooks'], config: cfg('codex', ['-s', 'workspace-write']) });
+  it("codex: exec --json, the configured args, then F-MES's, prompt from stdin (-), resume subcommand", () => {
+    const inv = codexAdapter.buildInvocation({
+      prompt: 'p',
+      maxTurns: 1,
+      allowedTools: [],
+      session: { mode: 'resume', id: 'th-1' },
+      extraArgs: ['--enable', 'hooks'],
+      config: cfg('codex', ['-s', 'workspace-write']),
+    });
     assert.deepEqual(inv.args, ['exec', '--json', '-s', 'workspace-write', '--enable', 'hooks', 'resume', 'th-1', '-']);
   });
   it('gemini: stream-json, prompt on stdin', () => {
-    const inv = geminiAdapter.buildInvocation({ prompt: 'p', maxTurns: 1, allowedTools: [], model: 'gemini-x', session: { mode: 'new', id: 's' }, config: cfg('gemini', ['--yolo']) });
+    const inv = geminiAdapter.buildInvocation({
+      prompt: 'p',
+      maxTurns: 1,
+      allowedTools: [],
+      model: 'gemini-x',
+      session: { mode: 'new', id: 's' },
+      config: cfg('gemini', ['--yolo']),
+    });
     assert.equal(inv.args[inv.args.indexOf('--output-format') + 1], 'stream-json');
     assert.equal(inv.args[inv.args.indexOf('--model') + 1], 'gemini-x');
     assert.equal(inv.stdin, 'p');

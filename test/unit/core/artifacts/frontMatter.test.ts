@@ -1,9 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FRONT_MATTER_FIELD, formatFrontMatter, parseFrontMatter, splitFrontMatter, stripBom } from '../../../../src/core/artifacts/frontMatter';
+import {
+  FRONT_MATTER_FIELD,
+  formatFrontMatter,
+  parseFrontMatter,
+  splitFrontMatter,
+  stripBom,
+} from '../../../../src/core/artifacts/frontMatter';
 
 void test('frontMatter: splits the YAML from the body', () => {
-  assert.deepEqual(splitFrontMatter('---\na: 1\nb: two\n---\n# Body\n'), { ok: true, yaml: 'a: 1\nb: two', body: '# Body\n', yamlLine: 2 });
+  assert.deepEqual(splitFrontMatter('---\na: 1\nb: two\n---\n# Body\n'), {
+    ok: true,
+    yaml: 'a: 1\nb: two',
+    body: '# Body\n',
+    yamlLine: 2,
+  });
 });
 
 void test('frontMatter: parses the YAML into a plain object and keeps the body as written', () => {
@@ -46,9 +57,23 @@ void test('frontMatter: an empty or blank file is one issue', () => {
 });
 
 void test('frontMatter: a file that does not start with --- has no front matter', () => {
-  for (const text of ['# Title\n---\na: 1\n---\n', '\n---\na: 1\n---\nbody', '--- \na: 1\n---\nbody', '----\na: 1\n---\nbody']) {
+  for (const text of [
+    '# Title\n---\na: 1\n---\n',
+    '\n---\na: 1\n---\nbody',
+    '--- \na: 1\n---\nbody',
+    '----\na: 1\n---\nbody',
+  ]) {
     const r = parseFrontMatter(text);
-    assert.deepEqual(r, { ok: false, issues: [{ field: FRONT_MATTER_FIELD, message: 'missing: the file must start with a line that is exactly ---' }] }, JSON.stringify(text));
+    assert.deepEqual(
+      r,
+      {
+        ok: false,
+        issues: [
+          { field: FRONT_MATTER_FIELD, message: 'missing: the file must start with a line that is exactly ---' },
+        ],
+      },
+      JSON.stringify(text),
+    );
   }
 });
 
@@ -72,7 +97,10 @@ void test('frontMatter: an unclosed flow sequence is a syntax error on its line'
   const r = parseFrontMatter('---\na: 1\nfiles: [a.ts,\nb: 2\n---\nbody');
   assert.ok(!r.ok);
   assert.ok(r.issues.length >= 1);
-  assert.ok(r.issues.every((i) => i.field === FRONT_MATTER_FIELD && /^line [345], column \d+: /.test(i.message)), JSON.stringify(r.issues));
+  assert.ok(
+    r.issues.every((i) => i.field === FRONT_MATTER_FIELD && /^line [345], column \d+: /.test(i.message)),
+    JSON.stringify(r.issues),
+  );
 });
 
 void test('frontMatter: duplicate keys are an error, not last-one-wins', () => {
@@ -83,13 +111,21 @@ void test('frontMatter: duplicate keys are an error, not last-one-wins', () => {
 
 void test('frontMatter: a list or a scalar is not a mapping', () => {
   for (const yaml of ['- a\n- b', 'just text', '42']) {
-    assert.deepEqual(parseFrontMatter(`---\n${yaml}\n---\nbody`), { ok: false, issues: [{ field: FRONT_MATTER_FIELD, message: 'must be a mapping of `key: value` lines' }] });
+    assert.deepEqual(parseFrontMatter(`---\n${yaml}\n---\nbody`), {
+      ok: false,
+      issues: [{ field: FRONT_MATTER_FIELD, message: 'must be a mapping of `key: value` lines' }],
+    });
   }
 });
 
 void test('frontMatter: an alias bomb is an issue, not a hang or a throw', () => {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 8; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(', ')}]`);
+  for (let i = 1; i < 8; i++)
+    lines.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill('*' + String.fromCharCode(96 + i))
+        .join(', ')}]`,
+    );
   const r = parseFrontMatter(`---\n${lines.join('\n')}\n---\nbody`);
   assert.ok(!r.ok);
   assert.equal(r.issues[0].field, FRONT_MATTER_FIELD);
@@ -97,7 +133,16 @@ void test('frontMatter: an alias bomb is an issue, not a hang or a throw', () =>
 });
 
 void test('frontMatter: formatFrontMatter writes what parseFrontMatter reads back', () => {
-  const data = { id: 'T-1', title: 'a: tricky # title', files: ['src/'], n: 1.5, multi: 'one\ntwo', empty: '', yes: 'yes', num: '42' };
+  const data = {
+    id: 'T-1',
+    title: 'a: tricky # title',
+    files: ['src/'],
+    n: 1.5,
+    multi: 'one\ntwo',
+    empty: '',
+    yes: 'yes',
+    num: '42',
+  };
   const text = formatFrontMatter(data, '\n\n# Body\n\n');
   assert.ok(text.startsWith('---\n'));
   assert.ok(text.endsWith('---\n\n# Body\n'));

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArtifactError } from '../../../../src/core/errors';
-import { parseArtifact, parseHandoff, parseLock, parsePlan, parseReport, type ArtifactKind } from '../../../../src/core/artifacts/parseArtifact';
+import {
+  parseArtifact,
+  parseHandoff,
+  parseLock,
+  parsePlan,
+  parseReport,
+  type ArtifactKind,
+} from '../../../../src/core/artifacts/parseArtifact';
 import {
   HANDOFF_BODY,
   PLAN_BODY,
@@ -40,7 +47,9 @@ void test('parseReport: a BOM and CRLF pretty-printing are accepted', () => {
 });
 
 void test('parseReport: schema errors name the file and the dotted field', () => {
-  const e = errorOf(parseReport(JSON.stringify(reportObject({ tests: { run: 1, passed: 2, failed: 0 } })), 'report.json'));
+  const e = errorOf(
+    parseReport(JSON.stringify(reportObject({ tests: { run: 1, passed: 2, failed: 0 } })), 'report.json'),
+  );
   assert.equal(e.reason, 'schema');
   assert.equal(e.file, 'report.json');
   assert.deepEqual(e.issues, [{ field: 'tests.passed', message: 'passed + failed (2) must not exceed run (1)' }]);
@@ -48,7 +57,9 @@ void test('parseReport: schema errors name the file and the dotted field', () =>
 });
 
 void test('parseReport: every issue is listed, one per line', () => {
-  const e = errorOf(parseReport(JSON.stringify(omit(reportObject({ status: 'done' }), 'agent')), '/r/.claude/outbox/a.json'));
+  const e = errorOf(
+    parseReport(JSON.stringify(omit(reportObject({ status: 'done' }), 'agent')), '/r/.claude/outbox/a.json'),
+  );
   assert.deepEqual(
     e.message.split('\n').map((l) => l.replace(/: Invalid.*/, '')),
     ['/r/.claude/outbox/a.json: agent', '/r/.claude/outbox/a.json: status'],
@@ -70,7 +81,10 @@ void test('parseReport: empty, truncated and non-JSON files are syntax errors', 
 });
 
 void test('parseReport: a JSON error that quotes multi-line input stays on one line that names the file', () => {
-  for (const e of [errorOf(parseReport('oops\nmore', 'report.json')), errorOf(parseLock('oops\r\nmore', 'report.json'))]) {
+  for (const e of [
+    errorOf(parseReport('oops\nmore', 'report.json')),
+    errorOf(parseLock('oops\r\nmore', 'report.json')),
+  ]) {
     assert.equal(e.reason, 'syntax');
     assert.equal(e.message.split('\n').length, 1, e.message);
     assert.match(e.message, /^report\.json: not JSON \(.*oops\\nmore/);
@@ -136,11 +150,17 @@ void test('parsePlan: an empty body is an issue on body, reported with the key i
 void test('parsePlan: a missing or unclosed front matter and YAML errors are syntax errors on "front matter"', () => {
   const none = errorOf(parsePlan(`# ${PLAN_BODY}`, 'active_plan.md'));
   assert.equal(none.reason, 'syntax');
-  assert.equal(none.message, 'active_plan.md: front matter: missing: the file must start with a line that is exactly ---');
+  assert.equal(
+    none.message,
+    'active_plan.md: front matter: missing: the file must start with a line that is exactly ---',
+  );
 
   const unclosed = errorOf(parsePlan('---\nid: T-1\n# Steps\n', 'active_plan.md'));
   assert.equal(unclosed.reason, 'syntax');
-  assert.equal(unclosed.message, 'active_plan.md: front matter: not closed: no line that is exactly --- after the first');
+  assert.equal(
+    unclosed.message,
+    'active_plan.md: front matter: not closed: no line that is exactly --- after the first',
+  );
 
   const bad = errorOf(parsePlan('---\nid: T-1\nfiles: [a.ts\n---\nbody', 'active_plan.md'));
   assert.equal(bad.reason, 'syntax');
@@ -167,7 +187,10 @@ void test('parseHandoff: a valid handoff', () => {
 void test('parseHandoff: a missing reason and an empty body are both reported', () => {
   const e = errorOf(parseHandoff(markdownText(omit(handoffMetaObject(), 'reason'), ''), 'handoff.md'));
   assert.equal(e.reason, 'schema');
-  assert.equal(e.message, 'handoff.md: reason: Invalid input: expected string, received undefined\nhandoff.md: body: must not be empty');
+  assert.equal(
+    e.message,
+    'handoff.md: reason: Invalid input: expected string, received undefined\nhandoff.md: body: must not be empty',
+  );
 });
 
 // --- lock -----------------------------------------------------------------------------------------------
@@ -205,7 +228,10 @@ void test('parseArtifact: dispatches on the path', () => {
   const lock = parseArtifact('.locks/x.lock', JSON.stringify(lockObject()));
   assert.ok(lock.ok && lock.kind === 'lock');
 
-  const cost = parseArtifact('.claude/cost_logs/2025-03-01.jsonl', costLogText([costRecordObject(), costRecordObject({ costUsd: 1 })]));
+  const cost = parseArtifact(
+    '.claude/cost_logs/2025-03-01.jsonl',
+    costLogText([costRecordObject(), costRecordObject({ costUsd: 1 })]),
+  );
   assert.ok(cost.ok && cost.kind === 'costLog');
   assert.deepEqual(
     cost.value.map((c) => c.costUsd),
@@ -235,13 +261,18 @@ void test('parseArtifact: an unknown path or kind is reason unknownKind, naming 
 });
 
 void test('parseArtifact: a cost log with a bad line fails; syntax beats schema as the reason', () => {
-  const schema = parseArtifact('.claude/cost_logs/d.jsonl', costLogText([costRecordObject(), costRecordObject({ costUsd: -1 })]));
+  const schema = parseArtifact(
+    '.claude/cost_logs/d.jsonl',
+    costLogText([costRecordObject(), costRecordObject({ costUsd: -1 })]),
+  );
   assert.equal(schema.kind, 'costLog');
   const e = errorOf(schema);
   assert.equal(e.reason, 'schema');
   assert.equal(e.message, '.claude/cost_logs/d.jsonl: line 2: costUsd: Too small: expected number to be >=0');
 
-  const syntax = errorOf(parseArtifact('.claude/cost_logs/d.jsonl', costLogText([costRecordObject({ costUsd: -1 }), '{oops'])));
+  const syntax = errorOf(
+    parseArtifact('.claude/cost_logs/d.jsonl', costLogText([costRecordObject({ costUsd: -1 }), '{oops'])),
+  );
   assert.equal(syntax.reason, 'syntax');
   assert.equal(syntax.issues.length, 2);
 });

@@ -6,7 +6,10 @@ import { costLogText, costRecordObject, omit } from '../../../fixtures/artifacts
 const FILE = '.claude/cost_logs/2025-03-01.jsonl';
 
 void test('parseCostLog: every good line becomes a record, in order', () => {
-  const r = parseCostLog(costLogText([costRecordObject({ costUsd: 0.1 }), costRecordObject({ costUsd: 0.2, source: undefined })]), FILE);
+  const r = parseCostLog(
+    costLogText([costRecordObject({ costUsd: 0.1 }), costRecordObject({ costUsd: 0.2, source: undefined })]),
+    FILE,
+  );
   assert.deepEqual(r.issues, []);
   assert.deepEqual(
     r.records.map((x) => [x.costUsd, x.source]),
@@ -18,14 +21,25 @@ void test('parseCostLog: every good line becomes a record, in order', () => {
 });
 
 void test('parseCostLog: blank lines, CRLF and a BOM are tolerated', () => {
-  const text = '\uFEFF' + ['', JSON.stringify(costRecordObject()), '   ', JSON.stringify(costRecordObject({ costUsd: 2 })), ''].join('\r\n');
+  const text =
+    '\uFEFF' +
+    ['', JSON.stringify(costRecordObject()), '   ', JSON.stringify(costRecordObject({ costUsd: 2 })), ''].join('\r\n');
   const r = parseCostLog(text, FILE);
   assert.deepEqual(r.issues, []);
   assert.equal(r.records.length, 2);
 });
 
 void test('parseCostLog: a bad line is an issue with its line number and the good lines still parse', () => {
-  const r = parseCostLog(costLogText([costRecordObject(), '', 'not json', omit(costRecordObject(), 'agent'), costRecordObject({ costUsd: 3 })]), FILE);
+  const r = parseCostLog(
+    costLogText([
+      costRecordObject(),
+      '',
+      'not json',
+      omit(costRecordObject(), 'agent'),
+      costRecordObject({ costUsd: 3 }),
+    ]),
+    FILE,
+  );
   assert.deepEqual(
     r.records.map((x) => x.costUsd),
     [0.12, 3],
@@ -33,7 +47,10 @@ void test('parseCostLog: a bad line is an issue with its line number and the goo
   assert.equal(r.issues.length, 2);
   assert.equal(r.issues[0].field, 'line 3');
   assert.match(r.issues[0].message, /^not JSON \(.+\)$/);
-  assert.deepEqual(r.issues[1], { field: 'line 4: agent', message: 'Invalid input: expected string, received undefined' });
+  assert.deepEqual(r.issues[1], {
+    field: 'line 4: agent',
+    message: 'Invalid input: expected string, received undefined',
+  });
 });
 
 void test('parseCostLog: a line that is JSON but not an object is an issue on the line', () => {

@@ -25,10 +25,12 @@ const RUNS = { numRuns: 300 };
 
 const agentIdArb = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,20}$/);
 const taskIdArb = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/);
-const segmentArb = fc.oneof(
-  fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/),
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).filter((s) => !/[\\/\0]/.test(s)),
-).filter((s) => s !== '..' && !/^[A-Za-z]:$/.test(s));
+const segmentArb = fc
+  .oneof(
+    fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).filter((s) => !/[\\/\0]/.test(s)),
+  )
+  .filter((s) => s !== '..' && !/^[A-Za-z]:$/.test(s));
 const relPathArb = fc
   .tuple(fc.array(segmentArb, { minLength: 1, maxLength: 4 }), fc.boolean())
   .map(([segs, folder]) => segs.join('/') + (folder ? '/' : ''));
@@ -36,9 +38,16 @@ const instantArb = fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Any text with something other than whitespace in it; unit 'binary' covers the whole code point range. */
 const textArb = (max: number) =>
-  fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: max }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: max })).filter((s) => s.trim() !== '');
+  fc
+    .oneof(
+      fc.string({ unit: 'binary', minLength: 1, maxLength: max }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: max }),
+    )
+    .filter((s) => s.trim() !== '');
 /** Non-negative doubles; -0 is normalised because JSON writes it as 0. */
-const moneyArb = fc.double({ min: 0, max: 1e9, noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
+const moneyArb = fc
+  .double({ min: 0, max: 1e9, noNaN: true, noDefaultInfinity: true })
+  .map((n) => (Object.is(n, -0) ? 0 : n));
 const countArb = fc.nat({ max: 1_000_000 });
 
 /** Builds an object, leaving out the keys whose value is undefined (as a writer that omits them would). */
@@ -124,7 +133,10 @@ void test('property: a valid report round-trips through JSON', () => {
 void test('property: a valid plan round-trips through YAML front matter', () => {
   fc.assert(
     fc.property(planMetaArb, textArb(400), (meta, body) => {
-      const expected = { meta: withDefaults({ agent: 'auto', risk: 'medium' }, meta), body: body.replace(/\r\n/g, '\n').trim() };
+      const expected = {
+        meta: withDefaults({ agent: 'auto', risk: 'medium' }, meta),
+        body: body.replace(/\r\n/g, '\n').trim(),
+      };
       // Once through the writer F-MES uses, once the way a person would lay it out.
       for (const text of [formatFrontMatter(meta, body), `---\n${stringify(meta)}---\n${body}`]) {
         const r = parsePlan(text, 'active_plan.md');
@@ -204,14 +216,29 @@ void test('property: no parser throws on arbitrary JSON values, and failures nam
 });
 
 void test('property: arbitrary objects with report keys never throw and name the offending field', () => {
-  const keys = ['version', 'agent', 'taskId', 'status', 'summary', 'changedFiles', 'tests', 'costUsd', 'startedAt', 'finishedAt', 'turns'];
+  const keys = [
+    'version',
+    'agent',
+    'taskId',
+    'status',
+    'summary',
+    'changedFiles',
+    'tests',
+    'costUsd',
+    'startedAt',
+    'finishedAt',
+    'turns',
+  ];
   fc.assert(
     fc.property(reportArb, fc.constantFrom(...keys), fc.jsonValue(), (report, key, value) => {
       const r = parseReport(JSON.stringify({ ...report, [key]: value }), FILE);
       if (!r.ok) {
         assertNamesFile(r.error);
         assert.ok(
-          r.error.issues.every((i) => i.field === key || i.field.startsWith(`${key}.`) || (key === 'startedAt' && i.field === 'finishedAt')),
+          r.error.issues.every(
+            (i) =>
+              i.field === key || i.field.startsWith(`${key}.`) || (key === 'startedAt' && i.field === 'finishedAt'),
+          ),
           JSON.stringify(r.error.issues),
         );
       }

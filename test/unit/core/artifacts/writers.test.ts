@@ -16,9 +16,12 @@ test('writeNewFileAtomic never replaces a file; of many racing writers for one n
   const ws = makeWorkspace({});
   try {
     const file = path.join(ws.root, 'x', 'f.txt');
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => writeNewFileAtomic(file, `writer ${i}\n`)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => writeNewFileAtomic(file, `writer ${i}\n`)),
+    );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as NodeJS.ErrnoException).code, 'EEXIST');
+    for (const r of results)
+      if (r.status === 'rejected') assert.equal((r.reason as NodeJS.ErrnoException).code, 'EEXIST');
     assert.match(fs.readFileSync(file, 'utf8'), /^writer \d+\n$/);
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['f.txt'], 'no temp file left behind');
   } finally {
@@ -29,7 +32,9 @@ test('writeNewFileAtomic never replaces a file; of many racing writers for one n
 test('writeUniqueFileAtomic gives each of many racing writers its own name', async () => {
   const ws = makeWorkspace({});
   try {
-    const names = await Promise.all(Array.from({ length: 10 }, (_, i) => writeUniqueFileAtomic((n) => path.join(ws.root, `r${n}.json`), String(i))));
+    const names = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => writeUniqueFileAtomic((n) => path.join(ws.root, `r${n}.json`), String(i))),
+    );
     assert.equal(new Set(names).size, 10);
     assert.equal(fs.readdirSync(ws.root).length, 10);
   } finally {
@@ -60,7 +65,11 @@ test('submitReport: a stamped, file-safe name that reads back as the report; inv
 test('writeHandoff: HANDOFF_REPORT.md first, then files beside it that validate and are found as handoffs', async () => {
   const ws = makeWorkspace({});
   try {
-    const first = await writeHandoff(ws.root, { taskId: 'T-1', agent: 'claude', reason: 'stuck: "quotes" and: colons' }, NOW);
+    const first = await writeHandoff(
+      ws.root,
+      { taskId: 'T-1', agent: 'claude', reason: 'stuck: "quotes" and: colons' },
+      NOW,
+    );
     const second = await writeHandoff(ws.root, { taskId: 'T-1', agent: 'codex', reason: 'again', attempts: 0 }, NOW);
     const third = await writeHandoff(ws.root, { taskId: 'T-1', agent: 'codex', reason: 'and again' }, NOW);
     assert.ok(first.ok && second.ok && third.ok);
@@ -72,7 +81,12 @@ test('writeHandoff: HANDOFF_REPORT.md first, then files beside it that validate 
     assert.equal(back.value.meta.reason, 'stuck: "quotes" and: colons');
     assert.equal(back.value.meta.attempts, 1);
     assert.equal(back.value.meta.costUsd, undefined);
-    assert.deepEqual(listBusArtifacts(ws.root).map((f) => path.basename(f)).sort(), [HANDOFF_FILE, second.file, third.file].sort());
+    assert.deepEqual(
+      listBusArtifacts(ws.root)
+        .map((f) => path.basename(f))
+        .sort(),
+      [HANDOFF_FILE, second.file, third.file].sort(),
+    );
     const blank = await writeHandoff(ws.root, { taskId: 'T-1', agent: 'claude', reason: ' ' }, NOW);
     assert.deepEqual(blank.ok ? [] : blank.issues.map((i) => i.field), ['reason']);
   } finally {

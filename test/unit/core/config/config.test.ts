@@ -9,7 +9,11 @@ test('defaults', () => {
 });
 
 test('a bad field is reported by name and replaced by its default; the rest is kept', () => {
-  const { config, issues } = parseConfig({ agentId: 'has space', budget: { dailyUsd: -3, warnShare: 0.5 }, locks: { processTtlSec: 60 } });
+  const { config, issues } = parseConfig({
+    agentId: 'has space',
+    budget: { dailyUsd: -3, warnShare: 0.5 },
+    locks: { processTtlSec: 60 },
+  });
   assert.deepEqual(
     issues.map((i) => i.field),
     ['agentId', 'budget.dailyUsd'],
@@ -33,7 +37,10 @@ test('bad array elements are removed, not left as holes that would reset every s
     agents: { claude: { args: ['--a', 3, '--b', false] } },
     safety: { rules: [{ id: 'x', tier: 'nonsense' }] },
   });
-  assert.deepEqual(issues.map((i) => i.field).sort(), ['agents.claude.args.1', 'agents.claude.args.3', 'safety.rules.0.tier'].sort());
+  assert.deepEqual(
+    issues.map((i) => i.field).sort(),
+    ['agents.claude.args.1', 'agents.claude.args.3', 'safety.rules.0.tier'].sort(),
+  );
   assert.equal(config.budget.dailyUsd, 7, 'the other settings survive');
   assert.deepEqual(config.agents.claude.args, ['--a', '--b'], 'only the bad elements are dropped, in order');
 });

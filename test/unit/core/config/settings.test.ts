@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AGENT_KINDS } from '../../../../src/core/agents/types';
 import { defaultConfig, parseConfig } from '../../../../src/core/config';
-import { CONFIG_FILE_ONLY, SETTINGS, settingKeys, settingsContribution, userOnlySettings, valueAt } from '../../../../src/core/configSettings';
+import {
+  CONFIG_FILE_ONLY,
+  SETTINGS,
+  settingKeys,
+  settingsContribution,
+  userOnlySettings,
+  valueAt,
+} from '../../../../src/core/configSettings';
 import { PLAN_RISKS } from '../../../../src/core/orchestrator/orchestratorConfig';
 
 interface Contributed {
@@ -37,8 +44,13 @@ test('package.json contributes exactly what the schema generates (else run `npm 
 test('the settings are the schema fields, less the config-file-only ones, and every one is described', () => {
   assert.deepEqual(Object.keys(contributed).map(key).sort(), settingKeys().sort());
   assert.deepEqual(Object.keys(SETTINGS).sort(), settingKeys().sort());
-  for (const top of CONFIG_FILE_ONLY) assert.ok(!Object.keys(contributed).some((k) => key(k).split('.')[0] === top), `${top} is not an editor setting`);
-  assert.ok(settingKeys().includes('budget.dailyUsd') && settingKeys().includes('agents.codex') && settingKeys().includes('prices'));
+  for (const top of CONFIG_FILE_ONLY)
+    assert.ok(!Object.keys(contributed).some((k) => key(k).split('.')[0] === top), `${top} is not an editor setting`);
+  assert.ok(
+    settingKeys().includes('budget.dailyUsd') &&
+      settingKeys().includes('agents.codex') &&
+      settingKeys().includes('prices'),
+  );
   for (const [k, v] of Object.entries(contributed)) {
     assert.ok(v.description ?? v.markdownDescription, `${k} has a description`);
     for (const [f, p] of Object.entries(v.properties ?? {})) assert.ok(p.description, `${k}.${f} has a description`);
@@ -48,7 +60,9 @@ test('the settings are the schema fields, less the config-file-only ones, and ev
 test("every default is the schema's default, the agents' new ones included", () => {
   for (const [k, v] of Object.entries(contributed)) assert.deepEqual(v.default, valueAt(defaultConfig, key(k)), k);
   assert.deepEqual((contributed['fmes.agents.codex'].default as { args: string[] }).args, ['-s', 'workspace-write']);
-  assert.deepEqual((contributed['fmes.agents.gemini'].default as { allowedTools: string[] }).allowedTools, ['run_shell_command']);
+  assert.deepEqual((contributed['fmes.agents.gemini'].default as { allowedTools: string[] }).allowedTools, [
+    'run_shell_command',
+  ]);
   // Every default parses cleanly: the editor would otherwise warn about its own defaults.
   const raw: Record<string, Record<string, unknown>> = {};
   for (const [k, v] of Object.entries(contributed)) {
@@ -60,7 +74,9 @@ test("every default is the schema's default, the agents' new ones included", () 
 });
 
 test('the settings that weaken safety keep their machine/application scope; no other setting has one', () => {
-  const scoped = Object.fromEntries(Object.entries(contributed).flatMap(([k, v]) => (v.scope ? [[key(k), v.scope]] : [])));
+  const scoped = Object.fromEntries(
+    Object.entries(contributed).flatMap(([k, v]) => (v.scope ? [[key(k), v.scope]] : [])),
+  );
   assert.deepEqual(scoped, {
     'agents.claude': 'machine',
     'agents.gemini': 'machine',
@@ -68,7 +84,11 @@ test('the settings that weaken safety keep their machine/application scope; no o
     'orchestrator.approvalRisks': 'application',
     'orchestrator.auto': 'application',
   });
-  assert.deepEqual(userOnlySettings().sort(), Object.keys(scoped).sort(), 'host/config.ts reads these from user settings only');
+  assert.deepEqual(
+    userOnlySettings().sort(),
+    Object.keys(scoped).sort(),
+    'host/config.ts reads these from user settings only',
+  );
 });
 
 test('enums are the schema enums', () => {
@@ -81,7 +101,8 @@ test('numeric bounds accept and refuse what the schema accepts and refuses', () 
   for (const [k, v] of Object.entries(contributed)) {
     if (v.type !== 'number' && v.type !== 'integer') continue;
     const [group, field] = key(k).split('.') as [string, string | undefined];
-    const ok = (n: number) => parseConfig(field === undefined ? { [group]: n } : { [group]: { [field]: n } }).issues.length === 0;
+    const ok = (n: number) =>
+      parseConfig(field === undefined ? { [group]: n } : { [group]: { [field]: n } }).issues.length === 0;
     assert.ok(v.maximum !== undefined, `${k} has a maximum`);
     assert.ok(ok(v.maximum), `${k}: maximum ${v.maximum} is accepted`);
     assert.ok(!ok(v.maximum + 1), `${k}: above the maximum is refused`);

@@ -30,7 +30,10 @@ test('sums deltas per agent and session for the local day, skipping bad lines wi
     assert.equal(s1.turns, 5);
     assert.equal(s1.runs, 2);
     assert.equal(s1.taskId, 'T-1');
-    assert.deepEqual(s.issues.map((i) => i.issue.field), ['line 3', 'line 5: costUsd']);
+    assert.deepEqual(
+      s.issues.map((i) => i.issue.field),
+      ['line 3', 'line 5: costUsd'],
+    );
     assert.equal(s.issues[0].file, file);
   } finally {
     ws.cleanup();

@@ -7,7 +7,33 @@ function tags(html: string): string[] {
   return [...html.matchAll(/<([a-z][a-z0-9]*)\b([^>]*)>/gi)].map((m) => `${m[1].toLowerCase()}${m[2]}`);
 }
 
-const ALLOWED = new Set(['p', 'a', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 'code', 'pre', 'blockquote', 'hr', 'br', 's', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
+const ALLOWED = new Set([
+  'p',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'em',
+  'strong',
+  'code',
+  'pre',
+  'blockquote',
+  'hr',
+  'br',
+  's',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+]);
 
 const PAYLOADS = [
   '<img src=x onerror="window.__xss=1">',
@@ -53,7 +79,9 @@ test('raw HTML shows as text the reader can see', () => {
 });
 
 test('web links keep their href and get rel=noopener; relative links become file links without a href of their own', () => {
-  const html = renderMarkdown('[docs](https://example.com/a?b=1) [plan](.antigravity/plans/T-1.md#steps) [frag](#top) www.example.org');
+  const html = renderMarkdown(
+    '[docs](https://example.com/a?b=1) [plan](.antigravity/plans/T-1.md#steps) [frag](#top) www.example.org',
+  );
   assert.match(html, /<a href="https:\/\/example\.com\/a\?b=1" rel="noopener noreferrer">docs<\/a>/);
   assert.match(html, /<a href="#" data-file="\.antigravity\/plans\/T-1\.md" class="file-link">plan<\/a>/);
   assert.match(html, /<a href="#top">frag<\/a>/);
@@ -71,5 +99,16 @@ test('linkKind', () => {
   assert.equal(linkKind('#a'), 'fragment');
   assert.equal(linkKind('src/a.ts'), 'file');
   assert.equal(linkKind('./src/a.ts'), 'file');
-  for (const bad of ['', 'javascript:x', 'mailto:a@b', 'C:/x', '/etc/passwd', '//host/x', '\\\\host\\x', 'java%09script:x', 'a%3Ab']) assert.equal(linkKind(bad), undefined, bad);
+  for (const bad of [
+    '',
+    'javascript:x',
+    'mailto:a@b',
+    'C:/x',
+    '/etc/passwd',
+    '//host/x',
+    '\\\\host\\x',
+    'java%09script:x',
+    'a%3Ab',
+  ])
+    assert.equal(linkKind(bad), undefined, bad);
 });

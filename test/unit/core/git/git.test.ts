@@ -20,7 +20,10 @@ describe('git runner', () => {
     const r = await git(repo.root, ['rev-parse', 'HEAD'], { log });
     assert.equal(r.stdout.trim(), repo.head());
     assert.equal(r.exitCode, 0);
-    assert.ok(lines.some((l) => l.includes('git rev-parse HEAD')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('git rev-parse HEAD')),
+      lines.join('\n'),
+    );
   });
 
   test('a failure is a GitError keeping exit code, stderr and args', async () => {
@@ -45,7 +48,9 @@ describe('git runner', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-norepo-'));
     try {
       // GIT_CEILING_DIRECTORIES stops git from finding a repository above the temp dir.
-      const err = await git(dir, ['status'], { env: { GIT_CEILING_DIRECTORIES: path.dirname(dir) } }).catch((e: unknown) => e);
+      const err = await git(dir, ['status'], { env: { GIT_CEILING_DIRECTORIES: path.dirname(dir) } }).catch(
+        (e: unknown) => e,
+      );
       assert.ok(GitError.is(err, 'notARepo'), String(err));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

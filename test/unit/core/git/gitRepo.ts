@@ -9,7 +9,16 @@ fs.writeFileSync(emptyConfig, '');
 process.on('exit', () => fs.rmSync(emptyConfig, { force: true }));
 process.env.GIT_CONFIG_NOSYSTEM = '1';
 process.env.GIT_CONFIG_GLOBAL = emptyConfig;
-for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) delete process.env[k];
+for (const k of [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+])
+  delete process.env[k];
 
 export interface TestRepo {
   root: string;
@@ -27,10 +36,18 @@ export interface TestRepo {
 }
 
 /** A real repository in a temp dir on branch main with one commit holding `files`. */
-export function makeRepo(files: Record<string, string> = { 'a.txt': 'a\n', 'b.txt': 'b\n', 'src/c.ts': 'export const c = 1;\n' }): TestRepo {
+export function makeRepo(
+  files: Record<string, string> = { 'a.txt': 'a\n', 'b.txt': 'b\n', 'src/c.ts': 'export const c = 1;\n' },
+): TestRepo {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-git-')));
   const run = (args: readonly string[], o: { cwd?: string; input?: string } = {}) =>
-    execFileSync('git', args, { cwd: o.cwd ?? root, input: o.input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    execFileSync('git', args, {
+      cwd: o.cwd ?? root,
+      input: o.input,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
   const abs = (rel: string, cwd?: string) => path.join(cwd ?? root, rel);
   const repo: TestRepo = {
     root,

@@ -1,6 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { isUnmerged, parseMergeTreeZ, parseNameStatusZ, parseNulList, parseStatusZ, parseWorktreeListZ } from '../../../../src/core/git/parsers';
+import {
+  isUnmerged,
+  parseMergeTreeZ,
+  parseNameStatusZ,
+  parseNulList,
+  parseStatusZ,
+  parseWorktreeListZ,
+} from '../../../../src/core/git/parsers';
 
 // Captured from git 2.39.5.
 const WORKTREES =
@@ -12,13 +19,23 @@ describe('git output parsers', () => {
   test('worktree list --porcelain -z', () => {
     const list = parseWorktreeListZ(WORKTREES);
     assert.equal(list.length, 3);
-    assert.deepEqual(list[0], { path: '/tmp/gx', head: 'c88d0cd40d16a033f42f7b266914d6a3dfeac137', branch: 'refs/heads/main', bare: false, detached: false, locked: false, prunable: false });
+    assert.deepEqual(list[0], {
+      path: '/tmp/gx',
+      head: 'c88d0cd40d16a033f42f7b266914d6a3dfeac137',
+      branch: 'refs/heads/main',
+      bare: false,
+      detached: false,
+      locked: false,
+      prunable: false,
+    });
     assert.equal(list[1].detached, true);
     assert.equal(list[1].prunable, true);
     assert.equal(list[1].branch, undefined);
     assert.equal(list[2].branch, 'refs/heads/fmes/x');
     assert.equal(list[2].locked, true);
-    assert.deepEqual(parseWorktreeListZ('worktree /srv/repo.git\0bare\0\0'), [{ path: '/srv/repo.git', bare: true, detached: false, locked: false, prunable: false }]);
+    assert.deepEqual(parseWorktreeListZ('worktree /srv/repo.git\0bare\0\0'), [
+      { path: '/srv/repo.git', bare: true, detached: false, locked: false, prunable: false },
+    ]);
     assert.deepEqual(parseWorktreeListZ(''), []);
   });
 
@@ -33,7 +50,10 @@ describe('git output parsers', () => {
       { x: 'U', y: 'U', path: 'conflicted.ts' },
       { x: 'A', y: 'A', path: 'both.ts' },
     ]);
-    assert.deepEqual(entries.filter(isUnmerged).map((e) => e.path), ['conflicted.ts', 'both.ts']);
+    assert.deepEqual(
+      entries.filter(isUnmerged).map((e) => e.path),
+      ['conflicted.ts', 'both.ts'],
+    );
     assert.deepEqual(parseStatusZ(''), []);
   });
 

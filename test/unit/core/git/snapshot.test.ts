@@ -10,7 +10,13 @@ import { Worktrees } from '../../../../src/core/git/worktrees';
 describe('snapshot and rollback', () => {
   let repo: TestRepo;
   beforeEach(() => {
-    repo = makeRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'src/c.ts': 'c\n', 'keep.txt': 'k\n', '.gitignore': 'build/\n.env\n*.log\n' });
+    repo = makeRepo({
+      'a.txt': 'a\n',
+      'b.txt': 'b\n',
+      'src/c.ts': 'c\n',
+      'keep.txt': 'k\n',
+      '.gitignore': 'build/\n.env\n*.log\n',
+    });
   });
   afterEach(() => repo.cleanup());
 
@@ -35,14 +41,21 @@ describe('snapshot and rollback', () => {
     assert.ok(!Number.isNaN(Date.parse(snap.createdAt)));
     assert.equal(repo.git(['show', `${snap.ref}:a.txt`]), 'staged, then edited again\n');
     assert.equal(repo.git(['show', `${snap.ref}:untracked.txt`]), 'u\n');
-    assert.equal(repo.git(['ls-tree', '-r', '--name-only', snap.ref]).includes('build/'), false, 'ignored files are not copied');
+    assert.equal(
+      repo.git(['ls-tree', '-r', '--name-only', snap.ref]).includes('build/'),
+      false,
+      'ignored files are not copied',
+    );
 
     assert.equal(repo.head(), head);
     assert.deepEqual(repo.status({ ignored: true }), status);
     assert.equal(repo.git(['diff', '--cached']), cached);
     assert.ok(indexBytes().equals(index), 'the index file is byte-for-byte unchanged');
     assert.equal(repo.git(['stash', 'list']), '');
-    assert.deepEqual(fs.readdirSync(path.join(repo.root, '.git')).filter((n) => n.startsWith('fmes-index')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(repo.root, '.git')).filter((n) => n.startsWith('fmes-index')),
+      [],
+    );
 
     const second = await takeSnapshot(repo.root, 'run-1');
     assert.notEqual(second.ref, snap.ref, 'two snapshots never share a ref');
@@ -78,7 +91,11 @@ describe('snapshot and rollback', () => {
     assert.equal(repo.head(), head, 'the branch is back at the snapshot’s HEAD');
     assert.equal(repo.git(['rev-parse', r.keptCommitsRef!]).trim(), runCommit);
     assert.match(r.keptCommitsRef!, /^refs\/fmes\/rolledback\/T7\//);
-    assert.equal(repo.git(['show', `${r.stateRef!}:deep/er/new.ts`]), 'created by the run\n', 'the state before the rollback is kept too');
+    assert.equal(
+      repo.git(['show', `${r.stateRef!}:deep/er/new.ts`]),
+      'created by the run\n',
+      'the state before the rollback is kept too',
+    );
 
     assert.equal(repo.read('a.txt'), 'a, edited before the run\n');
     assert.equal(repo.read('b.txt'), 'b\n');

@@ -11,7 +11,12 @@ describe('Worktrees', () => {
   let repo: TestRepo;
   let wts: Worktrees;
   beforeEach(() => {
-    repo = makeRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'src/c.ts': 'export const c = 1;\n', '.gitignore': 'node_modules/\ndist/\n' });
+    repo = makeRepo({
+      'a.txt': 'a\n',
+      'b.txt': 'b\n',
+      'src/c.ts': 'export const c = 1;\n',
+      '.gitignore': 'node_modules/\ndist/\n',
+    });
     repo.write('node_modules/pkg/index.js', 'module.exports = 1;\n');
     wts = new Worktrees({ root: repo.root });
   });
@@ -50,13 +55,22 @@ describe('Worktrees', () => {
     assert.ok(!repo.exists('later.txt', { cwd: wt.path }));
     await assert.rejects(wts.create({ agent: 'codex', task: '../escape' }), (e) => GitError.is(e));
     await assert.rejects(wts.create({ agent: 'a b', task: 't' }), (e) => GitError.is(e));
-    await assert.rejects(wts.create({ agent: 'codex', task: 'x', base: 'no-such-rev' }), (e) => GitError.is(e, 'notFound'));
+    await assert.rejects(wts.create({ agent: 'codex', task: 'x', base: 'no-such-rev' }), (e) =>
+      GitError.is(e, 'notFound'),
+    );
   });
 
   test('list and find return only F-MES worktrees', async () => {
     await wts.create({ agent: 'claude', task: 'T1' });
     await wts.create({ agent: 'gemini-pro', task: 'T2' });
-    repo.git(['worktree', 'add', '-q', '-b', 'feature', path.join(repo.root, '..', `${path.basename(repo.root)}-feature`)]);
+    repo.git([
+      'worktree',
+      'add',
+      '-q',
+      '-b',
+      'feature',
+      path.join(repo.root, '..', `${path.basename(repo.root)}-feature`),
+    ]);
     try {
       const list = await wts.list();
       assert.deepEqual(list.map((w) => [w.task, w.agent, w.relPath, w.branch]).sort(), [
@@ -99,14 +113,25 @@ describe('Worktrees', () => {
     repo.write('main-only.txt', 'm\n');
     repo.commit('main moves on');
 
-    const expected = ['a.txt', 'b.txt', 'committed.txt', 'dir/untracked ü.txt', 'src/c.ts', 'src/renamed.ts', 'staged.txt'];
+    const expected = [
+      'a.txt',
+      'b.txt',
+      'committed.txt',
+      'dir/untracked ü.txt',
+      'src/c.ts',
+      'src/renamed.ts',
+      'staged.txt',
+    ];
     assert.deepEqual(await wts.changedFiles('T1'), expected);
     const stat = await wts.diffStat('T1');
     assertIncludes(stat, ['a.txt', 'committed.txt', 'untracked ü.txt', 'renamed.ts', 'files changed']);
 
     const sha = await wts.commitAll('T1', 'F-MES: T1 done', { name: 'Claude', email: 'claude@agents' });
     assert.ok(sha && /^[0-9a-f]{40}$/.test(sha));
-    assert.equal(repo.git(['log', '-1', '--format=%an <%ae>|%s', sha], { cwd }).trim(), 'Claude <claude@agents>|F-MES: T1 done');
+    assert.equal(
+      repo.git(['log', '-1', '--format=%an <%ae>|%s', sha], { cwd }).trim(),
+      'Claude <claude@agents>|F-MES: T1 done',
+    );
     assert.deepEqual(repo.status({ cwd }), []);
     assert.ok(!repo.git(['ls-files'], { cwd }).includes('dist/build.js'), 'ignored files are not committed');
     assert.ok(!repo.git(['ls-files'], { cwd }).includes('node_modules'), 'the link is not committed');
@@ -131,7 +156,10 @@ describe('Worktrees', () => {
     assert.equal(await wts.isMerged('T1'), false);
     await assert.rejects(wts.remove('T1'), (e) => GitError.is(e, 'unmerged'));
     assert.equal(repo.read('scratch.txt', { cwd: wt.path }), 'unsaved\n');
-    assert.ok(fs.lstatSync(path.join(wt.path, 'node_modules')).isSymbolicLink(), 'the link is still there after a refusal');
+    assert.ok(
+      fs.lstatSync(path.join(wt.path, 'node_modules')).isSymbolicLink(),
+      'the link is still there after a refusal',
+    );
     fs.rmSync(path.join(wt.path, 'scratch.txt'));
     repo.write('a.txt', 'edited\n', { cwd: wt.path });
     await assert.rejects(wts.remove('T1'), (e) => GitError.is(e, 'unmerged'));
@@ -153,7 +181,11 @@ describe('Worktrees', () => {
     assert.ok(!fs.existsSync(wt.path));
     assert.equal(await wts.find('T1'), undefined);
     assert.equal(repo.git(['branch', '--list', 'fmes/T1']).trim(), '');
-    assert.equal(repo.read('node_modules/pkg/index.js'), 'module.exports = 1;\n', 'the linked folder in the main checkout survives');
+    assert.equal(
+      repo.read('node_modules/pkg/index.js'),
+      'module.exports = 1;\n',
+      'the linked folder in the main checkout survives',
+    );
     assert.deepEqual(repo.status(), []);
   });
 
@@ -200,7 +232,10 @@ describe('Worktrees under concurrency', () => {
     const repo = makeRepo();
     try {
       const wts = new Worktrees({ root: repo.root });
-      const [a, b] = await Promise.all([wts.create({ agent: 'claude', task: 'T1' }), wts.create({ agent: 'claude', task: 'T1' })]);
+      const [a, b] = await Promise.all([
+        wts.create({ agent: 'claude', task: 'T1' }),
+        wts.create({ agent: 'claude', task: 'T1' }),
+      ]);
       assert.equal(a.path, b.path);
       assert.equal((await wts.list()).length, 1);
     } finally {

@@ -19,44 +19,78 @@ function repo(files: Record<string, string> = {}): string {
 after(() => {
   for (const d of made) fs.rmSync(d, { recursive: true, force: true });
 });
-const opts = { hook: { node: '/opt/node/bin/node', hookScript: '/opt/fmes/dist/hook.cjs' }, mcp: { node: '/opt/node/bin/node', mcpScript: '/opt/fmes/dist/mcp.mjs' } };
+const opts = {
+  hook: { node: '/opt/node/bin/node', hookScript: '/opt/fmes/dist/hook.cjs' },
+  mcp: { node: '/opt/node/bin/node', mcpScript: '/opt/fmes/dist/mcp.mjs' },
+};
 const read = (d: string, f: string) => fs.readFileSync(path.join(d, f), 'utf8');
 
 describe('fmes init', () => {
   it('on an existing repository nothing of theirs is lost, and a second run changes nothing', async () => {
     const mine = {
       'CLAUDE.md': '# Our agent\nYou are the payments team assistant.\n\n## Style\nUse tabs.\n',
-      '.claude/settings.json': JSON.stringify({ permissions: { allow: ['Bash(npm test:*)'], deny: ['Read(./.env)'] }, hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './scripts/guard.sh' }] }] }, model: 'sonnet' }, null, 2),
+      '.claude/settings.json': JSON.stringify(
+        {
+          permissions: { allow: ['Bash(npm test:*)'], deny: ['Read(./.env)'] },
+          hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './scripts/guard.sh' }] }] },
+          model: 'sonnet',
+        },
+        null,
+        2,
+      ),
       '.mcp.json': JSON.stringify({ mcpServers: { github: { command: 'gh-mcp' } } }),
       '.gitignore': 'node_modules/\n.env\n.locks/\n',
       '.cursorrules': 'Always write tests first.\n',
     };
     const d = repo(mine);
     const first = await applyInit(d, planInit(d, opts));
-    assert.deepEqual(first.map((c) => c.file).sort(), ['.claude/settings.json', '.codex/hooks.json', '.cursorrules', '.gemini/settings.json', '.gitignore', '.mcp.json', 'CLAUDE.md']);
+    assert.deepEqual(first.map((c) => c.file).sort(), [
+      '.claude/settings.json',
+      '.codex/hooks.json',
+      '.cursorrules',
+      '.gemini/settings.json',
+      '.gitignore',
+      '.mcp.json',
+      'CLAUDE.md',
+    ]);
 
     const claude = read(d, 'CLAUDE.md');
     assert.ok(claude.startsWith(mine['CLAUDE.md']), 'their CLAUDE.md is kept verbatim at the top');
     assert.match(claude, /Lock protocol \(F-MES\)/);
     assert.ok(!claude.includes('senior site reliability engineer'), 'a project with its own persona keeps it');
-    const settings = JSON.parse(read(d, '.claude/settings.json')) as { permissions: unknown; model: string; hooks: { PreToolUse: { hooks: { command: string }[] }[]; PostToolUse: unknown[] } };
+    const settings = JSON.parse(read(d, '.claude/settings.json')) as {
+      permissions: unknown;
+      model: string;
+      hooks: { PreToolUse: { hooks: { command: string }[] }[]; PostToolUse: unknown[] };
+    };
     assert.deepEqual(settings.permissions, { allow: ['Bash(npm test:*)'], deny: ['Read(./.env)'] });
     assert.equal(settings.model, 'sonnet');
     assert.equal(settings.hooks.PreToolUse[0].hooks[0].command, './scripts/guard.sh');
-    assert.match(settings.hooks.PreToolUse[1].hooks[0].command, /^\/opt\/node\/bin\/node \/opt\/fmes\/dist\/hook\.cjs pre-tool-use --cli claude;.* # fmes:hook$/);
+    assert.match(
+      settings.hooks.PreToolUse[1].hooks[0].command,
+      /^\/opt\/node\/bin\/node \/opt\/fmes\/dist\/hook\.cjs pre-tool-use --cli claude;.* # fmes:hook$/,
+    );
     assert.equal(settings.hooks.PostToolUse.length, 1);
     const mcp = JSON.parse(read(d, '.mcp.json')) as { mcpServers: Record<string, unknown> };
     assert.deepEqual(Object.keys(mcp.mcpServers), ['github', 'fmes']);
     const ignore = read(d, '.gitignore');
     assert.ok(ignore.startsWith('node_modules/\n.env\n.locks/\n'));
-    assert.equal(ignore.split('\n').filter((l) => l === '.locks/').length, 1, 'an entry already there is not added twice');
+    assert.equal(
+      ignore.split('\n').filter((l) => l === '.locks/').length,
+      1,
+      'an entry already there is not added twice',
+    );
     assert.match(ignore, /\.trees\//);
     const cursor = read(d, '.cursorrules');
     assert.ok(cursor.startsWith('Always write tests first.\n'));
     assert.match(cursor, /Lock protocol \(F-MES\)/);
 
     const second = planInit(d, opts);
-    assert.deepEqual(second.map((c) => c.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'], 'idempotent');
+    assert.deepEqual(
+      second.map((c) => c.action),
+      ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'],
+      'idempotent',
+    );
   });
 
   it('a fresh repository gets the persona, the rules and the files', async () => {
@@ -76,11 +110,15 @@ describe('fmes init', () => {
     assert.equal(read(d, '.claude/settings.json'), '{ "hooks": { oops');
   });
 
-  it('.cursorrules follows CLAUDE.md\'s shared block when it is edited', async () => {
+  it(".cursorrules follows CLAUDE.md's shared block when it is edited", async () => {
     const d = repo();
     await applyInit(d, planInit(d, opts));
     const m = markdownMarkers('shared');
-    const edited = upsertBlock(read(d, 'CLAUDE.md'), m, `${readBlock(read(d, 'CLAUDE.md'), m)!}\n- Our extra shared rule.`);
+    const edited = upsertBlock(
+      read(d, 'CLAUDE.md'),
+      m,
+      `${readBlock(read(d, 'CLAUDE.md'), m)!}\n- Our extra shared rule.`,
+    );
     fs.writeFileSync(path.join(d, 'CLAUDE.md'), edited);
     await applyInit(d, planInit(d, opts));
     assert.match(read(d, '.cursorrules'), /Our extra shared rule/);

@@ -92,9 +92,18 @@ describe('LockManager', () => {
   test('release only by the holder; typed reasons', () => {
     const a = core.locks.tryAcquire('src/a.ts', { agent: 'claude' });
     assert.ok(a.ok);
-    assert.throws(() => core.locks.release('src/a.ts', { agent: 'gemini' }), (e) => LockError.is(e, 'notHolder'));
-    assert.throws(() => core.locks.release('src/a.ts', { agent: 'claude', token: 'wrong-token' }), (e) => LockError.is(e, 'notHolder'));
-    assert.throws(() => core.locks.release('README.md', { agent: 'claude' }), (e) => LockError.is(e, 'notHeld'));
+    assert.throws(
+      () => core.locks.release('src/a.ts', { agent: 'gemini' }),
+      (e) => LockError.is(e, 'notHolder'),
+    );
+    assert.throws(
+      () => core.locks.release('src/a.ts', { agent: 'claude', token: 'wrong-token' }),
+      (e) => LockError.is(e, 'notHolder'),
+    );
+    assert.throws(
+      () => core.locks.release('README.md', { agent: 'claude' }),
+      (e) => LockError.is(e, 'notHeld'),
+    );
     core.locks.release('src/a.ts', { agent: 'claude' });
     assert.ok(!fs.existsSync(lockFile('src/a.ts')));
   });
@@ -105,7 +114,10 @@ describe('LockManager', () => {
     core.locks.forceBreak('src/a.ts', { by: 'human:test', reason: 'testing' });
     const b = core.locks.tryAcquire('src/a.ts', { agent: 'gemini' });
     assert.ok(b.ok);
-    assert.throws(() => a.handle.release(), (e) => LockError.is(e, 'notHolder'));
+    assert.throws(
+      () => a.handle.release(),
+      (e) => LockError.is(e, 'notHolder'),
+    );
     assert.ok(fs.existsSync(lockFile('src/a.ts')));
     assert.equal(JSON.parse(fs.readFileSync(lockFile('src/a.ts'), 'utf8')).agent, 'gemini');
   });
@@ -117,7 +129,10 @@ describe('LockManager', () => {
     const r = core.locks.renew('src/a.ts', { agent: 'claude', ttlMs: 60_000 });
     assert.equal(Date.parse(r.expiresAt), clock.now() + 60_000);
     assert.equal(r.token, a.handle.token);
-    assert.throws(() => core.locks.renew('src/a.ts', { agent: 'gemini' }), (e) => LockError.is(e, 'notHolder'));
+    assert.throws(
+      () => core.locks.renew('src/a.ts', { agent: 'gemini' }),
+      (e) => LockError.is(e, 'notHolder'),
+    );
   });
 
   test('force-break archives the lock and records who and why', () => {
@@ -133,14 +148,21 @@ describe('LockManager', () => {
     assert.equal(log.length, 1);
     assert.equal(log[0].reason, 'agent hung');
     assert.equal(log[0].path, 'src/a.ts');
-    assert.throws(() => core.locks.forceBreak('src/a.ts', { by: 'x', reason: 'y' }), (e) => LockError.is(e, 'notHeld'));
+    assert.throws(
+      () => core.locks.forceBreak('src/a.ts', { by: 'x', reason: 'y' }),
+      (e) => LockError.is(e, 'notHeld'),
+    );
   });
 
   test('a lock whose process died is broken on acquire, and the break is recorded', async () => {
     writeLockFile(ws.root, 'src/a.ts', { pid: deadPid(), agent: 'crashed' });
     const h = await core.locks.acquire('src/a.ts', { agent: 'claude' });
     assert.equal(h.record.agent, 'claude');
-    const log = readJsonl(path.join(ws.root, '.locks/.broken/breaks.jsonl')) as { kind: string; staleReason: string; holder: { agent: string } }[];
+    const log = readJsonl(path.join(ws.root, '.locks/.broken/breaks.jsonl')) as {
+      kind: string;
+      staleReason: string;
+      holder: { agent: string };
+    }[];
     assert.equal(log.length, 1);
     assert.equal(log[0].kind, 'stale');
     assert.equal(log[0].staleReason, 'holderDead');
@@ -154,7 +176,11 @@ describe('LockManager', () => {
   });
 
   test('TTL: a detached lock is stale after expiresAt, not before', async () => {
-    writeLockFile(ws.root, 'src/a.ts', { pid: null, expiresAt: new Date(clock.now() + 1000).toISOString(), acquiredAt: new Date(clock.now() - 1000).toISOString() });
+    writeLockFile(ws.root, 'src/a.ts', {
+      pid: null,
+      expiresAt: new Date(clock.now() + 1000).toISOString(),
+      acquiredAt: new Date(clock.now() - 1000).toISOString(),
+    });
     await assert.rejects(core.locks.acquire('src/a.ts', { agent: 'claude' }), (e) => LockError.is(e, 'held'));
     clock.advance(1001);
     const h = await core.locks.acquire('src/a.ts', { agent: 'claude' });
@@ -162,7 +188,12 @@ describe('LockManager', () => {
   });
 
   test('a live holder on this host keeps its lock past the TTL (a blocked event loop is not death)', async () => {
-    writeLockFile(ws.root, 'src/a.ts', { pid: process.pid, agent: 'busy', expiresAt: new Date(clock.now() - 60_000).toISOString(), acquiredAt: new Date(clock.now() - 120_000).toISOString() });
+    writeLockFile(ws.root, 'src/a.ts', {
+      pid: process.pid,
+      agent: 'busy',
+      expiresAt: new Date(clock.now() - 60_000).toISOString(),
+      acquiredAt: new Date(clock.now() - 120_000).toISOString(),
+    });
     await assert.rejects(core.locks.acquire('src/a.ts', { agent: 'claude' }), (e) => LockError.is(e, 'held'));
   });
 
@@ -228,13 +259,25 @@ describe('LockManager', () => {
     const real = testCore(ws.root);
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('cancelled')), 30);
-    await assert.rejects(real.locks.acquire('src/a.ts', { agent: 'gemini', waitMs: 10_000, signal: ac.signal }), /cancelled/);
+    await assert.rejects(
+      real.locks.acquire('src/a.ts', { agent: 'gemini', waitMs: 10_000, signal: ac.signal }),
+      /cancelled/,
+    );
   });
 
   test('a stale break marker left by a dead breaker does not block recovery', async () => {
     const file = writeLockFile(ws.root, 'src/a.ts', { pid: deadPid(), agent: 'crashed' });
     const token = JSON.parse(fs.readFileSync(file, 'utf8')).token;
-    fs.writeFileSync(`${file}.${token}.break`, JSON.stringify({ pid: deadPid(), pidStart: null, host: (await import('node:os')).hostname(), at: Date.now(), nonce: '00000000-0000-4000-8000-000000000000' }));
+    fs.writeFileSync(
+      `${file}.${token}.break`,
+      JSON.stringify({
+        pid: deadPid(),
+        pidStart: null,
+        host: (await import('node:os')).hostname(),
+        at: Date.now(),
+        nonce: '00000000-0000-4000-8000-000000000000',
+      }),
+    );
     const h = await core.locks.acquire('src/a.ts', { agent: 'claude', waitMs: 2_000 });
     assert.equal(h.record.agent, 'claude');
   });
@@ -244,7 +287,13 @@ describe('LockManager', () => {
     writeLockFile(ws.root, 'README.md', { pid: deadPid() });
     fs.writeFileSync(path.join(ws.root, 'src/auth/.agent_lock'), 'antigravity');
     const plain = core.locks.status();
-    assert.deepEqual(plain.map((s) => [s.holder.path, s.staleness.stale]), [['README.md', true], ['src/a.ts', false]]);
+    assert.deepEqual(
+      plain.map((s) => [s.holder.path, s.staleness.stale]),
+      [
+        ['README.md', true],
+        ['src/a.ts', false],
+      ],
+    );
     const withMarkers = core.locks.status({ markers: true });
     assert.ok(withMarkers.some((s) => s.holder.kind === 'marker' && s.holder.path === 'src/auth'));
   });

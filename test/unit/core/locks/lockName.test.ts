@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { decodeLockFileName, encodeLockPath, isHashedLockName, lockFileName } from '../../../../src/hot/locks/lockName';
 
 const pathArb = fc
-  .array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\0')), { minLength: 1, maxLength: 5 })
+  .array(
+    fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+      .filter((s) => s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\0')),
+    { minLength: 1, maxLength: 5 },
+  )
   .map((segs) => segs.join('/'));
 
 describe('lock file names', () => {

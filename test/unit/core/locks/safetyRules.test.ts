@@ -42,7 +42,11 @@ describe('folder locks and the locks inside them', () => {
       const b = core.locks.tryAcquire(second, { agent: 'gemini' });
       assert.equal(b.ok, false, `${second} while ${first} is held`);
       assert.equal(!b.ok && b.holders[0]?.kind === 'lock' && b.holders[0].record.path, first);
-      assert.equal(fs.existsSync(path.join(ws.root, '.locks', lockFileName(second))), false, 'the refused claim is gone');
+      assert.equal(
+        fs.existsSync(path.join(ws.root, '.locks', lockFileName(second))),
+        false,
+        'the refused claim is gone',
+      );
       a.handle.release();
       const c = core.locks.tryAcquire(second, { agent: 'gemini' });
       assert.ok(c.ok, 'free once released');
@@ -79,9 +83,18 @@ describe('release keys', () => {
     assert.notEqual(h.key, h.record.token);
     h.forget();
     // Neither the public generation token nor a wrong key releases it; its key does, whoever asks.
-    assert.throws(() => core.locks.release('src/a.ts', { key: h.record.token }), (e) => LockError.is(e, 'notHolder'));
-    assert.throws(() => core.locks.release('src/a.ts', { key: h.key!.slice(0, -1) + (h.key!.endsWith('A') ? 'B' : 'A') }), (e) => LockError.is(e, 'notHolder'));
-    assert.throws(() => core.locks.release('src/a.ts', { agent: 'gemini' }), (e) => LockError.is(e, 'notHolder'));
+    assert.throws(
+      () => core.locks.release('src/a.ts', { key: h.record.token }),
+      (e) => LockError.is(e, 'notHolder'),
+    );
+    assert.throws(
+      () => core.locks.release('src/a.ts', { key: h.key!.slice(0, -1) + (h.key!.endsWith('A') ? 'B' : 'A') }),
+      (e) => LockError.is(e, 'notHolder'),
+    );
+    assert.throws(
+      () => core.locks.release('src/a.ts', { agent: 'gemini' }),
+      (e) => LockError.is(e, 'notHolder'),
+    );
     assert.ok(fs.existsSync(file('src/a.ts')));
     assert.equal(core.locks.release('src/a.ts', { key: h.key }).agent, 'claude');
     assert.equal(fs.existsSync(file('src/a.ts')), false);
@@ -128,13 +141,28 @@ describe('control characters', () => {
     ws.cleanup();
   });
 
-  const hostile = ['\u001b[2J\u001b[H', 'a\nb', 'tab\there', 'del\u007f', 'csi\u009b31m', 'nul\u0000', 'bell\u0007', 'cr\r'];
+  const hostile = [
+    '\u001b[2J\u001b[H',
+    'a\nb',
+    'tab\there',
+    'del\u007f',
+    'csi\u009b31m',
+    'nul\u0000',
+    'bell\u0007',
+    'cr\r',
+  ];
 
   test('refused in intents and paths at acquire, naming the field; nothing written', () => {
     for (const bad of hostile) {
-      assert.throws(() => core.locks.tryAcquire('src/a.ts', { agent: 'claude', intent: `x ${bad}` }), (e) => ControlCharacterError.is(e) && e.field === 'intent' && /intent/.test(e.message));
+      assert.throws(
+        () => core.locks.tryAcquire('src/a.ts', { agent: 'claude', intent: `x ${bad}` }),
+        (e) => ControlCharacterError.is(e) && e.field === 'intent' && /intent/.test(e.message),
+      );
       if (bad.includes('\u0000')) continue; // a NUL in a path is refused earlier, as a path error
-      assert.throws(() => core.locks.tryAcquire(`src/${bad}.ts`, { agent: 'claude' }), (e) => ControlCharacterError.is(e) && e.field === 'path');
+      assert.throws(
+        () => core.locks.tryAcquire(`src/${bad}.ts`, { agent: 'claude' }),
+        (e) => ControlCharacterError.is(e) && e.field === 'path',
+      );
     }
     const dir = path.join(ws.root, '.locks');
     assert.deepEqual(fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.lock')) : [], []);
@@ -195,10 +223,19 @@ describe('the fast lock-record check agrees with the schema on the new rules', (
   };
 
   test('every character up to U+00A0 and a few beyond, in path and intent', () => {
-    const chars = [...Array.from({ length: 0xa1 }, (_, i) => String.fromCharCode(i)), '\u2028', '\u202e', 'é', '\ufeff'];
+    const chars = [
+      ...Array.from({ length: 0xa1 }, (_, i) => String.fromCharCode(i)),
+      '\u2028',
+      '\u202e',
+      'é',
+      '\ufeff',
+    ];
     let refused = 0;
     for (const c of chars) {
-      for (const v of [{ ...good, path: `src/${c}x` }, { ...good, intent: `do ${c} it` }]) {
+      for (const v of [
+        { ...good, path: `src/${c}x` },
+        { ...good, intent: `do ${c} it` },
+      ]) {
         const fast = viaFast(v);
         const slow = viaSchema(v);
         // The fast path never accepts what the schema rejects, and gives the schema's output when it accepts.

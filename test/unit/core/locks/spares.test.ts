@@ -58,8 +58,16 @@ describe('prepared lock files (spares)', () => {
   });
 
   test('every record starts with the identity fields, the same bytes for every lock of this process', () => {
-    const prefix = SparePool.prefixOf({ version: 1, pid: process.pid, pidStart: processStartId(process.pid) ?? null, host: hostName() });
-    for (const [p, agent] of [['src/a.ts', 'claude'], ['src/auth', 'codex']] as const) {
+    const prefix = SparePool.prefixOf({
+      version: 1,
+      pid: process.pid,
+      pidStart: processStartId(process.pid) ?? null,
+      host: hostName(),
+    });
+    for (const [p, agent] of [
+      ['src/a.ts', 'claude'],
+      ['src/auth', 'codex'],
+    ] as const) {
       const r = core.locks.tryAcquire(p, { agent, intent: 'x' });
       assert.ok(r.ok);
       assert.ok(fs.readFileSync(lockFile(p), 'utf8').startsWith(prefix));
@@ -87,7 +95,10 @@ describe('prepared lock files (spares)', () => {
     assert.ok(a.ok);
     const rec = core.locks.forceBreak('src/a.ts', { by: 'human:ana', reason: 'hung' });
     const archived = fs.readFileSync(rec.archivedAs, 'utf8');
-    assert.throws(() => a.handle.release(), (e) => LockError.is(e, 'notHolder'));
+    assert.throws(
+      () => a.handle.release(),
+      (e) => LockError.is(e, 'notHolder'),
+    );
     for (let i = 0; i < 3; i++) {
       const r = core.locks.tryAcquire('src/a.ts', { agent: 'gemini', intent: `cycle ${i}` });
       assert.ok(r.ok);
@@ -140,14 +151,21 @@ describe('prepared lock files (spares)', () => {
     renewed.handle.release();
     other.handle.release();
     core.locks.release('src/a.ts', { agent: 'mcp' });
-    assert.deepEqual(fs.readdirSync(path.join(ws.root, '.locks')).filter((n) => n.endsWith('.lock')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(ws.root, '.locks')).filter((n) => n.endsWith('.lock')),
+      [],
+    );
   });
 
   test('seen from another host: a lock past its TTL is live while its file is fresh, stale once it is not', () => {
     const a = core.locks.tryAcquire('src/a.ts', { agent: 'claude' });
     assert.ok(a.ok);
     const inAnHour = new ManualClock(Date.now() + 3_600_000);
-    const elsewhere = new LockView(core.paths, core.locks.reader, { host: 'another-host', clock: inAnHour, invalidGraceMs: 5_000 });
+    const elsewhere = new LockView(core.paths, core.locks.reader, {
+      host: 'another-host',
+      clock: inAnHour,
+      invalidGraceMs: 5_000,
+    });
     const judged = () => elsewhere.status().map((s) => s.staleness);
     assert.deepEqual(judged(), [{ stale: false }], 'written just now: perhaps mid-rewrite');
     const old = new Date(Date.now() - 60_000);
@@ -168,47 +186,61 @@ describe('prepared lock files (spares)', () => {
 });
 
 describe('spares across processes', () => {
-  test('a CLI that exits leaves no spare; one killed with SIGKILL is swept, and its lock recovered', { timeout: 60_000 }, async () => {
-    const ws = makeWorkspace();
-    try {
-      const ok = fmes(['--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'w', '--', 'true']);
-      assert.equal(ok.status, 0, ok.stderr);
-      const spareDir = path.join(ws.root, '.locks', SPARE_DIR);
-      assert.deepEqual(fs.readdirSync(spareDir), []);
-
-      const holder = spawn(process.execPath, [CLI, '--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'doomed', '--', 'sleep', '60'], { detached: true, stdio: 'ignore' });
-      const lock = path.join(ws.root, '.locks', lockFileName('src/a.ts'));
-      while (!fs.existsSync(lock)) await new Promise((r) => setTimeout(r, 20));
-      const left = fs.readdirSync(spareDir);
-      assert.equal(left.length, 1);
-      process.kill(-holder.pid!, 'SIGKILL');
-      await new Promise((r) => holder.once('exit', r));
-      assert.deepEqual(fs.readdirSync(spareDir), left, 'a killed process cannot clean up');
-
-      const core = testCore(ws.root);
+  test(
+    'a CLI that exits leaves no spare; one killed with SIGKILL is swept, and its lock recovered',
+    { timeout: 60_000 },
+    async () => {
+      const ws = makeWorkspace();
       try {
-        const h = await core.locks.acquire('src/a.ts', { agent: 'next', waitMs: 5_000 });
-        assert.equal(h.record.agent, 'next');
-        const names = fs.readdirSync(spareDir);
-        assert.ok(!names.includes(left[0]), 'the dead process spare was swept');
-        const archived = fs.readdirSync(path.join(ws.root, '.locks', '.broken')).filter((n) => n.startsWith(lockFileName('src/a.ts')));
-        assert.equal(archived.length, 1);
-        assert.equal(JSON.parse(fs.readFileSync(path.join(ws.root, '.locks', '.broken', archived[0]), 'utf8')).agent, 'doomed');
-        h.release();
+        const ok = fmes(['--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'w', '--', 'true']);
+        assert.equal(ok.status, 0, ok.stderr);
+        const spareDir = path.join(ws.root, '.locks', SPARE_DIR);
+        assert.deepEqual(fs.readdirSync(spareDir), []);
+
+        const holder = spawn(
+          process.execPath,
+          [CLI, '--workspace', ws.root, 'lock', 'run', 'src/a.ts', '--agent', 'doomed', '--', 'sleep', '60'],
+          { detached: true, stdio: 'ignore' },
+        );
+        const lock = path.join(ws.root, '.locks', lockFileName('src/a.ts'));
+        while (!fs.existsSync(lock)) await new Promise((r) => setTimeout(r, 20));
+        const left = fs.readdirSync(spareDir);
+        assert.equal(left.length, 1);
+        process.kill(-holder.pid!, 'SIGKILL');
+        await new Promise((r) => holder.once('exit', r));
+        assert.deepEqual(fs.readdirSync(spareDir), left, 'a killed process cannot clean up');
+
+        const core = testCore(ws.root);
+        try {
+          const h = await core.locks.acquire('src/a.ts', { agent: 'next', waitMs: 5_000 });
+          assert.equal(h.record.agent, 'next');
+          const names = fs.readdirSync(spareDir);
+          assert.ok(!names.includes(left[0]), 'the dead process spare was swept');
+          const archived = fs
+            .readdirSync(path.join(ws.root, '.locks', '.broken'))
+            .filter((n) => n.startsWith(lockFileName('src/a.ts')));
+          assert.equal(archived.length, 1);
+          assert.equal(
+            JSON.parse(fs.readFileSync(path.join(ws.root, '.locks', '.broken', archived[0]), 'utf8')).agent,
+            'doomed',
+          );
+          h.release();
+        } finally {
+          core.dispose();
+        }
       } finally {
-        core.dispose();
+        ws.cleanup();
       }
-    } finally {
-      ws.cleanup();
-    }
-  });
+    },
+  );
 });
 
 describe('reads that overlap a rewrite', () => {
   const host = 'devbox.example';
   const owner = { version: 1, pid: 4242, pidStart: 'boot:777', host };
   const prefix = SparePool.prefixOf(owner);
-  const safeText = (max: number) => fc.stringMatching(/^[a-z0-9 ,:{}[\]pidhostvrn\u00e9\u4e2d-]*$/).filter((s) => s.length <= max);
+  const safeText = (max: number) =>
+    fc.stringMatching(/^[a-z0-9 ,:{}[\]pidhostvrn\u00e9\u4e2d-]*$/).filter((s) => s.length <= max);
   const record = fc.record({
     path: safeText(40).map((s) => 'src/' + s.replace(/[ ,:{}[\]]/g, 'x')),
     agent: fc.constantFrom('claude', 'gemini', 'codex', 'human:ana'),
@@ -217,7 +249,15 @@ describe('reads that overlap a rewrite', () => {
     token: fc.uuid(),
   });
   const text = (r: { path: string; agent: string; intent: string; at: number; token: string }) => {
-    const rec = { ...owner, path: r.path, agent: r.agent, intent: r.intent, acquiredAt: new Date(r.at).toISOString(), expiresAt: new Date(r.at + 300_000).toISOString(), token: r.token };
+    const rec = {
+      ...owner,
+      path: r.path,
+      agent: r.agent,
+      intent: r.intent,
+      acquiredAt: new Date(r.at).toISOString(),
+      expiresAt: new Date(r.at + 300_000).toISOString(),
+      token: r.token,
+    };
     const json = JSON.stringify(rec);
     assert.ok(json.startsWith(prefix) && !json.includes('\\'));
     return Buffer.from(json);
@@ -255,7 +295,9 @@ describe('reads that overlap a rewrite', () => {
   });
 
   test('a text naming an identity field twice is invalid, naming the field', () => {
-    const r = parseLockText('{"version":1,"pid":1,"pidStart":null,"host":"h","path":"a","agent":"claude","intent":"","acquiredAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:05:00Z","token":"abcdefgh","pid" :2}');
+    const r = parseLockText(
+      '{"version":1,"pid":1,"pidStart":null,"host":"h","path":"a","agent":"claude","intent":"","acquiredAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-01T00:05:00Z","token":"abcdefgh","pid" :2}',
+    );
     assert.ok(!r.ok);
     assert.equal(r.issues[0]?.field, 'pid');
   });
@@ -276,12 +318,20 @@ describe('reads that overlap a rewrite', () => {
 
   test('another host: an expired record in a file written just before it was read is live; an old one is stale', () => {
     assert.deepEqual(judgeLock(expired, later, 'this-host', { readAtMs: later, mtimeMs: later - 3 }), { stale: false });
-    assert.deepEqual(judgeLock(expired, later, 'this-host', { readAtMs: later, mtimeMs: later - 60_000 + 0.5 }), { stale: true, reason: 'expired' });
+    assert.deepEqual(judgeLock(expired, later, 'this-host', { readAtMs: later, mtimeMs: later - 60_000 + 0.5 }), {
+      stale: true,
+      reason: 'expired',
+    });
     // Whole-second mtimes (a coarse file system) get the coarse margin.
-    assert.deepEqual(judgeLock(expired, later, 'this-host', { readAtMs: later, mtimeMs: later - 2_000 }), { stale: false });
+    assert.deepEqual(judgeLock(expired, later, 'this-host', { readAtMs: later, mtimeMs: later - 2_000 }), {
+      stale: false,
+    });
     assert.deepEqual(judgeLock(expired, later, 'this-host'), { stale: true, reason: 'expired' });
     // A lock with no pid is never rewritten in place: its TTL alone decides.
-    assert.deepEqual(judgeLock({ ...expired, pid: null }, later, 'this-host', { readAtMs: later, mtimeMs: later }), { stale: true, reason: 'expired' });
+    assert.deepEqual(judgeLock({ ...expired, pid: null }, later, 'this-host', { readAtMs: later, mtimeMs: later }), {
+      stale: true,
+      reason: 'expired',
+    });
   });
 
   test('a lock of this very process near its expiry is released under the guard (another host may judge it)', () => {

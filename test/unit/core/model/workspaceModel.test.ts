@@ -9,7 +9,16 @@ import { WorkspaceModel } from '../../../../src/core/model/workspaceModel';
 import { deadPid, makeWorkspace, testCore, writeLockFile } from '../../../fixtures/workspace';
 
 const PLAN = `---\nid: T-42\ntitle: Rename login\nagent: claude\nfiles: [src/auth/]\nrollback: revert\n---\nBody\n`;
-const report = (status: string) => JSON.stringify({ agent: 'claude', taskId: 'T-42', status, summary: 's', startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:05:00.000Z', costUsd: 0.3 });
+const report = (status: string) =>
+  JSON.stringify({
+    agent: 'claude',
+    taskId: 'T-42',
+    status,
+    summary: 's',
+    startedAt: '2026-11-22T10:00:00.000Z',
+    finishedAt: '2026-11-22T10:05:00.000Z',
+    costUsd: 0.3,
+  });
 
 describe('WorkspaceModel', () => {
   let ws: ReturnType<typeof makeWorkspace>;
@@ -55,7 +64,13 @@ describe('WorkspaceModel', () => {
     state.onDidChange(() => changes++);
     const r = core.locks.tryAcquire('src/a.ts', { agent: 'claude', intent: 'x' });
     assert.ok(r.ok);
-    state.apply({ type: 'lock.acquired', file: r.handle.file, path: 'src/a.ts', record: r.handle.record, initial: false });
+    state.apply({
+      type: 'lock.acquired',
+      file: r.handle.file,
+      path: 'src/a.ts',
+      record: r.handle.record,
+      initial: false,
+    });
     assert.equal(state.lockViews.length, 1);
     state.apply({ type: 'lock.released', file: r.handle.file, path: 'src/a.ts', record: r.handle.record });
     assert.equal(state.lockViews.length, 0);
@@ -69,7 +84,13 @@ describe('WorkspaceModel', () => {
     assert.equal(state.plans[0].status, 'planned');
     const r = core.locks.tryAcquire('src/auth/x.ts', { agent: 'claude' });
     assert.ok(r.ok);
-    state.apply({ type: 'lock.acquired', file: r.handle.file, path: r.handle.path, record: r.handle.record, initial: false });
+    state.apply({
+      type: 'lock.acquired',
+      file: r.handle.file,
+      path: r.handle.path,
+      record: r.handle.record,
+      initial: false,
+    });
     assert.equal(state.plans[0].status, 'running');
     const rep = parseReport(report('failure'), 'r.json');
     assert.ok(rep.ok);
@@ -81,7 +102,10 @@ describe('WorkspaceModel', () => {
   test('agents combine lock holders and today’s cost sessions', () => {
     const file = costLogFile(ws.root, localDay(Date.now()));
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ ts: new Date().toISOString(), agent: 'gemini', sessionId: 'g1', costUsd: 0.4 }) + '\n');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ts: new Date().toISOString(), agent: 'gemini', sessionId: 'g1', costUsd: 0.4 }) + '\n',
+    );
     writeLockFile(ws.root, 'src/a.ts', { agent: 'claude' });
     state.load();
     assert.deepEqual(

@@ -62,10 +62,14 @@ test('a file rewritten in place under every attempt is reported busy and left as
   t.after(ws.cleanup);
   const file = path.join(ws.root, 'f.md');
   let n = 0;
-  const r = await updateFileGuarded(file, (text) => {
-    fs.writeFileSync(file, `human ${++n}\n${fs.readFileSync(file, 'utf8')}`);
-    return `${text ?? ''}ours\n`;
-  }, { attempts: 3 });
+  const r = await updateFileGuarded(
+    file,
+    (text) => {
+      fs.writeFileSync(file, `human ${++n}\n${fs.readFileSync(file, 'utf8')}`);
+      return `${text ?? ''}ours\n`;
+    },
+    { attempts: 3 },
+  );
   assert.deepEqual(r, { outcome: 'busy', attempts: 3 });
   assert.equal(fs.readFileSync(file, 'utf8'), 'human 3\nhuman 2\nhuman 1\nx\n');
 });
@@ -92,8 +96,15 @@ test('a file created meanwhile is not overwritten; unchanged content is not rewr
 const linux = fs.existsSync('/proc/self/fdinfo');
 
 /** A shell that opens f.md on fd 3 (`mode`: `>>` or `<`), says `ready`, then runs `script` (`read` waits for `go()`). */
-async function holder(cwd: string, mode: '>>' | '<', script: string): Promise<{ go: () => void; exited: Promise<unknown> }> {
-  const child = spawn('bash', ['-c', `exec 3${mode}f.md; echo ready; ${script}`], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });
+async function holder(
+  cwd: string,
+  mode: '>>' | '<',
+  script: string,
+): Promise<{ go: () => void; exited: Promise<unknown> }> {
+  const child = spawn('bash', ['-c', `exec 3${mode}f.md; echo ready; ${script}`], {
+    cwd,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   assert.equal(chunk.toString().trim(), 'ready');
@@ -126,43 +137,54 @@ test('otherWriters counts processes that hold the file open for writing, not rea
   assert.equal(otherWriters(id), 0);
 });
 
-test('a process that opened the file before the rename and writes after it: its line is carried over', { skip: !linux, timeout: 30_000 }, async (t) => {
-  const ws = makeWorkspace({ 'f.md': 'one\n' });
-  t.after(ws.cleanup);
-  const file = path.join(ws.root, 'f.md');
-  const ino = fs.statSync(file).ino;
-  // `>>` opens the old inode now; the write comes only after F-MES renamed its new file over it.
-  const late = await holder(ws.root, '>>', 'read; echo late >&3; echo later >&3');
-  const update = updateFileGuarded(file, (text) => `${text ?? ''}ours\n`, { writersWaitMs: 20_000 });
-  await untilInodeChanges(file, ino);
-  late.go();
-  const r = await update;
-  await late.exited;
-  assert.equal(r.outcome, 'written');
-  assert.equal(fs.readFileSync(file, 'utf8'), 'one\nours\nlate\nlater\n');
-});
-
-test('a reader holding the file open (tail -f) does not hold the update up; a writer that never closes is waited for only so long', { skip: !linux, timeout: 30_000 }, async (t) => {
-  const ws = makeWorkspace({ 'f.md': 'one\n' });
-  t.after(ws.cleanup);
-  const file = path.join(ws.root, 'f.md');
-  const reader = await holder(ws.root, '<', 'read');
-  try {
-    // Would take the test past its timeout if the reader counted.
-    const r = await updateFileGuarded(file, (text) => `${text ?? ''}ours\n`, { writersWaitMs: 600_000 });
-    assert.deepEqual(r, { outcome: 'written', attempts: 1, carried: 0 });
-  } finally {
-    reader.go();
-    await reader.exited;
-  }
-  const writer = await holder(ws.root, '>>', 'echo early >&3; read');
-  try {
-    const r = await updateFileGuarded(file, (text) => `${text ?? ''}more\n`, { writersWaitMs: 50 });
+test(
+  'a process that opened the file before the rename and writes after it: its line is carried over',
+  { skip: !linux, timeout: 30_000 },
+  async (t) => {
+    const ws = makeWorkspace({ 'f.md': 'one\n' });
+    t.after(ws.cleanup);
+    const file = path.join(ws.root, 'f.md');
+    const ino = fs.statSync(file).ino;
+    // `>>` opens the old inode now; the write comes only after F-MES renamed its new file over it.
+    const late = await holder(ws.root, '>>', 'read; echo late >&3; echo later >&3');
+    const update = updateFileGuarded(file, (text) => `${text ?? ''}ours\n`, { writersWaitMs: 20_000 });
+    await untilInodeChanges(file, ino);
+    late.go();
+    const r = await update;
+    await late.exited;
     assert.equal(r.outcome, 'written');
-    // "early" lands before or after F-MES's read depending on scheduling; either way it is there, once.
-    assert.ok(['one\nours\nmore\nearly\n', 'one\nours\nearly\nmore\n'].includes(fs.readFileSync(file, 'utf8')), fs.readFileSync(file, 'utf8'));
-  } finally {
-    writer.go();
-    await writer.exited;
-  }
-});
+    assert.equal(fs.readFileSync(file, 'utf8'), 'one\nours\nlate\nlater\n');
+  },
+);
+
+test(
+  'a reader holding the file open (tail -f) does not hold the update up; a writer that never closes is waited for only so long',
+  { skip: !linux, timeout: 30_000 },
+  async (t) => {
+    const ws = makeWorkspace({ 'f.md': 'one\n' });
+    t.after(ws.cleanup);
+    const file = path.join(ws.root, 'f.md');
+    const reader = await holder(ws.root, '<', 'read');
+    try {
+      // Would take the test past its timeout if the reader counted.
+      const r = await updateFileGuarded(file, (text) => `${text ?? ''}ours\n`, { writersWaitMs: 600_000 });
+      assert.deepEqual(r, { outcome: 'written', attempts: 1, carried: 0 });
+    } finally {
+      reader.go();
+      await reader.exited;
+    }
+    const writer = await holder(ws.root, '>>', 'echo early >&3; read');
+    try {
+      const r = await updateFileGuarded(file, (text) => `${text ?? ''}more\n`, { writersWaitMs: 50 });
+      assert.equal(r.outcome, 'written');
+      // "early" lands before or after F-MES's read depending on scheduling; either way it is there, once.
+      assert.ok(
+        ['one\nours\nmore\nearly\n', 'one\nours\nearly\nmore\n'].includes(fs.readFileSync(file, 'utf8')),
+        fs.readFileSync(file, 'utf8'),
+      );
+    } finally {
+      writer.go();
+      await writer.exited;
+    }
+  },
+);

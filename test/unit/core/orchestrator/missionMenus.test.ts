@@ -31,8 +31,12 @@ function shownStates(when: string): MissionStateName[] {
 }
 
 test("the mission panel's menus offer exactly what the state table allows", () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { menus: Record<string, MenuItem[]> } };
-  const items = pkg.contributes.menus['view/item/context'].filter((m) => m.command in MENU_ACTIONS && m.when?.includes('mission'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as {
+    contributes: { menus: Record<string, MenuItem[]> };
+  };
+  const items = pkg.contributes.menus['view/item/context'].filter(
+    (m) => m.command in MENU_ACTIONS && m.when?.includes('mission'),
+  );
   assert.ok(items.length >= Object.keys(MENU_ACTIONS).length);
   for (const item of items) {
     const action = MENU_ACTIONS[item.command];

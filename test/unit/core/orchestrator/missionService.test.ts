@@ -16,7 +16,17 @@ import { makeWorkspace, testCore, writeIn } from '../../../fixtures/workspace';
 // The real CLIs go through the same paths in test/agents/mission.agent.test.ts.
 
 function git(root: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd: root, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  execFileSync('git', args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
 }
 
 /** An agent run that writes `file` in its checkout and succeeds. */
@@ -45,7 +55,11 @@ function fakeRun(request: RunRequest, file: string): AgentRun {
     startedAt: now,
     finishedAt: now,
   };
-  return { onEvent: events.event, done: Promise.resolve(outcome), stop: () => Promise.resolve(outcome) } as unknown as AgentRun;
+  return {
+    onEvent: events.event,
+    done: Promise.resolve(outcome),
+    stop: () => Promise.resolve(outcome),
+  } as unknown as AgentRun;
 }
 
 describe('MissionService', () => {
@@ -73,7 +87,12 @@ describe('MissionService', () => {
     ws.cleanup();
   });
 
-  const plan = (id: string, risk = 'low') => writeIn(ws.root, `.antigravity/plans/${id}.md`, `---\nid: ${id}\ntitle: Plan ${id}\nfiles: [src/${id}.txt]\nrisk: ${risk}\nrollback: discard\n---\nDo it.\n`);
+  const plan = (id: string, risk = 'low') =>
+    writeIn(
+      ws.root,
+      `.antigravity/plans/${id}.md`,
+      `---\nid: ${id}\ntitle: Plan ${id}\nfiles: [src/${id}.txt]\nrisk: ${risk}\nrollback: discard\n---\nDo it.\n`,
+    );
 
   test('a decided approval continues the waiting mission once, through the loop', async () => {
     const out = await missions.start(plan('gated', 'high'));
@@ -82,7 +101,10 @@ describe('MissionService', () => {
     missions.startLoop({ parallel: () => 1 });
     assert.deepEqual(missions.continueDecided(), [], 'still pending: nothing to continue');
     new ApprovalStore(ws.root).decide(out.record.approval!, 'approved', 'human:test');
-    assert.deepEqual(missions.decided().map((d) => d.record.taskId), ['gated']);
+    assert.deepEqual(
+      missions.decided().map((d) => d.record.taskId),
+      ['gated'],
+    );
     assert.deepEqual(missions.continueDecided(), ['gated']);
     assert.deepEqual(missions.continueDecided(), [], 'one decision continues its mission once');
     await missions.idle();
@@ -109,7 +131,11 @@ describe('MissionService', () => {
     await assert.rejects(missions.retry('ghost'), (e: unknown) => MissionError.is(e, 'unknownMission'));
     const out = await missions.start(plan('twice'));
     assert.equal(out.state, 'readyToMerge');
-    await assert.rejects(missions.retry('twice'), (e: unknown) => MissionError.is(e, 'badState') && /cannot retry mission twice: it is readyToMerge/.test(e.message));
+    await assert.rejects(
+      missions.retry('twice'),
+      (e: unknown) =>
+        MissionError.is(e, 'badState') && /cannot retry mission twice: it is readyToMerge/.test(e.message),
+    );
     await missions.rollBack('twice');
     const again = await missions.retry('twice');
     assert.equal(again?.state, 'readyToMerge');
@@ -119,8 +145,20 @@ describe('MissionService', () => {
   test('the pickers’ candidates come from the state table', async () => {
     await missions.start(plan('ready'));
     await missions.start(plan('gate', 'high'));
-    assert.deepEqual(missions.candidates('merge').map((r) => r.taskId), ['ready']);
-    assert.deepEqual(missions.candidates('continue').map((r) => r.taskId), ['gate']);
-    assert.deepEqual(missions.candidates('discard').map((r) => r.taskId).sort(), ['gate', 'ready']);
+    assert.deepEqual(
+      missions.candidates('merge').map((r) => r.taskId),
+      ['ready'],
+    );
+    assert.deepEqual(
+      missions.candidates('continue').map((r) => r.taskId),
+      ['gate'],
+    );
+    assert.deepEqual(
+      missions
+        .candidates('discard')
+        .map((r) => r.taskId)
+        .sort(),
+      ['gate', 'ready'],
+    );
   });
 });

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { missionStateSchema, type MissionStateName } from '../../../../src/core/schemas/mission';
-import { allows, check, MISSION_ACTIONS, nextStates, refusalOf, statesAllowing, type MissionAction } from '../../../../src/core/orchestrator/missionTable';
+import {
+  allows,
+  check,
+  MISSION_ACTIONS,
+  nextStates,
+  refusalOf,
+  statesAllowing,
+  type MissionAction,
+} from '../../../../src/core/orchestrator/missionTable';
 import { MissionError } from '../../../../src/core/orchestrator/missionTypes';
 
 // The mission state table, written out here by hand: every state × every action is either allowed (with the
@@ -11,28 +19,176 @@ import { MissionError } from '../../../../src/core/orchestrator/missionTypes';
 type Cell = MissionStateName[] | { refused: 'badState' | 'alreadyRunning'; message: RegExp };
 const no: Cell = { refused: 'badState', message: /^cannot \S.* mission T: it is \w+$/ };
 const busy: Cell = { refused: 'alreadyRunning', message: /^mission T is \w+; merge, discard or roll it back first$/ };
-const merged: Cell = { refused: 'badState', message: /^mission T is already merged; give the plan a new id to run it again$/ };
+const merged: Cell = {
+  refused: 'badState',
+  message: /^mission T is already merged; give the plan a new id to run it again$/,
+};
 const q: Cell = ['queued'];
 
 const EXPECTED: Record<MissionStateName, Record<MissionAction, Cell>> = {
-  queued: { start: q, auto: q, continue: no, retry: q, merge: no, abortMerge: no, conflicts: no, predict: no, discard: ['discarded'], rollBack: no, handOff: ['handedOff'] },
-  waiting: { start: q, auto: q, continue: no, retry: q, merge: no, abortMerge: no, conflicts: no, predict: no, discard: ['discarded'], rollBack: no, handOff: ['handedOff'] },
-  awaitingApproval: { start: q, auto: q, continue: q, retry: q, merge: no, abortMerge: no, conflicts: no, predict: no, discard: ['discarded'], rollBack: ['rolledBack'], handOff: ['handedOff'] },
-  running: { start: busy, auto: no, continue: no, retry: no, merge: no, abortMerge: no, conflicts: no, predict: no, discard: no, rollBack: ['rolledBack'], handOff: ['handedOff'] },
-  review: { start: busy, auto: no, continue: no, retry: no, merge: ['merged', 'conflicted'], abortMerge: no, conflicts: no, predict: ['review'], discard: ['discarded'], rollBack: ['rolledBack'], handOff: ['handedOff'] },
-  readyToMerge: { start: busy, auto: no, continue: no, retry: no, merge: ['merged', 'conflicted'], abortMerge: no, conflicts: no, predict: ['readyToMerge'], discard: ['discarded'], rollBack: ['rolledBack'], handOff: ['handedOff'] },
-  conflicted: { start: busy, auto: no, continue: no, retry: no, merge: ['merged', 'conflicted', 'readyToMerge'], abortMerge: ['readyToMerge'], conflicts: ['conflicted'], predict: no, discard: no, rollBack: no, handOff: ['handedOff'] },
-  merged: { start: merged, auto: merged, continue: no, retry: merged, merge: no, abortMerge: no, conflicts: no, predict: no, discard: no, rollBack: no, handOff: no },
-  discarded: { start: q, auto: no, continue: no, retry: q, merge: no, abortMerge: no, conflicts: no, predict: no, discard: no, rollBack: no, handOff: ['discarded'] },
-  rolledBack: { start: q, auto: no, continue: no, retry: q, merge: no, abortMerge: no, conflicts: no, predict: no, discard: ['discarded'], rollBack: no, handOff: ['rolledBack'] },
-  handedOff: { start: q, auto: no, continue: no, retry: q, merge: no, abortMerge: no, conflicts: no, predict: no, discard: ['discarded'], rollBack: ['rolledBack'], handOff: ['handedOff'] },
-  refused: { start: q, auto: q, continue: no, retry: q, merge: no, abortMerge: no, conflicts: no, predict: no, discard: ['discarded'], rollBack: no, handOff: ['refused'] },
+  queued: {
+    start: q,
+    auto: q,
+    continue: no,
+    retry: q,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: ['discarded'],
+    rollBack: no,
+    handOff: ['handedOff'],
+  },
+  waiting: {
+    start: q,
+    auto: q,
+    continue: no,
+    retry: q,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: ['discarded'],
+    rollBack: no,
+    handOff: ['handedOff'],
+  },
+  awaitingApproval: {
+    start: q,
+    auto: q,
+    continue: q,
+    retry: q,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
+  running: {
+    start: busy,
+    auto: no,
+    continue: no,
+    retry: no,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: no,
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
+  review: {
+    start: busy,
+    auto: no,
+    continue: no,
+    retry: no,
+    merge: ['merged', 'conflicted'],
+    abortMerge: no,
+    conflicts: no,
+    predict: ['review'],
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
+  readyToMerge: {
+    start: busy,
+    auto: no,
+    continue: no,
+    retry: no,
+    merge: ['merged', 'conflicted'],
+    abortMerge: no,
+    conflicts: no,
+    predict: ['readyToMerge'],
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
+  conflicted: {
+    start: busy,
+    auto: no,
+    continue: no,
+    retry: no,
+    merge: ['merged', 'conflicted', 'readyToMerge'],
+    abortMerge: ['readyToMerge'],
+    conflicts: ['conflicted'],
+    predict: no,
+    discard: no,
+    rollBack: no,
+    handOff: ['handedOff'],
+  },
+  merged: {
+    start: merged,
+    auto: merged,
+    continue: no,
+    retry: merged,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: no,
+    rollBack: no,
+    handOff: no,
+  },
+  discarded: {
+    start: q,
+    auto: no,
+    continue: no,
+    retry: q,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: no,
+    rollBack: no,
+    handOff: ['discarded'],
+  },
+  rolledBack: {
+    start: q,
+    auto: no,
+    continue: no,
+    retry: q,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: ['discarded'],
+    rollBack: no,
+    handOff: ['rolledBack'],
+  },
+  handedOff: {
+    start: q,
+    auto: no,
+    continue: no,
+    retry: q,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: ['discarded'],
+    rollBack: ['rolledBack'],
+    handOff: ['handedOff'],
+  },
+  refused: {
+    start: q,
+    auto: q,
+    continue: no,
+    retry: q,
+    merge: no,
+    abortMerge: no,
+    conflicts: no,
+    predict: no,
+    discard: ['discarded'],
+    rollBack: no,
+    handOff: ['refused'],
+  },
 };
 
 describe('the mission state table', () => {
   test('covers every state of the schema and every action', () => {
     assert.deepEqual(Object.keys(EXPECTED).sort(), [...missionStateSchema.options].sort());
-    for (const s of missionStateSchema.options) assert.deepEqual(Object.keys(EXPECTED[s]).sort(), [...MISSION_ACTIONS].sort(), s);
+    for (const s of missionStateSchema.options)
+      assert.deepEqual(Object.keys(EXPECTED[s]).sort(), [...MISSION_ACTIONS].sort(), s);
   });
 
   for (const state of missionStateSchema.options) {
@@ -53,7 +209,10 @@ describe('the mission state table', () => {
           assert.ok(MissionError.is(e, want.refused), `${state} × ${action}: ${String(e)}`);
           assert.match(e.message, want.message);
           if (want === no) assert.ok(e.message.endsWith(`it is ${state}`));
-          assert.throws(() => check({ taskId: 'T', state }, action), (x: unknown) => MissionError.is(x, want.refused) && x.taskId === 'T');
+          assert.throws(
+            () => check({ taskId: 'T', state }, action),
+            (x: unknown) => MissionError.is(x, want.refused) && x.taskId === 'T',
+          );
         });
       }
     }
@@ -67,12 +226,23 @@ describe('the mission state table', () => {
     assert.equal(refusalOf('busy', 'running', 'merge')?.message, 'cannot merge mission busy: it is running');
     assert.equal(refusalOf('x', 'queued', 'abortMerge')?.message, 'cannot abort the merge of mission x: it is queued');
     assert.equal(refusalOf('x', 'merged', 'handOff')?.message, 'cannot hand off mission x: it is merged');
-    assert.equal(refusalOf('x', 'review', 'start')?.message, 'mission x is review; merge, discard or roll it back first');
+    assert.equal(
+      refusalOf('x', 'review', 'start')?.message,
+      'mission x is review; merge, discard or roll it back first',
+    );
   });
 
   test('the columns the editor and the dashboard read', () => {
     assert.deepEqual(statesAllowing('merge'), ['review', 'readyToMerge', 'conflicted']);
-    assert.deepEqual(statesAllowing('start'), ['queued', 'waiting', 'awaitingApproval', 'discarded', 'rolledBack', 'handedOff', 'refused']);
+    assert.deepEqual(statesAllowing('start'), [
+      'queued',
+      'waiting',
+      'awaitingApproval',
+      'discarded',
+      'rolledBack',
+      'handedOff',
+      'refused',
+    ]);
     assert.deepEqual(statesAllowing('auto'), ['queued', 'waiting', 'awaitingApproval', 'refused']);
     assert.deepEqual(statesAllowing('continue'), ['awaitingApproval']);
   });

@@ -25,8 +25,14 @@ test("the mirrored enums equal the plan schema's", () => {
 });
 
 test('a bad field is reported by name and replaced by its default', () => {
-  const { config, issues } = parseConfig({ orchestrator: { chain: ['claude', 'claude'], retries: 2, onConflict: 'panic', linkDirs: ['../x'] } });
-  assert.deepEqual(issues.map((i) => i.field).sort(), ['orchestrator.chain', 'orchestrator.linkDirs.0', 'orchestrator.onConflict']);
+  const { config, issues } = parseConfig({
+    orchestrator: { chain: ['claude', 'claude'], retries: 2, onConflict: 'panic', linkDirs: ['../x'] },
+  });
+  assert.deepEqual(issues.map((i) => i.field).sort(), [
+    'orchestrator.chain',
+    'orchestrator.linkDirs.0',
+    'orchestrator.onConflict',
+  ]);
   assert.deepEqual(config.orchestrator.chain, ['claude', 'gemini', 'codex']);
   assert.equal(config.orchestrator.retries, 2);
   assert.equal(config.orchestrator.onConflict, 'wait');
@@ -45,8 +51,14 @@ test('a route with any bad part is dropped whole (a dropped condition would wide
   for (const [route, message] of cases) {
     const { config, issues } = parseConfig({ orchestrator: { routes: [route, good], retries: 3 } });
     assert.equal(issues.length > 0, true, JSON.stringify(route));
-    assert.ok(issues.every((i) => i.field === 'orchestrator.routes.0'), JSON.stringify(issues));
-    assert.ok(issues.some((i) => message.test(i.message)), `${JSON.stringify(route)}: ${JSON.stringify(issues)}`);
+    assert.ok(
+      issues.every((i) => i.field === 'orchestrator.routes.0'),
+      JSON.stringify(issues),
+    );
+    assert.ok(
+      issues.some((i) => message.test(i.message)),
+      `${JSON.stringify(route)}: ${JSON.stringify(issues)}`,
+    );
     assert.deepEqual(config.orchestrator.routes, [good], JSON.stringify(route));
     assert.equal(config.orchestrator.retries, 3);
   }
@@ -54,7 +66,15 @@ test('a route with any bad part is dropped whole (a dropped condition would wide
 
 test('valid routes parse as written', () => {
   const routes = [
-    { when: { type: 'infra', complexity: 'large', risk: 'high', files: '**/*.tf', text: 'terraform' }, agent: 'claude', chain: ['codex'], taskType: 'infra', maxTurns: 10, budgetUsd: 3, timeoutSec: 600 },
+    {
+      when: { type: 'infra', complexity: 'large', risk: 'high', files: '**/*.tf', text: 'terraform' },
+      agent: 'claude',
+      chain: ['codex'],
+      taskType: 'infra',
+      maxTurns: 10,
+      budgetUsd: 3,
+      timeoutSec: 600,
+    },
     { when: {}, chain: ['gemini'] },
   ];
   const { config, issues } = parseConfig({ orchestrator: { routes } });

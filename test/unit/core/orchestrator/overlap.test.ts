@@ -30,7 +30,11 @@ test('folder coverage works both ways; siblings and prefixes of names do not ove
   for (const [plan, held, overlap] of cases) {
     assert.equal(pathsOverlap(plan, held), overlap, `${plan} / ${held}`);
     const v = checkOverlap([plan], { locks: [{ path: held, agent: 'gemini' }], running: [], me: 'fmes' });
-    assert.deepEqual(v, overlap ? { ok: false, blockers: [{ path: plan, by: 'gemini', kind: 'lock', heldPath: held }] } : { ok: true }, `${plan} / ${held}`);
+    assert.deepEqual(
+      v,
+      overlap ? { ok: false, blockers: [{ path: plan, by: 'gemini', kind: 'lock', heldPath: held }] } : { ok: true },
+      `${plan} / ${held}`,
+    );
   }
 });
 
@@ -58,23 +62,37 @@ test('locks held by me do not block; running missions do, named by task; unknown
 });
 
 test('a plan blocked by several holders on one path lists each once', () => {
-  const v = checkOverlap(['src/'], { locks: [{ path: 'src/a.ts', agent: 'a' }, { path: 'src/a.ts', agent: 'a' }, { path: 'src/b.ts', agent: 'b' }], running: [], me: 'me' });
+  const v = checkOverlap(['src/'], {
+    locks: [
+      { path: 'src/a.ts', agent: 'a' },
+      { path: 'src/a.ts', agent: 'a' },
+      { path: 'src/b.ts', agent: 'b' },
+    ],
+    running: [],
+    me: 'me',
+  });
   assert.equal(v.ok, false);
   assert.deepEqual(!v.ok && v.blockers.map((b) => `${b.by}:${b.heldPath}`), ['a:src/a.ts', 'b:src/b.ts']);
 });
 
 test('property: the verdict is symmetric in who holds what, and blockers are exactly the overlapping pairs', () => {
   const seg = fc.constantFrom('src', 'lib', 'a', 'b.ts', 'auth');
-  const pathArb = fc.tuple(fc.array(seg, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([s, dir]) => s.join('/') + (dir ? '/' : ''));
+  const pathArb = fc
+    .tuple(fc.array(seg, { minLength: 1, maxLength: 3 }), fc.boolean())
+    .map(([s, dir]) => s.join('/') + (dir ? '/' : ''));
   fc.assert(
-    fc.property(fc.array(pathArb, { minLength: 1, maxLength: 4 }), fc.array(pathArb, { maxLength: 4 }), (mine, theirs) => {
-      const a = checkOverlap(mine, { locks: theirs.map((p) => ({ path: p, agent: 'x' })), running: [], me: 'me' });
-      const b = checkOverlap(theirs, { locks: mine.map((p) => ({ path: p, agent: 'y' })), running: [], me: 'me' });
-      // Either both sides see a conflict or neither does.
-      assert.equal(a.ok, b.ok);
-      const expected = mine.flatMap((m) => theirs.filter((t) => pathsOverlap(m, t)).map((t) => `${m}|${t}`));
-      assert.deepEqual(a.ok ? [] : a.blockers.map((x) => `${x.path}|${x.heldPath}`), [...new Set(expected)]);
-    }),
+    fc.property(
+      fc.array(pathArb, { minLength: 1, maxLength: 4 }),
+      fc.array(pathArb, { maxLength: 4 }),
+      (mine, theirs) => {
+        const a = checkOverlap(mine, { locks: theirs.map((p) => ({ path: p, agent: 'x' })), running: [], me: 'me' });
+        const b = checkOverlap(theirs, { locks: mine.map((p) => ({ path: p, agent: 'y' })), running: [], me: 'me' });
+        // Either both sides see a conflict or neither does.
+        assert.equal(a.ok, b.ok);
+        const expected = mine.flatMap((m) => theirs.filter((t) => pathsOverlap(m, t)).map((t) => `${m}|${t}`));
+        assert.deepEqual(a.ok ? [] : a.blockers.map((x) => `${x.path}|${x.heldPath}`), [...new Set(expected)]);
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -10,7 +10,15 @@ import type { Report } from '../../../../src/core/schemas/report';
 
 function ctx(o: { changed?: string[]; status?: Report['status']; problems?: string[] } = {}): PostRunContext {
   const plan = { meta: { id: 'T', title: 'T', files: ['src/'] }, body: '' } as unknown as Plan;
-  const report = { agent: 'claude@T', taskId: 'T', status: o.status ?? 'success', summary: 's', changedFiles: o.changed ?? ['src/a.ts'], startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' } as Report;
+  const report = {
+    agent: 'claude@T',
+    taskId: 'T',
+    status: o.status ?? 'success',
+    summary: 's',
+    changedFiles: o.changed ?? ['src/a.ts'],
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:01:00Z',
+  } as Report;
   return {
     root: '/nowhere',
     plan,
@@ -24,7 +32,10 @@ function ctx(o: { changed?: string[]; status?: Report['status']; problems?: stri
 }
 
 test('the post-run steps, in order: report problems, cross-check, merge prediction', () => {
-  assert.deepEqual(POST_RUN_STEPS.map((s) => s.name), ['report problems', 'cross-check', 'merge prediction']);
+  assert.deepEqual(
+    POST_RUN_STEPS.map((s) => s.name),
+    ['report problems', 'cross-check', 'merge prediction'],
+  );
 });
 
 test('ready to merge when no step holds; the reasons still say what each step found, in step order', async () => {
@@ -43,7 +54,10 @@ test('undeclared changes or a report that is not a success hold the mission for 
 });
 
 test('a new step is one more entry: its hold and its reason join the others', async () => {
-  const audit: PostRunStep = { name: 'rule audit', run: () => ({ reasons: ['rule X broken'], hold: true, patch: { blockedBy: ['rule X'] } }) };
+  const audit: PostRunStep = {
+    name: 'rule audit',
+    run: () => ({ reasons: ['rule X broken'], hold: true, patch: { blockedBy: ['rule X'] } }),
+  };
   const v = await runPostRunSteps(ctx(), [crossCheckStep, audit]);
   assert.equal(v.state, 'review');
   assert.equal(v.change.reason, 'rule X broken');

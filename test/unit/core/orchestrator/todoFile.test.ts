@@ -6,22 +6,43 @@ import fc from 'fast-check';
 import { LockError } from '../../../../src/core/errors';
 import { LockManager } from '../../../../src/hot/locks/lockManager';
 import { createLogger, nullSink } from '../../../../src/core/log';
-import { applyTodoEntry, formatTodoLine, TODO_FILE, updateTodo, type TodoEntry } from '../../../../src/core/orchestrator/todoFile';
+import {
+  applyTodoEntry,
+  formatTodoLine,
+  TODO_FILE,
+  updateTodo,
+  type TodoEntry,
+} from '../../../../src/core/orchestrator/todoFile';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
 import { missionStateSchema } from '../../../../src/core/schemas/mission';
 import { makeWorkspace } from '../../../fixtures/workspace';
 import { shellAppendRace, todoUpdatesAcrossProcesses } from '../../../stress/todoRaces';
 
-const entry = (taskId: string, state: TodoEntry['state'] = 'running', title = `Task ${taskId}`, note?: string): TodoEntry => ({ taskId, title, state, note });
+const entry = (
+  taskId: string,
+  state: TodoEntry['state'] = 'running',
+  title = `Task ${taskId}`,
+  note?: string,
+): TodoEntry => ({ taskId, title, state, note });
 const lineOf = (e: TodoEntry) => formatTodoLine(e);
 
 test('formatTodoLine', () => {
-  assert.equal(formatTodoLine(entry('fix-login', 'running', 'Fix the login redirect', 'claude')), '- [ ] **fix-login** Fix the login redirect — running · claude <!-- fmes:fix-login -->');
-  assert.equal(formatTodoLine({ ...entry('a', 'merged', 'A'), at: Date.UTC(2025, 4, 6, 23) }), '- [x] **a** A — merged 2025-05-06 <!-- fmes:a -->');
+  assert.equal(
+    formatTodoLine(entry('fix-login', 'running', 'Fix the login redirect', 'claude')),
+    '- [ ] **fix-login** Fix the login redirect — running · claude <!-- fmes:fix-login -->',
+  );
+  assert.equal(
+    formatTodoLine({ ...entry('a', 'merged', 'A'), at: Date.UTC(2025, 4, 6, 23) }),
+    '- [x] **a** A — merged 2025-05-06 <!-- fmes:a -->',
+  );
   // A date only on final states; multi-line and comment-breaking text is flattened.
-  assert.equal(formatTodoLine({ ...entry('a', 'readyToMerge', 'A\nB <!-- x -->'), at: 0 }), '- [ ] **a** A B x — ready to merge, check the diff <!-- fmes:a -->');
+  assert.equal(
+    formatTodoLine({ ...entry('a', 'readyToMerge', 'A\nB <!-- x -->'), at: 0 }),
+    '- [ ] **a** A B x — ready to merge, check the diff <!-- fmes:a -->',
+  );
   assert.ok(formatTodoLine(entry('a', 'waiting', 'A', 'x'.repeat(500))).length < 250);
-  for (const state of missionStateSchema.options) assert.match(formatTodoLine(entry('t', state)), /^- \[[ x]\] \*\*t\*\* .+ — \S.* <!-- fmes:t -->$/);
+  for (const state of missionStateSchema.options)
+    assert.match(formatTodoLine(entry('t', state)), /^- \[[ x]\] \*\*t\*\* .+ — \S.* <!-- fmes:t -->$/);
 });
 
 test('applyTodoEntry: where lines go', () => {
@@ -29,18 +50,68 @@ test('applyTodoEntry: where lines go', () => {
   const b = lineOf(entry('b'));
   const cases: Array<[name: string, before: string, e: TodoEntry, after: string]> = [
     ['empty file', '', entry('a'), `## F-MES missions\n\n${a}\n`],
-    ['no heading: appended after a blank line', '# TODO\n\n- [ ] mine\n', entry('a'), `# TODO\n\n- [ ] mine\n\n## F-MES missions\n\n${a}\n`],
+    [
+      'no heading: appended after a blank line',
+      '# TODO\n\n- [ ] mine\n',
+      entry('a'),
+      `# TODO\n\n- [ ] mine\n\n## F-MES missions\n\n${a}\n`,
+    ],
     ['no final newline', '# TODO\n- [ ] mine', entry('a'), `# TODO\n- [ ] mine\n\n## F-MES missions\n\n${a}\n`],
-    ['CRLF kept', '# TODO\r\n\r\n- [ ] mine\r\n', entry('a'), `# TODO\r\n\r\n- [ ] mine\r\n\r\n## F-MES missions\r\n\r\n${a}\r\n`],
-    ['after the last item of the section', `# TODO\n\n## F-MES missions\n\n${a}\n\n## Later\n- x\n`, entry('b'), `# TODO\n\n## F-MES missions\n\n${a}\n${b}\n\n## Later\n- x\n`],
-    ['### stays inside the section', `## F-MES missions\n${a}\n### notes\nsome\n# Top\n`, entry('b'), `## F-MES missions\n${a}\n### notes\nsome\n${b}\n# Top\n`],
-    ['empty section before another heading', '## F-MES missions\n## Other\n', entry('a'), `## F-MES missions\n\n${a}\n\n## Other\n`],
-    ['section at the end without final newline', `## F-MES missions\n\n${a}`, entry('b'), `## F-MES missions\n\n${a}\n${b}`],
+    [
+      'CRLF kept',
+      '# TODO\r\n\r\n- [ ] mine\r\n',
+      entry('a'),
+      `# TODO\r\n\r\n- [ ] mine\r\n\r\n## F-MES missions\r\n\r\n${a}\r\n`,
+    ],
+    [
+      'after the last item of the section',
+      `# TODO\n\n## F-MES missions\n\n${a}\n\n## Later\n- x\n`,
+      entry('b'),
+      `# TODO\n\n## F-MES missions\n\n${a}\n${b}\n\n## Later\n- x\n`,
+    ],
+    [
+      '### stays inside the section',
+      `## F-MES missions\n${a}\n### notes\nsome\n# Top\n`,
+      entry('b'),
+      `## F-MES missions\n${a}\n### notes\nsome\n${b}\n# Top\n`,
+    ],
+    [
+      'empty section before another heading',
+      '## F-MES missions\n## Other\n',
+      entry('a'),
+      `## F-MES missions\n\n${a}\n\n## Other\n`,
+    ],
+    [
+      'section at the end without final newline',
+      `## F-MES missions\n\n${a}`,
+      entry('b'),
+      `## F-MES missions\n\n${a}\n${b}`,
+    ],
     ['heading with odd case and spacing', '##  f-mes Missions \n', entry('a'), `##  f-mes Missions \n\n${a}\n`],
-    ['update in place, wherever it was moved, indentation kept', `# Mine\n  - [x] **a** old text — queued <!-- fmes:a -->\r\n- [ ] b\n`, entry('a', 'merged'), `# Mine\n  ${lineOf(entry('a', 'merged'))}\r\n- [ ] b\n`],
-    ['other tasks untouched', `${b}\n- [ ] **ab** x <!-- fmes:ab -->\n`, entry('a'), `${b}\n- [ ] **ab** x <!-- fmes:ab -->\n\n## F-MES missions\n\n${a}\n`],
-    ['a marker mid-line is not ownership', `see <!-- fmes:a --> here\n`, entry('a'), `see <!-- fmes:a --> here\n\n## F-MES missions\n\n${a}\n`],
-    ['mixed endings: the dominant one for new lines', '# T\r\n- x\r\n- y\n', entry('a'), `# T\r\n- x\r\n- y\n\r\n## F-MES missions\r\n\r\n${a}\r\n`],
+    [
+      'update in place, wherever it was moved, indentation kept',
+      `# Mine\n  - [x] **a** old text — queued <!-- fmes:a -->\r\n- [ ] b\n`,
+      entry('a', 'merged'),
+      `# Mine\n  ${lineOf(entry('a', 'merged'))}\r\n- [ ] b\n`,
+    ],
+    [
+      'other tasks untouched',
+      `${b}\n- [ ] **ab** x <!-- fmes:ab -->\n`,
+      entry('a'),
+      `${b}\n- [ ] **ab** x <!-- fmes:ab -->\n\n## F-MES missions\n\n${a}\n`,
+    ],
+    [
+      'a marker mid-line is not ownership',
+      `see <!-- fmes:a --> here\n`,
+      entry('a'),
+      `see <!-- fmes:a --> here\n\n## F-MES missions\n\n${a}\n`,
+    ],
+    [
+      'mixed endings: the dominant one for new lines',
+      '# T\r\n- x\r\n- y\n',
+      entry('a'),
+      `# T\r\n- x\r\n- y\n\r\n## F-MES missions\r\n\r\n${a}\r\n`,
+    ],
   ];
   for (const [name, before, e, after] of cases) assert.equal(applyTodoEntry(before, e), after, name);
 });
@@ -50,12 +121,23 @@ test('applyTodoEntry: where lines go', () => {
 const TASKS = ['a', 'b', 'a.b', 'x-1'];
 const lineArb = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, '')),
-  fc.constantFrom('', '## F-MES missions', '# Heading', '## Other', '### sub', '- [ ] human task', '   ', '<!-- fmes:a -->'),
+  fc.constantFrom(
+    '',
+    '## F-MES missions',
+    '# Heading',
+    '## Other',
+    '### sub',
+    '- [ ] human task',
+    '   ',
+    '<!-- fmes:a -->',
+  ),
   fc.constantFrom(...TASKS).map((t) => `- [ ] **${t}** old — queued <!-- fmes:${t} -->`),
 );
 const textArb = fc
   .array(fc.tuple(lineArb, fc.constantFrom('\n', '\r\n', '\r')), { maxLength: 15 })
-  .chain((ls) => fc.boolean().map((noFinal) => ls.map(([l, eol], i) => l + (noFinal && i === ls.length - 1 ? '' : eol)).join('')));
+  .chain((ls) =>
+    fc.boolean().map((noFinal) => ls.map(([l, eol], i) => l + (noFinal && i === ls.length - 1 ? '' : eol)).join('')),
+  );
 const entryArb = fc.record({
   taskId: fc.constantFrom(...TASKS),
   title: fc.string({ maxLength: 40 }),
@@ -66,7 +148,8 @@ const entryArb = fc.record({
 function lines(text: string): string[] {
   return text.match(/[^\r\n]*(\r\n|\n|\r)|[^\r\n]+$/g) ?? [];
 }
-const owned = (l: string, task: string) => new RegExp(`<!-- fmes:${task.replace('.', '\\.')} -->[ \\t]*(\\r\\n|\\n|\\r)?$`).test(l);
+const owned = (l: string, task: string) =>
+  new RegExp(`<!-- fmes:${task.replace('.', '\\.')} -->[ \\t]*(\\r\\n|\\n|\\r)?$`).test(l);
 
 test('property: every line the entry does not own survives, in order, byte for byte; the result is idempotent', () => {
   fc.assert(
@@ -79,8 +162,15 @@ test('property: every line the entry does not own survives, in order, byte for b
       for (const [i, l] of before.entries()) {
         if (owned(l, e.taskId)) continue;
         const isLast = i === before.length - 1;
-        while (j < after.length && !(after[j] === l || (isLast && /[^\r\n]$|^$/.test(l) && after[j].replace(/(\r\n|\n|\r)$/, '') === l))) j++;
-        assert.ok(j < after.length, `lost line ${JSON.stringify(l)} of ${JSON.stringify(text)} in ${JSON.stringify(out)}`);
+        while (
+          j < after.length &&
+          !(after[j] === l || (isLast && /[^\r\n]$|^$/.test(l) && after[j].replace(/(\r\n|\n|\r)$/, '') === l))
+        )
+          j++;
+        assert.ok(
+          j < after.length,
+          `lost line ${JSON.stringify(l)} of ${JSON.stringify(text)} in ${JSON.stringify(out)}`,
+        );
         j++;
       }
       const ownedBefore = before.filter((l) => owned(l, e.taskId)).length;
@@ -130,7 +220,8 @@ test('with locks: holds TODO.md during the update and releases it; a lock held b
     if (s?.holder.kind === 'lock') seen = s.holder.record.agent;
   }, 0);
   try {
-    for (let i = 0; i < 30 && seen === undefined; i++) await updateTodo(ws.root, entry(`t${i}`), { locks, agent: 'orchestrator' });
+    for (let i = 0; i < 30 && seen === undefined; i++)
+      await updateTodo(ws.root, entry(`t${i}`), { locks, agent: 'orchestrator' });
   } finally {
     clearInterval(watcher);
   }
@@ -139,7 +230,9 @@ test('with locks: holds TODO.md during the update and releases it; a lock held b
 
   const other = await locks.acquire(TODO_FILE, { agent: 'human:alice', pid: null });
   const before = fs.readFileSync(path.join(ws.root, TODO_FILE), 'utf8');
-  await assert.rejects(updateTodo(ws.root, entry('late'), { locks, agent: 'orchestrator', lockWaitMs: 50 }), (e) => LockError.is(e, 'held'));
+  await assert.rejects(updateTodo(ws.root, entry('late'), { locks, agent: 'orchestrator', lockWaitMs: 50 }), (e) =>
+    LockError.is(e, 'held'),
+  );
   assert.equal(fs.readFileSync(path.join(ws.root, TODO_FILE), 'utf8'), before);
   other.release();
   assert.equal((await updateTodo(ws.root, entry('late'), { locks, agent: 'orchestrator' })).changed, true);
@@ -165,7 +258,9 @@ test('concurrent: 20 parallel updates and a person editing in between lose no li
   const ids = Array.from({ length: 20 }, (_, i) => `task-${i}`);
   let results: Array<{ attempts: number }> = [];
   try {
-    results = await Promise.all(ids.map((id, i) => updateTodo(ws.root, entry(id, 'queued'), i % 2 ? { locks, agent: 'fmes' } : {})));
+    results = await Promise.all(
+      ids.map((id, i) => updateTodo(ws.root, entry(id, 'queued'), i % 2 ? { locks, agent: 'fmes' } : {})),
+    );
     results.push(...(await Promise.all(ids.map((id) => updateTodo(ws.root, entry(id, 'running'))))));
   } finally {
     stop = true;
@@ -184,9 +279,15 @@ test('concurrent: 20 parallel updates and a person editing in between lose no li
   assert.deepEqual(locks.status(), []);
 });
 
-test('concurrent across processes: each holds the TODO.md lock, no entry is lost', { timeout: 120_000 }, () => todoUpdatesAcrossProcesses(4, 5));
+test('concurrent across processes: each holds the TODO.md lock, no entry is lost', { timeout: 120_000 }, () =>
+  todoUpdatesAcrossProcesses(4, 5),
+);
 
 // Bigger runs of both: test/stress/todoRaces.test.ts (`npm run test:stress`).
-test('a real shell appending every 2 ms while 40 mission updates run in 4 processes: 0 lines lost', { timeout: 120_000 }, async (t) => {
-  t.diagnostic(await shellAppendRace(1));
-});
+test(
+  'a real shell appending every 2 ms while 40 mission updates run in 4 processes: 0 lines lost',
+  { timeout: 120_000 },
+  async (t) => {
+    t.diagnostic(await shellAppendRace(1));
+  },
+);

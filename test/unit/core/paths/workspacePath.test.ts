@@ -44,16 +44,46 @@ describe('WorkspacePaths.normalize', () => {
   });
 
   test('refuses escapes with a typed reason', () => {
-    assert.throws(() => paths.normalize('../x'), (e) => PathError.is(e, 'outsideWorkspace'));
-    assert.throws(() => paths.normalize('src/../../x'), (e) => PathError.is(e, 'outsideWorkspace'));
-    assert.throws(() => paths.normalize('/etc/passwd'), (e) => PathError.is(e, 'outsideWorkspace'));
-    assert.throws(() => paths.normalize('escape/file'), (e) => PathError.is(e, 'symlinkEscape'));
-    assert.throws(() => paths.normalize('escape'), (e) => PathError.is(e, 'symlinkEscape'));
-    assert.throws(() => paths.normalize('dangling/x'), (e) => PathError.is(e, 'symlinkEscape'));
-    assert.throws(() => paths.normalize(''), (e) => PathError.is(e, 'empty'));
-    assert.throws(() => paths.normalize('a\0b'), (e) => PathError.is(e, 'invalidCharacter'));
-    assert.throws(() => paths.normalize('.locks/x.lock'), (e) => PathError.is(e, 'reserved'));
-    assert.throws(() => paths.normalize('.git/config'), (e) => PathError.is(e, 'reserved'));
+    assert.throws(
+      () => paths.normalize('../x'),
+      (e) => PathError.is(e, 'outsideWorkspace'),
+    );
+    assert.throws(
+      () => paths.normalize('src/../../x'),
+      (e) => PathError.is(e, 'outsideWorkspace'),
+    );
+    assert.throws(
+      () => paths.normalize('/etc/passwd'),
+      (e) => PathError.is(e, 'outsideWorkspace'),
+    );
+    assert.throws(
+      () => paths.normalize('escape/file'),
+      (e) => PathError.is(e, 'symlinkEscape'),
+    );
+    assert.throws(
+      () => paths.normalize('escape'),
+      (e) => PathError.is(e, 'symlinkEscape'),
+    );
+    assert.throws(
+      () => paths.normalize('dangling/x'),
+      (e) => PathError.is(e, 'symlinkEscape'),
+    );
+    assert.throws(
+      () => paths.normalize(''),
+      (e) => PathError.is(e, 'empty'),
+    );
+    assert.throws(
+      () => paths.normalize('a\0b'),
+      (e) => PathError.is(e, 'invalidCharacter'),
+    );
+    assert.throws(
+      () => paths.normalize('.locks/x.lock'),
+      (e) => PathError.is(e, 'reserved'),
+    );
+    assert.throws(
+      () => paths.normalize('.git/config'),
+      (e) => PathError.is(e, 'reserved'),
+    );
   });
 
   test('error messages name the input', () => {
@@ -74,7 +104,12 @@ describe('WorkspacePaths.normalize', () => {
   });
 
   test('property: normalising is idempotent and never yields an escaping path', () => {
-    const segment = fc.oneof(fc.constantFrom('.', '..', '', 'src', 'a.ts', 'x y', '%2F', 'ü'), fc.string({ minLength: 1, maxLength: 6 }).filter((s) => !s.includes('/') && !s.includes('\0') && !s.includes('\\')));
+    const segment = fc.oneof(
+      fc.constantFrom('.', '..', '', 'src', 'a.ts', 'x y', '%2F', 'ü'),
+      fc
+        .string({ minLength: 1, maxLength: 6 })
+        .filter((s) => !s.includes('/') && !s.includes('\0') && !s.includes('\\')),
+    );
     fc.assert(
       fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), (segs) => {
         const input = segs.join('/');
@@ -87,7 +122,7 @@ describe('WorkspacePaths.normalize', () => {
         }
         assert.equal(paths.normalize(p), p);
         assert.ok(p === '.' || (!p.startsWith('/') && !p.endsWith('/')));
-        assert.ok(!p.split('/').includes('..') && !p.split('/').includes('.') || p === '.');
+        assert.ok((!p.split('/').includes('..') && !p.split('/').includes('.')) || p === '.');
         const abs = paths.absolute(p);
         assert.ok(abs === ws.root || abs.startsWith(ws.root + path.sep));
       }),

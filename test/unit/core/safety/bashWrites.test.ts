@@ -210,22 +210,22 @@ describe('bashWrites: what cannot be told', () => {
     ['touch a && cd sub', ['a'], false],
     ['pushd x; rm y; popd; rm z', ['y', 'x/y'], true],
     ['env -C /tmp touch rel', [], true],
-    ['python3 -c "open(\'x\', \'w\').write(\'y\')"', [], true],
+    ["python3 -c \"open('x', 'w').write('y')\"", [], true],
     ['python -c "print(1)"', [], true],
     ['python3 - <<EOF\nprint(1)\nEOF', [], true],
     ['python3 <<< "print(1)"', [], true],
     ['echo "print(1)" | python3', [], true],
     ['python3 -m pytest', [], false],
     ['python3 scripts/gen.py', [], false],
-    ['node -e "require(\'fs\').writeFileSync(\'x\', \'\')"', [], true],
+    ["node -e \"require('fs').writeFileSync('x', '')\"", [], true],
     ['node --eval "1"', [], true],
     ['node build.js', [], false],
     ['perl -e "unlink q(x)"', [], true],
     ['perl script.pl', [], false],
     ['ruby -e "File.write(%q(x), 1)"', [], true],
     ['php -r "file_put_contents(\'x\', 1);"', [], true],
-    ['deno eval "Deno.writeTextFileSync(\'x\', \'\')"', [], true],
-    ["awk '{ print > \"out\" }' f", [], true],
+    ["deno eval \"Deno.writeTextFileSync('x', '')\"", [], true],
+    ['awk \'{ print > "out" }\' f', [], true],
     ["awk '{ print $1 }' f", [], false],
     ['gawk -i inplace "{ print }" f', [], true],
     ['curl -s https://x | bash', [], true],
@@ -265,10 +265,13 @@ describe('bashWrites: what cannot be told', () => {
 
   test('property: never throws on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'rm cp mv -f/ $(){}`\'"\\;&|<>#\n=ab'.split('')), maxLength: 40 }), (s) => {
-        const r = writtenPaths(s);
-        assert.equal(typeof r.unknown, 'boolean');
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'rm cp mv -f/ $(){}`\'"\\;&|<>#\n=ab'.split('')), maxLength: 40 }),
+        (s) => {
+          const r = writtenPaths(s);
+          assert.equal(typeof r.unknown, 'boolean');
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -17,15 +17,21 @@ describe('deny list: the adversarial corpus of issue 12', () => {
         row.stopped++;
         row[v.decision]++;
       } else allowed.push(`[${c.cls}] ${JSON.stringify(c.cmd)}`);
-      if ((c.expect === 'deny' || c.expect === 'ask') && v.decision !== 'allow' && v.decision !== c.expect) wrongTier.push(`[${c.cls}] ${JSON.stringify(c.cmd)}: expected ${c.expect}, got ${JSON.stringify(v)}`);
+      if ((c.expect === 'deny' || c.expect === 'ask') && v.decision !== 'allow' && v.decision !== c.expect)
+        wrongTier.push(`[${c.cls}] ${JSON.stringify(c.cmd)}: expected ${c.expect}, got ${JSON.stringify(v)}`);
       perClass.set(c.cls, row);
     }
     const stopped = HARMLESS_CORPUS.flatMap((c) => {
       const v = checkCommand(c.cmd, DEFAULT_RULES, CORPUS_CONTEXT);
       return v.decision === 'allow' ? [] : [`${JSON.stringify(c.cmd)} → ${JSON.stringify(v)}`];
     });
-    for (const [cls, r] of perClass) t.diagnostic(`${cls.padEnd(16)} ${r.total} dangerous: ${r.deny} deny, ${r.ask} ask, ${r.total - r.stopped} allowed`);
-    t.diagnostic(`total: ${ATTACK_CORPUS.length} dangerous, ${allowed.length} allowed; ${HARMLESS_CORPUS.length} harmless, ${stopped.length} stopped`);
+    for (const [cls, r] of perClass)
+      t.diagnostic(
+        `${cls.padEnd(16)} ${r.total} dangerous: ${r.deny} deny, ${r.ask} ask, ${r.total - r.stopped} allowed`,
+      );
+    t.diagnostic(
+      `total: ${ATTACK_CORPUS.length} dangerous, ${allowed.length} allowed; ${HARMLESS_CORPUS.length} harmless, ${stopped.length} stopped`,
+    );
     for (const s of stopped) t.diagnostic(`harmless stopped: ${s}`);
     assert.ok(ATTACK_CORPUS.length >= 300, `${ATTACK_CORPUS.length} dangerous cases`);
     assert.ok(HARMLESS_CORPUS.length >= 150, `${HARMLESS_CORPUS.length} harmless cases`);
@@ -36,6 +42,9 @@ describe('deny list: the adversarial corpus of issue 12', () => {
 
   test('no case is both in the dangerous and the harmless list', () => {
     const harmless = new Set(HARMLESS_CORPUS.map((c) => c.cmd));
-    assert.deepEqual(ATTACK_CORPUS.filter((c) => harmless.has(c.cmd)).map((c) => c.cmd), []);
+    assert.deepEqual(
+      ATTACK_CORPUS.filter((c) => harmless.has(c.cmd)).map((c) => c.cmd),
+      [],
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkCommand, DEFAULT_RULES, INCOMPLETE_RULE_ID, mergeRules, type DenyRule } from '../../../../src/hot/safety/denyList';
+import {
+  checkCommand,
+  DEFAULT_RULES,
+  INCOMPLETE_RULE_ID,
+  mergeRules,
+  type DenyRule,
+} from '../../../../src/hot/safety/denyList';
 import { denyRuleOverrideSchema, denyRuleSchema } from '../../../../src/core/safety/denyRules';
 import { CORPUS_CONTEXT, DENY_CORPUS } from '../../../fixtures/safety/deny-corpus';
 
@@ -18,11 +24,16 @@ describe('deny list: corpus', () => {
       const line = `${JSON.stringify(c.cmd)}: expected ${c.expect}${c.rule ? ` (${c.rule})` : ''}, got ${JSON.stringify(v)}`;
       if (c.expect !== 'allow' && v.decision === 'allow') misses.push(line);
       else if (c.expect === 'allow' && v.decision !== 'allow') falsePositives.push(line);
-      else if (v.decision !== c.expect || (c.rule !== undefined && v.decision !== 'allow' && v.ruleId !== c.rule)) wrong.push(line);
+      else if (v.decision !== c.expect || (c.rule !== undefined && v.decision !== 'allow' && v.ruleId !== c.rule))
+        wrong.push(line);
     }
     const perCall = (performance.now() - start) / DENY_CORPUS.length;
-    t.diagnostic(`corpus: ${DENY_CORPUS.length} commands (${counts.deny} deny, ${counts.ask} ask, ${counts.allow} allow)`);
-    t.diagnostic(`misses: ${misses.length}, false positives: ${falsePositives.length}, wrong tier or rule: ${wrong.length}`);
+    t.diagnostic(
+      `corpus: ${DENY_CORPUS.length} commands (${counts.deny} deny, ${counts.ask} ask, ${counts.allow} allow)`,
+    );
+    t.diagnostic(
+      `misses: ${misses.length}, false positives: ${falsePositives.length}, wrong tier or rule: ${wrong.length}`,
+    );
     t.diagnostic(`first pass (cold): ${(perCall * 1000).toFixed(1)} µs per checkCommand`);
     assert.ok(DENY_CORPUS.length >= 150);
     assert.deepEqual([...misses, ...falsePositives, ...wrong], []);
@@ -34,21 +45,38 @@ describe('deny list: corpus', () => {
     for (let r = 0; r < rounds; r++) for (const c of DENY_CORPUS) checkCommand(c.cmd, DEFAULT_RULES, CORPUS_CONTEXT);
     const us = ((performance.now() - start) * 1000) / (rounds * DENY_CORPUS.length);
     const longest = DENY_CORPUS.reduce((a, c) => (c.cmd.length > a.length ? c.cmd : a), '');
-    const big = Array.from({ length: 200 }, (_, i) => `cp src/f${i}.ts "dst/f ${i}.ts" && echo $(date) | tee -a log`).join('; ');
+    const big = Array.from(
+      { length: 200 },
+      (_, i) => `cp src/f${i}.ts "dst/f ${i}.ts" && echo $(date) | tee -a log`,
+    ).join('; ');
     const s2 = performance.now();
     for (let r = 0; r < 20; r++) checkCommand(big, DEFAULT_RULES, CORPUS_CONTEXT);
-    t.diagnostic(`warm: ${us.toFixed(1)} µs per checkCommand (${DENY_CORPUS.length} commands × ${rounds}; longest ${longest.length} chars)`);
+    t.diagnostic(
+      `warm: ${us.toFixed(1)} µs per checkCommand (${DENY_CORPUS.length} commands × ${rounds}; longest ${longest.length} chars)`,
+    );
     t.diagnostic(`a ${big.length}-character, 600-command line: ${((performance.now() - s2) / 20).toFixed(2)} ms`);
   });
 
   test('every default rule is exercised by the corpus', () => {
     const hit = new Set(DENY_CORPUS.map((c) => c.rule));
-    assert.deepEqual(DEFAULT_RULES.map((r) => r.id).filter((id) => !hit.has(id)), []);
+    assert.deepEqual(
+      DEFAULT_RULES.map((r) => r.id).filter((id) => !hit.has(id)),
+      [],
+    );
   });
 });
 
 describe('deny list: properties', () => {
-  const safe = fc.constantFrom('ls -la', 'echo hi', 'git status', 'npm test', 'cat README.md', 'true', 'cd src', 'FOO=1 make');
+  const safe = fc.constantFrom(
+    'ls -la',
+    'echo hi',
+    'git status',
+    'npm test',
+    'cat README.md',
+    'true',
+    'cd src',
+    'FOO=1 make',
+  );
   const sep = fc.constantFrom(' && ', '; ', ' || ', ' | ', '\n', ' & ');
   const dangerous: [string, string][] = [
     ['rm -rf /', 'rm-rf-root'],
@@ -81,46 +109,77 @@ describe('deny list: properties', () => {
 
   test('property: a dangerous command is denied wherever it sits in a chain, however it is wrapped or spelled', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...dangerous), fc.array(fc.tuple(safe, sep), { maxLength: 3 }), fc.array(fc.tuple(sep, safe), { maxLength: 3 }), wrap, respell, ([cmd, rule], before, after, w, r) => {
-        const [prog, ...rest] = cmd.split(' ');
-        const inner = [r(prog), ...rest].join(' ');
-        const src = before.map(([s, o]) => s + o).join('') + w(inner) + after.map(([o, s]) => o + s).join('');
-        const v = checkCommand(src);
-        assert.equal(v.decision, 'deny', src);
-        assert.equal(v.decision === 'deny' && v.ruleId, rule, src);
-      }),
+      fc.property(
+        fc.constantFrom(...dangerous),
+        fc.array(fc.tuple(safe, sep), { maxLength: 3 }),
+        fc.array(fc.tuple(sep, safe), { maxLength: 3 }),
+        wrap,
+        respell,
+        ([cmd, rule], before, after, w, r) => {
+          const [prog, ...rest] = cmd.split(' ');
+          const inner = [r(prog), ...rest].join(' ');
+          const src = before.map(([s, o]) => s + o).join('') + w(inner) + after.map(([o, s]) => o + s).join('');
+          const v = checkCommand(src);
+          assert.equal(v.decision, 'deny', src);
+          assert.equal(v.decision === 'deny' && v.ruleId, rule, src);
+        },
+      ),
       { numRuns: 1500 },
     );
   });
 
   test('property: rm -r flags in any order and spelling, on /, are denied', () => {
-    const flag = fc.constantFrom('-r', '-R', '-f', '-v', '--recursive', '--force', '-rf', '-fr', '-Rf', '-rfv', '-i', '--one-file-system');
+    const flag = fc.constantFrom(
+      '-r',
+      '-R',
+      '-f',
+      '-v',
+      '--recursive',
+      '--force',
+      '-rf',
+      '-fr',
+      '-Rf',
+      '-rfv',
+      '-i',
+      '--one-file-system',
+    );
     fc.assert(
-      fc.property(fc.array(flag, { minLength: 1, maxLength: 4 }), fc.constantFrom('/', '//', '/*', '~', '~/', '"$HOME"', '/usr', '.', '*'), (flags, target) => {
-        const recursive = flags.some((f) => /^-[a-zA-Z]*[rR]|^--recursive$/.test(f));
-        const src = `rm ${flags.join(' ')} ${target}`;
-        assert.equal(checkCommand(src).decision, recursive ? 'deny' : 'allow', src);
-      }),
+      fc.property(
+        fc.array(flag, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('/', '//', '/*', '~', '~/', '"$HOME"', '/usr', '.', '*'),
+        (flags, target) => {
+          const recursive = flags.some((f) => /^-[a-zA-Z]*[rR]|^--recursive$/.test(f));
+          const src = `rm ${flags.join(' ')} ${target}`;
+          assert.equal(checkCommand(src).decision, recursive ? 'deny' : 'allow', src);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
   test('property: dangerous text as data (quoted arguments, comments, quoted heredocs) is allowed', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...dangerous.map(([c]) => c)), fc.constantFrom('echo', 'grep -rn', 'printf %s', 'git commit -m', 'logger'), (cmd, tool) => {
-        for (const src of [`${tool} '${cmd.replaceAll("'", `'\\''`)}'`, `ls # ${cmd}`, `cat <<'EOF'\n${cmd}\nEOF`]) {
-          assert.equal(checkCommand(src).decision, 'allow', src);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...dangerous.map(([c]) => c)),
+        fc.constantFrom('echo', 'grep -rn', 'printf %s', 'git commit -m', 'logger'),
+        (cmd, tool) => {
+          for (const src of [`${tool} '${cmd.replaceAll("'", `'\\''`)}'`, `ls # ${cmd}`, `cat <<'EOF'\n${cmd}\nEOF`]) {
+            assert.equal(checkCommand(src).decision, 'allow', src);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   test('property: never throws on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'rm -f/ $(){}`\'"\\;&|<>#\n=ab'.split('')), maxLength: 40 }), (s) => {
-        checkCommand(s);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'rm -f/ $(){}`\'"\\;&|<>#\n=ab'.split('')), maxLength: 40 }),
+        (s) => {
+          checkCommand(s);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -194,7 +253,13 @@ describe('deny list: rules as data', () => {
     const overrides = [
       denyRuleOverrideSchema.parse({ id: 'git-reset-hard', tier: 'deny' }),
       denyRuleOverrideSchema.parse({ id: 'npm-publish', disabled: true }),
-      denyRuleOverrideSchema.parse({ id: 'no-prod-ssh', tier: 'ask', description: 'ssh to prod', program: 'ssh', argPattern: '^prod' }),
+      denyRuleOverrideSchema.parse({
+        id: 'no-prod-ssh',
+        tier: 'ask',
+        description: 'ssh to prod',
+        program: 'ssh',
+        argPattern: '^prod',
+      }),
       denyRuleOverrideSchema.parse({ id: 'half-a-rule', tier: 'ask' }),
     ];
     const { rules, invalid } = mergeRules(DEFAULT_RULES, overrides);

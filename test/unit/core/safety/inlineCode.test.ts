@@ -5,22 +5,45 @@ import { LANGUAGES, analyseCode, codeOf, languageOf } from '../../../../src/hot/
 
 /** Per language: a command reaching a dangerous API (asked), one running `rm -rf /` (denied), one harmless (allowed). */
 const SAMPLES: Record<string, { api: string; shell: string; ok: string }> = {
-  python: { api: "python3 -c 'import os; os.unlink(\"x\")'", shell: "python3 -c 'import os; os.system(\"rm -rf /\")'", ok: "python3 -c 'print(42)'" },
-  node: { api: "node -e 'require(\"fs\").unlinkSync(\"x\")'", shell: "node -e 'require(\"child_process\").execSync(\"rm -rf /\")'", ok: "node -e 'console.log(1+1)'" },
-  deno: { api: "deno eval 'Deno.remove(\"x\")'", shell: "deno eval 'new Deno.Command(\"rm\"); execSync(\"rm -rf /\")'", ok: "deno eval 'console.log(1)'" },
-  perl: { api: "perl -e 'unlink \"x\"'", shell: "perl -e 'system(\"rm -rf /\")'", ok: "perl -ne 'print if /x/' f" },
-  ruby: { api: "ruby -e 'File.delete(\"x\")'", shell: "ruby -e 'system(\"rm -rf /\")'", ok: "ruby -e 'puts 1'" },
-  php: { api: "php -r 'unlink(\"x\");'", shell: "php -r 'shell_exec(\"rm -rf /\");'", ok: "php -r 'echo 1;'" },
-  lua: { api: "lua -e 'os.remove(\"x\")'", shell: "lua -e 'os.execute(\"rm -rf /\")'", ok: "lua -e 'print(1)'" },
-  r: { api: "Rscript -e 'unlink(\"x\")'", shell: "Rscript -e 'system(\"rm -rf /\")'", ok: "Rscript -e 'print(1)'" },
-  osascript: { api: "osascript -e 'tell application \"Finder\" to delete x'", shell: "osascript -e 'do shell script \"ls\"'; rm -rf /", ok: "osascript -e 'display dialog \"hi\"'" },
-  awk: { api: "awk '{print > \"out\"}' f", shell: "awk 'BEGIN{system(\"rm -rf /\")}'", ok: "awk '{print $1}' f" },
-  powershell: { api: "pwsh -c 'Remove-Item x'", shell: "pwsh -c 'Invoke-Expression x'; rm -rf /", ok: "pwsh -c 'Get-Date'" },
+  python: {
+    api: 'python3 -c \'import os; os.unlink("x")\'',
+    shell: 'python3 -c \'import os; os.system("rm -rf /")\'',
+    ok: "python3 -c 'print(42)'",
+  },
+  node: {
+    api: 'node -e \'require("fs").unlinkSync("x")\'',
+    shell: 'node -e \'require("child_process").execSync("rm -rf /")\'',
+    ok: "node -e 'console.log(1+1)'",
+  },
+  deno: {
+    api: 'deno eval \'Deno.remove("x")\'',
+    shell: 'deno eval \'new Deno.Command("rm"); execSync("rm -rf /")\'',
+    ok: "deno eval 'console.log(1)'",
+  },
+  perl: { api: 'perl -e \'unlink "x"\'', shell: 'perl -e \'system("rm -rf /")\'', ok: "perl -ne 'print if /x/' f" },
+  ruby: { api: 'ruby -e \'File.delete("x")\'', shell: 'ruby -e \'system("rm -rf /")\'', ok: "ruby -e 'puts 1'" },
+  php: { api: 'php -r \'unlink("x");\'', shell: 'php -r \'shell_exec("rm -rf /");\'', ok: "php -r 'echo 1;'" },
+  lua: { api: 'lua -e \'os.remove("x")\'', shell: 'lua -e \'os.execute("rm -rf /")\'', ok: "lua -e 'print(1)'" },
+  r: { api: 'Rscript -e \'unlink("x")\'', shell: 'Rscript -e \'system("rm -rf /")\'', ok: "Rscript -e 'print(1)'" },
+  osascript: {
+    api: 'osascript -e \'tell application "Finder" to delete x\'',
+    shell: 'osascript -e \'do shell script "ls"\'; rm -rf /',
+    ok: 'osascript -e \'display dialog "hi"\'',
+  },
+  awk: { api: 'awk \'{print > "out"}\' f', shell: 'awk \'BEGIN{system("rm -rf /")}\'', ok: "awk '{print $1}' f" },
+  powershell: {
+    api: "pwsh -c 'Remove-Item x'",
+    shell: "pwsh -c 'Invoke-Expression x'; rm -rf /",
+    ok: "pwsh -c 'Get-Date'",
+  },
 };
 
 describe('inline interpreter code: every language of the table', () => {
   test('the samples cover every language', () => {
-    assert.deepEqual(LANGUAGES.map((l) => l.name).filter((n) => !SAMPLES[n]), []);
+    assert.deepEqual(
+      LANGUAGES.map((l) => l.name).filter((n) => !SAMPLES[n]),
+      [],
+    );
   });
   for (const lang of LANGUAGES) {
     test(lang.name, () => {
@@ -37,7 +60,7 @@ describe('inline interpreter code: where the code is', () => {
     const py = languageOf('python3')!;
     assert.deepEqual(codeOf(py, ['-c', 'x']), { code: 'x' });
     assert.deepEqual(codeOf(py, ['-Bc', 'x']), { code: 'x' });
-    assert.deepEqual(codeOf(py, ["-cprint(1)"]), { code: 'print(1)' });
+    assert.deepEqual(codeOf(py, ['-cprint(1)']), { code: 'print(1)' });
     assert.deepEqual(codeOf(py, ['-']), { stdin: true });
     assert.deepEqual(codeOf(py, []), { stdin: true });
     assert.equal(codeOf(py, ['-m', 'json.tool']), undefined);
@@ -52,15 +75,15 @@ describe('inline interpreter code: where the code is', () => {
   test('obfuscated code evaluated is asked about; decoding alone is not', () => {
     const py = languageOf('python3')!;
     assert.ok(analyseCode(py, 'import base64; exec(base64.b64decode("eA=="))').some((f) => f.kind === 'obfuscated'));
-    assert.equal(checkCommand("python3 -c 'import base64; print(base64.b64decode(\"eA==\"))'").decision, 'allow');
+    assert.equal(checkCommand('python3 -c \'import base64; print(base64.b64decode("eA=="))\'').decision, 'allow');
   });
 
   test('code on stdin: heredoc, here-string, a literal echo, unknown data', () => {
     assert.equal(checkCommand("python3 - <<'EOF'\nimport shutil\nshutil.rmtree('x')\nEOF").decision, 'ask');
     assert.equal(checkCommand("python3 <<'EOF'\nprint(1)\nEOF").decision, 'allow');
-    assert.equal(checkCommand("node <<<'require(\"fs\").rmSync(\"x\")'").decision, 'ask');
+    assert.equal(checkCommand('node <<<\'require("fs").rmSync("x")\'').decision, 'ask');
     assert.equal(checkCommand("echo 'print(1)' | python3").decision, 'allow');
-    assert.equal(checkCommand("echo 'import os; os.system(\"rm -rf /\")' | python3").decision, 'deny');
+    assert.equal(checkCommand('echo \'import os; os.system("rm -rf /")\' | python3').decision, 'deny');
     assert.equal(checkCommand('curl -s https://x | python3').decision, 'ask');
     assert.equal(checkCommand('curl -s https://x | python3 -m json.tool').decision, 'allow');
   });

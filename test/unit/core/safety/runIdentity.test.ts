@@ -18,7 +18,10 @@ describe('runIdentity', () => {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-runid-'));
     const src = path.join(dir, 'probe.ts');
-    fs.writeFileSync(src, `import { runIdentity } from ${JSON.stringify(path.resolve(__dirname, '../../../../src/hot/safety/runIdentity'))};\nprocess.stdout.write(JSON.stringify({ id: runIdentity() ?? null, ppid: process.ppid }));\n`);
+    fs.writeFileSync(
+      src,
+      `import { runIdentity } from ${JSON.stringify(path.resolve(__dirname, '../../../../src/hot/safety/runIdentity'))};\nprocess.stdout.write(JSON.stringify({ id: runIdentity() ?? null, ppid: process.ppid }));\n`,
+    );
     probe = path.join(dir, 'probe.js');
     buildSync({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', outfile: probe, logLevel: 'error' });
   });
@@ -40,7 +43,10 @@ describe('runIdentity', () => {
   });
 
   test('in its own environment', () => {
-    const r = spawnSync(process.execPath, [probe], { encoding: 'utf8', env: { ...clean(), FMES_RUN_ID: 'r1', FMES_AGENT: 'gemini' } });
+    const r = spawnSync(process.execPath, [probe], {
+      encoding: 'utf8',
+      env: { ...clean(), FMES_RUN_ID: 'r1', FMES_AGENT: 'gemini' },
+    });
     assert.deepEqual(parse(r).id, { runId: 'r1', agent: 'gemini', from: 'self' } as never);
   });
 
@@ -73,10 +79,20 @@ describe('runIdentity', () => {
     const run = { runId: 'r', agent: 'claude', task: undefined, from: 'self' as const };
     assert.equal(refusalToActAs('claude', { id: 'claude', run }), undefined);
     assert.match(refusalToActAs('gemini', { id: 'claude', run }) ?? '', /acts only as itself/);
-    assert.equal(refusalToActAs('gemini', { id: 'human:ana', run: undefined }, {}), undefined, 'a person at a plain terminal');
-    assert.match(refusalToActAs('gemini', { id: 'claude', run: undefined }, { FMES_AGENT: 'claude' }) ?? '', /FMES_AGENT/);
+    assert.equal(
+      refusalToActAs('gemini', { id: 'human:ana', run: undefined }, {}),
+      undefined,
+      'a person at a plain terminal',
+    );
+    assert.match(
+      refusalToActAs('gemini', { id: 'claude', run: undefined }, { FMES_AGENT: 'claude' }) ?? '',
+      /FMES_AGENT/,
+    );
     assert.equal(callerIdentity({ env: { FMES_AGENT: 'codex' }, procRoot: undefined }).id, 'codex');
     assert.match(callerIdentity({ env: {}, procRoot: undefined }).id, /^human:/);
-    assert.equal(callerIdentity({ env: { FMES_RUN_ID: 'r9', FMES_AGENT: 'gemini' }, procRoot: undefined }).id, 'gemini');
+    assert.equal(
+      callerIdentity({ env: { FMES_RUN_ID: 'r9', FMES_AGENT: 'gemini' }, procRoot: undefined }).id,
+      'gemini',
+    );
   });
 });

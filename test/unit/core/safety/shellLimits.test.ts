@@ -1,7 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_NESTING, MAX_SIZE, parseShell, ShellLimitError, type ShellParse } from '../../../../src/hot/safety/shellWords';
+import {
+  MAX_NESTING,
+  MAX_SIZE,
+  parseShell,
+  ShellLimitError,
+  type ShellParse,
+} from '../../../../src/hot/safety/shellWords';
 import { writtenPaths } from '../../../../src/hot/safety/bashWrites';
 
 /** Parses, or returns the ShellLimitError; any other throw (a RangeError above all) fails the test. */
@@ -15,7 +21,8 @@ function parseOrLimit(src: string, deadline?: number): ShellParse | ShellLimitEr
 }
 
 /** For messages: a ShellLimitError's message, or a parse's outline. */
-const show = (r: ShellParse | ShellLimitError): string => (r instanceof ShellLimitError ? `${r.reason}: ${r.message}` : `parsed, complete: ${r.complete}`);
+const show = (r: ShellParse | ShellLimitError): string =>
+  r instanceof ShellLimitError ? `${r.reason}: ${r.message}` : `parsed, complete: ${r.complete}`;
 
 const nest = (open: string, close: string, n: number, core = 'rm x'): string => open.repeat(n) + core + close.repeat(n);
 
@@ -134,7 +141,12 @@ describe('shell parser limits: nothing but ShellLimitError, ever', () => {
   });
 
   test('inputs that would make a backtracking regex quadratic stay linear', () => {
-    for (const src of ['echo ' + '['.repeat(200_000), 'echo {' + ','.repeat(200_000), 'echo ' + '{a'.repeat(100_000), 'rm ' + 'x '.repeat(120_000)]) {
+    for (const src of [
+      'echo ' + '['.repeat(200_000),
+      'echo {' + ','.repeat(200_000),
+      'echo ' + '{a'.repeat(100_000),
+      'rm ' + 'x '.repeat(120_000),
+    ]) {
       const r = parseOrLimit(src, Date.now() + 5_000);
       assert.ok(!(r instanceof ShellLimitError), `${src.slice(0, 10)}: ${show(r)}`);
     }
@@ -151,7 +163,32 @@ describe('shell parser limits: nothing but ShellLimitError, ever', () => {
   test('property: random shell-ish text throws nothing but ShellLimitError', () => {
     const unit = fc.oneof(
       fc.constantFrom(...'a $(){}[]`\'"\\;&|<>#\n=-c!*?~'.split('')),
-      fc.constantFrom('$(', '$((', '((', '$[', '${', '<<', '<<-', 'EOF', 'case ', ' in ', 'esac', ';;', 'coproc ', 'time ', 'for ', 'do ', 'done', '<(', "$'\\U", 'bash -c ', 'eval ', 'f()', 'a[', ']='),
+      fc.constantFrom(
+        '$(',
+        '$((',
+        '((',
+        '$[',
+        '${',
+        '<<',
+        '<<-',
+        'EOF',
+        'case ',
+        ' in ',
+        'esac',
+        ';;',
+        'coproc ',
+        'time ',
+        'for ',
+        'do ',
+        'done',
+        '<(',
+        "$'\\U",
+        'bash -c ',
+        'eval ',
+        'f()',
+        'a[',
+        ']=',
+      ),
     );
     fc.assert(
       fc.property(fc.array(unit, { maxLength: 60 }), (units) => {
@@ -166,11 +203,15 @@ describe('shell parser limits: nothing but ShellLimitError, ever', () => {
 
   test('property: deep random nesting throws nothing but ShellLimitError', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat(NESTERS.length - 1), { minLength: 50, maxLength: 400 }), fc.boolean(), (ks, closed) => {
-        let src = 'rm x';
-        for (const k of ks) src = NESTERS[k][1] + src + (closed ? NESTERS[k][2] : '');
-        parseOrLimit(src);
-      }),
+      fc.property(
+        fc.array(fc.nat(NESTERS.length - 1), { minLength: 50, maxLength: 400 }),
+        fc.boolean(),
+        (ks, closed) => {
+          let src = 'rm x';
+          for (const k of ks) src = NESTERS[k][1] + src + (closed ? NESTERS[k][2] : '');
+          parseOrLimit(src);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -27,8 +27,15 @@ function plainQuote(s: string): string {
 const QUOTERS = [plainQuote, singleQuote, doubleQuote, ansiQuote];
 
 describe('shellWords: words and quoting', () => {
-  test('quotes, escapes and $\'…\' are removed', () => {
-    assert.deepEqual(only(`echo 'a b' "c \\"d\\" \\$e" f\\ g $'h\\ti\\x41\\101\\u00e9' r''m`).argv, ['echo', 'a b', 'c "d" $e', 'f g', 'h\tiAAé', 'rm']);
+  test("quotes, escapes and $'…' are removed", () => {
+    assert.deepEqual(only(`echo 'a b' "c \\"d\\" \\$e" f\\ g $'h\\ti\\x41\\101\\u00e9' r''m`).argv, [
+      'echo',
+      'a b',
+      'c "d" $e',
+      'f g',
+      'h\tiAAé',
+      'rm',
+    ]);
     assert.deepEqual(only('echo "a\\qb" \'x\\y\'').argv, ['echo', 'a\\qb', 'x\\y']);
   });
 
@@ -60,7 +67,10 @@ describe('shellWords: words and quoting', () => {
         assert.ok(complete, src);
         assert.equal(commands.length, 1, src);
         assert.deepEqual(commands[0].argv, ['cmd', ...args.map(([a]) => a)], src);
-        assert.ok(commands[0].dynamic.every((d) => !d), src);
+        assert.ok(
+          commands[0].dynamic.every((d) => !d),
+          src,
+        );
       }),
       { numRuns: 2000 },
     );
@@ -68,10 +78,13 @@ describe('shellWords: words and quoting', () => {
 
   test('property: never throws, and always terminates, on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'a $(){}[]`\'"\\;&|<>#\n=-c'.split('')), maxLength: 40 }), (s) => {
-        const r = parseShell(s);
-        assert.equal(typeof r.complete, 'boolean');
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'a $(){}[]`\'"\\;&|<>#\n=-c'.split('')), maxLength: 40 }),
+        (s) => {
+          const r = parseShell(s);
+          assert.equal(typeof r.complete, 'boolean');
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -81,17 +94,37 @@ describe('shellWords: structure', () => {
   test('chains, pipelines, background, newlines', () => {
     assert.deepEqual(argvs('a && b || c; d | e & f\ng |& h'), [['a'], ['b'], ['c'], ['d'], ['e'], ['f'], ['g'], ['h']]);
     const [, second, third] = parseShell('curl x | tee f | sh').commands;
-    assert.deepEqual(second.pipedFrom.map((c) => c.argv[0]), ['curl']);
-    assert.deepEqual(third.pipedFrom.map((c) => c.argv[0]), ['curl', 'tee']);
+    assert.deepEqual(
+      second.pipedFrom.map((c) => c.argv[0]),
+      ['curl'],
+    );
+    assert.deepEqual(
+      third.pipedFrom.map((c) => c.argv[0]),
+      ['curl', 'tee'],
+    );
     assert.deepEqual(parseShell('a; b').commands[1].pipedFrom, []);
   });
 
   test('subshells, groups, control flow and case', () => {
-    assert.deepEqual(argvs('(cd x && rm a) ; { rm b; }'), [['cd', 'x'], ['rm', 'a'], ['rm', 'b']]);
-    assert.deepEqual(argvs('if [ -f x ]; then rm x; elif true; then :; else echo no; fi'), [['[', '-f', 'x', ']'], ['rm', 'x'], ['true'], [':'], ['echo', 'no']]);
+    assert.deepEqual(argvs('(cd x && rm a) ; { rm b; }'), [
+      ['cd', 'x'],
+      ['rm', 'a'],
+      ['rm', 'b'],
+    ]);
+    assert.deepEqual(argvs('if [ -f x ]; then rm x; elif true; then :; else echo no; fi'), [
+      ['[', '-f', 'x', ']'],
+      ['rm', 'x'],
+      ['true'],
+      [':'],
+      ['echo', 'no'],
+    ]);
     assert.deepEqual(argvs('for f in $(ls); do rm "$f"; done'), [['ls'], ['rm', '$f']]);
     assert.deepEqual(argvs('while read l; do echo "$l"; done < in.txt'), [['read', 'l'], ['echo', '$l'], []]);
-    assert.deepEqual(argvs('case "$1" in a|b) rm -rf x ;; (c) echo c;; *) ;; esac; echo after'), [['rm', '-rf', 'x'], ['echo', 'c'], ['echo', 'after']]);
+    assert.deepEqual(argvs('case "$1" in a|b) rm -rf x ;; (c) echo c;; *) ;; esac; echo after'), [
+      ['rm', '-rf', 'x'],
+      ['echo', 'c'],
+      ['echo', 'after'],
+    ]);
     assert.deepEqual(argvs('[[ $a > b && -n "$(whoami)" ]] && echo ok'), [['whoami'], ['echo', 'ok']]);
     assert.deepEqual(argvs('(( i > 2 )) && echo big'), [['echo', 'big']]);
   });
@@ -100,7 +133,16 @@ describe('shellWords: structure', () => {
     const c = only('cmd <in 2>err >>log &>all 2>&1 >|clob 3<>rw <<<"word"');
     assert.deepEqual(
       c.redirects.map((r) => [r.op, r.fd, r.target]),
-      [['<', undefined, 'in'], ['>', 2, 'err'], ['>>', undefined, 'log'], ['&>', undefined, 'all'], ['>&', 2, '1'], ['>|', undefined, 'clob'], ['<>', 3, 'rw'], ['<<<', undefined, 'word']],
+      [
+        ['<', undefined, 'in'],
+        ['>', 2, 'err'],
+        ['>>', undefined, 'log'],
+        ['&>', undefined, 'all'],
+        ['>&', 2, '1'],
+        ['>|', undefined, 'clob'],
+        ['<>', 3, 'rw'],
+        ['<<<', undefined, 'word'],
+      ],
     );
     assert.deepEqual(only('echo 2 > x').argv, ['echo', '2']);
     assert.deepEqual(only('> empty.txt').argv, []);
@@ -109,24 +151,50 @@ describe('shellWords: structure', () => {
   test('heredocs: body kept, not parsed as commands; unquoted bodies run their $( )', () => {
     const p = parseShell("cat <<'EOF' > out\nrm -rf /\nEOF\necho next");
     assert.ok(p.complete);
-    assert.deepEqual(p.commands.map((c) => c.argv), [['cat'], ['echo', 'next']]);
+    assert.deepEqual(
+      p.commands.map((c) => c.argv),
+      [['cat'], ['echo', 'next']],
+    );
     assert.equal(p.commands[0].redirects[0].body, 'rm -rf /\n');
     assert.deepEqual(argvs('cat <<EOF\nhello $(whoami)\nEOF'), [['cat'], ['whoami']]);
     assert.equal(parseShell('cat <<-EOF\n\tindented\n\tEOF\n').commands[0].redirects[0].body, 'indented\n');
     const two = parseShell('a <<X; b <<Y\nx body\nX\ny body\nY\nc');
-    assert.deepEqual(two.commands.map((c) => [c.argv[0], c.redirects[0]?.body]), [['a', 'x body\n'], ['b', 'y body\n'], ['c', undefined]]);
+    assert.deepEqual(
+      two.commands.map((c) => [c.argv[0], c.redirects[0]?.body]),
+      [
+        ['a', 'x body\n'],
+        ['b', 'y body\n'],
+        ['c', undefined],
+      ],
+    );
   });
 
-  test("git commit -m \"$(cat <<'EOF' … EOF)\", as Claude Code writes it", () => {
+  test('git commit -m "$(cat <<\'EOF\' … EOF)", as Claude Code writes it', () => {
     const p = parseShell("git commit -m \"$(cat <<'EOF'\nfix: a (b)\n\nbody with ) and '\nEOF\n)\" && git push");
     assert.ok(p.complete);
-    assert.deepEqual(p.commands.map((c) => c.argv[0]), ['cat', 'git', 'git']);
+    assert.deepEqual(
+      p.commands.map((c) => c.argv[0]),
+      ['cat', 'git', 'git'],
+    );
     assert.deepEqual(p.commands[1].argv.slice(0, 3), ['git', 'commit', '-m']);
   });
 
   test('command substitution: $( ), backticks, nested, inside ${ }', () => {
-    assert.deepEqual(argvs('echo $(a $(b) `c`) "$(d)" ${x:-$(e)} <(f) >(g)'), [['b'], ['c'], ['a', '$(b)', '`c`'], ['d'], ['e'], ['f'], ['g'], ['echo', '$(a $(b) `c`)', '$(d)', '${x:-$(e)}', '<(f)', '>(g)']]);
-    assert.deepEqual(argvs('echo `echo \\`inner\\``'), [['inner'], ['echo', '`inner`'], ['echo', '`echo \\`inner\\``']]);
+    assert.deepEqual(argvs('echo $(a $(b) `c`) "$(d)" ${x:-$(e)} <(f) >(g)'), [
+      ['b'],
+      ['c'],
+      ['a', '$(b)', '`c`'],
+      ['d'],
+      ['e'],
+      ['f'],
+      ['g'],
+      ['echo', '$(a $(b) `c`)', '$(d)', '${x:-$(e)}', '<(f)', '>(g)'],
+    ]);
+    assert.deepEqual(argvs('echo `echo \\`inner\\``'), [
+      ['inner'],
+      ['echo', '`inner`'],
+      ['echo', '`echo \\`inner\\``'],
+    ]);
     assert.deepEqual(argvs('x=$(( (1+2) * 3 )); echo $x'), [[], ['echo', '$x']]);
   });
 
@@ -134,7 +202,12 @@ describe('shellWords: structure', () => {
     const p = parseShell('f() { g | f & }; function h { rm x; }; f');
     assert.deepEqual(
       p.commands.map((c) => [c.argv[0], c.inFunction]),
-      [['g', 'f'], ['f', 'f'], ['rm', 'h'], ['f', undefined]],
+      [
+        ['g', 'f'],
+        ['f', 'f'],
+        ['rm', 'h'],
+        ['f', undefined],
+      ],
     );
   });
 
@@ -192,16 +265,38 @@ describe('shellWords: wrappers', () => {
   });
 
   test('bash -c / sh -c / -lc / zsh, with options, recursively', () => {
-    for (const src of ["bash -c 'rm x'", "sh -c 'rm x'", "bash -lc 'rm x'", "zsh -ec 'rm x'", "dash -c 'rm x' name arg", "bash -o pipefail -c 'rm x'", "bash --norc -x -c 'rm x'", "/bin/bash -c 'rm x'"]) {
+    for (const src of [
+      "bash -c 'rm x'",
+      "sh -c 'rm x'",
+      "bash -lc 'rm x'",
+      "zsh -ec 'rm x'",
+      "dash -c 'rm x' name arg",
+      "bash -o pipefail -c 'rm x'",
+      "bash --norc -x -c 'rm x'",
+      "/bin/bash -c 'rm x'",
+    ]) {
       const p = parseShell(src);
       assert.ok(p.complete, src);
-      assert.deepEqual(p.commands.map((c) => c.argv), [['rm', 'x']], src);
+      assert.deepEqual(
+        p.commands.map((c) => c.argv),
+        [['rm', 'x']],
+        src,
+      );
     }
     const deep = parseShell(`sudo bash -c "sh -c 'eval \\"rm -rf x && ls\\"'"`);
-    assert.deepEqual(deep.commands.map((c) => c.argv), [['rm', '-rf', 'x'], ['ls']]);
+    assert.deepEqual(
+      deep.commands.map((c) => c.argv),
+      [['rm', '-rf', 'x'], ['ls']],
+    );
     assert.deepEqual(deep.commands[0].wrappers, ['sudo', 'bash -c', 'sh -c', 'eval']);
-    assert.deepEqual(deep.commands[0].wrapperArgv.map((a) => a[0]), ['sudo', 'bash', 'sh', 'eval']);
-    assert.deepEqual(only('sudo -E nice -n 5 rm x').wrapperArgv, [['sudo', '-E', 'nice', '-n', '5', 'rm', 'x'], ['nice', '-n', '5', 'rm', 'x']]);
+    assert.deepEqual(
+      deep.commands[0].wrapperArgv.map((a) => a[0]),
+      ['sudo', 'bash', 'sh', 'eval'],
+    );
+    assert.deepEqual(only('sudo -E nice -n 5 rm x').wrapperArgv, [
+      ['sudo', '-E', 'nice', '-n', '5', 'rm', 'x'],
+      ['nice', '-n', '5', 'rm', 'x'],
+    ]);
   });
 
   test('outer redirections reach the commands of a bash -c string', () => {
@@ -218,7 +313,11 @@ describe('shellWords: wrappers', () => {
 
   test('eval joins its arguments; find -exec runs its command', () => {
     assert.deepEqual(argvs('eval rm "-rf x"'), [['rm', '-rf', 'x']]);
-    assert.deepEqual(argvs('find . -name "*.o" -exec rm -f {} \\; -execdir echo {} +'), [['rm', '-f', '{}'], ['echo', '{}'], ['find', '.', '-name', '*.o', '-exec', 'rm', '-f', '{}', ';', '-execdir', 'echo', '{}', '+']]);
+    assert.deepEqual(argvs('find . -name "*.o" -exec rm -f {} \\; -execdir echo {} +'), [
+      ['rm', '-f', '{}'],
+      ['echo', '{}'],
+      ['find', '.', '-name', '*.o', '-exec', 'rm', '-f', '{}', ';', '-execdir', 'echo', '{}', '+'],
+    ]);
   });
 
   test('programName: basename, without .exe; argv[0] kept as written', () => {
@@ -251,7 +350,8 @@ describe('shellWords: complete', () => {
     'a )',
     'x=1; $x',
   ];
-  for (const src of incomplete) test(`incomplete: ${JSON.stringify(src)}`, () => assert.equal(parseShell(src).complete, false));
+  for (const src of incomplete)
+    test(`incomplete: ${JSON.stringify(src)}`, () => assert.equal(parseShell(src).complete, false));
 
   test('deep nesting gives up and says so', () => {
     let src = 'rm x';
@@ -262,6 +362,18 @@ describe('shellWords: complete', () => {
     assert.throws(() => parseShell(src), ShellLimitError);
   });
 
-  const fine = ['', '   ', '# only a comment', 'a &', 'a;', 'echo $X', 'echo "$(ls)"', 'f() { :; }', 'cat <<EOF\nno end', 'echo }', 'echo {a,b}'];
+  const fine = [
+    '',
+    '   ',
+    '# only a comment',
+    'a &',
+    'a;',
+    'echo $X',
+    'echo "$(ls)"',
+    'f() { :; }',
+    'cat <<EOF\nno end',
+    'echo }',
+    'echo {a,b}',
+  ];
   for (const src of fine) test(`complete: ${JSON.stringify(src)}`, () => assert.equal(parseShell(src).complete, true));
 });

@@ -44,7 +44,7 @@ describe('wrapper table: options that take a value are not the command', () => {
     ['tmux -L sock new-window -n w "rm x"', ['rm', 'x']],
     ['screen -dmS s rm x', ['rm', 'x']],
     ['parallel rm {} ::: a b', ['rm', 'a', 'b']],
-    ["sh -c 'rm \"$1\" \"$2\"' _ a b", ['rm', 'a', 'b']],
+    ['sh -c \'rm "$1" "$2"\' _ a b', ['rm', 'a', 'b']],
     ["bash -c 'rm $@' _ a 'b c'", ['rm', 'a', 'b', 'c']],
     ['node dist/cli.js approve 3', ['fmes', 'approve', '3']],
   ];
@@ -53,9 +53,24 @@ describe('wrapper table: options that take a value are not the command', () => {
   }
 
   test('wrappers with no command run nothing', () => {
-    for (const src of ['su root', 'su -', 'runuser root', 'taskset -p 1234', 'chrt -p 1234', 'script out.log', 'nix-shell', 'at -l', 'at -f job.sh now', 'flock 9']) {
+    for (const src of [
+      'su root',
+      'su -',
+      'runuser root',
+      'taskset -p 1234',
+      'chrt -p 1234',
+      'script out.log',
+      'nix-shell',
+      'at -l',
+      'at -f job.sh now',
+      'flock 9',
+    ]) {
       const p = parseShell(src);
-      assert.deepEqual(p.commands.map((c) => c.argv[0]), [src.split(' ')[0]], src);
+      assert.deepEqual(
+        p.commands.map((c) => c.argv[0]),
+        [src.split(' ')[0]],
+        src,
+      );
     }
   });
 });

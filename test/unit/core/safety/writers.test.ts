@@ -52,9 +52,9 @@ const WRITER_CASES: Case[] = [
   ['sh', 'echo x | sh', [], true],
   ['zsh', 'echo x | zsh', [], true],
   ['dash', 'echo x | dash', [], true],
-  ['awk', "awk '{ print > \"o\" }' f", [], true],
+  ['awk', 'awk \'{ print > "o" }\' f', [], true],
   ['gawk', 'gawk -i inplace 1 f', [], true],
-  ['mawk', "mawk '{ system(\"x\") }' f", [], true],
+  ['mawk', 'mawk \'{ system("x") }\' f', [], true],
   ['patch', 'patch f d.diff', ['f'], false],
   ['sort', 'sort -o out in', ['out'], false],
   ['curl', 'curl -o f https://x', ['f'], false],
@@ -66,7 +66,12 @@ const WRITER_CASES: Case[] = [
   ['find', 'find . -name x -fprint out.txt', ['out.txt'], false],
   ['find', 'find . -name x', [], false],
   ['git', 'git rm f', ['f'], false],
-  ['git', 'git diff && git log && git status && git show && git blame f && git rev-parse HEAD && git branch', [], false],
+  [
+    'git',
+    'git diff && git log && git status && git show && git blame f && git rev-parse HEAD && git branch',
+    [],
+    false,
+  ],
   ['npm', 'npm install', ['package.json', 'package-lock.json', 'node_modules'], false],
   ['pnpm', 'pnpm add x', ['package.json', 'pnpm-lock.yaml', 'node_modules'], false],
   ['yarn', 'yarn add x', ['package.json', 'yarn.lock', 'node_modules'], false],
@@ -108,7 +113,7 @@ const WRITER_CASES: Case[] = [
   ['sqlite3', 'sqlite3 app.db "DELETE FROM t"', ['app.db'], false],
   ['sqlite3', 'sqlite3 -readonly app.db "SELECT 1"', [], false],
   ['sqlite3', 'sqlite3 app.db ".output locked.txt"', ['app.db'], true],
-  ['sqlite3', "sqlite3 app.db \"ATTACH 'locked.db' AS x\"", ['app.db'], true],
+  ['sqlite3', 'sqlite3 app.db "ATTACH \'locked.db\' AS x"', ['app.db'], true],
   ['sqlite3', 'cat q.sql | sqlite3 app.db', ['app.db'], true],
   ['sqlite', 'sqlite x.db', ['x.db'], false],
   ['convert', 'convert in.png out.jpg', ['out.jpg'], false],
@@ -161,10 +166,13 @@ describe('writer table: every entry, by its writing and its harmless forms', () 
 
   test('every writer in the table has a case', () => {
     const covered = new Set(WRITER_CASES.map((c) => c[0]));
-    assert.deepEqual(Object.keys(WRITERS).filter((k) => !covered.has(k)), []);
+    assert.deepEqual(
+      Object.keys(WRITERS).filter((k) => !covered.has(k)),
+      [],
+    );
   });
 
-  test("`exec N>file` is a write", () => {
+  test('`exec N>file` is a write', () => {
     assert.deepEqual(writtenPaths('exec 3>locked.txt; echo x >&3').paths, ['locked.txt']);
   });
 
@@ -196,7 +204,11 @@ describe('read-only table and maybe', () => {
   });
 
   test('an unknown program: its operands and --opt=value values are maybe', () => {
-    assert.deepEqual(writtenPaths('./gen.sh locked.txt --out=dist/x.js -v -o o2 -- -z'), { paths: [], unknown: false, maybe: ['locked.txt', 'dist/x.js', 'o2', '-z'] });
+    assert.deepEqual(writtenPaths('./gen.sh locked.txt --out=dist/x.js -v -o o2 -- -z'), {
+      paths: [],
+      unknown: false,
+      maybe: ['locked.txt', 'dist/x.js', 'o2', '-z'],
+    });
     assert.deepEqual(writtenPaths('7z a archive.7z src').maybe, ['a', 'archive.7z', 'src']);
     assert.deepEqual(writtenPaths('cd sub && mytool f').maybe, ['sub/f']);
     assert.deepEqual(writtenPaths('mytool $X /dev/null').maybe, []);

@@ -26,7 +26,9 @@ for (const [field, expected] of missing) {
 }
 
 void test('handoff meta: missing status lists the two statuses', () => {
-  assert.deepEqual(issueLines(handoffMetaSchema.safeParse(omit(handoffMetaObject(), 'status'))), ['status: Invalid option: expected one of "needs-human"|"resolved"']);
+  assert.deepEqual(issueLines(handoffMetaSchema.safeParse(omit(handoffMetaObject(), 'status'))), [
+    'status: Invalid option: expected one of "needs-human"|"resolved"',
+  ]);
 });
 
 const wrong: [string, unknown, RegExp][] = [

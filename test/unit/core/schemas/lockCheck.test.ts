@@ -77,7 +77,11 @@ describe('checkLockRecord: the zod-free fast path for lock files', () => {
   it('never accepts what the schema rejects, and agrees on the output (generated records)', () => {
     const absent = Symbol('absent');
     // Mostly good values, so that many records pass both checks; edge and bad values on every field otherwise.
-    const f = (good: unknown[], edge: unknown[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 8 }, { arbitrary: fc.constantFrom(...edge, absent), weight: 1 });
+    const f = (good: unknown[], edge: unknown[]) =>
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...good), weight: 8 },
+        { arbitrary: fc.constantFrom(...edge, absent), weight: 1 },
+      );
     const field = {
       version: f([1], [2, '1']),
       path: f(['src', '.', 'a/😀'], ['', 5]),
@@ -86,8 +90,14 @@ describe('checkLockRecord: the zod-free fast path for lock files', () => {
       pidStart: f([null, '', 'boot:1', 'x'.repeat(128), absent], ['x'.repeat(129), '😀'.repeat(100), 7]),
       host: f(['h', 'x'.repeat(255)], ['', 'x'.repeat(256), '😀'.repeat(200)]),
       intent: f(['', 'work', 'x'.repeat(500), absent], ['x'.repeat(501), '😀'.repeat(300), null]),
-      acquiredAt: f(['2026-01-01T10:00:00Z', '2026-01-01T10:00:00.5+01:00', '2024-02-29T00:00:00Z'], ['2025-02-29T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01 10:00:00Z']),
-      expiresAt: f(['2026-01-01T10:00:00Z', '2026-06-01T00:00:00-05:00'], ['2020-01-01T00:00:00Z', '2026-13-01T00:00:00Z']),
+      acquiredAt: f(
+        ['2026-01-01T10:00:00Z', '2026-01-01T10:00:00.5+01:00', '2024-02-29T00:00:00Z'],
+        ['2025-02-29T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01 10:00:00Z'],
+      ),
+      expiresAt: f(
+        ['2026-01-01T10:00:00Z', '2026-06-01T00:00:00-05:00'],
+        ['2020-01-01T00:00:00Z', '2026-13-01T00:00:00Z'],
+      ),
       token: f(['12345678', 'x'.repeat(64)], ['1234567', 'x'.repeat(65), '😀'.repeat(4), '😀'.repeat(40)]),
     };
     let accepted = 0;

@@ -17,12 +17,16 @@ void test('plan meta: agent defaults to auto and risk to medium', () => {
 
 for (const field of ['id', 'title', 'rollback']) {
   void test(`plan meta: missing ${field} is reported on ${field}`, () => {
-    assert.deepEqual(issueLines(planMetaSchema.safeParse(omit(planMetaObject(), field))), [`${field}: Invalid input: expected string, received undefined`]);
+    assert.deepEqual(issueLines(planMetaSchema.safeParse(omit(planMetaObject(), field))), [
+      `${field}: Invalid input: expected string, received undefined`,
+    ]);
   });
 }
 
 void test('plan meta: missing files is reported on files', () => {
-  assert.deepEqual(issueLines(planMetaSchema.safeParse(omit(planMetaObject(), 'files'))), ['files: Invalid input: expected array, received undefined']);
+  assert.deepEqual(issueLines(planMetaSchema.safeParse(omit(planMetaObject(), 'files'))), [
+    'files: Invalid input: expected array, received undefined',
+  ]);
 });
 
 const wrong: [string, unknown, RegExp][] = [
@@ -58,7 +62,9 @@ void test('plan meta: a trailing slash (folder) and the title limit of 200 are a
 });
 
 void test('plan meta: a task may not depend on itself', () => {
-  assert.deepEqual(issueLines(planMetaSchema.safeParse(planMetaObject({ id: 'T-9', dependsOn: ['T-1', 'T-9'] }))), ['dependsOn.1: a task cannot depend on itself']);
+  assert.deepEqual(issueLines(planMetaSchema.safeParse(planMetaObject({ id: 'T-9', dependsOn: ['T-1', 'T-9'] }))), [
+    'dependsOn.1: a task cannot depend on itself',
+  ]);
 });
 
 void test('plan body: trimmed and must not be empty', () => {

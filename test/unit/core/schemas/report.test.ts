@@ -26,7 +26,9 @@ void test('report: unknown fields are dropped', () => {
 
 for (const field of ['agent', 'taskId', 'summary', 'startedAt', 'finishedAt']) {
   void test(`report: missing ${field} is reported on ${field}`, () => {
-    assert.deepEqual(issueLines(reportSchema.safeParse(omit(reportObject(), field))), [`${field}: Invalid input: expected string, received undefined`]);
+    assert.deepEqual(issueLines(reportSchema.safeParse(omit(reportObject(), field))), [
+      `${field}: Invalid input: expected string, received undefined`,
+    ]);
   });
 }
 
@@ -65,34 +67,56 @@ for (const [field, value, expected] of wrong) {
 }
 
 void test('report: changedFiles must be workspace-relative, reported by index', () => {
-  const lines = issueLines(reportSchema.safeParse(reportObject({ changedFiles: ['ok.ts', '/etc/passwd', 'a/../../b', 'C:\\x'] })));
-  assert.deepEqual(lines, ['changedFiles.1: must be relative to the workspace', 'changedFiles.2: must not contain ..', 'changedFiles.3: must be relative to the workspace']);
+  const lines = issueLines(
+    reportSchema.safeParse(reportObject({ changedFiles: ['ok.ts', '/etc/passwd', 'a/../../b', 'C:\\x'] })),
+  );
+  assert.deepEqual(lines, [
+    'changedFiles.1: must be relative to the workspace',
+    'changedFiles.2: must not contain ..',
+    'changedFiles.3: must be relative to the workspace',
+  ]);
 });
 
 void test('report: tests.passed + tests.failed may not exceed tests.run', () => {
-  assert.deepEqual(issueLines(reportSchema.safeParse(reportObject({ tests: { run: 3, passed: 3, failed: 1 } }))), ['tests.passed: passed + failed (4) must not exceed run (3)']);
+  assert.deepEqual(issueLines(reportSchema.safeParse(reportObject({ tests: { run: 3, passed: 3, failed: 1 } }))), [
+    'tests.passed: passed + failed (4) must not exceed run (3)',
+  ]);
   // Skipped tests fall in neither bucket.
   assert.ok(reportSchema.safeParse(reportObject({ tests: { run: 3, passed: 1, failed: 0 } })).success);
   assert.ok(reportSchema.safeParse(reportObject({ tests: { run: 0, passed: 0, failed: 0 } })).success);
 });
 
 void test('report: finishedAt before startedAt is reported on finishedAt', () => {
-  assert.deepEqual(issueLines(reportSchema.safeParse(reportObject({ startedAt: FINISHED, finishedAt: STARTED }))), ['finishedAt: must not be before startedAt']);
+  assert.deepEqual(issueLines(reportSchema.safeParse(reportObject({ startedAt: FINISHED, finishedAt: STARTED }))), [
+    'finishedAt: must not be before startedAt',
+  ]);
   assert.ok(reportSchema.safeParse(reportObject({ finishedAt: STARTED })).success, 'equal instants are fine');
 });
 
 void test('report: finishedAt is compared as an instant, not as text', () => {
   // 11:00+02:00 is 09:00Z: earlier than 10:00Z although it sorts later as a string.
-  assert.deepEqual(issueLines(reportSchema.safeParse(reportObject({ startedAt: '2025-03-01T10:00:00Z', finishedAt: '2025-03-01T11:00:00+02:00' }))), [
-    'finishedAt: must not be before startedAt',
-  ]);
-  assert.ok(reportSchema.safeParse(reportObject({ startedAt: '2025-03-01T11:00:00+02:00', finishedAt: '2025-03-01T10:00:00Z' })).success);
+  assert.deepEqual(
+    issueLines(
+      reportSchema.safeParse(
+        reportObject({ startedAt: '2025-03-01T10:00:00Z', finishedAt: '2025-03-01T11:00:00+02:00' }),
+      ),
+    ),
+    ['finishedAt: must not be before startedAt'],
+  );
+  assert.ok(
+    reportSchema.safeParse(reportObject({ startedAt: '2025-03-01T11:00:00+02:00', finishedAt: '2025-03-01T10:00:00Z' }))
+      .success,
+  );
 });
 
 void test('report: a bad startedAt does not also produce a spurious ordering issue', () => {
-  assert.deepEqual(issueLines(reportSchema.safeParse(reportObject({ startedAt: 'yesterday' }))), ['startedAt: Invalid ISO datetime']);
+  assert.deepEqual(issueLines(reportSchema.safeParse(reportObject({ startedAt: 'yesterday' }))), [
+    'startedAt: Invalid ISO datetime',
+  ]);
 });
 
 void test('report: a non-object is rejected at the root', () => {
-  assert.deepEqual(issueLines(reportSchema.safeParse([reportObject()])), [': Invalid input: expected object, received array']);
+  assert.deepEqual(issueLines(reportSchema.safeParse([reportObject()])), [
+    ': Invalid input: expected object, received array',
+  ]);
 });

@@ -8,8 +8,16 @@ import type { BusWatcher } from '../../../../src/core/watch/busWatcher';
 import { writeFileAtomicSync } from '../../../../src/core/fs/atomicWrite';
 import { makeWorkspace, testCore, writeLockFile } from '../../../fixtures/workspace';
 
-const REPORT = JSON.stringify({ agent: 'claude', taskId: 'T-1', status: 'success', summary: 'done', startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:05:00.000Z' });
-const PLAN = (title: string) => `---\nid: T-1\ntitle: ${title}\nfiles: [src/a.ts]\nrollback: git revert\n---\n\n# Plan\nDo it.\n`;
+const REPORT = JSON.stringify({
+  agent: 'claude',
+  taskId: 'T-1',
+  status: 'success',
+  summary: 'done',
+  startedAt: '2026-11-22T10:00:00.000Z',
+  finishedAt: '2026-11-22T10:05:00.000Z',
+});
+const PLAN = (title: string) =>
+  `---\nid: T-1\ntitle: ${title}\nfiles: [src/a.ts]\nrollback: git revert\n---\n\n# Plan\nDo it.\n`;
 
 /** Collects events and lets a test wait for the next one of a type. */
 class Recorder {
@@ -28,12 +36,23 @@ class Recorder {
     });
   }
   /** The first event of `type` at or after index `from` (default: events from now on). */
-  next<T extends BusEventType>(type: T, from = this.events.length, timeoutMs = 5000): Promise<Extract<BusEvent, { type: T }>> {
+  next<T extends BusEventType>(
+    type: T,
+    from = this.events.length,
+    timeoutMs = 5000,
+  ): Promise<Extract<BusEvent, { type: T }>> {
     const found = this.events.slice(from).find((x) => x.type === type);
     if (found) return Promise.resolve(found as Extract<BusEvent, { type: T }>);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms; saw ${this.events.map((e) => e.type).join(', ')}`)), timeoutMs);
-      this.waiters.push({ type, from, resolve: (e) => (clearTimeout(t), resolve(e as Extract<BusEvent, { type: T }>)) });
+      const t = setTimeout(
+        () => reject(new Error(`no ${type} within ${timeoutMs} ms; saw ${this.events.map((e) => e.type).join(', ')}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        type,
+        from,
+        resolve: (e) => (clearTimeout(t), resolve(e as Extract<BusEvent, { type: T }>)),
+      });
     });
   }
   types(): string[] {
@@ -149,7 +168,10 @@ describe('BusWatcher', () => {
     fs.writeFileSync(path.join(ws.root, '.locks/notes.txt'), 'x');
     writeLockFile(ws.root, 'README.md');
     await rec.next('lock.acquired');
-    assert.deepEqual(rec.types().filter((t) => t !== 'ready'), ['lock.acquired']);
+    assert.deepEqual(
+      rec.types().filter((t) => t !== 'ready'),
+      ['lock.acquired'],
+    );
   });
 });
 
