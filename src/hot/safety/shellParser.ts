@@ -398,7 +398,9 @@ class Parser extends ShellLexer {
       if (r) {
         this.i = REDIRECT.lastIndex;
         this.skipBlanks();
-        if (this.i >= s.length || (META.includes(s[this.i]) && s[this.i + 1] !== '(')) {
+        // The target is a word; only `<(…)` / `>(…)` (process substitution) may start with a metacharacter.
+        const t = s[this.i];
+        if (this.i >= s.length || (META.includes(t) && !((t === '<' || t === '>') && s[this.i + 1] === '('))) {
           this.complete = false;
           continue;
         }
