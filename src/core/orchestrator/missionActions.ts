@@ -4,7 +4,6 @@ import { git } from '../git/git';
 import { abortMerge, conflictedFiles, mergeBranch, predictMerge } from '../git/merge';
 import { rollback } from '../git/snapshot';
 import type { MissionRecord } from '../schemas/mission';
-import { missionHandoff } from './missionHandoff';
 import type { MissionRunner } from './missionRunner';
 import { check, nextStates, type MissionAction } from './missionTable';
 import { MissionError, type MissionDeps } from './missionTypes';
@@ -154,18 +153,7 @@ export class MissionActions {
     reason = 'handed to a person on request',
   ): Promise<{ record: MissionRecord; file: string }> {
     const rec = this.need(task, 'handOff');
-    const diffStat = rec.branch
-      ? await this.runner
-          .worktrees()
-          .diffStat(task)
-          .catch(() => undefined)
-      : undefined;
-    const file = await missionHandoff(this.d.root, rec, {
-      reason,
-      diffStat,
-      agent: this.d.me,
-      now: this.d.clock.now(),
-    });
+    const file = await this.runner.writeHandoff(rec, reason, !!rec.branch);
     // The table says where Hand Off leads: a final state keeps itself (with the handoff added), others become handedOff.
     const to = nextStates(rec.state, 'handOff')?.[0] ?? 'handedOff';
     const record =

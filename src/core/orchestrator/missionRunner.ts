@@ -474,18 +474,18 @@ export class MissionRunner {
   }
 
   private async handOff(rec: MissionRecord, reason: string, worktree: boolean): Promise<void> {
+    const file = await this.writeHandoff(rec, reason, worktree);
+    await this.set(rec.taskId, 'handedOff', { reason, handoff: file });
+  }
+
+  /** Writes the mission's handoff report (with the worktree's diff summary when `worktree`); returns its file. */
+  async writeHandoff(rec: MissionRecord, reason: string, worktree: boolean): Promise<string> {
     const diffStat = worktree
       ? await this.worktrees()
           .diffStat(rec.taskId)
           .catch(() => undefined)
       : undefined;
-    const file = await missionHandoff(this.d.root, rec, {
-      reason,
-      diffStat,
-      agent: this.d.me,
-      now: this.d.clock.now(),
-    });
-    await this.set(rec.taskId, 'handedOff', { reason, handoff: file });
+    return missionHandoff(this.d.root, rec, { reason, diffStat, agent: this.d.me, now: this.d.clock.now() });
   }
 
   private async end(record: MissionRecord, plan: Plan): Promise<MissionOutcome> {

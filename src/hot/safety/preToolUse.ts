@@ -4,6 +4,7 @@ import type { Holder } from '../locks/holders';
 import { writtenPaths } from './bashWrites';
 import { checkCommand, type CheckContext, type DenyRule } from './denyList';
 import { fmesCommandVerdict, symlinkTargets } from './shellEffects';
+import { parseShell } from './shellWords';
 import { agentMatches, ownersOf } from './ownership';
 import { PROTECTED_MENTION, protectedAt, protectedBelow } from './protectedPaths';
 import { resolveReal } from './realPath';
@@ -94,7 +95,9 @@ function decideShell(command: string, cwd: string, deps: PreToolUseDeps, tool: s
       reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`,
       ruleId: verdict.ruleId,
     };
-  const own = fmesCommandVerdict(command, deps.agent, deps.deadline);
+  // One parse for both checks that read the commands themselves (the deny list and the writer table parse their own).
+  const parsed = parseShell(command, { deadline: deps.deadline });
+  const own = fmesCommandVerdict(parsed, deps.agent);
   if (own) return own;
   const writes = writtenPaths(command, { deadline: deps.deadline });
   for (const p of writes.paths) {
@@ -106,7 +109,7 @@ function decideShell(command: string, cwd: string, deps: PreToolUseDeps, tool: s
     if (d.decision !== 'allow') return d;
   }
   // A symlink made now to a locked or protected path exists only to write through it later.
-  for (const t of symlinkTargets(command, deps.deadline)) {
+  for (const t of symlinkTargets(parsed)) {
     const d = checkPath(t.target, path.resolve(cwd, t.linkDir), deps, tool, 'operand');
     if (d.decision !== 'allow')
       return { decision: d.decision, reason: `${d.reason} (the command links to it)`, ruleId: d.ruleId };

@@ -7,7 +7,7 @@
  *   runs, so what is written through it cannot be resolved; the link's target is judged instead.
  */
 import type { HookDecision } from './preToolUse';
-import { parseShell, programName, type SimpleCommand } from './shellWords';
+import { programName, type ShellParse, type SimpleCommand } from './shellWords';
 
 /** `fmes …`, `node …/cli.mjs …`, `npx fmes …`: the F-MES subcommand words, or undefined for other programs. */
 export function fmesArgs(argv: readonly string[]): string[] | undefined {
@@ -31,8 +31,8 @@ export function fmesArgs(argv: readonly string[]): string[] | undefined {
 const GLOBAL_VALUE = new Set(['--workspace', '-w', '--cwd']);
 
 /** The F-MES commands an agent must not run, judged on every command the line would run. */
-export function fmesCommandVerdict(src: string, agent: string, deadline?: number): HookDecision | undefined {
-  for (const cmd of parseShell(src, { deadline }).commands) {
+export function fmesCommandVerdict(parse: ShellParse, agent: string): HookDecision | undefined {
+  for (const cmd of parse.commands) {
     const args = fmesArgs(cmd.argv);
     if (!args) continue;
     const words = args.filter((a, i) => !a.startsWith('-') && !GLOBAL_VALUE.has(args[i - 1] ?? ''));
@@ -77,9 +77,9 @@ function deny(cmd: SimpleCommand, why: string): HookDecision {
 }
 
 /** Targets of the symlinks a command creates (`ln -s`, `cp -s`), with the folder the link lies in (relative targets start there). */
-export function symlinkTargets(src: string, deadline?: number): { target: string; linkDir: string }[] {
+export function symlinkTargets(parse: ShellParse): { target: string; linkDir: string }[] {
   const out: { target: string; linkDir: string }[] = [];
-  for (const cmd of parseShell(src, { deadline }).commands) {
+  for (const cmd of parse.commands) {
     const prog = cmd.argv.length > 0 ? programName(cmd.argv[0]) : '';
     if (prog !== 'ln' && prog !== 'cp') continue;
     const args = cmd.argv.slice(1);
