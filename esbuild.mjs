@@ -59,6 +59,8 @@ const COLD_CHUNK = './chunks/cold.cjs';
 const LOCK_RUN = './lock.cjs';
 /** The full CLI, which dist/fmes.cjs (the `fmes` bin) imports for everything but a plain `lock run`. */
 const FULL_CLI = './cli.mjs';
+/** The hook's body, which dist/hook.cjs (the entry hook settings name) loads through the code cache. */
+const HOOK_MAIN = './hookMain.cjs';
 const HOT_DIR = resolve('src/hot') + sep;
 const hotOnly = {
   name: 'hot-only',
@@ -86,6 +88,7 @@ const hot = {
     FMES_COLD_CHUNK: JSON.stringify(COLD_CHUNK),
     FMES_LOCK_RUN: JSON.stringify(LOCK_RUN),
     FMES_FULL_CLI: JSON.stringify(FULL_CLI),
+    FMES_HOOK_MAIN: JSON.stringify(HOOK_MAIN),
   },
 };
 
@@ -140,7 +143,14 @@ const contexts = await Promise.all([
     ...node,
     // CommonJS: Node's ESM loader costs a few milliseconds more per start.
     define: { ...node.define, ...hot.define },
-    entryPoints: { hook: 'src/hot/hook/bin.ts', lock: 'src/hot/lock/lockRun.ts', fmes: 'src/hot/lock/bin.ts' },
+    // hook.cjs and fmes.cjs are small loaders: they load hookMain.cjs and lock.cjs through V8's code cache
+    // (src/hot/codeCache.ts), kept in dist/.cache/.
+    entryPoints: {
+      hook: 'src/hot/hook/bin.ts',
+      hookMain: 'src/hot/hook/main.ts',
+      lock: 'src/hot/lock/lockRun.ts',
+      fmes: 'src/hot/lock/bin.ts',
+    },
     banner: { js: '#!/usr/bin/env node' },
     outdir: 'dist',
     format: 'cjs',

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cold } from '../cold';
+import { HOOK_CONFIG_FILE } from '../configFile';
 import { DEFAULT_RULES, mergeRules, type DenyRule } from '../safety/denyList';
 
 /** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
@@ -13,8 +14,7 @@ export interface HookSettings {
   auditWebhook: string;
 }
 
-/** configFile.ts's CONFIG_FILE, which cannot be imported without loading the schema (a test holds them equal). */
-export const HOOK_CONFIG_FILE = '.fmes/config.json';
+export { HOOK_CONFIG_FILE } from '../configFile';
 
 /** The settings of a workspace with no config file: what `configSchema.parse({})` gives (a test holds them equal). */
 export const DEFAULT_HOOK_SETTINGS: HookSettings = {

@@ -1,7 +1,9 @@
 // `fmes` (package.json bin: dist/fmes.cjs). CommonJS, so that Node starts it without its ESM loader: a
-// `fmes lock run` in its plain form runs from dist/lock.cjs (lockRun.ts) and loads nothing else; every other
-// call, and every form lockRun leaves alone, imports the full CLI, dist/cli.mjs, which runs as when started
-// directly (it is also `fmes` under its old name).
+// `fmes lock run` in its plain form runs from dist/lock.cjs (lockRun.ts), loaded through V8's code cache
+// (codeCache.ts), and loads nothing else; every other call, and every form lockRun leaves alone, imports the
+// full CLI, dist/cli.mjs, which runs as when started directly (it is also `fmes` under its old name).
+import * as path from 'node:path';
+import { loadCached } from '../codeCache';
 import type * as LockRunModule from './lockRun';
 
 /** Set by esbuild: the hot `lock run` bundle and the full CLI beside this file. */
@@ -17,8 +19,9 @@ function full(): void {
 }
 
 if (argv.includes('lock') && argv.includes('run')) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the hot bundle beside this one
-  const { lockRun } = require(FMES_LOCK_RUN) as typeof LockRunModule;
+  const load = loadCached(path.join(__dirname, FMES_LOCK_RUN), module);
+  if (load.status !== 'hit') process.once('exit', load.save);
+  const { lockRun } = load.exports as typeof LockRunModule;
   void lockRun(argv).then((code) => {
     if (code === undefined) full();
     else process.exitCode = code;

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import type { Logger } from '../../core/log';
 import { cold } from '../cold';
 import { LockError } from '../errors';
-import { HOOK_CONFIG_FILE } from '../hook/hookSettings';
+import { HOOK_CONFIG_FILE } from '../configFile';
 import { isAgentId } from '../locks/agentId';
 import { describeHolder, holderJson, type Holder } from '../locks/holders';
 import { LockManager, type LockConfig } from '../locks/lockManager';
 import { escapeControls, safeJson } from '../locks/printable';
 import { WorkspacePaths } from '../paths/workspacePath';
-import { callerIdentity, refusalToActAs } from '../safety/runIdentity';
+import { refusalToActAs, runCaller, runIdentity } from '../safety/runIdentity';
 import { EXIT, runHolding, SignalGuard, signalExit } from './holding';
 
 /**
@@ -31,8 +31,10 @@ export async function lockRun(
   if (!a) return undefined;
   const agent = a.agent ?? env.FMES_AGENT;
   if (agent === undefined || !isAgentId(agent)) return undefined;
-  const c = callerIdentity({ env });
-  if (c.run && refusalToActAs(agent, c, env)) return undefined; // the full CLI words the refusal
+  // Outside a run anyone may take a lock in any name (cli/commands/refusal.ts): only a run's agent is asked for,
+  // never the person's login (a passwd lookup).
+  const run = runIdentity({ env });
+  if (run && refusalToActAs(agent, runCaller(run), env)) return undefined; // the full CLI words the refusal
   const root = a.workspace !== undefined ? path.resolve(cwd, a.workspace) : gitTopLevel(cwd, env);
   if (root === undefined) return undefined;
   const config = lockSettings(root);

@@ -69,9 +69,14 @@ export function runIdentity(options: RunIdentityOptions = {}): RunIdentity | und
  */
 export function callerIdentity(options: RunIdentityOptions = {}): { id: string; run: RunIdentity | undefined } {
   const run = runIdentity(options);
-  if (run) return { id: run.agent ?? `run:${run.runId}`, run };
+  if (run) return runCaller(run);
   const env = options.env ?? process.env;
   return { id: env.FMES_AGENT || personId(), run };
+}
+
+/** The caller inside a run: the run's agent (callerIdentity without the person's login, which costs a passwd read). */
+export function runCaller(run: RunIdentity): { id: string; run: RunIdentity } {
+  return { id: run.agent ?? `run:${run.runId}`, run };
 }
 
 /** The person at this terminal, as an agent id: `human:<login>`. */
@@ -91,33 +96,66 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>, from: 'self'
   return { runId, agent: env.FMES_AGENT || undefined, task: env.FMES_TASK || undefined, from };
 }
 
+/**
+ * The FMES_ variables of `/proc/<pid>/environ`. The walk runs at the start of every `fmes lock run` and hook call,
+ * so it reads into one reused buffer (open, read until the end, close: no stat) and decodes only the FMES_
+ * entries, found by a byte search, rather than the whole environment.
+ */
 function readEnviron(procRoot: string, pid: number): Record<string, string> | undefined {
-  let raw: string;
-  try {
-    raw = fs.readFileSync(`${procRoot}/${pid}/environ`, 'latin1');
-  } catch {
-    return undefined;
-  }
+  const raw = readProcFile(`${procRoot}/${pid}/environ`);
+  if (!raw) return undefined;
   const out: Record<string, string> = {};
-  for (const entry of raw.split('\0')) {
-    if (!entry.startsWith('FMES_')) continue;
-    const eq = entry.indexOf('=');
-    if (eq > 0) out[entry.slice(0, eq)] = Buffer.from(entry.slice(eq + 1), 'latin1').toString('utf8');
+  for (let i = raw.indexOf(FMES_PREFIX); i >= 0; i = raw.indexOf(FMES_PREFIX, i + 1)) {
+    if (i > 0 && raw[i - 1] !== 0) continue; // inside another entry's value
+    let end = raw.indexOf(0, i);
+    if (end < 0) end = raw.length;
+    const eq = raw.indexOf(EQUALS, i);
+    if (eq > i && eq < end) out[raw.toString('latin1', i, eq)] = raw.toString('utf8', eq + 1, end);
+    i = end;
   }
   return out;
 }
 
 /** The parent pid from `/proc/<pid>/stat` (the field after the command name, which may hold spaces and parens). */
 function parentOf(procRoot: string, pid: number): number | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
+  const raw = readProcFile(`${procRoot}/${pid}/stat`);
+  if (!raw) return undefined;
+  const stat = raw.toString('latin1');
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ppid = Number(rest[1]);
   return Number.isSafeInteger(ppid) && ppid >= 0 ? ppid : undefined;
+}
+
+const FMES_PREFIX = Buffer.from('FMES_', 'latin1');
+const EQUALS = 0x3d;
+let scratch: Buffer | undefined;
+
+/** A whole file read into the shared buffer (valid until the next call), or undefined when it cannot be read. */
+function readProcFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    let buf = (scratch ??= Buffer.allocUnsafe(16 * 1024));
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, len);
+        buf = scratch = bigger;
+      }
+      const n = fs.readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) return buf.subarray(0, len);
+      len += n;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**

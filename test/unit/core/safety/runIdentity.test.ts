@@ -75,6 +75,32 @@ describe('runIdentity', () => {
     assert.equal(runIdentity({ env: {}, procRoot: path.join(os.tmpdir(), 'no-such-proc') }), undefined);
   });
 
+  test('a fake /proc: entries decoded as before, whatever their size and neighbours', () => {
+    const proc = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-proc-'));
+    try {
+      const put = (pid: number, ppid: number, environ: string) => {
+        fs.mkdirSync(path.join(proc, String(pid)));
+        fs.writeFileSync(path.join(proc, String(pid), 'environ'), Buffer.from(environ, 'utf8'));
+        fs.writeFileSync(path.join(proc, String(pid), 'stat'), `${pid} (a) b) (c) S ${ppid} 1 1 0 -1\n`);
+      };
+      // The inner process: a forged run, an FMES_ text inside another value, a value with an '=' and UTF-8.
+      put(20, 10, ['X=FMES_RUN_ID=inside', 'FMES_RUN_ID=forged', 'FMES_TASK=a=b ü'].join('\0') + '\0');
+      // The outer one: 200 KB of other variables first (more than one read), the run at the very end, no final NUL.
+      put(10, 1, `${'PAD=' + 'x'.repeat(200_000)}\0FMES_RUN_ID=outer\0FMES_AGENT=claude`);
+      const id = runIdentity({ env: {}, procRoot: proc, ppid: 20 });
+      assert.deepEqual(id, { runId: 'outer', agent: 'claude', task: undefined, from: 10 });
+      fs.writeFileSync(path.join(proc, '10', 'environ'), 'PAD=1');
+      assert.deepEqual(runIdentity({ env: {}, procRoot: proc, ppid: 20 }), {
+        runId: 'forged',
+        agent: undefined,
+        task: 'a=b ü',
+        from: 20,
+      });
+    } finally {
+      fs.rmSync(proc, { recursive: true, force: true });
+    }
+  });
+
   test('callerIdentity and refusalToActAs', () => {
     const run = { runId: 'r', agent: 'claude', task: undefined, from: 'self' as const };
     assert.equal(refusalToActAs('claude', { id: 'claude', run }), undefined);

@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+/**
+ * Loads a CommonJS bundle through V8's code cache: what `module.enableCompileCache()` does from Node 22 on,
+ * for the Node 20 we support. The hot entries (dist/fmes.cjs for `lock run`, dist/hook.cjs) start a new Node for
+ * every call; compiling their bundle, and each function on its first call, is a measurable part of that start
+ * (bench/lockRun.mjs, bench/hook.mjs). With the cache, V8 takes the bytecode of every function the previous
+ * call compiled instead.
+ *
+ * Where: `.cache/` beside the bundle, never a user cache folder. Cached bytecode is code: whoever can write the
+ * cache can run code in the next call, so it lives where only those who could rewrite the bundle itself can
+ * write (a shared ~/.cache would let a sandboxed agent plant code that a person's `fmes` then runs). Where that
+ * folder is read-only, nothing is cached and nothing breaks.
+ *
+ * Which: one file per bundle, Node version, V8 version, architecture and V8 flags (`process.execArgv`,
+ * NODE_OPTIONS), so two runtimes (Node and the editor's Electron as Node) do not evict each other's. V8 rejects
+ * data from another V8 or other flags by itself, but checks the source only by its length: so the cache also
+ * records the bundle's size, mtime and inode, and a bundle rewritten in place is compiled afresh. A build
+ * removes dist/ and with it every cache.
+ */
+export type CacheStatus = 'hit' | 'miss' | 'rejected' | 'off';
+
+export interface CachedLoad {
+  exports: unknown;
+  status: CacheStatus;
+  /** Writes the cache (temp + rename) unless it was a hit; call it late, so that it holds what the call compiled. */
+  save: () => void;
+}
+
+/** size, mtimeMs, ino of the bundle, as float64s before V8's data. */
+const HEADER_BYTES = 24;
+
+export function loadCached(file: string, parent: NodeJS.Module | undefined = undefined): CachedLoad {
+  const fd = fs.openSync(file, 'r');
+  let source: string;
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+    source = fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.writeDoubleLE(st.size, 0);
+  header.writeDoubleLE(st.mtimeMs, 8);
+  header.writeDoubleLE(st.ino, 16);
+  const cacheFile = cacheFileOf(file);
+  const cached = readCache(cacheFile, header);
+  // The wrapper of Node's loader; a `#!` line is kept as a comment of the same length (positions stay right).
+  const script = new vm.Script(Module.wrap(source.startsWith('#!') ? `//${source.slice(2)}` : source), {
+    filename: file,
+    cachedData: cached,
+  });
+  const status: CacheStatus = cached === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
+  const m = new Module(file, parent);
+  m.filename = file;
+  m.paths = [];
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
+  m.loaded = true;
+  return {
+    exports: m.exports,
+    status,
+    save: () => (status === 'hit' ? undefined : writeCache(cacheFile, header, script)),
+  };
+}
+
+/** The cache file of `file` for this runtime (see above). */
+export function cacheFileOf(file: string): string {
+  const flags = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
+  const tag = `${process.versions.node}-${process.versions.v8}-${process.arch}-${fnv1a(flags)}`;
+  return path.join(path.dirname(file), '.cache', `${path.basename(file)}.${tag}.v8`);
+}
+
+function readCache(cacheFile: string, header: Buffer): Buffer | undefined {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  if (data.length <= HEADER_BYTES || !data.subarray(0, HEADER_BYTES).equals(header)) return undefined;
+  return data.subarray(HEADER_BYTES);
+}
+
+function writeCache(cacheFile: string, header: Buffer, script: vm.Script): void {
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = openExclusive(tmp);
+  } catch {
+    return; // a read-only folder (a sandbox, a system install): no cache, and no serialising for nothing
+  }
+  try {
+    fs.writeSync(fd, header);
+    fs.writeSync(fd, script.createCachedData());
+    fs.closeSync(fd);
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* closed already */
+    }
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function openExclusive(tmp: string): number {
+  try {
+    return fs.openSync(tmp, 'wx', 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    fs.mkdirSync(path.dirname(tmp), { recursive: true });
+    return fs.openSync(tmp, 'wx', 0o644);
+  }
+}
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,36 @@
+// The hook's body (dist/hookMain.cjs, which dist/hook.cjs loads through the code cache, see bin.ts): Claude Code
+// runs it for every tool call, so it imports only what a decision needs. `fmes hook …` runs the same code.
+import * as fs from 'node:fs';
+import { deliver, runHook } from './runHook';
+
+const argv = process.argv.slice(2);
+if (argv[0] === 'deliver' && argv[1]) {
+  void deliver(argv[1]).catch(() => undefined);
+} else {
+  let stdin = '';
+  try {
+    stdin = fs.readFileSync(0, 'utf8');
+  } catch {
+    // No stdin: handled as unreadable input.
+  }
+  const r = runHook(argv, { stdin, env: process.env, self: process.argv[1] ?? '' });
+  write(1, r.stdout);
+  write(2, r.stderr);
+  process.exitCode = r.exitCode;
+}
+
+/**
+ * Writes to a standard descriptor directly: touching process.stdout or process.stderr builds a stream (and
+ * loads net for a pipe), which is a measurable part of the hook's start. The stream remains the fallback for a
+ * descriptor that refuses a synchronous write (a full non-blocking pipe).
+ */
+function write(fd: 1 | 2, text: string): void {
+  if (!text) return;
+  const buf = Buffer.from(text);
+  let off = 0;
+  try {
+    while (off < buf.length) off += fs.writeSync(fd, buf, off);
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
+  }
+}
