@@ -32,6 +32,8 @@ export interface UncontendedResult {
   /** raw plus a write of a lock record as long as ours: the floor for any lock file that names its holder. */
   rawWrite: number[];
   ours: number[];
+  /** ours on a path that does not exist (a lock taken before the file is written): the folder-coverage case. */
+  oursMissing: number[];
 }
 
 /** Where a contended run keeps its files, relative to its temp workspace root. */

@@ -67,8 +67,14 @@ export interface Uncontended {
   oursMedian: number;
   /** median(ours) / median(raw): the figure the target applies to. */
   ratio: number;
-  /** ours/raw within each round, which cancels drift between rounds (shown for how noisy `ratio` is). */
+  /** ours/raw within each round, which cancels drift between rounds. */
   pairedRatios: number[];
+  /** The median of pairedRatios: the figure the target applies to (a noisy round moves it least). */
+  pairedMedian: number;
+  /** ours on a path that does not exist, per round, and its ratios to raw within each round. */
+  oursMissingPerSec: number[];
+  missingPairedRatios: number[];
+  missingPairedMedian: number;
 }
 
 export async function runUncontended(bundle: string, rounds: number, roundMs: number): Promise<Uncontended> {
@@ -78,6 +84,7 @@ export async function runUncontended(bundle: string, rounds: number, roundMs: nu
     const rawMedian = median(r.raw);
     const oursMedian = median(r.ours);
     const pairedRatios = r.ours.map((ours, i) => ours / (r.raw[i] ?? NaN));
+    const missingPairedRatios = r.oursMissing.map((ours, i) => ours / (r.raw[i] ?? NaN));
     const rawWriteMedian = median(r.rawWrite);
     return {
       rounds,
@@ -90,6 +97,10 @@ export async function runUncontended(bundle: string, rounds: number, roundMs: nu
       oursMedian,
       ratio: oursMedian / rawMedian,
       pairedRatios,
+      pairedMedian: median(pairedRatios),
+      oursMissingPerSec: r.oursMissing,
+      missingPairedRatios,
+      missingPairedMedian: median(missingPairedRatios),
     };
   } finally {
     removeWorkspace(root);

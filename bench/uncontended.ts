@@ -47,12 +47,17 @@ function rawWriteCycles(n: number): void {
   }
 }
 
-function ourCycles(n: number): void {
+function ourCycles(n: number, target: string = SHARED.oursPath): void {
   for (let i = 0; i < n; i++) {
-    const r = manager.tryAcquire(SHARED.oursPath, { agent: 'bench' });
+    const r = manager.tryAcquire(target, { agent: 'bench' });
     if (!r.ok) throw new Error(`uncontended tryAcquire failed: held by ${r.holders.length} holder(s)`);
     r.handle.release();
   }
+}
+
+/** The same on a path that does not exist: a lock taken before its file is written. */
+function ourMissingCycles(n: number): void {
+  ourCycles(n, 'src/not-yet.ts');
 }
 
 /** Cycles per second of `run` over at least `ms`, reading the clock once per small batch. */
@@ -73,12 +78,14 @@ function rate(run: (n: number) => void, ms: number): number {
 rate(rawCycles, Math.min(300, roundMs));
 rate(rawWriteCycles, Math.min(300, roundMs));
 rate(ourCycles, Math.min(300, roundMs));
+rate(ourMissingCycles, Math.min(300, roundMs));
 
-const result: UncontendedResult = { raw: [], rawWrite: [], ours: [] };
+const result: UncontendedResult = { raw: [], rawWrite: [], ours: [], oursMissing: [] };
 const loops = [
   () => result.raw.push(rate(rawCycles, roundMs)),
   () => result.rawWrite.push(rate(rawWriteCycles, roundMs)),
   () => result.ours.push(rate(ourCycles, roundMs)),
+  () => result.oursMissing.push(rate(ourMissingCycles, roundMs)),
 ];
 for (let r = 0; r < rounds; r++) {
   for (const loop of r % 2 === 0 ? loops : [...loops].reverse()) loop();

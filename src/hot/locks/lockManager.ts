@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import { isErrnoException, LockError } from '../errors';
+import { isoTime } from '../isoTime';
 import { nodeCrypto, shortId, uniqueId } from '../ids';
 import type { Logger } from '../../core/log';
 import type { WorkspacePath, WorkspacePaths } from '../paths/workspacePath';
@@ -157,8 +158,8 @@ export class LockManager {
       path: p,
       agent,
       intent: owner.intent ?? '',
-      acquiredAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + ttl).toISOString(),
+      acquiredAt: isoTime(now),
+      expiresAt: isoTime(now + ttl),
       token: uniqueId(),
     };
     if (key !== undefined) record.keyHash = hashKey(key);
