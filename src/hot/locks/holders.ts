@@ -111,7 +111,7 @@ export class HolderReader {
    */
   covering(
     p: WorkspacePath,
-    options: { isDir?: boolean; skipSelf?: boolean; markerFreeBelowRoot?: boolean } = {},
+    options: { isDir?: boolean; skipSelf?: boolean; markerFreeBelowRoot?: boolean; noLocksInside?: boolean } = {},
   ): Holder[] {
     const out: Holder[] = [];
     if (!options.skipSelf) {
@@ -122,7 +122,7 @@ export class HolderReader {
     const isDir =
       options.isDir ??
       (p === '.' || fs.statSync(this.paths.absolute(p), { throwIfNoEntry: false })?.isDirectory() === true);
-    if (isDir) this.pushDescendants(p, out);
+    if (isDir) this.pushDescendants(p, out, options.noLocksInside === true);
     return out;
   }
 
@@ -186,8 +186,9 @@ export class HolderReader {
     }
   }
 
-  private pushDescendants(p: WorkspacePath, out: Holder[]): void {
-    for (const name of this.lockNames()) {
+  /** `noLocksInside`: the caller knows (see nestMarks.ts) that no lock file can name a path inside `p`. */
+  private pushDescendants(p: WorkspacePath, out: Holder[], noLocksInside = false): void {
+    for (const name of noLocksInside ? [] : this.lockNames()) {
       const decoded = decodeLockFileName(name);
       if (decoded !== undefined && (decoded === p || !covers(p, decoded))) continue;
       const h = this.readHolder(path.join(this.lockDir, name), decoded);
