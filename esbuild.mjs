@@ -100,10 +100,13 @@ const hot = {
 const builtinNamespaceOnce = {
   name: 'builtin-namespace-once',
   setup(build) {
+    // A plain require() (the code cache's loader, src/hot/codeCache.ts) gets the built-in itself, uncopied.
     build.onResolve({ filter: /^node:(fs|path|os)$/ }, (args) =>
-      args.namespace === 'builtin-once'
+      args.kind === 'require-call'
         ? { path: args.path, external: true }
-        : { path: args.path, namespace: 'builtin-once' },
+        : args.namespace === 'builtin-once'
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: 'builtin-once' },
     );
     build.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => ({
       contents: `export * from ${JSON.stringify(args.path)};`,

@@ -1,7 +1,17 @@
-import * as fs from 'node:fs';
-import Module from 'node:module';
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import type * as FsModule from 'node:fs';
+import type NodeModule from 'node:module';
+import type * as PathModule from 'node:path';
+import type * as VmModule from 'node:vm';
+
+// Plain require()s: an `import * as` of a built-in becomes, in a CommonJS bundle, a copy of all its exports
+// (esbuild's __toESM / the builtin-namespace-once shim), which this loader would pay on every call for four
+// modules before the bundle it loads pays it again for its own.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const fs = require('node:fs') as typeof FsModule;
+const Module = require('node:module') as typeof NodeModule;
+const path = require('node:path') as typeof PathModule;
+const vm = require('node:vm') as typeof VmModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Loads a CommonJS bundle through V8's code cache: what `module.enableCompileCache()` does from Node 22 on,
@@ -33,10 +43,11 @@ export interface CachedLoad {
 /** size, mtimeMs, ino of the bundle, as float64s before V8's data. */
 const HEADER_BYTES = 24;
 
-export function loadCached(file: string, parent: NodeJS.Module | undefined = undefined): CachedLoad {
+export function loadCached(given: string, parent: NodeJS.Module | undefined = undefined): CachedLoad {
+  const file = path.resolve(given);
   const fd = fs.openSync(file, 'r');
   let source: string;
-  let st: fs.Stats;
+  let st: FsModule.Stats;
   try {
     st = fs.fstatSync(fd);
     source = fs.readFileSync(fd, 'utf8');
@@ -86,7 +97,7 @@ function readCache(cacheFile: string, header: Buffer): Buffer | undefined {
   return data.subarray(HEADER_BYTES);
 }
 
-function writeCache(cacheFile: string, header: Buffer, script: vm.Script): void {
+function writeCache(cacheFile: string, header: Buffer, script: VmModule.Script): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   let fd: number;
   try {

@@ -1,10 +1,9 @@
 // The hook entry (dist/hook.cjs), which agents' hook settings name: it loads the hook itself, dist/hookMain.cjs
 // (main.ts), through V8's code cache (see codeCache.ts), which spares the compile of most of it on every call.
-import * as path from 'node:path';
 import { loadCached } from '../codeCache';
 
 /** Set by esbuild: the hook's body beside this file. */
 declare const FMES_HOOK_MAIN: string;
 
-const load = loadCached(path.join(__dirname, FMES_HOOK_MAIN), module);
+const load = loadCached(`${__dirname}/${FMES_HOOK_MAIN}`, module);
 if (load.status !== 'hit') process.once('exit', load.save);

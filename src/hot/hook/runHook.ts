@@ -149,7 +149,10 @@ function context(args: Args, io: HookIo): HookContext {
     io.env.GEMINI_PROJECT_DIR ||
     call.cwd ||
     process.cwd();
-  const root = fs.realpathSync.native(mainWorkspaceOf(fs.realpathSync.native(path.resolve(given))));
+  const real = fs.realpathSync.native(path.resolve(given));
+  const main = mainWorkspaceOf(real);
+  // A real path's prefix can still go through a link only when it was cut (a worktree's main workspace).
+  const root = main === real ? real : fs.realpathSync.native(main);
   let redactor: Redactor | undefined;
   return {
     cli,

@@ -2,7 +2,6 @@
 // `fmes lock run` in its plain form runs from dist/lock.cjs (lockRun.ts), loaded through V8's code cache
 // (codeCache.ts), and loads nothing else; every other call, and every form lockRun leaves alone, imports the
 // full CLI, dist/cli.mjs, which runs as when started directly (it is also `fmes` under its old name).
-import * as path from 'node:path';
 import { loadCached } from '../codeCache';
 import type * as LockRunModule from './lockRun';
 
@@ -19,7 +18,7 @@ function full(): void {
 }
 
 if (argv.includes('lock') && argv.includes('run')) {
-  const load = loadCached(path.join(__dirname, FMES_LOCK_RUN), module);
+  const load = loadCached(`${__dirname}/${FMES_LOCK_RUN}`, module);
   if (load.status !== 'hit') process.once('exit', load.save);
   const { lockRun } = load.exports as typeof LockRunModule;
   void lockRun(argv).then((code) => {
