@@ -111,7 +111,7 @@ export class HolderReader {
    */
   covering(
     p: WorkspacePath,
-    options: { isDir?: boolean; skipSelf?: boolean; markerFreeBelowRoot?: boolean; noLocksInside?: boolean } = {},
+    options: { isDir?: boolean; skipSelf?: boolean; markerFreeBelowRoot?: boolean } = {},
   ): Holder[] {
     const out: Holder[] = [];
     if (!options.skipSelf) {
@@ -122,7 +122,7 @@ export class HolderReader {
     const isDir =
       options.isDir ??
       (p === '.' || fs.statSync(this.paths.absolute(p), { throwIfNoEntry: false })?.isDirectory() === true);
-    if (isDir) this.pushDescendants(p, out, options.noLocksInside === true);
+    if (isDir) this.pushDescendants(p, out);
     return out;
   }
 
@@ -186,9 +186,8 @@ export class HolderReader {
     }
   }
 
-  /** `noLocksInside`: the caller knows (see nestMarks.ts) that no lock file can name a path inside `p`. */
-  private pushDescendants(p: WorkspacePath, out: Holder[], noLocksInside = false): void {
-    for (const name of noLocksInside ? [] : this.lockNames()) {
+  private pushDescendants(p: WorkspacePath, out: Holder[]): void {
+    for (const name of this.lockNames()) {
       const decoded = decodeLockFileName(name);
       if (decoded !== undefined && (decoded === p || !covers(p, decoded))) continue;
       const h = this.readHolder(path.join(this.lockDir, name), decoded);

@@ -21,7 +21,6 @@ import { PathMemo } from './pathMemo';
 import { assertNoControl } from './printable';
 import { LOCK_DIR, LockView, sameAgent, type HolderStatus } from './lockView';
 import { hostTag, SparePool } from './spares';
-import { NestMarks } from './nestMarks';
 import { needsGuard, type Staleness } from './staleness';
 import { WaitQueue, watchOnce, type Ticket } from './waitQueue';
 
@@ -109,8 +108,6 @@ export class LockManager {
   private dirReady = false;
   /** Prepared lock files for locks bound to this process (spares.ts); made on first need. */
   private spares: SparePool | undefined;
-  /** Marks of folders with locks inside them, which spare folder checks a read of the lock folder. */
-  private readonly nest: NestMarks;
   /** The waiting lines of acquire (waitQueue.ts); made on first wait. */
   private queue: WaitQueue | undefined;
   /** This manager's turns (see acquire), by lock file. */
@@ -125,7 +122,6 @@ export class LockManager {
     this.reader = new HolderReader(paths, this.dir);
     this.memo = new PathMemo(paths);
     this.breaker = new Breaker(this.dir);
-    this.nest = new NestMarks(this.dir);
     this.clock = options.clock ?? systemClock;
     this.config = { ...defaultLockConfig, ...options.config };
     this.view = new LockView(paths, this.reader, {
@@ -167,7 +163,6 @@ export class LockManager {
       token: uniqueId(),
     };
     if (key !== undefined) record.keyHash = hashKey(key);
-    this.nest.ensureAbove(p); // before the create: see nestMarks.ts
     const proof = this.createLockFile(file, JSON.stringify(record), pid === process.pid);
     if (proof === undefined) {
       const existing = this.reader.exact(p);
@@ -197,8 +192,7 @@ export class LockManager {
    * Create first, check second: of two conflicting creators, the later one always sees the earlier one. Above:
    * a stat of each folder's lock file. Below: a folder's lock reads the lock folder for locks inside it, and so
    * does a lock on a path that does not exist (or is not a regular file), since nothing on disk says whether
-   * it will be a folder; unless the path has no mark of a lock ever taken inside it (nestMarks.ts says why that
-   * is race-free), which spares the read for most locks on files not written yet. A folder being created, removed or replaced in between changes nothing: the check is
+   * it will be a folder. A folder being created, removed or replaced in between changes nothing: the check is
    * by name, so a lock on `nx` and one on `nx/sub/f.txt` always conflict, and of two racing creators at least
    * the later checker sees the other's file (it was created before that check began). Only an existing regular
    * file skips the read (the hot path); a lock inside a file's path still sees the file's lock above it.
@@ -214,11 +208,9 @@ export class LockManager {
     markerFreeBelowRoot: boolean,
     mine: LockRecord,
   ): Holder[] {
-    // After the create (nestMarks.ts): no mark of a lock inside `p` means none to read the lock folder for.
-    const noLocksInside = kind !== 'file' && !this.nest.mayHaveInside(p);
     const check = () =>
       this.reader
-        .covering(p, { isDir: kind !== 'file', skipSelf: true, markerFreeBelowRoot, noLocksInside })
+        .covering(p, { isDir: kind !== 'file', skipSelf: true, markerFreeBelowRoot })
         .filter((h) => !sameAgent(h, mine.agent));
     let conflicts = check();
     for (
