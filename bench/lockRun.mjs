@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { all, measure, pct, ratio } from './rounds.mjs';
+import { all, cpuAvailable, measure, pct, ratio } from './rounds.mjs';
 
 const check = process.argv.includes('--check');
 const N = Number(process.env.FMES_BENCH_N ?? 20);
@@ -53,5 +53,15 @@ for (const k of Object.keys(cases)) {
   console.log(
     `${k.padEnd(26)} p50 ${pct(xs, 0.5).toFixed(1)} ms (${range(r50)}), p95 ${pct(xs, 0.95).toFixed(1)} ms (${range(r95)})${target}`,
   );
+}
+if (cpuAvailable) {
+  // The same rounds in CPU time (bench/rounds.mjs): what load on a shared machine distorts least.
+  console.log('CPU time (perf task-clock, the process and its children), median of the rounds’ p50 ratios:');
+  for (const k of Object.keys(runs.cpu)) {
+    const r = ratio(runs.cpu, k, 'node -e 0', 0.5);
+    console.log(
+      `  ${k.padEnd(26)} ${pct(all(runs.cpu, k), 0.5).toFixed(1)} ms (${r.median.toFixed(3)}×, ${r.min.toFixed(2)}–${r.max.toFixed(2)})`,
+    );
+  }
 }
 if (check && !ok) process.exit(1);
