@@ -59,12 +59,14 @@ const COLD_CHUNK = './chunks/cold.cjs';
 const LOCK_RUN = './lock.cjs';
 /** The full CLI, which dist/fmes.cjs (the `fmes` bin) imports for everything but a plain `lock run`. */
 const FULL_CLI = './cli.mjs';
+/** The Redis lock backend with its client (src/core/locks/redis/), loaded only when a workspace names one. */
+const REDIS_CHUNK = './chunks/redis.cjs';
 const HOT_DIR = resolve('src/hot') + sep;
 const hotOnly = {
   name: 'hot-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.path === COLD_CHUNK || args.path === LOCK_RUN || args.path === FULL_CLI)
+      if (args.path === COLD_CHUNK || args.path === LOCK_RUN || args.path === FULL_CLI || args.path === REDIS_CHUNK)
         return { path: args.path, external: true };
       if (args.importer.includes(`${sep}node_modules${sep}`) || !args.importer.startsWith(HOT_DIR)) return undefined;
       const target = resolve(args.resolveDir, args.path);
@@ -89,6 +91,14 @@ const hot = {
   },
 };
 
+/** Every bundle reaches the Redis backend through src/hot/locks/remoteDoor.ts: the chunk stays one file. */
+const redisChunkExternal = {
+  name: 'redis-chunk-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/chunks\/redis\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 /**
  * `import * as fs from 'node:fs'` turns, in a CommonJS bundle, into a copy of every export of fs for each module
  * that writes it (esbuild's __toESM), a measurable part of the hook's start. Through one shared module that
@@ -109,7 +119,7 @@ const builtinNamespaceOnce = {
 };
 
 const node = {
-  define: { FMES_VERSION: JSON.stringify(version) },
+  define: { FMES_VERSION: JSON.stringify(version), FMES_REDIS_CHUNK: JSON.stringify(REDIS_CHUNK) },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -118,7 +128,7 @@ const node = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'warning',
-  plugins: [problemMatcher, zodEnglishOnly],
+  plugins: [problemMatcher, zodEnglishOnly, redisChunkExternal],
 };
 
 rmSync('dist', { recursive: true, force: true });
@@ -150,7 +160,15 @@ const contexts = await Promise.all([
   esbuild.context({ ...node, entryPoints: ['src/core/coldParts.ts'], outfile: `dist/${COLD_CHUNK.slice(2)}` }),
   esbuild.context({
     ...node,
-    define: { ...node.define, FMES_LOCK_RUN: JSON.stringify(LOCK_RUN) },
+    define: { FMES_VERSION: node.define.FMES_VERSION },
+    entryPoints: ['src/core/locks/redis/redisParts.ts'],
+    outfile: `dist/${REDIS_CHUNK.slice(2)}`,
+  }),
+  esbuild.context({
+    ...node,
+    // The Redis backend is bundled here rather than required from dist/chunks/redis.cjs: a split chunk's
+    // require() resolves against its own folder, not the entry's.
+    define: { FMES_VERSION: node.define.FMES_VERSION, FMES_LOCK_RUN: JSON.stringify(LOCK_RUN) },
     entryPoints: { cli: 'src/cli/bin.ts', mcp: 'src/mcp/bin.ts' },
     outdir: 'dist',
     format: 'esm',

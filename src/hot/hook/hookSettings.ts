@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cold } from '../cold';
+import type { LockBackendSettings } from '../locks/openBackend';
 import { DEFAULT_RULES, mergeRules, type DenyRule } from '../safety/denyList';
 
 /** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
@@ -11,6 +12,8 @@ export interface HookSettings {
   /** The default deny list with `safety.rules` merged in. */
   rules: readonly DenyRule[];
   auditWebhook: string;
+  /** `locks.backend` and `locks.namespace`: where the lock holders are (FMES_LOCKS_BACKEND overrides). */
+  locksBackend?: Partial<LockBackendSettings>;
 }
 
 /** configFile.ts's CONFIG_FILE, which cannot be imported without loading the schema (a test holds them equal). */
@@ -31,11 +34,12 @@ export const DEFAULT_HOOK_SETTINGS: HookSettings = {
  */
 export function readHookSettings(root: string): HookSettings {
   if (!fs.statSync(path.join(root, HOOK_CONFIG_FILE), { throwIfNoEntry: false })) return DEFAULT_HOOK_SETTINGS;
-  const { config, lock } = cold().loadHotSettings(root);
+  const { config, lock, backend } = cold().loadHotSettings(root);
   return {
     invalidGraceMs: lock.invalidGraceMs ?? DEFAULT_HOOK_SETTINGS.invalidGraceMs,
     ownership: config.safety.ownership,
     rules: mergeRules(DEFAULT_RULES, config.safety.rules).rules,
     auditWebhook: config.safety.auditWebhook,
+    locksBackend: backend,
   };
 }
