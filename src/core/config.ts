@@ -46,14 +46,19 @@ export const configSchema = z.object({
        * FMES_REDIS_PASSWORD). FMES_LOCKS_BACKEND overrides it.
        */
       backend: z._default(
-        z.string().check(
-          z.maxLength(2048),
-          z.regex(/^(|file|rediss?:\/\/\S+)$/, 'must be empty, file, redis://host:port/db or rediss://host:port/db'),
-        ),
+        z
+          .string()
+          .check(
+            z.maxLength(2048),
+            z.regex(/^(|file|rediss?:\/\/\S+)$/, 'must be empty, file, redis://host:port/db or rediss://host:port/db'),
+          ),
         '',
       ),
       /** The Redis key namespace of this repository; empty: a hash of its root commit, which every clone shares. */
-      namespace: z._default(z.string().check(z.regex(/^[A-Za-z0-9._-]{0,64}$/, 'must be 0–64 of A-Z a-z 0-9 . _ -')), ''),
+      namespace: z._default(
+        z.string().check(z.regex(/^[A-Za-z0-9._-]{0,64}$/, 'must be 0–64 of A-Z a-z 0-9 . _ -')),
+        '',
+      ),
       /** Redis backend: the lease of a lock bound to a process, renewed by its heartbeat; a crashed holder frees within it. */
       leaseSec: seconds(60, 10),
     }),

@@ -97,7 +97,7 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
   },
   'locks.namespace': {
     description:
-      "Redis backend: the key namespace of this repository. Empty: a hash of its root commit, which every clone shares (a shallow clone must set it).",
+      'Redis backend: the key namespace of this repository. Empty: a hash of its root commit, which every clone shares (a shallow clone must set it).',
   },
   'locks.leaseSec': {
     description:

@@ -104,44 +104,44 @@ export function lockCommand(): Command {
       ) => {
         if (refuseOtherAgent(o.agent, 'locking')) return;
         await withCore(cmd, async (core) => {
-        try {
-          const h = await core.lockBackend.acquire(pathArg(core, p), {
-            agent: o.agent,
-            intent: o.intent,
-            pid: o.pid ?? null,
-            ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000,
-            waitMs: o.wait * 1000,
-            onWait: announceWait(p, o.wait),
-          });
-          // The key is shown here once; the lock file keeps only its hash. `generation` is the public id of this
-          // acquisition (the record's own `token` field), which releases nothing.
-          if (o.json)
-            print(
-              safeJson({
-                ok: true,
-                file: h.file,
-                ...h.record,
-                generation: h.record.token,
-                token: h.key ?? null,
-                fence: h.fence ?? null,
-              }),
-            );
-          else if (h.key)
-            print(
-              escapeControls(
-                `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
-              ),
-            );
-          else
-            print(
-              escapeControls(
-                `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
-              ),
-            );
-        } catch (e) {
-          if (!LockError.is(e, 'held')) asUsage(e);
-          reportHeld(e, !!o.json);
-        }
+          try {
+            const h = await core.lockBackend.acquire(pathArg(core, p), {
+              agent: o.agent,
+              intent: o.intent,
+              pid: o.pid ?? null,
+              ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000,
+              waitMs: o.wait * 1000,
+              onWait: announceWait(p, o.wait),
+            });
+            // The key is shown here once; the lock file keeps only its hash. `generation` is the public id of this
+            // acquisition (the record's own `token` field), which releases nothing.
+            if (o.json)
+              print(
+                safeJson({
+                  ok: true,
+                  file: h.file,
+                  ...h.record,
+                  generation: h.record.token,
+                  token: h.key ?? null,
+                  fence: h.fence ?? null,
+                }),
+              );
+            else if (h.key)
+              print(
+                escapeControls(
+                  `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
+                ),
+              );
+            else
+              print(
+                escapeControls(
+                  `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
+                ),
+              );
+          } catch (e) {
+            if (!LockError.is(e, 'held')) asUsage(e);
+            reportHeld(e, !!o.json);
+          }
         });
       },
     );

@@ -154,7 +154,9 @@ async function decideWithRemote(c: HookContext, need: NeedsRemoteLocks, deadline
   try {
     return decideInTime(c, deadline, remote);
   } catch (e) {
-    return deny(`F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`);
+    return deny(
+      `F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`,
+    );
   }
 }
 

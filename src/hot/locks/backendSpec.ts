@@ -43,7 +43,10 @@ export interface RedisSpec {
 export type BackendSpec = { kind: 'file' } | RedisSpec;
 
 /** The backend named by `value` (a setting), or by FMES_LOCKS_BACKEND when that is set. */
-export function backendSpecOf(value: string | undefined, env: Readonly<Record<string, string | undefined>>): BackendSpec {
+export function backendSpecOf(
+  value: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): BackendSpec {
   const v = (env.FMES_LOCKS_BACKEND ?? value ?? '').trim();
   if (v === '' || v === 'file') return { kind: 'file' };
   let u: URL;
@@ -84,7 +87,10 @@ export function backendSpecOf(value: string | undefined, env: Readonly<Record<st
 export function lockNamespace(root: string, configured: string | undefined): string {
   if (configured) {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(configured))
-      throw new LockBackendError('config', `locks.namespace ${JSON.stringify(configured)}: use 1–64 of A-Z a-z 0-9 . _ -`);
+      throw new LockBackendError(
+        'config',
+        `locks.namespace ${JSON.stringify(configured)}: use 1–64 of A-Z a-z 0-9 . _ -`,
+      );
     return configured;
   }
   let out: string;

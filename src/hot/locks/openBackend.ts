@@ -5,7 +5,7 @@ import { backendSpecOf, lockNamespace } from './backendSpec';
 import { FileLockBackend } from './fileBackend';
 import type { LockBackend } from './lockBackend';
 import { LockManager, type LockConfig } from './lockManager';
-import { redisParts } from './remoteDoor';
+import { openRedisBackend } from './remoteDoor';
 
 /** `locks.backend`, `locks.namespace` and `locks.leaseSec` of `.fmes/config.json` (src/core/config.ts). */
 export interface LockBackendSettings {
@@ -42,8 +42,7 @@ export function openLockBackend(o: OpenBackendOptions): LockBackend {
     return o.manager
       ? new FileLockBackend(o.manager, false)
       : new FileLockBackend(new LockManager(o.paths, o.log, { clock: o.clock, config: o.config }));
-  const { RedisLockBackend } = redisParts();
-  return new RedisLockBackend({
+  return openRedisBackend({
     paths: o.paths,
     spec,
     namespace: lockNamespace(o.paths.root, env.FMES_LOCKS_NAMESPACE || o.settings?.namespace),

@@ -2,7 +2,7 @@ import { WorkspacePaths } from '../paths/workspacePath';
 import { lockNamespace, type RedisSpec } from './backendSpec';
 import type { HolderStatus } from './lockManager';
 import type { LockBackendSettings } from './openBackend';
-import { redisParts } from './remoteDoor';
+import { openRedisBackend } from './remoteDoor';
 
 /**
  * Thrown by a hook decision that needs the lock holders of a Redis backend: the decision is synchronous, so
@@ -23,8 +23,7 @@ export async function remoteHolders(
   env: Readonly<Record<string, string | undefined>>,
   deadline: number,
 ): Promise<HolderStatus[]> {
-  const { RedisLockBackend } = redisParts();
-  const backend = new RedisLockBackend({
+  const backend = openRedisBackend({
     paths: new WorkspacePaths(root),
     spec,
     namespace: lockNamespace(root, env.FMES_LOCKS_NAMESPACE || settings?.namespace),

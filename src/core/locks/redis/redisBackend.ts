@@ -121,8 +121,13 @@ export class RedisLockBackend implements LockBackend {
     const now = Date.now();
     if (verdict === 'held') return { ok: false, holders: values.map((v) => holderOf(v, this.where, now)) };
     const s = parseStored(values[0] ?? '');
-    if (!('record' in s)) throw new LockBackendError('invalid', `${this.where} returned a lock record F-MES cannot read`);
-    return { ok: true, lease: new RedisLease(this, s.record, s.fence, verdict === 'ok' ? key : undefined), reentered: verdict === 'reentered' };
+    if (!('record' in s))
+      throw new LockBackendError('invalid', `${this.where} returned a lock record F-MES cannot read`);
+    return {
+      ok: true,
+      lease: new RedisLease(this, s.record, s.fence, verdict === 'ok' ? key : undefined),
+      reentered: verdict === 'reentered',
+    };
   }
 
   async acquire(input: string, options: AcquireOptions): Promise<RedisLease> {
@@ -135,9 +140,14 @@ export class RedisLockBackend implements LockBackend {
       if ((await this.breakStale(r.holders, options.agent)) > 0) continue;
       const left = deadline - Date.now();
       if (left <= 0)
-        throw new LockError('held', this.normalize(input), `${this.normalize(input)} is held: ${r.holders.map(describeHolder).join('; ')}`, {
-          holders: r.holders,
-        });
+        throw new LockError(
+          'held',
+          this.normalize(input),
+          `${this.normalize(input)} is held: ${r.holders.map(describeHolder).join('; ')}`,
+          {
+            holders: r.holders,
+          },
+        );
       if (!announced) options.onWait?.(r.holders);
       announced = true;
       await sleep(Math.min(left, backoffDelay(attempt, { baseMs: 2, capMs: 100 })), options.signal);
@@ -170,18 +180,29 @@ export class RedisLockBackend implements LockBackend {
   private async releaseOrRenew(input: string, who: LockClaim, op: 'release' | 'renew', ttlMs?: number) {
     const p = this.normalize(input);
     const claim = who.key !== undefined ? ['key', hashKey(who.key), ''] : ['agent', who.agent, who.token ?? ''];
-    const [v, json] = await this.run('fmesReleaseOrRenew', [p, ...claim, op, ttlMs === undefined ? '' : String(Math.round(ttlMs))]);
+    const [v, json] = await this.run('fmesReleaseOrRenew', [
+      p,
+      ...claim,
+      op,
+      ttlMs === undefined ? '' : String(Math.round(ttlMs)),
+    ]);
     const h = json === undefined ? undefined : holderOf(json, this.where, Date.now());
     const holders = h ? [h] : [];
     const what = op === 'release' ? 'released' : 'renewed';
     switch (v) {
       case 'ok':
-        if (h?.kind !== 'lock') throw new LockBackendError('invalid', `${this.where} holds a lock record for ${p} F-MES cannot read`);
+        if (h?.kind !== 'lock')
+          throw new LockBackendError('invalid', `${this.where} holds a lock record for ${p} F-MES cannot read`);
         return h.record;
       case 'notHeld':
         throw new LockError('notHeld', p, `${p} is not locked (on ${this.where}).`);
       case 'noKey':
-        throw new LockError('notHolder', p, `${p} has no release token (a lock bound to a process): its agent releases it, or a person breaks it with fmes lock break.`, { holders });
+        throw new LockError(
+          'notHolder',
+          p,
+          `${p} has no release token (a lock bound to a process): its agent releases it, or a person breaks it with fmes lock break.`,
+          { holders },
+        );
       default: {
         const agent = h?.kind === 'lock' ? h.record.agent : 'an invalid record';
         throw new LockError(
@@ -212,7 +233,13 @@ export class RedisLockBackend implements LockBackend {
       reason: who.reason,
       holder:
         h.kind === 'lock'
-          ? { agent: h.record.agent, pid: h.record.pid, host: h.record.host, intent: h.record.intent, token: h.record.token }
+          ? {
+              agent: h.record.agent,
+              pid: h.record.pid,
+              host: h.record.host,
+              intent: h.record.intent,
+              token: h.record.token,
+            }
           : null,
     };
   }

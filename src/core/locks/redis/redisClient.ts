@@ -76,7 +76,7 @@ export async function connectLockClient(spec: RedisSpec, o: ConnectOptions = {})
 /** A failed command or connection as the typed error people read: which server, and what to check. */
 export function backendError(spec: RedisSpec, e: unknown): LockBackendError {
   if (LockBackendError.is(e)) return e;
-  const detail = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
+  const detail = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
   if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(detail))
     return new LockBackendError(
       'refused',

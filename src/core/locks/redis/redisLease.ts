@@ -64,7 +64,9 @@ export class RedisLease implements LockLease {
           const gone = LockError.is(e);
           if (gone || Date.now() - this.lastRenewed >= this.ttlMs) {
             this.stopHeartbeat();
-            onLost?.(gone ? e : new LockError('notHeld', this.path, `${String((e as Error).message ?? e)}; the lease ran out`));
+            onLost?.(
+              gone ? e : new LockError('notHeld', this.path, `${String((e as Error).message ?? e)}; the lease ran out`),
+            );
           }
         })
         .finally(() => {

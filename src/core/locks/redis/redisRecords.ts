@@ -28,13 +28,14 @@ export function parseStored(json: string): StoredLock | { issues: ReturnType<typ
   const iso = (ms: unknown) => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : ms);
   const r = lockRecordSchema.safeParse({ ...rest, acquiredAt: iso(acquiredMs), expiresAt: iso(expiresMs) });
   if (!r.success) return { issues: toArtifactIssues(r.error), path: typeof v.path === 'string' ? v.path : undefined };
-  return { record: r.data, fence: typeof fence === 'string' ? fence : String(fence ?? '') };
+  return { record: r.data, fence: typeof fence === 'string' ? fence : '' };
 }
 
 /** A stored value as a holder; `where` names the server for messages. */
 export function holderOf(json: string, where: string, now: number): Holder & { fence?: string } {
   const s = parseStored(json);
-  if ('record' in s) return { kind: 'lock', path: s.record.path, file: `${where} ${s.record.path}`, record: s.record, fence: s.fence };
+  if ('record' in s)
+    return { kind: 'lock', path: s.record.path, file: `${where} ${s.record.path}`, record: s.record, fence: s.fence };
   return {
     kind: 'invalid',
     path: s.path,
