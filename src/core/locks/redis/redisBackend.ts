@@ -15,8 +15,9 @@ import { assertNoControl } from '../../../hot/locks/printable';
 import { ancestorsOf, covers, type WorkspacePath, type WorkspacePaths } from '../../../hot/paths/workspacePath';
 import type { Logger } from '../../log';
 import type { LockRecord } from '../../schemas/lock';
-import { backendError, connectLockClient, namespaceKeys, type LockClient } from './redisClient';
+import { backendError, connectLockClient, namespaceKeys, wakeKey, type LockClient } from './redisClient';
 import { RedisLease } from './redisLease';
+import { RedisTurns } from './redisTurns';
 import { holderOf, parseStored, remoteStaleness } from './redisRecords';
 
 export interface RedisBackendOptions {
@@ -34,6 +35,12 @@ export interface RedisBackendOptions {
   log?: Logger;
 }
 
+/** How long a waiter blocks before it tries again with no wake-up (a lease that ran out unseen). */
+const WAKE_FALLBACK_MS = 250;
+
+/** How long an acquire right after this process's turn waits for a waiter to take the path first. */
+const YIELD_MS = 50;
+
 /** Longest intent the lock record schema accepts. */
 const MAX_INTENT = 500;
 
@@ -47,6 +54,9 @@ export class RedisLockBackend implements LockBackend {
   private readonly keys: string[];
   private readonly channel: string;
   private client: Promise<LockClient> | undefined;
+  /** The connection waiters block on (BLPOP), made on the first wait. */
+  private blocker: Promise<LockClient> | undefined;
+  private readonly turns = new RedisTurns((p) => void this.wake(p));
 
   constructor(private readonly o: RedisBackendOptions) {
     this.where = o.spec.where;
@@ -105,7 +115,7 @@ export class RedisLockBackend implements LockBackend {
     const pid = owner.pid === undefined || owner.pid === 'self' ? process.pid : owner.pid;
     const key = pid === process.pid ? undefined : nodeCrypto().randomBytes(24).toString('base64url');
     const ttl = owner.ttlMs ?? (pid === null ? this.detachedTtlMs : this.leaseMs);
-    const record = {
+    const record: Omit<LockRecord, 'acquiredAt' | 'expiresAt'> = {
       version: LOCK_VERSION,
       pid,
       pidStart: pid === null ? null : (processStartId(pid) ?? null),
@@ -120,6 +130,18 @@ export class RedisLockBackend implements LockBackend {
     const [verdict, ...values] = await this.run('fmesAcquire', [...args, this.host, ...ancestorsOf(p)]);
     const now = Date.now();
     if (verdict === 'held') return { ok: false, holders: values.map((v) => holderOf(v, this.where, now)) };
+    if (verdict === 'ok') {
+      // A new lock is the record sent, with the server's times and fence: nothing to parse.
+      const [fence = '', at, exp] = values;
+      const { keyHash, ...rest } = record;
+      const full: LockRecord = {
+        ...rest,
+        acquiredAt: new Date(Number(at)).toISOString(),
+        expiresAt: new Date(Number(exp)).toISOString(),
+        ...(keyHash === undefined ? {} : { keyHash }),
+      };
+      return { ok: true, lease: new RedisLease(this, full, fence, key), reentered: false };
+    }
     const s = parseStored(values[0] ?? '');
     if (!('record' in s))
       throw new LockBackendError('invalid', `${this.where} returned a lock record F-MES cannot read`);
@@ -133,10 +155,15 @@ export class RedisLockBackend implements LockBackend {
   async acquire(input: string, options: AcquireOptions): Promise<RedisLease> {
     const deadline = Date.now() + (options.waitMs ?? 0);
     let announced = false;
+    if ((options.waitMs ?? 0) > 0 && this.turns.shouldYield(this.normalize(input)))
+      await this.waitForRelease(this.normalize(input), YIELD_MS, options.signal);
     for (let attempt = 0; ; attempt++) {
       options.signal?.throwIfAborted();
       const r = await this.tryAcquire(input, options);
-      if (r.ok) return r.lease;
+      if (r.ok) {
+        this.turns.taken(r.lease.path);
+        return r.lease;
+      }
       if ((await this.breakStale(r.holders, options.agent)) > 0) continue;
       const left = deadline - Date.now();
       if (left <= 0)
@@ -150,8 +177,33 @@ export class RedisLockBackend implements LockBackend {
         );
       if (!announced) options.onWait?.(r.holders);
       announced = true;
-      await sleep(Math.min(left, backoffDelay(attempt, { baseMs: 2, capMs: 100 })), options.signal);
+      const first = r.holders.find((h) => h.path !== undefined)?.path;
+      if (first === undefined)
+        await sleep(Math.min(left, backoffDelay(attempt, { baseMs: 2, capMs: 100 })), options.signal);
+      else await this.waitForRelease(first, Math.min(left, WAKE_FALLBACK_MS), options.signal);
     }
+  }
+
+  /**
+   * Blocks (on a connection of its own, BLPOP) until the lock on `path` goes or `ms` pass. Waiting costs no CPU
+   * and no polling; the timeout covers what pushes no wake-up (a lease running out unseen, another holder).
+   */
+  private async waitForRelease(path: string, ms: number, signal?: AbortSignal): Promise<void> {
+    const blocker = await (this.blocker ??= connectLockClient(this.o.spec, {
+      connectTimeoutMs: this.o.connectTimeoutMs,
+    }));
+    const abort = () => blocker.disconnect();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await blocker.blpop(wakeKey(this.o.namespace, path), Math.max(0.01, ms / 1000));
+    } catch (e) {
+      signal?.throwIfAborted();
+      this.blocker = undefined;
+      throw backendError(this.o.spec, e);
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+    signal?.throwIfAborted();
   }
 
   /** Breaks the holders bound to a dead process on this machine (recorded as stale); returns how many. */
@@ -175,6 +227,13 @@ export class RedisLockBackend implements LockBackend {
 
   renew(input: string, who: LockClaim & { ttlMs?: number }): Promise<LockRecord> {
     return this.releaseOrRenew(input, who, 'renew', who.ttlMs);
+  }
+
+  /** @internal A lease's own release: its path is normalised already and its record is not wanted back. */
+  async releaseLease(p: string, agent: string, token: string): Promise<void> {
+    const quiet = this.turns.quietRelease(p) ? 'quiet' : '';
+    const [v] = await this.run('fmesReleaseOrRenew', [p, 'agent', agent, token, 'release', '', quiet]);
+    if (v !== 'ok') await this.releaseOrRenew(p, { agent, token }, 'release'); // words the refusal
   }
 
   private async releaseOrRenew(input: string, who: LockClaim, op: 'release' | 'renew', ttlMs?: number) {
@@ -272,7 +331,25 @@ export class RedisLockBackend implements LockBackend {
   }
 
   /** Closes the connection after the replies still due (a release in flight completes first). */
+  /** Wakes the longest waiter of `path` (a turn that ended without a release that woke one). */
+  private async wake(path: string): Promise<void> {
+    const c = await this.client?.catch(() => undefined);
+    const k = wakeKey(this.o.namespace, path);
+    await c
+      ?.multi()
+      .rpush(k, '1')
+      .pexpire(k, 1000)
+      .exec()
+      .catch(() => undefined);
+  }
+
   dispose(): void {
+    this.turns.dispose();
+    void this.blocker?.then(
+      (b) => b.disconnect(),
+      () => undefined,
+    );
+    this.blocker = undefined;
     const c = this.client;
     this.client = undefined;
     void c?.then(

@@ -95,3 +95,8 @@ export function namespaceKeys(namespace: string): { keys: string[]; channel: str
   const base = `fmes:locks:{${namespace}}`;
   return { keys: ['L', 'E', 'P', 'F', 'B'].map((k) => `${base}:${k}`), channel: `${base}:changes` };
 }
+
+/** The list a waiter blocks on until the lock on `path` goes (redisScripts.ts, drop). */
+export function wakeKey(namespace: string, path: string): string {
+  return `fmes:locks:{${namespace}}:W:${path}`;
+}

@@ -89,6 +89,6 @@ export class RedisLease implements LockLease {
     if (this.released) return;
     this.released = true;
     this.stopHeartbeat();
-    await this.backend.release(this.current.path, { agent: this.current.agent, token: this.current.token });
+    await this.backend.releaseLease(this.current.path, this.current.agent, this.current.token);
   }
 }

@@ -8,6 +8,7 @@
  *   KEYS[3] P  zset   path, score 0                    the paths in byte order, for "any lock inside p/"
  *   KEYS[4] F  string the last fencing token
  *   KEYS[5] B  stream breaks and expiries: path, kind, by, reason, holder, at
+ *   …:W:<path> list  a wake-up for the waiters of a path, pushed when its lock goes (see drop)
  * ARGV[1] is always the channel that each change is published on (the editor listens to it).
  *
  * Time is the server's (TIME), never a client's, so clients on machines with skewed clocks agree on expiry.
@@ -17,10 +18,16 @@ local L, E, P, F, B = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local CH = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function drop(p)
+local function drop(p, quiet)
   redis.call('HDEL', L, p)
   redis.call('ZREM', E, p)
   redis.call('ZREM', P, p)
+  if quiet then return end
+  -- Wakes one waiter blocked on this path (BLPOP serves the longest-blocked client first). One pending wake is
+  -- enough; it lapses after a second when nobody waits.
+  local w = string.sub(L, 1, -2) .. 'W:' .. p
+  if redis.call('LLEN', w) == 0 then redis.call('RPUSH', w, '1') end
+  redis.call('PEXPIRE', w, 1000)
 end
 local function note(p, kind, by, reason, rec)
   return redis.call('XADD', B, 'MAXLEN', '~', 1000, '*', 'path', p, 'kind', kind, 'by', by, 'reason', reason,
@@ -39,7 +46,7 @@ if #dead > 0 then redis.call('PUBLISH', CH, 'expired') end
 /**
  * acquire: ARGV[2] path, [3] record JSON (without times and fence), [4] ttl ms, [5] agent, [6] pid ('' for
  * none), [7] host, [8..] the folders above path (nearest first, '.' last).
- * → {'ok', record} | {'reentered', record} | {'held', record, …}
+ * → {'ok', fence, acquiredMs, expiresMs} (the record is the one sent) | {'reentered', record} | {'held', record, …}
  *
  * Folder coverage both ways: a lock at any folder above (HMGET) or any lock inside (a byte range of P) held
  * by another agent is a conflict, as in the file backend; the same agent may nest its own locks.
@@ -90,12 +97,13 @@ redis.call('HSET', L, p, out)
 redis.call('ZADD', E, r.expiresMs, p)
 redis.call('ZADD', P, 0, p)
 redis.call('PUBLISH', CH, 'acquired')
-return {'ok', out}
+return {'ok', fs, tostring(r.acquiredMs), tostring(r.expiresMs)}
 `;
 
 /**
  * release / renew: ARGV[2] path, [3] 'key' | 'agent', [4] key hash or agent, [5] token ('' for any),
- * [6] 'release' | 'renew', [7] ttl ms for renew ('' for the lock's own lifetime).
+ * [6] 'release' | 'renew', [7] ttl ms for renew ('' for the lock's own lifetime), [8] 'quiet': release
+ * without waking a waiter (the holder's turn goes on; see RedisTurns).
  * → {'ok', record} | {'notHeld'} | {'noKey', record} | {'notHolder', record}
  */
 export const RELEASE_OR_RENEW = `${PRELUDE}
@@ -110,7 +118,7 @@ elseif r.agent ~= who or (tok ~= '' and r.token ~= tok) then
   return {'notHolder', cur}
 end
 if op == 'release' then
-  drop(p)
+  drop(p, ARGV[8] == 'quiet')
   redis.call('PUBLISH', CH, 'released')
   return {'ok', cur}
 end
