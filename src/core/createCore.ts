@@ -127,6 +127,7 @@ export function createCore(options: CoreOptions): Core {
           log: log.child('missions'),
           clock: options.clock ?? systemClock,
           locks,
+          lockBackend,
           store: new MissionStore(paths.root),
           runner: () => (agents ??= o.agentRunner ? o.agentRunner() : createRunner(o)),
           me: o.me ?? 'fmes',

@@ -84,6 +84,8 @@ export class RedisLockBackend implements LockBackend {
     try {
       return await c[script](...this.keys, this.channel, ...args);
     } catch (e) {
+      // A connection that ended (the server went away) is made again by the next call.
+      if (c.status === 'end' || c.status === 'close') this.client = undefined;
       throw backendError(this.o.spec, e);
     }
   }
