@@ -3,7 +3,7 @@ import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfi
 import type { ArtifactIssue } from './errors';
 import { safetySchema } from './safety/safetyConfig';
 import type { LockConfig } from '../hot/locks/lockManager';
-import type { LockBackendSettings } from '../hot/locks/openBackend';
+import type { LockBackendSettings } from '../hot/locks/backendSpec';
 import { orchestratorSchema } from './orchestrator/orchestratorConfig';
 import { toArtifactIssues } from './schemas/issues';
 import { AGENT_ID } from './schemas/patterns';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cold } from '../cold';
-import type { LockBackendSettings } from '../locks/openBackend';
+import { DEFAULT_BACKEND_SETTINGS, type LockBackendSettings } from '../locks/backendSpec';
 import { DEFAULT_RULES, mergeRules, type DenyRule } from '../safety/denyList';
 
 /** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
@@ -13,7 +13,7 @@ export interface HookSettings {
   rules: readonly DenyRule[];
   auditWebhook: string;
   /** `locks.backend` and `locks.namespace`: where the lock holders are (FMES_LOCKS_BACKEND overrides). */
-  locksBackend?: Partial<LockBackendSettings>;
+  locksBackend: LockBackendSettings;
 }
 
 /** configFile.ts's CONFIG_FILE, which cannot be imported without loading the schema (a test holds them equal). */
@@ -25,6 +25,7 @@ export const DEFAULT_HOOK_SETTINGS: HookSettings = {
   ownership: {},
   rules: DEFAULT_RULES,
   auditWebhook: '',
+  locksBackend: DEFAULT_BACKEND_SETTINGS,
 };
 
 /**

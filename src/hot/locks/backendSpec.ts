@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FmesError } from '../errors';
@@ -14,6 +14,15 @@ import { nodeCrypto } from '../ids';
  * The value comes from FMES_LOCKS_BACKEND when set (CI, or what the editor hands its agents), else from
  * `locks.backend` in `.fmes/config.json`.
  */
+/** `locks.backend`, `locks.namespace` and `locks.leaseSec` of `.fmes/config.json` (src/core/config.ts). */
+export interface LockBackendSettings {
+  backend: string;
+  namespace: string;
+  leaseMs: number;
+}
+
+export const DEFAULT_BACKEND_SETTINGS: LockBackendSettings = { backend: '', namespace: '', leaseMs: 10_000 };
+
 export type LockBackendErrorReason = 'unreachable' | 'refused' | 'config' | 'invalid' | 'lost';
 
 export class LockBackendError extends FmesError<LockBackendErrorReason> {
@@ -94,6 +103,9 @@ export function lockNamespace(root: string, configured: string | undefined): str
     return configured;
   }
   let out: string;
+  // Loaded here only: the hook's common call never names a namespace, and must not load child_process.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { execFileSync } = require('node:child_process') as typeof ChildProcess;
   try {
     if (execFileSync('git', ['rev-parse', '--is-shallow-repository'], gitOptions(root)).trim() === 'true')
       throw new LockBackendError(

@@ -22,6 +22,7 @@ export interface LockLease {
   readonly fence?: string;
   /** Renews every `intervalMs` until released; `onLost` is called once when the lock is gone. */
   startHeartbeat(intervalMs: number, onLost?: (e: unknown) => void): void;
+  stopHeartbeat(): void;
   /** Lets go of this process's hold without releasing the lock (it lives on until its TTL). */
   forget(): void;
   release(): void | Promise<void>;

@@ -1,20 +1,13 @@
 import type { Logger } from '../../core/log';
 import type { Clock } from '../clock';
 import type { WorkspacePaths } from '../paths/workspacePath';
-import { backendSpecOf, lockNamespace } from './backendSpec';
+import { backendSpecOf, DEFAULT_BACKEND_SETTINGS, lockNamespace, type LockBackendSettings } from './backendSpec';
 import { FileLockBackend } from './fileBackend';
 import type { LockBackend } from './lockBackend';
 import { LockManager, type LockConfig } from './lockManager';
 import { openRedisBackend } from './remoteDoor';
 
-/** `locks.backend`, `locks.namespace` and `locks.leaseSec` of `.fmes/config.json` (src/core/config.ts). */
-export interface LockBackendSettings {
-  backend: string;
-  namespace: string;
-  leaseMs: number;
-}
-
-export const DEFAULT_BACKEND_SETTINGS: LockBackendSettings = { backend: '', namespace: '', leaseMs: 10_000 };
+export type { LockBackendSettings };
 
 export interface OpenBackendOptions {
   paths: WorkspacePaths;

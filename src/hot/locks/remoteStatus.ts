@@ -1,7 +1,7 @@
 import { WorkspacePaths } from '../paths/workspacePath';
 import { lockNamespace, type RedisSpec } from './backendSpec';
 import type { HolderStatus } from './lockManager';
-import type { LockBackendSettings } from './openBackend';
+import type { LockBackendSettings } from './backendSpec';
 import { openRedisBackend } from './remoteDoor';
 
 /**

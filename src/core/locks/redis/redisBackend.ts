@@ -84,8 +84,11 @@ export class RedisLockBackend implements LockBackend {
     try {
       return await c[script](...this.keys, this.channel, ...args);
     } catch (e) {
-      // A connection that ended (the server went away) is made again by the next call.
-      if (c.status === 'end' || c.status === 'close') this.client = undefined;
+      // The next call connects afresh: a connection that failed a command is not trusted again.
+      if (this.client !== undefined) {
+        this.client = undefined;
+        c.disconnect();
+      }
       throw backendError(this.o.spec, e);
     }
   }
