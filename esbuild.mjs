@@ -61,12 +61,14 @@ const LOCK_RUN = './lock.cjs';
 const FULL_CLI = './cli.mjs';
 /** The hook's body, which dist/hook.cjs (the entry hook settings name) loads through the code cache. */
 const HOOK_MAIN = './hookMain.cjs';
+/** The Redis lock backend with its client (src/core/locks/redis/), loaded only when a workspace names one. */
+const REDIS_CHUNK = './chunks/redis.cjs';
 const HOT_DIR = resolve('src/hot') + sep;
 const hotOnly = {
   name: 'hot-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.path === COLD_CHUNK || args.path === LOCK_RUN || args.path === FULL_CLI)
+      if (args.path === COLD_CHUNK || args.path === LOCK_RUN || args.path === FULL_CLI || args.path === REDIS_CHUNK)
         return { path: args.path, external: true };
       if (args.importer.includes(`${sep}node_modules${sep}`) || !args.importer.startsWith(HOT_DIR)) return undefined;
       const target = resolve(args.resolveDir, args.path);
@@ -89,6 +91,14 @@ const hot = {
     FMES_LOCK_RUN: JSON.stringify(LOCK_RUN),
     FMES_FULL_CLI: JSON.stringify(FULL_CLI),
     FMES_HOOK_MAIN: JSON.stringify(HOOK_MAIN),
+  },
+};
+
+/** Every bundle reaches the Redis backend through src/hot/locks/remoteDoor.ts: the chunk stays one file. */
+const redisChunkExternal = {
+  name: 'redis-chunk-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/chunks\/redis\.cjs$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -115,7 +125,7 @@ const builtinNamespaceOnce = {
 };
 
 const node = {
-  define: { FMES_VERSION: JSON.stringify(version) },
+  define: { FMES_VERSION: JSON.stringify(version), FMES_REDIS_CHUNK: JSON.stringify(REDIS_CHUNK) },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -124,7 +134,7 @@ const node = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'warning',
-  plugins: [problemMatcher, zodEnglishOnly],
+  plugins: [problemMatcher, zodEnglishOnly, redisChunkExternal],
 };
 
 rmSync('dist', { recursive: true, force: true });
@@ -163,7 +173,15 @@ const contexts = await Promise.all([
   esbuild.context({ ...node, entryPoints: ['src/core/coldParts.ts'], outfile: `dist/${COLD_CHUNK.slice(2)}` }),
   esbuild.context({
     ...node,
-    define: { ...node.define, FMES_LOCK_RUN: JSON.stringify(LOCK_RUN) },
+    define: { FMES_VERSION: node.define.FMES_VERSION },
+    entryPoints: ['src/core/locks/redis/redisParts.ts'],
+    outfile: `dist/${REDIS_CHUNK.slice(2)}`,
+  }),
+  esbuild.context({
+    ...node,
+    // The Redis backend is bundled here rather than required from dist/chunks/redis.cjs: a split chunk's
+    // require() resolves against its own folder, not the entry's.
+    define: { FMES_VERSION: node.define.FMES_VERSION, FMES_LOCK_RUN: JSON.stringify(LOCK_RUN) },
     entryPoints: { cli: 'src/cli/bin.ts', mcp: 'src/mcp/bin.ts' },
     outdir: 'dist',
     format: 'esm',

@@ -16,6 +16,7 @@ import { ConfigWatcher } from './host/config';
 import { setContext } from './host/context';
 import { LockDecorations } from './host/decorations';
 import { HeldLocks } from './host/heldLocks';
+import { watchLockBackend } from './host/lockBackendStatus';
 import { checkWorkspaceSetup } from './host/hookPaths';
 import { LockGuard } from './host/lockGuard';
 import { channelSink } from './host/log';
@@ -45,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     parseCostLog: (...a: Parameters<typeof ArtifactModule.parseCostLog>) => parse().parseCostLog(...a),
   };
   const state = new WorkspaceModel(core.root, core.locks, parsers);
-  const held = new HeldLocks(core.locks, log);
+  // Lazily: opening the configured backend (a Redis client) waits for the first lock this window takes.
+  const held = new HeldLocks({ acquire: (input, o) => core.lockBackend.acquire(input, o) }, log);
   const tree = new MissionTreeProvider(state, core.root, me);
   const decorations = new LockDecorations(state, core.root, me);
   const meter = new CostMeter(state, () => config.value);
@@ -138,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   // Everything that touches the disk happens after activation returns.
   const ready = (async () => {
     await reload();
+    subs.push(watchLockBackend(core, state, log));
     await watcher.start();
     await checkWorkspaceSetup({ root: core.root, extensionPath: context.extensionPath, log, trusted });
     log.info(`watching ${core.root} as ${me()}${trusted() ? '' : ' (untrusted: read-only mode)'}`);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
+import { LockBackendError } from '../hot/locks/backendSpec';
 import { MissionError } from '../core/orchestrator/missionTypes';
 import { approvalCommands } from './commands/approvals';
 import { configCommand } from './commands/config';
@@ -21,6 +22,7 @@ declare const FMES_VERSION: string;
 export function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (LockError.is(e, 'held')) return ExitCode.held;
+  if (LockBackendError.is(e, 'unreachable') || LockBackendError.is(e, 'refused')) return ExitCode.unavailable;
   if (PathError.is(e) || LockError.is(e, 'invalidAgent') || UsageError.is(e)) return ExitCode.usage;
   if (MissionError.is(e, 'notConfirmed')) return ExitCode.usage;
   if (ArtifactError.is(e) || e instanceof FmesError) return ExitCode.failure;

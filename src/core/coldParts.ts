@@ -2,7 +2,7 @@
 // on rare paths, with zod and the schemas built from it. Built into its own file, dist/chunks/cold.cjs, so that
 // a common call neither parses nor runs it; in the other bundles and under tsx it is an ordinary module.
 import { loadConfigFile } from './configFile';
-import { lockConfigOf } from './config';
+import { lockBackendSettingsOf, lockConfigOf } from './config';
 import type { ArtifactIssue } from './errors';
 import { toArtifactIssues } from './schemas/issues';
 import { lockRecordSchema, type LockRecord } from './schemas/lock';
@@ -13,7 +13,7 @@ export { denyRuleSchema } from './safety/denyRules';
 /** The settings a hot path needs from `.fmes/config.json`, with the CLI's defaults and its warnings. */
 export function loadHotSettings(root: string) {
   const { config, file, issues } = loadConfigFile(root);
-  return { config, file, issues, lock: lockConfigOf(config) };
+  return { config, file, issues, lock: lockConfigOf(config), backend: lockBackendSettingsOf(config) };
 }
 
 /** The zod schema's verdict on a lock record the hand check in src/hot/locks/lockRecord.ts could not decide. */

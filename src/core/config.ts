@@ -3,6 +3,7 @@ import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfi
 import type { ArtifactIssue } from './errors';
 import { safetySchema } from './safety/safetyConfig';
 import type { LockConfig } from '../hot/locks/lockManager';
+import type { LockBackendSettings } from '../hot/locks/backendSpec';
 import { orchestratorSchema } from './orchestrator/orchestratorConfig';
 import { toArtifactIssues } from './schemas/issues';
 import { AGENT_ID } from './schemas/patterns';
@@ -39,8 +40,29 @@ export const configSchema = z.object({
       detachedTtlSec: seconds(7 * 86_400, 1_800),
       /** An empty lock file older than this is treated as a crashed writer's trace. */
       invalidGraceSec: seconds(3_600, 5),
+      /**
+       * Where locks live: empty for `.locks/` in the workspace (the default), or one Redis server shared by every
+       * clone and machine: `redis://host:port/db` (`rediss://` for TLS; the password in the URL or in
+       * FMES_REDIS_PASSWORD). FMES_LOCKS_BACKEND overrides it.
+       */
+      backend: z._default(
+        z
+          .string()
+          .check(
+            z.maxLength(2048),
+            z.regex(/^(|file|rediss?:\/\/\S+)$/, 'must be empty, file, redis://host:port/db or rediss://host:port/db'),
+          ),
+        '',
+      ),
+      /** The Redis key namespace of this repository; empty: a hash of its root commit, which every clone shares. */
+      namespace: z._default(
+        z.string().check(z.regex(/^[A-Za-z0-9._-]{0,64}$/, 'must be 0–64 of A-Z a-z 0-9 . _ -')),
+        '',
+      ),
+      /** Redis backend: the lease of a lock bound to a process, renewed by its heartbeat; a crashed holder frees within it. */
+      leaseSec: seconds(60, 10),
     }),
-    { processTtlSec: 300, detachedTtlSec: 1_800, invalidGraceSec: 5 },
+    { processTtlSec: 300, detachedTtlSec: 1_800, invalidGraceSec: 5, backend: '', namespace: '', leaseSec: 10 },
   ),
   /** How each agent CLI is started. */
   agents: agentsSchema,
@@ -85,6 +107,11 @@ export function parseConfig(raw: unknown): { config: FmesConfig; issues: Artifac
   for (const [array, indices] of removals) for (const n of [...indices].sort((a, b) => b - a)) array.splice(n, 1);
   const again = configSchema.safeParse(cleaned);
   return { config: again.success ? again.data : defaultConfig, issues };
+}
+
+/** The backend settings of `locks` (src/hot/locks/openBackend.ts reads them). */
+export function lockBackendSettingsOf(c: FmesConfig): LockBackendSettings {
+  return { backend: c.locks.backend, namespace: c.locks.namespace, leaseMs: c.locks.leaseSec * 1000 };
 }
 
 export function lockConfigOf(c: FmesConfig): Partial<LockConfig> {

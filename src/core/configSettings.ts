@@ -91,6 +91,18 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
   'locks.invalidGraceSec': {
     description: 'An empty lock file older than this is treated as the trace of a crashed writer and may be recovered.',
   },
+  'locks.backend': {
+    markdownDescription:
+      'Where locks live. Empty: `.locks/` in the workspace. `redis://host:port/db` (or `rediss://` for TLS): one Redis server shared by every clone and machine of this repository; the password goes in the URL or in `FMES_REDIS_PASSWORD`. Put the same value in `.fmes/config.json` so the CLI, the hook and every clone agree; agents the editor starts get it as `FMES_LOCKS_BACKEND`.',
+  },
+  'locks.namespace': {
+    description:
+      'Redis backend: the key namespace of this repository. Empty: a hash of its root commit, which every clone shares (a shallow clone must set it).',
+  },
+  'locks.leaseSec': {
+    description:
+      'Redis backend: the lease of a lock held by a live process, renewed by its heartbeat; a crashed holder frees within it, seen from any machine.',
+  },
   'agents.claude': {
     scope: 'machine',
     markdownDescription: agentDescription('Claude Code', 'permission mode'),

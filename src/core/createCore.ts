@@ -2,10 +2,12 @@ import type { AgentRunner } from './agents/agentRunner';
 import type { MissionService } from './orchestrator/missionService';
 import type { MissionDeps } from './orchestrator/missionTypes';
 import { systemClock, type Clock } from './clock';
-import { defaultConfig, lockConfigOf, type FmesConfig } from './config';
+import { defaultConfig, lockBackendSettingsOf, lockConfigOf, type FmesConfig } from './config';
 import { DisposableStore, type Disposable } from './disposable';
 import { createLogger, nullSink, type LogSink, type Logger } from './log';
+import type { LockBackend } from '../hot/locks/lockBackend';
 import { LockManager } from '../hot/locks/lockManager';
+import { openLockBackend } from '../hot/locks/openBackend';
 import { WorkspacePaths } from '../hot/paths/workspacePath';
 import { BusWatcher, type BusWatcherOptions } from './watch/busWatcher';
 
@@ -15,6 +17,10 @@ export interface CoreOptions {
   logSink?: LogSink;
   config?: FmesConfig;
   clock?: Clock;
+  /** Environment for the lock backend choice (FMES_LOCKS_BACKEND, FMES_REDIS_PASSWORD); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The lock backend's client lives on (editor, MCP server): it reconnects after a drop. */
+  longLivedLocks?: boolean;
 }
 
 /** Everything F-MES does, independent of the editor: the extension, the CLI and the MCP server all build it here. */
@@ -23,7 +29,13 @@ export interface Core extends Disposable {
   readonly paths: WorkspacePaths;
   readonly log: Logger;
   readonly config: FmesConfig;
+  /** The file backend's manager (`.locks/`), whatever backend is configured: markers and local views use it. */
   readonly locks: LockManager;
+  /**
+   * The configured lock backend (`locks.backend`): the file backend over `locks`, or Redis. Opened on first
+   * use; throws LockBackendError when the setting cannot be used.
+   */
+  readonly lockBackend: LockBackend;
   /** A watcher over the bus folders; started by the caller, disposed with the core. */
   createWatcher(options?: Omit<BusWatcherOptions, 'root' | 'log'>): BusWatcher;
   /**
@@ -64,6 +76,20 @@ export function createCore(options: CoreOptions): Core {
   const locks = store.add(
     new LockManager(paths, log.child('locks'), { clock: options.clock, config: lockConfigOf(config) }),
   );
+  let backend: LockBackend | undefined;
+  const lockBackend = (): LockBackend =>
+    (backend ??= store.add(
+      openLockBackend({
+        paths,
+        log: log.child('locks'),
+        settings: lockBackendSettingsOf(config),
+        config: lockConfigOf(config),
+        clock: options.clock,
+        env: options.env,
+        manager: locks,
+        longLived: options.longLivedLocks,
+      }),
+    ));
   const createRunner = async (o: RunnerOptions = {}): Promise<AgentRunner> => {
     const { AgentRunner } = await import('./agents/agentRunner');
     return store.add(
@@ -83,6 +109,9 @@ export function createCore(options: CoreOptions): Core {
     log,
     config,
     locks,
+    get lockBackend() {
+      return lockBackend();
+    },
     createWatcher: (o) => store.add(new BusWatcher({ root: paths.root, log: log.child('watch'), ...o })),
     createRunner,
     createMissions: async (o = {}) => {
@@ -98,6 +127,7 @@ export function createCore(options: CoreOptions): Core {
           log: log.child('missions'),
           clock: options.clock ?? systemClock,
           locks,
+          lockBackend,
           store: new MissionStore(paths.root),
           runner: () => (agents ??= o.agentRunner ? o.agentRunner() : createRunner(o)),
           me: o.me ?? 'fmes',

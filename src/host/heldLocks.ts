@@ -1,5 +1,4 @@
-import type { LockHandle } from '../hot/locks/lockHandle';
-import type { LockManager } from '../hot/locks/lockManager';
+import type { LockBackend, LockLease } from '../hot/locks/lockBackend';
 import type * as vscode from 'vscode';
 
 /**
@@ -8,14 +7,14 @@ import type * as vscode from 'vscode';
  * when the window closes.
  */
 export class HeldLocks implements vscode.Disposable {
-  private readonly handles = new Map<string, LockHandle>();
+  private readonly handles = new Map<string, LockLease>();
 
   constructor(
-    private readonly locks: LockManager,
+    private readonly locks: Pick<LockBackend, 'acquire'>,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  async acquire(input: string, agent: string, intent: string, waitMs = 0): Promise<LockHandle> {
+  async acquire(input: string, agent: string, intent: string, waitMs = 0): Promise<LockLease> {
     const h = await this.locks.acquire(input, { agent, intent, pid: 'self', waitMs });
     this.handles.get(h.path)?.stopHeartbeat();
     this.handles.set(h.path, h);
@@ -32,7 +31,7 @@ export class HeldLocks implements vscode.Disposable {
     const h = this.handles.get(path);
     if (!h) return false;
     this.handles.delete(path);
-    h.release();
+    this.settle(path, h);
     return true;
   }
 
@@ -41,13 +40,17 @@ export class HeldLocks implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const [p, h] of this.handles) {
-      try {
-        h.release();
-      } catch (e) {
-        this.log.warn(`could not release ${p}: ${String(e)}`);
-      }
-    }
+    for (const [p, h] of this.handles) this.settle(p, h);
     this.handles.clear();
+  }
+
+  /** Releases, synchronously on the file backend; a remote backend's failure is logged. */
+  private settle(p: string, h: LockLease): void {
+    const warn = (e: unknown) => this.log.warn(`could not release ${p}: ${String(e)}`);
+    try {
+      void h.release()?.catch(warn);
+    } catch (e) {
+      warn(e);
+    }
   }
 }

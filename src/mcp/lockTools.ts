@@ -74,7 +74,7 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
       try {
         // pid null: the lock is the agent's, bounded by its TTL, not by this server's process, which the
         // client may stop or restart at will (see README, "MCP server").
-        const h = await core.locks.acquire(a.path, {
+        const h = await core.lockBackend.acquire(a.path, {
           agent,
           intent: a.intent ?? '',
           pid: null,
@@ -94,6 +94,7 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
           ...h.record,
           generation: h.record.token,
           token: h.key ?? null,
+          fence: h.fence ?? null,
         });
       } catch (e) {
         if (!LockError.is(e, 'held')) throw e;
@@ -136,7 +137,7 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
         if ('refused' in who) return toolError(who.refused, { reason: 'refused' });
         claim = { agent: who.agent };
       }
-      const r = core.locks.release(a.path, claim);
+      const r = await core.lockBackend.release(a.path, claim);
       return toolResult(`Released ${r.path}.`, { ok: true, path: r.path, agent: r.agent });
     }),
   );
@@ -153,7 +154,11 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded('lock_status', log, async (a) => {
-      const all = core.locks.status({ markers: a.markers === true });
+      const all = [
+        ...(await core.lockBackend.status()),
+        // `.agent_lock` markers are files in this checkout, whatever the backend.
+        ...(a.markers === true ? core.locks.status({ markers: true }).filter((s) => s.holder.kind === 'marker') : []),
+      ];
       const lines = all.map(
         (s) => describeHolder(s.holder) + (s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : ''),
       );

@@ -15,7 +15,7 @@ export function hookCommand(): Command {
       '\nReads the hook input (JSON) on stdin. pre-tool-use: exit 2 with the reason on stderr denies the tool call; so does any input the hook cannot read.',
     )
     .action(async (event: string, o: { agent?: string; cli?: string }, cmd: Command) => {
-      const { runHook } = await import('../../hot/hook/runHook');
+      const { answerHook } = await import('../../hot/hook/runHook');
       const g = cmd.optsWithGlobals<{ workspace?: string }>();
       const argv = [
         event,
@@ -29,7 +29,7 @@ export function hookCommand(): Command {
       } catch {
         // Unreadable stdin: runHook denies.
       }
-      const r = runHook(argv, { stdin, env: process.env, self: process.argv[1] ?? '' });
+      const r = await answerHook(argv, { stdin, env: process.env, self: process.argv[1] ?? '' });
       if (r.stdout) process.stdout.write(r.stdout);
       if (r.stderr) process.stderr.write(r.stderr);
       process.exitCode = r.exitCode;

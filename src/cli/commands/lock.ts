@@ -2,11 +2,12 @@ import * as os from 'node:os';
 import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
 import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../hot/locks/holders';
-import type { LockHandle } from '../../hot/locks/lockHandle';
+import type { LockLease } from '../../hot/locks/lockBackend';
 import type { HolderStatus, LockClaim } from '../../hot/locks/lockManager';
 import { ControlCharacterError, escapeControls, safeJson } from '../../hot/locks/printable';
 import { runHolding, SignalGuard, signalExit } from '../../hot/lock/holding';
 import { ExitCode } from '../exitCodes';
+import type { Core } from '../../core/createCore';
 import { coreFor, pathArg, print, printErr, seconds } from '../context';
 import { UsageError } from '../usageError';
 import { refusalToActAs } from '../../hot/safety/runIdentity';
@@ -72,6 +73,16 @@ function reportHeld(e: LockError, json: boolean): void {
   process.exitCode = ExitCode.held;
 }
 
+/** Runs `fn` with the workspace's core, then closes it (a Redis backend's connection would keep the process up). */
+async function withCore<T>(cmd: Command, fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = coreFor(cmd);
+  try {
+    return await fn(core);
+  } finally {
+    core.dispose();
+  }
+}
+
 export function lockCommand(): Command {
   const lock = new Command('lock').description('take, release and inspect locks in .locks/');
 
@@ -92,36 +103,46 @@ export function lockCommand(): Command {
         cmd: Command,
       ) => {
         if (refuseOtherAgent(o.agent, 'locking')) return;
-        const core = coreFor(cmd);
-        try {
-          const h = await core.locks.acquire(pathArg(core, p), {
-            agent: o.agent,
-            intent: o.intent,
-            pid: o.pid ?? null,
-            ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000,
-            waitMs: o.wait * 1000,
-            onWait: announceWait(p, o.wait),
-          });
-          // The key is shown here once; the lock file keeps only its hash. `generation` is the public id of this
-          // acquisition (the record's own `token` field), which releases nothing.
-          if (o.json)
-            print(safeJson({ ok: true, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null }));
-          else if (h.key)
-            print(
-              escapeControls(
-                `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
-              ),
-            );
-          else
-            print(
-              escapeControls(
-                `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
-              ),
-            );
-        } catch (e) {
-          if (!LockError.is(e, 'held')) asUsage(e);
-          reportHeld(e, !!o.json);
-        }
+        await withCore(cmd, async (core) => {
+          try {
+            const h = await core.lockBackend.acquire(pathArg(core, p), {
+              agent: o.agent,
+              intent: o.intent,
+              pid: o.pid ?? null,
+              ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000,
+              waitMs: o.wait * 1000,
+              onWait: announceWait(p, o.wait),
+            });
+            // The key is shown here once; the lock file keeps only its hash. `generation` is the public id of this
+            // acquisition (the record's own `token` field), which releases nothing.
+            if (o.json)
+              print(
+                safeJson({
+                  ok: true,
+                  file: h.file,
+                  ...h.record,
+                  generation: h.record.token,
+                  token: h.key ?? null,
+                  fence: h.fence ?? null,
+                }),
+              );
+            else if (h.key)
+              print(
+                escapeControls(
+                  `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
+                ),
+              );
+            else
+              print(
+                escapeControls(
+                  `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
+                ),
+              );
+          } catch (e) {
+            if (!LockError.is(e, 'held')) asUsage(e);
+            reportHeld(e, !!o.json);
+          }
+        });
       },
     );
 
@@ -131,16 +152,10 @@ export function lockCommand(): Command {
     .argument('<path>')
     .addOption(ownerOption())
     .option('--token <token>', 'the token printed by acquire: releases that lock whoever holds it')
-    .action((p: string, o: { agent?: string; token?: string }, cmd: Command) => {
+    .action(async (p: string, o: { agent?: string; token?: string }, cmd: Command) => {
       const claim = claimOf(o, 'releasing');
       if (!claim) return;
-      const core = coreFor(cmd);
-      let r;
-      try {
-        r = core.locks.release(pathArg(core, p), claim);
-      } catch (e) {
-        hintNotHolder(e);
-      }
+      const r = await withCore(cmd, (core) => core.lockBackend.release(pathArg(core, p), claim).catch(hintNotHolder));
       print(escapeControls(`released ${r.path}`));
     });
 
@@ -151,16 +166,13 @@ export function lockCommand(): Command {
     .addOption(ownerOption())
     .option('--token <token>', 'the token printed by acquire')
     .option('--ttl <seconds>', 'new lifetime from now (default: the original lifetime)', seconds)
-    .action((p: string, o: { agent?: string; token?: string; ttl?: number }, cmd: Command) => {
+    .action(async (p: string, o: { agent?: string; token?: string; ttl?: number }, cmd: Command) => {
       const claim = claimOf(o, 'renewing');
       if (!claim) return;
-      const core = coreFor(cmd);
-      let r;
-      try {
-        r = core.locks.renew(pathArg(core, p), { ...claim, ttlMs: o.ttl === undefined ? undefined : o.ttl * 1000 });
-      } catch (e) {
-        hintNotHolder(e);
-      }
+      const ttlMs = o.ttl === undefined ? undefined : o.ttl * 1000;
+      const r = await withCore(cmd, (core) =>
+        core.lockBackend.renew(pathArg(core, p), { ...claim, ttlMs }).catch(hintNotHolder),
+      );
       print(escapeControls(`renewed ${r.path} until ${r.expiresAt}`));
     });
 
@@ -170,7 +182,7 @@ export function lockCommand(): Command {
     .argument('<path>')
     .requiredOption('--reason <text>', 'why it must be broken')
     .option('--by <id>', 'who breaks it', process.env.FMES_AGENT ?? `human:${safeUser()}`)
-    .action((p: string, o: { reason: string; by: string }, cmd: Command) => {
+    .action(async (p: string, o: { reason: string; by: string }, cmd: Command) => {
       const run = caller().run;
       if (run) {
         refuse(
@@ -178,8 +190,9 @@ export function lockCommand(): Command {
         );
         return;
       }
-      const core = coreFor(cmd);
-      const rec = core.locks.forceBreak(pathArg(core, p), { by: o.by, reason: o.reason });
+      const rec = await withCore(cmd, (core) =>
+        core.lockBackend.forceBreak(pathArg(core, p), { by: o.by, reason: o.reason }),
+      );
       print(
         escapeControls(
           `broke ${rec.path ?? rec.file}${rec.holder ? ` (held by ${rec.holder.agent})` : ''}; kept as ${rec.archivedAs}`,
@@ -192,9 +205,12 @@ export function lockCommand(): Command {
     .description('list locks, with stale and invalid ones marked')
     .option('--json', 'machine-readable output')
     .option('--markers', 'also search the workspace for .agent_lock markers')
-    .action((o: { json?: boolean; markers?: boolean }, cmd: Command) => {
-      const core = coreFor(cmd);
-      const all = core.locks.status({ markers: !!o.markers });
+    .action(async (o: { json?: boolean; markers?: boolean }, cmd: Command) => {
+      const all = await withCore(cmd, async (core) => [
+        ...(await core.lockBackend.status()),
+        // `.agent_lock` markers are files in this checkout, whatever the backend.
+        ...(o.markers ? core.locks.status({ markers: true }).filter((s) => s.holder.kind === 'marker') : []),
+      ]);
       if (o.json) {
         print(safeJson(all.map(holderStatusJson)));
         return;
@@ -227,11 +243,11 @@ export function lockCommand(): Command {
         // and starting the command, must still end in a release and an exit code, never a stale lock.
         const guard = new SignalGuard();
         try {
-          let handle: LockHandle;
+          let handle: LockLease;
           try {
             // An intent taken from the command line is escaped (a command may well hold a newline); one given is checked.
             const intent = o.intent || escapeControls(argv.join(' ')).slice(0, 200);
-            handle = await core.locks.acquire(pathArg(core, p), {
+            handle = await core.lockBackend.acquire(pathArg(core, p), {
               agent: o.agent,
               intent,
               pid: 'self',
@@ -255,6 +271,7 @@ export function lockCommand(): Command {
           process.exitCode = await runHolding(argv, guard, () => handle.release(), printErr);
         } finally {
           guard.dispose();
+          core.dispose();
         }
       },
     );

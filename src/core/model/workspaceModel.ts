@@ -7,7 +7,7 @@ import type { Disposable } from '../disposable';
 import { Emitter } from '../event';
 import type { ArtifactIssue } from '../errors';
 import type { Holder } from '../../hot/locks/holders';
-import type { LockManager } from '../../hot/locks/lockManager';
+import type { HolderStatus, LockManager } from '../../hot/locks/lockManager';
 import type { Staleness } from '../../hot/locks/staleness';
 import { covers } from '../../hot/paths/workspacePath';
 import type { CostRecord } from '../schemas/costLog';
@@ -96,6 +96,8 @@ export class WorkspaceModel implements Disposable {
   private runs: readonly RunSnapshot[] = [];
   private cost: CostSummary;
   private readonly clock: Clock;
+  /** A remote lock backend's holders (setRemoteLocks), which replace `.locks/` once known. */
+  private remote: readonly HolderStatus[] | undefined;
 
   constructor(
     private readonly root: string,
@@ -114,9 +116,21 @@ export class WorkspaceModel implements Disposable {
    */
   load(markerDirs: readonly string[] = []): void {
     this.lockMap.clear();
-    for (const { holder, staleness } of this.locks.status()) this.putHolder(holder, staleness);
+    for (const { holder, staleness } of this.remote ?? this.locks.status()) this.putHolder(holder, staleness);
     this.setMarkers(markerDirs, false);
     this.reloadCost();
+    this.changed.fire();
+  }
+
+  /**
+   * Replaces the known locks with a remote backend's holders (src/core/locks/remoteLockFeed.ts); markers stay.
+   * Undefined (the backend is down) keeps the last holders known: the read-only guard stays on what it knew.
+   */
+  setRemoteLocks(holders: readonly HolderStatus[] | undefined): void {
+    if (!holders) return;
+    this.remote = holders;
+    for (const [file, l] of this.lockMap) if (l.kind !== 'marker') this.lockMap.delete(file);
+    for (const { holder, staleness } of holders) this.putHolder(holder, staleness);
     this.changed.fire();
   }
 

@@ -10,7 +10,7 @@ import { parseNulList } from '../git/parsers';
 import { rollback, takeSnapshot } from '../git/snapshot';
 import { Worktrees } from '../git/worktrees';
 import { holderAgent } from '../../hot/locks/holders';
-import type { LockHandle } from '../../hot/locks/lockHandle';
+import type { LockLease } from '../../hot/locks/lockBackend';
 import { ApprovalStore } from '../safety/approvals';
 import { type MissionAttempt, type MissionRecord, type MissionStateName } from '../schemas/mission';
 import type { Plan } from '../schemas/plan';
@@ -223,7 +223,15 @@ export class MissionRunner {
         sub.dispose();
       }
     } finally {
-      for (const l of locks) l.release();
+      for (const l of locks) void this.release(l);
+    }
+  }
+
+  private async release(l: LockLease): Promise<void> {
+    try {
+      await l.release();
+    } catch (e) {
+      this.d.log.warn(`could not release ${l.path}: ${String(e)}`);
     }
   }
 
@@ -417,7 +425,7 @@ export class MissionRunner {
     for (;;) {
       // Stopped while waiting: never start the agent, even if the files came free at that very moment.
       if (signal?.aborted) return 'stopped while waiting for its files';
-      const blockers = this.blockers(plan);
+      const blockers = await this.blockers(plan);
       if (blockers.length === 0) return undefined;
       const text = blockers
         .map((b) =>
@@ -433,15 +441,22 @@ export class MissionRunner {
     }
   }
 
-  private blockers(plan: Plan): Blocker[] {
+  private async blockers(plan: Plan): Promise<Blocker[]> {
     const task = plan.meta.id;
     const { records } = this.d.store.list();
     const running = records
       .filter((r) => r.taskId !== task && CLAIMING.includes(r.state))
       .map((r) => ({ taskId: r.taskId, files: r.files }));
     // Stale locks do not block: the lock step breaks them. An invalid lock file with no path names nothing to overlap.
-    const locks = this.d.locks
-      .status({ markers: true })
+    const backend = this.d.lockBackend?.();
+    const all =
+      backend && backend.kind !== 'file'
+        ? [
+            ...(await backend.status()),
+            ...this.d.locks.status({ markers: true }).filter((s) => s.holder.kind === 'marker'),
+          ]
+        : this.d.locks.status({ markers: true });
+    const locks = all
       .filter((s) => !s.staleness.stale && s.holder.path !== undefined)
       .map((s) => ({ path: s.holder.path!, agent: holderAgent(s.holder) }));
     const v = checkOverlap(plan.meta.files, { locks, running, me: this.d.me });
@@ -454,20 +469,25 @@ export class MissionRunner {
     return out;
   }
 
-  private async lockFiles(plan: Plan, agent: string): Promise<LockHandle[]> {
-    const held: LockHandle[] = [];
+  private async lockFiles(plan: Plan, agent: string): Promise<LockLease[]> {
+    const held: LockLease[] = [];
+    const backend = this.d.lockBackend?.();
     try {
       for (const f of plan.meta.files) {
-        held.push(
-          await this.d.locks.acquire(f, {
-            agent,
-            intent: `mission ${plan.meta.id}: ${plan.meta.title}`.slice(0, 200),
-            waitMs: 30_000,
-          }),
-        );
+        const l = await (backend ?? this.d.locks).acquire(f, {
+          agent,
+          intent: `mission ${plan.meta.id}: ${plan.meta.title}`.slice(0, 200),
+          waitMs: 30_000,
+        });
+        held.push(l);
+        // A Redis lock bound to this process holds a short lease: its heartbeat keeps it for the whole run.
+        if (backend && backend.kind !== 'file') {
+          const ttl = Date.parse(l.record.expiresAt) - Date.parse(l.record.acquiredAt);
+          l.startHeartbeat(Math.max(1000, ttl / 3), (e) => this.d.log.warn(`lost the lock on ${l.path}: ${String(e)}`));
+        }
       }
     } catch (e) {
-      for (const h of held) h.release();
+      for (const h of held) await this.release(h);
       throw e;
     }
     return held;

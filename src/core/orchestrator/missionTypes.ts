@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { FmesConfig } from '../config';
 import { FmesError } from '../errors';
 import type { Logger } from '../log';
+import type { LockBackend } from '../../hot/locks/lockBackend';
 import type { LockManager } from '../../hot/locks/lockManager';
 import type { MissionRecord, MissionStateName } from '../schemas/mission';
 import type { MissionStore } from './missionStore';
@@ -16,6 +17,8 @@ export interface MissionDeps {
   log: Logger;
   clock: Clock;
   locks: LockManager;
+  /** The configured lock backend (createCore's); without it, the file backend over `locks`. */
+  lockBackend?: () => LockBackend;
   store: MissionStore;
   /** Started lazily: merging or discarding never loads the runner. */
   runner: () => Promise<AgentRunner>;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cold } from '../cold';
 import { HOOK_CONFIG_FILE } from '../configFile';
+import { DEFAULT_BACKEND_SETTINGS, type LockBackendSettings } from '../locks/backendSpec';
 import { DEFAULT_RULES, mergeRules, type DenyRule } from '../safety/denyList';
 
 /** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
@@ -12,6 +13,8 @@ export interface HookSettings {
   /** The default deny list with `safety.rules` merged in. */
   rules: readonly DenyRule[];
   auditWebhook: string;
+  /** `locks.backend` and `locks.namespace`: where the lock holders are (FMES_LOCKS_BACKEND overrides). */
+  locksBackend: LockBackendSettings;
 }
 
 export { HOOK_CONFIG_FILE } from '../configFile';
@@ -22,6 +25,7 @@ export const DEFAULT_HOOK_SETTINGS: HookSettings = {
   ownership: {},
   rules: DEFAULT_RULES,
   auditWebhook: '',
+  locksBackend: DEFAULT_BACKEND_SETTINGS,
 };
 
 /**
@@ -31,11 +35,12 @@ export const DEFAULT_HOOK_SETTINGS: HookSettings = {
  */
 export function readHookSettings(root: string): HookSettings {
   if (!fs.statSync(path.join(root, HOOK_CONFIG_FILE), { throwIfNoEntry: false })) return DEFAULT_HOOK_SETTINGS;
-  const { config, lock } = cold().loadHotSettings(root);
+  const { config, lock, backend } = cold().loadHotSettings(root);
   return {
     invalidGraceMs: lock.invalidGraceMs ?? DEFAULT_HOOK_SETTINGS.invalidGraceMs,
     ownership: config.safety.ownership,
     rules: mergeRules(DEFAULT_RULES, config.safety.rules).rules,
     auditWebhook: config.safety.auditWebhook,
+    locksBackend: backend,
   };
 }

@@ -1,7 +1,7 @@
 // The hook's body (dist/hookMain.cjs, which dist/hook.cjs loads through the code cache, see bin.ts): Claude Code
 // runs it for every tool call, so it imports only what a decision needs. `fmes hook …` runs the same code.
 import * as fs from 'node:fs';
-import { deliver, runHook } from './runHook';
+import { answerHook, deliver, type HookResult } from './runHook';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'deliver' && argv[1]) {
@@ -13,7 +13,12 @@ if (argv[0] === 'deliver' && argv[1]) {
   } catch {
     // No stdin: handled as unreadable input.
   }
-  const r = runHook(argv, { stdin, env: process.env, self: process.argv[1] ?? '' });
+  const r = answerHook(argv, { stdin, env: process.env, self: process.argv[1] ?? '' });
+  if (r instanceof Promise) void r.then(answer);
+  else answer(r);
+}
+
+function answer(r: HookResult): void {
   write(1, r.stdout);
   write(2, r.stderr);
   process.exitCode = r.exitCode;

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { Redactor } from '../safety/redact';
 import { systemClock } from '../clock';
 import { HolderReader, type Holder } from '../locks/holders';
-import { LOCK_DIR, LockView, sameAgent } from '../locks/lockView';
+import { LOCK_DIR, LockView, sameAgent, type HolderStatus } from '../locks/lockView';
+import { backendSpecOf, LockBackendError } from '../locks/backendSpec';
+import { NeedsRemoteLocks, remoteHolders } from '../locks/remoteStatus';
 import { hostName } from '../locks/liveness';
 import { WorkspacePaths } from '../paths/workspacePath';
 import { decidePreToolUse, type HookDecision, type ToolCall } from '../safety/preToolUse';
@@ -84,7 +86,20 @@ function deny(reason: string): HookResult {
   return { exitCode: 2, stdout: '', stderr: `${reason.replace(/\s+$/, '')}\n` };
 }
 
+/**
+ * The hook's answer: a promise only when a write must be checked against a Redis lock backend (one round
+ * trip); with the file backend it is synchronous, as always. dist/hook.cjs and `fmes hook` call this.
+ */
+export function answerHook(argv: readonly string[], io: HookIo): HookResult | Promise<HookResult> {
+  return runHookWith(argv, io, true);
+}
+
+/** The synchronous hook: with a Redis lock backend a write it would have to check there is denied. */
 export function runHook(argv: readonly string[], io: HookIo): HookResult {
+  return runHookWith(argv, io, false) as HookResult;
+}
+
+function runHookWith(argv: readonly string[], io: HookIo, remoteOk: boolean): HookResult | Promise<HookResult> {
   const args = parseArgs(argv);
   const budget = Number(io.env.FMES_HOOK_BUDGET_MS);
   const deadline =
@@ -104,12 +119,41 @@ export function runHook(argv: readonly string[], io: HookIo): HookResult {
       auditCall(c);
       return { exitCode: 0, stdout: '', stderr: '' };
     }
-    const r = decide(c, deadline);
-    if (Date.now() > deadline && r.exitCode !== 2)
-      return deny('F-MES could not decide on this call within its time budget, so it is denied.');
-    return r;
+    try {
+      return decideInTime(c, deadline);
+    } catch (e) {
+      if (e instanceof NeedsRemoteLocks && remoteOk) return decideWithRemote(c, e, deadline);
+      throw e;
+    }
   } catch (e) {
     if (!pre) return { exitCode: 0, stdout: '', stderr: `fmes hook: the call was not audited: ${describe(e)}\n` };
+    return deny(
+      `F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`,
+    );
+  }
+}
+
+function decideInTime(c: HookContext, deadline: number, remote?: HolderStatus[]): HookResult {
+  const r = decide(c, deadline, remote);
+  if (Date.now() > deadline && r.exitCode !== 2)
+    return deny('F-MES could not decide on this call within its time budget, so it is denied.');
+  return r;
+}
+
+/** Fetches the holders from the Redis backend, then decides again with them; fails closed if it cannot. */
+async function decideWithRemote(c: HookContext, need: NeedsRemoteLocks, deadline: number): Promise<HookResult> {
+  let remote: HolderStatus[];
+  try {
+    remote = await remoteHolders(c.root, need.spec, c.settings.locksBackend, c.io.env, deadline);
+  } catch (e) {
+    const why = LockBackendError.is(e) ? e.message.replace(/ Nothing was locked\.$/, '') : describe(e);
+    return deny(
+      `F-MES could not check the locks, so this write is denied: ${why}. It is allowed again once the lock server answers.`,
+    );
+  }
+  try {
+    return decideInTime(c, deadline, remote);
+  } catch (e) {
     return deny(
       `F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`,
     );
@@ -169,8 +213,8 @@ function context(args: Args, io: HookIo): HookContext {
   };
 }
 
-function decide(c: HookContext, deadline: number): HookResult {
-  let d = preToolUse(c, deadline);
+function decide(c: HookContext, deadline: number, remote?: HolderStatus[]): HookResult {
+  let d = preToolUse(c, deadline, remote);
   if (d.decision === 'allow') return { exitCode: 0, stdout: '', stderr: '' };
   // Nobody is there to answer an "ask" in a headless run F-MES started: the approval gate takes it.
   if (d.decision === 'ask' && c.io.env.FMES_RUN_ID) d = approvalGate(c, d.reason, d.ruleId);
@@ -200,7 +244,7 @@ function decide(c: HookContext, deadline: number): HookResult {
   return { exitCode: 0, stdout: JSON.stringify(ask), stderr: '' };
 }
 
-function preToolUse(c: HookContext, deadline: number): HookDecision {
+function preToolUse(c: HookContext, deadline: number, remote?: HolderStatus[]): HookDecision {
   const paths = new WorkspacePaths(c.root);
   const reader = new HolderReader(paths, path.join(c.root, LOCK_DIR));
   const locks = new LockView(paths, reader, {
@@ -212,8 +256,9 @@ function preToolUse(c: HookContext, deadline: number): HookDecision {
   let others: Holder[] | undefined;
   const othersHolders = (): Holder[] => {
     if (others) return others;
-    others = locks
-      .status()
+    const spec = remote ? undefined : backendSpecOf(c.settings.locksBackend?.backend, c.io.env);
+    if (spec?.kind === 'redis') throw new NeedsRemoteLocks(spec);
+    others = (remote ?? locks.status())
       .filter((s) => !s.staleness.stale && !sameAgent(s.holder, c.agent))
       .map((s) => s.holder);
     // `.agent_lock` markers count only in the folders above a path (finding every marker walks the tree).

@@ -7,7 +7,7 @@ import * as os from 'node:os';
  */
 
 /** Exit codes, as src/cli/exitCodes.ts defines them (test/unit/hot/sizeBudget.test.ts holds them equal). */
-export const EXIT = { usage: 2, held: 75, notFound: 127 } as const;
+export const EXIT = { usage: 2, held: 75, unavailable: 69, notFound: 127 } as const;
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -40,7 +40,7 @@ export class SignalGuard {
 export function runHolding(
   argv: readonly string[],
   guard: SignalGuard,
-  release: () => void,
+  release: () => void | Promise<void>,
   printErr: (line: string) => void,
 ): Promise<number> {
   return new Promise((resolve) => {
@@ -48,12 +48,16 @@ export function runHolding(
     const finish = (code: number) => {
       if (done) return;
       done = true;
+      // A remote backend's release is a round trip: the exit code waits for it.
+      const failed = (e: unknown) => printErr(`fmes: could not release the lock: ${String(e)}`);
+      let pending: void | Promise<void> = undefined;
       try {
-        release();
+        pending = release();
       } catch (e) {
-        printErr(`fmes: could not release the lock: ${String(e)}`);
+        failed(e);
       }
-      resolve(code);
+      if (pending) void pending.catch(failed).then(() => resolve(code));
+      else resolve(code);
     };
     if (guard.received) return finish(signalExit(guard.received)); // signalled before the command started
     const [file = '', ...args] = argv;

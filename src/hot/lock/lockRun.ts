@@ -6,7 +6,10 @@ import { LockError } from '../errors';
 import { HOOK_CONFIG_FILE } from '../configFile';
 import { isAgentId } from '../locks/agentId';
 import { describeHolder, holderJson, type Holder } from '../locks/holders';
-import { LockManager, type LockConfig } from '../locks/lockManager';
+import { LockBackendError } from '../locks/backendSpec';
+import type { LockBackend } from '../locks/lockBackend';
+import type { LockConfig } from '../locks/lockManager';
+import { openLockBackend, type LockBackendSettings } from '../locks/openBackend';
 import { escapeControls, safeJson } from '../locks/printable';
 import { WorkspacePaths } from '../paths/workspacePath';
 import { refusalToActAs, runCaller, runIdentity } from '../safety/runIdentity';
@@ -37,14 +40,22 @@ export async function lockRun(
   if (run && refusalToActAs(agent, runCaller(run), env)) return undefined; // the full CLI words the refusal
   const root = a.workspace !== undefined ? path.resolve(cwd, a.workspace) : gitTopLevel(cwd, env);
   if (root === undefined) return undefined;
-  const config = lockSettings(root);
-  const manager = new LockManager(new WorkspacePaths(root), stderrLogger(), { config });
+  const { lock: config, backend: settings } = lockSettings(root);
+  const paths = new WorkspacePaths(root);
+  let manager: LockBackend;
+  try {
+    manager = openLockBackend({ paths, log: stderrLogger(), settings, config, env, longLived: true });
+  } catch (e) {
+    if (!LockBackendError.is(e)) throw e;
+    printErr(`fmes: ${e.message}`);
+    return EXIT.unavailable;
+  }
   const guard = new SignalGuard();
   try {
     let handle;
     try {
       const intent = a.intent || escapeControls(a.command.join(' ')).slice(0, 200);
-      handle = await manager.acquire(pathArg(manager.paths, a.path, cwd), {
+      handle = await manager.acquire(pathArg(paths, a.path, cwd), {
         agent,
         intent,
         pid: 'self',
@@ -55,6 +66,10 @@ export async function lockRun(
       });
     } catch (e) {
       if (guard.received) return signalExit(guard.received);
+      if (LockBackendError.is(e)) {
+        printErr(`fmes: ${e.message}`); // said once: the full CLI would only try the server again
+        return EXIT.unavailable;
+      }
       if (!LockError.is(e, 'held')) return undefined; // taken nothing: the full CLI reports it
       reportHeld(e, a.json);
       return EXIT.held;
@@ -150,12 +165,12 @@ export function gitTopLevel(cwd: string, env: NodeJS.ProcessEnv): string | undef
 }
 
 /** The lock settings of `.fmes/config.json`, through the cold half when there is one (with the CLI's warnings). */
-function lockSettings(root: string): Partial<LockConfig> {
-  if (!fs.statSync(path.join(root, HOOK_CONFIG_FILE), { throwIfNoEntry: false })) return {};
+function lockSettings(root: string): { lock: Partial<LockConfig>; backend?: LockBackendSettings } {
+  if (!fs.statSync(path.join(root, HOOK_CONFIG_FILE), { throwIfNoEntry: false })) return { lock: {} };
   const s = cold().loadHotSettings(root);
   for (const i of s.issues)
     printErr(`fmes: warning: ${s.file}: ${i.field ? `${i.field}: ${i.message}` : i.message} (using the default)`);
-  return s.lock;
+  return { lock: s.lock, backend: s.backend };
 }
 
 /** As src/cli/context.ts pathArg: relative to the current folder when that is inside the workspace. */

@@ -24,7 +24,7 @@ const BUDGET: Record<string, number> = {
 };
 
 /** What a hot bundle may require at run time: Node's built-ins and the files beside it that esbuild.mjs names. */
-const ALLOWED_REQUIRES = /^(node:[a-z_/]+|\.\/chunks\/cold\.cjs|\.\/lock\.cjs|\.\/cli\.mjs)$/;
+const ALLOWED_REQUIRES = /^(node:[a-z_/]+|\.\/chunks\/(cold|redis)\.cjs|\.\/lock\.cjs|\.\/cli\.mjs)$/;
 
 function bundle(name: string): string {
   const file = path.join(DIST, name);

@@ -1,0 +1,154 @@
+/**
+ * The lock protocol as Lua scripts, each run atomically by the server: no other command runs between a check
+ * and the write it decides, so two clients can never both take covering locks, whatever their timing.
+ *
+ * Keys of a namespace (all with one hash tag, so a cluster keeps them on one slot):
+ *   KEYS[1] L  hash   path → lock record (JSON)
+ *   KEYS[2] E  zset   path → expiry (server ms)        which locks ran out
+ *   KEYS[3] P  zset   path, score 0                    the paths in byte order, for "any lock inside p/"
+ *   KEYS[4] F  string the last fencing token
+ *   KEYS[5] B  stream breaks and expiries: path, kind, by, reason, holder, at
+ *   …:W:<path> list  a wake-up for the waiters of a path, pushed when its lock goes (see drop)
+ * ARGV[1] is always the channel that each change is published on (the editor listens to it).
+ *
+ * Time is the server's (TIME), never a client's, so clients on machines with skewed clocks agree on expiry.
+ */
+const PRELUDE = `
+local L, E, P, F, B = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local CH = ARGV[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function drop(p, quiet)
+  redis.call('HDEL', L, p)
+  redis.call('ZREM', E, p)
+  redis.call('ZREM', P, p)
+  if quiet then return end
+  -- Wakes one waiter blocked on this path (BLPOP serves the longest-blocked client first). One pending wake is
+  -- enough; it lapses after a second when nobody waits.
+  local w = string.sub(L, 1, -2) .. 'W:' .. p
+  if redis.call('LLEN', w) == 0 then redis.call('RPUSH', w, '1') end
+  redis.call('PEXPIRE', w, 1000)
+end
+local function note(p, kind, by, reason, rec)
+  return redis.call('XADD', B, 'MAXLEN', '~', 1000, '*', 'path', p, 'kind', kind, 'by', by, 'reason', reason,
+    'holder', rec or '', 'at', tostring(now))
+end
+-- Locks whose lease or TTL ran out are gone for everyone at once; each is noted in the break log.
+local dead = redis.call('ZRANGEBYSCORE', E, '-inf', now, 'LIMIT', 0, 256)
+for _, p in ipairs(dead) do
+  local rec = redis.call('HGET', L, p)
+  drop(p)
+  note(p, 'expired', 'fmes', 'its lease or TTL ran out with no renewal', rec)
+end
+if #dead > 0 then redis.call('PUBLISH', CH, 'expired') end
+`;
+
+/**
+ * acquire: ARGV[2] path, [3] record JSON (without times and fence), [4] ttl ms, [5] agent, [6] pid ('' for
+ * none), [7] host, [8..] the folders above path (nearest first, '.' last).
+ * → {'ok', fence, acquiredMs, expiresMs} (the record is the one sent) | {'reentered', record} | {'held', record, …}
+ *
+ * Folder coverage both ways: a lock at any folder above (HMGET) or any lock inside (a byte range of P) held
+ * by another agent is a conflict, as in the file backend; the same agent may nest its own locks.
+ */
+export const ACQUIRE = `${PRELUDE}
+local p, ttl, agent, pid, host = ARGV[2], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local cur = redis.call('HGET', L, p)
+if cur then
+  local r = cjson.decode(cur)
+  local rp = ''
+  if type(r.pid) == 'number' then rp = string.format('%d', r.pid) end
+  if r.agent == agent and rp == pid and r.host == host then
+    r.expiresMs = now + ttl
+    local out = cjson.encode(r)
+    redis.call('HSET', L, p, out)
+    redis.call('ZADD', E, r.expiresMs, p)
+    return {'reentered', out}
+  end
+  return {'held', cur}
+end
+local held = {'held'}
+for i = 8, #ARGV do
+  local a = redis.call('HGET', L, ARGV[i])
+  if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
+end
+local lo, hi = '[' .. p .. '/', '(' .. p .. '/\\255'
+if p == '.' then lo, hi = '-', '+' end
+for _, q in ipairs(redis.call('ZRANGEBYLEX', P, lo, hi)) do
+  local a = redis.call('HGET', L, q)
+  if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
+  if #held > 16 then break end
+end
+if #held > 1 then return held end
+-- The fence: one more than the last, and never below the server's clock in microseconds, so that it keeps
+-- growing after a restart that lost F (the next value is then the clock, above any earlier one).
+local last = tonumber(redis.call('GET', F) or '0')
+local clock = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local fence = last + 1
+if clock > fence then fence = clock end
+local fs = string.format('%.0f', fence)
+redis.call('SET', F, fs)
+local r = cjson.decode(ARGV[3])
+r.fence = fs
+r.acquiredMs = now
+r.expiresMs = now + ttl
+local out = cjson.encode(r)
+redis.call('HSET', L, p, out)
+redis.call('ZADD', E, r.expiresMs, p)
+redis.call('ZADD', P, 0, p)
+redis.call('PUBLISH', CH, 'acquired')
+return {'ok', fs, tostring(r.acquiredMs), tostring(r.expiresMs)}
+`;
+
+/**
+ * release / renew: ARGV[2] path, [3] 'key' | 'agent', [4] key hash or agent, [5] token ('' for any),
+ * [6] 'release' | 'renew', [7] ttl ms for renew ('' for the lock's own lifetime), [8] 'quiet': release
+ * without waking a waiter (the holder's turn goes on; see RedisTurns).
+ * → {'ok', record} | {'notHeld'} | {'noKey', record} | {'notHolder', record}
+ */
+export const RELEASE_OR_RENEW = `${PRELUDE}
+local p, mode, who, tok, op = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local cur = redis.call('HGET', L, p)
+if not cur then return {'notHeld'} end
+local r = cjson.decode(cur)
+if mode == 'key' then
+  if type(r.keyHash) ~= 'string' then return {'noKey', cur} end
+  if r.keyHash ~= who then return {'notHolder', cur} end
+elseif r.agent ~= who or (tok ~= '' and r.token ~= tok) then
+  return {'notHolder', cur}
+end
+if op == 'release' then
+  drop(p, ARGV[8] == 'quiet')
+  redis.call('PUBLISH', CH, 'released')
+  return {'ok', cur}
+end
+local ttl = tonumber(ARGV[7])
+if not ttl then ttl = math.max(1000, r.expiresMs - r.acquiredMs) end
+r.expiresMs = now + ttl
+local out = cjson.encode(r)
+redis.call('HSET', L, p, out)
+redis.call('ZADD', E, r.expiresMs, p)
+return {'ok', out}
+`;
+
+/**
+ * break: ARGV[2] path, [3] by, [4] reason, [5] kind ('forced' | 'stale'), [6] the token it must still carry
+ * ('' for whatever holds it). → {'ok', record, entry id} | {'notHeld'} | {'changed', record}
+ */
+export const BREAK = `${PRELUDE}
+local p, by, reason, kind, tok = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local cur = redis.call('HGET', L, p)
+if not cur then return {'notHeld'} end
+if tok ~= '' and cjson.decode(cur).token ~= tok then return {'changed', cur} end
+drop(p)
+local id = note(p, kind, by, reason, cur)
+redis.call('PUBLISH', CH, 'broken')
+return {'ok', cur, id}
+`;
+
+/** status: → {now, record, record, …}: every live lock, in one round trip (the hook's only call). */
+export const STATUS = `${PRELUDE}
+local out = {tostring(now)}
+for _, v in ipairs(redis.call('HVALS', L)) do out[#out + 1] = v end
+return out
+`;

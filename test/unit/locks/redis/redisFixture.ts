@@ -1,0 +1,126 @@
+// A real redis-server per test (a free loopback port, no persistence, killed after) and two clones of one
+// repository standing for two machines. The Debian package redis-server provides the binary (.ci/run installs it).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+
+export const REDIS_SERVER = process.env.FMES_REDIS_SERVER ?? '/usr/bin/redis-server';
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  /** A plain client for the test's own checks. */
+  client(): Redis;
+  /** SIGKILL: the server is gone at once, with its data (there is none on disk). */
+  kill(): Promise<void>;
+  /** Starts a fresh server on the same port (empty: nothing was saved). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUp(port: number, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = net.connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.write('PING\r\n');
+        c.once('data', (d) => {
+          c.destroy();
+          resolve(d.toString().startsWith('+PONG'));
+        });
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`redis-server did not answer on ${port}`);
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const clients: Redis[] = [];
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(
+      REDIS_SERVER,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()],
+      { stdio: 'ignore' },
+    );
+    await waitUp(port, child);
+  };
+  const killNow = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+  };
+  await launch();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}/0`,
+    client() {
+      const c = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });
+      c.on('error', () => undefined);
+      clients.push(c);
+      return c;
+    },
+    kill: killNow,
+    restart: launch,
+    async stop() {
+      for (const c of clients) c.disconnect();
+      await killNow();
+    },
+  };
+}
+
+export interface Clones {
+  a: string;
+  b: string;
+  cleanup(): void;
+}
+
+/** A repository with one commit and a clone of it: the same root commit, so the same lock namespace. */
+export function twoClones(config?: Record<string, unknown>): Clones {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-redis-'));
+  const a = path.join(base, 'machine-a');
+  const b = path.join(base, 'machine-b');
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+      },
+    });
+  fs.mkdirSync(path.join(a, 'src'), { recursive: true });
+  fs.writeFileSync(path.join(a, 'src', 'a.ts'), 'export {};\n');
+  if (config) {
+    fs.mkdirSync(path.join(a, '.fmes'));
+    fs.writeFileSync(path.join(a, '.fmes', 'config.json'), JSON.stringify(config, null, 2));
+  }
+  git(base, 'init', '-q', a);
+  git(a, 'add', '-A');
+  git(a, 'commit', '-qm', 'root');
+  git(base, 'clone', '-q', a, b);
+  return { a, b, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+}

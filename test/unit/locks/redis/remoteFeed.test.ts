@@ -1,0 +1,61 @@
+// The editor's view of a Redis lock backend: the feed puts its holders in the model (which the panel, the
+// decorations and the read-only guard read) and reports the server down, then up again.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RemoteLockFeed } from '../../../../src/core/locks/remoteLockFeed';
+import { createLogger, nullSink } from '../../../../src/core/log';
+import { WorkspaceModel } from '../../../../src/core/model/workspaceModel';
+import { LockManager } from '../../../../src/hot/locks/lockManager';
+import { openLockBackend } from '../../../../src/hot/locks/openBackend';
+import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
+import { startRedis, twoClones, type Clones, type RedisServer } from './redisFixture';
+
+describe('the editor’s feed of a Redis lock backend', () => {
+  let server: RedisServer;
+  let clones: Clones;
+  before(async () => {
+    server = await startRedis();
+    clones = twoClones();
+  });
+  after(async () => {
+    await server.stop();
+    clones.cleanup();
+  });
+
+  it('shows the other machine’s locks, and the server down and back', async () => {
+    const log = createLogger(nullSink);
+    const open = (root: string) =>
+      openLockBackend({
+        paths: new WorkspacePaths(root),
+        log,
+        env: { FMES_LOCKS_BACKEND: server.url },
+        connectTimeoutMs: 500,
+      });
+    const other = open(clones.a);
+    const mine = open(clones.b);
+    const model = new WorkspaceModel(clones.b, new LockManager(new WorkspacePaths(clones.b), log), {
+      parseCostLog: () => ({ records: [], issues: [] }),
+    });
+    const feed = new RemoteLockFeed(mine);
+    feed.onDidChange(({ holders }) => model.setRemoteLocks(holders));
+    const lease = await other.acquire('src', { agent: 'agent-a', pid: null, intent: 'refactor' });
+    await feed.poll();
+    assert.deepEqual(
+      model.locksTouching('src/a.ts').map((l) => [l.path, l.agent]),
+      [['src', 'agent-a']],
+    );
+    await server.kill();
+    await feed.poll();
+    assert.equal(feed.state.ok, false);
+    assert.match(feed.state.ok ? '' : feed.state.message, /cannot reach the lock server/);
+    assert.equal(model.locksTouching('src/a.ts').length, 1, 'while down, the last holders known still guard');
+    await server.restart();
+    await feed.poll();
+    assert.equal(feed.state.ok, true, feed.state.ok ? '' : feed.state.message);
+    assert.equal(model.locksTouching('src/a.ts').length, 0, 'the restarted server holds nothing');
+    void lease;
+    feed.dispose();
+    other.dispose();
+    mine.dispose();
+  });
+});
