@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
 import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../hot/locks/holders';
 import type { LockHandle } from '../../hot/locks/lockHandle';
-import type { HolderStatus, LockClaim } from '../../hot/locks/lockManager';
+import type { LockClaim } from '../../hot/locks/lockManager';
 import { ControlCharacterError, escapeControls, safeJson } from '../../hot/locks/printable';
 import { runHolding, SignalGuard, signalExit } from '../../hot/lock/holding';
 import { ExitCode } from '../exitCodes';
@@ -11,6 +11,15 @@ import { coreFor, pathArg, print, printErr, seconds } from '../context';
 import { UsageError } from '../usageError';
 import { refusalToActAs } from '../../hot/safety/runIdentity';
 import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
+import { statusLine } from '../../hot/broker/lockText';
+import {
+  acquireBrokered,
+  inRunBroker,
+  releaseBrokered,
+  renewBrokered,
+  runBrokered,
+  statusBrokered,
+} from './lockBroker';
 
 /** Tells a person at the terminal why `fmes` is not returning yet. */
 function announceWait(path: string, seconds: number) {
@@ -92,6 +101,12 @@ export function lockCommand(): Command {
         cmd: Command,
       ) => {
         if (refuseOtherAgent(o.agent, 'locking')) return;
+        const broker = inRunBroker();
+        if (broker)
+          return await acquireBrokered(broker, p, o, announceWait(p, o.wait), (e) => {
+            if (!LockError.is(e, 'held')) asUsage(e);
+            reportHeld(e, !!o.json);
+          });
         const core = coreFor(cmd);
         try {
           const h = await core.locks.acquire(pathArg(core, p), {
@@ -131,9 +146,11 @@ export function lockCommand(): Command {
     .argument('<path>')
     .addOption(ownerOption())
     .option('--token <token>', 'the token printed by acquire: releases that lock whoever holds it')
-    .action((p: string, o: { agent?: string; token?: string }, cmd: Command) => {
+    .action(async (p: string, o: { agent?: string; token?: string }, cmd: Command) => {
       const claim = claimOf(o, 'releasing');
       if (!claim) return;
+      const broker = inRunBroker();
+      if (broker) return await releaseBrokered(broker, p, { agent: claim.agent, token: claim.key });
       const core = coreFor(cmd);
       let r;
       try {
@@ -151,9 +168,11 @@ export function lockCommand(): Command {
     .addOption(ownerOption())
     .option('--token <token>', 'the token printed by acquire')
     .option('--ttl <seconds>', 'new lifetime from now (default: the original lifetime)', seconds)
-    .action((p: string, o: { agent?: string; token?: string; ttl?: number }, cmd: Command) => {
+    .action(async (p: string, o: { agent?: string; token?: string; ttl?: number }, cmd: Command) => {
       const claim = claimOf(o, 'renewing');
       if (!claim) return;
+      const broker = inRunBroker();
+      if (broker) return await renewBrokered(broker, p, { agent: claim.agent, token: claim.key, ttl: o.ttl });
       const core = coreFor(cmd);
       let r;
       try {
@@ -192,7 +211,9 @@ export function lockCommand(): Command {
     .description('list locks, with stale and invalid ones marked')
     .option('--json', 'machine-readable output')
     .option('--markers', 'also search the workspace for .agent_lock markers')
-    .action((o: { json?: boolean; markers?: boolean }, cmd: Command) => {
+    .action(async (o: { json?: boolean; markers?: boolean }, cmd: Command) => {
+      const broker = inRunBroker();
+      if (broker) return await statusBrokered(broker, o);
       const core = coreFor(cmd);
       const all = core.locks.status({ markers: !!o.markers });
       if (o.json) {
@@ -222,6 +243,8 @@ export function lockCommand(): Command {
         cmd: Command,
       ) => {
         if (refuseOtherAgent(o.agent, 'locking')) return;
+        const broker = inRunBroker();
+        if (broker) return await runBrokered(broker, p, argv, o);
         const core = coreFor(cmd);
         // Signals are ours from the start: one that arrives while waiting for the lock, or between taking it
         // and starting the command, must still end in a release and an exit code, never a stale lock.
@@ -260,18 +283,6 @@ export function lockCommand(): Command {
     );
 
   return lock;
-}
-
-function statusLine(s: HolderStatus): string {
-  const flag = s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : '';
-  const h = s.holder;
-  if (h.kind === 'lock') {
-    const age = Math.round((Date.now() - Date.parse(h.record.acquiredAt)) / 1000);
-    // Escaped field by field: a tab or newline inside a field must not pass for a column or a line.
-    const f = escapeControls;
-    return `${f(h.path)}\t${h.record.agent}\t${f(h.record.intent) || '-'}\t${age}s${h.record.pid !== null ? `\tpid ${h.record.pid}@${f(h.record.host)}` : ''}${flag}`;
-  }
-  return describeHolder(h) + flag;
 }
 
 function safeUser(): string {

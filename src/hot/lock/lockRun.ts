@@ -11,6 +11,8 @@ import { escapeControls, safeJson } from '../locks/printable';
 import { WorkspacePaths } from '../paths/workspacePath';
 import { callerIdentity, refusalToActAs } from '../safety/runIdentity';
 import { EXIT, runHolding, SignalGuard, signalExit } from './holding';
+import { brokeredLockRun } from '../broker/brokerLockRun';
+import { brokerOf } from '../broker/protocol';
 
 /**
  * `fmes lock run <path> [options] -- <command…>` without the full CLI: dist/lock.cjs, which dist/cli.mjs loads
@@ -33,6 +35,8 @@ export async function lockRun(
   if (agent === undefined || !isAgentId(agent)) return undefined;
   const c = callerIdentity({ env });
   if (c.run && refusalToActAs(agent, c, env)) return undefined; // the full CLI words the refusal
+  const broker = brokerOf(env); // inside a run: the lock is the broker's to take (src/core/broker/)
+  if (broker) return brokeredLockRun({ ...a, agent }, broker, cwd, printErr);
   const root = a.workspace !== undefined ? path.resolve(cwd, a.workspace) : gitTopLevel(cwd, env);
   if (root === undefined) return undefined;
   const config = lockSettings(root);
