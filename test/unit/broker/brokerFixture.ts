@@ -32,6 +32,15 @@ export function openBroker(
   });
 }
 
+/** A broker answer as a test reads it: the fields it checks, loosely typed. */
+export interface Answer {
+  v: number;
+  id: number | string | null;
+  ok: boolean;
+  result: Record<string, unknown> & { lock: Record<string, unknown>; id: string; file: string; status: string };
+  error: { code: string; message: string; details: Record<string, unknown> & { holders: { agent: string }[] } };
+}
+
 /** A raw connection that speaks lines: what an attacker inside the run can do with the socket. */
 export class RawConn {
   readonly socket: net.Socket;
@@ -65,11 +74,11 @@ export class RawConn {
     this.socket.write(typeof x === 'string' ? x : `${JSON.stringify(x)}\n`);
   }
   /** The next answer, parsed; undefined once the broker closed the connection. */
-  next(): Promise<Record<string, any> | undefined> {
+  next(): Promise<Answer | undefined> {
     const l = this.lines.shift();
-    if (l !== undefined) return Promise.resolve(JSON.parse(l));
+    if (l !== undefined) return Promise.resolve(JSON.parse(l) as Answer);
     if (this.closed) return Promise.resolve(undefined);
-    return new Promise((r) => this.waiters.push((x) => r(x === undefined ? undefined : JSON.parse(x))));
+    return new Promise((r) => this.waiters.push((x) => r(x === undefined ? undefined : (JSON.parse(x) as Answer))));
   }
   waitClosed(): Promise<void> {
     return new Promise((r) => (this.closed ? r() : this.socket.once('close', () => r())));

@@ -248,7 +248,7 @@ describe('run broker protocol', () => {
     const rec = { ts: new Date().toISOString(), tool: 'Bash', input: 'ls', outcome: 'ok' };
     const r = await c.call(token, 'audit.append', { record: rec });
     assert.equal(r?.ok, true, JSON.stringify(r));
-    const text = fs.readFileSync(path.join(ws.root, r?.result.file), 'utf8');
+    const text = fs.readFileSync(path.join(ws.root, r.result.file), 'utf8');
     assert.equal(JSON.parse(text.trim()).agent, 'claude');
     const forged = await c.call(token, 'audit.append', { record: { ...rec, agent: 'gemini' } }, 2);
     assert.equal(forged?.error.code, 'badRequest');
@@ -260,14 +260,18 @@ describe('run broker protocol', () => {
     const r = await c.call(token, 'approval.gate', args);
     assert.equal(r?.result.status, 'pending');
     const store = new ApprovalStore(ws.root);
-    const a = store.get(r?.result.id);
+    const a = store.get(r.result.id);
     assert.equal(a?.agent, 'claude');
     assert.equal(a?.runId, 'run-1');
-    assert.equal((await c.call(token, 'approval.gate', args, 2))?.result.status, 'pending', 'asking again changes nothing');
-    store.decide(a!.id, 'approved', 'human:ann');
-    assert.equal((await c.call(token, 'approval.status', { id: a!.id }, 3))?.result.status, 'approved');
+    assert.equal(
+      (await c.call(token, 'approval.gate', args, 2))?.result.status,
+      'pending',
+      'asking again changes nothing',
+    );
+    store.decide(a.id, 'approved', 'human:ann');
+    assert.equal((await c.call(token, 'approval.status', { id: a.id }, 3))?.result.status, 'approved');
     assert.equal((await c.call(token, 'approval.gate', args, 4))?.result.status, 'approved');
-    assert.equal(store.get(a!.id)?.status, 'used');
+    assert.equal(store.get(a.id)?.status, 'used');
     assert.equal((await c.call(token, 'approval.gate', args, 5))?.result.status, 'pending', 'spent: a new request');
   });
 
@@ -290,7 +294,7 @@ describe('run broker protocol', () => {
     const report = { taskId: 't-1', status: 'success', summary: 'done', startedAt: now, finishedAt: now };
     const r = await c.call(token, 'report.submit', { report });
     assert.equal(r?.ok, true, JSON.stringify(r));
-    assert.equal(JSON.parse(fs.readFileSync(path.join(ws.root, r?.result.file), 'utf8')).agent, 'claude');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(ws.root, r.result.file), 'utf8')).agent, 'claude');
     const forged = await c.call(token, 'report.submit', { report: { ...report, agent: 'gemini' } }, 2);
     assert.equal(forged?.error.code, 'refused');
     const bad = await c.call(token, 'report.submit', { report: { ...report, status: 'great' } }, 3);
@@ -312,13 +316,15 @@ describe('run broker protocol', () => {
         fc.oneof(
           fc.string({ maxLength: 200 }).map((s) => s.replace(/\n/g, ' ')),
           fc.json({ maxDepth: 4 }),
-          fc.record({
-            v: fc.constantFrom(1, 2, '1'),
-            id: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })),
-            token: fc.constantFrom(token, '', 'x'),
-            op: fc.constantFrom('whoami', 'lock.acquire', 'lock.release', 'lock.status', 'audit.append', 'nope'),
-            args: fc.anything({ maxDepth: 3 }),
-          }).map((o) => JSON.stringify(o)),
+          fc
+            .record({
+              v: fc.constantFrom(1, 2, '1'),
+              id: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })),
+              token: fc.constantFrom(token, '', 'x'),
+              op: fc.constantFrom('whoami', 'lock.acquire', 'lock.release', 'lock.status', 'audit.append', 'nope'),
+              args: fc.anything({ maxDepth: 3 }),
+            })
+            .map((o) => JSON.stringify(o)),
         ),
         async (line) => {
           const c = new RawConn(broker.socketPath);
