@@ -79,7 +79,7 @@ export class BrokerOps {
         return this.renew(req.args);
       case 'lock.status': {
         const all = this.o.locks.status({ markers: req.args.markers === true });
-        return { locks: all.map(holderStatusJson), lines: all.map(statusLine) };
+        return { locks: all.map(holderStatusJson), lines: all.map((s) => statusLine(s)) };
       }
       case 'audit.append': {
         const file = appendAudit(this.o.root, { ...req.args.record, agent: this.o.run.agent }, this.o.redactor);
