@@ -27,7 +27,7 @@ async function withBroker(broker: Broker, fn: (c: BrokerClient) => Promise<void>
       refuse(`${e.message}.`);
       return;
     }
-    if (BrokerCallError.is(e, 'unavailable') || BrokerCallError.is(e, 'timeout')) {
+    if (BrokerCallError.is(e, 'unavailable') || BrokerCallError.is(e, 'timeout') || BrokerCallError.is(e, 'ended')) {
       printErr(`fmes: ${e.message}`);
       process.exitCode = EXIT_BROKER_UNAVAILABLE;
       return;

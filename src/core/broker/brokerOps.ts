@@ -62,6 +62,7 @@ export class BrokerOpError extends FmesError<BrokerFault['code']> {
 export class BrokerOps {
   private readonly held = new Map<string, Held>();
   private readonly approvals: ApprovalStore;
+  private disposed = false;
 
   constructor(private readonly o: BrokerOpsOptions) {
     this.approvals = new ApprovalStore(o.root);
@@ -105,6 +106,7 @@ export class BrokerOps {
 
   /** The run ended: every lock bound to one of its connections is released; detached ones keep their TTL. */
   dispose(): void {
+    this.disposed = true;
     for (const [p, h] of this.held) {
       h.handle.stopHeartbeat();
       if (h.bound.size > 0 && !h.detached) this.releaseQuietly(h);
@@ -175,6 +177,11 @@ export class BrokerOps {
       waitMs: (a.waitSec ?? 0) * 1000,
       signal,
     });
+    if (this.disposed) {
+      // The run ended while this waited: nobody is left to release it.
+      this.releaseQuietly({ handle, key: handle.key, bound: new Set(), detached: false });
+      throw new BrokerOpError('ended', `run ${this.o.run.runId} has ended`);
+    }
     const held: Held = {
       handle,
       key: handle.key,

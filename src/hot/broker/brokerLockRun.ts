@@ -59,7 +59,7 @@ export async function brokeredLockRun(
         printErr(`fmes: refused: ${e.message}.`);
         return EXIT_REFUSED;
       }
-      if (BrokerCallError.is(e, 'unavailable') || BrokerCallError.is(e, 'timeout')) {
+      if (BrokerCallError.is(e, 'unavailable') || BrokerCallError.is(e, 'timeout') || BrokerCallError.is(e, 'ended')) {
         printErr(`fmes: ${e.message}`);
         return EXIT_BROKER_UNAVAILABLE;
       }

@@ -51,6 +51,7 @@ export type BrokerErrorCode =
   | 'invalidAgent'
   | 'invalidPath'
   | 'invalid'
+  | 'ended'
   | 'internal';
 
 export interface BrokerFault {

@@ -163,6 +163,21 @@ describe('run broker protocol', () => {
     assert.deepEqual(lockFiles(ws.root), []);
   });
 
+  test('the run ending mid-wait ends the wait and leaves no lock behind', async () => {
+    const other = new LockManager(new WorkspacePaths(ws.root), createLogger(nullSink));
+    const h = await other.acquire('src/a.ts', { agent: 'gemini', pid: null });
+    const c = await conn();
+    c.send({ v: 1, id: 1, token, op: 'lock.acquire', args: { path: 'src/a.ts', bind: 'connection', waitSec: 30 } });
+    await new Promise((r) => setTimeout(r, 150));
+    other.release('src/a.ts', { key: h.key! });
+    await broker.close();
+    const r = await c.next();
+    assert.notEqual(r?.ok, true, 'no lock handed out by a broker that is gone');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(lockFiles(ws.root), []);
+    other.dispose();
+  });
+
   test('the agent argument is only compared with the token’s: another is refused', async () => {
     const c = await conn();
     const r = await c.call(token, 'lock.acquire', { path: 'src/a.ts', bind: 'detached', agent: 'gemini' });
