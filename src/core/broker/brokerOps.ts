@@ -303,7 +303,7 @@ export class BrokerOps {
     const r = await submitReport(this.o.root, { ...report, agent: this.o.run.agent }, this.o.now?.());
     if (!r.ok)
       throw new BrokerOpError('invalid', `report not written: ${formatIssues(r.issues)}`, { issues: r.issues });
-    return { file: r.file, taskId: r.report.taskId, status: r.report.status };
+    return { file: r.file, report: r.report };
   }
 }
 

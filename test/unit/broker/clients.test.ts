@@ -197,7 +197,7 @@ describe('clients inside a run with a broker', () => {
     assert.match(gone.stderr, /could not file the request \(cannot reach the F-MES broker/);
   });
 
-  test('the MCP lock tools go through the broker', async () => {
+  test('the MCP lock tools and report_submit go through the broker', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [path.join(DIST, 'mcp.mjs'), '--workspace', ws.root],
@@ -233,6 +233,19 @@ describe('clients inside a run with a broker', () => {
       const r = (await client.callTool({ name: 'lock_release', arguments: { path: 'src/a.ts' } })) as R;
       assert.equal(r.structuredContent?.ok, true, JSON.stringify(r));
       assert.equal(recordOf('src/a.ts'), undefined);
+      // report_submit: written by the broker, as the run's agent; in another agent's name refused.
+      const now = new Date().toISOString();
+      const report = { taskId: 't-1', status: 'success', summary: 'done', startedAt: now, finishedAt: now };
+      const rep = (await client.callTool({ name: 'report_submit', arguments: { report } })) as R;
+      assert.equal(rep.structuredContent?.ok, true, JSON.stringify(rep));
+      const file = path.join(ws.root, rep.structuredContent?.file as string);
+      assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as { agent: string }).agent, 'claude');
+      const forgedReport = (await client.callTool({
+        name: 'report_submit',
+        arguments: { report: { ...report, agent: 'gemini' } },
+      })) as R;
+      assert.equal(forgedReport.isError, true);
+      assert.equal(forgedReport.structuredContent?.reason, 'refused');
     } finally {
       await client.close();
     }
