@@ -191,9 +191,11 @@ export function lockCommand(): Command {
     .option('--by <id>', 'who breaks it', process.env.FMES_AGENT ?? `human:${safeUser()}`)
     .action((p: string, o: { reason: string; by: string }, cmd: Command) => {
       const run = caller().run;
-      if (run) {
+      // A process with the run's broker in its environment is inside a run even where the run's variables were
+      // dropped: the broker has no break, and neither does this.
+      if (run || inRunBroker()) {
         refuse(
-          `breaking a lock is a person's decision, and this runs inside ${describeRun(run)}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`,
+          `breaking a lock is a person's decision, and this runs inside ${run ? describeRun(run) : 'an agent run'}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`,
         );
         return;
       }

@@ -43,10 +43,14 @@ async function withBroker(broker: Broker, fn: (c: BrokerClient) => Promise<void>
 export function acquireBrokered(
   broker: Broker,
   p: string,
-  o: { agent: string; intent: string; ttl?: number; wait: number; json?: boolean },
+  o: { agent: string; intent: string; ttl?: number; wait: number; pid?: number; json?: boolean },
   announce: (holders: readonly Holder[]) => void,
   onHeld: (e: unknown) => void,
 ): Promise<void> {
+  if (o.pid !== undefined)
+    printErr(
+      'fmes: warning: --pid is ignored inside an agent run (its processes are not the broker’s to watch): the lock lasts until released or its TTL ends; fmes lock run binds one to a command',
+    );
   return withBroker(broker, async (c) => {
     let h;
     try {

@@ -51,7 +51,8 @@ describe('clients inside a run with a broker', () => {
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /^locked src\/a\.ts for claude until \S+ \(token \S+: keep it, it is shown once/);
     assert.equal(recordOf('src/a.ts')?.pid, null);
-    const j = await run(['lock', 'acquire', 'src/auth', '--json', '--ttl', '60']);
+    const j = await run(['lock', 'acquire', 'src/auth', '--json', '--ttl', '60', '--pid', String(process.pid)]);
+    assert.match(j.stderr, /--pid is ignored inside an agent run/);
     assert.equal(JSON.parse(j.stdout).agent, 'claude');
     const s = await run(['lock', 'status']);
     assert.match(s.stdout, /^src\/a\.ts\tclaude\tedit\t\d+s$/m);
@@ -90,6 +91,8 @@ describe('clients inside a run with a broker', () => {
       [['lock', 'acquire', 'src/a.ts'], { FMES_RUN_ID: '', FMES_AGENT: 'gemini' }],
       [['lock', 'release', 'src/auth'], { FMES_RUN_ID: '', FMES_AGENT: 'gemini' }],
       [['lock', 'run', 'src/a.ts', '--', 'true'], { FMES_RUN_ID: '', FMES_AGENT: 'gemini' }],
+      // No break on the broker, and none in the CLI while a broker is in the environment.
+      [['lock', 'break', 'src/auth', '--reason', 'mine now'], { FMES_RUN_ID: '', FMES_AGENT: '' }],
       // Its own name, another's lock.
       [['lock', 'release', 'src/auth'], {}],
       [['lock', 'renew', 'src/auth'], {}],
