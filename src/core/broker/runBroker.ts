@@ -97,15 +97,24 @@ export class RunBroker {
 function privateBase(given: string | undefined): string {
   const uid = process.getuid?.() ?? 0;
   const runtime = process.env.XDG_RUNTIME_DIR;
-  const base =
-    given ?? (runtime && path.isAbsolute(runtime) ? path.join(runtime, 'fmes') : path.join(os.tmpdir(), `fmes-${uid}`));
-  fs.mkdirSync(base, { recursive: true, mode: 0o700 });
-  const st = fs.lstatSync(base);
-  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0)
-    throw new Error(
-      `${base} is not a private folder of this user (owner ${st.uid}, mode ${(st.mode & 0o777).toString(8)})`,
-    );
-  return base;
+  const candidates = given
+    ? [given]
+    : [
+        ...(runtime && path.isAbsolute(runtime) ? [path.join(runtime, 'fmes')] : []),
+        path.join(os.tmpdir(), `fmes-${uid}`),
+      ];
+  let why = '';
+  for (const base of candidates) {
+    try {
+      fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+      const st = fs.lstatSync(base);
+      if (st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0) return base;
+      why = `${base} is not a private folder of this user (owner ${st.uid}, mode ${(st.mode & 0o777).toString(8)})`;
+    } catch (e) {
+      why = `${base}: ${errorMessage(e)}`;
+    }
+  }
+  throw new Error(why);
 }
 
 /** The broker for a run, or undefined (logged) where none can be opened: Windows, or no private folder. */

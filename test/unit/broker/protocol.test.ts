@@ -356,3 +356,19 @@ describe('run broker protocol', () => {
     assert.equal((await c.call(token, 'whoami'))?.ok, true);
   });
 });
+
+describe('run broker folder', () => {
+  test('a base folder others can enter, or a symlink, is not used', () => {
+    const ws = makeWorkspace();
+    const open = fs.mkdtempSync(path.join(base, 'wide-'));
+    fs.chmodSync(open, 0o755);
+    const link = path.join(base, 'link');
+    fs.symlinkSync(privateDir(), link);
+    try {
+      for (const dir of [open, link])
+        assert.throws(() => openBroker(ws.root, { agent: 'claude', runId: 'run-9' }, dir), /not a private folder/, dir);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
