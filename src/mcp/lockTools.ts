@@ -7,6 +7,9 @@ import { callerIdentity, refusalToActAs } from '../hot/safety/runIdentity';
 import { agentId } from '../core/schemas/common';
 import type { ToolContext } from './context';
 import { guarded, toolError, toolResult } from './results';
+import { BrokerClient, holderFromJson } from '../hot/broker/client';
+import { acquireVia, releaseVia } from '../hot/broker/lockVia';
+import { brokerOf } from '../hot/broker/protocol';
 
 const MAX_WAIT_SEC = 600;
 
@@ -23,10 +26,21 @@ const agentArg = agentId
 /**
  * lock_acquire, lock_release, lock_status: the `fmes lock` commands as tools, with the CLI's rules: inside an
  * agent run (this server's environment or an ancestor's, runIdentity.ts) a call acts only as the run's agent;
- * another agent's lock is released only with the token its lock_acquire returned.
+ * another agent's lock is released only with the token its lock_acquire returned. Inside a run with a broker
+ * (FMES_BROKER) every call goes through it, as the run's agent (src/core/broker/): `.locks/` is the broker's.
  */
 export function registerLockTools(server: McpServer, ctx: ToolContext): void {
   const { core, log } = ctx;
+  const broker = brokerOf(process.env);
+  /** One call on a connection of its own (the locks it takes are detached: bounded by their TTL). */
+  const viaBroker = async <T>(b: NonNullable<typeof broker>, fn: (c: BrokerClient) => Promise<T>): Promise<T> => {
+    const c = new BrokerClient(b.socket, b.token);
+    try {
+      return await fn(c);
+    } finally {
+      c.close();
+    }
+  };
   let caller: ReturnType<typeof callerIdentity> | undefined;
   /** The agent a call acts as, or why it may not. */
   const actingAs = (given: string | undefined): { agent: string } | { refused: string } => {
@@ -74,15 +88,28 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
       try {
         // pid null: the lock is the agent's, bounded by its TTL, not by this server's process, which the
         // client may stop or restart at will (see README, "MCP server").
-        const h = await core.lockBackend.acquire(a.path, {
-          agent,
-          intent: a.intent ?? '',
-          pid: null,
-          ttlMs: a.ttlSec === undefined ? undefined : a.ttlSec * 1000,
-          waitMs: (a.waitSec ?? 0) * 1000,
-          signal: extra.signal,
-        });
-        h.forget();
+        const h = broker
+          ? await viaBroker(broker, (c) => {
+              extra.signal.addEventListener('abort', () => c.close());
+              return acquireVia(c, {
+                path: a.path,
+                cwd: core.root,
+                agent,
+                intent: a.intent,
+                ttlSec: a.ttlSec,
+                waitSec: a.waitSec,
+                bind: 'detached',
+              });
+            })
+          : await core.lockBackend.acquire(a.path, {
+              agent,
+              intent: a.intent ?? '',
+              pid: null,
+              ttlMs: a.ttlSec === undefined ? undefined : a.ttlSec * 1000,
+              waitMs: (a.waitSec ?? 0) * 1000,
+              signal: extra.signal,
+            });
+        if (!broker) (h as { forget(): void }).forget();
         // The token (the release key) is shown once, here; the lock file keeps only its hash.
         const message = h.key
           ? `Locked ${h.path} for ${agent} until ${h.record.expiresAt}. Call lock_release when you are done with it (its token: ${h.key}).`
@@ -137,7 +164,11 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
         if ('refused' in who) return toolError(who.refused, { reason: 'refused' });
         claim = { agent: who.agent };
       }
-      const r = await core.lockBackend.release(a.path, claim);
+      const r = broker
+        ? await viaBroker(broker, (c) =>
+            releaseVia(c, { path: a.path, cwd: core.root, agent: claim.agent, key: claim.key }),
+          ).then((x) => ({ path: x.path, agent: (x as { agent?: string }).agent }))
+        : await core.lockBackend.release(a.path, claim);
       return toolResult(`Released ${r.path}.`, { ok: true, path: r.path, agent: r.agent });
     }),
   );
@@ -154,6 +185,17 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded('lock_status', log, async (a) => {
+      if (broker) {
+        const r = await viaBroker(broker, (c) => c.call('lock.status', { markers: a.markers === true }));
+        const locks = r.locks as Record<string, unknown>[];
+        const lines = locks.map(
+          (l) => describeHolder(holderFromJson(l) as Holder) + (l.stale ? ` [stale: ${String(l.staleReason)}]` : ''),
+        );
+        return toolResult(
+          locks.length ? `${locks.length} lock${locks.length === 1 ? '' : 's'}:\n${lines.join('\n')}` : 'No locks.',
+          { locks },
+        );
+      }
       const all = [
         ...(await core.lockBackend.status()),
         // `.agent_lock` markers are files in this checkout, whatever the backend.

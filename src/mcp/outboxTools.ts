@@ -6,6 +6,8 @@ import { agentId, taskId } from '../core/schemas/common';
 import { REPORT_LIMITS, reportSchema } from '../core/schemas/report';
 import type { ToolContext } from './context';
 import { guarded, issuesError, toolResult } from './results';
+import { brokerCall } from '../hot/broker/client';
+import { brokerOf } from '../hot/broker/protocol';
 
 /**
  * The report as the tool takes it: the report schema (so the model sees every field and its rules in the
@@ -52,6 +54,13 @@ export function registerOutboxTools(server: McpServer, ctx: ToolContext): void {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded('report_submit', log, async (a) => {
+      const broker = brokerOf(process.env);
+      if (broker) {
+        // Inside a run the outbox is the broker's to write (the run's sandbox keeps it read-only), as the run's agent.
+        const r = await brokerCall(broker, 'report.submit', { report: a.report });
+        const report = r.report as { taskId: string; status: string };
+        return toolResult(`Wrote ${String(r.file)} (${report.taskId}: ${report.status}).`, { ok: true, ...r });
+      }
       const r = await submitReport(core.root, { ...a.report, agent: ctx.agentOf(a.report.agent) }, ctx.now());
       if (!r.ok) return issuesError('report not written', 'report', r.issues);
       return toolResult(`Wrote ${r.file} (${r.report.taskId}: ${r.report.status}).`, {

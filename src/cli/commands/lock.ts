@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
 import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../hot/locks/holders';
 import type { LockLease } from '../../hot/locks/lockBackend';
-import type { HolderStatus, LockClaim } from '../../hot/locks/lockManager';
+import type { LockClaim } from '../../hot/locks/lockManager';
 import { ControlCharacterError, escapeControls, safeJson } from '../../hot/locks/printable';
 import { runHolding, SignalGuard, signalExit } from '../../hot/lock/holding';
 import { ExitCode } from '../exitCodes';
@@ -12,6 +12,15 @@ import { coreFor, pathArg, print, printErr, seconds } from '../context';
 import { UsageError } from '../usageError';
 import { refusalToActAs } from '../../hot/safety/runIdentity';
 import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
+import { statusLine } from '../../hot/broker/lockText';
+import {
+  acquireBrokered,
+  inRunBroker,
+  releaseBrokered,
+  renewBrokered,
+  runBrokered,
+  statusBrokered,
+} from './lockBroker';
 
 /** Tells a person at the terminal why `fmes` is not returning yet. */
 function announceWait(path: string, seconds: number) {
@@ -103,6 +112,12 @@ export function lockCommand(): Command {
         cmd: Command,
       ) => {
         if (refuseOtherAgent(o.agent, 'locking')) return;
+        const broker = inRunBroker();
+        if (broker)
+          return await acquireBrokered(broker, p, o, announceWait(p, o.wait), (e) => {
+            if (!LockError.is(e, 'held')) asUsage(e);
+            reportHeld(e, !!o.json);
+          });
         await withCore(cmd, async (core) => {
           try {
             const h = await core.lockBackend.acquire(pathArg(core, p), {
@@ -155,6 +170,8 @@ export function lockCommand(): Command {
     .action(async (p: string, o: { agent?: string; token?: string }, cmd: Command) => {
       const claim = claimOf(o, 'releasing');
       if (!claim) return;
+      const broker = inRunBroker();
+      if (broker) return await releaseBrokered(broker, p, { agent: claim.agent, token: claim.key });
       const r = await withCore(cmd, (core) => core.lockBackend.release(pathArg(core, p), claim).catch(hintNotHolder));
       print(escapeControls(`released ${r.path}`));
     });
@@ -169,6 +186,8 @@ export function lockCommand(): Command {
     .action(async (p: string, o: { agent?: string; token?: string; ttl?: number }, cmd: Command) => {
       const claim = claimOf(o, 'renewing');
       if (!claim) return;
+      const broker = inRunBroker();
+      if (broker) return await renewBrokered(broker, p, { agent: claim.agent, token: claim.key, ttl: o.ttl });
       const ttlMs = o.ttl === undefined ? undefined : o.ttl * 1000;
       const r = await withCore(cmd, (core) =>
         core.lockBackend.renew(pathArg(core, p), { ...claim, ttlMs }).catch(hintNotHolder),
@@ -184,9 +203,11 @@ export function lockCommand(): Command {
     .option('--by <id>', 'who breaks it', process.env.FMES_AGENT ?? `human:${safeUser()}`)
     .action(async (p: string, o: { reason: string; by: string }, cmd: Command) => {
       const run = caller().run;
-      if (run) {
+      // A process with the run's broker in its environment is inside a run even where the run's variables were
+      // dropped: the broker has no break, and neither does this.
+      if (run || inRunBroker()) {
         refuse(
-          `breaking a lock is a person's decision, and this runs inside ${describeRun(run)}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`,
+          `breaking a lock is a person's decision, and this runs inside ${run ? describeRun(run) : 'an agent run'}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`,
         );
         return;
       }
@@ -206,6 +227,8 @@ export function lockCommand(): Command {
     .option('--json', 'machine-readable output')
     .option('--markers', 'also search the workspace for .agent_lock markers')
     .action(async (o: { json?: boolean; markers?: boolean }, cmd: Command) => {
+      const broker = inRunBroker();
+      if (broker) return await statusBrokered(broker, o);
       const all = await withCore(cmd, async (core) => [
         ...(await core.lockBackend.status()),
         // `.agent_lock` markers are files in this checkout, whatever the backend.
@@ -238,6 +261,8 @@ export function lockCommand(): Command {
         cmd: Command,
       ) => {
         if (refuseOtherAgent(o.agent, 'locking')) return;
+        const broker = inRunBroker();
+        if (broker) return await runBrokered(broker, p, argv, o);
         const core = coreFor(cmd);
         // Signals are ours from the start: one that arrives while waiting for the lock, or between taking it
         // and starting the command, must still end in a release and an exit code, never a stale lock.
@@ -277,18 +302,6 @@ export function lockCommand(): Command {
     );
 
   return lock;
-}
-
-function statusLine(s: HolderStatus): string {
-  const flag = s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : '';
-  const h = s.holder;
-  if (h.kind === 'lock') {
-    const age = Math.round((Date.now() - Date.parse(h.record.acquiredAt)) / 1000);
-    // Escaped field by field: a tab or newline inside a field must not pass for a column or a line.
-    const f = escapeControls;
-    return `${f(h.path)}\t${h.record.agent}\t${f(h.record.intent) || '-'}\t${age}s${h.record.pid !== null ? `\tpid ${h.record.pid}@${f(h.record.host)}` : ''}${flag}`;
-  }
-  return describeHolder(h) + flag;
 }
 
 function safeUser(): string {

@@ -11,6 +11,8 @@ import { spawnAgent, type SpawnedProcess } from '../proc/spawnAgent';
 import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
 import { agentEnv } from './env';
+import { openRunBroker, type RunBroker } from '../broker/runBroker';
+import { lockConfigOf } from '../config';
 import { codexHookArgs } from './cliHooks';
 import { prepareGeminiHome } from './geminiHome';
 import { hookSettings } from './hookSettings';
@@ -103,6 +105,8 @@ export class AgentRun {
   private outcome: RunOutcome | undefined;
   private readonly env: Record<string, string>;
   private readonly cwd: string;
+  /** The run's broker (src/core/broker/): locks, approvals and audit from inside the run go through it. */
+  private readonly broker: RunBroker | undefined;
   /** F-MES's guard for this run: Claude's settings file, Codex's hook arguments (Gemini's is in `env`). */
   private guard: { settingsFile?: string; extraArgs?: string[] } = {};
 
@@ -115,12 +119,16 @@ export class AgentRun {
     this.startedAt = new Date(this.startMs).toISOString();
     const cfg = deps.config.agents[request.cli];
     this.cwd = request.cwd ?? deps.root;
+    const run = { agent: this.agentId, runId: this.id, taskId: request.taskId };
+    const lockConfig = lockConfigOf(deps.config);
+    this.broker = openRunBroker({ root: deps.root, run, log: deps.log, lockConfig, redactor: () => this.redactor });
     this.env = agentEnv({
       kind: request.cli,
       parent: deps.parentEnv,
       passEnv: cfg.passEnv,
       env: { ...cfg.env, ...request.env },
       fmes: { agent: this.agentId, task: request.taskId, runId: this.id, workspace: deps.root },
+      broker: this.broker?.env,
     });
     this.redactor = new Redactor({ ...deps.parentEnv, ...this.env });
     this.transcriptFile = path.join(deps.root, RUNS_DIR, request.taskId, `${this.id}.jsonl`);
@@ -134,6 +142,7 @@ export class AgentRun {
         exitCode: undefined,
       }),
     );
+    void this.done.then(() => this.broker?.close());
   }
 
   get snapshot(): RunSnapshot {

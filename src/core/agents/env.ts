@@ -87,6 +87,11 @@ export interface AgentEnvInput {
   env: Readonly<Record<string, string>>;
   /** Set for the run: FMES_AGENT, FMES_TASK, FMES_RUN_ID, FMES_WORKSPACE. */
   fmes: { agent: string; task: string; runId: string; workspace: string };
+  /**
+   * The run's broker (src/core/broker/): FMES_BROKER and FMES_RUN_TOKEN. Set last, over anything configured:
+   * an agent's `env` or `passEnv` cannot point the run at another broker or token.
+   */
+  broker?: Readonly<Record<string, string>>;
 }
 
 export function agentEnv(i: AgentEnvInput): Record<string, string> {
@@ -100,5 +105,10 @@ export function agentEnv(i: AgentEnvInput): Record<string, string> {
   out.FMES_TASK = i.fmes.task;
   out.FMES_RUN_ID = i.fmes.runId;
   out.FMES_WORKSPACE = i.fmes.workspace;
+  // F-MES's own variables come from the run alone: a stale FMES_BROKER or FMES_RUN_TOKEN configured or passed
+  // through would send the agent's lock calls to another run's broker.
+  delete out.FMES_BROKER;
+  delete out.FMES_RUN_TOKEN;
+  if (i.broker) Object.assign(out, i.broker);
   return out;
 }

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { appendAudit, summarizeInput, webhookPayload, type AuditRecord } from '../safety/audit';
 import { toolEffect } from '../safety/toolCalls';
 import type { HookContext } from './runHook';
+import { brokerCall } from '../broker/client';
+import { brokerOf } from '../broker/protocol';
+import type { Redactor } from '../safety/redact';
 
 /**
  * A one-line summary of any CLI's tool call: the command, the files written, else audit.ts's summary. Redacted
@@ -107,17 +110,37 @@ export function auditCall(c: HookContext, decided?: Pick<AuditRecord, 'outcome' 
     durationMs: typeof c.call.duration_ms === 'number' ? c.call.duration_ms : undefined,
     cwd: cwd && path.resolve(cwd) !== c.root ? cwd : undefined,
   };
-  try {
-    appendAudit(c.root, record, c.redactor);
-  } catch {
-    // The audit must never take a tool call down with it.
-  }
+  const broker = brokerOf(c.io.env);
+  if (broker) auditViaBroker(broker, record, c.redactor);
+  else
+    try {
+      appendAudit(c.root, record, c.redactor);
+    } catch {
+      // The audit must never take a tool call down with it.
+    }
   if (c.settings.auditWebhook)
     deliverInBackground(
       c.settings.auditWebhook,
       webhookPayload({ ...record, input: c.redactor.redact(record.input) }),
       c.io.self,
     );
+}
+
+/**
+ * Inside a run with a broker, the broker appends the record (`.fmes/audit/` is out of the run's reach) and
+ * stamps the run's agent on it. Sent without waiting: the hook has answered by the time it lands, and the
+ * process stays until the broker has it (or 2 s pass). An unreachable broker loses the record, as a full disk
+ * would: the audit never takes a tool call down with it.
+ */
+function auditViaBroker(broker: { socket: string; token: string }, record: AuditRecord, redactor: Redactor): void {
+  const { agent: _agent, ...rest } = record;
+  const clean = {
+    ...rest,
+    input: redactor.redact(rest.input),
+    reason: rest.reason === undefined ? undefined : redactor.redact(rest.reason),
+  };
+  const args = Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined));
+  void brokerCall(broker, 'audit.append', { record: args }, 2_000).catch(() => undefined);
 }
 
 /** Hands the webhook post to a detached process: the agent never waits for the network. */

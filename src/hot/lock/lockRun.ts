@@ -14,6 +14,8 @@ import { escapeControls, safeJson } from '../locks/printable';
 import { WorkspacePaths } from '../paths/workspacePath';
 import { refusalToActAs, runCaller, runIdentity } from '../safety/runIdentity';
 import { EXIT, runHolding, SignalGuard, signalExit } from './holding';
+import { brokeredLockRun } from '../broker/brokerLockRun';
+import { brokerOf } from '../broker/protocol';
 
 /**
  * `fmes lock run <path> [options] -- <command…>` without the full CLI: dist/lock.cjs, which dist/cli.mjs loads
@@ -38,6 +40,8 @@ export async function lockRun(
   // never the person's login (a passwd lookup).
   const run = runIdentity({ env });
   if (run && refusalToActAs(agent, runCaller(run), env)) return undefined; // the full CLI words the refusal
+  const broker = brokerOf(env); // inside a run: the lock is the broker's to take (src/core/broker/)
+  if (broker) return brokeredLockRun({ ...a, agent }, broker, cwd, printErr);
   const root = a.workspace !== undefined ? path.resolve(cwd, a.workspace) : gitTopLevel(cwd, env);
   if (root === undefined) return undefined;
   const { lock: config, backend: settings } = lockSettings(root);

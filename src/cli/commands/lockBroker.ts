@@ -1,0 +1,144 @@
+import { BrokerCallError, BrokerClient } from '../../hot/broker/client';
+import { brokeredLockRun } from '../../hot/broker/brokerLockRun';
+import { acquireVia, EXIT_BROKER_UNAVAILABLE, releaseVia, renewVia } from '../../hot/broker/lockVia';
+import { brokerOf } from '../../hot/broker/protocol';
+import { ControlCharacterError, escapeControls, safeJson } from '../../hot/locks/printable';
+import type { Holder } from '../../hot/locks/holders';
+import { print, printErr } from '../context';
+import { UsageError } from '../usageError';
+import { refuse } from './refusal';
+
+/**
+ * `fmes lock …` inside an agent run that has a broker (FMES_BROKER): the same commands, flags, output and exit
+ * codes, carried out by the broker as the run's agent (src/core/broker/). Inside the run's sandbox `.locks/` is
+ * read-only, so this is the only way in; a broker that cannot be reached fails the command (exit 69).
+ */
+export const inRunBroker = (): { socket: string; token: string } | undefined => brokerOf(process.env);
+
+type Broker = { socket: string; token: string };
+
+/** Runs `fn` with a connection to the broker; a refusal or an unreachable broker is reported here. */
+async function withBroker(broker: Broker, fn: (c: BrokerClient) => Promise<void>): Promise<void> {
+  const c = new BrokerClient(broker.socket, broker.token);
+  try {
+    await fn(c);
+  } catch (e) {
+    if (BrokerCallError.is(e, 'refused')) {
+      refuse(`${e.message}.`);
+      return;
+    }
+    if (BrokerCallError.is(e, 'unavailable') || BrokerCallError.is(e, 'timeout') || BrokerCallError.is(e, 'ended')) {
+      printErr(`fmes: ${e.message}`);
+      process.exitCode = EXIT_BROKER_UNAVAILABLE;
+      return;
+    }
+    if (BrokerCallError.is(e, 'invalid')) throw new UsageError(e.message);
+    if (ControlCharacterError.is(e)) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    c.close();
+  }
+}
+
+export function acquireBrokered(
+  broker: Broker,
+  p: string,
+  o: { agent: string; intent: string; ttl?: number; wait: number; pid?: number; json?: boolean },
+  announce: (holders: readonly Holder[]) => void,
+  onHeld: (e: unknown) => void,
+): Promise<void> {
+  if (o.pid !== undefined)
+    printErr(
+      'fmes: warning: --pid is ignored inside an agent run (its processes are not the broker’s to watch): the lock lasts until released or its TTL ends; fmes lock run binds one to a command',
+    );
+  return withBroker(broker, async (c) => {
+    let h;
+    try {
+      h = await acquireVia(c, {
+        path: p,
+        cwd: process.cwd(),
+        agent: o.agent,
+        intent: o.intent,
+        ttlSec: o.ttl,
+        waitSec: o.wait,
+        bind: 'detached',
+        onWait: announce,
+      });
+    } catch (e) {
+      onHeld(e); // rethrows anything but `held`
+      return;
+    }
+    if (o.json)
+      print(safeJson({ ok: true, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null }));
+    else if (h.key)
+      print(
+        escapeControls(
+          `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
+        ),
+      );
+    else
+      print(
+        escapeControls(
+          `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
+        ),
+      );
+  });
+}
+
+export function releaseBrokered(broker: Broker, p: string, o: { agent?: string; token?: string }): Promise<void> {
+  return withBroker(broker, async (c) => {
+    const r = await releaseVia(c, { path: p, cwd: process.cwd(), agent: o.agent || undefined, key: o.token });
+    print(escapeControls(`released ${r.path}`));
+  });
+}
+
+export function renewBrokered(
+  broker: Broker,
+  p: string,
+  o: { agent?: string; token?: string; ttl?: number },
+): Promise<void> {
+  return withBroker(broker, async (c) => {
+    const r = await renewVia(c, {
+      path: p,
+      cwd: process.cwd(),
+      agent: o.agent || undefined,
+      key: o.token,
+      ttlSec: o.ttl,
+    });
+    print(escapeControls(`renewed ${r.path} until ${r.expiresAt}`));
+  });
+}
+
+export function statusBrokered(broker: Broker, o: { json?: boolean; markers?: boolean }): Promise<void> {
+  return withBroker(broker, async (c) => {
+    const r = (await c.call('lock.status', { markers: !!o.markers })) as { locks: unknown[]; lines: string[] };
+    if (o.json) {
+      print(safeJson(r.locks));
+      return;
+    }
+    if (r.lines.length === 0) print('no locks');
+    for (const line of r.lines) print(line);
+  });
+}
+
+export async function runBrokered(
+  broker: Broker,
+  p: string,
+  argv: string[],
+  o: { agent: string; intent: string; wait: number; json?: boolean },
+): Promise<void> {
+  let code;
+  try {
+    code = await brokeredLockRun(
+      { path: p, command: argv, agent: o.agent, intent: o.intent, wait: o.wait, json: !!o.json },
+      broker,
+      process.cwd(),
+      printErr,
+      true,
+    );
+  } catch (e) {
+    if (BrokerCallError.is(e, 'invalid')) throw new UsageError(e.message);
+    throw e;
+  }
+  process.exitCode = code ?? 1;
+}
