@@ -322,6 +322,9 @@ export class MissionRunner {
       changed,
       log: this.d.log,
       note: (m) => this.note(task, m),
+      config: this.d.config,
+      startRun: async (request) => (await this.d.runner()).start(request),
+      runEnv: this.d.runEnv,
     });
     return this.end(await this.set(task, verdict.state, verdict.change), o.plan);
   }

@@ -1,3 +1,6 @@
+import type { AgentRun } from '../../agents/agentRun';
+import type { RunRequest } from '../../agents/runTypes';
+import type { FmesConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { MissionRecord } from '../../schemas/mission';
 import type { Plan } from '../../schemas/plan';
@@ -17,6 +20,15 @@ export interface PostRunContext {
   /** Files the run changed, workspace-relative. */
   changed: readonly string[];
   log: Logger;
+  /** The settings as they are now. */
+  config?: () => FmesConfig;
+  /**
+   * Starts an agent run for a step that asks a model (audit, review): through the mission's runner, so the run
+   * has its cost log, breaker, sandbox and audit like any other. Absent where no runner is wired (plain tests).
+   */
+  startRun?: (request: RunRequest) => Promise<AgentRun>;
+  /** Variables for every agent run (tests point the CLIs at a fake model API here). */
+  runEnv?: Readonly<Record<string, string>>;
   /** A line for people (the CLI prints it, the editor logs it); never the mission's failure. */
   note(message: string): void;
 }

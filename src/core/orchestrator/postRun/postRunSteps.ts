@@ -4,12 +4,18 @@ import { crossCheckStep } from './crossCheckStep';
 import { mergePredictionStep } from './mergePredictionStep';
 import type { PostRunContext, PostRunStep } from './postRunStep';
 import { reportProblemsStep } from './reportProblems';
+import { rulesStep } from './rulesStep';
 
 /**
  * The checks between an agent's successful run and the merge decision, in order. The lifecycle's one place
  * for a new one: add its file beside these and its entry here.
  */
-export const POST_RUN_STEPS: readonly PostRunStep[] = [reportProblemsStep, crossCheckStep, mergePredictionStep];
+export const POST_RUN_STEPS: readonly PostRunStep[] = [
+  reportProblemsStep,
+  crossCheckStep,
+  rulesStep,
+  mergePredictionStep,
+];
 
 /** Runs the steps in turn; the mission is ready to merge when none holds it, else in review with every reason. */
 export async function runPostRunSteps(
