@@ -323,7 +323,8 @@ export class MissionRunner {
       log: this.d.log,
       note: (m) => this.note(task, m),
       config: this.d.config,
-      startRun: async (request) => (await this.d.runner()).start(request),
+      startRun: async (request) =>
+        this.d.startRun ? this.d.startRun(request) : (await this.d.runner()).start(request),
       runEnv: this.d.runEnv,
     });
     return this.end(await this.set(task, verdict.state, verdict.change), o.plan);
