@@ -109,10 +109,11 @@ const builtinNamespaceOnce = {
 };
 
 /**
- * Native modules stay out of the bundles and load from node_modules at run time (the .vsix ships them):
- * @ast-grep/napi (rule checks) picks its platform's binary itself.
+ * Packages that stay out of the bundles and load from dist/node_modules at run time (the .vsix ships them):
+ * @ast-grep/napi (rule checks) is native and picks its platform's binary itself; playwright-core (visual
+ * proof) reads its own files at run time and cannot be bundled.
  */
-const NATIVE = ['@ast-grep/napi'];
+const NATIVE = ['@ast-grep/napi', 'playwright-core'];
 
 const node = {
   define: { FMES_VERSION: JSON.stringify(version) },

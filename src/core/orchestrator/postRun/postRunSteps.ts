@@ -3,6 +3,7 @@ import type { MissionRecord } from '../../schemas/mission';
 import { crossCheckStep } from './crossCheckStep';
 import { mergePredictionStep } from './mergePredictionStep';
 import type { PostRunContext, PostRunStep } from './postRunStep';
+import { proofStep } from './proofStep';
 import { reportProblemsStep } from './reportProblems';
 import { rulesStep } from './rulesStep';
 
@@ -14,6 +15,7 @@ export const POST_RUN_STEPS: readonly PostRunStep[] = [
   reportProblemsStep,
   crossCheckStep,
   rulesStep,
+  proofStep,
   mergePredictionStep,
 ];
 
