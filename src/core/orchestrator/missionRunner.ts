@@ -14,6 +14,8 @@ import type { LockHandle } from '../../hot/locks/lockHandle';
 import { ApprovalStore } from '../safety/approvals';
 import { type MissionAttempt, type MissionRecord, type MissionStateName } from '../schemas/mission';
 import type { Plan } from '../schemas/plan';
+import type { MissionReview } from '../schemas/verify';
+import { reviewFeedback } from '../verify/review';
 import { classifyPlan, type Classification } from './classify';
 import { missionHandoff } from './missionHandoff';
 import { missionPrompt } from './missionPrompt';
@@ -205,7 +207,7 @@ export class MissionRunner {
   /** One agent's run on the plan, with the plan's files locked for it; its events are forwarded as mission events. */
   private async runAgent(
     o: ChainRun,
-    a: { cli: string; resume: boolean; earlier: readonly MissionAttempt[] },
+    a: { cli: string; resume: boolean; earlier: readonly MissionAttempt[]; review?: MissionReview },
   ): Promise<{ agent: string; outcome: RunOutcome }> {
     const task = o.plan.meta.id;
     const agent = `${a.cli}@${task}`.slice(0, 64);
@@ -229,13 +231,14 @@ export class MissionRunner {
 
   private requestFor(
     o: ChainRun,
-    a: { cli: string; agent: string; resume: boolean; earlier: readonly MissionAttempt[] },
+    a: { cli: string; agent: string; resume: boolean; earlier: readonly MissionAttempt[]; review?: MissionReview },
   ): RunRequest {
+    const prompt = missionPrompt(o.plan, o.planFile, { earlier: [...a.earlier], worktree: o.worktree });
     return {
       cli: a.cli as RunRequest['cli'],
       agentId: a.agent,
       taskId: o.plan.meta.id,
-      prompt: missionPrompt(o.plan, o.planFile, { earlier: [...a.earlier], worktree: o.worktree }),
+      prompt: a.review ? `${reviewFeedback(a.review)}\n\n${prompt}` : prompt,
       cwd: o.cwd,
       maxTurns: o.c.limits.maxTurns,
       budgetUsd: o.c.limits.budgetUsd,
@@ -307,7 +310,7 @@ export class MissionRunner {
   /** After a successful run: collect the report and the changes, then the post-run steps decide review or ready. */
   private async finishRun(
     o: ChainRun,
-    r: { attempt?: MissionAttempt; outcome: RunOutcome; before: string },
+    r: { attempt?: MissionAttempt; outcome: RunOutcome; before: string; round?: number },
   ): Promise<MissionOutcome> {
     const task = o.plan.meta.id;
     const { collected, changed } = o.worktree ? await this.collectFromWorktree(o, r) : await this.collectInPlace(o, r);
@@ -326,7 +329,19 @@ export class MissionRunner {
       startRun: async (request) =>
         this.d.startRun ? this.d.startRun(request) : (await this.d.runner()).start(request),
       runEnv: this.d.runEnv,
+      reviewRound: r.round ?? 0,
     });
+    // One round (orchestrator.review.rounds): the author answers the reviewer's comments in its own session,
+    // then every post-run step runs again on the new changes.
+    if (verdict.retry && (r.round ?? 0) < this.d.config().orchestrator.review.rounds) {
+      await this.set(task, 'running', verdict.change);
+      const cli = r.attempt?.cli ?? r.outcome.cli;
+      this.note(task, `${cli} answers the review of ${verdict.retry.agent}`);
+      const { agent, outcome } = await this.runAgent(o, { cli, resume: true, earlier: [], review: verdict.retry });
+      const attempt = await this.recordAttempt(task, { agent, cli, outcome });
+      if (outcome.ok) return this.finishRun(o, { attempt, outcome, before: r.before, round: (r.round ?? 0) + 1 });
+      this.note(task, `${agent} could not answer the review (${outcome.reason}: ${outcome.message})`);
+    }
     return this.end(await this.set(task, verdict.state, verdict.change), o.plan);
   }
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentRun } from '../../../src/core/agents/agentRun';
 import type { RunOutcome, RunRequest } from '../../../src/core/agents/runTypes';
+import { parseConfig } from '../../../src/core/config';
 import type { Core } from '../../../src/core/createCore';
 import { Emitter } from '../../../src/core/event';
 import type { MissionService } from '../../../src/core/orchestrator/missionService';
@@ -85,16 +86,18 @@ export interface Harness {
 export async function harness(
   files: Record<string, string>,
   script: (request: RunRequest) => FakeStep,
-  config?: Record<string, unknown>,
+  orchestrator?: Record<string, unknown>,
 ): Promise<Harness> {
   const ws = makeWorkspace({ ...files, '.gitignore': '.fmes/missions/\n.fmes/runs/\n.locks/\n.trees/\n.claude/\n' });
-  if (config) writeIn(ws.root, '.fmes/config.json', JSON.stringify(config));
+  const { config, issues } = parseConfig({ orchestrator: orchestrator ?? {} });
+  if (issues.length) throw new Error(JSON.stringify(issues));
   git(ws.root, 'init', '-q', '-b', 'main');
   git(ws.root, 'add', '.');
   git(ws.root, 'commit', '-q', '-m', 'init');
   const core = testCore(ws.root);
   const runs: RunRequest[] = [];
   const missions = await core.createMissions({
+    config: () => config,
     startRun: (request) => {
       runs.push(request);
       return Promise.resolve(fakeRun(request, script(request)));

@@ -3,6 +3,7 @@ import type { RunRequest } from '../../agents/runTypes';
 import type { FmesConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { MissionRecord } from '../../schemas/mission';
+import type { MissionReview } from '../../schemas/verify';
 import type { Plan } from '../../schemas/plan';
 import type { CollectedReport } from '../missionReport';
 
@@ -29,6 +30,8 @@ export interface PostRunContext {
   startRun?: (request: RunRequest) => Promise<AgentRun>;
   /** Variables for every agent run (tests point the CLIs at a fake model API here). */
   runEnv?: Readonly<Record<string, string>>;
+  /** Which review round this is (0: the first run; 1: after the author answered the review's comments). */
+  reviewRound?: number;
   /** A line for people (the CLI prints it, the editor logs it); never the mission's failure. */
   note(message: string): void;
 }
@@ -41,6 +44,8 @@ export interface PostRunFinding {
   hold?: boolean;
   /** Fields the step adds to the mission record (its own evidence: cross-check, predicted conflicts, …). */
   patch?: Partial<MissionRecord>;
+  /** A review whose comments the author may answer in one more round (orchestrator.review.rounds). */
+  retry?: MissionReview;
 }
 
 /**
