@@ -15,6 +15,7 @@ import { ApprovalStore } from '../safety/approvals';
 import { type MissionAttempt, type MissionRecord, type MissionStateName } from '../schemas/mission';
 import type { Plan } from '../schemas/plan';
 import type { MissionReview } from '../schemas/verify';
+import { writeReplan } from '../verify/replan';
 import { reviewFeedback } from '../verify/review';
 import { classifyPlan, type Classification } from './classify';
 import { missionHandoff } from './missionHandoff';
@@ -49,6 +50,9 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Run in the main checkout instead of a shadow worktree (overrides `orchestrator.worktrees`). */
   inPlace?: boolean;
+  /** The first mission this one re-plans, and the re-plan files so far (this one's last). */
+  replanOf?: string;
+  replans?: string[];
 }
 
 /**
@@ -99,6 +103,8 @@ export class MissionRunner {
       files: plan.meta.files,
       attempts: prior?.attempts ?? [],
       costUsd: prior?.costUsd ?? 0,
+      replanOf: o.replanOf ?? prior?.replanOf,
+      replans: o.replans ?? prior?.replans,
       createdAt: prior?.createdAt ?? this.now(),
       updatedAt: this.now(),
     });
@@ -195,13 +201,41 @@ export class MissionRunner {
       if (next === 'endChain') break;
     }
     const rec = this.d.store.get(task);
-    if (rec)
-      await this.handOff(
-        rec,
-        `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`,
-        o.worktree,
-      );
+    const failed = `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`;
+    if (rec && !(await this.replan(o, rec, tried, failed))) await this.handOff(rec, failed, o.worktree);
     return {};
+  }
+
+  /**
+   * Before the human handoff (orchestrator.replans): the planner writes a revised plan
+   * `.antigravity/plans/<first id>-r<n>.md`, validated like any plan, and it runs as a new mission. This
+   * mission ends handed off to it (its files are free for the new one); the last one's handoff lists every
+   * re-plan. False when there is no re-plan left to try (or the planner gave none): the caller hands off.
+   */
+  private async replan(o: ChainRun, rec: MissionRecord, tried: MissionAttempt[], failed: string): Promise<boolean> {
+    const cfg = this.d.config().orchestrator;
+    const earlier = rec.replans ?? [];
+    if (earlier.length >= cfg.replans || o.signal?.aborted) return false;
+    const rootId = rec.replanOf ?? rec.taskId;
+    const r = await writeReplan(
+      {
+        root: this.d.root,
+        plan: o.plan,
+        cwd: o.cwd,
+        runEnv: this.d.runEnv,
+        startRun: async (q) => (this.d.startRun ? this.d.startRun(q) : (await this.d.runner()).start(q)),
+      },
+      { planner: cfg.planner, planFile: o.planFile, rootId, n: earlier.length + 1, attempts: tried },
+    );
+    if ('problem' in r) {
+      await this.handOff({ ...rec, replans: earlier }, `${failed}; no re-plan: ${r.problem}`, o.worktree);
+      return true;
+    }
+    const replans = [...earlier, r.file];
+    this.note(rec.taskId, `${cfg.planner} re-planned it as ${r.file}`);
+    await this.set(rec.taskId, 'handedOff', { reason: `${failed}; re-planned as ${r.file}`, replans });
+    await this.start(r.file, { signal: o.signal, inPlace: !o.worktree, replanOf: rootId, replans });
+    return true;
   }
 
   /** One agent's run on the plan, with the plan's files locked for it; its events are forwarded as mission events. */
@@ -493,8 +527,9 @@ export class MissionRunner {
   }
 
   private async handOff(rec: MissionRecord, reason: string, worktree: boolean): Promise<void> {
-    const file = await this.writeHandoff(rec, reason, worktree);
-    await this.set(rec.taskId, 'handedOff', { reason, handoff: file });
+    const full = rec.replans?.length ? `${reason}; re-plans tried: ${rec.replans.join(', ')}` : reason;
+    const file = await this.writeHandoff(rec, full, worktree);
+    await this.set(rec.taskId, 'handedOff', { reason: full, handoff: file, replans: rec.replans });
   }
 
   /** Writes the mission's handoff report (with the worktree's diff summary when `worktree`); returns its file. */

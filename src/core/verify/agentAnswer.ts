@@ -26,6 +26,12 @@ export function extractJson(text: string): unknown {
   throw new ArtifactError('syntax', 'answer', [{ field: '', message: 'no JSON object in the answer' }]);
 }
 
+function parseValue<T extends z.ZodType>(value: unknown, schema: T, what: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ArtifactError('schema', what, toArtifactIssues(r.error));
+  return r.data;
+}
+
 /** Parses an agent's answer against `schema`; an ArtifactError names `what` and each bad field. */
 export function parseAnswer<T extends z.ZodType>(text: string, schema: T, what: string): z.output<T> {
   let json: unknown;
@@ -55,8 +61,16 @@ export interface AskResult<T> {
  * that does not parse is a result with `ok: false`, which the caller turns into a hold.
  */
 export async function askAgent<T extends z.ZodType>(
-  ctx: PostRunContext,
-  q: { cli: AgentKind; role: string; prompt: string; schema: T; maxTurns?: number },
+  ctx: Pick<PostRunContext, 'plan' | 'cwd' | 'startRun' | 'runEnv'>,
+  q: {
+    cli: AgentKind;
+    role: string;
+    prompt: string;
+    schema: T;
+    maxTurns?: number;
+    /** Turns the final text into the value the schema checks (default: the JSON object in it). */
+    read?: (text: string) => unknown;
+  },
 ): Promise<AskResult<z.output<T>>> {
   const task = ctx.plan.meta.id;
   const agent = `${q.cli}@${task}-${q.role}`.slice(0, 64);
@@ -76,7 +90,10 @@ export async function askAgent<T extends z.ZodType>(
     if (!outcome.ok)
       return { ...base, ok: false, message: `${q.role} run failed: ${outcome.reason}: ${outcome.message}` };
     try {
-      const answer = parseAnswer(outcome.resultText ?? '', q.schema, `${q.role} answer of ${agent}`);
+      const what = `${q.role} answer of ${agent}`;
+      const answer = q.read
+        ? parseValue(q.read(outcome.resultText ?? ''), q.schema, what)
+        : parseAnswer(outcome.resultText ?? '', q.schema, what);
       return { ...base, ok: true, message: `${q.role} by ${agent}`, answer };
     } catch (e) {
       return { ...base, ok: false, message: errorMessage(e) };
