@@ -283,3 +283,24 @@ test("a symlink out of the worktree is not read as the mission's code", async ()
     fs.rmSync(outside, { recursive: true, force: true });
   }
 });
+
+test("a mission's own rules file does not loosen the rules it is checked by", async () => {
+  const { harness } = await import('./missionHarness');
+  const h = await harness(
+    {
+      'src/a.ts': 'export {};\n',
+      '.fmes/rules.yaml': 'rules:\n  - id: no-console\n    message: Use the Logger.\n    pattern: console.log($$$A)\n',
+    },
+    () => ({ files: { 'src/a.ts': 'export {};\nconsole.log(1);\n', '.fmes/rules.yaml': 'rules: []\n' } }),
+  );
+  try {
+    const out = await h.missions.start(h.plan('loosen', '', ['src/', '.fmes/rules.yaml']));
+    assert.equal(out.state, 'review');
+    assert.deepEqual(
+      out.record.rules?.violations.map((v) => `${v.file}:${v.line}`),
+      ['src/a.ts:2'],
+    );
+  } finally {
+    h.dispose();
+  }
+});
