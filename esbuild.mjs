@@ -2,7 +2,7 @@
 // and MCP server entries, and the dashboard webview (browser).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -124,8 +124,16 @@ const builtinNamespaceOnce = {
   },
 };
 
+/**
+ * Packages that stay out of the bundles and load from dist/node_modules at run time (the .vsix ships them):
+ * @ast-grep/napi (rule checks) is native and picks its platform's binary itself; playwright-core (visual
+ * proof) reads its own files at run time and cannot be bundled.
+ */
+const NATIVE = ['@ast-grep/napi', 'playwright-core'];
+
 const node = {
   define: { FMES_VERSION: JSON.stringify(version), FMES_REDIS_CHUNK: JSON.stringify(REDIS_CHUNK) },
+  external: NATIVE,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -138,13 +146,23 @@ const node = {
 };
 
 rmSync('dist', { recursive: true, force: true });
+// The native modules beside the bundles, in dist/node_modules: Node resolves them there from dist/*.js whether the
+// bundles run from the repository or from the installed .vsix (which carries dist/ only, see .vscodeignore).
+// Only this machine's platform binary is there, so a .vsix built here is for this platform.
+for (const name of NATIVE) {
+  const scope = dirname(join('node_modules', name));
+  const base = name.split('/').pop();
+  for (const dir of readdirSync(scope).filter((d) => d === base || d.startsWith(`${base}-`)))
+    if (existsSync(join(scope, dir, 'package.json')))
+      cpSync(join(scope, dir), join('dist', scope, dir), { recursive: true, dereference: true });
+}
 const contexts = await Promise.all([
   // The banner stamps when the bundle starts loading, so activation time can include its own load.
   esbuild.context({
     ...node,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    external: ['vscode'],
+    external: ['vscode', ...NATIVE],
     banner: { js: 'globalThis.__fmesLoadStart = performance.now();' },
   }),
   // The CLI is ESM with code splitting: a command loads only its own chunks (`fmes lock run` never parses

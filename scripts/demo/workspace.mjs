@@ -12,6 +12,9 @@ const day = iso().slice(0, 10);
 /** The task id of the plan `npm start` runs as a mission. */
 export const DEMO_MISSION = 'T-43';
 
+/** Where the demo shop's cart page is served for T-43's visual proof (docs/verification.md). */
+export const DEMO_PROOF_PORT = 5173;
+
 // The report the demo mission's agent writes (its times filled in by the shell).
 const DEMO_REPORT = {
   agent: `claude@${DEMO_MISSION}`,
@@ -28,6 +31,26 @@ export const demoFiles = {
   'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
   'src/auth/session.ts': 'export const SESSION_TTL = 3600;\n',
   'src/cart/cart.ts': 'export const items: string[] = [];\n',
+  // The shop's page, served by the one-file server T-43's `proof:` starts (on the branch and on the base).
+  'web/server.mjs': [
+    "import { createServer } from 'node:http';",
+    "import { readFileSync } from 'node:fs';",
+    "const page = new URL('./cart.html', import.meta.url);",
+    'createServer((req, res) => {',
+    "  res.setHeader('content-type', 'text/html; charset=utf-8');",
+    '  res.end(readFileSync(page));',
+    "}).listen(Number(process.argv[2]), '127.0.0.1');",
+    '',
+  ].join('\n'),
+  'web/cart.html': [
+    '<!doctype html>',
+    '<html><body style="font: 18px sans-serif; margin: 2em">',
+    '<h1>Cart</h1>',
+    '<ul><li>Coffee beans — 12.50</li><li>Filter papers — 3.20</li></ul>',
+    '<p><strong>Cart total: 15.70</strong></p>',
+    '</body></html>',
+    '',
+  ].join('\n'),
   'TODO.md': '# TODO\n\n- [ ] Rename login to signIn (T-42)\n- [ ] Add cart totals (T-43)\n',
   // Reports are not committed: the report an agent writes in its worktree would count as an undeclared change.
   '.gitignore': '.locks/\n.trees/\n.claude/cost_logs/\n.claude/outbox/\n.fmes/\n',
@@ -65,6 +88,12 @@ export const demoFiles = {
     'rollback: git revert the fmes/T-43 branch',
     'maxTurns: 10',
     'budgetUsd: 0.5',
+    // The visual proof: the cart page on the branch beside the base, shown in the dashboard with the mission.
+    'proof:',
+    `  start: node web/server.mjs ${DEMO_PROOF_PORT}`,
+    `  url: http://127.0.0.1:${DEMO_PROOF_PORT}/cart`,
+    '  waitFor: Cart total',
+    '  timeoutSec: 30',
     '---',
     '',
     '# Add a cart total helper',

@@ -177,6 +177,27 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
       'Start a mission for every new or changed valid plan in .antigravity/plans/ as soon as it appears (trusted workspaces only), as `fmes watch --orchestrate` does from a shell.',
   },
   'orchestrator.parallel': { description: 'Missions the automatic loop runs at a time.' },
+  'orchestrator.audit': {
+    markdownDescription:
+      "The agent that checks the free-text (`text:`) rules of `.fmes/rules.yaml` against each mission's diff. Empty: none (those rules are listed as unchecked).",
+  },
+  'orchestrator.review': {
+    markdownDescription:
+      'Cross-model review of each finished mission: `agent` (`auto`: the first agent of the chain from another vendor than the author; empty: no review), `when` (the plan risks reviewed), `rounds` (0 or 1: the author answers the comments once before the mission goes to review).',
+    fields: {
+      agent: 'The reviewer; auto: another vendor than the author; empty: none.',
+      when: 'Plans of these risks are reviewed.',
+      rounds: 'Rounds in which the author answers the comments (0 or 1).',
+    },
+  },
+  'orchestrator.planner': {
+    description: 'The agent that writes a revised plan (.antigravity/plans/<id>-r<n>.md) when every agent failed.',
+  },
+  'orchestrator.replans': { description: 'Revised plans tried before the human handoff (0: hand off at once).' },
+  'orchestrator.proofThreshold': {
+    description:
+      "Share of pixels (0 to 1) a plan's proof page may differ from the base branch before the mission is held for review.",
+  },
 };
 
 type AnySchema = z.ZodMiniType;

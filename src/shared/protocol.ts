@@ -8,6 +8,7 @@
  * No vscode and no node:* here: the webview bundle imports this file.
  */
 import { z } from 'zod';
+import { verifyViewSchema } from './verifyView';
 
 const taskId = z.string().min(1).max(200);
 /** A workspace-relative path as the dashboard names files (validated again by the host before use). */
@@ -100,6 +101,8 @@ export const missionRowSchema = z.object({
   report: z.string().optional(),
   handoff: z.string().optional(),
   updatedAt: z.string(),
+  /** Rule violations, the visual proof and the cross-model review, when the mission has any. */
+  verify: verifyViewSchema.optional(),
 });
 export type MissionRow = z.infer<typeof missionRowSchema>;
 

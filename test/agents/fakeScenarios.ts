@@ -38,7 +38,12 @@ export type Scenario =
    * Call the tool `tool` of the MCP server named `fmes` with `args` (`FAKE:mcp lock_acquire {"path":"a.ts"}`: the JSON
    * object runs to the end of the line; bad JSON gives `{}`), then answer with its result.
    */
-  | { kind: 'mcp'; tool: string; args: Record<string, unknown> };
+  | { kind: 'mcp'; tool: string; args: Record<string, unknown> }
+  /**
+   * Answer with `text` verbatim (the rest of the line, `\n` read as a line break), no tool: a reviewer's JSON, a
+   * planner's plan. `FAKE@gemini:say {"verdict":"approve"}`.
+   */
+  | { kind: 'say'; text: string };
 
 export type ScenarioKind = Scenario['kind'];
 
@@ -88,7 +93,7 @@ export const HUGE_USAGE: Usage = { input: 1_000_000, output: 50 };
  * `gemini`, `openai`): a failover test makes the first agent CLI fail and the next one succeed on one prompt.
  */
 const DIRECTIVE =
-  /FAKE(?:@(anthropic|gemini|openai))?:(write|replace|bash|text|forever|huge|error|slowforever|sleep|mcp)\b[ \t]*([^\r\n]*)/g;
+  /FAKE(?:@(anthropic|gemini|openai))?:(write|replace|bash|text|forever|huge|error|slowforever|sleep|mcp|say)\b[ \t]*([^\r\n]*)/g;
 
 export type Provider = 'anthropic' | 'gemini' | 'openai';
 
@@ -127,6 +132,8 @@ function directiveOf(kind: ScenarioKind, arg: string): Scenario {
       const tool = space < 0 ? arg : arg.slice(0, space);
       return { kind, tool: tool || 'unknown', args: jsonObject(space < 0 ? '' : arg.slice(space)) };
     }
+    case 'say':
+      return { kind, text: arg.replace(/\\n/g, '\n') };
     case 'text':
     case 'forever':
     case 'huge':
@@ -227,5 +234,7 @@ export function planReply(conversation: Conversation, scenario: Scenario = scena
       return { kind: 'error', status: scenario.status, message: `fake ${scenario.status} from fake server` };
     case 'mcp':
       return once({ kind: 'mcp', server: MCP_SERVER, tool: scenario.tool, args: scenario.args });
+    case 'say':
+      return { kind: 'text', text: scenario.text, usage: NORMAL_USAGE };
   }
 }

@@ -18,6 +18,7 @@ const FILES = [
   '.mcp.json',
   '.gitignore',
   '.vscode/settings.json',
+  '.fmes/rules.yaml',
 ];
 
 suite('init', () => {

@@ -7,6 +7,7 @@ import type {
   ReportRow,
   WebviewCommand,
 } from '../../src/shared/protocol';
+import { verifyDetails } from './verifyDetails';
 
 /** What the page can ask the host to do. */
 export interface Actions {
@@ -152,6 +153,7 @@ function mergePrompt(m: MissionRow, s: DashboardState, actions: Actions): HTMLEl
       ['Predicted conflicts', m.predictedConflicts.length ? list(m.predictedConflicts) : undefined],
       ['Report', m.report ? fileLink(m.report) : undefined],
     ]),
+    m.verify && verifyDetails(m.verify),
     h(
       'div',
       { class: 'buttons' },

@@ -6,7 +6,7 @@ import { ExitCode } from '../exitCodes';
 import { UsageError } from '../usageError';
 import { coreFor, print, printErr } from '../context';
 
-const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog'];
+const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog', 'inbox'];
 
 export function validateCommand(): Command {
   return new Command('validate')

@@ -5,13 +5,14 @@ import { parseLockText } from '../../hot/locks/lockFile';
 import { toArtifactIssues } from '../schemas/common';
 import { type CostRecord, costRecordSchema } from '../schemas/costLog';
 import { type Handoff, handoffMetaSchema } from '../schemas/handoff';
+import { type InboxNote, inboxNoteSchema } from '../schemas/inbox';
 import type { LockRecord } from '../schemas/lock';
 import { markdownBody, type Plan, planMetaSchema } from '../schemas/plan';
 import { type Report, reportSchema } from '../schemas/report';
 import { EXTRA_HANDOFF } from './discover';
 import { parseFrontMatter, stripBom } from './frontMatter';
 
-export type ArtifactKind = 'lock' | 'report' | 'plan' | 'handoff' | 'costLog';
+export type ArtifactKind = 'lock' | 'report' | 'plan' | 'handoff' | 'costLog' | 'inbox';
 
 /** What each kind parses to. A cost log is only a value when every line is good; see {@link parseCostLog}. */
 export interface ArtifactValues {
@@ -20,6 +21,7 @@ export interface ArtifactValues {
   plan: Plan;
   handoff: Handoff;
   costLog: CostRecord[];
+  inbox: InboxNote;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ArtifactError };
@@ -48,6 +50,7 @@ export function artifactKindOf(file: string): ArtifactKind | undefined {
   // The name decides first: a handoff kept next to the plans it is about is still a handoff.
   if (HANDOFF_NAMES.has(base.toLowerCase()) || EXTRA_HANDOFF.test(base)) return 'handoff';
   if (base.endsWith('.lock') && dirs.at(-1) === '.locks') return 'lock';
+  if (base.endsWith('.json') && under('.antigravity', 'inbox')) return 'inbox';
   if (base.endsWith('.json') && (base === 'report.json' || under('.claude', 'outbox'))) return 'report';
   if (base.endsWith('.md') && (base === 'active_plan.md' || under('.antigravity', 'plans'))) return 'plan';
   if (base.endsWith('.jsonl') && under('.claude', 'cost_logs')) return 'costLog';
@@ -203,6 +206,8 @@ export function parseArtifact(
       return { kind, ...parsePlan(text, file) };
     case 'handoff':
       return { kind, ...parseHandoff(text, file) };
+    case 'inbox':
+      return { kind, ...parseJson(text, file, inboxNoteSchema) };
     case 'costLog': {
       const r = scanCostLog(text);
       if (r.issues.length === 0) return { kind, ok: true, value: r.records };

@@ -15,6 +15,7 @@ import { FINAL_MISSION_STATES } from '../schemas/mission';
 import type { DashboardState, FileIssue, HandoffRow, MissionRow, PlanRow, ReportRow } from '../../shared/protocol';
 import { TODO_FILE } from './dashboardFiles';
 import { renderMarkdown } from './renderMarkdown';
+import { verifyView } from './verifyView';
 
 /** Past this, TODO.md is cut: the dashboard is an overview, not an editor. */
 export const TODO_MAX_BYTES = 256 * 1024;
@@ -69,7 +70,10 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
     generatedAt: new Date(now).toISOString(),
     todo: readTodo(root, problems),
     reports,
-    missions: missions.map(toMissionRow),
+    missions: missions.map((m) => ({
+      ...toMissionRow(m),
+      verify: verifyView(root, m, MERGE_PROMPT_STATES.includes(m.state)),
+    })),
     plans,
     handoffs,
     approvals: approvals

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../fs/atomicWrite';
 import type { AgentKind } from '../agents/types';
 import { mergeHookEntries, mergeMcpServer, type HookLaunch, type McpLaunch } from './hookEntries';
 import { hashMarkers, markdownMarkers, readBlock, upsertBlock } from './managedBlock';
+import { RULES_EXAMPLE, RULES_FILE } from '../verify/rulesExample';
 import { CLAUDE_PERSONA, CURSORRULES_HEADER, GITIGNORE_ENTRIES, SHARED_RULES } from './templates';
 
 export type InitAction = 'create' | 'update' | 'unchanged' | 'skip';
@@ -134,7 +135,7 @@ function gitignore(root: string): InitChange {
 
 /**
  * What `fmes init` would change, file by file: CLAUDE.md, .cursorrules, the hooks of Claude (.claude/settings.json),
- * Gemini (.gemini/settings.json) and Codex (.codex/hooks.json), .mcp.json (the F-MES MCP server) and .gitignore. Idempotent: a second run changes nothing. Merges: what
+ * Gemini (.gemini/settings.json) and Codex (.codex/hooks.json), .mcp.json (the F-MES MCP server), .gitignore and .fmes/rules.yaml (an example). Idempotent: a second run changes nothing. Merges: what
  * people wrote stays; a file that cannot be merged (invalid JSON) is skipped and reported, never replaced.
  */
 export function planInit(root: string, o: InitOptions): InitChange[] {
@@ -145,6 +146,8 @@ export function planInit(root: string, o: InitOptions): InitChange[] {
     change('.cursorrules', cursorBefore, cursorRulesFrom(claude.after, cursorBefore)),
     ...hookChanges(root, o, true),
     gitignore(root),
+    // The team's architecture rules: an example, commented out, only where there is no rules file yet.
+    change(RULES_FILE, read(path.join(root, RULES_FILE)), read(path.join(root, RULES_FILE)) ?? RULES_EXAMPLE),
   ];
 }
 

@@ -132,6 +132,8 @@ export function classifyPlan(plan: Plan, config: OrchestratorConfig, o: Classify
   const reasons: string[] = [];
   if ((config.approvalRisks as readonly string[]).includes(meta.risk)) reasons.push(`risk: ${meta.risk}`);
   reasons.push(...denyListReasons(body, o), ...terraformReasons(body));
+  // The proof's start command runs outside any agent's sandbox: the deny list judges it like a shell block.
+  if (meta.proof) reasons.push(...denyListReasons(`\`\`\`sh\n${meta.proof.start}\n\`\`\`\n`, o));
   const unique = [...new Set(reasons)];
   return { taskType, complexity, chain, limits, approval: { required: unique.length > 0, reasons: unique } };
 }

@@ -4,6 +4,7 @@ import { git } from '../git/git';
 import { abortMerge, conflictedFiles, mergeBranch, predictMerge } from '../git/merge';
 import { rollback } from '../git/snapshot';
 import type { MissionRecord } from '../schemas/mission';
+import { writeInboxNote } from '../verify/inbox';
 import type { MissionRunner } from './missionRunner';
 import { check, nextStates, type MissionAction } from './missionTable';
 import { MissionError, type MissionDeps } from './missionTypes';
@@ -54,7 +55,7 @@ export class MissionActions {
         task,
         `mission ${task} ran in place: its changes are already in the checkout`,
       );
-    if (rec.state === 'conflicted') return this.conclude(rec);
+    if (rec.state === 'conflicted') return this.conclude(rec, !!o.approved);
     const r = await mergeBranch(this.d.root, rec.branch, `Merge ${rec.branch}: ${rec.title}`);
     if (!r.merged) {
       const record = await this.runner.set(task, 'conflicted', {
@@ -64,11 +65,11 @@ export class MissionActions {
       await this.runner.todo(record);
       return { merged: false, conflicts: r.conflicts, record };
     }
-    return { merged: true, commit: r.commit, record: await this.merged(rec, r.commit) };
+    return { merged: true, commit: r.commit, record: await this.merged(rec, r.commit, !!o.approved) };
   }
 
   /** After a person resolved the conflicts in the merge editor: commit the merge when none are left. */
-  private async conclude(rec: MissionRecord): Promise<MergeResult> {
+  private async conclude(rec: MissionRecord, approved: boolean): Promise<MergeResult> {
     const left = await conflictedFiles(this.d.root);
     if (left.length) return { merged: false, conflicts: left, record: rec };
     const mergeHead = await git(this.d.root, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'], { okExitCodes: [0, 1] });
@@ -83,10 +84,10 @@ export class MissionActions {
       });
       return { merged: false, conflicts: [], record };
     }
-    return { merged: true, commit: head, record: await this.merged(rec, head) };
+    return { merged: true, commit: head, record: await this.merged(rec, head, approved) };
   }
 
-  private async merged(rec: MissionRecord, commit: string): Promise<MissionRecord> {
+  private async merged(rec: MissionRecord, commit: string, approved: boolean): Promise<MissionRecord> {
     let note = `merged as ${commit.slice(0, 10)}`;
     try {
       await this.runner.worktrees().remove(rec.taskId);
@@ -95,6 +96,10 @@ export class MissionActions {
     }
     const record = await this.runner.set(rec.taskId, 'merged', { conflicts: undefined, reason: note });
     await this.runner.todo(record);
+    // Back to the planner: a note it can pick up. A failure is said, never the merge's failure.
+    await writeInboxNote(this.d.root, rec, { commit, via: this.d.me, approved, now: this.d.clock.now() }).catch(
+      (e: unknown) => this.runner.note(rec.taskId, `could not write the planner's inbox note: ${errorMessage(e)}`),
+    );
     return record;
   }
 

@@ -14,6 +14,9 @@ import type { LockLease } from '../../hot/locks/lockBackend';
 import { ApprovalStore } from '../safety/approvals';
 import { type MissionAttempt, type MissionRecord, type MissionStateName } from '../schemas/mission';
 import type { Plan } from '../schemas/plan';
+import type { MissionReview } from '../schemas/verify';
+import { writeReplan } from '../verify/replan';
+import { reviewFeedback } from '../verify/review';
 import { classifyPlan, type Classification } from './classify';
 import { missionHandoff } from './missionHandoff';
 import { missionPrompt } from './missionPrompt';
@@ -47,6 +50,9 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Run in the main checkout instead of a shadow worktree (overrides `orchestrator.worktrees`). */
   inPlace?: boolean;
+  /** The first mission this one re-plans, and the re-plan files so far (this one's last). */
+  replanOf?: string;
+  replans?: string[];
 }
 
 /**
@@ -97,6 +103,8 @@ export class MissionRunner {
       files: plan.meta.files,
       attempts: prior?.attempts ?? [],
       costUsd: prior?.costUsd ?? 0,
+      replanOf: o.replanOf ?? prior?.replanOf,
+      replans: o.replans ?? prior?.replans,
       createdAt: prior?.createdAt ?? this.now(),
       updatedAt: this.now(),
     });
@@ -193,19 +201,47 @@ export class MissionRunner {
       if (next === 'endChain') break;
     }
     const rec = this.d.store.get(task);
-    if (rec)
-      await this.handOff(
-        rec,
-        `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`,
-        o.worktree,
-      );
+    const failed = `every agent in the chain failed: ${tried.map((a) => `${a.agent} (${a.reason})`).join(', ')}`;
+    if (rec && !(await this.replan(o, rec, tried, failed))) await this.handOff(rec, failed, o.worktree);
     return {};
+  }
+
+  /**
+   * Before the human handoff (orchestrator.replans): the planner writes a revised plan
+   * `.antigravity/plans/<first id>-r<n>.md`, validated like any plan, and it runs as a new mission. This
+   * mission ends handed off to it (its files are free for the new one); the last one's handoff lists every
+   * re-plan. False when there is no re-plan left to try (or the planner gave none): the caller hands off.
+   */
+  private async replan(o: ChainRun, rec: MissionRecord, tried: MissionAttempt[], failed: string): Promise<boolean> {
+    const cfg = this.d.config().orchestrator;
+    const earlier = rec.replans ?? [];
+    if (earlier.length >= cfg.replans || o.signal?.aborted) return false;
+    const rootId = rec.replanOf ?? rec.taskId;
+    const r = await writeReplan(
+      {
+        root: this.d.root,
+        plan: o.plan,
+        cwd: o.cwd,
+        runEnv: this.d.runEnv,
+        startRun: async (q) => (this.d.startRun ? this.d.startRun(q) : (await this.d.runner()).start(q)),
+      },
+      { planner: cfg.planner, planFile: o.planFile, rootId, n: earlier.length + 1, attempts: tried },
+    );
+    if ('problem' in r) {
+      await this.handOff({ ...rec, replans: earlier }, `${failed}; no re-plan: ${r.problem}`, o.worktree);
+      return true;
+    }
+    const replans = [...earlier, r.file];
+    this.note(rec.taskId, `${cfg.planner} re-planned it as ${r.file}`);
+    await this.set(rec.taskId, 'handedOff', { reason: `${failed}; re-planned as ${r.file}`, replans });
+    await this.start(r.file, { signal: o.signal, inPlace: !o.worktree, replanOf: rootId, replans });
+    return true;
   }
 
   /** One agent's run on the plan, with the plan's files locked for it; its events are forwarded as mission events. */
   private async runAgent(
     o: ChainRun,
-    a: { cli: string; resume: boolean; earlier: readonly MissionAttempt[] },
+    a: { cli: string; resume: boolean; earlier: readonly MissionAttempt[]; review?: MissionReview },
   ): Promise<{ agent: string; outcome: RunOutcome }> {
     const task = o.plan.meta.id;
     const agent = `${a.cli}@${task}`.slice(0, 64);
@@ -237,13 +273,14 @@ export class MissionRunner {
 
   private requestFor(
     o: ChainRun,
-    a: { cli: string; agent: string; resume: boolean; earlier: readonly MissionAttempt[] },
+    a: { cli: string; agent: string; resume: boolean; earlier: readonly MissionAttempt[]; review?: MissionReview },
   ): RunRequest {
+    const prompt = missionPrompt(o.plan, o.planFile, { earlier: [...a.earlier], worktree: o.worktree });
     return {
       cli: a.cli as RunRequest['cli'],
       agentId: a.agent,
       taskId: o.plan.meta.id,
-      prompt: missionPrompt(o.plan, o.planFile, { earlier: [...a.earlier], worktree: o.worktree }),
+      prompt: a.review ? `${reviewFeedback(a.review)}\n\n${prompt}` : prompt,
       cwd: o.cwd,
       maxTurns: o.c.limits.maxTurns,
       budgetUsd: o.c.limits.budgetUsd,
@@ -315,7 +352,7 @@ export class MissionRunner {
   /** After a successful run: collect the report and the changes, then the post-run steps decide review or ready. */
   private async finishRun(
     o: ChainRun,
-    r: { attempt?: MissionAttempt; outcome: RunOutcome; before: string },
+    r: { attempt?: MissionAttempt; outcome: RunOutcome; before: string; round?: number },
   ): Promise<MissionOutcome> {
     const task = o.plan.meta.id;
     const { collected, changed } = o.worktree ? await this.collectFromWorktree(o, r) : await this.collectInPlace(o, r);
@@ -330,7 +367,23 @@ export class MissionRunner {
       changed,
       log: this.d.log,
       note: (m) => this.note(task, m),
+      config: this.d.config,
+      startRun: async (request) =>
+        this.d.startRun ? this.d.startRun(request) : (await this.d.runner()).start(request),
+      runEnv: this.d.runEnv,
+      reviewRound: r.round ?? 0,
     });
+    // One round (orchestrator.review.rounds): the author answers the reviewer's comments in its own session,
+    // then every post-run step runs again on the new changes.
+    if (verdict.retry && (r.round ?? 0) < this.d.config().orchestrator.review.rounds) {
+      await this.set(task, 'running', verdict.change);
+      const cli = r.attempt?.cli ?? r.outcome.cli;
+      this.note(task, `${cli} answers the review of ${verdict.retry.agent}`);
+      const { agent, outcome } = await this.runAgent(o, { cli, resume: true, earlier: [], review: verdict.retry });
+      const attempt = await this.recordAttempt(task, { agent, cli, outcome });
+      if (outcome.ok) return this.finishRun(o, { attempt, outcome, before: r.before, round: (r.round ?? 0) + 1 });
+      this.note(task, `${agent} could not answer the review (${outcome.reason}: ${outcome.message})`);
+    }
     return this.end(await this.set(task, verdict.state, verdict.change), o.plan);
   }
 
@@ -494,8 +547,9 @@ export class MissionRunner {
   }
 
   private async handOff(rec: MissionRecord, reason: string, worktree: boolean): Promise<void> {
-    const file = await this.writeHandoff(rec, reason, worktree);
-    await this.set(rec.taskId, 'handedOff', { reason, handoff: file });
+    const full = rec.replans?.length ? `${reason}; re-plans tried: ${rec.replans.join(', ')}` : reason;
+    const file = await this.writeHandoff(rec, full, worktree);
+    await this.set(rec.taskId, 'handedOff', { reason: full, handoff: file, replans: rec.replans });
   }
 
   /** Writes the mission's handoff report (with the worktree's diff summary when `worktree`); returns its file. */

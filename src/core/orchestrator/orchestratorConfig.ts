@@ -121,6 +121,26 @@ export const orchestratorSchema = z._default(
     auto: z._default(z.boolean(), false),
     /** Missions the continuous loop runs at a time. */
     parallel: z._default(z.number().check(z.int(), z.positive(), z.maximum(16)), 2),
+    /** The agent that checks the free-text rules of `.fmes/rules.yaml` against each diff; empty: none. */
+    audit: z._default(z.enum(['', ...AGENT_KINDS]), ''),
+    /** The cross-model review of each finished mission. */
+    review: z._default(
+      z.object({
+        /** The reviewer: an agent, `auto` (the first of the chain from another vendor than the author), or empty: none. */
+        agent: z._default(z.enum(['', 'auto', ...AGENT_KINDS]), ''),
+        /** Plans of these risks are reviewed. */
+        when: z._default(list(z.enum(PLAN_RISKS)), ['low', 'medium', 'high']),
+        /** Rounds in which the author gets the comments and tries again before the mission goes to review. */
+        rounds: z._default(z.number().check(z.int(), z.nonnegative(), z.maximum(1)), 0),
+      }),
+      { agent: '', when: ['low', 'medium', 'high'], rounds: 0 },
+    ),
+    /** The agent that writes a revised plan when every agent of the chain failed. */
+    planner: z._default(agentKind, 'gemini'),
+    /** Revised plans tried before the human handoff (0: hand off at once). */
+    replans: z._default(z.number().check(z.int(), z.nonnegative(), z.maximum(3)), 1),
+    /** Share of pixels (0..1) a plan's proof page may change against the base branch before the mission is held. */
+    proofThreshold: z._default(z.number().check(z.nonnegative(), z.maximum(1)), 0.01),
   }),
   {
     chain: DEFAULT_CHAIN,
@@ -133,5 +153,10 @@ export const orchestratorSchema = z._default(
     worktrees: true,
     auto: false,
     parallel: 2,
+    audit: '',
+    review: { agent: '', when: ['low', 'medium', 'high'], rounds: 0 },
+    planner: 'gemini',
+    replans: 1,
+    proofThreshold: 0.01,
   },
 );

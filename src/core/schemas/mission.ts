@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentId, isoDateTime, relPath, taskId } from './common';
+import { missionProofSchema, missionReviewSchema, rulesCheckSchema } from './verify';
 
 export const MISSION_VERSION = 1;
 
@@ -107,6 +108,16 @@ export const missionRecordSchema = z.object({
   conflicts: z.array(relPath).optional(),
   /** Files `git merge-tree` predicts will conflict. */
   predictedConflicts: z.array(relPath).optional(),
+  /** The rule check of `.fmes/rules.yaml` on the changed lines (and the audit agent's findings). */
+  rules: rulesCheckSchema.optional(),
+  /** The visual proof: screenshots of the branch and the base, and how much differs. */
+  proof: missionProofSchema.optional(),
+  /** The cross-model review. */
+  review: missionReviewSchema.optional(),
+  /** Re-plans written after every agent failed (`.antigravity/plans/<id>-r<n>.md`), in order. */
+  replans: z.array(relPath).optional(),
+  /** The mission this one re-plans, when it runs a revised plan. */
+  replanOf: z.string().optional(),
   /** Why it waits, was refused, or was handed off (one line for people). */
   reason: z.string().optional(),
   /** Locks or missions it waits on. */

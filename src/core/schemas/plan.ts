@@ -20,6 +20,35 @@ export type PlanRisk = z.infer<typeof planRiskSchema>;
 export const planComplexitySchema = z.enum(['trivial', 'small', 'medium', 'large']);
 export type PlanComplexity = z.infer<typeof planComplexitySchema>;
 
+/** Hosts a proof page may be on: the app F-MES starts in the worktree, never a page elsewhere. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Visual proof: after the run F-MES starts the app in the worktree with `start`, opens `url` in Chromium, waits
+ * for `waitFor` (text on the page or a CSS selector) and compares a screenshot with the same page on the base.
+ */
+export const planProofSchema = z.strictObject({
+  /** A shell command that serves the app (`npm run dev`); it runs in the worktree and is killed afterwards. */
+  start: nonBlank(2000),
+  /** The page, on this machine only (127.0.0.1, localhost or [::1]). */
+  url: z
+    .string()
+    .max(2000)
+    .refine((u) => {
+      try {
+        const x = new URL(u);
+        return (x.protocol === 'http:' || x.protocol === 'https:') && LOOPBACK.has(x.hostname);
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL on 127.0.0.1, localhost or [::1]'),
+  /** Text on the page or a CSS selector that says it is ready. */
+  waitFor: nonBlank(500).optional(),
+  /** How long the app may take to serve the page, in seconds (default 60). */
+  timeoutSec: z.number().int().positive().max(600).optional(),
+});
+export type PlanProof = z.output<typeof planProofSchema>;
+
 /**
  * The YAML front matter of `active_plan.md` and `.antigravity/plans/*.md`: one task for one agent.
  * Unknown keys are dropped, so planners may add their own.
@@ -52,6 +81,8 @@ export const planMetaSchema = z
     allowedTools: z.array(z.string().min(1)).optional(),
     /** Tasks that must have succeeded before this one starts. */
     dependsOn: z.array(taskId).optional(),
+    /** A page to screenshot after the run and compare with the base branch (see {@link planProofSchema}). */
+    proof: planProofSchema.optional(),
   })
   .superRefine((m, ctx) => {
     // A self-dependency would never become ready, and the scheduler would wait on it forever.

@@ -22,7 +22,8 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
     `default-src 'none'`,
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
+    // data: for the visual proof's pictures, inlined by the host (src/core/dashboard/verifyView.ts).
+    `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
   ].join('; ');
   return `<!DOCTYPE html>

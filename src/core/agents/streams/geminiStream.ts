@@ -54,6 +54,8 @@ export class GeminiStreamParser implements StreamParser {
   private readonly errors: string[] = [];
   private readonly calls = new Map<string, { tool: string; input: unknown }>();
   private readonly denials: Denial[] = [];
+  /** The assistant's text since the last tool result: its final answer once the run ends (the result line has none). */
+  private replyText = '';
 
   parseLine(line: string): AgentEvent[] {
     return parseStreamLine(lineSchema, line, (v) => this.onLine(v));
@@ -64,9 +66,13 @@ export class GeminiStreamParser implements StreamParser {
       case 'init':
         this.sessionId = v.session_id;
         return [{ type: 'init', sessionId: v.session_id, model: v.model }];
-      case 'message':
+      case 'message': {
         if (v.role !== 'assistant') return [];
-        return [...this.startReply(), { type: 'text', text: v.content }];
+        const turn = this.startReply();
+        if (turn.length) this.replyText = '';
+        this.replyText += v.content;
+        return [...turn, { type: 'text', text: v.content }];
+      }
       case 'tool_use':
         this.calls.set(v.tool_id, { tool: v.tool_name, input: v.parameters });
         return [...this.startReply(), { type: 'toolUse', id: v.tool_id, tool: v.tool_name, input: v.parameters }];
@@ -99,7 +105,10 @@ export class GeminiStreamParser implements StreamParser {
               usage: v.stats ? geminiUsage(v.stats) : undefined,
               modelUsage,
               subtype: v.status === 'success' ? 'success' : (v.error?.type ?? 'error'),
-              text: v.error?.message ?? (this.errors.length ? this.errors.join('\n') : undefined),
+              text:
+                v.error?.message ??
+                (this.errors.length ? this.errors.join('\n') : undefined) ??
+                (v.status === 'success' && this.replyText ? this.replyText : undefined),
               denials: [...this.denials],
             },
           },

@@ -1,5 +1,9 @@
+import type { AgentRun } from '../../agents/agentRun';
+import type { RunRequest } from '../../agents/runTypes';
+import type { FmesConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { MissionRecord } from '../../schemas/mission';
+import type { MissionReview } from '../../schemas/verify';
 import type { Plan } from '../../schemas/plan';
 import type { CollectedReport } from '../missionReport';
 
@@ -17,6 +21,17 @@ export interface PostRunContext {
   /** Files the run changed, workspace-relative. */
   changed: readonly string[];
   log: Logger;
+  /** The settings as they are now. */
+  config?: () => FmesConfig;
+  /**
+   * Starts an agent run for a step that asks a model (audit, review): through the mission's runner, so the run
+   * has its cost log, breaker, sandbox and audit like any other. Absent where no runner is wired (plain tests).
+   */
+  startRun?: (request: RunRequest) => Promise<AgentRun>;
+  /** Variables for every agent run (tests point the CLIs at a fake model API here). */
+  runEnv?: Readonly<Record<string, string>>;
+  /** Which review round this is (0: the first run; 1: after the author answered the review's comments). */
+  reviewRound?: number;
   /** A line for people (the CLI prints it, the editor logs it); never the mission's failure. */
   note(message: string): void;
 }
@@ -29,6 +44,8 @@ export interface PostRunFinding {
   hold?: boolean;
   /** Fields the step adds to the mission record (its own evidence: cross-check, predicted conflicts, …). */
   patch?: Partial<MissionRecord>;
+  /** A review whose comments the author may answer in one more round (orchestrator.review.rounds). */
+  retry?: MissionReview;
 }
 
 /**

@@ -48,6 +48,7 @@ describe('fmes init', () => {
       '.claude/settings.json',
       '.codex/hooks.json',
       '.cursorrules',
+      '.fmes/rules.yaml',
       '.gemini/settings.json',
       '.gitignore',
       '.mcp.json',
@@ -88,7 +89,7 @@ describe('fmes init', () => {
     const second = planInit(d, opts);
     assert.deepEqual(
       second.map((c) => c.action),
-      ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'],
+      ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'],
       'idempotent',
     );
   });

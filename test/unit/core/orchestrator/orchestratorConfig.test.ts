@@ -16,6 +16,11 @@ test('defaults', () => {
     worktrees: true,
     auto: false,
     parallel: 2,
+    audit: '',
+    review: { agent: '', when: ['low', 'medium', 'high'], rounds: 0 },
+    planner: 'gemini',
+    replans: 1,
+    proofThreshold: 0.01,
   });
 });
 

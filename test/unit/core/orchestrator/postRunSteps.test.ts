@@ -31,10 +31,10 @@ function ctx(o: { changed?: string[]; status?: Report['status']; problems?: stri
   };
 }
 
-test('the post-run steps, in order: report problems, cross-check, merge prediction', () => {
+test('the post-run steps, in order: report problems, cross-check, rules, visual proof, review, merge prediction', () => {
   assert.deepEqual(
     POST_RUN_STEPS.map((s) => s.name),
-    ['report problems', 'cross-check', 'merge prediction'],
+    ['report problems', 'cross-check', 'rules', 'visual proof', 'review', 'merge prediction'],
   );
 });
 

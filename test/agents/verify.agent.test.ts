@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Scratch } from './cliEnv';
+import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
+import { fmes, multiAgentWorkspace } from './runHarness';
+
+// The verification steps with the REAL CLIs against the fake model API, through the bundled `fmes` (dist/cli.mjs,
+// which loads @ast-grep/napi from dist/node_modules): rules on the diff, a Gemini reviewer of a Claude change,
+// and the Gemini planner re-planning what Claude failed. Directives are per provider (FAKE@anthropic / @gemini),
+// since the reviewer and the planner read the plan's body too.
+
+let api: FakeModelApi;
+const scratches: Scratch[] = [];
+before(async () => {
+  api = await startFakeModelApi();
+});
+after(async () => {
+  await api.close();
+  for (const s of scratches) await s.cleanup();
+});
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
+}
+
+async function repo(orchestrator: Record<string, unknown>, files: Record<string, string>): Promise<string> {
+  const s = await multiAgentWorkspace(['claude', 'gemini'], api, {
+    orchestrator: { chain: ['claude'], retries: 0, ...orchestrator },
+  });
+  scratches.push(s);
+  for (const [f, t] of Object.entries({
+    ...files,
+    '.gitignore': '.fmes/missions/\n.fmes/runs/\n.locks/\n.trees/\n.claude/\n',
+  })) {
+    fs.mkdirSync(path.dirname(path.join(s.dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(s.dir, f), t);
+  }
+  git(s.dir, 'add', '.');
+  git(s.dir, 'commit', '-q', '-m', 'base');
+  return s.dir;
+}
+
+function plan(dir: string, id: string, files: string[], body: string): string {
+  const file = path.join(dir, '.antigravity/plans', `${id}.md`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(
+    file,
+    `---\nid: ${id}\ntitle: Mission ${id}\nfiles: [${files.join(', ')}]\nrisk: low\nrollback: git revert\n---\n\n${body}\n`,
+  );
+  return file;
+}
+
+type Rec = {
+  state: string;
+  reason?: string;
+  rules?: { violations: { file: string; line: number; rule: string }[] };
+  review?: { agent: string; verdict: string; comments: { file: string; line: number }[] };
+  replans?: string[];
+  replanOf?: string;
+};
+const record = (dir: string, task: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, '.fmes/missions', `${task}.json`), 'utf8')) as Rec;
+
+function costAgents(dir: string): string[] {
+  const logs = path.join(dir, '.claude/cost_logs');
+  return fs
+    .readdirSync(logs)
+    .flatMap((f) => fs.readFileSync(path.join(logs, f), 'utf8').split('\n').filter(Boolean))
+    .map((l) => (JSON.parse(l) as { agent: string }).agent);
+}
+
+describe('verification with the real CLIs', () => {
+  it('Claude writes, the rules flag the changed line, Gemini reviews and requests changes', async () => {
+    const dir = await repo(
+      { review: { agent: 'auto' } },
+      {
+        'src/calc.ts': "export const total = 'x';\nconst f = eval;\n",
+        '.fmes/rules.yaml': 'rules:\n  - id: no-eval\n    message: Never call eval.\n    pattern: eval($X)\n',
+      },
+    );
+    const answer = JSON.stringify({
+      verdict: 'request_changes',
+      summary: 'eval is unsafe',
+      comments: [{ file: 'src/calc.ts', line: 2, message: 'drop eval' }],
+    });
+    const file = plan(
+      dir,
+      'calc',
+      ['src/calc.ts'],
+      `Call f.\n\nFAKE@anthropic:replace src/calc.ts eval; eval(1);\nFAKE@gemini:say ${answer}`,
+    );
+    const r = await fmes(dir, ['mission', 'run', '--json', file]);
+    assert.equal(r.code, 4, `${r.stdout}\n${r.stderr}`);
+    const rec = record(dir, 'calc');
+    assert.equal(rec.state, 'review');
+    assert.deepEqual(
+      rec.rules?.violations.map((v) => `${v.file}:${v.line} ${v.rule}`),
+      ['src/calc.ts:2 no-eval'],
+    );
+    assert.equal(rec.review?.agent, 'gemini@calc-review', rec.reason);
+    assert.equal(rec.review?.verdict, 'request_changes');
+    assert.match(rec.reason ?? '', /src\/calc\.ts:2: no-eval: Never call eval\./);
+    assert.match(rec.reason ?? '', /src\/calc\.ts:2: drop eval/);
+    const agents = costAgents(dir);
+    assert.ok(agents.includes('claude@calc') && agents.includes('gemini@calc-review'), agents.join(', '));
+  });
+
+  it('Claude fails, the Gemini planner writes calc-r1, and Claude does the revised plan', async () => {
+    const dir = await repo({}, { 'src/ok.txt': 'base\n' });
+    const revised =
+      '---\\nid: hop-r1\\ntitle: Smaller\\nfiles: [src/hop.txt]\\nrisk: low\\nrollback: git revert\\n---\\nFAKE@anthropic:write src/hop.txt';
+    const file = plan(dir, 'hop', ['src/hop.txt'], `FAKE@anthropic:error 400\nFAKE@gemini:say ${revised}`);
+    const r = await fmes(dir, ['mission', 'run', '--json', file]);
+    assert.equal(r.code, 5, `${r.stdout}\n${r.stderr}`);
+    assert.match(record(dir, 'hop').reason ?? '', /re-planned as \.antigravity\/plans\/hop-r1\.md/);
+    const next = record(dir, 'hop-r1');
+    assert.equal(next.state, 'readyToMerge', next.reason);
+    assert.equal(next.replanOf, 'hop');
+    assert.match(fs.readFileSync(path.join(dir, '.antigravity/plans/hop-r1.md'), 'utf8'), /^---\nid: hop-r1\n/);
+    assert.ok(costAgents(dir).includes('gemini@hop-replan'));
+  });
+});
