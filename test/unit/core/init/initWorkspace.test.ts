@@ -101,9 +101,9 @@ describe('fmes init', () => {
     const mdc = read(d, '.cursor/rules/fmes.mdc');
     const front = /^---\n([\s\S]*?)\n---\n/.exec(mdc);
     assert.ok(front, 'front matter first');
-    assert.match(front[1]!, /^description: \S.+$/m);
-    assert.match(front[1]!, /^globs:/m);
-    assert.match(front[1]!, /^alwaysApply: true$/m);
+    assert.match(front[1], /^description: \S.+$/m);
+    assert.match(front[1], /^globs:/m);
+    assert.match(front[1], /^alwaysApply: true$/m);
     assert.match(mdc, /Lock protocol \(F-MES\)/);
     const mcp = JSON.parse(read(d, '.cursor/mcp.json')) as { mcpServers: Record<string, unknown> };
     assert.deepEqual(mcp.mcpServers.fmes, { command: '/opt/node/bin/node', args: ['/opt/fmes/dist/mcp.mjs'] });
