@@ -148,6 +148,15 @@ export class MissionCommands implements vscode.Disposable {
     this.requireTrust('Starting a mission');
     const file = planFileOf(arg, this.d.core.root) ?? (await this.pickPlan());
     if (!file) return undefined;
+    const { planPreflight } = await import('../../core/agents/cliPreflight');
+    const pre = planPreflight(this.d.core.root, file, this.d.config(), { pathVar: process.env.PATH, editor: true });
+    if (pre?.blocked) {
+      // Refused before the mission writes anything: no record, worktree, branch or handoff to clean up.
+      void vscode.window.showErrorMessage(`F-MES: no agent CLI of this plan's chain can start. ${pre.message}`);
+      return undefined;
+    }
+    // Some of the chain is there: the mission runs and fails over past the rest; the log says which are missing.
+    if (pre) this.d.log.warn(`start ${path.basename(file)}: ${pre.message}`);
     const missions = await this.get();
     const out = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `F-MES mission ${path.basename(file)}` },
