@@ -8,6 +8,7 @@ import { AgentRuns } from './host/agents/agentRuns';
 import type { FmesApi } from './host/api';
 import { AgentCommands } from './host/commands/agentCommands';
 import { ApprovalCommands } from './host/commands/approvalCommands';
+import { PlanCommands } from './host/commands/planCommands';
 import { InitCommands } from './host/commands/initCommands';
 import { LockCommands } from './host/commands/lockCommands';
 import { MissionCommands } from './host/commands/missionCommands';
@@ -16,6 +17,7 @@ import { ConfigWatcher } from './host/config';
 import { setContext } from './host/context';
 import { LockDecorations } from './host/decorations';
 import { HeldLocks } from './host/heldLocks';
+import { putCliOnPath } from './host/cliOnPath';
 import { checkWorkspaceSetup } from './host/hookPaths';
 import { LockGuard } from './host/lockGuard';
 import { channelSink } from './host/log';
@@ -31,6 +33,17 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const log = vscode.window.createOutputChannel('F-MES', { log: true });
   const subs = context.subscriptions;
   subs.push(log);
+  // `fmes` in every integrated terminal, with or without a workspace (agents started there call it too).
+  const cliShim = putCliOnPath(context).then(
+    (shim) => {
+      log.info(`fmes on the terminals' PATH: ${shim}`);
+      return shim;
+    },
+    (e: unknown) => {
+      log.warn(`could not put fmes on the terminals' PATH: ${String(e)}`);
+      return undefined;
+    },
+  );
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   if (!folder) {
     log.info('no local workspace folder: F-MES is idle');
@@ -70,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
   const approvalCommands = new ApprovalCommands({ root: core.root, log, trusted, me: () => me() });
   const initCommands = new InitCommands({ root: core.root, extensionPath: context.extensionPath, log, trusted });
+  const planCommands = new PlanCommands({ root: core.root, log, trusted });
   const missionCommands = new MissionCommands({
     core,
     state,
@@ -113,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     agentCommands,
     approvalCommands,
     initCommands,
+    planCommands,
     missionCommands,
     dashboard,
     watcher,
@@ -163,6 +178,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     mcp,
     config: () => config.value,
     ready,
+    cliShim,
     me,
     timings,
   };

@@ -21,6 +21,7 @@ export const Commands = {
   showAgentTerminal: 'fmes.showAgentTerminal',
   reviewApprovals: 'fmes.reviewApprovals',
   initWorkspace: 'fmes.initWorkspace',
+  newPlan: 'fmes.newPlan',
   showDashboard: 'fmes.showDashboard',
   startMission: 'fmes.startMission',
   mergeMission: 'fmes.mergeMission',

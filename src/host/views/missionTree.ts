@@ -60,8 +60,14 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     }, 16);
   }
 
+  /** Nothing at all to show: the view then shows its welcome content (first steps) instead of three empty sections. */
+  isEmpty(): boolean {
+    const s = this.state;
+    return s.plans.length + s.runViews.length + s.agents.length + s.lockViews.length === 0;
+  }
+
   getChildren(node?: MissionNode): MissionNode[] {
-    if (!node) return sections;
+    if (!node) return this.isEmpty() ? [] : sections;
     if (node.kind === 'agent')
       return node.agent.sessions.map((_, index) => ({ kind: 'session', agent: node.agent, index }));
     if (node.kind !== 'section') return [];
