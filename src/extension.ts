@@ -19,6 +19,7 @@ import { LockDecorations } from './host/decorations';
 import { HeldLocks } from './host/heldLocks';
 import { putCliOnPath } from './host/cliOnPath';
 import { checkWorkspaceSetup } from './host/hookPaths';
+import { LockContext } from './host/lockContext';
 import { LockGuard } from './host/lockGuard';
 import { channelSink } from './host/log';
 import { McpRegistration } from './host/mcpRegistration';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const decorations = new LockDecorations(state, core.root, me);
   const meter = new CostMeter(state, () => config.value);
   const lockCommands = new LockCommands({ core, state, held, log, me, trusted });
+  const lockContext = new LockContext(state, core.root, me);
   const guard = new LockGuard(
     state,
     core.root,
@@ -121,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     decorations,
     meter,
     lockCommands,
+    lockContext,
     guard,
     panelCommands,
     agents,

@@ -7,6 +7,7 @@ import { hashMarkers, markdownMarkers, readBlock } from '../../core/init/managed
 import { CURSOR_MDC_FILE } from '../../core/init/templates';
 import { Commands } from '../../shared/ids';
 import { editorLaunch } from '../hookPaths';
+import { withProgress } from './progress';
 import { registerCommand } from './registerCommand';
 
 export interface InitCommandDeps {
@@ -56,7 +57,10 @@ export class InitCommands implements vscode.Disposable {
       );
       if (ok !== 'Apply') return [];
     }
-    const written = await applyInit(this.d.root, changes);
+    const written = await withProgress('F-MES: initializing the workspace', () => applyInit(this.d.root, changes));
+    void vscode.window.showInformationMessage(
+      `F-MES: wrote ${written.map((c) => c.file).join(', ')}. Next: write a plan (F-MES: New Plan…) and start it as a mission.`,
+    );
     this.d.log.info(`init: wrote ${written.map((c) => c.file).join(', ')}`);
     return written.map((c) => c.file);
   }
