@@ -1,21 +1,24 @@
 // Packages the extension as fmes.vsix: production bundles, then @vscode/vsce.
 //
-//   node scripts/package.mjs [--out file.vsix]      prints the .vsix path on stdout
+//   node scripts/package.mjs [--out file.vsix] [--strict-links]      prints the .vsix path on stdout
 //
 // Everything the extension needs is bundled by esbuild, so vsce skips dependency detection
-// (--no-dependencies); .vscodeignore picks the files. No repository URL yet: --allow-missing-repository, and
-// README's relative links (CHANGELOG.md) stay relative (--no-rewrite-relative-links) instead of failing the build.
+// (--no-dependencies: the one native dependency is for the CLI, which npm installs); .vscodeignore picks the
+// files. vsce checks the manifest (repository, icon, categories) and points README's relative links at the
+// repository; every such link must name a file the package holds too (warned here, refused with --strict-links).
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './codeServer/paths.mjs';
 import { log, run } from './codeServer/proc.mjs';
+import { deadReadmeLinks } from './packageLinks.mjs';
 
 /**
- * @param {{ out?: string, build?: boolean }} [opts]  build: false reuses the bundles already in dist/
+ * @param {{ out?: string, build?: boolean, strictLinks?: boolean }} [opts]  build: false reuses the bundles
+ *   already in dist/; strictLinks: fail when README links to a file the package leaves out
  * @returns {Promise<string>} the absolute path of the .vsix
  */
-export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), build = true } = {}) {
+export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), build = true, strictLinks = false } = {}) {
   const started = Date.now();
   if (build) {
     log('building production bundles');
@@ -23,12 +26,18 @@ export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), buil
   }
   log(`vsce package → ${out}`);
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await run(
-    process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
-    { cwd: repoRoot, quiet: true },
-  );
+  await run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: repoRoot, quiet: true });
   if (!existsSync(out)) throw new Error(`vsce reported success but ${out} is missing`);
+  const inside = (await run('unzip', ['-Z1', out], { quiet: true }))
+    .split('\n')
+    .filter((l) => l.startsWith('extension/'))
+    .map((l) => l.slice('extension/'.length));
+  const dead = deadReadmeLinks(join(repoRoot, 'README.md'), inside);
+  if (dead.length > 0) {
+    const text = `README links to files the .vsix leaves out: ${dead.join(', ')}`;
+    if (strictLinks) throw new Error(text);
+    log(`warning: ${text}`);
+  }
   log(
     `packaged ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -38,7 +47,10 @@ export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), buil
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--out');
   try {
-    process.stdout.write(`${await packageExtension(i > 0 ? { out: resolve(process.argv[i + 1]) } : {})}\n`);
+    const strictLinks = process.argv.includes('--strict-links');
+    process.stdout.write(
+      `${await packageExtension({ strictLinks, ...(i > 0 ? { out: resolve(process.argv[i + 1]) } : {}) })}\n`,
+    );
   } catch (err) {
     process.stderr.write(`packaging failed: ${err.message}\n`);
     process.exit(1);

@@ -2,15 +2,18 @@
 //
 // Packages the extension as a .vsix, installs it into a private code-server (installed on demand into
 // .cache/), creates a demo git repository with plans, a report, a cost log and a lock held by a demo agent
-// process, opens it, and prints the URL to open in a browser. Shortly after, the orchestrator runs two
-// missions through the real `fmes mission run`: T-43 runs the real Claude Code CLI (talking to a local fake
+// process, opens it, and prints the URL to open in a browser. When the first browser has the workbench open
+// (F-MES active in it), the orchestrator runs two missions through the real `fmes mission run`: T-43 runs the real Claude Code CLI (talking to a local fake
 // model API, scripts/demo/fakeModel.ts) in a shadow worktree and ends ready to merge (F-MES: Show Dashboard
 // offers the merge); T-42 waits for the demo agent's lock. Meanwhile demo agents keep taking and releasing
 // locks and adding cost, and every bus event is printed. Ctrl-C stops everything.
 //
+// It installs no system package by itself: scripts/requirements.mjs checks first, prints the one apt/brew command
+// for what is missing, and on a terminal runs it only after a yes.
+//
 // `npm start -- --smoke` does the same, then checks the workbench in headless Chromium (scripts/demo/smoke.mjs),
 // saves a screenshot to test-results/start-smoke.png and exits: 0 if all was there (CI runs it).
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,12 +24,13 @@ import { installExtension, startCodeServer } from './codeServer/server.mjs';
 import { onExit } from './codeServer/cleanup.mjs';
 import { repoRoot } from './codeServer/paths.mjs';
 import { Tail } from './codeServer/proc.mjs';
+import { checkRequirements } from './requirements.mjs';
 
 const CLI = join(repoRoot, 'dist', 'cli.mjs');
 const smoke = process.argv.includes('--smoke');
 const port = process.env.PORT ? Number(process.env.PORT) : undefined;
-/** Seconds between the URL and the missions, so a person has the workbench open when they appear. */
-const MISSION_DELAY_SEC = 15;
+/** Seconds the missions wait after the first browser connected, at most, for F-MES to be active in it. */
+const ACTIVE_WAIT_SEC = 60;
 const startedAt = Date.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const say = (line) => process.stdout.write(`\x1b[2m# ${line}\x1b[0m\n`);
@@ -65,6 +69,26 @@ async function startFakeModel() {
   return JSON.parse(line);
 }
 
+/** Polls until `file` exists (or `deadline` passes, when given); true when it appeared. */
+async function fileAppears(file, deadline = Infinity) {
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) return false;
+    await sleep(250);
+  }
+  return true;
+}
+
+/**
+ * Resolves once a person has the workbench open, so the missions' notifications reach someone: code-server
+ * touches its heartbeat file on the first request that is not a health check (a browser), then F-MES writes its
+ * `fmes` shim into its global storage when it activates in that window.
+ */
+async function untilWorkbenchOpen(cs) {
+  await fileAppears(join(cs.profile.xdgData, 'code-server', 'heartbeat'));
+  const shim = join(cs.profile.userDataDir, 'User', 'globalStorage', 'fmes.fmes', 'bin', 'fmes');
+  await fileAppears(shim, Date.now() + ACTIVE_WAIT_SEC * 1000);
+}
+
 /** Starts T-42 (it waits for the demo agent's lock on src/auth) and T-43 (Claude Code runs it to readyToMerge). */
 function startMissions() {
   const output = new Tail(20_000);
@@ -87,6 +111,8 @@ function startMissions() {
   });
   return { output: () => output.toString() };
 }
+
+if (!(await checkRequirements({ smoke }))) process.exit(1);
 
 say('packaging F-MES');
 const vsix = await packageExtension();
@@ -125,9 +151,12 @@ if (smoke) {
 }
 
 say(
-  `in ${MISSION_DELAY_SEC} s the orchestrator runs the plans T-42 and ${DEMO_MISSION} (open F-MES: Show Dashboard to watch)`,
+  `once you open the URL, the orchestrator runs the plans T-42 and ${DEMO_MISSION} (open F-MES: Show Dashboard to watch)`,
 );
-void sleep(MISSION_DELAY_SEC * 1000).then(startMissions);
+void untilWorkbenchOpen(server).then(() => {
+  say('the workbench is open: starting the missions');
+  startMissions();
+});
 
 // Keep the demo alive: agents come and go, cost accrues, so the panel and the meter move.
 const costFile = () => {

@@ -8,6 +8,7 @@ import { AgentRuns } from './host/agents/agentRuns';
 import type { FmesApi } from './host/api';
 import { AgentCommands } from './host/commands/agentCommands';
 import { ApprovalCommands } from './host/commands/approvalCommands';
+import { PlanCommands } from './host/commands/planCommands';
 import { InitCommands } from './host/commands/initCommands';
 import { LockCommands } from './host/commands/lockCommands';
 import { MissionCommands } from './host/commands/missionCommands';
@@ -17,7 +18,9 @@ import { setContext } from './host/context';
 import { LockDecorations } from './host/decorations';
 import { HeldLocks } from './host/heldLocks';
 import { watchLockBackend } from './host/lockBackendStatus';
+import { putCliOnPath } from './host/cliOnPath';
 import { checkWorkspaceSetup } from './host/hookPaths';
+import { LockContext } from './host/lockContext';
 import { LockGuard } from './host/lockGuard';
 import { channelSink } from './host/log';
 import { McpRegistration } from './host/mcpRegistration';
@@ -32,6 +35,17 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const log = vscode.window.createOutputChannel('F-MES', { log: true });
   const subs = context.subscriptions;
   subs.push(log);
+  // `fmes` in every integrated terminal, with or without a workspace (agents started there call it too).
+  const cliShim = putCliOnPath(context).then(
+    (shim) => {
+      log.info(`fmes on the terminals' PATH: ${shim}`);
+      return shim;
+    },
+    (e: unknown) => {
+      log.warn(`could not put fmes on the terminals' PATH: ${String(e)}`);
+      return undefined;
+    },
+  );
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   if (!folder) {
     log.info('no local workspace folder: F-MES is idle');
@@ -52,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const decorations = new LockDecorations(state, core.root, me);
   const meter = new CostMeter(state, () => config.value);
   const lockCommands = new LockCommands({ core, state, held, log, me, trusted });
+  const lockContext = new LockContext(state, core.root, me);
   const guard = new LockGuard(
     state,
     core.root,
@@ -72,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
   const agentCommands = new AgentCommands({ root: core.root, state, agents, log, trusted });
   const approvalCommands = new ApprovalCommands({ root: core.root, log, trusted, me: () => me() });
   const initCommands = new InitCommands({ root: core.root, extensionPath: context.extensionPath, log, trusted });
+  const planCommands = new PlanCommands({ root: core.root, log, trusted });
   const missionCommands = new MissionCommands({
     core,
     state,
@@ -109,12 +125,14 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     decorations,
     meter,
     lockCommands,
+    lockContext,
     guard,
     panelCommands,
     agents,
     agentCommands,
     approvalCommands,
     initCommands,
+    planCommands,
     missionCommands,
     dashboard,
     watcher,
@@ -166,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     mcp,
     config: () => config.value,
     ready,
+    cliShim,
     me,
     timings,
   };

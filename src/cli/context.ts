@@ -12,8 +12,16 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
-/** The workspace: `--workspace`, else the git top level of the current folder, else the current folder. */
-export function resolveWorkspace(opt: string | undefined, cwd = process.cwd()): string {
+/**
+ * The workspace: `--workspace`, else the git top level of the current folder, else the current folder. Outside a
+ * git repository the last is a guess worth saying (an agent started in a subfolder of no repository would
+ * otherwise lock and look for plans in a folder nobody else uses): `notice` is told which folder it is.
+ */
+export function resolveWorkspace(
+  opt: string | undefined,
+  cwd = process.cwd(),
+  notice: (line: string) => void = printErr,
+): string {
   if (opt) return path.resolve(cwd, opt);
   try {
     const top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
@@ -25,6 +33,7 @@ export function resolveWorkspace(opt: string | undefined, cwd = process.cwd()): 
   } catch {
     /* not a git checkout */
   }
+  notice(`fmes: ${cwd} is not in a git repository: using it as the workspace (choose another with --workspace)`);
   return cwd;
 }
 

@@ -40,6 +40,8 @@ export interface FmesApi {
   config(): FmesConfig;
   /** Resolves once the watcher has reported the initial state. */
   readonly ready: Promise<void>;
+  /** The `fmes` shim on the integrated terminals' PATH, once written (undefined when it could not be). */
+  readonly cliShim: Promise<string | undefined>;
   /** The identity of this person's locks. */
   me(): string;
   /** How long activation took: activate() alone, and from the bundle starting to load. */

@@ -21,6 +21,7 @@ export const Commands = {
   showAgentTerminal: 'fmes.showAgentTerminal',
   reviewApprovals: 'fmes.reviewApprovals',
   initWorkspace: 'fmes.initWorkspace',
+  newPlan: 'fmes.newPlan',
   showDashboard: 'fmes.showDashboard',
   startMission: 'fmes.startMission',
   mergeMission: 'fmes.mergeMission',
@@ -54,4 +55,8 @@ export interface ContextKeys {
   'fmes:activeFileLocked': boolean;
   /** At least one agent run started from this window is live (gates Stop Agent in the palette). */
   'fmes:agentRunning': boolean;
+  /** Absolute paths of the locks others hold (Explorer: Force Unlock, Show Lock where they apply). */
+  'fmes:lockedPaths': string[];
+  /** Absolute paths of the locks this person holds (Explorer: Release Lock where it applies). */
+  'fmes:myLockedPaths': string[];
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { freshWorkspace } from './fixtures';
-import { openWorkbench, runCommand, screenshot, statusBarItem, type Workbench } from './harness';
+import { notification, openWorkbench, runCommand, screenshot, statusBarItem, type Workbench } from './harness';
 
 let wb: Workbench;
 let ws: string;
@@ -235,16 +235,27 @@ test('a plan written into the workspace shows under Plans; Start Mission starts 
   const start = row.getByRole('button', { name: 'Start a mission from plan T-20', exact: true });
   assert.ok(await start.isEnabled());
   await start.click();
-  // No agent CLI is set up here, so the mission ends early (refused, or waiting for a person): what matters is
-  // that the click started it, and the orchestrator's record says so.
+  // Where no agent CLI of the plan's chain is installed (as here, unless one is on PATH), Start is refused before
+  // anything is written, with a notification naming the missing CLIs (issue 17, item 11). Where one is, the
+  // mission starts and the orchestrator's record says so.
   const file = path.join(ws, '.fmes', 'missions', 'T-20.json');
+  const refusal = notification(wb.page, /no agent CLI of this plan's chain can start/);
   let record: { taskId?: string; planFile?: string; state?: string } | undefined;
-  for (let i = 0; i < 400 && !record; i++) {
+  let refused = false;
+  for (let i = 0; i < 400 && !record && !refused; i++) {
     try {
       record = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof record;
     } catch {
-      await wb.page.waitForTimeout(50);
+      refused = await refusal.isVisible();
+      if (!refused) await wb.page.waitForTimeout(50);
     }
+  }
+  if (refused) {
+    assert.match(await refusal.innerText(), /npm install -g @anthropic-ai\/claude-code/);
+    assert.ok(!fs.existsSync(file), 'a refused start writes no mission record');
+    assert.ok(!fs.existsSync(path.join(ws, '.trees')), 'nor a worktree');
+    await screenshot(wb.page, 'dashboard-start-refused');
+    return;
   }
   assert.ok(record, `${file} was written`);
   assert.equal(record.taskId, 'T-20');

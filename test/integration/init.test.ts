@@ -12,6 +12,8 @@ import { api, extensionId, root, waitFor } from './helpers';
 const FILES = [
   'CLAUDE.md',
   '.cursorrules',
+  '.cursor/rules/fmes.mdc',
+  '.cursor/mcp.json',
   '.claude/settings.json',
   '.gemini/settings.json',
   '.codex/hooks.json',
@@ -46,6 +48,8 @@ suite('init', () => {
     for (const f of [
       'CLAUDE.md',
       '.cursorrules',
+      '.cursor/rules/fmes.mdc',
+      '.cursor/mcp.json',
       '.mcp.json',
       '.claude/settings.json',
       '.gemini/settings.json',
@@ -142,14 +146,17 @@ suite('init', () => {
     await waitFor('the user setting to apply', () => a.config().orchestrator.auto, 10_000);
   });
 
-  test("editing CLAUDE.md's shared block updates .cursorrules", async () => {
+  test("editing CLAUDE.md's shared block updates .cursorrules and .cursor/rules/fmes.mdc", async () => {
     const file = path.join(root(), 'CLAUDE.md');
     const m = markdownMarkers('shared');
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, upsertBlock(text, m, `${readBlock(text, m)!}\n- A rule added in the editor test.`));
     await waitFor(
       '.cursorrules to follow CLAUDE.md',
-      () => fs.readFileSync(path.join(root(), '.cursorrules'), 'utf8').includes('A rule added in the editor test.'),
+      () =>
+        ['.cursorrules', '.cursor/rules/fmes.mdc'].every((f) =>
+          fs.readFileSync(path.join(root(), f), 'utf8').includes('A rule added in the editor test.'),
+        ),
       10_000,
     );
   });

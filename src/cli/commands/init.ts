@@ -15,7 +15,7 @@ function mcpScriptOf(): string {
 export function initCommand(): Command {
   return new Command('init')
     .description(
-      'set up a repository for F-MES: CLAUDE.md rules, .cursorrules, the hooks of Claude, Gemini and Codex, .mcp.json, .gitignore (merges; idempotent)',
+      'set up a repository for F-MES: CLAUDE.md rules, Cursor rules (.cursor/rules/fmes.mdc, .cursorrules), the hooks of Claude, Gemini and Codex, .mcp.json and .cursor/mcp.json, .gitignore (merges; idempotent)',
     )
     .option('--dry-run', 'print the diff, write nothing')
     .option('--json', 'print the changes as JSON')

@@ -8,6 +8,7 @@ import type { MissionEvent } from '../../core/orchestrator/missionTypes';
 import { missionExitCode } from '../../core/orchestrator/missionTypes';
 import type { MissionRecord } from '../../core/schemas/mission';
 import { coreFor, hookOf, print, printErr } from '../context';
+import { ExitCode } from '../exitCodes';
 import { UsageError } from '../usageError';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -63,10 +64,19 @@ export function missionCommand(): Command {
     .option('--json', 'print events as JSON lines, the outcome last')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ready to merge · 1 failed · 4 waits for a person (review, approval) · 5 handed off · 75 refused (overlap) · 2 usage',
+      '\nExit codes: 0 ready to merge · 1 failed · 4 waits for a person (review, approval) · 5 handed off · 75 refused (overlap) · 127 no agent CLI of the chain installed · 2 usage',
     )
     .action(async (plan: string, o: { inPlace?: boolean; json?: boolean }, cmd: Command) => {
-      await withMissions(cmd, async (missions) => {
+      await withMissions(cmd, async (missions, core) => {
+        const { planPreflight } = await import('../../core/agents/cliPreflight');
+        const pre = planPreflight(core.root, path.resolve(plan), core.config, { pathVar: process.env.PATH });
+        if (pre?.blocked) {
+          // Refused before the mission writes anything: no record, worktree, branch, snapshot or handoff.
+          printErr(`fmes: no agent CLI of this plan's chain can start:\n${pre.message}`);
+          process.exitCode = ExitCode.notFound;
+          return;
+        }
+        if (pre) for (const line of pre.message.split('\n')) printErr(`fmes: warning: ${line}`);
         const color = !o.json && !!process.stdout.isTTY && !process.env.NO_COLOR;
         missions.onEvent((e) => printMissionEvent(e, { json: o.json, color }));
         const controller = new AbortController();

@@ -29,7 +29,15 @@ export function validateCommand(): Command {
       let files = given;
       if (o.all) {
         const { listBusArtifacts } = await import('../../core/artifacts/discover');
-        files = [...given, ...listBusArtifacts(coreFor(cmd).root)];
+        const core = coreFor(cmd);
+        files = [...given, ...listBusArtifacts(core.root)];
+        core.dispose();
+        // A freshly initialized repository has nothing on the bus yet: that is a pass, not a usage error.
+        if (files.length === 0) {
+          if (o.json) print('[]');
+          else print(`nothing to check yet: no locks, reports, plans, cost logs or handoffs in ${core.root}`);
+          return;
+        }
       }
       if (files.length === 0) throw new UsageError('name the files to check, or pass --all');
       const results = [];

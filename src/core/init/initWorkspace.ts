@@ -7,7 +7,16 @@ import type { AgentKind } from '../agents/types';
 import { mergeHookEntries, mergeMcpServer, type HookLaunch, type McpLaunch } from './hookEntries';
 import { hashMarkers, markdownMarkers, readBlock, upsertBlock } from './managedBlock';
 import { RULES_EXAMPLE, RULES_FILE } from '../verify/rulesExample';
-import { CLAUDE_PERSONA, CURSORRULES_HEADER, GITIGNORE_ENTRIES, SHARED_RULES } from './templates';
+import {
+  CLAUDE_PERSONA,
+  CURSORRULES_HEADER,
+  CURSOR_MCP_FILE,
+  CURSOR_MDC_FILE,
+  CURSOR_MDC_FRONT_MATTER,
+  CURSOR_MDC_HEADER,
+  GITIGNORE_ENTRIES,
+  SHARED_RULES,
+} from './templates';
 
 export type InitAction = 'create' | 'update' | 'unchanged' | 'skip';
 
@@ -81,6 +90,15 @@ export function cursorRulesFrom(claudeText: string, current: string | undefined)
   return upsertBlock(current ?? '', CURSOR, `${CURSORRULES_HEADER}\n${shared}`);
 }
 
+/**
+ * .cursor/rules/fmes.mdc: front matter and a generated block holding CLAUDE.md's shared sections. A file of the
+ * user's own under that name keeps its front matter and text; the block is added after it.
+ */
+export function cursorMdcFrom(claudeText: string, current: string | undefined): string {
+  const shared = readBlock(claudeText, SHARED) ?? SHARED_RULES;
+  return upsertBlock(current ?? `${CURSOR_MDC_FRONT_MATTER}\n\n`, SHARED, `${CURSOR_MDC_HEADER}\n\n${shared}`);
+}
+
 function jsonFile(
   root: string,
   rel: string,
@@ -141,9 +159,11 @@ function gitignore(root: string): InitChange {
 export function planInit(root: string, o: InitOptions): InitChange[] {
   const claude = claudeMd(root);
   const cursorBefore = read(path.join(root, '.cursorrules'));
+  const mdcBefore = read(path.join(root, CURSOR_MDC_FILE));
   return [
     claude,
     change('.cursorrules', cursorBefore, cursorRulesFrom(claude.after, cursorBefore)),
+    change(CURSOR_MDC_FILE, mdcBefore, cursorMdcFrom(claude.after, mdcBefore)),
     ...hookChanges(root, o, true),
     gitignore(root),
     // The team's architecture rules: an example, commented out, only where there is no rules file yet.
@@ -171,9 +191,11 @@ export function hookChanges(root: string, o: InitOptions, add: boolean, keep?: R
     if (!add && read(path.join(root, rel)) === undefined) continue;
     out.push(jsonFile(root, rel, (v) => withHooks(v, cli, o.hook, add, keep)));
   }
-  if (add || read(path.join(root, '.mcp.json')) !== undefined) {
+  // Claude Code's and VS Code's project MCP servers (.mcp.json), and Cursor's (.cursor/mcp.json): one format.
+  for (const rel of ['.mcp.json', CURSOR_MCP_FILE]) {
+    if (!add && read(path.join(root, rel)) === undefined) continue;
     out.push(
-      jsonFile(root, '.mcp.json', (v) => {
+      jsonFile(root, rel, (v) => {
         const servers =
           v.mcpServers && typeof v.mcpServers === 'object' && !Array.isArray(v.mcpServers)
             ? (v.mcpServers as Record<string, unknown>)

@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrustError } from '../../core/errors';
 import { writeFileAtomic } from '../../core/fs/atomicWrite';
-import { hashMarkers, readBlock } from '../../core/init/managedBlock';
+import { hashMarkers, markdownMarkers, readBlock } from '../../core/init/managedBlock';
+import { CURSOR_MDC_FILE } from '../../core/init/templates';
 import { Commands } from '../../shared/ids';
 import { editorLaunch } from '../hookPaths';
+import { withProgress } from './progress';
 import { registerCommand } from './registerCommand';
 
 export interface InitCommandDeps {
@@ -18,7 +20,7 @@ export interface InitCommandDeps {
 
 /**
  * Initialize Workspace (the editor's `fmes init`: the diff first, then a confirmation), and the watch that
- * keeps .cursorrules' generated block in step with CLAUDE.md's shared block.
+ * keeps the generated block of Cursor's rules in step with CLAUDE.md's shared block.
  */
 export class InitCommands implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
@@ -55,32 +57,43 @@ export class InitCommands implements vscode.Disposable {
       );
       if (ok !== 'Apply') return [];
     }
-    const written = await applyInit(this.d.root, changes);
+    const written = await withProgress('F-MES: initializing the workspace', () => applyInit(this.d.root, changes));
+    void vscode.window.showInformationMessage(
+      `F-MES: wrote ${written.map((c) => c.file).join(', ')}. Next: write a plan (F-MES: New Plan…) and start it as a mission.`,
+    );
     this.d.log.info(`init: wrote ${written.map((c) => c.file).join(', ')}`);
     return written.map((c) => c.file);
   }
 
-  /** Regenerates .cursorrules' F-MES block from CLAUDE.md, when .cursorrules has one (F-MES never adds it unasked). */
+  /**
+   * Regenerates the F-MES block of Cursor's rules (.cursor/rules/fmes.mdc and the legacy .cursorrules) from
+   * CLAUDE.md, in each file that has one (F-MES never adds it unasked). True when a file changed.
+   */
   async syncCursorRules(): Promise<boolean> {
     if (!this.d.trusted()) return false;
-    const cursorFile = path.join(this.d.root, '.cursorrules');
-    let cursor: string;
     let claude: string;
     try {
-      [cursor, claude] = await Promise.all([
-        fs.promises.readFile(cursorFile, 'utf8'),
-        fs.promises.readFile(path.join(this.d.root, 'CLAUDE.md'), 'utf8'),
-      ]);
+      claude = await fs.promises.readFile(path.join(this.d.root, 'CLAUDE.md'), 'utf8');
     } catch {
       return false;
     }
-    if (readBlock(cursor, hashMarkers('shared')) === undefined) return false;
-    const { cursorRulesFrom } = await import('../../core/init/initWorkspace');
-    const next = cursorRulesFrom(claude, cursor);
-    if (next === cursor) return false;
-    await writeFileAtomic(cursorFile, next);
-    this.d.log.info('.cursorrules updated from CLAUDE.md');
-    return true;
+    const { cursorRulesFrom, cursorMdcFrom } = await import('../../core/init/initWorkspace');
+    const targets = [
+      { rel: '.cursorrules', markers: hashMarkers('shared'), next: cursorRulesFrom },
+      { rel: CURSOR_MDC_FILE, markers: markdownMarkers('shared'), next: cursorMdcFrom },
+    ];
+    let changed = false;
+    for (const t of targets) {
+      const file = path.join(this.d.root, t.rel);
+      const current = await fs.promises.readFile(file, 'utf8').catch(() => undefined);
+      if (current === undefined || readBlock(current, t.markers) === undefined) continue;
+      const next = t.next(claude, current);
+      if (next === current) continue;
+      await writeFileAtomic(file, next);
+      this.d.log.info(`${t.rel} updated from CLAUDE.md`);
+      changed = true;
+    }
+    return changed;
   }
 
   dispose(): void {

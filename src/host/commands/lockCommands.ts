@@ -48,6 +48,22 @@ export class LockCommands implements vscode.Disposable {
     this.requireTrust('Locking');
     const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (await this.pickTarget());
     if (!target) return undefined;
+    // Locks are on paths in the workspace: an unsaved buffer has none yet, a file elsewhere is no agent's business.
+    if (target.scheme !== 'file') {
+      void vscode.window.showWarningMessage(
+        target.scheme === 'untitled'
+          ? 'F-MES: an unsaved editor has no path to lock yet: save it in the workspace first.'
+          : `F-MES: only files on disk can be locked, not ${target.toString(true)}.`,
+      );
+      return undefined;
+    }
+    const rel = path.relative(this.d.core.root, target.fsPath);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      void vscode.window.showWarningMessage(
+        `F-MES: ${target.fsPath} is ${rel === '' ? 'the workspace itself' : 'outside the workspace'} (${this.d.core.root}): lock a file or folder inside it.`,
+      );
+      return undefined;
+    }
     const p = this.d.core.paths.normalize(target.fsPath);
     const intent = quick
       ? `edited by ${this.d.me()} in the editor`
@@ -134,7 +150,10 @@ export class LockCommands implements vscode.Disposable {
   async showLock(arg: vscode.Uri | { lock: LockView } | LockView | undefined): Promise<void> {
     const lock = this.lockOf(arg);
     if (!lock) {
-      void vscode.window.showInformationMessage('No lock covers this path.');
+      const p = this.pathOf(arg);
+      void vscode.window.showInformationMessage(
+        p === undefined ? 'F-MES: no file is open to look up a lock for.' : `F-MES: no lock covers ${p}.`,
+      );
       return;
     }
     await vscode.commands.executeCommand(Commands.showMissionPanel);

@@ -16,6 +16,7 @@ import type { BusEvent } from '../../core/watch/busEvents';
 import type { MissionRecord, MissionStateName } from '../../core/schemas/mission';
 import { Commands } from '../../shared/ids';
 import type { AgentRuns } from '../agents/agentRuns';
+import { mergeDetail, someOf, withProgress } from './progress';
 import { registerCommand } from './registerCommand';
 
 export interface MissionCommandDeps {
@@ -148,10 +149,30 @@ export class MissionCommands implements vscode.Disposable {
     this.requireTrust('Starting a mission');
     const file = planFileOf(arg, this.d.core.root) ?? (await this.pickPlan());
     if (!file) return undefined;
+    const { planPreflight } = await import('../../core/agents/cliPreflight');
+    const pre = planPreflight(this.d.core.root, file, this.d.config(), { pathVar: process.env.PATH, editor: true });
+    if (pre?.blocked) {
+      // Refused before the mission writes anything: no record, worktree, branch or handoff to clean up.
+      void vscode.window.showErrorMessage(`F-MES: no agent CLI of this plan's chain can start. ${pre.message}`);
+      return undefined;
+    }
+    // Some of the chain is there: the mission runs and fails over past the rest; the log says which are missing.
+    if (pre) this.d.log.warn(`start ${path.basename(file)}: ${pre.message}`);
     const missions = await this.get();
-    const out = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `F-MES mission ${path.basename(file)}` },
-      () => missions.start(file),
+    // Cancel stops the mission as Ctrl-C does in a shell: the agent is stopped and its changes rolled back.
+    const out = await withProgress(
+      `F-MES: mission ${path.basename(file, '.md')}`,
+      async (signal, report) => {
+        const sub = missions.onEvent((e) => {
+          if (e.type === 'state') report(e.record.state);
+        });
+        try {
+          return await missions.start(file, { signal });
+        } finally {
+          sub.dispose();
+        }
+      },
+      { cancellable: true },
     );
     return out.state;
   }
@@ -161,18 +182,34 @@ export class MissionCommands implements vscode.Disposable {
     const rec = await this.pick(arg, 'merge', 'Merge which mission?');
     if (!rec) return undefined;
     let approved = false;
+    // From the panel or the palette Merge asks first, naming the branch and the files; the dashboard's
+    // "Merge mission <task>" button and calls with a task id are that decision already.
+    if (typeof arg !== 'string' && rec.state !== 'review') {
+      const ok = await vscode.window.showInformationMessage(
+        `Merge mission ${rec.taskId}?`,
+        { modal: true, detail: mergeDetail(rec) },
+        'Merge',
+      );
+      if (ok !== 'Merge') return undefined;
+    }
     if (rec.state === 'review') {
       const ok = await vscode.window.showWarningMessage(
         `Mission ${rec.taskId} needs review: ${rec.reason ?? 'cross-check warnings'}. Merge anyway?`,
-        { modal: true },
+        { modal: true, detail: mergeDetail(rec) },
         'Merge',
       );
       if (ok !== 'Merge') return undefined;
       approved = true;
     }
-    const r = await (await this.get()).merge(rec.taskId, { approved });
+    const missions = await this.get();
+    const r = await withProgress(`F-MES: merging ${rec.branch ?? rec.taskId}`, () =>
+      missions.merge(rec.taskId, { approved }),
+    );
     if (r.merged) {
-      void vscode.window.showInformationMessage(`F-MES: merged mission ${rec.taskId} (${r.commit.slice(0, 10)}).`);
+      const files = rec.crossCheck?.changed ?? [];
+      void vscode.window.showInformationMessage(
+        `F-MES: merged mission ${rec.taskId} from ${rec.branch ?? `fmes/${rec.taskId}`} as ${r.commit.slice(0, 10)}${files.length ? `: ${files.length} file${files.length === 1 ? '' : 's'} (${someOf(files, 3)})` : ''}.`,
+      );
       return 'merged';
     }
     if (r.conflicts.length === 0) {
@@ -241,7 +278,10 @@ export class MissionCommands implements vscode.Disposable {
       'Discard',
     );
     if (ok !== 'Discard') return false;
-    const r = await (await this.get()).discard(rec.taskId, { confirmed: true });
+    const missions = await this.get();
+    const r = await withProgress(`F-MES: discarding ${rec.taskId}`, () =>
+      missions.discard(rec.taskId, { confirmed: true }),
+    );
     void vscode.window.showInformationMessage(
       `F-MES: discarded ${rec.taskId}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}.`,
     );
@@ -258,7 +298,8 @@ export class MissionCommands implements vscode.Disposable {
       'Roll Back',
     );
     if (ok !== 'Roll Back') return false;
-    const r = await (await this.get()).rollBack(rec.taskId);
+    const missions = await this.get();
+    const r = await withProgress(`F-MES: rolling back ${rec.taskId}`, () => missions.rollBack(rec.taskId));
     void vscode.window.showInformationMessage(
       `F-MES: rolled back ${rec.taskId}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} moved to ${r.trash}` : ''}.`,
     );

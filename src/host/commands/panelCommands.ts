@@ -3,6 +3,7 @@ import { listBusArtifacts } from '../../core/artifacts/discover';
 import { formatIssue, type ArtifactIssue } from '../../core/errors';
 import type { WorkspaceModel } from '../../core/model/workspaceModel';
 import { Commands, Views } from '../../shared/ids';
+import { withProgress } from './progress';
 import { registerCommand } from './registerCommand';
 
 export interface PanelCommandDeps {
@@ -28,7 +29,9 @@ export class PanelCommands implements vscode.Disposable {
       registerCommand(Commands.openArtifact, d.log, (file: string) =>
         vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true }),
       ),
-      registerCommand(Commands.validateArtifacts, d.log, () => this.validate()),
+      registerCommand(Commands.validateArtifacts, d.log, () =>
+        withProgress('F-MES: validating artifacts', () => this.validate()),
+      ),
     );
   }
 

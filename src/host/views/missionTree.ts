@@ -16,6 +16,9 @@ export type MissionNode =
   | { kind: 'lock'; lock: LockView }
   | { kind: 'empty'; text: string };
 
+/** Sessions listed under an agent before the rest are summed up as "n more…". */
+export const SESSIONS_SHOWN = 10;
+
 const sections: MissionNode[] = [
   { kind: 'section', section: 'missions' },
   { kind: 'section', section: 'agents' },
@@ -60,10 +63,22 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     }, 16);
   }
 
+  /** Nothing at all to show: the view then shows its welcome content (first steps) instead of three empty sections. */
+  isEmpty(): boolean {
+    const s = this.state;
+    return s.plans.length + s.runViews.length + s.agents.length + s.lockViews.length === 0;
+  }
+
   getChildren(node?: MissionNode): MissionNode[] {
-    if (!node) return sections;
-    if (node.kind === 'agent')
-      return node.agent.sessions.map((_, index) => ({ kind: 'session', agent: node.agent, index }));
+    if (!node) return this.isEmpty() ? [] : sections;
+    if (node.kind === 'agent') {
+      // In log order (a new session comes last, nothing above it moves), cut with a count of the rest.
+      const shown = node.agent.sessions
+        .slice(0, SESSIONS_SHOWN)
+        .map((_, index): MissionNode => ({ kind: 'session', agent: node.agent, index }));
+      const rest = node.agent.sessions.length - shown.length;
+      return rest > 0 ? [...shown, { kind: 'empty', text: `${rest} more… (F-MES: Show Dashboard lists all)` }] : shown;
+    }
     if (node.kind !== 'section') return [];
     switch (node.section) {
       case 'missions': {
@@ -72,7 +87,10 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
       }
       case 'agents': {
         const runs = this.state.runViews.map((run): MissionNode => ({ kind: 'run', run }));
-        const a = this.state.agents.map((agent): MissionNode => ({ kind: 'agent', agent }));
+        // By name, not by cost or activity: a row never moves under the pointer as an agent spends or locks.
+        const a = [...this.state.agents]
+          .sort((x, y) => x.agent.localeCompare(y.agent))
+          .map((agent): MissionNode => ({ kind: 'agent', agent }));
         return runs.length + a.length ? [...runs, ...a] : [{ kind: 'empty', text: 'No agent activity today' }];
       }
       case 'locks': {

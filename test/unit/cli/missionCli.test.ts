@@ -91,7 +91,12 @@ describe('fmes mission on bad input', () => {
       '.antigravity/plans/nogit.md',
       '---\nid: nogit\ntitle: No git here\nfiles: [src/a.ts]\nrisk: low\nrollback: none\n---\nDo it.\n',
     );
-    const r = fmes(['--workspace', ws.root, 'mission', 'run', plan]);
+    // Stand-ins for the agent CLIs, so the mission gets past the check that one of them is installed.
+    const bin = write('.bin/claude', '#!/bin/sh\nexit 1\n');
+    fs.chmodSync(bin, 0o755);
+    const r = fmes(['--workspace', ws.root, 'mission', 'run', plan], {
+      env: { PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH ?? ''}` },
+    });
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stderr, /not a git repository/);
     const rec = JSON.parse(fs.readFileSync(path.join(ws.root, '.fmes/missions/nogit.json'), 'utf8')) as {

@@ -123,6 +123,7 @@ describe('F-MES hook entries in project files', () => {
     const changes = hookChanges(d, real, false).filter((c) => c.action === 'update');
     assert.deepEqual(changes.map((c) => c.file).sort(), [
       '.claude/settings.json',
+      '.cursor/mcp.json',
       '.gemini/settings.json',
       '.mcp.json',
     ]);

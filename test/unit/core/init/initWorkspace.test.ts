@@ -47,6 +47,8 @@ describe('fmes init', () => {
     assert.deepEqual(first.map((c) => c.file).sort(), [
       '.claude/settings.json',
       '.codex/hooks.json',
+      '.cursor/mcp.json',
+      '.cursor/rules/fmes.mdc',
       '.cursorrules',
       '.fmes/rules.yaml',
       '.gemini/settings.json',
@@ -89,9 +91,52 @@ describe('fmes init', () => {
     const second = planInit(d, opts);
     assert.deepEqual(
       second.map((c) => c.action),
-      ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'],
+      second.map(() => 'unchanged'),
       'idempotent',
     );
+  });
+
+  it("Cursor gets .cursor/rules/fmes.mdc (front matter, CLAUDE.md's rules) and the MCP server in .cursor/mcp.json", async () => {
+    const d = repo();
+    await applyInit(d, planInit(d, opts));
+    const mdc = read(d, '.cursor/rules/fmes.mdc');
+    const front = /^---\n([\s\S]*?)\n---\n/.exec(mdc);
+    assert.ok(front, 'front matter first');
+    assert.match(front[1], /^description: \S.+$/m);
+    assert.match(front[1], /^globs:/m);
+    assert.match(front[1], /^alwaysApply: true$/m);
+    assert.match(mdc, /Lock protocol \(F-MES\)/);
+    const mcp = JSON.parse(read(d, '.cursor/mcp.json')) as { mcpServers: Record<string, unknown> };
+    assert.deepEqual(mcp.mcpServers.fmes, { command: '/opt/node/bin/node', args: ['/opt/fmes/dist/mcp.mjs'] });
+  });
+
+  it("a user's own Cursor files are merged, never replaced; a broken one is skipped with a message", async () => {
+    const theirRule = '---\ndescription: our style\nglobs: src/**/*.ts\nalwaysApply: false\n---\n\nUse tabs.\n';
+    const theirMcp = JSON.stringify({ mcpServers: { fmes: { command: 'their-own-fmes' }, db: { command: 'db-mcp' } } });
+    const d = repo({ '.cursor/rules/fmes.mdc': theirRule, '.cursor/mcp.json': theirMcp });
+    await applyInit(d, planInit(d, opts));
+    const mdc = read(d, '.cursor/rules/fmes.mdc');
+    assert.ok(mdc.startsWith(theirRule), 'their front matter and text stay as they were, first');
+    assert.match(mdc, /Lock protocol \(F-MES\)/);
+    assert.deepEqual(
+      JSON.parse(read(d, '.cursor/mcp.json')),
+      JSON.parse(theirMcp),
+      'an fmes server of theirs is theirs',
+    );
+    assert.deepEqual(
+      planInit(d, opts)
+        .filter((c) => c.file.startsWith('.cursor/'))
+        .map((c) => c.action),
+      ['unchanged', 'unchanged'],
+    );
+
+    const broken = repo({ '.cursor/mcp.json': '{ "mcpServers": ' });
+    const plan = planInit(broken, opts);
+    const c = plan.find((x) => x.file === '.cursor/mcp.json')!;
+    assert.equal(c.action, 'skip');
+    assert.match(c.problem!, /not valid JSON/);
+    await applyInit(broken, plan);
+    assert.equal(read(broken, '.cursor/mcp.json'), '{ "mcpServers": ');
   });
 
   it('a fresh repository gets the persona, the rules and the files', async () => {

@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suite, test } from 'mocha';
+import * as vscode from 'vscode';
+import pkg from '../../package.json';
+import { agentCore, api, extensionId, waitFor } from './helpers';
+
+// First run, in a workspace with nothing of F-MES yet (this file runs right after activation, before any suite
+// writes plans, locks or cost logs): the panel has no rows, so VS Code shows its welcome content; the welcome
+// and the walkthrough only point at commands that exist and media the extension ships.
+const commandLinks = (text: string) => [...text.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
+
+suite('first run: welcome and walkthrough', () => {
+  test('an empty workspace gives the panel no rows (the welcome shows); a lock brings the sections, its release the welcome back', async () => {
+    const a = await api();
+    assert.deepEqual(a.tree.getChildren(), [], 'no sections in an empty workspace');
+    const changed: number[] = [];
+    const sub = a.tree.onDidChangeTreeData(() => changed.push(Date.now()));
+    const agent = agentCore();
+    try {
+      const r = agent.locks.tryAcquire('src/a.ts', { agent: 'claude', intent: 'welcome test', pid: null });
+      assert.ok(r.ok);
+      await waitFor('the sections', () => a.tree.getChildren().length === 3);
+      assert.ok(changed.length > 0, 'the view was told to refresh');
+      r.handle.release();
+      await waitFor('the welcome again', () => a.tree.getChildren().length === 0);
+    } finally {
+      sub.dispose();
+      agent.dispose();
+    }
+  });
+
+  test('the welcome content offers Initialize Workspace, and every link is a registered command', async () => {
+    const all = new Set(await vscode.commands.getCommands(true));
+    const welcome = pkg.contributes.viewsWelcome.filter((w) => w.view === 'fmes.missions');
+    const inWorkspace = welcome.find((w) => w.when === 'workbenchState != empty && isWorkspaceTrusted');
+    assert.ok(inWorkspace, 'a welcome for an opened, trusted folder');
+    assert.ok(commandLinks(inWorkspace.contents).includes('fmes.initWorkspace'));
+    for (const w of welcome)
+      for (const c of commandLinks(w.contents)) assert.ok(all.has(c), `${c} in the welcome is a command`);
+  });
+
+  test('the walkthrough: four steps, their media shipped, their commands registered; it opens', async () => {
+    const ext = vscode.extensions.getExtension(extensionId)!;
+    const [walk] = pkg.contributes.walkthroughs;
+    assert.deepEqual(
+      walk.steps.map((s) => s.id),
+      ['init', 'plan', 'start', 'merge'],
+    );
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const s of walk.steps) {
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, s.media.markdown)), s.media.markdown);
+      for (const c of commandLinks(s.description)) assert.ok(all.has(c), `${c} in step ${s.id}`);
+    }
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${extensionId}#${walk.id}`, false);
+  });
+});
