@@ -7,7 +7,8 @@ import { appendCostRecord } from '../cost/costWriter';
 import { errorMessage } from '../errors';
 import { Emitter } from '../event';
 import type { Logger } from '../log';
-import { spawnAgent, type SpawnedProcess } from '../proc/spawnAgent';
+import type { SpawnedProcess } from '../proc/spawnAgent';
+import { openRunSandbox, type RunLauncher } from '../sandbox/runSandbox';
 import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
 import { agentEnv } from './env';
@@ -105,6 +106,8 @@ export class AgentRun {
   private readonly cwd: string;
   /** F-MES's guard for this run: Claude's settings file, Codex's hook arguments (Gemini's is in `env`). */
   private guard: { settingsFile?: string; extraArgs?: string[] } = {};
+  /** How the run's processes start: inside the OS sandbox, or plainly (see src/core/sandbox/). */
+  private launcher: RunLauncher | undefined;
 
   constructor(
     readonly request: RunRequest,
@@ -149,6 +152,7 @@ export class AgentRun {
       attempt: this.attempt,
       startedAt: this.startedAt,
       outcome: this.outcome,
+      sandboxed: this.launcher?.sandboxed,
     };
   }
 
@@ -199,6 +203,24 @@ export class AgentRun {
     }
     try {
       this.guard = this.prepareGuard();
+      this.launcher = await openRunSandbox({
+        root: this.deps.root,
+        cwd: this.cwd,
+        cli: this.request.cli,
+        agentId: this.agentId,
+        command: this.deps.config.agents[this.request.cli].command,
+        cliArgs: this.deps.config.agents[this.request.cli].args,
+        declared: this.request.writable,
+        env: this.env,
+        config: this.deps.config.sandbox,
+        readBack: this.deps.hook ? [path.dirname(this.deps.hook.script), path.dirname(this.deps.hook.node)] : [],
+        redactor: this.redactor,
+        session: () => this.sessionId,
+        onNotice: (line) => {
+          this.transcript({ fmes: 'sandbox', line });
+          this.fire({ type: 'stderr', line: this.redactor.redact(line) });
+        },
+      });
     } catch (e) {
       if (!RunSetupError.is(e)) throw e;
       return this.finish({
@@ -354,7 +376,7 @@ export class AgentRun {
 
   /** Runs the process to its end, following its streams; the circuit breaker's clock ticks meanwhile. */
   private async spawnAttempt(a: Attempt): Promise<Awaited<SpawnedProcess['exited']>> {
-    this.proc = spawnAgent({
+    this.proc = this.launcher!.spawn({
       command: a.inv.command,
       args: a.inv.args,
       cwd: this.cwd,
@@ -380,6 +402,7 @@ export class AgentRun {
     this.transcriptRaw(line);
     for (const ev of a.parser.parseLine(line)) {
       a.audit.onEvent(ev);
+      this.launcher?.observe(ev);
       this.onAgentEvent(a, ev);
       this.fire({ type: 'agent', event: redactEvent(ev, this.redactor) });
     }
@@ -613,6 +636,7 @@ export class AgentRun {
     this.transcript({ fmes: 'outcome', ...outcome });
     this.outcome = outcome;
     this.state = 'done';
+    void this.launcher?.dispose();
     this.fire({ type: 'end', outcome });
     return outcome;
   }
