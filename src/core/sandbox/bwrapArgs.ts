@@ -54,11 +54,13 @@ export function bwrapArgs(i: BwrapInput): string[] {
   ];
   for (const d of p.hideFirst) a.push('--tmpfs', d);
   for (const d of p.readBack) a.push('--ro-bind', d, d);
-  for (const d of p.hideInside) a.push('--tmpfs', d, '--remount-ro', d);
+  for (const d of p.hideInside) a.push('--tmpfs', d);
   for (const m of mounts(p)) {
     if (m.how === 'ro') a.push('--ro-bind', m.path, m.path);
     else a.push('--bind', m.path, m.path);
   }
+  // Read-only only now: the run's own worktree was bound into it above (its mount point made in the tmpfs).
+  for (const d of p.hideInside) a.push('--remount-ro', d);
   for (const s of p.hide) {
     const k = i.kind(s);
     if (k === 'dir') a.push('--tmpfs', s, '--remount-ro', s);

@@ -86,8 +86,12 @@ export const realProbe: FsProbe = {
     }
   },
   kind(p) {
-    const st = fs.statSync(p, { throwIfNoEntry: false });
-    return st ? (st.isDirectory() ? 'dir' : 'file') : 'missing';
+    try {
+      return fs.statSync(p).isDirectory() ? 'dir' : 'file';
+    } catch {
+      // ENOENT, and ENOTDIR under a file (a worktree's `.git` is one).
+      return 'missing';
+    }
   },
 };
 
