@@ -7,7 +7,7 @@ import { appendCostRecord } from '../cost/costWriter';
 import { errorMessage } from '../errors';
 import { Emitter } from '../event';
 import type { Logger } from '../log';
-import type { SpawnedProcess } from '../proc/spawnAgent';
+import { spawnAgent, type SpawnedProcess } from '../proc/spawnAgent';
 import { openRunSandbox, type RunLauncher } from '../sandbox/runSandbox';
 import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
@@ -376,15 +376,17 @@ export class AgentRun {
 
   /** Runs the process to its end, following its streams; the circuit breaker's clock ticks meanwhile. */
   private async spawnAttempt(a: Attempt): Promise<Awaited<SpawnedProcess['exited']>> {
-    this.proc = this.launcher!.spawn({
-      command: a.inv.command,
-      args: a.inv.args,
-      cwd: this.cwd,
-      env: this.env,
-      stdin: a.inv.stdin,
-      onStdoutLine: (line) => this.onStdoutLine(a, line),
-      onStderrLine: (line) => this.onStderrLine(a, line),
-    });
+    this.proc = spawnAgent(
+      this.launcher!.wrap({
+        command: a.inv.command,
+        args: a.inv.args,
+        cwd: this.cwd,
+        env: this.env,
+        stdin: a.inv.stdin,
+        onStdoutLine: (line) => this.onStdoutLine(a, line),
+        onStderrLine: (line) => this.onStderrLine(a, line),
+      }),
+    );
     const timer = setInterval(() => this.checkBreach(this.breaker.onTime(this.deps.clock.now() - this.startMs)), 250);
     if (this.stopRequested) void this.killTree();
     try {

@@ -40,6 +40,8 @@ export interface PolicyInput {
    * TODO(broker): gone once the hook reports through FMES_BROKER #14.
    */
   hookWritable: readonly string[];
+  /** A worktree's own git dir (`<root>/.git/worktrees/<name>`, named by its `.git` file). */
+  gitDir?: string;
 }
 
 export interface FsPolicy {
@@ -123,7 +125,22 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
   );
   // A region inside (or equal to) a locked path stays read-only as a whole.
   regions = regions.filter((r) => !locked.some((p) => inside(r, p)));
-  const writable = broadestFirst([...regions, fsp.realish(i.tmpDir), ...i.stateDirs.map(fsp.realish), ...extra]);
+  // A worktree's git dir holds its index: `git status`, `add`, `reset` and `checkout -- f` work inside. Commits
+  // do not (objects and refs are the main repository's, read-only): F-MES commits after the run.
+  const gitDir = inWorktree && i.gitDir ? fsp.realish(i.gitDir) : undefined;
+  const ownGitDir =
+    gitDir &&
+    inside(gitDir, path.join(i.root, '.git', 'worktrees')) &&
+    gitDir !== path.join(i.root, '.git', 'worktrees')
+      ? [gitDir]
+      : [];
+  const writable = broadestFirst([
+    ...regions,
+    ...ownGitDir,
+    fsp.realish(i.tmpDir),
+    ...i.stateDirs.map(fsp.realish),
+    ...extra,
+  ]);
   const hookWritable = i.hookWritable.map((p) => fsp.realish(p));
 
   const protectedPaths = [...new Set([i.root, i.cwd])].flatMap((b) =>
@@ -131,6 +148,10 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
   );
   // A worktree's `.git` is a file naming the main repository's gitdir: rewriting it points git elsewhere.
   if (inWorktree) protectedPaths.push(fsp.realish(path.join(i.cwd, '.git')));
+  // Where the worktree's HEAD points (F-MES commits there after the run), where its common dir and its own
+  // config are: rewritten, they would send F-MES's later git commands elsewhere.
+  for (const g of ownGitDir)
+    protectedPaths.push(...['HEAD', 'commondir', 'gitdir', 'config.worktree'].map((f) => path.join(g, f)));
 
   const readOnly: string[] = [];
   const placeholders: string[] = [];

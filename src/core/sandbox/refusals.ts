@@ -1,6 +1,6 @@
 /** Messages by which the OS tells a program the sandbox refused it. */
 const REFUSED =
-  /Read-only file system|\bEROFS\b|Permission denied|\bEACCES\b|Device or resource busy|\bEBUSY\b|Operation not permitted|\bEPERM\b|Invalid cross-device link|\bEXDEV\b|is not an allowed host|X-FMES-Sandbox: refused/i;
+  /Read-only file system|\bEROFS\b|Permission denied|\bEACCES\b|Device or resource busy|\bEBUSY\b|Operation not permitted|\bEPERM\b|Invalid cross-device link|\bEXDEV\b|Is a directory|\bEISDIR\b|is not an allowed host|X-FMES-Sandbox: refused/i;
 
 /**
  * The lines of a tool's output that show a refusal by the sandbox (a write to a read-only path, a hidden file,

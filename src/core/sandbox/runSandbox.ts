@@ -5,7 +5,7 @@ import type { AgentEvent, AgentKind } from '../agents/types';
 import { appendAudit } from '../../hot/safety/audit';
 import type { Redactor } from '../../hot/safety/redact';
 import { RunSetupError } from '../agents/runSetupError';
-import { spawnAgent, type SpawnOptions, type SpawnedProcess } from '../proc/spawnAgent';
+import type { SpawnOptions } from '../proc/spawnAgent';
 import { APPROVALS_DIR } from '../safety/approvals';
 import { AUDIT_DIR } from '../../hot/safety/audit';
 import { HolderReader } from '../../hot/locks/holders';
@@ -56,7 +56,8 @@ export interface RunSandboxInput {
 export interface RunLauncher {
   readonly sandboxed: boolean;
   readonly policy?: FsPolicy;
-  spawn(o: SpawnOptions): SpawnedProcess;
+  /** The process to start for `o`: bubblewrap around it, or `o` itself. */
+  wrap(o: SpawnOptions): SpawnOptions;
   /** Sees each event of the agent's stream: a tool result that shows a refusal is reported and audited. */
   observe(e: AgentEvent): void;
   dispose(): Promise<void>;
@@ -64,7 +65,7 @@ export interface RunLauncher {
 
 const PLAIN: RunLauncher = {
   sandboxed: false,
-  spawn: spawnAgent,
+  wrap: (o) => o,
   observe: () => undefined,
   dispose: async () => undefined,
 };
@@ -127,7 +128,7 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
   const created: string[] = [];
   let bridges: Bridges | undefined;
   const dispose = async () => {
-    await bridges?.close();
+    // Synchronous first: a CLI that exits right after the outcome still leaves no placeholder behind.
     // Placeholders for locked paths that did not exist: removed when still empty (deepest first).
     for (const d of [...created].reverse()) {
       try {
@@ -137,7 +138,9 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
       }
     }
     fs.rmSync(runDir, { recursive: true, force: true });
+    await bridges?.close();
   };
+
   try {
     const tmpDir = path.join(runDir, 'tmp');
     const runtimeDir = path.join(tmpDir, 'xdg-runtime');
@@ -165,6 +168,7 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
         readBack: readBackPaths(i),
         secrets: [...secretPaths(i.cli, home), ...SYSTEM_SECRETS],
         hookWritable,
+        gitDir: worktreeGitDir(i.cwd),
       },
       realProbe,
     );
@@ -237,23 +241,22 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
         if (e.type !== 'toolResult') return;
         for (const line of sandboxRefusals(e.output)) refused(calls.get(e.id) ?? line, line);
       },
-      spawn: (o) =>
-        spawnAgent({
-          ...o,
-          command: support.bwrap,
-          args: [
-            ...prefix,
-            '--',
-            '/bin/bash',
-            '-c',
-            script,
-            'fmes-sandbox',
-            o.command,
-            ...(codex ? codexSandboxArgs(o.args, codex, env[profile.baseUrlVar]) : o.args),
-          ],
-          // bwrap itself needs nothing; FMES_RUN_ID lets the kill sweep find it (processes inside carry it too).
-          env: { PATH: '/usr/bin:/bin', ...(o.env.FMES_RUN_ID ? { FMES_RUN_ID: o.env.FMES_RUN_ID } : {}) },
-        }),
+      wrap: (o) => ({
+        ...o,
+        command: support.bwrap,
+        args: [
+          ...prefix,
+          '--',
+          '/bin/bash',
+          '-c',
+          script,
+          'fmes-sandbox',
+          o.command,
+          ...(codex ? codexSandboxArgs(o.args, codex, env[profile.baseUrlVar]) : o.args),
+        ],
+        // bwrap itself needs nothing; FMES_RUN_ID lets the kill sweep find it (processes inside carry it too).
+        env: { PATH: '/usr/bin:/bin', ...(o.env.FMES_RUN_ID ? { FMES_RUN_ID: o.env.FMES_RUN_ID } : {}) },
+      }),
       dispose,
     };
   } catch (e) {
@@ -292,6 +295,16 @@ function readBackPaths(i: RunSandboxInput): string[] {
   out.add(path.dirname(path.dirname(realProbe.realish(process.execPath))));
   for (const d of (i.env.PATH ?? '').split(path.delimiter)) if (path.isAbsolute(d) && fs.existsSync(d)) out.add(d);
   return [...out].map((p) => realProbe.realish(p)).filter((p) => p !== SANDBOX_RUN_DIR);
+}
+
+/** The git dir a worktree's `.git` file names, if it is one. */
+function worktreeGitDir(cwd: string): string | undefined {
+  try {
+    const m = /^gitdir: (.+)$/m.exec(fs.readFileSync(path.join(cwd, '.git'), 'utf8'));
+    return m ? path.resolve(cwd, m[1].trim()) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates `p` and its missing parents; returns the ones created, outermost first. */
