@@ -49,8 +49,10 @@ export function envFile(env: Readonly<Record<string, string>>): string {
 export function innerScript(): string {
   const relay = (port: number, sock: string) =>
     `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${sock} 2>/dev/null &`;
+  // `:` with a redirection opens and closes the connection without a fork; a failed one does not end the shell.
+  // A busy wait first (socat listens within milliseconds), then a gentler one, for about 5 s in all.
   const wait = (port: number) =>
-    `for i in $(seq 500); do (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && break; sleep 0.01; done`;
+    `n=0; until { : 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null; do n=$((n+1)); [ $n -gt 3000 ] && sleep 0.01; [ $n -gt 3500 ] && break; done`;
   return [
     relay(API_PORT, API_SOCKET_INSIDE),
     relay(PROXY_PORT, PROXY_SOCKET_INSIDE),
