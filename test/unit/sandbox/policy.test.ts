@@ -285,3 +285,13 @@ describe('codex inside the sandbox', () => {
     ]);
   });
 });
+
+describe('sandboxSupport', () => {
+  it('says why where there is no sandbox: macOS (not written yet), other platforms', async () => {
+    const { sandboxSupport } = await import('../../../src/core/sandbox/support');
+    const mac = sandboxSupport({ PATH: '/usr/bin' }, 'darwin');
+    assert.ok(!mac.ok && /macOS/.test(mac.why));
+    const win = sandboxSupport({ PATH: '' }, 'win32');
+    assert.ok(!win.ok && /win32/.test(win.why));
+  });
+});
