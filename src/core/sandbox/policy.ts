@@ -57,6 +57,12 @@ export interface FsPolicy {
   readOnly: string[];
   /** Locked paths that do not exist yet: an empty directory is created there for the run and bound read-only. */
   placeholders: string[];
+  /**
+   * Protected files that do not exist when the run starts, inside a writable region (`.mcp.json`, a settings
+   * file): the sandbox cannot bind what is not there, so F-MES moves whatever the run created there out of the
+   * way when it ends, before any tool on the host reads it.
+   */
+  missingProtected: string[];
   /** Made unreadable last (dir: empty tmpfs, file: a mode-000 file). */
   hide: string[];
 }
@@ -155,6 +161,7 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
 
   const readOnly: string[] = [];
   const placeholders: string[] = [];
+  const missingProtected: string[] = [];
   const writableNow = writable.filter((w) => !hookWritable.includes(w));
   for (const p of [...protectedPaths, ...locked]) {
     if (!writableNow.some((w) => inside(p, w) && p !== w)) continue;
@@ -169,9 +176,7 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
       let d = path.dirname(p);
       while (fsp.kind(d) === 'missing') d = path.dirname(d);
       if (writableNow.some((w) => inside(d, w))) readOnly.push(d);
-    }
-    // A missing F-MES state path inside a writable region: created by F-MES before anything reads it, and
-    // covered by its existing parent otherwise (the hook refuses writes there).
+    } else missingProtected.push(p);
   }
   // /var/run is a link to /run on the distributions bubblewrap ships with.
   const hideFirst = broadestFirst(['/tmp', '/run', ...[i.realHome, i.home].filter((p) => fsp.kind(p) === 'dir')]);
@@ -189,6 +194,7 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
     writable: broadestFirst([...writable, ...hookWritable]),
     readOnly: broadestFirst(readOnly),
     placeholders,
+    missingProtected: [...new Set(missingProtected)],
     hide,
   };
 }

@@ -127,8 +127,10 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-sbx-'));
   const created: string[] = [];
   let bridges: Bridges | undefined;
+  let missingProtected: string[] = [];
   const dispose = async () => {
     // Synchronous first: a CLI that exits right after the outcome still leaves no placeholder behind.
+    quarantine(i, missingProtected);
     // Placeholders for locked paths that did not exist: removed when still empty (deepest first).
     for (const d of [...created].reverse()) {
       try {
@@ -152,7 +154,8 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
     // TODO(broker): the hook inside writes the audit log and approval requests itself until it reports through
     // FMES_BROKER #14; these two folders stay writable for it (and so for the agent).
     const hookWritable = [AUDIT_DIR, APPROVALS_DIR].map((d) => path.join(i.root, d));
-    for (const d of hookWritable) fs.mkdirSync(d, { recursive: true });
+    // F-MES's own folders exist before the run, so they are bound read-only (a missing `.locks` could be made).
+    for (const d of [...hookWritable, path.join(i.root, LOCK_DIR)]) fs.mkdirSync(d, { recursive: true });
     const policy = sandboxPolicy(
       {
         root: realProbe.realish(i.root),
@@ -173,6 +176,7 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
       realProbe,
     );
     for (const p of policy.placeholders) created.push(...mkdirs(p));
+    missingProtected = policy.missingProtected;
 
     const profile = CLI_PROFILES[i.cli];
     const codex = i.cli === 'codex' ? codexProvider(i.env, i.cliArgs ?? []) : undefined;
@@ -295,6 +299,26 @@ function readBackPaths(i: RunSandboxInput): string[] {
   out.add(path.dirname(path.dirname(realProbe.realish(process.execPath))));
   for (const d of (i.env.PATH ?? '').split(path.delimiter)) if (path.isAbsolute(d) && fs.existsSync(d)) out.add(d);
   return [...out].map((p) => realProbe.realish(p)).filter((p) => p !== SANDBOX_RUN_DIR);
+}
+
+/**
+ * Protected files the run created where none was when it started (`.mcp.json`, `.claude/settings.json` …): moved
+ * to `.fmes/trash/sandbox-<stamp>/`, said in the terminal, before a tool on the host reads them.
+ */
+function quarantine(i: RunSandboxInput, paths: readonly string[]): void {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  for (const p of paths) {
+    if (!fs.existsSync(p)) continue;
+    const rel = path.relative(i.root, p);
+    const to = path.join(i.root, '.fmes', 'trash', `sandbox-${stamp}`, rel.startsWith('..') ? path.basename(p) : rel);
+    try {
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.renameSync(p, to);
+      i.onNotice(`F-MES sandbox: the run created ${p}, which F-MES protects; moved to ${to}`);
+    } catch (e) {
+      i.onNotice(`F-MES sandbox: the run created ${p}, which F-MES protects, and it could not be moved: ${String(e)}`);
+    }
+  }
 }
 
 /** The git dir a worktree's `.git` file names, if it is one. */

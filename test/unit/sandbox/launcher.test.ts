@@ -248,4 +248,21 @@ describe('the sandbox launcher with real bubblewrap', { skip }, () => {
     assert.ok(!fs.existsSync(path.join(wt, 'src')), 'the placeholders were removed');
     execFileSync('rm', ['-rf', path.join(root, '.trees')]);
   });
+
+  it('a protected file the run creates where none was (.mcp.json) is moved out of the way when it ends', async () => {
+    const { launcher, notices } = await open();
+    try {
+      const r = await sh(launcher, 'echo "{}" > .mcp.json; echo "mcp:$?"; touch .locks/forged.lock; echo "locks:$?"');
+      assert.match(r.out, /mcp:0/, 'the sandbox cannot bind what does not exist yet');
+      assert.match(r.out, /locks:[1-9]/, '.locks exists before the run, read-only');
+    } finally {
+      await launcher.dispose();
+    }
+    assert.ok(!fs.existsSync(path.join(root, '.mcp.json')));
+    assert.ok(
+      notices.some((n) => n.includes('.mcp.json') && n.includes('moved to')),
+      notices.join('\n'),
+    );
+    assert.ok(!fs.existsSync(path.join(root, '.locks/forged.lock')));
+  });
 });
