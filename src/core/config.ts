@@ -2,6 +2,7 @@
 import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfig';
 import type { ArtifactIssue } from './errors';
 import { safetySchema } from './safety/safetyConfig';
+import { sandboxSchema } from './sandbox/sandboxConfig';
 import type { LockConfig } from '../hot/locks/lockManager';
 import type { LockBackendSettings } from '../hot/locks/backendSpec';
 import { orchestratorSchema } from './orchestrator/orchestratorConfig';
@@ -74,6 +75,8 @@ export const configSchema = z.object({
   safety: safetySchema,
   /** How the orchestrator routes plans to agents, fails over, waits for files and asks for approval. */
   orchestrator: orchestratorSchema,
+  /** The OS sandbox every agent run starts in: mode, hosts it may reach, extra writable paths. */
+  sandbox: sandboxSchema,
 });
 
 export type FmesConfig = z.infer<typeof configSchema>;

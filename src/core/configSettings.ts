@@ -198,6 +198,21 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
     description:
       "Share of pixels (0 to 1) a plan's proof page may differ from the base branch before the mission is held for review.",
   },
+  'sandbox.mode': {
+    scope: 'machine',
+    markdownDescription:
+      "The OS sandbox every agent run starts in (bubblewrap on Linux): writes only to its worktree, temp dir and the CLI's state, never to F-MES's state or paths other agents hold; network only to its model API. `auto`: on where the machine supports it, one warning where not; `on`: an agent never starts without it; `off`: none.",
+  },
+  'sandbox.allowedDomains': {
+    scope: 'machine',
+    markdownDescription:
+      "Hosts a sandboxed agent may reach besides its model API, through F-MES's proxy: `host`, `*.suffix`, `host:port` (e.g. `registry.npmjs.org`).",
+  },
+  'sandbox.extraWritable': {
+    scope: 'machine',
+    description:
+      "Further paths a sandboxed agent may write (absolute, or relative to the workspace), besides its worktree, temp dir and the CLI's state.",
+  },
 };
 
 type AnySchema = z.ZodMiniType;

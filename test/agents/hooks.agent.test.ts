@@ -46,8 +46,14 @@ describe('hooks in sessions F-MES starts', () => {
     fmes(w, 'lock', 'acquire', 'src/a.ts', '--agent', 'codex');
     const r = await fmesRun(w, ['--task', 'T9', '--cwd', tree, '--prompt', 'FAKE:write src/a.ts']);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(!fs.existsSync(path.join(tree, 'src/a.ts')), 'not written in the worktree either');
-    assert.equal(r.outcome.denials, 1);
+    assert.ok(
+      !fs.statSync(path.join(tree, 'src/a.ts'), { throwIfNoEntry: false })?.isFile(),
+      'not written in the worktree either',
+    );
+    // Refused by the hook, or before it: the sandbox holds an empty directory in place of a locked path that does
+    // not exist yet, and Claude's Write tool checks its target (EISDIR) before it calls any hook.
+    const bySandbox = auditOf(w).some((a) => a.tool === 'sandbox' && a.outcome === 'denied');
+    assert.ok(r.outcome.denials === 1 || bySandbox, JSON.stringify(auditOf(w)));
   });
 
   it('a deny-listed Bash command never runs, not even the harmless part of its chain', async () => {

@@ -261,7 +261,9 @@ describe('fmes mission with the real Claude Code CLI', () => {
     const dir = await repo(['claude'], ['claude'], CLAUDE_ANY_COMMAND);
     const file = plan(dir, 'gate', {
       files: ['approved.txt'],
-      body: 'Clean up, then mark it.\n\nFAKE:bash git reset --hard && touch approved.txt',
+      // An ask-tier command that works in the agent's sandbox: `git reset --hard` would move a ref of the main
+      // repository, which the sandbox keeps read-only (F-MES commits after the run).
+      body: 'Clean up, then mark it.\n\nFAKE:bash git clean -fd && touch approved.txt',
     });
     const first = await fmes(dir, ['mission', 'run', file]);
     assert.equal(first.code, 4, `${first.stdout}\n${first.stderr}`);

@@ -8,6 +8,7 @@ import { errorMessage } from '../errors';
 import { Emitter } from '../event';
 import type { Logger } from '../log';
 import { spawnAgent, type SpawnedProcess } from '../proc/spawnAgent';
+import { openRunSandbox, type RunLauncher } from '../sandbox/runSandbox';
 import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
 import { agentEnv } from './env';
@@ -109,6 +110,8 @@ export class AgentRun {
   private readonly broker: RunBroker | undefined;
   /** F-MES's guard for this run: Claude's settings file, Codex's hook arguments (Gemini's is in `env`). */
   private guard: { settingsFile?: string; extraArgs?: string[] } = {};
+  /** How the run's processes start: inside the OS sandbox, or plainly (see src/core/sandbox/). */
+  private launcher: RunLauncher | undefined;
 
   constructor(
     readonly request: RunRequest,
@@ -158,6 +161,7 @@ export class AgentRun {
       attempt: this.attempt,
       startedAt: this.startedAt,
       outcome: this.outcome,
+      sandboxed: this.launcher?.sandboxed,
     };
   }
 
@@ -208,6 +212,24 @@ export class AgentRun {
     }
     try {
       this.guard = this.prepareGuard();
+      this.launcher = await openRunSandbox({
+        root: this.deps.root,
+        cwd: this.cwd,
+        cli: this.request.cli,
+        agentId: this.agentId,
+        command: this.deps.config.agents[this.request.cli].command,
+        cliArgs: this.deps.config.agents[this.request.cli].args,
+        declared: this.request.writable,
+        env: this.env,
+        config: this.deps.config.sandbox,
+        readBack: this.deps.hook ? [path.dirname(this.deps.hook.script), path.dirname(this.deps.hook.node)] : [],
+        redactor: this.redactor,
+        session: () => this.sessionId,
+        onNotice: (line) => {
+          this.transcript({ fmes: 'sandbox', line });
+          this.fire({ type: 'stderr', line: this.redactor.redact(line) });
+        },
+      });
     } catch (e) {
       if (!RunSetupError.is(e)) throw e;
       return this.finish({
@@ -363,15 +385,17 @@ export class AgentRun {
 
   /** Runs the process to its end, following its streams; the circuit breaker's clock ticks meanwhile. */
   private async spawnAttempt(a: Attempt): Promise<Awaited<SpawnedProcess['exited']>> {
-    this.proc = spawnAgent({
-      command: a.inv.command,
-      args: a.inv.args,
-      cwd: this.cwd,
-      env: this.env,
-      stdin: a.inv.stdin,
-      onStdoutLine: (line) => this.onStdoutLine(a, line),
-      onStderrLine: (line) => this.onStderrLine(a, line),
-    });
+    this.proc = spawnAgent(
+      this.launcher!.wrap({
+        command: a.inv.command,
+        args: a.inv.args,
+        cwd: this.cwd,
+        env: this.env,
+        stdin: a.inv.stdin,
+        onStdoutLine: (line) => this.onStdoutLine(a, line),
+        onStderrLine: (line) => this.onStderrLine(a, line),
+      }),
+    );
     const timer = setInterval(() => this.checkBreach(this.breaker.onTime(this.deps.clock.now() - this.startMs)), 250);
     if (this.stopRequested) void this.killTree();
     try {
@@ -389,6 +413,7 @@ export class AgentRun {
     this.transcriptRaw(line);
     for (const ev of a.parser.parseLine(line)) {
       a.audit.onEvent(ev);
+      this.launcher?.observe(ev);
       this.onAgentEvent(a, ev);
       this.fire({ type: 'agent', event: redactEvent(ev, this.redactor) });
     }
@@ -622,6 +647,7 @@ export class AgentRun {
     this.transcript({ fmes: 'outcome', ...outcome });
     this.outcome = outcome;
     this.state = 'done';
+    void this.launcher?.dispose();
     this.fire({ type: 'end', outcome });
     return outcome;
   }

@@ -6,7 +6,9 @@ export type RunSetupErrorReason =
   /** Gemini CLI does not trust the folder: a headless run would exit 55 before doing anything. */
   | 'untrusted'
   /** A settings file F-MES must read to decide cannot be read or parsed. */
-  | 'unreadableSettings';
+  | 'unreadableSettings'
+  /** fmes.sandbox.mode is "on" and this machine cannot sandbox the agent. */
+  | 'noSandbox';
 
 /** F-MES could not prepare a run so that it is guarded: the agent is not started. */
 export class RunSetupError extends FmesError<RunSetupErrorReason> {

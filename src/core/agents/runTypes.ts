@@ -20,6 +20,11 @@ export interface RunRequest {
   model?: string;
   /** Claude `--settings` file for the session (hooks). */
   settingsFile?: string;
+  /**
+   * A run in place (no worktree) for a plan: the plan's declared files and folders (workspace-relative), the
+   * only places its sandbox lets it write. Unset: the whole working directory.
+   */
+  writable?: readonly string[];
   /** Variables for this run only, on top of the agent's configured ones (tests point CLIs at a fake API here). */
   env?: Readonly<Record<string, string>>;
 }
@@ -86,4 +91,6 @@ export interface RunSnapshot {
   attempt: number;
   startedAt: string;
   outcome: RunOutcome | undefined;
+  /** Whether the run's agent runs in the OS sandbox (undefined until its first attempt starts). */
+  sandboxed?: boolean;
 }

@@ -289,6 +289,8 @@ export class MissionRunner {
       resume: a.resume,
       retries: this.d.config().orchestrator.retries,
       env: this.d.runEnv,
+      // In place, the sandbox lets the agent write only the plan's files and its report's folder.
+      writable: o.worktree ? undefined : [...o.plan.meta.files, '.claude/outbox'],
     };
   }
 

@@ -142,6 +142,30 @@ function guardedFields(): Guarded[] {
       strip: (c) => ({ ...c, safety: { ...c.safety, auditWebhook: d.safety.auditWebhook } }),
       fallback: () => d.safety.auditWebhook,
     },
+    {
+      field: 'sandbox.mode',
+      why: 'starts agents without the OS sandbox, or without it where the machine has none',
+      weak: (c) => (c.sandbox.mode === 'off' && d.sandbox.mode !== 'off' ? c.sandbox.mode : undefined),
+      strip: (c) => ({
+        ...c,
+        sandbox: { ...c.sandbox, mode: c.sandbox.mode === 'off' ? d.sandbox.mode : c.sandbox.mode },
+      }),
+      fallback: () => d.sandbox.mode,
+    },
+    {
+      field: 'sandbox.allowedDomains',
+      why: 'lets sandboxed agents reach these hosts',
+      weak: (c) => (c.sandbox.allowedDomains.length > 0 ? c.sandbox.allowedDomains : undefined),
+      strip: (c) => ({ ...c, sandbox: { ...c.sandbox, allowedDomains: d.sandbox.allowedDomains } }),
+      fallback: () => d.sandbox.allowedDomains,
+    },
+    {
+      field: 'sandbox.extraWritable',
+      why: 'lets sandboxed agents write these paths',
+      weak: (c) => (c.sandbox.extraWritable.length > 0 ? c.sandbox.extraWritable : undefined),
+      strip: (c) => ({ ...c, sandbox: { ...c.sandbox, extraWritable: d.sandbox.extraWritable } }),
+      fallback: () => d.sandbox.extraWritable,
+    },
   ];
   for (const agent of Object.keys(d.agents) as AgentName[]) {
     for (const key of AGENT_FIELDS) {

@@ -275,12 +275,21 @@ function runItem(r: RunSnapshot): vscode.TreeItem {
     `${r.turns} turn${r.turns === 1 ? '' : 's'}`,
     formatUsd(r.costUsd),
     age(r.startedAt),
+    // 🛡 marks a run inside the OS sandbox; ⚠ one that runs without it (fmes.sandbox.mode auto, unsupported here).
+    ...(r.sandboxed === undefined ? [] : [r.sandboxed ? '🛡 sandboxed' : '⚠ unsandboxed']),
   ].join(' · ');
   item.tooltip = [
     `${r.agentId} (${r.cli}) on ${r.taskId}: ${r.state}`,
     `run ${r.runId}, attempt ${r.attempt}`,
     r.sessionId ? `session ${r.sessionId}` : 'no session yet',
-  ].join('\n');
+    r.sandboxed === undefined
+      ? ''
+      : r.sandboxed
+        ? 'sandboxed: writes only to its worktree, network only to its model API'
+        : 'not sandboxed (fmes.sandbox.mode)',
+  ]
+    .filter(Boolean)
+    .join('\n');
   item.contextValue = `run.${r.state}`;
   item.command = { command: Commands.showAgentTerminal, title: 'Show Agent Terminal', arguments: [r.runId] };
   return item;

@@ -83,6 +83,9 @@ test('the settings that weaken safety keep their machine/application scope; no o
     'agents.codex': 'machine',
     'orchestrator.approvalRisks': 'application',
     'orchestrator.auto': 'application',
+    'sandbox.mode': 'machine',
+    'sandbox.allowedDomains': 'machine',
+    'sandbox.extraWritable': 'machine',
   });
   assert.deepEqual(
     userOnlySettings().sort(),
