@@ -135,6 +135,11 @@ async function setup(cli: AgentCli): Promise<Setup> {
     `try f-curl curl -sS -m 5 http://127.0.0.1:${otherPort}/`,
     'try g-ssh cat "$HOME/.ssh/id_ed25519"',
     'try own-work sh -c "echo mine > own.txt"',
+    // Its own locks go through the run's broker (`.locks/` is read-only in here): taken, seen, released.
+    `try own-lock ${JSON.stringify(process.execPath)} ${JSON.stringify(FMES)} lock acquire src/app.ts --intent mine`,
+    `try own-lock-seen sh -c '${JSON.stringify(process.execPath)} ${JSON.stringify(FMES)} lock status | grep -q "${agent}"'`,
+    `try own-lock-run ${JSON.stringify(process.execPath)} ${JSON.stringify(FMES)} lock run src/app.ts -- true`,
+    `try own-unlock ${JSON.stringify(process.execPath)} ${JSON.stringify(FMES)} lock release src/app.ts`,
   ];
   fs.writeFileSync(path.join(main, 'attack.sh'), `${attack.join('\n')}\n`);
   git(main, 'add', 'attack.sh');
@@ -197,7 +202,9 @@ for (const cli of ['claude', 'gemini', 'codex'] as const) {
         'g-ssh',
       ])
         assert.match(out, new RegExp(`REFUSED ${step}:`), `${step}\n${show}`);
-      assert.match(out, /DONE own-work/, show);
+      for (const step of ['own-work', 'own-lock', 'own-lock-seen', 'own-lock-run', 'own-unlock'])
+        assert.match(out, new RegExp(`DONE ${step}$`, 'm'), `${step}\n${show}`);
+      assert.doesNotMatch(fmesSync(s.w, 'lock', 'status', '--json'), new RegExp(`"${s.agent}"`), 'its lock is released');
       assert.equal(otherHits, hitsBefore, 'the second loopback port was never reached');
       assert.ok(!out.includes(s.key) && !r.stdout.includes(s.key), 'the key never reached the agent');
       // Nothing changed on disk: the main checkout, F-MES's state, the locks, the approval.
