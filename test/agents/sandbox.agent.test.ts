@@ -204,7 +204,11 @@ for (const cli of ['claude', 'gemini', 'codex'] as const) {
         assert.match(out, new RegExp(`REFUSED ${step}:`), `${step}\n${show}`);
       for (const step of ['own-work', 'own-lock', 'own-lock-seen', 'own-lock-run', 'own-unlock'])
         assert.match(out, new RegExp(`DONE ${step}$`, 'm'), `${step}\n${show}`);
-      assert.doesNotMatch(fmesSync(s.w, 'lock', 'status', '--json'), new RegExp(`"${s.agent}"`), 'its lock is released');
+      assert.doesNotMatch(
+        fmesSync(s.w, 'lock', 'status', '--json'),
+        new RegExp(`"${s.agent}"`),
+        'its lock is released',
+      );
       assert.equal(otherHits, hitsBefore, 'the second loopback port was never reached');
       assert.ok(!out.includes(s.key) && !r.stdout.includes(s.key), 'the key never reached the agent');
       // Nothing changed on disk: the main checkout, F-MES's state, the locks, the approval.

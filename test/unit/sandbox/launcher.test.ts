@@ -25,6 +25,9 @@ let upstreamPort = 0;
 let otherPort = 0;
 let other: http.Server;
 const seen: string[] = [];
+/** A stand-in for the run's broker: a sandboxed run does not start without one (FMES_BROKER, FMES_RUN_TOKEN). */
+let brokerStub: net.Server;
+const brokerEnv = () => ({ FMES_BROKER: path.join(scratch, 'stub-broker.sock'), FMES_RUN_TOKEN: 'tok-0' });
 
 before(async () => {
   scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-sbx-unit-')));
@@ -46,10 +49,13 @@ before(async () => {
   other = http.createServer((_q, s) => s.end('other\n'));
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
   otherPort = (other.address() as AddressInfo).port;
+  brokerStub = net.createServer((c) => c.end());
+  await new Promise<void>((r) => brokerStub.listen(brokerEnv().FMES_BROKER, r));
 });
 after(() => {
   upstream.close();
   other.close();
+  brokerStub.close();
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -68,6 +74,7 @@ async function open(o: { locks?: [string, string][]; env?: Record<string, string
       ANTHROPIC_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
       ANTHROPIC_API_KEY: 'sk-secret-in-env',
       FMES_RUN_ID: 'run-unit',
+      ...brokerEnv(),
       ...o.env,
     },
     config: { mode: 'on', allowedDomains: o.allowed ?? [], extraWritable: [] },
@@ -200,6 +207,33 @@ describe('the sandbox launcher with real bubblewrap', { skip }, () => {
     }
   });
 
+  it('a run without its broker does not start: the hook and fmes inside could neither audit nor lock', async () => {
+    for (const drop of ['FMES_BROKER', 'FMES_RUN_TOKEN'] as const) {
+      const env: Record<string, string> = {
+        PATH: '/usr/bin:/bin',
+        HOME: home,
+        FMES_RUN_ID: 'run-unit',
+        ...brokerEnv(),
+      };
+      delete env[drop];
+      await assert.rejects(
+        openRunSandbox({
+          root,
+          cwd: root,
+          cli: 'claude',
+          agentId: 'me',
+          command: 'bash',
+          env,
+          config: { mode: 'auto', allowedDomains: [], extraWritable: [] },
+          redactor: new Redactor({}),
+          onNotice: () => undefined,
+        }),
+        (e: Error) => e.name === 'RunSetupError' && /broker/.test(e.message),
+        drop,
+      );
+    }
+  });
+
   it('binds FMES_BROKER’s socket at its path and passes FMES_RUN_TOKEN', async () => {
     const sock = path.join(scratch, 'broker.sock');
     const srv = net.createServer((c) => c.end('broker here\n'));
@@ -226,7 +260,7 @@ describe('the sandbox launcher with real bubblewrap', { skip }, () => {
       cli: 'claude',
       agentId: 'me',
       command: 'bash',
-      env: { PATH: '/usr/bin:/bin', HOME: home, FMES_RUN_ID: 'run-unit' },
+      env: { PATH: '/usr/bin:/bin', HOME: home, FMES_RUN_ID: 'run-unit', ...brokerEnv() },
       config: { mode: 'on', allowedDomains: [], extraWritable: [] },
       redactor: new Redactor({}),
       onNotice: () => undefined,
