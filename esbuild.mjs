@@ -147,14 +147,19 @@ const node = {
 
 rmSync('dist', { recursive: true, force: true });
 // The native modules beside the bundles, in dist/node_modules: Node resolves them there from dist/*.js whether the
-// bundles run from the repository or from the installed .vsix (which carries dist/ only, see .vscodeignore).
+// bundles run from the repository or from the installed .vsix (which carries dist/ only, see package.json `files`).
 // Only this machine's platform binary is there, so a .vsix built here is for this platform.
 for (const name of NATIVE) {
   const scope = dirname(join('node_modules', name));
   const base = name.split('/').pop();
   for (const dir of readdirSync(scope).filter((d) => d === base || d.startsWith(`${base}-`)))
     if (existsSync(join(scope, dir, 'package.json')))
-      cpSync(join(scope, dir), join('dist', scope, dir), { recursive: true, dereference: true });
+      // Without type declarations and source maps: the packages run from here, nobody compiles against them.
+      cpSync(join(scope, dir), join('dist', scope, dir), {
+        recursive: true,
+        dereference: true,
+        filter: (src) => !/\.(d\.[cm]?ts|ts|map)$/.test(src),
+      });
 }
 const contexts = await Promise.all([
   // The banner stamps when the bundle starts loading, so activation time can include its own load.

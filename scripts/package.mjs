@@ -6,6 +6,7 @@
 // (--no-dependencies: the one native dependency is for the CLI, which npm installs); .vscodeignore picks the
 // files. vsce checks the manifest (repository, icon, categories) and points README's relative links at the
 // repository; every such link must name a file the package holds too (warned here, refused with --strict-links).
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), buil
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   await run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: repoRoot, quiet: true });
   if (!existsSync(out)) throw new Error(`vsce reported success but ${out} is missing`);
-  const inside = (await run('unzip', ['-Z1', out], { quiet: true }))
+  // The whole listing (run() keeps only a tail, and the .vsix holds thousands of files of dist/node_modules).
+  const inside = execFileSync('unzip', ['-Z1', out], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
     .split('\n')
     .filter((l) => l.startsWith('extension/'))
     .map((l) => l.slice('extension/'.length));
