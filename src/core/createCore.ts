@@ -100,6 +100,15 @@ export function createCore(options: CoreOptions): Core {
         clock: options.clock ?? systemClock,
         parentEnv: o.parentEnv,
         hook: o.hook,
+        remoteLocks: async () => {
+          const b = lockBackend();
+          if (b.kind === 'file') return []; // the sandbox reads .locks/ itself
+          return (await b.status()).flatMap((s) =>
+            s.holder.path === undefined
+              ? []
+              : [{ path: s.holder.path, agent: s.holder.kind === 'lock' ? s.holder.record.agent : undefined }],
+          );
+        },
       }),
     );
   };

@@ -1,3 +1,4 @@
+import type { LockEntry } from '../sandbox/policy';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -49,6 +50,11 @@ export interface AgentRunDeps {
   parentEnv: Readonly<Record<string, string | undefined>>;
   /** How to start F-MES's hook (dist/hook.cjs); without it sessions get no F-MES hooks. */
   hook?: { script: string; node: string; electronAsNode?: boolean };
+  /**
+   * With a remote lock backend (Redis), its holders when the run starts: the sandbox makes them read-only beside
+   * what `.locks/` and `.agent_lock` markers of this checkout hold.
+   */
+  remoteLocks?: () => Promise<LockEntry[]>;
 }
 
 interface AttemptResult {
@@ -220,6 +226,7 @@ export class AgentRun {
         command: this.deps.config.agents[this.request.cli].command,
         cliArgs: this.deps.config.agents[this.request.cli].args,
         declared: this.request.writable,
+        remoteLocks: this.deps.remoteLocks,
         env: this.env,
         config: this.deps.config.sandbox,
         readBack: this.deps.hook ? [path.dirname(this.deps.hook.script), path.dirname(this.deps.hook.node)] : [],

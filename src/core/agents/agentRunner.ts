@@ -1,3 +1,4 @@
+import type { LockEntry } from '../sandbox/policy';
 import type { Clock } from '../clock';
 import type { FmesConfig } from '../config';
 import { summarizeCostDay } from '../cost/costLedger';
@@ -22,6 +23,8 @@ export interface AgentRunnerOptions {
   parentEnv?: Readonly<Record<string, string | undefined>>;
   /** How to start dist/hook.cjs for the Claude sessions F-MES starts (see AgentRunDeps.hook). */
   hook?: { script: string; node: string; electronAsNode?: boolean };
+  /** The holders of a remote lock backend (Redis), which the sandbox makes read-only (see AgentRunDeps). */
+  remoteLocks?: () => Promise<LockEntry[]>;
 }
 
 /**
@@ -51,6 +54,7 @@ export class AgentRunner implements Disposable {
       clock: this.o.clock,
       parentEnv: this.o.parentEnv ?? process.env,
       hook: this.o.hook,
+      remoteLocks: this.o.remoteLocks,
       spentElsewhereToday: (runId) => this.spentToday() + this.liveUsd(runId),
     });
     this.runs.set(run.id, run);

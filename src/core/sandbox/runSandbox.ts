@@ -42,6 +42,8 @@ export interface RunSandboxInput {
   /** The run's environment (built by agentEnv); the sandbox's copy is rewritten, this one is not touched. */
   env: Readonly<Record<string, string>>;
   config: SandboxConfig;
+  /** A remote lock backend's holders (Redis); a failure to read them stops the run (fail closed). */
+  remoteLocks?: () => Promise<LockEntry[]>;
   /** Host paths the run must read that may lie in hidden folders (F-MES's hook script, node). */
   readBack?: readonly string[];
   /** The run's redactor: audit records of refusals are redacted like the hook's. */
@@ -95,6 +97,19 @@ export const realProbe: FsProbe = {
     }
   },
 };
+
+/** The holders of a remote backend; unreadable → the run does not start (it could not protect them). */
+async function remoteHolders(i: RunSandboxInput): Promise<LockEntry[]> {
+  if (!i.remoteLocks) return [];
+  try {
+    return await i.remoteLocks();
+  } catch (e) {
+    throw new RunSetupError(
+      'noSandbox',
+      `the lock backend's holders could not be read, so the sandbox cannot protect them: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
 
 /** Every lock and `.agent_lock` marker held now, with its holder. */
 export function lockSnapshot(root: string): LockEntry[] {
@@ -168,7 +183,7 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
         cwd: realProbe.realish(i.cwd),
         agentId: i.agentId,
         declared: i.declared,
-        locks: lockSnapshot(i.root),
+        locks: [...lockSnapshot(i.root), ...(await remoteHolders(i))],
         home: realProbe.realish(home),
         realHome: realProbe.realish(os.homedir()),
         tmpDir,

@@ -59,7 +59,14 @@ after(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-async function open(o: { locks?: [string, string][]; env?: Record<string, string>; allowed?: string[] } = {}) {
+async function open(
+  o: {
+    locks?: [string, string][];
+    env?: Record<string, string>;
+    allowed?: string[];
+    remoteLocks?: () => Promise<{ path: string; agent: string | undefined }[]>;
+  } = {},
+) {
   for (const [p, agent] of o.locks ?? []) lock('acquire', p, agent);
   const notices: string[] = [];
   const launcher = await openRunSandbox({
@@ -78,6 +85,7 @@ async function open(o: { locks?: [string, string][]; env?: Record<string, string
       ...o.env,
     },
     config: { mode: 'on', allowedDomains: o.allowed ?? [], extraWritable: [] },
+    remoteLocks: o.remoteLocks,
     redactor: new Redactor({}),
     onNotice: (l) => notices.push(l),
   });
@@ -161,6 +169,27 @@ describe('the sandbox launcher with real bubblewrap', { skip }, () => {
       await launcher.dispose();
       release();
     }
+  });
+
+  it('a path another machine holds on a remote backend (Redis) is read-only; unreadable holders stop the run', async () => {
+    const { launcher } = await open({ remoteLocks: async () => [{ path: 'src/auth', agent: 'other@laptop' }] });
+    try {
+      const r = await sh(launcher, 'echo x >> src/auth/login.ts; echo "held:$?"; touch src/free.ts; echo "free:$?"');
+      assert.match(r.out, /held:[1-9]/);
+      assert.match(r.out, /free:0/);
+      assert.equal(fs.readFileSync(path.join(root, 'src/auth/login.ts'), 'utf8'), 'login\n');
+    } finally {
+      await launcher.dispose();
+      fs.rmSync(path.join(root, 'src/free.ts'), { force: true });
+    }
+    await assert.rejects(
+      open({
+        remoteLocks: async () => {
+          throw new Error('redis://127.0.0.1:1 is not answering');
+        },
+      }),
+      (e: Error) => e.name === 'RunSetupError' && /not answering/.test(e.message),
+    );
   });
 
   it('the environment is exactly the run’s, values intact, and never on bubblewrap’s command line', async () => {
