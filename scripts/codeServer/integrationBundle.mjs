@@ -1,6 +1,6 @@
 // Bundles the mocha suite (test/integration/index.ts + every *.test.ts) into out/integration/, one CommonJS
-// file per entry, with 'vscode' (given by the extension host) and 'mocha' (one shared instance, from
-// node_modules) left external. Shared by the code-server and the @vscode/test-electron runners.
+// file per entry, with 'vscode' (given by the extension host), 'mocha' (one shared instance, from
+// node_modules) and the native packages left external. Shared by the code-server and the @vscode/test-electron runners.
 import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -26,7 +26,8 @@ export async function bundleIntegrationTests() {
     format: 'cjs',
     sourcemap: 'inline',
     sourcesContent: false,
-    external: ['vscode', 'mocha'],
+    // Native and file-reading packages load from node_modules, as the extension's bundle loads them (esbuild.mjs).
+    external: ['vscode', 'mocha', '@ast-grep/*', 'playwright-core'],
     logLevel: 'warning',
   });
   return join(integrationOut, 'index.js');
