@@ -2,13 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { sandboxSupport } from '../../src/core/sandbox/support';
 import { agentTestBed, CLAUDE_ANY_COMMAND, fmesRun, fmesSync } from './runHarness';
 
 // The run broker with the REAL Claude Code CLI against the fake model API: the agent's own `fmes lock …` calls
-// (the `fmes` bin, dist/fmes.cjs) work through the broker while `.locks/` and `.fmes/` are read-only to them (a
-// read-only bind mount by bwrap, which binds even root); `fmes approve` of its own request and releasing another
-// agent's lock are refused, and nothing changes.
+// (the `fmes` bin, dist/fmes.cjs) work through the broker while `.locks/` and `.fmes/` are read-only to them (the
+// run's sandbox binds them read-only, which holds even for root); `fmes approve` of its own request and releasing
+// another agent's lock are refused, and nothing changes.
 
+const support = sandboxSupport();
+const skip = support.ok ? false : `no sandbox on this machine (it makes .locks/ read-only here): ${support.why}`;
 const bed = agentTestBed();
 
 /** The lock files of a workspace (`.locks/` also holds folders of its own). */
@@ -21,12 +24,11 @@ const FMES_BIN = path.resolve(__dirname, '../../dist/fmes.cjs');
 
 /** The agent's script: each step's output and exit code into `out`, every fmes call with F-MES's state read-only. */
 function script(ws: string, out: string, approvalId: string): string {
-  const ro = `bwrap --dev-bind / / --ro-bind "${ws}/.locks" "${ws}/.locks" --ro-bind "${ws}/.fmes" "${ws}/.fmes" --`;
-  const f = `${ro} node ${FMES_BIN}`;
+  const f = `node ${FMES_BIN}`;
   return [
     '#!/bin/sh',
     '{',
-    `${ro} sh -c 'touch "$0/.locks/probe"' "${ws}"; echo "probe=$?"`,
+    `touch "${ws}/.locks/probe" "${ws}/.fmes/probe"; echo "probe=$?"`,
     `${f} lock acquire src/a.ts --intent mine; echo "acquire=$?"`,
     `${f} lock status; echo "status=$?"`,
     `${f} lock run src/b.ts -- ${f} lock status --json; echo "run=$?"`,
@@ -40,7 +42,7 @@ function script(ws: string, out: string, approvalId: string): string {
   ].join('\n');
 }
 
-describe('the run broker with Claude Code', () => {
+describe('the run broker with Claude Code', { skip }, () => {
   it('the agent locks and releases its own paths through the broker; approving and releasing another’s are refused', async () => {
     const w = await bed.workspace('claude', undefined, CLAUDE_ANY_COMMAND);
     fs.mkdirSync(path.join(w.dir, 'src/auth'), { recursive: true });
@@ -57,8 +59,9 @@ describe('the run broker with Claude Code', () => {
     assert.equal(approval.runId, first.outcome.runId, 'stamped by the broker with the run of its token');
 
     const theirs = fs.readFileSync(lockFiles(w.dir)[0], 'utf8');
-    const out = path.join(w.tmp, 'out.txt');
-    const sh = path.join(w.tmp, 'agent.sh');
+    // In the workspace: the sandbox hides /tmp, and a run without a plan may write its workspace.
+    const out = path.join(w.dir, 'out.txt');
+    const sh = path.join(w.dir, 'agent.sh');
     fs.writeFileSync(sh, script(w.dir, out, id));
     const r = await fmesRun(w, ['--task', 'locks', '--prompt', `FAKE:bash sh ${sh}`]);
     assert.equal(r.code, 0, r.stderr);
