@@ -18,6 +18,7 @@ import { Commands } from '../../shared/ids';
 import type { AgentRuns } from '../agents/agentRuns';
 import { mergeDetail, someOf, withProgress } from './progress';
 import { registerCommand } from './registerCommand';
+import { missionLabel } from '../views/missionTree';
 
 export interface MissionCommandDeps {
   core: Core;
@@ -169,7 +170,7 @@ export class MissionCommands implements vscode.Disposable {
       vscode.l10n.t('F-MES: mission {0}', path.basename(file, '.md')),
       async (signal, report) => {
         const sub = missions.onEvent((e) => {
-          if (e.type === 'state') report(e.record.state);
+          if (e.type === 'state') report(missionLabel(e.record.state));
         });
         try {
           return await missions.start(file, { signal });

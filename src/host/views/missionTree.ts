@@ -229,7 +229,7 @@ export function lockTooltip(l: LockView): vscode.MarkdownString {
 }
 
 // A function, not a table: vscode.l10n.t reads the bundle, which is loaded when the extension activates.
-function missionLabel(state: MissionStateName): string {
+export function missionLabel(state: MissionStateName): string {
   const labels: Record<MissionStateName, string> = {
     queued: vscode.l10n.t('queued'),
     waiting: vscode.l10n.t('waiting for files'),
