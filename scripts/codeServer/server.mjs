@@ -4,7 +4,8 @@
 //   … open server.workbenchUrl() in a browser …
 //   await server.stop();
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { ensureCodeServer } from './install.mjs';
 import { createProfile, profileArgs, profileEnv } from './profile.mjs';
@@ -26,10 +27,30 @@ export function freePort() {
 
 /**
  * @param {{ workspace: string, extensionsDir?: string, userDataDir?: string, trust?: boolean, port?: number,
- *   env?: Record<string, string>, startTimeoutMs?: number }} opts
+ *   env?: Record<string, string>, startTimeoutMs?: number, locale?: string }} opts
  *   trust: leave workspace trust on (code-server then asks whether to trust the folder); off by default.
  *   env: extra environment for code-server and so for its extension host (the tests under test see it).
  */
+/**
+ * VS Code runs in a language only when a language pack for it is listed in the user data's languagepacks.json
+ * (written when a pack is installed from the Marketplace, which is out of reach here); otherwise it falls back
+ * to English, extensions included. This lists a pack with no translations: VS Code's own texts stay English
+ * (each missing one falls back), while extensions get `locale` as their language and load their own files.
+ */
+function stubLanguagePack(profile, locale) {
+  const translations = join(profile.root, `stub-language-pack.${locale}.json`);
+  writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const packs = {
+    [locale]: {
+      hash: `stub${locale}`,
+      extensions: [{ extensionIdentifier: { id: `fmes-test.stub-language-pack-${locale}` }, version: '0.0.1' }],
+      translations: { vscode: translations },
+      label: locale,
+    },
+  };
+  writeFileSync(join(profile.userDataDir, 'languagepacks.json'), JSON.stringify(packs));
+}
+
 export async function startCodeServer(opts) {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -49,11 +70,17 @@ async function startOnce({
   port,
   env = {},
   startTimeoutMs = 30_000,
+  locale,
 }) {
   const { entry } = await ensureCodeServer();
   const profile = createProfile({ extensionsDir, userDataDir });
   const args = [entry, ...profileArgs(profile), '--bind-addr', `127.0.0.1:${port}`, '--ignore-last-opened'];
   if (!trust) args.push('--disable-workspace-trust');
+  // The display language (`ko`): extensions' package.nls.<locale>.json and l10n bundles follow it.
+  if (locale) {
+    args.push('--locale', locale);
+    if (!locale.startsWith('en')) stubLanguagePack(profile, locale);
+  }
   args.push(workspace);
 
   // Its own process group: code-server forks the extension host and pty hosts, which outlive a killed parent.

@@ -12,6 +12,8 @@ export interface OpenWorkbenchOptions {
   extensionsDir?: string;
   /** How long to wait for `.monaco-workbench`. Default: 60 s. */
   timeoutMs?: number;
+  /** code-server's `--locale` (e.g. `ko`): the display language extensions' nls files and bundles follow. */
+  locale?: string;
 }
 
 export interface CodeServer {

@@ -17,6 +17,7 @@ export async function openWorkbench({
   trust = false,
   extensionsDir = process.env.FMES_E2E_EXTENSIONS_DIR,
   timeoutMs = 60_000,
+  locale,
 } = {}) {
   const undo = [];
   const close = async () => {
@@ -46,7 +47,7 @@ export async function openWorkbench({
     const extensions = mkdtempSync(join(tmpdir(), 'fmes-ext-'));
     tempFolder(() => rmSync(extensions, { recursive: true, force: true }));
     cpSync(extensionsDir, extensions, { recursive: true });
-    const server = await startCodeServer({ workspace, trust, extensionsDir: extensions });
+    const server = await startCodeServer({ workspace, trust, extensionsDir: extensions, locale });
     undo.push(server.stop);
     const browser = await launchBrowser();
     undo.push(browser.close);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { createCore, type Core } from '../core/createCore';
 import { loadConfigFile } from '../core/configFile';
 import { formatIssue } from '../core/errors';
+import { t } from '../core/i18n/translate';
 import { streamSink, type LogLevel } from '../core/log';
 
 export interface GlobalOptions {
@@ -33,7 +34,7 @@ export function resolveWorkspace(
   } catch {
     /* not a git checkout */
   }
-  notice(`fmes: ${cwd} is not in a git repository: using it as the workspace (choose another with --workspace)`);
+  notice(t('notGitRepo', { cwd }));
   return cwd;
 }
 
@@ -43,7 +44,7 @@ export function coreFor(cmd: Command): Core {
   const level: LogLevel = g.verbose ? 'debug' : 'warn';
   const root = resolveWorkspace(g.workspace);
   const { config, file, issues } = loadConfigFile(root);
-  for (const i of issues) printErr(`fmes: warning: ${file}: ${formatIssue(i)} (using the default)`);
+  for (const i of issues) printErr(t('configWarning', { file, issue: formatIssue(i) }));
   return createCore({ workspaceRoot: root, config, logSink: streamSink((l) => process.stderr.write(l), level) });
 }
 
@@ -68,7 +69,7 @@ export function hookOf(): { script: string; node: string } | undefined {
 
 export function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number of seconds, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n < 0) throw new Error(t('secondsExpected', { value: JSON.stringify(value) }));
   return n;
 }
 

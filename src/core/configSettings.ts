@@ -282,6 +282,49 @@ function withFieldDescriptions(schema: Json, fields: Record<string, string>): Js
 
 /** package.json's `contributes.configuration`, built from configSchema, defaultConfig and {@link SETTINGS}. */
 export function settingsContribution(): { title: string; properties: Record<string, Json> } {
+  return localized().contribution;
+}
+
+/**
+ * The English text of every `%key%` placeholder in {@link settingsContribution}: package.nls.json holds these
+ * (written by `npm run settings`), package.nls.ko.json their Korean. Keys start with `config.`.
+ */
+export function settingsNls(): Record<string, string> {
+  return localized().nls;
+}
+
+/** The text fields of a setting (and of its fields) the Settings UI shows; each becomes a `%key%` placeholder. */
+const TEXT_FIELDS = ['description', 'markdownDescription', 'patternErrorMessage'] as const;
+
+function localized(): {
+  contribution: { title: string; properties: Record<string, Json> };
+  nls: Record<string, string>;
+} {
+  const nls: Record<string, string> = { 'config.title': 'F-MES' };
+  const placeholder = (nlsKey: string, text: string) => {
+    nls[nlsKey] = text;
+    return `%${nlsKey}%`;
+  };
+  const properties: Record<string, Json> = {};
+  for (const [name, entry] of Object.entries(englishProperties())) {
+    const key = name.replace(/^fmes\./, '');
+    const out: Json = { ...entry };
+    for (const f of TEXT_FIELDS) if (typeof out[f] === 'string') out[f] = placeholder(`config.${key}.${f}`, out[f]);
+    const target = out.properties ? out : (out.additionalProperties as Json | undefined);
+    if (target?.properties) {
+      const props = { ...(target.properties as Record<string, Json>) };
+      for (const [field, schema] of Object.entries(props))
+        if (typeof schema.description === 'string')
+          props[field] = { ...schema, description: placeholder(`config.${key}.${field}`, schema.description) };
+      if (target === out) out.properties = props;
+      else out.additionalProperties = { ...target, properties: props };
+    }
+    properties[name] = out;
+  }
+  return { contribution: { title: '%config.title%', properties }, nls };
+}
+
+function englishProperties(): Record<string, Json> {
   const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Json;
   const properties: Record<string, Json> = {};
   for (const key of settingKeys()) {
@@ -297,5 +340,5 @@ export function settingsContribution(): { title: string; properties: Record<stri
     for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
     properties[`fmes.${key}`] = entry;
   }
-  return { title: 'F-MES', properties };
+  return properties;
 }

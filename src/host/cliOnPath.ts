@@ -52,7 +52,9 @@ export async function putCliOnPath(context: {
   if (current !== shim.text) await writeFileAtomic(file, shim.text);
   await fs.promises.chmod(file, 0o755);
   const env = context.environmentVariableCollection;
-  env.description = 'Puts the F-MES command line (`fmes`) on PATH.';
+  // Loaded here, not at the top: the unit tests import shimText from this file under plain Node.
+  const { l10n } = await import('vscode');
+  env.description = l10n.t('Puts the F-MES command line (`fmes`) on PATH.');
   env.prepend('PATH', dir + path.delimiter);
   return file;
 }

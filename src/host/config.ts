@@ -69,7 +69,9 @@ export class ConfigWatcher implements vscode.Disposable {
     if (issues.length > 0) {
       const text = issues.map((i) => `fmes.${i.field}: ${i.message}`).join('; ');
       this.log.warn(`settings: ${text}`);
-      void vscode.window.showWarningMessage(`F-MES: invalid setting ${text}. Using the default instead.`);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('F-MES: invalid setting {0}. Using the default instead.', text),
+      );
     }
     return config;
   }

@@ -30,7 +30,11 @@ export class LockDecorations implements vscode.FileDecorationProvider, vscode.Di
     const mine = others.length === 0;
     const stale = shown.staleness.stale || shown.kind === 'invalid';
     const holder = shown.agent ?? 'unknown';
-    const tooltip = `Locked by ${mine ? 'you' : holder}${shown.intent ? `: ${shown.intent}` : ''}${shown.path !== p ? ` (folder ${shown.path})` : ''}${stale ? ' [stale]' : ''}`;
+    const tooltip =
+      (mine ? vscode.l10n.t('Locked by you') : vscode.l10n.t('Locked by {0}', holder)) +
+      (shown.intent ? `: ${shown.intent}` : '') +
+      (shown.path !== p ? ' ' + vscode.l10n.t('(folder {0})', shown.path) : '') +
+      (stale ? ' ' + vscode.l10n.t('[stale]') : '');
     return {
       badge: '🔒',
       tooltip,

@@ -19,18 +19,18 @@ export function watchLockBackend(core: Core, state: WorkspaceModel, log: vscode.
   }
   if (backend.kind === 'file') return { dispose: () => undefined };
   const item = vscode.window.createStatusBarItem('fmes.lockBackend', vscode.StatusBarAlignment.Left, 40);
-  item.name = 'F-MES lock server';
+  item.name = vscode.l10n.t('F-MES lock server');
   item.command = 'fmes.showLog';
   const feed = new RemoteLockFeed(backend);
   const sub = feed.onDidChange(({ holders, state: s }) => {
     state.setRemoteLocks(holders);
     if (s.ok) {
-      item.text = '$(lock) locks: redis';
-      item.tooltip = `F-MES locks live on ${s.where}`;
+      item.text = '$(lock) ' + vscode.l10n.t('locks: redis');
+      item.tooltip = vscode.l10n.t('F-MES locks live on {0}', s.where);
       item.backgroundColor = undefined;
     } else {
-      item.text = '$(error) locks: server down';
-      item.tooltip = `${s.message}\nWrites by agents are denied until it answers.`;
+      item.text = '$(error) ' + vscode.l10n.t('locks: server down');
+      item.tooltip = `${s.message}\n${vscode.l10n.t('Writes by agents are denied until it answers.')}`;
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       log.warn(s.message);
     }

@@ -23,18 +23,22 @@ export async function askAboutRepoSettings(d: RepoSettingsDeps): Promise<'confir
   const ask = undecided(d.root, unconfirmed);
   if (ask.length === 0 || !d.trusted() || insideAgentRun()) return undefined;
   const detail = ask.map((w) => `• ${w.field}: ${describeValue(w.value)} — ${w.why}`).join('\n');
+  const allow = vscode.l10n.t('Allow');
   const choice = await vscode.window.showWarningMessage(
-    `This repository's ${CONFIG_FILE} asks for settings that weaken F-MES's safety. Apply them on this machine?`,
+    vscode.l10n.t(
+      "This repository's {0} asks for settings that weaken F-MES's safety. Apply them on this machine?",
+      CONFIG_FILE,
+    ),
     {
       modal: true,
-      detail: `${detail}\n\nUntil you allow them, F-MES uses its defaults. Your answer is kept outside the repository; a changed value is asked about again.`,
+      detail: `${detail}\n\n${vscode.l10n.t('Until you allow them, F-MES uses its defaults. Your answer is kept outside the repository; a changed value is asked about again.')}`,
     },
-    'Allow',
-    'Keep Ignored',
+    allow,
+    vscode.l10n.t('Keep Ignored'),
   );
   // Closing the dialog decides nothing: the question comes back next time.
   if (choice === undefined) return undefined;
-  const decision = choice === 'Allow' ? 'confirmed' : 'declined';
+  const decision = choice === allow ? 'confirmed' : 'declined';
   const store = recordDecision(d.root, ask, decision);
   d.log.info(`settings: ${decision} ${ask.map((w) => w.field).join(', ')} of ${CONFIG_FILE} (recorded in ${store})`);
   return decision;

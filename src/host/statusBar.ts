@@ -17,7 +17,7 @@ export class CostMeter implements vscode.Disposable {
     private readonly config: () => FmesConfig,
   ) {
     this.item = vscode.window.createStatusBarItem('fmes.costMeter', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'F-MES Cost';
+    this.item.name = vscode.l10n.t('F-MES Cost');
     this.item.command = Commands.showMissionPanel;
     this.sub = state.onDidChange(() => this.update());
     this.update();
@@ -36,15 +36,22 @@ export class CostMeter implements vscode.Disposable {
             level === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground',
           );
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**F-MES: agent spend today (${c.day})**: ${formatUsd(c.totalUsd)}`);
+    md.appendMarkdown(vscode.l10n.t('**F-MES: agent spend today ({0})**: {1}', c.day, formatUsd(c.totalUsd)));
     if (dailyUsd > 0)
       md.appendMarkdown(
-        ` of ${formatUsd(dailyUsd)} budget${level === 'exceeded' ? ' — **over budget**' : level === 'warning' ? ' — nearing the budget' : ''}`,
+        vscode.l10n.t(' of {0} budget', formatUsd(dailyUsd)) +
+          (level === 'exceeded'
+            ? vscode.l10n.t(' — **over budget**')
+            : level === 'warning'
+              ? vscode.l10n.t(' — nearing the budget')
+              : ''),
       );
     md.appendMarkdown('\n\n');
-    if (c.sessions.length === 0) md.appendMarkdown('No agent sessions today.\n\n');
+    if (c.sessions.length === 0) md.appendMarkdown(vscode.l10n.t('No agent sessions today.') + '\n\n');
     else {
-      md.appendMarkdown('| agent | session | task | cost | turns |\n|---|---|---|--:|--:|\n');
+      md.appendMarkdown(
+        `| ${vscode.l10n.t('agent')} | ${vscode.l10n.t('session')} | ${vscode.l10n.t('task')} | ${vscode.l10n.t('cost')} | ${vscode.l10n.t('turns')} |\n|---|---|---|--:|--:|\n`,
+      );
       for (const s of c.sessions.slice(0, 15))
         md.appendMarkdown(
           `| ${s.agent} | ${s.sessionId} | ${s.taskId ?? ''} | ${formatUsd(s.costUsd)} | ${s.turns} |\n`,
@@ -52,7 +59,14 @@ export class CostMeter implements vscode.Disposable {
     }
     if (c.issues.length)
       md.appendMarkdown(
-        `\n$(warning) ${c.issues.length} bad line(s) in ${c.issues[0].file} skipped (first: ${c.issues[0].issue.field}: ${c.issues[0].issue.message})`,
+        '\n$(warning) ' +
+          vscode.l10n.t(
+            '{0} bad line(s) in {1} skipped (first: {2}: {3})',
+            c.issues.length,
+            c.issues[0].file,
+            c.issues[0].issue.field,
+            c.issues[0].issue.message,
+          ),
       );
     this.item.tooltip = md;
   }

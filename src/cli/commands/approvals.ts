@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { escapeControls } from '../../hot/locks/printable';
 import { ApprovalStore, type Approval } from '../../core/safety/approvals';
 import { coreFor, print, printErr } from '../context';
+import { t } from '../../core/i18n/translate';
 import { UsageError } from '../usageError';
 import { caller, describeRun, refuse } from './refusal';
 
@@ -31,7 +32,7 @@ export function approvalCommands(): Command[] {
       const shown = approvals.filter((a) => o.all || a.status === 'pending');
       for (const i of issues) printErr(`fmes: ${i.file}: ${i.message}`);
       if (o.json) print(JSON.stringify(shown));
-      else if (shown.length === 0) print(o.all ? 'no approval requests' : 'no pending approval requests');
+      else if (shown.length === 0) print(o.all ? t('noApprovals') : t('noPendingApprovals'));
       else for (const a of shown) print(escapeControls(line(a))); // summaries come from agents' commands
       core.dispose();
     });
@@ -46,14 +47,12 @@ export function approvalCommands(): Command[] {
         // is found in this process's environment or any ancestor's (runIdentity.ts).
         const run = caller().run;
         if (run) {
-          refuse(
-            `${name} ${id}: approvals are decided by a person, and this runs inside ${describeRun(run)}. Ask a person to run: fmes ${name} ${id}`,
-          );
+          refuse(t('approvalByPerson', { verb: name, id, run: describeRun(run) }));
           return;
         }
         const core = coreFor(cmd);
         const store = new ApprovalStore(core.root);
-        if (!store.get(id)) throw new UsageError(`no approval request ${id} (see fmes approvals --all)`);
+        if (!store.get(id)) throw new UsageError(t('noApproval', { id }));
         let a: Approval;
         try {
           a = store.decide(id, status, o.by ?? me(), o.note);
@@ -68,9 +67,9 @@ export function approvalCommands(): Command[] {
         const mission = a.taskId ? new MissionStore(core.root).get(a.taskId) : undefined;
         const next =
           mission?.state === 'awaitingApproval'
-            ? `\ncontinue the mission with: fmes mission run ${mission.planFile}\n(a running fmes watch --orchestrate or the editor continues it by itself)`
+            ? `\n${t('continueMission', { plan: mission.planFile })}`
             : a.taskId
-              ? `\nresume with: fmes run --agent <cli> --task ${a.taskId} --resume --prompt "Approved: continue."`
+              ? `\n${t('resumeWith', { task: a.taskId })}`
               : '';
         print(`${a.id} ${a.status}: ${a.tool} ${a.summary}${next}`);
         core.dispose();

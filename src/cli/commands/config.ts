@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { describeValue } from '../../core/safety/repoConfirmation';
 import { UsageError } from '../usageError';
 import { print, printErr, resolveWorkspace, type GlobalOptions } from '../context';
+import { t } from '../../core/i18n/translate';
 
 /**
  * `fmes config confirm`: shows the values of the repository's `.fmes/config.json` that weaken safety and are
@@ -33,20 +34,26 @@ export function configCommand(): Command {
           ),
         );
       if (unconfirmed.length === 0) {
-        if (!o.json) print(`${file}: nothing to confirm`);
+        if (!o.json) print(t('nothingToConfirm', { file }));
         return;
       }
       if (!o.json) {
-        print(`${file} asks for settings that weaken safety. Ignored on this machine until confirmed:`);
+        print(t('weakensSafety', { file }));
         for (const w of unconfirmed)
-          print(`  ${w.field}: ${describeValue(w.value)} (now: ${describeValue(w.fallback)}) — ${w.why}`);
+          print(
+            t('settingNow', {
+              field: w.field,
+              value: describeValue(w.value),
+              now: describeValue(w.fallback),
+              why: w.why,
+            }),
+          );
       }
       let decision: 'confirmed' | 'declined' = o.decline ? 'declined' : 'confirmed';
       if (!o.yes && !o.decline) {
-        if (!process.stdin.isTTY)
-          throw new UsageError('not a terminal: pass --yes to confirm these values (or --decline)');
+        if (!process.stdin.isTTY) throw new UsageError(t('notTerminalConfirm'));
         const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-        const answer = await rl.question('Apply these values for this repository on this machine? [y/N] ');
+        const answer = await rl.question(t('applyQuestion'));
         rl.close();
         if (!/^y(es)?$/i.test(answer.trim())) decision = 'declined';
       }

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import type { AgentKind } from '../../core/agents/types';
 import { UsageError } from '../usageError';
 import { coreFor, hookOf, print, printErr } from '../context';
+import { t } from '../../core/i18n/translate';
 
 const CLIS: readonly AgentKind[] = ['claude', 'gemini', 'codex'];
 
@@ -37,9 +38,9 @@ export function initCommand(): Command {
           .filter(Boolean);
         const bad = clis.filter((c) => !(CLIS as readonly string[]).includes(c));
         if (bad.length > 0 || clis.length === 0)
-          throw new UsageError(`--clis: expected some of ${CLIS.join(', ')}, got ${o.clis}`);
+          throw new UsageError(t('clisExpected', { all: CLIS.join(', '), given: String(o.clis) }));
         const hookScript = o.hookScript ? path.resolve(o.hookScript) : hookOf()?.script;
-        if (!hookScript) throw new UsageError('cannot find dist/hook.cjs beside this CLI; pass --hook-script <path>');
+        if (!hookScript) throw new UsageError(t('noHookScript'));
         const node = o.node ? path.resolve(o.node) : process.execPath;
         const mcpScript = o.mcpScript ? path.resolve(o.mcpScript) : mcpScriptOf();
         const core = coreFor(cmd);
@@ -58,7 +59,7 @@ export function initCommand(): Command {
               print(`${c.action.padEnd(9)} ${c.file}${c.problem ? `: ${c.problem}` : ''}`);
               if (o.dryRun && (c.action === 'create' || c.action === 'update')) print(diffOf(c));
             }
-            if (o.dryRun) print('(dry run: nothing written)');
+            if (o.dryRun) print(t('dryRun'));
           }
           const skipped = changes.filter((c) => c.action === 'skip');
           for (const c of skipped) printErr(`fmes: ${c.file}: ${c.problem}`);

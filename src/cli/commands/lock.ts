@@ -9,6 +9,7 @@ import { runHolding, SignalGuard, signalExit } from '../../hot/lock/holding';
 import { ExitCode } from '../exitCodes';
 import type { Core } from '../../core/createCore';
 import { coreFor, pathArg, print, printErr, seconds } from '../context';
+import { t } from '../../core/i18n/translate';
 import { UsageError } from '../usageError';
 import { refusalToActAs } from '../../hot/safety/runIdentity';
 import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
@@ -25,7 +26,7 @@ import {
 /** Tells a person at the terminal why `fmes` is not returning yet. */
 function announceWait(path: string, seconds: number) {
   return (holders: readonly Holder[]) =>
-    printErr(`fmes: waiting up to ${seconds}s for ${path}: ${holders.map(describeHolder).join('; ')}`);
+    printErr(t('waitingFor', { seconds, path, holders: holders.map(describeHolder).join('; ') }));
 }
 
 const agentOption = () =>
@@ -52,8 +53,7 @@ function claimOf(o: { agent?: string; token?: string }, what: string): LockClaim
   if (o.token !== undefined) return { key: o.token };
   const c = caller();
   const agent = o.agent || (c.run ? c.id : undefined); // an empty $FMES_AGENT is "not set"
-  if (agent === undefined)
-    throw new UsageError(`${what} needs --token <token> (printed when the lock was taken) or --agent <your id>`);
+  if (agent === undefined) throw new UsageError(t('needsTokenOrAgent', { what }));
   const why = refusalToActAs(agent, c);
   if (why) {
     refuse(
@@ -77,7 +77,7 @@ function hintNotHolder(e: unknown): never {
 function reportHeld(e: LockError, json: boolean): void {
   const holders = (e.details?.holders ?? []) as Holder[];
   if (json) print(safeJson({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }));
-  printErr(`fmes: ${escapeControls(e.path)} is held:`);
+  printErr(t('isHeld', { path: escapeControls(e.path) }));
   for (const h of holders) printErr(`  ${describeHolder(h)}`);
   process.exitCode = ExitCode.held;
 }
@@ -173,7 +173,7 @@ export function lockCommand(): Command {
       const broker = inRunBroker();
       if (broker) return await releaseBrokered(broker, p, { agent: claim.agent, token: claim.key });
       const r = await withCore(cmd, (core) => core.lockBackend.release(pathArg(core, p), claim).catch(hintNotHolder));
-      print(escapeControls(`released ${r.path}`));
+      print(escapeControls(t('released', { path: r.path })));
     });
 
   lock
@@ -192,7 +192,7 @@ export function lockCommand(): Command {
       const r = await withCore(cmd, (core) =>
         core.lockBackend.renew(pathArg(core, p), { ...claim, ttlMs }).catch(hintNotHolder),
       );
-      print(escapeControls(`renewed ${r.path} until ${r.expiresAt}`));
+      print(escapeControls(t('renewed', { path: r.path, until: String(r.expiresAt) })));
     });
 
   lock
@@ -238,7 +238,7 @@ export function lockCommand(): Command {
         print(safeJson(all.map(holderStatusJson)));
         return;
       }
-      if (all.length === 0) print('no locks');
+      if (all.length === 0) print(t('noLocks'));
       for (const s of all) print(statusLine(s));
     });
 
@@ -291,7 +291,7 @@ export function lockCommand(): Command {
           }
           const ttl = Date.parse(handle.record.expiresAt) - Date.parse(handle.record.acquiredAt);
           handle.startHeartbeat(Math.max(1000, ttl / 3), (e) =>
-            printErr(`fmes: lost the lock on ${handle.path}: ${String(e)}`),
+            printErr(t('lostLock', { path: handle.path, error: String(e) })),
           );
           process.exitCode = await runHolding(argv, guard, () => handle.release(), printErr);
         } finally {

@@ -5,6 +5,7 @@ import { brokerOf } from '../../hot/broker/protocol';
 import { ControlCharacterError, escapeControls, safeJson } from '../../hot/locks/printable';
 import type { Holder } from '../../hot/locks/holders';
 import { print, printErr } from '../context';
+import { t } from '../../core/i18n/translate';
 import { UsageError } from '../usageError';
 import { refuse } from './refusal';
 
@@ -88,7 +89,7 @@ export function acquireBrokered(
 export function releaseBrokered(broker: Broker, p: string, o: { agent?: string; token?: string }): Promise<void> {
   return withBroker(broker, async (c) => {
     const r = await releaseVia(c, { path: p, cwd: process.cwd(), agent: o.agent || undefined, key: o.token });
-    print(escapeControls(`released ${r.path}`));
+    print(escapeControls(t('released', { path: r.path })));
   });
 }
 
@@ -105,7 +106,7 @@ export function renewBrokered(
       key: o.token,
       ttlSec: o.ttl,
     });
-    print(escapeControls(`renewed ${r.path} until ${r.expiresAt}`));
+    print(escapeControls(t('renewed', { path: r.path, until: String(r.expiresAt) })));
   });
 }
 
@@ -116,7 +117,7 @@ export function statusBrokered(broker: Broker, o: { json?: boolean; markers?: bo
       print(safeJson(r.locks));
       return;
     }
-    if (r.lines.length === 0) print('no locks');
+    if (r.lines.length === 0) print(t('noLocks'));
     for (const line of r.lines) print(line);
   });
 }

@@ -8,6 +8,7 @@ import type { MissionEvent } from '../../core/orchestrator/missionTypes';
 import { missionExitCode } from '../../core/orchestrator/missionTypes';
 import type { MissionRecord } from '../../core/schemas/mission';
 import { coreFor, hookOf, print, printErr } from '../context';
+import { t } from '../../core/i18n/translate';
 import { ExitCode } from '../exitCodes';
 import { UsageError } from '../usageError';
 
@@ -72,11 +73,11 @@ export function missionCommand(): Command {
         const pre = planPreflight(core.root, path.resolve(plan), core.config, { pathVar: process.env.PATH });
         if (pre?.blocked) {
           // Refused before the mission writes anything: no record, worktree, branch, snapshot or handoff.
-          printErr(`fmes: no agent CLI of this plan's chain can start:\n${pre.message}`);
+          printErr(t('noAgentCli', { message: pre.message }));
           process.exitCode = ExitCode.notFound;
           return;
         }
-        if (pre) for (const line of pre.message.split('\n')) printErr(`fmes: warning: ${line}`);
+        if (pre) for (const line of pre.message.split('\n')) printErr(t('warningLine', { line }));
         const color = !o.json && !!process.stdout.isTTY && !process.env.NO_COLOR;
         missions.onEvent((e) => printMissionEvent(e, { json: o.json, color }));
         const controller = new AbortController();
@@ -84,7 +85,7 @@ export function missionCommand(): Command {
         const onSignal = (sig: NodeJS.Signals) => {
           if (received) return;
           received = sig;
-          printErr(`fmes: ${sig}: stopping the mission (its changes are rolled back)`);
+          printErr(t('stoppingMission', { signal: sig }));
           controller.abort();
         };
         for (const s of SIGNALS) process.on(s, onSignal);
@@ -111,7 +112,7 @@ export function missionCommand(): Command {
       const { records, invalid } = new MissionStore(core.root).list();
       for (const i of invalid) printErr(`fmes: ${i.file}: ${formatIssues(i.issues)}`);
       if (o.json) print(JSON.stringify(records));
-      else if (records.length === 0) print('no missions');
+      else if (records.length === 0) print(t('noMissions'));
       else for (const r of records) print(missionLine(r));
       core.dispose();
     });
@@ -123,7 +124,7 @@ export function missionCommand(): Command {
     .action(async (task: string, o: { approved?: boolean }, cmd: Command) => {
       await withMissions(cmd, async (missions) => {
         const r = await missions.merge(task, { approved: !!o.approved });
-        if (r.merged) print(`merged ${task} as ${r.commit.slice(0, 10)}`);
+        if (r.merged) print(t('merged', { task, commit: r.commit.slice(0, 10) }));
         else {
           print(
             r.conflicts.length
@@ -140,10 +141,10 @@ export function missionCommand(): Command {
     .argument('<task>')
     .option('--yes', 'confirm')
     .action(async (task: string, o: { yes?: boolean }, cmd: Command) => {
-      if (!o.yes) throw new UsageError('discarding needs --yes');
+      if (!o.yes) throw new UsageError(t('discardNeedsYes'));
       await withMissions(cmd, async (missions) => {
         const r = await missions.discard(task, { confirmed: true });
-        print(`discarded ${task}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}`);
+        print(r.backupRef ? t('discardedKept', { task, ref: r.backupRef }) : t('discarded', { task }));
       });
     });
   mission
@@ -166,7 +167,7 @@ export function missionCommand(): Command {
     .action(async (task: string, o: { reason?: string }, cmd: Command) => {
       await withMissions(cmd, async (missions) => {
         const r = await missions.handOff(task, o.reason);
-        print(`wrote ${r.file}`);
+        print(t('wrote', { file: r.file }));
       });
     });
   return mission;

@@ -1,5 +1,6 @@
 import { callerIdentity, refusalToActAs, type RunIdentity } from '../../hot/safety/runIdentity';
 import { printErr } from '../context';
+import { t } from '../../core/i18n/translate';
 
 /** Exit code of a command refused to the caller (sysexits EX_NOPERM). */
 export const EXIT_NOT_PERMITTED = 77;
@@ -17,7 +18,7 @@ export function forgetCaller(): void {
 
 /** Prints why and sets exit code 77. Returns true so callers can `if (refuse(…)) return;`. */
 export function refuse(message: string): true {
-  printErr(`fmes: refused: ${message}`);
+  printErr(t('refused', { message }));
   process.exitCode = EXIT_NOT_PERMITTED;
   return true;
 }

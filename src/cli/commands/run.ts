@@ -9,6 +9,7 @@ import { planRunRequest } from '../../core/agents/planPrompt';
 import { ArtifactError } from '../../core/errors';
 import { TASK_ID } from '../../core/schemas/patterns';
 import { coreFor, hookOf, print, printErr, seconds } from '../context';
+import { t } from '../../core/i18n/translate';
 import { UsageError } from '../usageError';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -34,7 +35,7 @@ function positiveNumber(name: string, v: string | undefined, int = false): numbe
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0 || (int && !Number.isInteger(n)))
-    throw new UsageError(`${name} must be a positive ${int ? 'integer' : 'number'}, got ${JSON.stringify(v)}`);
+    throw new UsageError(t(int ? 'positiveInteger' : 'positiveNumber', { name, value: JSON.stringify(v) }));
   return n;
 }
 
@@ -60,7 +61,7 @@ export function runCommand(): Command {
       '\nExit codes: 0 success · 1 the agent failed, or F-MES refused to start it unguarded (reason refused) · 2 usage · 3 a limit stopped it · 4 awaiting approval · 127 CLI not found · 128+n signalled',
     )
     .action(async (o: RunOptions, cmd: Command) => {
-      if (!o.prompt === !o.plan) throw new UsageError('give exactly one of --prompt and --plan');
+      if (!o.prompt === !o.plan) throw new UsageError(t('promptOrPlan'));
       const core = coreFor(cmd);
       let req: Omit<RunRequest, 'cli'> & { cli?: AgentKind };
       if (o.plan) {
@@ -78,13 +79,13 @@ export function runCommand(): Command {
         if (isAgentKind(planned)) req.cli = planned;
         if (o.task) req.taskId = o.task;
       } else {
-        if (!o.task) throw new UsageError('--task is required with --prompt');
+        if (!o.task) throw new UsageError(t('taskRequired'));
         req = { taskId: o.task, prompt: o.prompt! };
       }
       if (!TASK_ID.re.test(req.taskId) || req.taskId.length > TASK_ID.max)
         throw new UsageError(`task id ${JSON.stringify(req.taskId)} ${TASK_ID.message}`);
       const cli = (o.agent as AgentKind | undefined) ?? req.cli;
-      if (!cli) throw new UsageError('--agent is required (the plan does not name claude, gemini or codex)');
+      if (!cli) throw new UsageError(t('agentRequired'));
       const request: RunRequest = {
         ...req,
         cli,
@@ -112,7 +113,7 @@ export function runCommand(): Command {
       const onSignal = (sig: NodeJS.Signals) => {
         if (received) return;
         received = sig;
-        printErr(`fmes: ${sig}: stopping the agent`);
+        printErr(t('stoppingAgent', { signal: sig }));
         void run.stop(`interrupted by ${sig}`);
       };
       for (const s of SIGNALS) process.on(s, onSignal);

@@ -5,6 +5,7 @@ import { formatArtifactIssues } from '../../core/errors';
 import { ExitCode } from '../exitCodes';
 import { UsageError } from '../usageError';
 import { coreFor, print, printErr } from '../context';
+import { t } from '../../core/i18n/translate';
 
 const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog', 'inbox'];
 
@@ -35,18 +36,18 @@ export function validateCommand(): Command {
         // A freshly initialized repository has nothing on the bus yet: that is a pass, not a usage error.
         if (files.length === 0) {
           if (o.json) print('[]');
-          else print(`nothing to check yet: no locks, reports, plans, cost logs or handoffs in ${core.root}`);
+          else print(t('nothingToCheck', { root: core.root }));
           return;
         }
       }
-      if (files.length === 0) throw new UsageError('name the files to check, or pass --all');
+      if (files.length === 0) throw new UsageError(t('nameFiles'));
       const results = [];
       for (const f of files) {
         const abs = path.resolve(f);
         const r = await validateFile(abs, o.kind);
         results.push({ file: f, ...r });
         if (o.json) continue;
-        if (r.ok) print(`${f}: valid ${r.kind}`);
+        if (r.ok) print(t('valid', { file: f, kind: r.kind }));
         else printErr(formatArtifactIssues(f, r.error.issues));
       }
       if (o.json)

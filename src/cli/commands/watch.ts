@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { MissionService } from '../../core/orchestrator/missionService';
 import { describeBusEvent, type BusEvent } from '../../core/watch/busEvents';
 import { coreFor, hookOf, print, printErr } from '../context';
+import { t } from '../../core/i18n/translate';
 import { UsageError } from '../usageError';
 import { printMissionEvent } from './mission';
 
@@ -35,7 +36,7 @@ export function watchCommand(): Command {
       if (o.orchestrate) {
         const parallel = o.parallel === undefined ? undefined : Number(o.parallel);
         if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1))
-          throw new UsageError(`--parallel must be a positive integer, got ${JSON.stringify(o.parallel)}`);
+          throw new UsageError(t('parallelInteger', { value: JSON.stringify(o.parallel) }));
         missions = await core.createMissions({ hook: hookOf() });
         missions.onEvent((e) => printMissionEvent(e, { json: o.json }));
         missions.startLoop({

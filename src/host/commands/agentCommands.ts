@@ -69,23 +69,23 @@ export class AgentCommands implements vscode.Disposable {
     this.requireTrust();
     const cli = await vscode.window.showQuickPick(
       AGENT_KINDS.map((k) => ({ label: k, description: AGENT_LABELS[k], cli: k })),
-      { title: 'Run which agent?' },
+      { title: vscode.l10n.t('Run which agent?') },
     );
     if (!cli) return undefined;
     const taskId = await vscode.window.showInputBox({
-      title: `Run ${cli.label}: task id`,
-      prompt: 'Names the session, the transcript and the cost records (letters, digits and . _ -)',
+      title: vscode.l10n.t('Run {0}: task id', cli.label),
+      prompt: vscode.l10n.t('Names the session, the transcript and the cost records (letters, digits and . _ -)'),
       value: defaultTaskId(new Date()),
       validateInput: (v) =>
         !TASK_ID.re.test(v) || v.length > TASK_ID.max
-          ? `The task id ${TASK_ID.message}, at most ${TASK_ID.max} characters.`
+          ? vscode.l10n.t('The task id {0}, at most {1} characters.', TASK_ID.message, TASK_ID.max)
           : undefined,
     });
     if (taskId === undefined) return undefined;
     const prompt = await vscode.window.showInputBox({
-      title: `Run ${cli.label} on ${taskId}: prompt`,
-      prompt: 'What should the agent do?',
-      validateInput: (v) => (v.trim() ? undefined : 'Say what the agent should do.'),
+      title: vscode.l10n.t('Run {0} on {1}: prompt', cli.label, taskId),
+      prompt: vscode.l10n.t('What should the agent do?'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Say what the agent should do.')),
     });
     if (prompt === undefined) return undefined;
     return (await this.start({ cli: cli.cli, taskId, prompt }))?.id;
@@ -93,15 +93,23 @@ export class AgentCommands implements vscode.Disposable {
 
   /** Stops a run (its whole process tree) and shows how it ended. */
   async stop(arg: RunArg): Promise<RunOutcome | undefined> {
-    const runId = this.runIdOf(arg) ?? (await this.pickRun('Stop which agent?'));
+    const runId = this.runIdOf(arg) ?? (await this.pickRun(vscode.l10n.t('Stop which agent?')));
     if (!runId) return undefined;
     const outcome = await this.d.agents.stopRun(runId);
     if (!outcome) {
-      void vscode.window.showInformationMessage('F-MES: that agent run has already ended.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('F-MES: that agent run has already ended.'));
       return undefined;
     }
     void vscode.window.showInformationMessage(
-      `F-MES: ${outcome.agentId} on ${outcome.taskId}: ${outcome.reason} — ${outcome.message} (${formatUsd(outcome.costUsd)}, ${outcome.turns} turns).`,
+      vscode.l10n.t(
+        'F-MES: {0} on {1}: {2} — {3} ({4}, {5} turns).',
+        outcome.agentId,
+        outcome.taskId,
+        outcome.reason,
+        outcome.message,
+        formatUsd(outcome.costUsd),
+        outcome.turns,
+      ),
     );
     return outcome;
   }
@@ -114,29 +122,34 @@ export class AgentCommands implements vscode.Disposable {
       Object.entries(f.agents).map(([agentId, s]) => ({
         label: f.taskId,
         description: agentId === s.cli ? agentId : `${agentId} (${s.cli})`,
-        detail: `session ${s.sessionId} · last: ${s.lastOutcome ?? 'running or unknown'} · ${age(s.updatedAt)} ago`,
+        detail: vscode.l10n.t(
+          'session {0} · last: {1} · {2} ago',
+          s.sessionId,
+          s.lastOutcome ?? vscode.l10n.t('running or unknown'),
+          age(s.updatedAt),
+        ),
         request: { cli: s.cli, agentId, taskId: f.taskId },
         updatedAt: s.updatedAt,
       })),
     );
     items.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     const pick = await vscode.window.showQuickPick(items, {
-      title: 'Resume which session?',
-      placeHolder: items.length ? undefined : 'No stored sessions in .fmes/sessions/',
+      title: vscode.l10n.t('Resume which session?'),
+      placeHolder: items.length ? undefined : vscode.l10n.t('No stored sessions in .fmes/sessions/'),
       matchOnDetail: true,
     });
     if (!pick) return undefined;
     const prompt = await vscode.window.showInputBox({
-      title: `Resume ${pick.label} (${pick.description})`,
-      prompt: 'The follow-up prompt',
-      value: 'Continue the task.',
+      title: vscode.l10n.t('Resume {0} ({1})', pick.label, pick.description),
+      prompt: vscode.l10n.t('The follow-up prompt'),
+      value: vscode.l10n.t('Continue the task.'),
     });
     if (prompt === undefined || !prompt.trim()) return undefined;
     return (await this.start({ ...pick.request, prompt, resume: true }))?.id;
   }
 
   private async showTerminal(arg: RunArg): Promise<void> {
-    const runId = this.runIdOf(arg) ?? (await this.pickRun('Show which agent?'));
+    const runId = this.runIdOf(arg) ?? (await this.pickRun(vscode.l10n.t('Show which agent?')));
     if (runId) this.d.agents.terminalOf(runId)?.show();
   }
 
@@ -147,8 +160,8 @@ export class AgentCommands implements vscode.Disposable {
     if (same) {
       // Two runs of one agent on one task would share (and fight over) one session.
       const c = await vscode.window.showWarningMessage(
-        `F-MES: ${same.agentId} is already working on ${same.taskId}.`,
-        'Show Terminal',
+        vscode.l10n.t('F-MES: {0} is already working on {1}.', same.agentId, same.taskId),
+        vscode.l10n.t('Show Terminal'),
       );
       if (c) this.d.agents.terminalOf(same.runId)?.show();
       return undefined;
@@ -173,8 +186,8 @@ export class AgentCommands implements vscode.Disposable {
         file: m.file,
       })),
       {
-        title: 'Run Claude on which plan?',
-        placeHolder: plans.length ? undefined : 'No valid plans in .antigravity/plans/',
+        title: vscode.l10n.t('Run Claude on which plan?'),
+        placeHolder: plans.length ? undefined : vscode.l10n.t('No valid plans in .antigravity/plans/'),
       },
     );
     return pick?.file;
@@ -192,13 +205,13 @@ export class AgentCommands implements vscode.Disposable {
   private async pickRun(title: string): Promise<string | undefined> {
     const live = this.d.agents.snapshots;
     if (live.length === 0) {
-      void vscode.window.showInformationMessage('F-MES: no agent is running.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('F-MES: no agent is running.'));
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
       live.map((r) => ({
         label: `${r.agentId} · ${r.taskId}`,
-        description: `${r.state} · ${r.turns} turns · ${formatUsd(r.costUsd)} · ${age(r.startedAt)}`,
+        description: [r.state, vscode.l10n.t('{0} turns', r.turns), formatUsd(r.costUsd), age(r.startedAt)].join(' · '),
         runId: r.runId,
       })),
       { title },

@@ -35,7 +35,7 @@ export class ApprovalCommands implements vscode.Disposable {
     let a = id ? pending.find((x) => x.id === id) : undefined;
     if (!a) {
       if (pending.length === 0) {
-        void vscode.window.showInformationMessage('F-MES: no agent is waiting for an approval.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('F-MES: no agent is waiting for an approval.'));
         return undefined;
       }
       const pick = await vscode.window.showQuickPick(
@@ -45,25 +45,33 @@ export class ApprovalCommands implements vscode.Disposable {
           detail: x.reason,
           approval: x,
         })),
-        { title: 'F-MES: approval requests', placeHolder: 'Pick a request to approve or reject', matchOnDetail: true },
+        {
+          title: vscode.l10n.t('F-MES: approval requests'),
+          placeHolder: vscode.l10n.t('Pick a request to approve or reject'),
+          matchOnDetail: true,
+        },
       );
       a = pick?.approval;
     }
     if (!a) return undefined;
+    const approve = vscode.l10n.t('Approve');
     const choice = await vscode.window.showWarningMessage(
-      `${a.agent} wants to run: ${a.tool} ${a.summary}`,
-      { modal: true, detail: `${a.reason}\n\nApproving lets this exact call run once, when the task is resumed.` },
-      'Approve',
-      'Reject',
+      vscode.l10n.t('{0} wants to run: {1} {2}', a.agent, a.tool, a.summary),
+      {
+        modal: true,
+        detail: `${a.reason}\n\n${vscode.l10n.t('Approving lets this exact call run once, when the task is resumed.')}`,
+      },
+      approve,
+      vscode.l10n.t('Reject'),
     );
     if (!choice) return undefined;
     const note = await vscode.window.showInputBox({
       title: `${choice} ${a.id}`,
-      prompt: 'A note for the agent (optional)',
+      prompt: vscode.l10n.t('A note for the agent (optional)'),
     });
     const decided = this.store.decide(
       a.id,
-      choice === 'Approve' ? 'approved' : 'rejected',
+      choice === approve ? 'approved' : 'rejected',
       this.d.me() || `human:${os.userInfo().username}`,
       note || undefined,
     );

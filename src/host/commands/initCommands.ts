@@ -41,25 +41,34 @@ export class InitCommands implements vscode.Disposable {
     const { planInit, applyInit, diffOf } = await import('../../core/init/initWorkspace');
     const changes = planInit(this.d.root, editorLaunch(this.d.extensionPath));
     for (const c of changes.filter((x) => x.action === 'skip'))
-      void vscode.window.showWarningMessage(`F-MES: ${c.file} left as it is: ${c.problem}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('F-MES: {0} left as it is: {1}', c.file, c.problem ?? ''));
     const todo = changes.filter((c) => c.action === 'create' || c.action === 'update');
     if (todo.length === 0) {
-      void vscode.window.showInformationMessage('F-MES: the workspace is already initialized.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('F-MES: the workspace is already initialized.'));
       return [];
     }
     if (!o.apply) {
       const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: todo.map(diffOf).join('\n') });
       await vscode.window.showTextDocument(doc, { preview: true });
+      const apply = vscode.l10n.t('Apply');
       const ok = await vscode.window.showInformationMessage(
-        `F-MES: apply these changes to ${todo.map((c) => c.file).join(', ')}?`,
-        { modal: true, detail: 'Your own content in these files is kept; F-MES only adds its blocks and entries.' },
-        'Apply',
+        vscode.l10n.t('F-MES: apply these changes to {0}?', todo.map((c) => c.file).join(', ')),
+        {
+          modal: true,
+          detail: vscode.l10n.t('Your own content in these files is kept; F-MES only adds its blocks and entries.'),
+        },
+        apply,
       );
-      if (ok !== 'Apply') return [];
+      if (ok !== apply) return [];
     }
-    const written = await withProgress('F-MES: initializing the workspace', () => applyInit(this.d.root, changes));
+    const written = await withProgress(vscode.l10n.t('F-MES: initializing the workspace'), () =>
+      applyInit(this.d.root, changes),
+    );
     void vscode.window.showInformationMessage(
-      `F-MES: wrote ${written.map((c) => c.file).join(', ')}. Next: write a plan (F-MES: New Plan…) and start it as a mission.`,
+      vscode.l10n.t(
+        'F-MES: wrote {0}. Next: write a plan (F-MES: New Plan…) and start it as a mission.',
+        written.map((c) => c.file).join(', '),
+      ),
     );
     this.d.log.info(`init: wrote ${written.map((c) => c.file).join(', ')}`);
     return written.map((c) => c.file);

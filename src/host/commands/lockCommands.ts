@@ -52,15 +52,25 @@ export class LockCommands implements vscode.Disposable {
     if (target.scheme !== 'file') {
       void vscode.window.showWarningMessage(
         target.scheme === 'untitled'
-          ? 'F-MES: an unsaved editor has no path to lock yet: save it in the workspace first.'
-          : `F-MES: only files on disk can be locked, not ${target.toString(true)}.`,
+          ? vscode.l10n.t('F-MES: an unsaved editor has no path to lock yet: save it in the workspace first.')
+          : vscode.l10n.t('F-MES: only files on disk can be locked, not {0}.', target.toString(true)),
       );
       return undefined;
     }
     const rel = path.relative(this.d.core.root, target.fsPath);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
       void vscode.window.showWarningMessage(
-        `F-MES: ${target.fsPath} is ${rel === '' ? 'the workspace itself' : 'outside the workspace'} (${this.d.core.root}): lock a file or folder inside it.`,
+        rel === ''
+          ? vscode.l10n.t(
+              'F-MES: {0} is the workspace itself ({1}): lock a file or folder inside it.',
+              target.fsPath,
+              this.d.core.root,
+            )
+          : vscode.l10n.t(
+              'F-MES: {0} is outside the workspace ({1}): lock a file or folder inside it.',
+              target.fsPath,
+              this.d.core.root,
+            ),
       );
       return undefined;
     }
@@ -68,22 +78,22 @@ export class LockCommands implements vscode.Disposable {
     const intent = quick
       ? `edited by ${this.d.me()} in the editor`
       : await vscode.window.showInputBox({
-          title: `Lock ${p}`,
-          prompt: 'What are you about to do? (shown to agents and people)',
+          title: vscode.l10n.t('Lock {0}', p),
+          prompt: vscode.l10n.t('What are you about to do? (shown to agents and people)'),
           value: 'editing by hand',
         });
     if (intent === undefined) return undefined;
     try {
       const h = await this.d.held.acquire(p, this.d.me(), intent);
       this.d.log.info(`locked ${h.path} for ${this.d.me()}`);
-      void vscode.window.setStatusBarMessage(`$(lock) Locked ${h.path}`, 3000);
+      void vscode.window.setStatusBarMessage('$(lock) ' + vscode.l10n.t('Locked {0}', h.path), 3000);
       return h.path;
     } catch (e) {
       if (!LockError.is(e, 'held')) throw e;
       const holders = (e.details?.holders ?? []) as Holder[];
       const choice = await vscode.window.showWarningMessage(
-        `${p} is locked: ${holders.map(describeHolder).join('; ')}`,
-        'Notify When Free',
+        vscode.l10n.t('{0} is locked: {1}', p, holders.map(describeHolder).join('; ')),
+        vscode.l10n.t('Notify When Free'),
       );
       if (choice) this.watchFor(p);
       return undefined;
@@ -102,13 +112,16 @@ export class LockCommands implements vscode.Disposable {
       const mine = this.d.state.lockViews.filter((l) => l.agent === this.d.me());
       const pick = await vscode.window.showQuickPick(
         mine.map((l) => ({ label: l.path, description: l.intent })),
-        { title: 'Release which lock?', placeHolder: mine.length ? undefined : 'You hold no locks' },
+        {
+          title: vscode.l10n.t('Release which lock?'),
+          placeHolder: mine.length ? undefined : vscode.l10n.t('You hold no locks'),
+        },
       );
       p = pick?.label;
     }
     if (p === undefined) return;
     if (!this.d.held.release(p)) this.d.core.locks.release(p, { agent: this.d.me() });
-    void vscode.window.setStatusBarMessage(`$(unlock) Released ${p}`, 3000);
+    void vscode.window.setStatusBarMessage('$(unlock) ' + vscode.l10n.t('Released {0}', p), 3000);
   }
 
   async forceUnlock(arg: vscode.Uri | { lock: LockView } | LockView | undefined): Promise<boolean> {
@@ -121,29 +134,34 @@ export class LockCommands implements vscode.Disposable {
           description: `${l.agent ?? '?'} · ${l.intent ?? ''}`,
           lock: l,
         })),
-        { title: 'Force unlock which lock?' },
+        { title: vscode.l10n.t('Force unlock which lock?') },
       );
       lock = pick?.lock;
     }
     if (!lock) return false;
-    const holder = lock.agent ?? 'an unknown holder';
+    const holder = lock.agent ?? vscode.l10n.t('an unknown holder');
+    const force = vscode.l10n.t('Force Unlock');
+    const who = lock.intent
+      ? vscode.l10n.t('{0} is working on: {1}', holder, lock.intent)
+      : vscode.l10n.t('{0} holds it', holder);
+    const since = lock.acquiredAt ? ' ' + vscode.l10n.t('(for {0})', age(lock.acquiredAt)) : '';
     const ok = await vscode.window.showWarningMessage(
-      `Force unlock ${lock.path}?`,
+      vscode.l10n.t('Force unlock {0}?', lock.path),
       {
         modal: true,
-        detail: `${holder}${lock.intent ? ` is working on: ${lock.intent}` : ' holds it'}${lock.acquiredAt ? ` (for ${age(lock.acquiredAt)})` : ''}. Its work may then conflict with yours. The break is recorded in .locks/.broken/breaks.jsonl.`,
+        detail: `${who}${since}. ${vscode.l10n.t('Its work may then conflict with yours. The break is recorded in .locks/.broken/breaks.jsonl.')}`,
       },
-      'Force Unlock',
+      force,
     );
-    if (ok !== 'Force Unlock') return false;
+    if (ok !== force) return false;
     const reason = await vscode.window.showInputBox({
-      title: `Why unlock ${lock.path}?`,
+      title: vscode.l10n.t('Why unlock {0}?', lock.path),
       value: `forced from the editor by ${this.d.me()}`,
     });
     if (reason === undefined) return false;
     const rec = this.d.core.locks.forceBreak(lock.path, { by: this.d.me(), reason });
     this.d.log.warn(`force-unlocked ${lock.path} (held by ${holder}): ${reason}; kept as ${rec.archivedAs}`);
-    void vscode.window.showInformationMessage(`Unlocked ${lock.path}. The break was recorded.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Unlocked {0}. The break was recorded.', lock.path));
     return true;
   }
 
@@ -152,7 +170,9 @@ export class LockCommands implements vscode.Disposable {
     if (!lock) {
       const p = this.pathOf(arg);
       void vscode.window.showInformationMessage(
-        p === undefined ? 'F-MES: no file is open to look up a lock for.' : `F-MES: no lock covers ${p}.`,
+        p === undefined
+          ? vscode.l10n.t('F-MES: no file is open to look up a lock for.')
+          : vscode.l10n.t('F-MES: no lock covers {0}.', p),
       );
       return;
     }
@@ -165,7 +185,7 @@ export class LockCommands implements vscode.Disposable {
     const p = typeof arg === 'string' ? arg : this.pathOf(arg);
     if (p === undefined) return;
     this.watchFor(p);
-    void vscode.window.setStatusBarMessage(`$(bell) F-MES will tell you when ${p} is free`, 3000);
+    void vscode.window.setStatusBarMessage('$(bell) ' + vscode.l10n.t('F-MES will tell you when {0} is free', p), 3000);
   }
 
   /** Paths someone asked to hear about, for tests. */
@@ -182,11 +202,15 @@ export class LockCommands implements vscode.Disposable {
     for (const p of [...this.waiting]) {
       if (this.d.state.blockersOf(p, this.d.me()).length > 0) continue;
       this.waiting.delete(p);
-      void vscode.window.showInformationMessage(`${p} is free now.`, 'Open', 'Lock for Me').then(async (c) => {
-        const uri = vscode.Uri.file(path.join(this.d.core.root, p));
-        if (c === 'Open') await vscode.commands.executeCommand('vscode.open', uri);
-        if (c === 'Lock for Me') await this.acquire(uri, true);
-      });
+      const open = vscode.l10n.t('Open');
+      const lockForMe = vscode.l10n.t('Lock for Me');
+      void vscode.window
+        .showInformationMessage(vscode.l10n.t('{0} is free now.', p), open, lockForMe)
+        .then(async (c) => {
+          const uri = vscode.Uri.file(path.join(this.d.core.root, p));
+          if (c === open) await vscode.commands.executeCommand('vscode.open', uri);
+          if (c === lockForMe) await this.acquire(uri, true);
+        });
     }
   }
 
@@ -213,7 +237,7 @@ export class LockCommands implements vscode.Disposable {
       canSelectFiles: true,
       canSelectFolders: true,
       canSelectMany: false,
-      openLabel: 'Lock',
+      openLabel: vscode.l10n.t('Lock'),
     });
     return picked?.[0];
   }

@@ -18,6 +18,7 @@ import { Commands } from '../../shared/ids';
 import type { AgentRuns } from '../agents/agentRuns';
 import { mergeDetail, someOf, withProgress } from './progress';
 import { registerCommand } from './registerCommand';
+import { missionLabel } from '../views/missionTree';
 
 export interface MissionCommandDeps {
   core: Core;
@@ -135,7 +136,10 @@ export class MissionCommands implements vscode.Disposable {
     )
       return;
     void this.get().then((m) => {
-      m.startLoop({ onError: (file, message) => void vscode.window.showWarningMessage(`F-MES: ${file}: ${message}`) });
+      m.startLoop({
+        onError: (file, message) =>
+          void vscode.window.showWarningMessage(vscode.l10n.t('F-MES: {0}: {1}', file, message)),
+      });
       m.handle(e);
     });
   }
@@ -153,7 +157,9 @@ export class MissionCommands implements vscode.Disposable {
     const pre = planPreflight(this.d.core.root, file, this.d.config(), { pathVar: process.env.PATH, editor: true });
     if (pre?.blocked) {
       // Refused before the mission writes anything: no record, worktree, branch or handoff to clean up.
-      void vscode.window.showErrorMessage(`F-MES: no agent CLI of this plan's chain can start. ${pre.message}`);
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t("F-MES: no agent CLI of this plan's chain can start. {0}", pre.message),
+      );
       return undefined;
     }
     // Some of the chain is there: the mission runs and fails over past the rest; the log says which are missing.
@@ -161,10 +167,10 @@ export class MissionCommands implements vscode.Disposable {
     const missions = await this.get();
     // Cancel stops the mission as Ctrl-C does in a shell: the agent is stopped and its changes rolled back.
     const out = await withProgress(
-      `F-MES: mission ${path.basename(file, '.md')}`,
+      vscode.l10n.t('F-MES: mission {0}', path.basename(file, '.md')),
       async (signal, report) => {
         const sub = missions.onEvent((e) => {
-          if (e.type === 'state') report(e.record.state);
+          if (e.type === 'state') report(missionLabel(e.record.state));
         });
         try {
           return await missions.start(file, { signal });
@@ -179,41 +185,62 @@ export class MissionCommands implements vscode.Disposable {
 
   async merge(arg: MissionArg): Promise<'merged' | 'conflicted' | undefined> {
     this.requireTrust('Merging a mission');
-    const rec = await this.pick(arg, 'merge', 'Merge which mission?');
+    const rec = await this.pick(arg, 'merge', vscode.l10n.t('Merge which mission?'));
+    const mergeLabel = vscode.l10n.t('Merge');
     if (!rec) return undefined;
     let approved = false;
     // From the panel or the palette Merge asks first, naming the branch and the files; the dashboard's
     // "Merge mission <task>" button and calls with a task id are that decision already.
     if (typeof arg !== 'string' && rec.state !== 'review') {
       const ok = await vscode.window.showInformationMessage(
-        `Merge mission ${rec.taskId}?`,
+        vscode.l10n.t('Merge mission {0}?', rec.taskId),
         { modal: true, detail: mergeDetail(rec) },
-        'Merge',
+        mergeLabel,
       );
-      if (ok !== 'Merge') return undefined;
+      if (ok !== mergeLabel) return undefined;
     }
     if (rec.state === 'review') {
       const ok = await vscode.window.showWarningMessage(
-        `Mission ${rec.taskId} needs review: ${rec.reason ?? 'cross-check warnings'}. Merge anyway?`,
+        vscode.l10n.t(
+          'Mission {0} needs review: {1}. Merge anyway?',
+          rec.taskId,
+          rec.reason ?? vscode.l10n.t('cross-check warnings'),
+        ),
         { modal: true, detail: mergeDetail(rec) },
-        'Merge',
+        mergeLabel,
       );
-      if (ok !== 'Merge') return undefined;
+      if (ok !== mergeLabel) return undefined;
       approved = true;
     }
     const missions = await this.get();
-    const r = await withProgress(`F-MES: merging ${rec.branch ?? rec.taskId}`, () =>
+    const r = await withProgress(vscode.l10n.t('F-MES: merging {0}', rec.branch ?? rec.taskId), () =>
       missions.merge(rec.taskId, { approved }),
     );
     if (r.merged) {
       const files = rec.crossCheck?.changed ?? [];
       void vscode.window.showInformationMessage(
-        `F-MES: merged mission ${rec.taskId} from ${rec.branch ?? `fmes/${rec.taskId}`} as ${r.commit.slice(0, 10)}${files.length ? `: ${files.length} file${files.length === 1 ? '' : 's'} (${someOf(files, 3)})` : ''}.`,
+        files.length
+          ? vscode.l10n.t(
+              'F-MES: merged mission {0} from {1} as {2}: {3} file(s) ({4}).',
+              rec.taskId,
+              rec.branch ?? `fmes/${rec.taskId}`,
+              r.commit.slice(0, 10),
+              files.length,
+              someOf(files, 3),
+            )
+          : vscode.l10n.t(
+              'F-MES: merged mission {0} from {1} as {2}.',
+              rec.taskId,
+              rec.branch ?? `fmes/${rec.taskId}`,
+              r.commit.slice(0, 10),
+            ),
       );
       return 'merged';
     }
     if (r.conflicts.length === 0) {
-      void vscode.window.showInformationMessage(`F-MES: ${rec.taskId}: ${r.record.reason ?? r.record.state}`);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('F-MES: {0}: {1}', rec.taskId, r.record.reason ?? r.record.state),
+      );
       return undefined;
     }
     await this.openEditors(
@@ -221,14 +248,18 @@ export class MissionCommands implements vscode.Disposable {
       r.conflicts.map((c) => path.join(this.d.core.root, c)),
     );
     void vscode.window.showWarningMessage(
-      `F-MES: merging ${rec.taskId} stopped on conflicts in ${r.conflicts.join(', ')}. Resolve them in the merge editor, then run Merge Mission again.`,
+      vscode.l10n.t(
+        'F-MES: merging {0} stopped on conflicts in {1}. Resolve them in the merge editor, then run Merge Mission again.',
+        rec.taskId,
+        r.conflicts.join(', '),
+      ),
     );
     return 'conflicted';
   }
 
   /** Opens VS Code's 3-way merge editor on each file the mission's merge left conflicted. */
   async openMergeEditor(arg: MissionArg): Promise<number> {
-    const rec = await this.pick(arg, 'conflicts', 'Open the merge editor for which mission?');
+    const rec = await this.pick(arg, 'conflicts', vscode.l10n.t('Open the merge editor for which mission?'));
     if (!rec) return 0;
     const files = await (await this.get()).conflicts(rec.taskId);
     await this.openEditors(rec.taskId, files);
@@ -255,8 +286,8 @@ export class MissionCommands implements vscode.Disposable {
         // VS Code's own 3-way merge editor (the command GitLens and the git extension use).
         await vscode.commands.executeCommand('_open.mergeEditor', {
           base,
-          input1: { uri: ours, title: 'Current', description: 'your branch' },
-          input2: { uri: theirs, title: 'Incoming', description: `fmes/${task}` },
+          input1: { uri: ours, title: vscode.l10n.t('Current'), description: vscode.l10n.t('your branch') },
+          input2: { uri: theirs, title: vscode.l10n.t('Incoming'), description: `fmes/${task}` },
           output: vscode.Uri.file(abs),
         });
       } catch (e) {
@@ -270,44 +301,65 @@ export class MissionCommands implements vscode.Disposable {
 
   async discard(arg: MissionArg): Promise<boolean> {
     this.requireTrust('Discarding a mission');
-    const rec = await this.pick(arg, 'discard', 'Discard which mission?');
+    const rec = await this.pick(arg, 'discard', vscode.l10n.t('Discard which mission?'));
     if (!rec) return false;
+    const discardLabel = vscode.l10n.t('Discard');
     const ok = await vscode.window.showWarningMessage(
-      `Discard mission ${rec.taskId}? Its worktree and branch ${rec.branch ?? ''} are removed; the work is kept under a backup ref (refs/fmes/discarded/…).`,
+      vscode.l10n.t(
+        'Discard mission {0}? Its worktree and branch {1} are removed; the work is kept under a backup ref (refs/fmes/discarded/…).',
+        rec.taskId,
+        rec.branch ?? '',
+      ),
       { modal: true },
-      'Discard',
+      discardLabel,
     );
-    if (ok !== 'Discard') return false;
+    if (ok !== discardLabel) return false;
     const missions = await this.get();
-    const r = await withProgress(`F-MES: discarding ${rec.taskId}`, () =>
+    const r = await withProgress(vscode.l10n.t('F-MES: discarding {0}', rec.taskId), () =>
       missions.discard(rec.taskId, { confirmed: true }),
     );
     void vscode.window.showInformationMessage(
-      `F-MES: discarded ${rec.taskId}${r.backupRef ? `; its work is kept at ${r.backupRef}` : ''}.`,
+      r.backupRef
+        ? vscode.l10n.t('F-MES: discarded {0}; its work is kept at {1}.', rec.taskId, r.backupRef)
+        : vscode.l10n.t('F-MES: discarded {0}.', rec.taskId),
     );
     return true;
   }
 
   async rollBack(arg: MissionArg): Promise<boolean> {
     this.requireTrust('Rolling back a mission');
-    const rec = await this.pick(arg, 'rollBack', 'Roll back which mission?');
+    const rec = await this.pick(arg, 'rollBack', vscode.l10n.t('Roll back which mission?'));
     if (!rec) return false;
+    const rollBackLabel = vscode.l10n.t('Roll Back');
     const ok = await vscode.window.showWarningMessage(
-      `Roll back mission ${rec.taskId} to the snapshot taken before its run? Tracked files are restored; files the run created are moved to .fmes/trash, never deleted.`,
+      vscode.l10n.t(
+        'Roll back mission {0} to the snapshot taken before its run? Tracked files are restored; files the run created are moved to .fmes/trash, never deleted.',
+        rec.taskId,
+      ),
       { modal: true },
-      'Roll Back',
+      rollBackLabel,
     );
-    if (ok !== 'Roll Back') return false;
+    if (ok !== rollBackLabel) return false;
     const missions = await this.get();
-    const r = await withProgress(`F-MES: rolling back ${rec.taskId}`, () => missions.rollBack(rec.taskId));
+    const r = await withProgress(vscode.l10n.t('F-MES: rolling back {0}', rec.taskId), () =>
+      missions.rollBack(rec.taskId),
+    );
     void vscode.window.showInformationMessage(
-      `F-MES: rolled back ${rec.taskId}: ${r.restored} file(s) restored${r.movedAside ? `, ${r.movedAside} moved to ${r.trash}` : ''}.`,
+      r.movedAside
+        ? vscode.l10n.t(
+            'F-MES: rolled back {0}: {1} file(s) restored, {2} moved to {3}.',
+            rec.taskId,
+            r.restored,
+            r.movedAside,
+            r.trash ?? '.fmes/trash',
+          )
+        : vscode.l10n.t('F-MES: rolled back {0}: {1} file(s) restored.', rec.taskId, r.restored),
     );
     return true;
   }
 
   async handOff(arg: MissionArg): Promise<string | undefined> {
-    const rec = await this.pick(arg, 'handOff', 'Hand which mission to a person?');
+    const rec = await this.pick(arg, 'handOff', vscode.l10n.t('Hand which mission to a person?'));
     if (!rec) return undefined;
     const r = await (await this.get()).handOff(rec.taskId);
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(this.d.core.root, r.file)), { preview: false });
@@ -323,31 +375,37 @@ export class MissionCommands implements vscode.Disposable {
     this.syncSoon();
     const r = e.record;
     this.d.log.info(`[mission] ${r.taskId}: ${r.state}${r.reason ? ` — ${r.reason}` : ''}`);
+    const merge = vscode.l10n.t('Merge');
+    const dashboard = vscode.l10n.t('Show Dashboard');
+    const handoff = vscode.l10n.t('Open Handoff');
+    const approvals = vscode.l10n.t('Review Approvals');
     const show = async (kind: 'info' | 'warn', text: string, ...actions: string[]) => {
       const pick =
         kind === 'info'
           ? await vscode.window.showInformationMessage(text, ...actions)
           : await vscode.window.showWarningMessage(text, ...actions);
-      if (pick === 'Merge') await vscode.commands.executeCommand(Commands.mergeMission, r.taskId);
-      else if (pick === 'Show Dashboard') await vscode.commands.executeCommand(Commands.showDashboard);
-      else if (pick === 'Open Handoff' && r.handoff)
+      if (pick === merge) await vscode.commands.executeCommand(Commands.mergeMission, r.taskId);
+      else if (pick === dashboard) await vscode.commands.executeCommand(Commands.showDashboard);
+      else if (pick === handoff && r.handoff)
         await vscode.window.showTextDocument(vscode.Uri.file(path.join(this.d.core.root, r.handoff)));
-      else if (pick === 'Review Approvals') await vscode.commands.executeCommand(Commands.reviewApprovals);
+      else if (pick === approvals) await vscode.commands.executeCommand(Commands.reviewApprovals);
     };
+    const reason = r.reason ?? '';
     if (r.state === 'readyToMerge')
-      void show('info', `F-MES: mission ${r.taskId} is ready to merge.`, 'Merge', 'Show Dashboard');
+      void show('info', vscode.l10n.t('F-MES: mission {0} is ready to merge.', r.taskId), merge, dashboard);
     else if (r.state === 'review')
-      void show('warn', `F-MES: mission ${r.taskId} needs review: ${r.reason ?? ''}`, 'Show Dashboard', 'Merge');
+      void show('warn', vscode.l10n.t('F-MES: mission {0} needs review: {1}', r.taskId, reason), dashboard, merge);
     else if (r.state === 'handedOff')
       void show(
         'warn',
-        `F-MES: mission ${r.taskId} was handed off to a person: ${r.reason ?? ''}`,
-        'Open Handoff',
-        'Show Dashboard',
+        vscode.l10n.t('F-MES: mission {0} was handed off to a person: {1}', r.taskId, reason),
+        handoff,
+        dashboard,
       );
     else if (r.state === 'awaitingApproval')
-      void show('warn', `F-MES: mission ${r.taskId} waits for approval: ${r.reason ?? ''}`, 'Review Approvals');
-    else if (r.state === 'refused') void show('warn', `F-MES: mission ${r.taskId} was refused: ${r.reason ?? ''}`);
+      void show('warn', vscode.l10n.t('F-MES: mission {0} waits for approval: {1}', r.taskId, reason), approvals);
+    else if (r.state === 'refused')
+      void show('warn', vscode.l10n.t('F-MES: mission {0} was refused: {1}', r.taskId, reason));
   }
 
   /** The mission an argument names, or the one a person picks among those the state table lets take `action`. */
@@ -362,7 +420,7 @@ export class MissionCommands implements vscode.Disposable {
     const states = statesAllowing(action);
     const candidates = records.filter((r) => states.includes(r.state));
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage('F-MES: no mission is in a state for this.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('F-MES: no mission is in a state for this.'));
       return undefined;
     }
     const item = await vscode.window.showQuickPick(
@@ -381,7 +439,7 @@ export class MissionCommands implements vscode.Disposable {
     const { readPlans } = await import('../../core/artifacts/plans');
     const listing = await readPlans(this.d.core.root);
     if (listing.valid.length === 0) {
-      void vscode.window.showInformationMessage('F-MES: there is no valid plan in .antigravity/plans/.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('F-MES: there is no valid plan in .antigravity/plans/.'));
       return undefined;
     }
     const item = await vscode.window.showQuickPick(
@@ -391,7 +449,7 @@ export class MissionCommands implements vscode.Disposable {
         detail: `${e.plan.meta.title} · ${e.plan.meta.files.join(', ')}`,
         file: e.file,
       })),
-      { title: 'Start a mission from which plan?' },
+      { title: vscode.l10n.t('Start a mission from which plan?') },
     );
     return item && path.join(this.d.core.root, item.file);
   }

@@ -30,7 +30,7 @@ export class PanelCommands implements vscode.Disposable {
         vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true }),
       ),
       registerCommand(Commands.validateArtifacts, d.log, () =>
-        withProgress('F-MES: validating artifacts', () => this.validate()),
+        withProgress(vscode.l10n.t('F-MES: validating artifacts'), () => this.validate()),
       ),
     );
   }
@@ -49,10 +49,13 @@ export class PanelCommands implements vscode.Disposable {
       this.diagnostics.set(vscode.Uri.file(file), diags);
       this.d.log.warn(r.error.message);
     }
-    const msg = `F-MES: validated ${files.length} artifact${files.length === 1 ? '' : 's'}: ${problems === 0 ? 'all valid' : `${problems} problem${problems === 1 ? '' : 's'} (see Problems)`}.`;
+    const msg =
+      problems === 0
+        ? vscode.l10n.t('F-MES: validated {0} artifact(s): all valid.', files.length)
+        : vscode.l10n.t('F-MES: validated {0} artifact(s): {1} problem(s) (see Problems).', files.length, problems);
     if (problems > 0) {
       void vscode.window
-        .showWarningMessage(msg, 'Show Problems')
+        .showWarningMessage(msg, vscode.l10n.t('Show Problems'))
         .then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
     } else void vscode.window.showInformationMessage(msg);
     this.d.log.info(msg);

@@ -26,9 +26,9 @@ export class PlanCommands implements vscode.Disposable {
     const title =
       o.title ??
       (await vscode.window.showInputBox({
-        title: 'F-MES: New Plan',
-        prompt: 'What should the agent do? One line; you write the steps in the plan next.',
-        value: 'My first mission',
+        title: vscode.l10n.t('F-MES: New Plan'),
+        prompt: vscode.l10n.t('What should the agent do? One line; you write the steps in the plan next.'),
+        value: vscode.l10n.t('My first mission'),
       }));
     if (title === undefined) return undefined;
     const dir = path.join(this.d.root, PLANS_DIR);

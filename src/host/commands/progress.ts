@@ -28,7 +28,7 @@ export function withProgress<T>(
 /** Up to `max` names, then "and n more". */
 export function someOf(items: readonly string[], max = 5): string {
   if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+  return vscode.l10n.t('{0} and {1} more', items.slice(0, max).join(', '), items.length - max);
 }
 
 /** The Merge confirmation's detail: the branch, where it goes, and the files it brings. */
@@ -36,7 +36,9 @@ export function mergeDetail(rec: MissionRecord): string {
   const files = rec.crossCheck?.changed ?? [];
   const branch = rec.branch ?? `fmes/${rec.taskId}`;
   const what = files.length
-    ? `${files.length} file${files.length === 1 ? '' : 's'}: ${someOf(files)}`
-    : 'the files its run changed';
-  return `Branch ${branch} is merged into the current branch of the workspace: ${what}.`;
+    ? files.length === 1
+      ? vscode.l10n.t('1 file: {0}', someOf(files))
+      : vscode.l10n.t('{0} files: {1}', files.length, someOf(files))
+    : vscode.l10n.t('the files its run changed');
+  return vscode.l10n.t('Branch {0} is merged into the current branch of the workspace: {1}.', branch, what);
 }

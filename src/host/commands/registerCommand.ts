@@ -25,10 +25,11 @@ export function registerCommand(
 
 function userMessage(e: unknown): string {
   if (LockError.is(e) || PathError.is(e) || ArtifactError.is(e) || e instanceof FmesError) return `F-MES: ${e.message}`;
-  return `F-MES: the command failed: ${errorMessage(e)}`;
+  return vscode.l10n.t('F-MES: the command failed: {0}', errorMessage(e));
 }
 
 export async function showErrorWithLog(message: string, log: vscode.LogOutputChannel): Promise<void> {
-  const choice = await vscode.window.showErrorMessage(message, 'Show Log');
-  if (choice === 'Show Log') log.show(true);
+  const show = vscode.l10n.t('Show Log');
+  const choice = await vscode.window.showErrorMessage(message, show);
+  if (choice === show) log.show(true);
 }

@@ -77,13 +77,15 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
         .slice(0, SESSIONS_SHOWN)
         .map((_, index): MissionNode => ({ kind: 'session', agent: node.agent, index }));
       const rest = node.agent.sessions.length - shown.length;
-      return rest > 0 ? [...shown, { kind: 'empty', text: `${rest} more… (F-MES: Show Dashboard lists all)` }] : shown;
+      return rest > 0
+        ? [...shown, { kind: 'empty', text: vscode.l10n.t('{0} more… (F-MES: Show Dashboard lists all)', rest) }]
+        : shown;
     }
     if (node.kind !== 'section') return [];
     switch (node.section) {
       case 'missions': {
         const m = this.state.plans.map((mission): MissionNode => ({ kind: 'mission', mission }));
-        return m.length ? m : [{ kind: 'empty', text: 'No plans in .antigravity/plans/' }];
+        return m.length ? m : [{ kind: 'empty', text: vscode.l10n.t('No plans in .antigravity/plans/') }];
       }
       case 'agents': {
         const runs = this.state.runViews.map((run): MissionNode => ({ kind: 'run', run }));
@@ -91,11 +93,13 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
         const a = [...this.state.agents]
           .sort((x, y) => x.agent.localeCompare(y.agent))
           .map((agent): MissionNode => ({ kind: 'agent', agent }));
-        return runs.length + a.length ? [...runs, ...a] : [{ kind: 'empty', text: 'No agent activity today' }];
+        return runs.length + a.length
+          ? [...runs, ...a]
+          : [{ kind: 'empty', text: vscode.l10n.t('No agent activity today') }];
       }
       case 'locks': {
         const l = this.state.lockViews.map((lock): MissionNode => ({ kind: 'lock', lock }));
-        return l.length ? l : [{ kind: 'empty', text: 'No locks' }];
+        return l.length ? l : [{ kind: 'empty', text: vscode.l10n.t('No locks') }];
       }
     }
   }
@@ -113,7 +117,11 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
       case 'session': {
         const s = node.agent.sessions[node.index];
         const item = new vscode.TreeItem(s.taskId ? `${s.taskId} · ${s.sessionId}` : s.sessionId);
-        item.description = `${formatUsd(s.costUsd)} · ${s.turns} turns · ${age(s.lastAt)} ago`;
+        item.description = [
+          formatUsd(s.costUsd),
+          s.turns === 1 ? vscode.l10n.t('1 turn') : vscode.l10n.t('{0} turns', s.turns),
+          vscode.l10n.t('{0} ago', age(s.lastAt)),
+        ].join(' · ');
         item.iconPath = new vscode.ThemeIcon('history');
         item.contextValue = 'session';
         return item;
@@ -129,7 +137,11 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
   }
 
   private sectionItem(section: 'missions' | 'agents' | 'locks'): vscode.TreeItem {
-    const labels = { missions: 'Missions', agents: 'Agents', locks: 'Locks' };
+    const labels = {
+      missions: vscode.l10n.t('Missions'),
+      agents: vscode.l10n.t('Agents'),
+      locks: vscode.l10n.t('Locks'),
+    };
     const item = new vscode.TreeItem(labels[section], vscode.TreeItemCollapsibleState.Expanded);
     item.id = `section:${section}`;
     item.contextValue = `section.${section}`;
@@ -142,7 +154,8 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     item.description = String(count);
     if (section === 'agents') {
       const running = this.state.runViews.length;
-      item.description = `${running ? `${running} running · ` : ''}${item.description} · ${formatUsd(this.state.costSummary.totalUsd)} today`;
+      const today = vscode.l10n.t('{0} today', formatUsd(this.state.costSummary.totalUsd));
+      item.description = `${running ? `${vscode.l10n.t('{0} running', running)} · ` : ''}${item.description} · ${today}`;
     }
     return item;
   }
@@ -157,7 +170,12 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
     const item = new vscode.TreeItem(l.path);
     item.id = `lock:${l.file}`;
     const mine = l.agent === this.me();
-    const flags = l.kind === 'invalid' ? 'invalid' : l.staleness.stale ? `stale: ${l.staleness.reason}` : '';
+    const flags =
+      l.kind === 'invalid'
+        ? vscode.l10n.t('invalid')
+        : l.staleness.stale
+          ? vscode.l10n.t('stale: {0}', l.staleness.reason ?? '')
+          : '';
     item.description = [l.agent ?? '?', l.intent, age(l.acquiredAt), flags].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(
       l.kind === 'invalid' ? 'warning' : l.staleness.stale ? 'debug-disconnect' : 'lock',
@@ -178,7 +196,7 @@ export class MissionTreeProvider implements vscode.TreeDataProvider<MissionNode>
               : 'lock';
     const target = l.path === '.' ? this.root : path.join(this.root, l.path);
     item.resourceUri = vscode.Uri.file(target);
-    item.command = { command: Commands.showLock, title: 'Show Lock', arguments: [l] };
+    item.command = { command: Commands.showLock, title: vscode.l10n.t('Show Lock'), arguments: [l] };
     return item;
   }
 }
@@ -187,30 +205,47 @@ export function lockTooltip(l: LockView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`$(lock) **${escape(l.path)}**\n\n`);
   if (l.kind === 'invalid')
-    md.appendMarkdown(`Invalid lock file \`${escape(l.file)}\`: ${escape(formatIssues(l.issues ?? []))}\n\n`);
-  if (l.agent) md.appendMarkdown(`Held by **${escape(l.agent)}**${l.intent ? `: ${escape(l.intent)}` : ''}\n\n`);
-  if (l.acquiredAt) md.appendMarkdown(`Since ${new Date(l.acquiredAt).toLocaleString()} (${age(l.acquiredAt)})\n\n`);
-  if (l.pid) md.appendMarkdown(`Process ${l.pid} on ${escape(l.host ?? '?')}\n\n`);
-  else if (l.expiresAt) md.appendMarkdown(`Expires ${new Date(l.expiresAt).toLocaleString()}\n\n`);
+    md.appendMarkdown(
+      vscode.l10n.t('Invalid lock file `{0}`: {1}', escape(l.file), escape(formatIssues(l.issues ?? []))) + '\n\n',
+    );
+  if (l.agent)
+    md.appendMarkdown(
+      (l.intent
+        ? vscode.l10n.t('Held by **{0}**: {1}', escape(l.agent), escape(l.intent))
+        : vscode.l10n.t('Held by **{0}**', escape(l.agent))) + '\n\n',
+    );
+  if (l.acquiredAt)
+    md.appendMarkdown(
+      vscode.l10n.t('Since {0} ({1})', new Date(l.acquiredAt).toLocaleString(), age(l.acquiredAt)) + '\n\n',
+    );
+  if (l.pid) md.appendMarkdown(vscode.l10n.t('Process {0} on {1}', l.pid, escape(l.host ?? '?')) + '\n\n');
+  else if (l.expiresAt)
+    md.appendMarkdown(vscode.l10n.t('Expires {0}', new Date(l.expiresAt).toLocaleString()) + '\n\n');
   if (l.staleness.stale)
-    md.appendMarkdown(`Stale (${l.staleness.reason}): the next agent that wants it will recover it.`);
+    md.appendMarkdown(
+      vscode.l10n.t('Stale ({0}): the next agent that wants it will recover it.', l.staleness.reason ?? ''),
+    );
   return md;
 }
 
-const MISSION_LABELS: Record<MissionStateName, string> = {
-  queued: 'queued',
-  waiting: 'waiting for files',
-  awaitingApproval: 'awaiting approval',
-  running: 'mission running',
-  review: 'needs review',
-  readyToMerge: 'ready to merge',
-  conflicted: 'merge conflicts',
-  merged: 'merged',
-  discarded: 'discarded',
-  rolledBack: 'rolled back',
-  handedOff: 'handed off',
-  refused: 'refused',
-};
+// A function, not a table: vscode.l10n.t reads the bundle, which is loaded when the extension activates.
+export function missionLabel(state: MissionStateName): string {
+  const labels: Record<MissionStateName, string> = {
+    queued: vscode.l10n.t('queued'),
+    waiting: vscode.l10n.t('waiting for files'),
+    awaitingApproval: vscode.l10n.t('awaiting approval'),
+    running: vscode.l10n.t('mission running'),
+    review: vscode.l10n.t('needs review'),
+    readyToMerge: vscode.l10n.t('ready to merge'),
+    conflicted: vscode.l10n.t('merge conflicts'),
+    merged: vscode.l10n.t('merged'),
+    discarded: vscode.l10n.t('discarded'),
+    rolledBack: vscode.l10n.t('rolled back'),
+    handedOff: vscode.l10n.t('handed off'),
+    refused: vscode.l10n.t('refused'),
+  };
+  return labels[state];
+}
 
 const MISSION_ICONS: Partial<Record<MissionStateName, string>> = {
   waiting: 'watch',
@@ -238,9 +273,9 @@ function missionItem(m: PlanView): vscode.TreeItem {
   const r = m.record;
   const cost = r?.costUsd ? r.costUsd : m.report?.costUsd;
   item.description = [
-    r ? MISSION_LABELS[r.state] : m.status,
+    r ? missionLabel(r.state) : planStatusLabel(m.status),
     m.agent,
-    m.risk ? `risk ${m.risk}` : undefined,
+    m.risk ? vscode.l10n.t('risk {0}', m.risk) : undefined,
     cost !== undefined ? formatUsd(cost) : undefined,
   ]
     .filter(Boolean)
@@ -249,16 +284,16 @@ function missionItem(m: PlanView): vscode.TreeItem {
     m.problem ??
     [
       `${m.title}`,
-      `files: ${m.files.join(', ')}`,
-      r ? `mission: ${MISSION_LABELS[r.state]}${r.reason ? ` — ${r.reason}` : ''}` : '',
-      m.report ? `report: ${m.report.status} — ${m.report.summary}` : '',
+      vscode.l10n.t('files: {0}', m.files.join(', ')),
+      r ? vscode.l10n.t('mission: {0}', missionLabel(r.state)) + (r.reason ? ` — ${r.reason}` : '') : '',
+      m.report ? vscode.l10n.t('report: {0} — {1}', m.report.status, m.report.summary) : '',
     ]
       .filter(Boolean)
       .join('\n');
   if (r && MISSION_ICONS[r.state]) item.iconPath = new vscode.ThemeIcon(MISSION_ICONS[r.state]!);
   // `mission.<plan status>` drives the run menus; ` mission:<state>` the mission actions (Merge, Discard, …).
   item.contextValue = `mission.${m.status}${r ? ` mission:${r.state}` : ''}`;
-  item.command = { command: Commands.openArtifact, title: 'Open Plan', arguments: [m.file] };
+  item.command = { command: Commands.openArtifact, title: vscode.l10n.t('Open Plan'), arguments: [m.file] };
   return item;
 }
 
@@ -272,26 +307,30 @@ function runItem(r: RunSnapshot): vscode.TreeItem {
   );
   item.description = [
     r.state,
-    `${r.turns} turn${r.turns === 1 ? '' : 's'}`,
+    r.turns === 1 ? vscode.l10n.t('1 turn') : vscode.l10n.t('{0} turns', r.turns),
     formatUsd(r.costUsd),
     age(r.startedAt),
     // 🛡 marks a run inside the OS sandbox; ⚠ one that runs without it (fmes.sandbox.mode auto, unsupported here).
-    ...(r.sandboxed === undefined ? [] : [r.sandboxed ? '🛡 sandboxed' : '⚠ unsandboxed']),
+    ...(r.sandboxed === undefined ? [] : [r.sandboxed ? vscode.l10n.t('🛡 sandboxed') : vscode.l10n.t('⚠ unsandboxed')]),
   ].join(' · ');
   item.tooltip = [
-    `${r.agentId} (${r.cli}) on ${r.taskId}: ${r.state}`,
-    `run ${r.runId}, attempt ${r.attempt}`,
-    r.sessionId ? `session ${r.sessionId}` : 'no session yet',
+    vscode.l10n.t('{0} ({1}) on {2}: {3}', r.agentId, r.cli, r.taskId, r.state),
+    vscode.l10n.t('run {0}, attempt {1}', r.runId, r.attempt),
+    r.sessionId ? vscode.l10n.t('session {0}', r.sessionId) : vscode.l10n.t('no session yet'),
     r.sandboxed === undefined
       ? ''
       : r.sandboxed
-        ? 'sandboxed: writes only to its worktree, network only to its model API'
-        : 'not sandboxed (fmes.sandbox.mode)',
+        ? vscode.l10n.t('sandboxed: writes only to its worktree, network only to its model API')
+        : vscode.l10n.t('not sandboxed (fmes.sandbox.mode)'),
   ]
     .filter(Boolean)
     .join('\n');
   item.contextValue = `run.${r.state}`;
-  item.command = { command: Commands.showAgentTerminal, title: 'Show Agent Terminal', arguments: [r.runId] };
+  item.command = {
+    command: Commands.showAgentTerminal,
+    title: vscode.l10n.t('Show Agent Terminal'),
+    arguments: [r.runId],
+  };
   return item;
 }
 
@@ -303,12 +342,23 @@ function agentItem(a: AgentView): vscode.TreeItem {
   item.id = `agent:${a.agent}`;
   item.iconPath = new vscode.ThemeIcon(a.active ? 'pulse' : 'person');
   item.description = [
-    a.active ? `${a.locks} lock${a.locks === 1 ? '' : 's'}` : 'idle',
+    a.active ? (a.locks === 1 ? vscode.l10n.t('1 lock') : vscode.l10n.t('{0} locks', a.locks)) : vscode.l10n.t('idle'),
     formatUsd(a.costUsd),
-    `${a.sessions.length} session${a.sessions.length === 1 ? '' : 's'}`,
+    a.sessions.length === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', a.sessions.length),
   ].join(' · ');
   item.contextValue = 'agent';
   return item;
+}
+
+function planStatusLabel(status: PlanView['status']): string {
+  const labels: Record<PlanView['status'], string> = {
+    planned: vscode.l10n.t('planned'),
+    running: vscode.l10n.t('running'),
+    done: vscode.l10n.t('done'),
+    failed: vscode.l10n.t('failed'),
+    invalid: vscode.l10n.t('invalid'),
+  };
+  return labels[status];
 }
 
 function escape(s: string): string {

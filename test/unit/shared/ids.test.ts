@@ -5,6 +5,12 @@ import * as path from 'node:path';
 import { Commands, McpProviders, Views } from '../../../src/shared/ids';
 
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+/** package.json's `%key%` placeholders resolve through package.nls.json (test/unit/l10n/nls.test.ts checks both). */
+const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.nls.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const text = (s: string | undefined) => (s && /^%.+%$/.test(s) ? nls[s.slice(1, -1)] : s);
 
 test('every command id in ids.ts is contributed in package.json, and the other way round', () => {
   const contributed = (pkg.contributes.commands as { command: string }[]).map((c) => c.command).sort();
@@ -13,8 +19,8 @@ test('every command id in ids.ts is contributed in package.json, and the other w
 
 test('every command has a title and the F-MES category', () => {
   for (const c of pkg.contributes.commands as { title?: string; category?: string }[]) {
-    assert.ok(c.title);
-    assert.equal(c.category, 'F-MES');
+    assert.ok(text(c.title));
+    assert.equal(text(c.category), 'F-MES');
   }
 });
 
