@@ -20,6 +20,8 @@ export interface LockLease {
    * the namespace, so a storage that remembers the largest one it saw can refuse a write from an older holder.
    */
   readonly fence?: string;
+  /** Renews it once, for `ttlMs` or its own TTL (a lease: the backend's lease); LockError when it is gone. */
+  renew(ttlMs?: number): LockRecord | Promise<LockRecord>;
   /** Renews every `intervalMs` until released; `onLost` is called once when the lock is gone. */
   startHeartbeat(intervalMs: number, onLost?: (e: unknown) => void): void;
   stopHeartbeat(): void;
