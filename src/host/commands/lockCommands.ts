@@ -107,7 +107,8 @@ export class LockCommands implements vscode.Disposable {
       p = pick?.label;
     }
     if (p === undefined) return;
-    if (!this.d.held.release(p)) this.d.core.locks.release(p, { agent: this.d.me() });
+    // The editor's own locks by their lease; any other of this person's on the workspace's backend (Redis too).
+    if (!this.d.held.release(p)) await this.d.core.lockBackend.release(p, { agent: this.d.me() });
     void vscode.window.setStatusBarMessage(`$(unlock) Released ${p}`, 3000);
   }
 
@@ -131,7 +132,7 @@ export class LockCommands implements vscode.Disposable {
       `Force unlock ${lock.path}?`,
       {
         modal: true,
-        detail: `${holder}${lock.intent ? ` is working on: ${lock.intent}` : ' holds it'}${lock.acquiredAt ? ` (for ${age(lock.acquiredAt)})` : ''}. Its work may then conflict with yours. The break is recorded in .locks/.broken/breaks.jsonl.`,
+        detail: `${holder}${lock.intent ? ` is working on: ${lock.intent}` : ' holds it'}${lock.acquiredAt ? ` (for ${age(lock.acquiredAt)})` : ''}. Its work may then conflict with yours. The break is recorded ${this.d.core.lockBackend.kind === 'file' ? 'in .locks/.broken/breaks.jsonl' : `on ${this.d.core.lockBackend.where}`}.`,
       },
       'Force Unlock',
     );
@@ -141,7 +142,7 @@ export class LockCommands implements vscode.Disposable {
       value: `forced from the editor by ${this.d.me()}`,
     });
     if (reason === undefined) return false;
-    const rec = this.d.core.locks.forceBreak(lock.path, { by: this.d.me(), reason });
+    const rec = await this.d.core.lockBackend.forceBreak(lock.path, { by: this.d.me(), reason });
     this.d.log.warn(`force-unlocked ${lock.path} (held by ${holder}): ${reason}; kept as ${rec.archivedAs}`);
     void vscode.window.showInformationMessage(`Unlocked ${lock.path}. The break was recorded.`);
     return true;

@@ -51,5 +51,10 @@ export interface LockBackend {
   status(options?: { markers?: boolean }): Promise<HolderStatus[]>;
   blockersFor(input: string, agent: string | undefined): Promise<Holder[]>;
   health(): Promise<BackendHealth>;
+  /**
+   * Calls `onChange` soon after any lock of the namespace changes, from any machine (Redis: a subscription to the
+   * channel its scripts publish on). Absent for the file backend, whose changes the bus watcher sees.
+   */
+  watch?(onChange: () => void): { dispose(): void };
   dispose(): void;
 }
