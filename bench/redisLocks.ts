@@ -17,6 +17,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const BUILD = path.join(__dirname, '.build', 'redisLocks.js');
+/** Cycles run before the clock starts (connections made, scripts loaded, JIT warm). */
+const WARM_UP = 200;
 const quick = process.argv.includes('--quick');
 const check = process.argv.includes('--check');
 
@@ -32,6 +34,14 @@ interface Job {
 
 async function worker(job: Job): Promise<void> {
   const { default: Redis } = await import('ioredis');
+  // Round trips: every command a client of this process sends (a script is one), ours and the others alike.
+  let sent = 0;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each client as `this`
+  const send = Redis.prototype.sendCommand;
+  Redis.prototype.sendCommand = function (this: InstanceType<typeof Redis>, ...a: Parameters<typeof send>) {
+    sent++;
+    return send.apply(this, a);
+  };
   const key = 'bench:lock';
   let cycle: () => Promise<void>;
   let close: () => void = () => undefined;
@@ -79,11 +89,18 @@ async function worker(job: Job): Promise<void> {
     close = () => c.disconnect();
   }
   if (job.mode === 'cycle') {
-    for (let i = 0; i < 200; i++) await cycle(); // warm-up
+    for (let i = 0; i < WARM_UP; i++) await cycle();
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    const sent0 = sent;
     for (let i = 0; i < job.cycles; i++) await cycle();
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    process.send!({ perSec: job.cycles / s });
+    const cpu = process.cpuUsage(cpu0);
+    process.send!({
+      perSec: job.cycles / s,
+      cpuUs: (cpu.user + cpu.system) / job.cycles,
+      rt: (sent - sent0) / job.cycles,
+    });
   } else {
     process.send!({ ready: true });
     const end = await new Promise<number>((r) => process.once('message', (m: { end: number }) => r(m.end)));
@@ -121,10 +138,19 @@ async function startServer(port: number): Promise<ChildProcess> {
   throw new Error('redis-server did not start');
 }
 
-function run(job: Job, onReady?: (c: ChildProcess) => void): Promise<{ perSec?: number; count?: number }> {
+interface Result {
+  perSec?: number;
+  count?: number;
+  /** Client CPU per cycle (user + system), µs. */
+  cpuUs?: number;
+  /** Commands sent per cycle: round trips, counting a blocking wait (BLPOP) as one. */
+  rt?: number;
+}
+
+function run(job: Job, onReady?: (c: ChildProcess) => void): Promise<Result> {
   return new Promise((resolve, reject) => {
     const c = fork(BUILD, ['worker', JSON.stringify(job)], { stdio: 'inherit' });
-    c.on('message', (m: { ready?: boolean; perSec?: number; count?: number }) => {
+    c.on('message', (m: Result & { ready?: boolean }) => {
       if (m.ready) onReady?.(c);
       else resolve(m);
     });
@@ -173,12 +199,26 @@ async function main(): Promise<void> {
     const rounds = quick ? 2 : 5;
     // Rounds alternate between the two so that a burst of load elsewhere on the machine hits both; the best
     // round of each counts.
-    let bare = 0;
-    let ours = 0;
-    for (let i = 0; i < rounds; i++) {
-      bare = Math.max(bare, (await run({ ...base, impl: 'bare', mode: 'cycle', worker: 0 })).perSec!);
-      ours = Math.max(ours, (await run({ ...base, impl: 'ours', mode: 'cycle', worker: 0 })).perSec!);
-    }
+    const best = { bare: { perSec: 0, cpuUs: Infinity, rt: 0 }, ours: { perSec: 0, cpuUs: Infinity, rt: 0 } };
+    for (let i = 0; i < rounds; i++)
+      for (const impl of ['bare', 'ours'] as const) {
+        const r = await run({ ...base, impl, mode: 'cycle', worker: 0 });
+        const b = best[impl];
+        if (r.perSec! > b.perSec) Object.assign(b, { perSec: r.perSec!, rt: r.rt! });
+        b.cpuUs = Math.min(b.cpuUs, r.cpuUs!);
+      }
+    const bare = best.bare.perSec;
+    const ours = best.ours.perSec;
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
+    console.log(`load average ${load()} (${os.cpus().length} CPUs)`);
+    for (const impl of ['bare', 'ours'] as const)
+      console.log(
+        `  ${impl.padEnd(5)} ${best[impl].perSec.toFixed(0).padStart(6)} cycles/s, ${best[impl].rt.toFixed(2)} round trips/cycle, client CPU ${best[impl].cpuUs.toFixed(0)} µs/cycle`,
+      );
     const procs = 32;
     const ms = quick ? 2_000 : 5_000;
     const c: Record<string, { perSec: number; fairness: number }> = {};
@@ -201,6 +241,12 @@ async function main(): Promise<void> {
     line('lock cycle, ours / bare SET NX PX + DEL', r1, '>= 0.5', r1 >= 0.5);
     line(`${procs}-process contention, ours / redlock (default retry)`, r2, '> 1', r2 > 1);
     line(`${procs}-process contention, ours / redlock (2 ms retry)`, r3, '> 1', r3 > 1);
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end`,
+    );
     if (check && !(r1 >= 0.5 && r2 > 1 && r3 > 1)) process.exitCode = 1;
   } finally {
     server.kill('SIGKILL');

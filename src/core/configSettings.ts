@@ -91,11 +91,15 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
   'locks.invalidGraceSec': {
     description: 'An empty lock file older than this is treated as the trace of a crashed writer and may be recovered.',
   },
+  // A workspace's .vscode/settings.json must not point the editor's locks at a server either (see
+  // repoConfirmation.ts for .fmes/config.json): the user's settings only.
   'locks.backend': {
+    scope: 'machine',
     markdownDescription:
       'Where locks live. Empty: `.locks/` in the workspace. `redis://host:port/db` (or `rediss://` for TLS): one Redis server shared by every clone and machine of this repository; the password goes in the URL or in `FMES_REDIS_PASSWORD`. Put the same value in `.fmes/config.json` so the CLI, the hook and every clone agree; agents the editor starts get it as `FMES_LOCKS_BACKEND`.',
   },
   'locks.namespace': {
+    scope: 'machine',
     description:
       'Redis backend: the key namespace of this repository. Empty: a hash of its root commit, which every clone shares (a shallow clone must set it).',
   },

@@ -5,7 +5,8 @@ import type { WorkspaceModel } from '../core/model/workspaceModel';
 
 /**
  * With a remote lock backend (Redis), feeds its holders into the model (panel, decorations, read-only guard all
- * read the model) by a short poll, and shows in the status bar when the lock server does not answer. With the
+ * read the model) as the server announces changes (and by a poll besides), and shows in the status bar and the
+ * dashboard (the model's lockBackend) when the lock server does not answer. With the
  * file backend it does nothing: the bus watcher sees `.locks/`.
  */
 export function watchLockBackend(core: Core, state: WorkspaceModel, log: vscode.LogOutputChannel): vscode.Disposable {
@@ -13,8 +14,10 @@ export function watchLockBackend(core: Core, state: WorkspaceModel, log: vscode.
   try {
     backend = core.lockBackend;
   } catch (e) {
-    log.error(`locks.backend: ${String((e as Error).message ?? e)}`);
-    void vscode.window.showErrorMessage(`F-MES: ${String((e as Error).message ?? e)}`);
+    const message = String((e as Error).message ?? e);
+    log.error(`locks.backend: ${message}`);
+    void vscode.window.showErrorMessage(`F-MES: ${message}`);
+    state.setLockBackend({ kind: 'redis', where: 'locks.backend', ok: false, message });
     return { dispose: () => undefined };
   }
   if (backend.kind === 'file') return { dispose: () => undefined };
@@ -24,6 +27,7 @@ export function watchLockBackend(core: Core, state: WorkspaceModel, log: vscode.
   const feed = new RemoteLockFeed(backend);
   const sub = feed.onDidChange(({ holders, state: s }) => {
     state.setRemoteLocks(holders);
+    state.setLockBackend({ kind: 'redis', where: s.where, ok: s.ok, ...(s.ok ? {} : { message: s.message }) });
     if (s.ok) {
       item.text = '$(lock) ' + vscode.l10n.t('locks: redis');
       item.tooltip = vscode.l10n.t('F-MES locks live on {0}', s.where);

@@ -166,6 +166,17 @@ export const planRowSchema = z.object({
 });
 export type PlanRow = z.infer<typeof planRowSchema>;
 
+/** Where locks live, and whether that server answers (the dashboard shows a lock server that is down). */
+export const lockBackendViewSchema = z.object({
+  kind: z.enum(['file', 'redis']),
+  /** `redis://host:port/db`, never with a password; the `.locks/` folder for the file backend. */
+  where: z.string(),
+  ok: z.boolean(),
+  /** Why it is down, and what to check: agents' writes are denied until it answers. */
+  message: z.string().optional(),
+});
+export type LockBackendView = z.infer<typeof lockBackendViewSchema>;
+
 /** Everything the dashboard shows, rebuilt by the host when a watched file changes. */
 export const dashboardStateSchema = z.object({
   /** When the host built it (ISO). */
@@ -186,6 +197,8 @@ export const dashboardStateSchema = z.object({
   problems: z.array(fileIssueSchema),
   /** Whether the workspace is trusted: buttons that change files are disabled when it is not. */
   trusted: z.boolean(),
+  /** The lock backend; absent until the host knows it (always for the file backend, which is never down). */
+  lockBackend: lockBackendViewSchema.optional(),
 });
 export type DashboardState = z.infer<typeof dashboardStateSchema>;
 

@@ -14,7 +14,7 @@ import type { AgentAdapter } from './adapters';
 import { CircuitBreaker, type Breach } from './breaker';
 import { agentEnv } from './env';
 import { openRunBroker, type RunBroker } from '../broker/runBroker';
-import { lockConfigOf } from '../config';
+import { lockBackendSettingsOf, lockConfigOf } from '../config';
 import { codexHookArgs } from './cliHooks';
 import { prepareGeminiHome } from './geminiHome';
 import { hookSettings } from './hookSettings';
@@ -130,7 +130,15 @@ export class AgentRun {
     this.cwd = request.cwd ?? deps.root;
     const run = { agent: this.agentId, runId: this.id, taskId: request.taskId };
     const lockConfig = lockConfigOf(deps.config);
-    this.broker = openRunBroker({ root: deps.root, run, log: deps.log, lockConfig, redactor: () => this.redactor });
+    this.broker = openRunBroker({
+      root: deps.root,
+      run,
+      log: deps.log,
+      lockConfig,
+      lockBackend: lockBackendSettingsOf(deps.config),
+      env: deps.parentEnv,
+      redactor: () => this.redactor,
+    });
     this.env = agentEnv({
       kind: request.cli,
       parent: deps.parentEnv,

@@ -3,8 +3,9 @@ import type { BrokerFault } from '../../hot/broker/protocol';
 import { statusLine } from '../../hot/broker/lockText';
 import { ControlCharacterError } from '../../hot/locks/printable';
 import { holderJson, holderStatusJson, type Holder } from '../../hot/locks/holders';
-import type { LockHandle } from '../../hot/locks/lockHandle';
-import type { LockManager } from '../../hot/locks/lockManager';
+import { LockBackendError } from '../../hot/locks/backendSpec';
+import type { LockBackend, LockLease } from '../../hot/locks/lockBackend';
+import type { WorkspacePaths } from '../../hot/paths/workspacePath';
 import { appendAudit } from '../../hot/safety/audit';
 import type { Redactor } from '../../hot/safety/redact';
 import { submitReport } from '../artifacts/outbox';
@@ -23,15 +24,20 @@ export interface RunIdentity {
 export interface BrokerOpsOptions {
   root: string;
   run: RunIdentity;
-  locks: LockManager;
+  paths: WorkspacePaths;
+  /**
+   * The workspace's lock backend (the file backend, or Redis), opened on first need: a backend that cannot be
+   * opened (a bad or unconfirmed locks.backend) fails each lock request, never falls back to another.
+   */
+  locks: () => LockBackend;
   log: Logger;
   redactor: Redactor;
   now?: () => number;
 }
 
-/** A lock this run took through the broker: the handle, and the connections it is bound to. */
+/** A lock this run took through the broker: the lease, and the connections it is bound to. */
 interface Held {
-  handle: LockHandle;
+  handle: LockLease;
   /** The release key of a detached lock (the broker keeps it: the run may release by path alone). */
   key: string | undefined;
   /** Connections holding it; a lock bound to none of them is detached (its TTL bounds it). */
@@ -79,7 +85,7 @@ export class BrokerOps {
       case 'lock.renew':
         return this.renew(req.args);
       case 'lock.status': {
-        const all = this.o.locks.status({ markers: req.args.markers === true });
+        const all = await this.backend.status({ markers: req.args.markers === true });
         return { locks: all.map(holderStatusJson), lines: all.map((s) => statusLine(s)) };
       }
       case 'audit.append': {
@@ -95,31 +101,42 @@ export class BrokerOps {
     }
   }
 
+  /** The backend, opened on first need; one that cannot be opened is the request's typed error. */
+  private get backend(): LockBackend {
+    return this.o.locks();
+  }
+
   /** The connection closed: the locks bound to it alone are released. */
   dropConnection(conn: number): void {
     for (const [p, h] of this.held) {
       if (!h.bound.delete(conn) || h.bound.size > 0 || h.detached) continue;
       this.held.delete(p);
-      this.releaseQuietly(h);
+      void this.releaseQuietly(h);
     }
   }
 
-  /** The run ended: every lock bound to one of its connections is released; detached ones keep their TTL. */
-  dispose(): void {
+  /**
+   * The run ended: every lock bound to one of its connections is released; detached ones keep their TTL.
+   * Settles when the releases did (a remote backend answers them over the network).
+   */
+  dispose(): Promise<void> {
     this.disposed = true;
+    const releases: Promise<void>[] = [];
     for (const [p, h] of this.held) {
       h.handle.stopHeartbeat();
-      if (h.bound.size > 0 && !h.detached) this.releaseQuietly(h);
+      if (h.bound.size > 0 && !h.detached) releases.push(this.releaseQuietly(h));
       this.held.delete(p);
     }
+    return Promise.all(releases).then(() => undefined);
   }
 
-  private releaseQuietly(h: Held): void {
+  private async releaseQuietly(h: Held): Promise<void> {
     try {
-      if (h.key !== undefined) this.o.locks.release(h.handle.path, { key: h.key });
-      else h.handle.release();
+      if (h.key !== undefined) await this.backend.release(h.handle.path, { key: h.key });
+      else await h.handle.release();
     } catch (e) {
-      // Released by the run another way, or broken by a person: nothing of ours is left to release.
+      // Released by the run another way, or broken by a person: nothing of ours is left to release. A backend
+      // that is down keeps the lock until its lease (a connection-bound one) or its TTL runs out.
       if (!LockError.is(e)) this.o.log.warn(`releasing ${h.handle.path}: ${String(e)}`);
     }
   }
@@ -134,7 +151,7 @@ export class BrokerOps {
 
   /** As the CLI's pathArg: relative to the caller's folder when that is inside the workspace. */
   private pathOf(p: string, cwd: string | undefined): string {
-    const paths = this.o.locks.paths;
+    const paths = this.o.paths;
     if (path.isAbsolute(p) || cwd === undefined || !path.isAbsolute(cwd)) return p;
     for (const root of [paths.root, paths.realRoot]) {
       const rel = path.relative(root, cwd);
@@ -150,14 +167,19 @@ export class BrokerOps {
   ): Promise<Record<string, unknown>> {
     this.checkAgent(a.agent, 'locking');
     const input = this.pathOf(a.path, a.cwd);
-    const p = this.o.locks.normalize(input);
-    const ttlMs = a.ttlSec === undefined ? undefined : a.ttlSec * 1000;
+    const backend = this.backend;
+    const p = backend.normalize(input);
+    // A connection-bound lock on a remote backend holds the backend's short lease, renewed by the heartbeat
+    // below, so the lock frees within that lease for every machine when this process dies: a TTL asked for
+    // applies to detached locks only there.
+    const leased = a.bind === 'connection' && backend.kind !== 'file';
+    const ttlMs = a.ttlSec === undefined || leased ? undefined : a.ttlSec * 1000;
     const mine = this.held.get(p);
     if (mine) {
       // Taken already in this run: a re-entry renews it and binds it to this connection too.
       let record;
       try {
-        record = mine.handle.renew(ttlMs);
+        record = await mine.handle.renew(ttlMs);
       } catch (e) {
         if (!LockError.is(e)) throw e;
         this.held.delete(p); // broken by a person, or expired and taken over: take it anew
@@ -168,7 +190,7 @@ export class BrokerOps {
         return { lock: { file: mine.handle.file, ...record }, key: null, reentered: true };
       }
     }
-    const handle = await this.o.locks.acquire(input, {
+    const handle = await backend.acquire(input, {
       agent: this.o.run.agent,
       intent: a.intent ?? '',
       // A connection-bound lock is this process's (the F-MES process that started the run): it dies with it.
@@ -179,7 +201,7 @@ export class BrokerOps {
     });
     if (this.disposed) {
       // The run ended while this waited: nobody is left to release it.
-      this.releaseQuietly({ handle, key: handle.key, bound: new Set(), detached: false });
+      await this.releaseQuietly({ handle, key: handle.key, bound: new Set(), detached: false });
       throw new BrokerOpError('ended', `run ${this.o.run.runId} has ended`);
     }
     const held: Held = {
@@ -195,19 +217,25 @@ export class BrokerOps {
       );
     } else handle.forget();
     this.held.set(handle.path, held);
-    return { lock: { file: handle.file, ...handle.record }, key: handle.key ?? null, reentered: false };
+    return {
+      lock: { file: handle.file, ...handle.record },
+      key: handle.key ?? null,
+      ...(handle.fence !== undefined ? { fence: handle.fence } : {}),
+      reentered: false,
+    };
   }
 
   /**
    * Which lock a release or renewal may touch: one this run took (by path), or one held by this run's agent
    * whose key the caller has. Never another agent's, key or not.
    */
-  private claimOf(a: { path: string; cwd?: string; key?: string; agent?: string }, what: string) {
+  private async claimOf(a: { path: string; cwd?: string; key?: string; agent?: string }, what: string) {
     this.checkAgent(a.agent, what);
-    const p = this.o.locks.normalize(this.pathOf(a.path, a.cwd));
+    const backend = this.backend;
+    const p = backend.normalize(this.pathOf(a.path, a.cwd));
     const mine = this.held.get(p);
     if (mine) return { p, mine };
-    const holder = this.o.locks.reader.exact(p);
+    const holder = (await backend.blockersFor(p, undefined)).find((h) => h.path === p);
     if (!holder) throw new LockError('notHeld', p, `${p} is not locked.`);
     if (holder.kind !== 'lock' || holder.record.agent !== this.o.run.agent)
       throw new BrokerOpError(
@@ -225,41 +253,51 @@ export class BrokerOps {
     return { p, mine: undefined, key: a.key };
   }
 
-  private release(a: Extract<BrokerRequest, { op: 'lock.release' }>['args'], conn: number): Record<string, unknown> {
+  private async release(
+    a: Extract<BrokerRequest, { op: 'lock.release' }>['args'],
+    conn: number,
+  ): Promise<Record<string, unknown>> {
     if (a.hold === 'connection') {
       // `fmes lock run` ending: its hold goes; the lock stays while another command or a detached hold has it.
       this.checkAgent(a.agent, 'releasing');
-      const p = this.o.locks.normalize(this.pathOf(a.path, a.cwd));
+      const p = this.backend.normalize(this.pathOf(a.path, a.cwd));
       const mine = this.held.get(p);
       if (!mine?.bound.has(conn)) return { path: p, released: false };
       mine.bound.delete(conn);
       if (mine.bound.size > 0 || mine.detached) return { path: p, released: false };
       this.held.delete(p);
-      this.releaseQuietly(mine);
+      await this.releaseQuietly(mine);
       return { path: p, released: true };
     }
-    const c = this.claimOf(a, 'releasing');
+    const c = await this.claimOf(a, 'releasing');
     if (c.mine) {
       this.held.delete(c.p);
       const h = c.mine;
       h.handle.stopHeartbeat();
-      const record =
-        h.key !== undefined ? this.o.locks.release(c.p, { key: h.key }) : (h.handle.release(), h.handle.record);
-      return { path: record.path, agent: record.agent };
+      if (h.key !== undefined) {
+        const record = await this.backend.release(c.p, { key: h.key });
+        return { path: record.path, agent: record.agent };
+      }
+      await h.handle.release();
+      return { path: h.handle.record.path, agent: h.handle.record.agent };
     }
-    const record = this.o.locks.release(c.p, { key: c.key });
+    const record = await this.backend.release(c.p, { key: c.key });
     return { path: record.path, agent: record.agent };
   }
 
-  private renew(a: Extract<BrokerRequest, { op: 'lock.renew' }>['args']): Record<string, unknown> {
-    const c = this.claimOf(a, 'renewing');
+  private async renew(a: Extract<BrokerRequest, { op: 'lock.renew' }>['args']): Promise<Record<string, unknown>> {
+    const c = await this.claimOf(a, 'renewing');
     const ttlMs = a.ttlSec === undefined ? undefined : a.ttlSec * 1000;
     if (c.mine) {
+      // A lock on a lease (connection-bound, remote) keeps its lease: the heartbeat renews it.
+      const leased = c.mine.bound.size > 0 && !c.mine.detached && this.backend.kind !== 'file';
       const record =
-        c.mine.key !== undefined ? this.o.locks.renew(c.p, { key: c.mine.key, ttlMs }) : c.mine.handle.renew(ttlMs);
+        c.mine.key !== undefined
+          ? await this.backend.renew(c.p, { key: c.mine.key, ttlMs })
+          : await c.mine.handle.renew(leased ? undefined : ttlMs);
       return { path: record.path, expiresAt: record.expiresAt };
     }
-    const record = this.o.locks.renew(c.p, { key: c.key, ttlMs });
+    const record = await this.backend.renew(c.p, { key: c.key, ttlMs });
     return { path: record.path, expiresAt: record.expiresAt };
   }
 
@@ -321,6 +359,8 @@ export function faultOf(e: unknown): BrokerFault | undefined {
       details: { path: e.path, holders: ((e.details?.holders ?? []) as Holder[]).map(holderJson) },
     };
   if (PathError.is(e)) return { code: 'invalidPath', message: e.message, details: { reason: e.reason } };
+  // The lock server is down or the backend cannot be used: nothing was locked; the client exits 69 with it.
+  if (LockBackendError.is(e)) return { code: 'unavailable', message: e.message, details: { reason: e.reason } };
   if (ControlCharacterError.is(e)) return { code: 'invalid', message: e.message, details: { field: e.field } };
   return undefined;
 }

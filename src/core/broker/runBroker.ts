@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BROKER_ENV, TOKEN_ENV } from '../../hot/broker/protocol';
-import { LockManager, type LockConfig } from '../../hot/locks/lockManager';
+import type { LockBackend } from '../../hot/locks/lockBackend';
+import type { LockConfig } from '../../hot/locks/lockManager';
+import { openLockBackend, type LockBackendSettings } from '../../hot/locks/openBackend';
 import { WorkspacePaths } from '../../hot/paths/workspacePath';
 import type { Redactor } from '../../hot/safety/redact';
 import { errorMessage } from '../errors';
@@ -16,6 +18,13 @@ export interface RunBrokerOptions {
   run: RunIdentity;
   log: Logger;
   lockConfig?: Partial<LockConfig>;
+  /**
+   * `locks.backend`, `locks.namespace` and `locks.leaseSec` of the workspace (as the run's config has them):
+   * the run's locks go to the same backend as everyone else's. FMES_LOCKS_BACKEND of `env` overrides them.
+   */
+  lockBackend?: Partial<LockBackendSettings>;
+  /** Environment for the backend choice and its password (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   /** The run's redactor (its environment's secrets), read when an audit record or request is written. */
   redactor: () => Redactor;
   /** Where the per-run folder goes (default: $XDG_RUNTIME_DIR/fmes, else <tmpdir>/fmes-<uid>). */
@@ -37,11 +46,12 @@ export class RunBroker {
     readonly socketPath: string,
     private readonly dir: string,
     token: string,
+    lockEnv: Readonly<Record<string, string>>,
     private readonly server: BrokerServer,
     private readonly ops: BrokerOps,
-    private readonly locks: LockManager,
+    private readonly locks: () => LockBackend | undefined,
   ) {
-    this.env = { [BROKER_ENV]: socketPath, [TOKEN_ENV]: token };
+    this.env = { ...lockEnv, [BROKER_ENV]: socketPath, [TOKEN_ENV]: token };
   }
 
   static open(o: RunBrokerOptions): RunBroker {
@@ -49,19 +59,31 @@ export class RunBroker {
     fs.chmodSync(dir, 0o700);
     const socketPath = path.join(dir, 'broker.sock');
     const token = randomBytes(32).toString('base64url');
-    const locks = new LockManager(new WorkspacePaths(o.root), o.log.child('locks'), { config: o.lockConfig });
+    const paths = new WorkspacePaths(o.root);
+    let backend: LockBackend | undefined;
     let redactor: Redactor | undefined;
     const ops = new BrokerOps({
       root: o.root,
       run: o.run,
-      locks,
+      paths,
+      // Opened on the first lock request (most runs take none through the broker); a backend that cannot be
+      // opened is retried on the next request, and each fails with its reason meanwhile.
+      locks: () =>
+        (backend ??= openLockBackend({
+          paths,
+          log: o.log.child('locks'),
+          settings: o.lockBackend,
+          config: o.lockConfig,
+          env: o.env,
+          longLived: true,
+        })),
       log: o.log,
       get redactor() {
         return (redactor ??= o.redactor());
       },
     });
     const server = new BrokerServer({ socketPath, token, ops, log: o.log, limits: o.limits });
-    const broker = new RunBroker(socketPath, dir, token, server, ops, locks);
+    const broker = new RunBroker(socketPath, dir, token, backendEnv(o), server, ops, () => backend);
     broker.listening = server.listen().then(
       () => true,
       (e: unknown) => {
@@ -82,12 +104,27 @@ export class RunBroker {
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.server.close().catch(() => undefined);
-      this.ops.dispose();
-      this.locks.dispose();
+      await this.ops.dispose();
+      this.locks()?.dispose();
       fs.rmSync(this.dir, { recursive: true, force: true });
     })();
     return this.closed;
   }
+}
+
+/**
+ * FMES_LOCKS_BACKEND and FMES_LOCKS_NAMESPACE for the run: the backend this broker uses, so the run's hook reads
+ * the holders where the broker takes the locks, whatever `.fmes/config.json` or the agent's configured variables
+ * say (`file` for the file backend). The URL goes as given: a password in it reaches the run's hook.
+ */
+function backendEnv(o: RunBrokerOptions): Record<string, string> {
+  const env = o.env ?? process.env;
+  const backend = (env.FMES_LOCKS_BACKEND ?? o.lockBackend?.backend ?? '').trim() || 'file';
+  const namespace = env.FMES_LOCKS_NAMESPACE || o.lockBackend?.namespace || '';
+  return {
+    FMES_LOCKS_BACKEND: backend,
+    ...(namespace && backend !== 'file' ? { FMES_LOCKS_NAMESPACE: namespace } : {}),
+  };
 }
 
 /**

@@ -12,7 +12,15 @@ import { allows, statesAllowing } from '../orchestrator/missionTable';
 import { ApprovalStore } from '../safety/approvals';
 import type { MissionRecord, MissionStateName } from '../schemas/mission';
 import { FINAL_MISSION_STATES } from '../schemas/mission';
-import type { DashboardState, FileIssue, HandoffRow, MissionRow, PlanRow, ReportRow } from '../../shared/protocol';
+import type {
+  DashboardState,
+  FileIssue,
+  HandoffRow,
+  LockBackendView,
+  MissionRow,
+  PlanRow,
+  ReportRow,
+} from '../../shared/protocol';
 import { TODO_FILE } from './dashboardFiles';
 import { renderMarkdown } from './renderMarkdown';
 import { verifyView } from './verifyView';
@@ -39,6 +47,8 @@ export interface LiveView {
   readonly agents: readonly AgentView[];
   readonly runViews: readonly RunSnapshot[];
   readonly costSummary: CostSummary;
+  /** A remote lock backend and whether it answers (WorkspaceModel.setLockBackend). */
+  readonly lockBackend?: LockBackendView;
 }
 
 export interface DashboardInputs {
@@ -68,6 +78,7 @@ export function buildDashboardState({ root, live, trusted, now = Date.now() }: D
     problems.push({ file: rel(root, c.file), field: c.issue.field, message: c.issue.message });
   return {
     generatedAt: new Date(now).toISOString(),
+    ...(live.lockBackend ? { lockBackend: live.lockBackend } : {}),
     todo: readTodo(root, problems),
     reports,
     missions: missions.map((m) => ({

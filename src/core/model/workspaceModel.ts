@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { LockBackendView } from '../../shared/protocol';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import { addRecords, localDay, summarizeCostDay, type CostSummary } from '../cost/costLedger';
@@ -98,6 +99,7 @@ export class WorkspaceModel implements Disposable {
   private readonly clock: Clock;
   /** A remote lock backend's holders (setRemoteLocks), which replace `.locks/` once known. */
   private remote: readonly HolderStatus[] | undefined;
+  private backendView: LockBackendView | undefined;
 
   constructor(
     private readonly root: string,
@@ -131,6 +133,17 @@ export class WorkspaceModel implements Disposable {
     this.remote = holders;
     for (const [file, l] of this.lockMap) if (l.kind !== 'marker') this.lockMap.delete(file);
     for (const { holder, staleness } of holders) this.putHolder(holder, staleness);
+    this.changed.fire();
+  }
+
+  /** The remote lock backend and whether it answers (the dashboard shows it down); undefined for `.locks/`. */
+  get lockBackend(): LockBackendView | undefined {
+    return this.backendView;
+  }
+
+  setLockBackend(view: LockBackendView | undefined): void {
+    if (JSON.stringify(view) === JSON.stringify(this.backendView)) return;
+    this.backendView = view;
     this.changed.fire();
   }
 

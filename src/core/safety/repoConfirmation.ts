@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { defaultConfig, type FmesConfig } from '../config';
 import { FmesError, isErrnoException } from '../errors';
 import { writeFileAtomicSync } from '../fs/atomicWrite';
+import { shownBackend, UNCONFIRMED_BACKEND, unconfirmedBackend } from '../../hot/locks/backendSpec';
 import { DEFAULT_RULES } from '../../hot/safety/denyList';
 import { DEFAULT_OWNERSHIP } from '../../hot/safety/ownership';
 import { runIdentity } from '../../hot/safety/runIdentity';
@@ -166,6 +167,37 @@ function guardedFields(): Guarded[] {
       strip: (c) => ({ ...c, sandbox: { ...c.sandbox, extraWritable: d.sandbox.extraWritable } }),
       fallback: () => d.sandbox.extraWritable,
     },
+    // A repository's file could point every clone's locks at a server its author runs: the server would see the
+    // paths, intents and agent names, get FMES_REDIS_PASSWORD, and decide which writes the hook allows. While
+    // unconfirmed, the backend is refused (src/hot/locks/backendSpec.ts): no locks, the hook denies writes.
+    // The value judged and shown has no password: a new password for the same server needs no new confirmation.
+    ...(['backend', 'namespace'] as const).map((key): Guarded => ({
+      field: `locks.${key}`,
+      why:
+        key === 'backend'
+          ? 'sends this repository’s locks (paths, agent names, the lock server password) to this server'
+          : 'shares the locks of this namespace on the lock server (another repository’s, perhaps)',
+      weak: (c) => {
+        const remote = c.locks.backend !== '' && c.locks.backend !== 'file';
+        if (!remote || (key === 'namespace' && c.locks.namespace === d.locks.namespace)) return undefined;
+        return key === 'backend' ? shownBackend(c.locks.backend) : c.locks.namespace;
+      },
+      strip: (c) =>
+        // Refused already (the backend unconfirmed): its message names the server, which says more.
+        c.locks.backend.startsWith(UNCONFIRMED_BACKEND)
+          ? c
+          : {
+              ...c,
+              locks: {
+                ...c.locks,
+                backend: unconfirmedBackend(
+                  `locks.${key}`,
+                  key === 'backend' ? shownBackend(c.locks.backend) : JSON.stringify(c.locks.namespace),
+                ),
+              },
+            },
+      fallback: () => 'no locks in this workspace, and the hook denies writes, until confirmed',
+    })),
   ];
   for (const agent of Object.keys(d.agents) as AgentName[]) {
     for (const key of AGENT_FIELDS) {

@@ -120,7 +120,8 @@ export class LockCommands implements vscode.Disposable {
       p = pick?.label;
     }
     if (p === undefined) return;
-    if (!this.d.held.release(p)) this.d.core.locks.release(p, { agent: this.d.me() });
+    // The editor's own locks by their lease; any other of this person's on the workspace's backend (Redis too).
+    if (!this.d.held.release(p)) await this.d.core.lockBackend.release(p, { agent: this.d.me() });
     void vscode.window.setStatusBarMessage('$(unlock) ' + vscode.l10n.t('Released {0}', p), 3000);
   }
 
@@ -149,7 +150,16 @@ export class LockCommands implements vscode.Disposable {
       vscode.l10n.t('Force unlock {0}?', lock.path),
       {
         modal: true,
-        detail: `${who}${since}. ${vscode.l10n.t('Its work may then conflict with yours. The break is recorded in .locks/.broken/breaks.jsonl.')}`,
+        detail: `${who}${since}. ${
+          this.d.core.lockBackend.kind === 'file'
+            ? vscode.l10n.t(
+                'Its work may then conflict with yours. The break is recorded in .locks/.broken/breaks.jsonl.',
+              )
+            : vscode.l10n.t(
+                'Its work may then conflict with yours. The break is recorded on {0}.',
+                this.d.core.lockBackend.where,
+              )
+        }`,
       },
       force,
     );
@@ -159,7 +169,7 @@ export class LockCommands implements vscode.Disposable {
       value: `forced from the editor by ${this.d.me()}`,
     });
     if (reason === undefined) return false;
-    const rec = this.d.core.locks.forceBreak(lock.path, { by: this.d.me(), reason });
+    const rec = await this.d.core.lockBackend.forceBreak(lock.path, { by: this.d.me(), reason });
     this.d.log.warn(`force-unlocked ${lock.path} (held by ${holder}): ${reason}; kept as ${rec.archivedAs}`);
     void vscode.window.showInformationMessage(vscode.l10n.t('Unlocked {0}. The break was recorded.', lock.path));
     return true;

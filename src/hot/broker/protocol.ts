@@ -52,6 +52,8 @@ export type BrokerErrorCode =
   | 'invalidPath'
   | 'invalid'
   | 'ended'
+  /** The lock backend cannot be reached or used (src/hot/locks/backendSpec.ts): nothing was done. */
+  | 'unavailable'
   | 'internal';
 
 export interface BrokerFault {

@@ -127,6 +127,11 @@ function runHookWith(argv: readonly string[], io: HookIo, remoteOk: boolean): Ho
     }
   } catch (e) {
     if (!pre) return { exitCode: 0, stdout: '', stderr: `fmes hook: the call was not audited: ${describe(e)}\n` };
+    // A lock backend that cannot be used (a bad or unconfirmed locks.backend): writes are denied, and why.
+    if (LockBackendError.is(e))
+      return deny(
+        `F-MES could not check the locks, so this write is denied: ${e.message.replace(/ Nothing was locked\.$/, '')}`,
+      );
     return deny(
       `F-MES could not check this call (${describe(e)}), so it is denied. Try a simpler form of the same step.`,
     );

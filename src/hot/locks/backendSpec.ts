@@ -23,7 +23,31 @@ export interface LockBackendSettings {
 
 export const DEFAULT_BACKEND_SETTINGS: LockBackendSettings = { backend: '', namespace: '', leaseMs: 10_000 };
 
-export type LockBackendErrorReason = 'unreachable' | 'refused' | 'config' | 'invalid' | 'lost';
+export type LockBackendErrorReason = 'unreachable' | 'refused' | 'config' | 'invalid' | 'lost' | 'unconfirmed';
+
+/**
+ * What `locks.backend` holds, in memory only, while a repository's own `.fmes/config.json` names a lock server (or
+ * namespace) that no person on this machine has confirmed (src/core/safety/repoConfirmation.ts): the field and
+ * the value as shown, without a password. The backend is refused, never replaced by the file backend: agents on
+ * this clone taking `.locks/` while the team's are on Redis would overlap unseen.
+ */
+export const UNCONFIRMED_BACKEND = 'unconfirmed:';
+
+export function unconfirmedBackend(field: string, shown: string): string {
+  return `${UNCONFIRMED_BACKEND}${field}=${shown}`;
+}
+
+/** A backend URL as people may see it: the password replaced by `***`. */
+export function shownBackend(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password === '') return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
 
 export class LockBackendError extends FmesError<LockBackendErrorReason> {
   readonly kind = 'lockBackend';
@@ -58,6 +82,13 @@ export function backendSpecOf(
 ): BackendSpec {
   const v = (env.FMES_LOCKS_BACKEND ?? value ?? '').trim();
   if (v === '' || v === 'file') return { kind: 'file' };
+  if (v.startsWith(UNCONFIRMED_BACKEND)) {
+    const [field, shown] = splitOnce(v.slice(UNCONFIRMED_BACKEND.length), '=');
+    throw new LockBackendError(
+      'unconfirmed',
+      `${field} ${shown} in this repository's .fmes/config.json is not confirmed on this machine: a repository's own settings may not send its locks (paths, agent names, a password) to a lock server until a person runs \`fmes config confirm\` in it (or sets FMES_LOCKS_BACKEND). Until then F-MES takes no locks here and its hook denies writes. Nothing was locked.`,
+    );
+  }
   let u: URL;
   try {
     u = new URL(v);
@@ -138,4 +169,9 @@ function gitOptions(root: string) {
 /** True when `.fmes/config.json` may name a backend (cheap: one stat), so a hot path with no file reads none. */
 export function hasConfigFile(root: string): boolean {
   return fs.statSync(path.join(root, '.fmes', 'config.json'), { throwIfNoEntry: false }) !== undefined;
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + sep.length)];
 }

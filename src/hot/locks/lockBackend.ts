@@ -20,6 +20,8 @@ export interface LockLease {
    * the namespace, so a storage that remembers the largest one it saw can refuse a write from an older holder.
    */
   readonly fence?: string;
+  /** Renews it once, for `ttlMs` or its own TTL (a lease: the backend's lease); LockError when it is gone. */
+  renew(ttlMs?: number): LockRecord | Promise<LockRecord>;
   /** Renews every `intervalMs` until released; `onLost` is called once when the lock is gone. */
   startHeartbeat(intervalMs: number, onLost?: (e: unknown) => void): void;
   stopHeartbeat(): void;
@@ -49,5 +51,10 @@ export interface LockBackend {
   status(options?: { markers?: boolean }): Promise<HolderStatus[]>;
   blockersFor(input: string, agent: string | undefined): Promise<Holder[]>;
   health(): Promise<BackendHealth>;
+  /**
+   * Calls `onChange` soon after any lock of the namespace changes, from any machine (Redis: a subscription to the
+   * channel its scripts publish on). Absent for the file backend, whose changes the bus watcher sees.
+   */
+  watch?(onChange: () => void): { dispose(): void };
   dispose(): void;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RunBroker } from '../../../src/core/broker/runBroker';
+import { RunBroker, type RunBrokerOptions } from '../../../src/core/broker/runBroker';
 import type { BrokerLimits } from '../../../src/core/broker/brokerServer';
 import { createLogger, nullSink } from '../../../src/core/log';
 import { Redactor } from '../../../src/hot/safety/redact';
@@ -21,6 +21,7 @@ export function openBroker(
   run: { agent: string; runId: string; taskId?: string },
   baseDir: string,
   limits?: Partial<BrokerLimits>,
+  more: Pick<RunBrokerOptions, 'lockBackend' | 'env'> = {},
 ): RunBroker {
   return RunBroker.open({
     root,
@@ -29,6 +30,7 @@ export function openBroker(
     redactor: () => new Redactor({}),
     baseDir,
     limits,
+    ...more,
   });
 }
 

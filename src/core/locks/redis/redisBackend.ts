@@ -16,6 +16,7 @@ import { ancestorsOf, covers, type WorkspacePath, type WorkspacePaths } from '..
 import type { Logger } from '../../log';
 import type { LockRecord } from '../../schemas/lock';
 import { backendError, connectLockClient, namespaceKeys, wakeKey, type LockClient } from './redisClient';
+import { watchLockChannel } from './redisWatch';
 import { RedisLease } from './redisLease';
 import { RedisTurns } from './redisTurns';
 import { holderOf, parseStored, remoteStaleness } from './redisRecords';
@@ -72,6 +73,11 @@ export class RedisLockBackend implements LockBackend {
   /** The channel each change is published on (the editor subscribes to it). */
   get changes(): string {
     return this.channel;
+  }
+
+  /** Calls `onChange` on each change to this namespace's locks (a subscription to the scripts' channel). */
+  watch(onChange: () => void): { dispose(): void } {
+    return watchLockChannel(this.o.spec, this.channel, onChange);
   }
 
   normalize(input: string): WorkspacePath {

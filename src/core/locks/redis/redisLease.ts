@@ -18,6 +18,8 @@ export class RedisLease implements LockLease {
   private heartbeat: NodeJS.Timeout | undefined;
   private released = false;
   private lastRenewed: number;
+  /** The length of each renewal: the lease (or TTL) it was taken with, or the last one asked for. */
+  private ttlMs: number;
 
   constructor(
     private readonly backend: RedisLockBackend,
@@ -26,6 +28,7 @@ export class RedisLease implements LockLease {
     readonly key?: string,
   ) {
     this.lastRenewed = Date.now();
+    this.ttlMs = Math.max(1000, Date.parse(current.expiresAt) - Date.parse(current.acquiredAt));
   }
 
   get record(): LockRecord {
@@ -41,12 +44,11 @@ export class RedisLease implements LockLease {
     return this.current.token;
   }
 
-  private get ttlMs(): number {
-    return Math.max(1000, Date.parse(this.current.expiresAt) - Date.parse(this.current.acquiredAt));
-  }
-
   async renew(ttlMs?: number): Promise<LockRecord> {
-    const claim = { agent: this.current.agent, token: this.current.token, ttlMs: ttlMs ?? this.ttlMs };
+    // Not expiresAt - acquiredAt of the current record: acquiredAt stays the first one, so that would grow the
+    // lease by every renewal, and a crashed holder's lock would outlive its lease.
+    if (ttlMs !== undefined) this.ttlMs = Math.max(1000, ttlMs);
+    const claim = { agent: this.current.agent, token: this.current.token, ttlMs: this.ttlMs };
     this.current = { ...(await this.backend.renew(this.current.path, claim)), acquiredAt: this.current.acquiredAt };
     this.lastRenewed = Date.now();
     return this.current;

@@ -81,6 +81,8 @@ test('the settings that weaken safety keep their machine/application scope; no o
     'agents.claude': 'machine',
     'agents.gemini': 'machine',
     'agents.codex': 'machine',
+    'locks.backend': 'machine',
+    'locks.namespace': 'machine',
     'orchestrator.approvalRisks': 'application',
     'orchestrator.auto': 'application',
     'sandbox.mode': 'machine',

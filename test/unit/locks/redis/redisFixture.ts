@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
+import { confirmRepoConfig } from '../../../../src/core/configFile';
 
 export const REDIS_SERVER = process.env.FMES_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -95,8 +96,12 @@ export interface Clones {
   cleanup(): void;
 }
 
-/** A repository with one commit and a clone of it: the same root commit, so the same lock namespace. */
-export function twoClones(config?: Record<string, unknown>): Clones {
+/**
+ * A repository with one commit and a clone of it: the same root commit, so the same lock namespace. A `config`
+ * naming a lock server is confirmed on both (as a person's `fmes config confirm`, in the test run's
+ * FMES_STATE_DIR) unless `confirm` is false.
+ */
+export function twoClones(config?: Record<string, unknown>, o: { confirm?: boolean } = {}): Clones {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-redis-'));
   const a = path.join(base, 'machine-a');
   const b = path.join(base, 'machine-b');
@@ -122,5 +127,6 @@ export function twoClones(config?: Record<string, unknown>): Clones {
   git(a, 'add', '-A');
   git(a, 'commit', '-qm', 'root');
   git(base, 'clone', '-q', a, b);
+  if (config && o.confirm !== false) for (const root of [a, b]) confirmRepoConfig(root);
   return { a, b, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
 }
