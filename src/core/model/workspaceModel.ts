@@ -188,6 +188,8 @@ export class WorkspaceModel implements Disposable {
         this.reloadCost();
         break;
       case 'report.invalid':
+      case 'inbox.arrived':
+      case 'inbox.invalid':
       case 'ready':
         return;
     }
