@@ -166,7 +166,11 @@ for (const name of NATIVE) {
         recursive: true,
         dereference: true,
         // A grammar's tree-sitter sources (MBs) only build a parser where no prebuilt one fits; none is built here.
-        filter: (src) => !/^@ast-grep[\\/]lang-[^\\/]+[\\/]src$/.test(relative(join('node_modules'), src)),
+        // Type declarations and source maps are not run either. (package.json `files` cannot exclude them: vsce
+        // reads an exclusion there as a pattern that matches nothing and then packages the whole repository.)
+        filter: (src) =>
+          !/^@ast-grep[\\/]lang-[^\\/]+[\\/]src$/.test(relative(join('node_modules'), src)) &&
+          !/\.(d\.[cm]?ts|[cm]?ts|map)$/.test(src),
       });
 }
 const contexts = await Promise.all([
