@@ -3,7 +3,7 @@
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -127,9 +127,17 @@ const builtinNamespaceOnce = {
 /**
  * Packages that stay out of the bundles and load from dist/node_modules at run time (the .vsix ships them):
  * @ast-grep/napi (rule checks) is native and picks its platform's binary itself; playwright-core (visual
- * proof) reads its own files at run time and cannot be bundled.
+ * proof) reads its own files at run time and cannot be bundled. The Python and Go grammars of ast-grep are
+ * tree-sitter parsers (one prebuilt parser.so per platform) that napi loads by path, with setup-lang, which
+ * picks the platform's file.
  */
-const NATIVE = ['@ast-grep/napi', 'playwright-core'];
+const NATIVE = [
+  '@ast-grep/napi',
+  '@ast-grep/lang-python',
+  '@ast-grep/lang-go',
+  '@ast-grep/setup-lang',
+  'playwright-core',
+];
 
 const node = {
   define: { FMES_VERSION: JSON.stringify(version), FMES_REDIS_CHUNK: JSON.stringify(REDIS_CHUNK) },
@@ -154,11 +162,15 @@ for (const name of NATIVE) {
   const base = name.split('/').pop();
   for (const dir of readdirSync(scope).filter((d) => d === base || d.startsWith(`${base}-`)))
     if (existsSync(join(scope, dir, 'package.json')))
-      // Without type declarations and source maps: the packages run from here, nobody compiles against them.
       cpSync(join(scope, dir), join('dist', scope, dir), {
         recursive: true,
         dereference: true,
-        filter: (src) => !/\.(d\.[cm]?ts|ts|map)$/.test(src),
+        // A grammar's tree-sitter sources (MBs) only build a parser where no prebuilt one fits; none is built here.
+        // Type declarations and source maps are not run either. (package.json `files` cannot exclude them: vsce
+        // reads an exclusion there as a pattern that matches nothing and then packages the whole repository.)
+        filter: (src) =>
+          !/^@ast-grep[\\/]lang-[^\\/]+[\\/]src$/.test(relative(join('node_modules'), src)) &&
+          !/\.(d\.[cm]?ts|[cm]?ts|map)$/.test(src),
       });
 }
 const contexts = await Promise.all([

@@ -127,7 +127,7 @@ say(`demo workspace: ${ws}`);
 fmes(['lock', 'run', 'src/auth', '--agent', 'demo-claude', '--intent', 'T-42 rename login', '--', 'sleep', '86400']);
 fmes(['watch'], ['ignore', smoke ? 'ignore' : 'inherit', 'inherit']);
 const fake = await startFakeModel();
-writeDemoConfig(ws, fake.claude);
+writeDemoConfig(ws, fake.claude, fake.gemini);
 // The demo's config points Claude Code at the fake model: a repository's agent settings count only once a person
 // confirms them (README, Safety). You started the demo, so it confirms them for you, in a store of its own.
 process.env.FMES_STATE_DIR = mkdtempSync(join(tmpdir(), 'fmes-demo-state-'));

@@ -6,7 +6,8 @@
  *
  *   node --import tsx scripts/demo/fakeModel.ts <agent-home>
  *
- * Prints one JSON line, `{ "url", "claude": <agent config for .fmes/config.json> }`, then serves until SIGTERM or
+ * Prints one JSON line, `{ "url", "claude", "gemini" }` (agent configs for .fmes/config.json: Claude Code writes the
+ * demo mission, the Gemini CLI reviews it), then serves until SIGTERM or
  * SIGINT. <agent-home> receives the CLI's HOME, TMPDIR and runtime dir (the caller deletes it), so the CLI touches
  * nothing of the person's own setup.
  */
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
     env: hermeticEnv('claude', fake, dirs),
     allowedTools: [],
   };
-  process.stdout.write(`${JSON.stringify({ url: fake.url, claude })}\n`);
+  // The cross-vendor reviewer. Reviews run read-only whatever the args say (src/core/agents/readOnly.ts).
+  const gemini = { command: CLI_BINS.gemini, args: [], env: hermeticEnv('gemini', fake, dirs), allowedTools: [] };
+  process.stdout.write(`${JSON.stringify({ url: fake.url, claude, gemini })}\n`);
   const stop = (): void => void fake.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

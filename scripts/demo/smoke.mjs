@@ -1,6 +1,6 @@
 // `npm start -- --smoke`: what a person would see, checked in headless Chromium. The F-MES panel lists the
 // demo agent's lock and the plan, the cost meter shows the demo spend; then the missions start, and the
-// dashboard shows T-43's merge prompt and T-42 waiting for the demo lock.
+// dashboard shows T-43's merge prompt with its proof pictures and Gemini's review, and T-42 waiting for the demo lock.
 import { mkdirSync } from 'node:fs';
 import { launchBrowser } from '../codeServer/browser.mjs';
 
@@ -61,9 +61,17 @@ export async function smokeCheck(url, { task, waitingTask, startMissions }) {
       .locator(`[data-mission-row="${waitingTask}"]`)
       .filter({ hasText: 'waiting' })
       .waitFor({ state: 'visible', timeout: 30_000 });
+    // The verification of T-43: Gemini's review of Claude's change, and the proof pictures (branch, base, diff).
+    const review = dashboard
+      .locator('[data-verify-part="review"]')
+      .filter({ hasText: `Review by gemini@${task}-review: approved` });
+    await review.waitFor({ state: 'visible', timeout: 10_000 });
+    const proof = dashboard.locator('[data-verify-part="proof"]').filter({ hasText: 'Visual proof of' });
+    await proof.locator('img').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await proof.scrollIntoViewIfNeeded();
     await page.screenshot({ path: SHOT });
     console.log(
-      `smoke: the dashboard shows mission ${task} ready to merge and ${waitingTask} waiting for the demo lock; screenshot ${SHOT}`,
+      `smoke: the dashboard shows mission ${task} ready to merge with its proof pictures and Gemini's review, and ${waitingTask} waiting for the demo lock; screenshot ${SHOT}`,
     );
     return true;
   } catch (e) {

@@ -26,6 +26,13 @@ const DEMO_REPORT = {
   finishedAt: '%s',
 };
 
+// The Gemini reviewer's answer (the review schema of docs/verification.md): approve, with one comment.
+const DEMO_REVIEW = {
+  verdict: 'approve',
+  summary: 'total() sums the prices in cents and returns 0 for an empty cart; a pure function, as the plan asks.',
+  comments: [{ file: 'src/cart/total.ts', line: 2, message: 'Prices are cents: say so in a JSDoc line for callers.' }],
+};
+
 export const demoFiles = {
   'README.md': '# demo-shop\n\nA tiny shop used to show F-MES coordinating agents.\n',
   'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
@@ -73,11 +80,12 @@ export const demoFiles = {
     '3. Run the tests.',
     '',
   ].join('\n'),
-  // The plan `npm start` runs as a real mission (T-43). Its last line is for the demo's fake model API
-  // (scripts/demo/fakeModel.ts): there is no paid model here, so the model's answer is scripted by a `FAKE:`
-  // directive: run this shell command with the Bash tool (it writes the helper and the agent's report), then
-  // answer. The real Claude Code CLI runs it in the mission's shadow worktree, and F-MES commits, cross-checks
-  // and offers the merge as for any agent.
+  // The plan `npm start` runs as a real mission (T-43). Its last lines are for the demo's fake model API
+  // (scripts/demo/fakeModel.ts): there is no paid model here, so the models' answers are scripted by `FAKE@…:`
+  // directives, one per vendor. Claude (anthropic): run this shell command with the Bash tool (it writes the
+  // helper and the agent's report), then answer. The real Claude Code CLI runs it in the mission's shadow
+  // worktree, and F-MES commits, cross-checks, takes the proof pictures and asks the Gemini CLI for the
+  // cross-vendor review (gemini: its JSON answer, an approval with one comment) before it offers the merge.
   [`.antigravity/plans/${DEMO_MISSION}.md`]: [
     '---',
     `id: ${DEMO_MISSION}`,
@@ -101,12 +109,13 @@ export const demoFiles = {
     '1. Add `src/cart/total.ts` exporting `total(pricesInCents)`: the sum of the prices, 0 for an empty cart.',
     '2. Keep it a pure function; change no other file.',
     '',
-    `FAKE:bash ${[
+    `FAKE@anthropic:bash ${[
       "printf 'export function total(pricesInCents: readonly number[]): number {\\n  return pricesInCents.reduce((sum, p) => sum + p, 0);\\n}\\n' > src/cart/total.ts",
       'mkdir -p .claude/outbox',
       't=$(date -u +%FT%TZ)',
       `printf '${JSON.stringify(DEMO_REPORT)}\\n' "$t" "$t" > .claude/outbox/report.json`,
     ].join(' && ')}`,
+    `FAKE@gemini:say ${JSON.stringify(DEMO_REVIEW)}`,
     '',
   ].join('\n'),
   '.claude/outbox/report.json': JSON.stringify(
@@ -171,11 +180,13 @@ export function createDemoWorkspace(root = mkdtempSync(join(tmpdir(), 'fmes-demo
 }
 
 /**
- * Points the workspace's orchestrator at the demo's Claude Code (`claude`: the agent config printed by
- * scripts/demo/fakeModel.ts): missions use only Claude and never retry, so a demo mission ends in seconds.
+ * Points the workspace's orchestrator at the demo's Claude Code and Gemini CLI (`claude`, `gemini`: the agent
+ * configs printed by scripts/demo/fakeModel.ts): missions are written by Claude only and never retried, so a demo
+ * mission ends in seconds, and Gemini reviews them (cross-vendor review, docs/verification.md).
  */
-export function writeDemoConfig(root, claude) {
+export function writeDemoConfig(root, claude, gemini) {
   mkdirSync(join(root, '.fmes'), { recursive: true });
-  const config = { agents: { claude }, orchestrator: { chain: ['claude'], retries: 0 } };
+  const orchestrator = { chain: ['claude'], retries: 0, ...(gemini ? { review: { agent: 'gemini' } } : {}) };
+  const config = { agents: gemini ? { claude, gemini } : { claude }, orchestrator };
   writeFileSync(join(root, '.fmes', 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }

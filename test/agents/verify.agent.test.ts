@@ -71,6 +71,7 @@ type Rec = {
   review?: { agent: string; verdict: string; comments: { file: string; line: number }[] };
   replans?: string[];
   replanOf?: string;
+  worktree?: string;
 };
 const record = (dir: string, task: string) =>
   JSON.parse(fs.readFileSync(path.join(dir, '.fmes/missions', `${task}.json`), 'utf8')) as Rec;
@@ -132,5 +133,44 @@ describe('verification with the real CLIs', () => {
     assert.equal(next.replanOf, 'hop');
     assert.match(fs.readFileSync(path.join(dir, '.antigravity/plans/hop-r1.md'), 'utf8'), /^---\nid: hop-r1\n/);
     assert.ok(costAgents(dir).includes('gemini@hop-replan'));
+  });
+
+  it('a reviewer that tries to write is refused by its read-only mode, and its review is void', async () => {
+    const dir = await repo({ review: { agent: 'gemini' } }, { 'src/calc.ts': 'export const a = 1;\n' });
+    const file = plan(
+      dir,
+      'ro',
+      ['src/calc.ts'],
+      'Change a.\n\nFAKE@anthropic:replace src/calc.ts 1; 2;\nFAKE@gemini:write src/calc.ts',
+    );
+    const r = await fmes(dir, ['mission', 'run', '--json', file]);
+    assert.equal(r.code, 4, `${r.stdout}\n${r.stderr}`);
+    const rec = record(dir, 'ro');
+    assert.equal(rec.state, 'review');
+    // The reviewer writes a declared file (F-MES's hook would allow it): Gemini's plan mode did not let the write
+    // through, and no review came back (the mission is held).
+    assert.equal(fs.readFileSync(path.join(dir, rec.worktree ?? '.', 'src/calc.ts'), 'utf8'), 'export const a = 2;\n');
+    assert.match(rec.reason ?? '', /review by gemini failed/);
+    assert.equal(rec.review, undefined);
+    assert.ok(costAgents(dir).includes('gemini@ro-review'));
+  });
+
+  it('a Claude reviewer cannot write either', async () => {
+    const dir = await repo(
+      { chain: ['gemini'], review: { agent: 'claude' } },
+      { 'src/calc.ts': 'export const a = 1;\n' },
+    );
+    const file = plan(
+      dir,
+      'rosh',
+      ['src/calc.ts'],
+      'Change a.\n\nFAKE@gemini:replace src/calc.ts 1; 2;\nFAKE@anthropic:write src/calc.ts',
+    );
+    const r = await fmes(dir, ['mission', 'run', '--json', file]);
+    assert.equal(r.code, 4, `${r.stdout}\n${r.stderr}`);
+    const rec = record(dir, 'rosh');
+    assert.equal(rec.state, 'review');
+    assert.equal(fs.readFileSync(path.join(dir, rec.worktree ?? '.', 'src/calc.ts'), 'utf8'), 'export const a = 2;\n');
+    assert.match(rec.reason ?? '', /review by claude failed/);
   });
 });

@@ -7,17 +7,17 @@ import { UsageError } from '../usageError';
 import { coreFor, print, printErr } from '../context';
 import { t } from '../../core/i18n/translate';
 
-const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog', 'inbox'];
+const KINDS: ArtifactKind[] = ['lock', 'report', 'plan', 'handoff', 'costLog', 'inbox', 'rules'];
 
 export function validateCommand(): Command {
   return new Command('validate')
     .description(
-      'check artifacts (lock, report.json, plan, handoff, cost log); exit 1 naming the file and field of each problem',
+      'check artifacts (lock, report.json, plan, handoff, cost log, inbox note, .fmes/rules.yaml); exit 1 naming the file and field of each problem',
     )
     .argument('[files...]')
     .option(
       '--all',
-      'every artifact on the bus: .locks/, .claude/outbox/, .antigravity/plans/, .claude/cost_logs/, handoffs',
+      'every artifact on the bus: .locks/, .claude/outbox/, .antigravity/plans/, .claude/cost_logs/, .antigravity/inbox/, handoffs, .fmes/rules.yaml',
     )
     .addOption(
       new Option('--kind <kind>', 'treat the files as this kind instead of guessing from their location').choices(

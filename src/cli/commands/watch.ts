@@ -9,7 +9,7 @@ import { printMissionEvent } from './mission';
 /** JSON form of an event: errors flattened to their issues so the line is self-contained. */
 function eventJson(e: BusEvent): unknown {
   const at = new Date().toISOString();
-  if (e.type === 'report.invalid' || e.type === 'plan.invalid')
+  if (e.type === 'report.invalid' || e.type === 'plan.invalid' || e.type === 'inbox.invalid')
     return { at, type: e.type, file: e.file, issues: e.error.issues, initial: e.initial };
   return { at, ...e };
 }

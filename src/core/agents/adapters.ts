@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FmesConfig } from '../config';
+import { readOnlyArgs, withoutLoosening } from './readOnly';
 import { ClaudeStreamParser } from './streams/claudeStream';
 import { CodexStreamParser } from './streams/codexStream';
 import type { StreamParser } from './streams/common';
@@ -14,6 +15,8 @@ export interface InvocationInput {
   /** The run's budget; passed to CLIs that enforce one themselves (F-MES's breaker enforces it anyway). */
   budgetUsd?: number;
   allowedTools: readonly string[];
+  /** Read-only run: the CLI's read-only mode replaces the configured permissions and `allowedTools`. */
+  readOnly?: boolean;
   model?: string;
   session: { mode: 'new'; id?: string } | { mode: 'resume'; id: string };
   /** A settings file for the session (Claude `--settings`: hooks without touching the user's files). */
@@ -28,6 +31,11 @@ export interface Invocation {
   args: string[];
   /** Written to the CLI's stdin, then closed (prompts go there: no argv length limit, not visible in `ps`). */
   stdin: string;
+}
+
+/** The configured arguments, for a read-only run without what would loosen it and with the read-only flags. */
+function configArgs(kind: AgentKind, i: InvocationInput): string[] {
+  return i.readOnly ? [...withoutLoosening(kind, i.config.args), ...readOnlyArgs(kind)] : [...i.config.args];
 }
 
 /** What F-MES knows about one agent CLI: how to start it, how to read it, how it fails. */
@@ -61,7 +69,7 @@ export const claudeAdapter: AgentAdapter = {
   newSessionId: () => randomUUID(),
   buildInvocation(i) {
     const args = [
-      ...i.config.args,
+      ...configArgs('claude', i),
       '-p',
       '--output-format',
       'stream-json',
@@ -69,7 +77,7 @@ export const claudeAdapter: AgentAdapter = {
       '--max-turns',
       String(i.maxTurns),
     ];
-    if (i.allowedTools.length) args.push('--allowedTools', i.allowedTools.join(','));
+    if (i.allowedTools.length && !i.readOnly) args.push('--allowedTools', i.allowedTools.join(','));
     if (i.model) args.push('--model', i.model);
     if (i.settingsFile) args.push('--settings', i.settingsFile);
     if (i.budgetUsd !== undefined) args.push('--max-budget-usd', String(i.budgetUsd));
@@ -97,8 +105,8 @@ export const geminiAdapter: AgentAdapter = {
   newSessionId: () => randomUUID(),
   buildInvocation(i) {
     // Gemini appends stdin to `--prompt`; an empty flag value makes stdin the whole prompt.
-    const args = [...i.config.args, '--output-format', 'stream-json', '--prompt', ''];
-    if (i.allowedTools.length) args.push('--allowed-tools', i.allowedTools.join(','));
+    const args = [...configArgs('gemini', i), '--output-format', 'stream-json', '--prompt', ''];
+    if (i.allowedTools.length && !i.readOnly) args.push('--allowed-tools', i.allowedTools.join(','));
     if (i.model) args.push('--model', i.model);
     if (i.session.mode === 'resume') args.push('--resume', i.session.id);
     else if (i.session.id) args.push('--session-id', i.session.id);
@@ -120,7 +128,10 @@ export const codexAdapter: AgentAdapter = {
   cumulativeCost: false,
   newSessionId: () => undefined,
   buildInvocation(i) {
-    const args = ['exec', '--json', ...i.config.args, ...(i.extraArgs ?? [])];
+    // The read-only sandbox goes last: after F-MES's own arguments too.
+    const ro = i.readOnly ? readOnlyArgs('codex') : [];
+    const cfg = i.readOnly ? withoutLoosening('codex', i.config.args) : i.config.args;
+    const args = ['exec', '--json', ...cfg, ...(i.extraArgs ?? []), ...ro];
     if (i.model) args.push('--model', i.model);
     // `-` reads the prompt from stdin.
     if (i.session.mode === 'resume') args.push('resume', i.session.id, '-');

@@ -347,6 +347,7 @@ export class AgentRun {
       maxTurns: Math.max(1, this.breaker.limits.maxTurns - this.turns),
       budgetUsd: Math.round(remainingBudget * 100) / 100,
       allowedTools: this.request.allowedTools ?? cfg.allowedTools,
+      readOnly: this.request.readOnly,
       model,
       session: resumeId ? { mode: 'resume', id: resumeId } : { mode: 'new', id: newId },
       settingsFile: this.request.settingsFile ?? this.guard.settingsFile,

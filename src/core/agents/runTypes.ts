@@ -17,6 +17,11 @@ export interface RunRequest {
   timeoutSec?: number;
   retries?: number;
   allowedTools?: readonly string[];
+  /**
+   * A run that may read the worktree but not change it (reviewers, auditors, planners): each CLI gets its
+   * read-only mode, whatever its configured arguments say (src/core/agents/readOnly.ts).
+   */
+  readOnly?: boolean;
   model?: string;
   /** Claude `--settings` file for the session (hooks). */
   settingsFile?: string;

@@ -7,8 +7,9 @@ const LOCATIONS: { dir: string; suffix: string }[] = [
   { dir: '.claude/outbox', suffix: '.json' },
   { dir: '.antigravity/plans', suffix: '.md' },
   { dir: '.claude/cost_logs', suffix: '.jsonl' },
+  { dir: '.antigravity/inbox', suffix: '.json' },
 ];
-const ROOT_FILES = ['HANDOFF_REPORT.md', 'handoff.md'];
+const ROOT_FILES = ['HANDOFF_REPORT.md', 'handoff.md', '.fmes/rules.yaml'];
 /** Handoffs written while HANDOFF_REPORT.md existed (`HANDOFF_REPORT-<task>-<stamp>.md`, see handoffs.ts). */
 export const EXTRA_HANDOFF = /^HANDOFF_REPORT-[A-Za-z0-9._-]+\.md$/i;
 

@@ -9,10 +9,12 @@ import { type InboxNote, inboxNoteSchema } from '../schemas/inbox';
 import type { LockRecord } from '../schemas/lock';
 import { markdownBody, type Plan, planMetaSchema } from '../schemas/plan';
 import { type Report, reportSchema } from '../schemas/report';
+import { parseRules } from '../verify/rulesFile';
+import type { RulesFile } from '../verify/rulesSchema';
 import { EXTRA_HANDOFF } from './discover';
 import { parseFrontMatter, stripBom } from './frontMatter';
 
-export type ArtifactKind = 'lock' | 'report' | 'plan' | 'handoff' | 'costLog' | 'inbox';
+export type ArtifactKind = 'lock' | 'report' | 'plan' | 'handoff' | 'costLog' | 'inbox' | 'rules';
 
 /** What each kind parses to. A cost log is only a value when every line is good; see {@link parseCostLog}. */
 export interface ArtifactValues {
@@ -22,6 +24,7 @@ export interface ArtifactValues {
   handoff: Handoff;
   costLog: CostRecord[];
   inbox: InboxNote;
+  rules: RulesFile;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ArtifactError };
@@ -50,6 +53,7 @@ export function artifactKindOf(file: string): ArtifactKind | undefined {
   // The name decides first: a handoff kept next to the plans it is about is still a handoff.
   if (HANDOFF_NAMES.has(base.toLowerCase()) || EXTRA_HANDOFF.test(base)) return 'handoff';
   if (base.endsWith('.lock') && dirs.at(-1) === '.locks') return 'lock';
+  if (base === 'rules.yaml' && dirs.at(-1) === '.fmes') return 'rules';
   if (base.endsWith('.json') && under('.antigravity', 'inbox')) return 'inbox';
   if (base.endsWith('.json') && (base === 'report.json' || under('.claude', 'outbox'))) return 'report';
   if (base.endsWith('.md') && (base === 'active_plan.md' || under('.antigravity', 'plans'))) return 'plan';
@@ -208,6 +212,13 @@ export function parseArtifact(
       return { kind, ...parseHandoff(text, file) };
     case 'inbox':
       return { kind, ...parseJson(text, file, inboxNoteSchema) };
+    case 'rules':
+      try {
+        return { kind, ok: true, value: parseRules(text, file) };
+      } catch (e) {
+        if (ArtifactError.is(e)) return { kind, ok: false, error: e };
+        return { kind, ...failure('schema', file, [{ field: '', message: errorMessage(e) }]) };
+      }
     case 'costLog': {
       const r = scanCostLog(text);
       if (r.issues.length === 0) return { kind, ok: true, value: r.records };
@@ -246,5 +257,13 @@ export async function validateFile(
       ...failure('unreadable', absPath, [{ field: '', message: `cannot read the file (${errorMessage(e)})` }]),
     };
   }
-  return parseArtifact(absPath, text, kind);
+  const r = parseArtifact(absPath, text, kind);
+  if (r.ok && r.kind === 'rules') {
+    // A pattern that does not parse would never fire: refuse it here as the mission's rules step does. Loaded
+    // only for a rules file (ast-grep is native and large).
+    const { rulePatternIssues } = await import('../verify/rulePatterns');
+    const issues = await rulePatternIssues(r.value.rules);
+    if (issues.length) return { kind, ...failure('schema', absPath, issues) };
+  }
+  return r;
 }

@@ -201,6 +201,8 @@ export class WorkspaceModel implements Disposable {
         this.reloadCost();
         break;
       case 'report.invalid':
+      case 'inbox.arrived':
+      case 'inbox.invalid':
       case 'ready':
         return;
     }

@@ -63,6 +63,8 @@ export interface StartOptions {
  */
 export class MissionRunner {
   private readonly emitter = new Emitter<MissionEvent>();
+  /** Re-plans this runner wrote and runs itself: absolute file → text (see ownPlanWrite). */
+  private readonly ownPlans = new Map<string, string>();
   readonly onEvent = this.emitter.event;
 
   constructor(private readonly d: MissionDeps) {}
@@ -73,6 +75,21 @@ export class MissionRunner {
       log: this.d.log.child('git'),
       linkDirs: this.d.config().orchestrator.linkDirs,
     });
+  }
+
+  /**
+   * Whether `file` holds what this runner wrote there itself (a re-plan it runs at once): the plan loop must not
+   * take up the watcher's echo of that write as a new plan, or the re-plan would run twice. A person's later
+   * edit differs from it and is a plan change like any other.
+   */
+  ownPlanWrite(file: string): boolean {
+    const want = this.ownPlans.get(path.resolve(file));
+    if (want === undefined) return false;
+    try {
+      return fs.readFileSync(file, 'utf8') === want;
+    } catch {
+      return false;
+    }
   }
 
   async start(planFile: string, o: StartOptions = {}): Promise<MissionOutcome> {
@@ -225,7 +242,14 @@ export class MissionRunner {
         runEnv: this.d.runEnv,
         startRun: async (q) => (this.d.startRun ? this.d.startRun(q) : (await this.d.runner()).start(q)),
       },
-      { planner: cfg.planner, planFile: o.planFile, rootId, n: earlier.length + 1, attempts: tried },
+      {
+        planner: cfg.planner,
+        planFile: o.planFile,
+        rootId,
+        n: earlier.length + 1,
+        attempts: tried,
+        claim: (file, text) => this.ownPlans.set(path.resolve(file), text),
+      },
     );
     if ('problem' in r) {
       await this.handOff({ ...rec, replans: earlier }, `${failed}; no re-plan: ${r.problem}`, o.worktree);

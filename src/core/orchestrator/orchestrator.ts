@@ -36,6 +36,8 @@ export class Orchestrator implements Disposable {
   /** Feed bus events here. */
   handle(e: BusEvent): void {
     if (e.type !== 'plan.added' && e.type !== 'plan.changed') return;
+    // A re-plan is started by the mission that wrote it; its file appearing is not a plan to take up again.
+    if (this.o.missions.ownPlanWrite(e.file)) return;
     const task = e.plan.meta.id;
     if (!allows(this.o.store.get(task)?.state, 'auto')) return;
     this.enqueue(task, e.file);

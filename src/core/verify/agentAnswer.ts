@@ -3,6 +3,7 @@ import type { AgentKind } from '../agents/types';
 import { ArtifactError, errorMessage } from '../errors';
 import type { PostRunContext } from '../orchestrator/postRun/postRunStep';
 import { toArtifactIssues } from '../schemas/common';
+import { worktreeChanges, worktreeState } from './worktreeGuard';
 
 /**
  * The JSON object in an agent's final text: the last ```json fence, else the outermost `{…}`. Models wrap
@@ -76,6 +77,9 @@ export async function askAgent<T extends z.ZodType>(
   const agent = `${q.cli}@${task}-${q.role}`.slice(0, 64);
   if (!ctx.startRun) return { agent, ok: false, message: 'no agent runner here', costUsd: 0 };
   try {
+    // Fail closed: the CLI's read-only mode is the first guard, this comparison the second. A reader that changed
+    // the worktree anyway (a tool the read-only list missed, a shell) has its answer voided.
+    const before = await worktreeState(ctx.cwd);
     const run = await ctx.startRun({
       cli: q.cli,
       agentId: agent,
@@ -84,9 +88,17 @@ export async function askAgent<T extends z.ZodType>(
       cwd: ctx.cwd,
       maxTurns: q.maxTurns ?? 4,
       env: ctx.runEnv,
+      readOnly: true,
     });
     const outcome = await run.done;
     const base = { agent, runId: outcome.runId, costUsd: outcome.costUsd };
+    const touched = worktreeChanges(before, await worktreeState(ctx.cwd));
+    if (touched.length)
+      return {
+        ...base,
+        ok: false,
+        message: `${q.role} by ${agent} is void: it changed the worktree, which it may only read (${touched.join(', ')})`,
+      };
     if (!outcome.ok)
       return { ...base, ok: false, message: `${q.role} run failed: ${outcome.reason}: ${outcome.message}` };
     try {

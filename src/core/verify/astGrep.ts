@@ -10,6 +10,8 @@ type Napi = typeof NapiModule;
  */
 let napi: Promise<Napi> | undefined;
 let dynamic: Set<RuleLanguage> | undefined;
+/** A dynamic language's stand-in for `$` (Python and Go identifiers cannot hold `$`; napi swaps it in patterns). */
+const expando = new Map<string, string>();
 
 /** The languages the built-in parsers cover; python and go come from @ast-grep/lang-* when installed. */
 const BUILT_IN: Record<'typescript' | 'tsx' | 'javascript', string> = {
@@ -39,13 +41,24 @@ export async function loadAstGrep(): Promise<{ napi: Napi; dynamic: ReadonlySet<
     const regs: Record<string, LangPackage> = {};
     for (const [lang, pkg] of Object.entries(DYNAMIC_PACKAGES)) {
       try {
-        regs[lang] = req(pkg) as LangPackage;
+        const p = req(pkg) as LangPackage;
+        // The getter throws when no prebuilt parser fits this platform: then the language is not available.
+        void p.libraryPath;
+        regs[lang] = p;
+        if (p.expandoChar) expando.set(lang, p.expandoChar);
         dynamic.add(lang as RuleLanguage);
       } catch {
         // Not installed: rules in this language are reported as unchecked, never silently passed.
       }
     }
-    if (dynamic.size > 0) m.registerDynamicLanguage(regs);
+    if (dynamic.size > 0)
+      try {
+        m.registerDynamicLanguage(regs);
+      } catch {
+        // A parser that does not load (another libc, a damaged copy): its rules are reported unchecked.
+        dynamic.clear();
+        expando.clear();
+      }
   }
   return { napi: m, dynamic };
 }
@@ -102,7 +115,10 @@ export interface PatternMatch {
  */
 export function patternProblem(m: Napi, lang: string, pattern: string): string | undefined {
   try {
-    const root = m.parse(lang, pattern).root();
+    // napi swaps `$` for the expando character before it parses a pattern; the syntax check must do the same, or
+    // every Python or Go pattern with a metavariable would be refused.
+    const x = expando.get(lang);
+    const root = m.parse(lang, x ? pattern.replaceAll('$', x) : pattern).root();
     if (root.find({ rule: { kind: 'ERROR' } })) return `pattern does not parse as ${lang}`;
     m.pattern(lang, pattern);
     return undefined;

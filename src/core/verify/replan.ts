@@ -76,7 +76,15 @@ export function attemptLogs(root: string, task: string, attempts: readonly Missi
  */
 export async function writeReplan(
   ctx: Pick<PostRunContext, 'plan' | 'cwd' | 'startRun' | 'runEnv'> & { root: string },
-  o: { planner: AgentKind; planFile: string; rootId: string; n: number; attempts: readonly MissionAttempt[] },
+  o: {
+    planner: AgentKind;
+    planFile: string;
+    rootId: string;
+    n: number;
+    attempts: readonly MissionAttempt[];
+    /** Told the file (absolute) and its text before it is written: the caller runs it, not the plan loop. */
+    claim?: (file: string, text: string) => void;
+  },
 ): Promise<{ file: string; plan: Plan } | { problem: string }> {
   const { id, file } = replanName(o.rootId, o.n);
   let checked: Plan | undefined;
@@ -96,6 +104,7 @@ export async function writeReplan(
   });
   if (!r.ok || !r.answer || !checked) return { problem: r.message };
   try {
+    o.claim?.(path.join(ctx.root, file), r.answer);
     await writeNewFileAtomic(path.join(ctx.root, file), r.answer);
   } catch (e) {
     return { problem: `could not write ${file}: ${ArtifactError.is(e) ? e.message : errorMessage(e)}` };

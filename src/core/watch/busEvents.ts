@@ -1,4 +1,5 @@
 import { formatIssues, type ArtifactError, type ArtifactIssue } from '../errors';
+import type { InboxNote } from '../schemas/inbox';
 import type { LockRecord } from '../schemas/lock';
 import type { Plan } from '../schemas/plan';
 import type { Report } from '../schemas/report';
@@ -18,6 +19,9 @@ export type BusEvent =
   | { type: 'plan.invalid'; file: string; error: ArtifactError; initial: boolean }
   | { type: 'plan.removed'; file: string }
   | { type: 'cost.changed'; file: string; initial: boolean }
+  /** A merge note for the planner (`.antigravity/inbox/<task>.json`). */
+  | { type: 'inbox.arrived'; file: string; note: InboxNote; initial: boolean }
+  | { type: 'inbox.invalid'; file: string; error: ArtifactError; initial: boolean }
   | { type: 'ready' };
 
 export type BusEventType = BusEvent['type'];
@@ -39,7 +43,10 @@ export function describeBusEvent(e: BusEvent): string {
       return `report: ${e.report.taskId} ${e.report.status} by ${e.report.agent} (${e.file})`;
     case 'report.invalid':
     case 'plan.invalid':
-      return `invalid ${e.type === 'report.invalid' ? 'report' : 'plan'}: ${e.error.message}`;
+    case 'inbox.invalid':
+      return `invalid ${e.type.split('.')[0]}: ${e.error.message}`;
+    case 'inbox.arrived':
+      return `inbox: ${e.note.taskId} merged by ${e.note.mergedBy} (${e.file})`;
     case 'plan.added':
       return `plan added: ${e.plan.meta.id} "${e.plan.meta.title}" (${e.file})`;
     case 'plan.changed':

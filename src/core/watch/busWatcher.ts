@@ -18,6 +18,7 @@ export const BUS_DIRS = {
   outbox: '.claude/outbox',
   plans: '.antigravity/plans',
   costs: '.claude/cost_logs',
+  inbox: '.antigravity/inbox',
 } as const;
 
 export interface BusWatcherOptions {
@@ -31,8 +32,8 @@ export interface BusWatcherOptions {
   reconcileMs?: number;
 }
 
-type Kind = 'lock' | 'report' | 'plan' | 'costLog';
-type ArtifactParsers = Pick<typeof ArtifactModule, 'parseReport' | 'parsePlan'>;
+type Kind = 'lock' | 'report' | 'plan' | 'costLog' | 'inbox';
+type ArtifactParsers = Pick<typeof ArtifactModule, 'parseReport' | 'parsePlan' | 'parseArtifact'>;
 
 /**
  * Watches `.locks/`, `.claude/outbox/` and `.antigravity/plans/` (never the whole tree) and emits typed
@@ -115,6 +116,7 @@ export class BusWatcher implements Disposable {
       ['report', BUS_DIRS.outbox],
       ['plan', BUS_DIRS.plans],
       ['costLog', BUS_DIRS.costs],
+      ['inbox', BUS_DIRS.inbox],
     ] as const) {
       if (rel === dir) return 'dir';
       if (rel.startsWith(dir + '/') && !rel.slice(dir.length + 1).includes('/')) {
@@ -123,6 +125,7 @@ export class BusWatcher implements Disposable {
         if (kind === 'report' && name.endsWith('.json') && !name.startsWith('.')) return kind;
         if (kind === 'plan' && name.endsWith('.md') && !name.startsWith('.')) return kind;
         if (kind === 'costLog' && name.endsWith('.jsonl') && !name.startsWith('.')) return kind;
+        if (kind === 'inbox' && name.endsWith('.json') && !name.startsWith('.')) return kind;
       }
     }
     return 'ignore';
@@ -168,6 +171,14 @@ export class BusWatcher implements Disposable {
         }
         if (!settled) return this.retryLater(abs, attempt);
         return this.emitter.fire({ type: 'plan.invalid', file: abs, error: r.error, initial });
+      }
+      case 'inbox': {
+        const r = this.parsers!.parseArtifact(abs, text, 'inbox');
+        if (r.ok && r.kind === 'inbox')
+          return this.emitter.fire({ type: 'inbox.arrived', file: abs, note: r.value, initial });
+        if (!settled) return this.retryLater(abs, attempt);
+        if (!r.ok) return this.emitter.fire({ type: 'inbox.invalid', file: abs, error: r.error, initial });
+        return;
       }
     }
   }

@@ -19,7 +19,7 @@ after(() => {
 });
 
 describe('first run', () => {
-  test('fmes init then fmes validate --all in a fresh repository: exit 0, "nothing to check yet"', () => {
+  test('fmes init then fmes validate --all in a fresh repository: exit 0, only the scaffolded rules file', () => {
     const d = tmp();
     execFileSync('git', ['init', '-q'], { cwd: d });
     const init = fmes(['init'], { cwd: d });
@@ -28,12 +28,22 @@ describe('first run', () => {
     assert.match(init.stdout, /^create\s+\.cursor\/mcp\.json$/m);
     const v = fmes(['validate', '--all'], { cwd: d });
     assert.equal(v.status, 0, v.stderr);
-    assert.match(v.stdout, /^nothing to check yet: .* in .+$/m);
+    // The rules file `fmes init` writes is an artifact too (src/core/verify/rulesExample.ts), and it is valid.
+    assert.match(v.stdout, /\.fmes\/rules\.yaml: valid rules$/m);
     assert.ok(v.stdout.includes(d), 'names the workspace');
     assert.equal(v.stderr, '', 'inside a repository there is nothing to warn about');
     const j = fmes(['validate', '--all', '--json'], { cwd: d });
     assert.equal(j.status, 0, j.stderr);
-    assert.deepEqual(JSON.parse(j.stdout), []);
+    assert.deepEqual(
+      (JSON.parse(j.stdout) as { file: string; kind: string; ok: boolean }[]).map((r) => [
+        path.relative(d, r.file),
+        r.kind,
+        r.ok,
+      ]),
+      [['.fmes/rules.yaml', 'rules', true]],
+    );
+    fs.rmSync(path.join(d, '.fmes/rules.yaml'));
+    assert.match(fmes(['validate', '--all'], { cwd: d }).stdout, /^nothing to check yet: .* in .+$/m);
   });
 
   test('--all still fails on a bad artifact once there is one', () => {

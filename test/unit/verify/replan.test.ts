@@ -92,3 +92,86 @@ test('replans: 0 hands off at once, without asking the planner', async () => {
     h.dispose();
   }
 });
+
+/** The plan loop fed by the real bus watcher, as `fmes watch --orchestrate` and orchestrator.auto run it. */
+async function replannedInLoop(revisedPlan: string) {
+  let asked = 0;
+  const h = await harness(
+    { 'src/a.ts': 'export {};\n' },
+    (r): FakeStep => {
+      if (r.taskId.endsWith('-replan')) return { resultText: asked++ === 0 ? revisedPlan : 'no' };
+      return r.taskId === 'm-r1'
+        ? { files: { 'src/a.ts': 'export const a = 1;\n' } }
+        : { ok: false, message: `${r.cli} could not do it` };
+    },
+    { chain: ['claude'] },
+  );
+  const queued: string[] = [];
+  h.missions.onEvent((e) => {
+    // Each start puts the record as queued, before any worktree (later it is queued again with one).
+    if (e.type === 'state' && e.record.state === 'queued' && !e.record.worktree) queued.push(e.record.taskId);
+  });
+  const seen: string[] = [];
+  const watcher = h.core.createWatcher({ settleMs: 50 });
+  watcher.onEvent((e) => {
+    if (e.type === 'plan.added' || e.type === 'plan.changed') seen.push(e.plan.meta.id);
+    h.missions.handle(e);
+  });
+  h.missions.startLoop();
+  await watcher.start();
+  h.plan('m');
+  // Until the watcher has reported the re-plan's file and the loop is idle: the echo has been judged.
+  for (let i = 0; i < 400 && !seen.includes('m-r1'); i++) await new Promise((r) => setTimeout(r, 25));
+  await new Promise((r) => setTimeout(r, 200));
+  await h.missions.idle();
+  return { h, queued, seen };
+}
+
+test('with the plan loop on, the re-plan runs once: the watcher echo of its file is not a new plan', async () => {
+  const { h, queued, seen } = await replannedInLoop(revised('m-r1'));
+  try {
+    assert.ok(seen.includes('m-r1'), `the watcher saw ${seen.join(', ')}`);
+    assert.deepEqual(
+      queued.filter((t) => t === 'm-r1'),
+      ['m-r1'],
+    );
+    assert.equal(h.runs.filter((r) => r.taskId === 'm-r1').length, 1);
+    const next = h.missions.read('m-r1');
+    assert.ok(next.ok && next.record.state === 'readyToMerge', next.ok ? next.record.reason : '');
+  } finally {
+    h.dispose();
+  }
+});
+
+test('with the plan loop on, a re-plan that waits for approval is not started again by the echo', async () => {
+  const { h, queued } = await replannedInLoop(revised('m-r1').replace('risk: low', 'risk: high'));
+  try {
+    const next = h.missions.read('m-r1');
+    assert.ok(next.ok && next.record.state === 'awaitingApproval', next.ok ? next.record.state : '');
+    // awaitingApproval is a state the loop takes up on plan events: only the echo check keeps it at one start.
+    assert.deepEqual(
+      queued.filter((t) => t === 'm-r1'),
+      ['m-r1'],
+    );
+    assert.equal(fs.readdirSync(path.join(h.root, '.fmes/approvals')).length, 1, 'one approval request');
+  } finally {
+    h.dispose();
+  }
+});
+
+test('a person editing the re-plan afterwards is a plan change the loop takes up', async () => {
+  const { h, queued, seen } = await replannedInLoop(revised('m-r1').replace('risk: low', 'risk: high'));
+  try {
+    const file = path.join(h.root, '.antigravity/plans/m-r1.md');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('risk: high', 'risk: medium'));
+    for (let i = 0; i < 400 && seen.filter((s) => s === 'm-r1').length < 2; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 100));
+    await h.missions.idle();
+    assert.equal(queued.filter((t) => t === 'm-r1').length, 2);
+    const next = h.missions.read('m-r1');
+    assert.ok(next.ok && next.record.state === 'readyToMerge', next.ok ? next.record.reason : '');
+  } finally {
+    h.dispose();
+  }
+});
