@@ -39,8 +39,8 @@ after(async () => {
   await close?.();
 });
 
-const render = (html: string) => page.evaluate(`window.render(${JSON.stringify(html)})`) as Promise<boolean>;
-const appHtml = () => page.evaluate(`document.getElementById('app').innerHTML`) as Promise<string>;
+const render = (html: string) => page.evaluate<boolean>(`window.render(${JSON.stringify(html)})`);
+const appHtml = () => page.evaluate<string>(`document.getElementById('app').innerHTML`);
 
 test('the result is exactly the new markup, whatever came before', async () => {
   const cases = [
