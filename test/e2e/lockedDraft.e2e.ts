@@ -43,7 +43,7 @@ test('set writeable on a locked file is refused; the typed text is kept as a dra
   const buttons = locked.locator('.monaco-button');
   assert.ok((await buttons.count()) <= 3);
   for (const b of await buttons.all()) {
-    const fits = await b.evaluate<boolean>('(e) => e.scrollWidth <= e.clientWidth + 1');
+    const fits = await b.evaluate((e) => e.scrollWidth <= e.clientWidth + 1);
     assert.ok(fits, `button ${await b.innerText()} is not cut off`);
   }
   await runCommand(page, 'File: Set Active Editor Writeable in Session');
