@@ -61,8 +61,24 @@ before(async () => {
     createdAt: T0,
     updatedAt: T0,
   });
+  // An outbox is one of the extension's activation events (a .fmes folder alone is not).
+  write('.claude/outbox/T-4-claude.json', report('T-4'));
   wb = await openWorkbench({ workspace: ws });
 });
+
+function report(taskId: string): object {
+  return {
+    version: 1,
+    agent: 'claude',
+    taskId,
+    status: 'success',
+    summary: 'Tuned.',
+    changedFiles: ['src/a.ts'],
+    costUsd: 0.5,
+    startedAt: T0,
+    finishedAt: T0,
+  };
+}
 
 after(async () => {
   await wb?.close();
@@ -155,17 +171,7 @@ test('an update keeps focus on the focused button and says what changed on the s
   await discard.focus();
   const frame = await dashboardFrame();
   await frame.evaluate(`window.__kept = document.activeElement; window.__y = window.scrollY`);
-  write('.claude/outbox/T-5-claude.json', {
-    version: 1,
-    agent: 'claude',
-    taskId: 'T-5',
-    status: 'success',
-    summary: 'Tuned.',
-    changedFiles: ['src/a.ts'],
-    costUsd: 0.5,
-    startedAt: T0,
-    finishedAt: T0,
-  });
+  write('.claude/outbox/T-5-claude.json', report('T-5'));
   await d.locator('[data-report=".claude/outbox/T-5-claude.json"]').waitFor({ state: 'attached', timeout: 20_000 });
   const status = d.locator('#status');
   await status.filter({ hasText: /Updated: .*Reports/ }).waitFor({ timeout: 10_000 });

@@ -68,8 +68,11 @@ export function morph(old: Node, next: Node): boolean {
   const a = old as Element;
   const b = next as Element;
   let changed = false;
+  // A custom element (vscode-button) sets attributes of its own after it renders (role, tabindex, focused):
+  // the fresh copy has not rendered yet, so their absence there is not a change to make.
+  const own = a.localName.includes('-');
   for (const { name } of [...a.attributes]) {
-    if (!b.hasAttribute(name)) {
+    if (!b.hasAttribute(name) && !(own && !PAGE_SET.test(name))) {
       a.removeAttribute(name);
       changed = true;
     }
@@ -87,6 +90,9 @@ export function morph(old: Node, next: Node): boolean {
   }
   return patchChildren(a, [...b.childNodes]) || changed;
 }
+
+/** The attributes the page itself sets on custom elements (dom.ts); any others belong to the element. */
+const PAGE_SET = /^(data-.*|aria-label|aria-disabled|disabled|secondary|title|class|variant)$/;
 
 function keyOf(n: Node): string | undefined {
   return n.nodeType === Node.ELEMENT_NODE ? ((n as Element).getAttribute('data-key') ?? undefined) : undefined;

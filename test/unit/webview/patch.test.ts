@@ -114,3 +114,13 @@ test('scroll position stays across an update that changes a section above the re
   await render(tall(200, 'b'));
   assert.equal(await page.evaluate(`window.scrollY`), 3000);
 });
+
+test("a custom element keeps the attributes it set itself, and loses the page's ones that went", async () => {
+  await render('<x-btn data-key="b" aria-label="go" disabled>Go</x-btn>');
+  // What vscode-button does after its first render.
+  await page.evaluate(
+    `(() => { const b = document.querySelector('x-btn'); b.setAttribute('role', 'button'); b.setAttribute('tabindex', '0'); })()`,
+  );
+  await render('<x-btn data-key="b" aria-label="go now">Go</x-btn>');
+  assert.equal(await appHtml(), '<x-btn data-key="b" aria-label="go now" role="button" tabindex="0">Go</x-btn>');
+});
