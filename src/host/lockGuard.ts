@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FmesConfig } from '../core/config';
 import { writeFileAtomicSync } from '../core/fs/atomicWrite';
 import type { LockView, WorkspaceModel } from '../core/model/workspaceModel';
 import { setContext } from './context';
+import { LockDrafts } from './lockDrafts';
 import { age } from './views/missionTree';
 import { workspacePathOf } from './workspacePaths';
 
@@ -15,6 +17,7 @@ export interface LockActions {
 
 const READONLY = 'workbench.action.files.setActiveEditorReadonlyInSession';
 const RESET = 'workbench.action.files.resetActiveEditorReadonlyInSession';
+const REVERT = 'workbench.action.files.revert';
 
 /**
  * Makes files locked by someone else read-only in the editor, without writing any settings file.
@@ -29,8 +32,16 @@ const RESET = 'workbench.action.files.resetActiveEditorReadonlyInSession';
  *    the person's text is kept for them to open. Saves that skip save participants (VS Code saves files a
  *    refactoring changed without an open editor) are put back right after: the accepted text is written
  *    again, atomically, but only if the file still holds what the editor saved.
- * Each first encounter with a lock shows a warning naming the agent and its intent, with Show Lock, Notify
- * When Free and Force Unlock.
+ * 4. VS Code's "set writeable" on a locked file's editor (the lock icon's link, or File: Set Active Editor
+ *    Writeable in Session) is refused, not recorded as an override: the lock is the agent's promise that
+ *    nobody else writes the file, and an override nobody else sees would break it silently. The first edit
+ *    after the toggle makes the editor read-only again, keeps the typed text as a draft named after the file
+ *    (.fmes/drafts/<path>), puts the buffer back to the disk's text and says why. Force Unlock is the
+ *    recorded way to take a file from an agent.
+ * 5. Typed text is never dropped: every refused edit or save is kept as a draft (src/host/lockDrafts.ts),
+ *    offered back (Compare / Open Draft / Discard Draft) when the lock frees.
+ * Each first encounter with a lock shows a warning naming the agent and its intent, with at most three short
+ * buttons (a fourth would be cut off in the notification).
  */
 export class LockGuard implements vscode.Disposable {
   private readonly marked = new Set<string>();
@@ -40,6 +51,9 @@ export class LockGuard implements vscode.Disposable {
   private readonly kept = new Map<string, string>();
   private readonly pendingAccept = new Map<string, NodeJS.Timeout>();
   private readonly subs: { dispose(): void }[] = [];
+  private readonly drafts: LockDrafts;
+  /** Documents whose "set writeable" is being undone now: their further edits are part of the same refusal. */
+  private readonly refusing = new Set<string>();
 
   constructor(
     private readonly state: WorkspaceModel,
@@ -49,6 +63,7 @@ export class LockGuard implements vscode.Disposable {
     private readonly actions: LockActions,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.drafts = new LockDrafts(root, log);
     this.subs.push(
       vscode.window.onDidChangeActiveTextEditor((e) => void this.syncActive(e)),
       state.onDidChange(() => this.onLocksChanged()),
@@ -80,6 +95,9 @@ export class LockGuard implements vscode.Disposable {
       } else this.accepted.delete(key);
     }
     void this.syncActive(vscode.window.activeTextEditor);
+    this.drafts.offerFreed(
+      (rel) => this.blockers(vscode.Uri.file(path.join(this.root, ...rel.split('/')))).length === 0,
+    );
   }
 
   private async syncActive(editor: vscode.TextEditor | undefined): Promise<void> {
@@ -118,15 +136,48 @@ export class LockGuard implements vscode.Disposable {
       this.acceptLater(e.document);
       return;
     }
+    const key = e.document.uri.toString();
+    const editor = vscode.window.activeTextEditor;
+    if (this.refusing.has(key)) return;
+    // Typing in an editor the guard made read-only: the person used "set writeable". Refuse it.
+    if (this.marked.has(key) && editor?.document === e.document) {
+      void this.refuseWritable(editor, blockers[0]);
+      return;
+    }
     // An edit reached a locked document that has no read-only editor (a refactoring's workspace edit). It
     // cannot be refused here; the save guards below keep it off the disk. Say so once.
     this.warnOnce(e.document.uri, blockers[0], 'edit');
   }
 
+  /**
+   * Undoes VS Code's "set writeable" on a locked file: read-only first (no more keystrokes land), then the
+   * text as it is now is kept as a draft, then the buffer goes back to the disk's text.
+   */
+  private async refuseWritable(editor: vscode.TextEditor, lock: LockView): Promise<void> {
+    const doc = editor.document;
+    const key = doc.uri.toString();
+    this.refusing.add(key);
+    try {
+      if (vscode.window.activeTextEditor?.document === doc) await vscode.commands.executeCommand(READONLY);
+      const rel = workspacePathOf(this.root, doc.uri);
+      const text = doc.getText();
+      const draft = rel !== undefined && text !== this.accepted.get(key) ? this.drafts.keep(rel, text) : undefined;
+      if (draft) this.kept.set(key, text);
+      // Revert only what the draft holds: without a draft the text stays in the (read-only) buffer.
+      if (draft && doc.isDirty && vscode.window.activeTextEditor?.document === doc)
+        await vscode.commands.executeCommand(REVERT);
+      this.log.warn(
+        `refused "set writeable" on ${doc.uri.fsPath}: locked by ${lock.agent ?? 'unknown'}${draft ? `; text kept in ${draft}` : ''}`,
+      );
+      this.warnOnce(doc.uri, lock, 'writable', true, draft);
+    } finally {
+      this.refusing.delete(key);
+    }
+  }
+
   private onWillSave(e: vscode.TextDocumentWillSaveEvent): void {
     const blockers = this.blockers(e.document.uri);
     if (blockers.length === 0) return;
-    const key = e.document.uri.toString();
     let disk: string;
     try {
       disk = fs.readFileSync(e.document.uri.fsPath, 'utf8');
@@ -134,7 +185,7 @@ export class LockGuard implements vscode.Disposable {
       return; // a new file the agent has not written yet: nothing on disk to protect
     }
     if (disk === e.document.getText()) return;
-    this.kept.set(key, e.document.getText());
+    this.keep(e.document);
     e.waitUntil(Promise.resolve([vscode.TextEdit.replace(fullRange(e.document), disk)]));
     this.log.warn(`save of locked ${e.document.uri.fsPath} kept the file on disk unchanged`);
     this.warnOnce(e.document.uri, blockers[0], 'save', true);
@@ -173,13 +224,27 @@ export class LockGuard implements vscode.Disposable {
       return;
     }
     if (disk !== saved) return; // someone (the agent) wrote since: theirs stands
-    this.kept.set(key, saved);
+    this.keep(doc);
     writeFileAtomicSync(doc.uri.fsPath, accepted);
     this.log.warn(`put back ${doc.uri.fsPath}: it was saved while locked by ${blockers[0].agent ?? 'unknown'}`);
     this.warnOnce(doc.uri, blockers[0], 'save', true);
   }
 
-  private warnOnce(uri: vscode.Uri, lock: LockView, why: 'opened' | 'edit' | 'save', always = false): void {
+  /** Keeps a refused document's text: in memory for Open Draft, and on disk as the file's draft. */
+  private keep(doc: vscode.TextDocument): string | undefined {
+    const text = doc.getText();
+    this.kept.set(doc.uri.toString(), text);
+    const rel = workspacePathOf(this.root, doc.uri);
+    return rel === undefined ? undefined : this.drafts.keep(rel, text);
+  }
+
+  private warnOnce(
+    uri: vscode.Uri,
+    lock: LockView,
+    why: 'opened' | 'edit' | 'save' | 'writable',
+    always = false,
+    draft?: string,
+  ): void {
     const key = uri.toString();
     const seen = `${lock.file}:${lock.token ?? ''}`;
     if (!always && this.warned.get(key) === seen) return;
@@ -188,33 +253,45 @@ export class LockGuard implements vscode.Disposable {
     const who = lock.agent ?? 'an unknown agent';
     const what = lock.intent ? ` (${lock.intent})` : '';
     const since = lock.acquiredAt ? ` for ${age(lock.acquiredAt)}` : '';
-    const head =
-      why === 'save'
-        ? `Not saved: ${p} is locked`
-        : why === 'edit'
-          ? `${p} was edited but is locked; the change will not be saved`
-          : `${p} is locked`;
-    const keep = this.kept.has(key) ? ['Open My Text'] : [];
-    void vscode.window
-      .showWarningMessage(
-        `${head} by ${who}${what}${since}${lock.path !== p ? ` (folder ${lock.path})` : ''}. It is read-only until released.`,
-        'Show Lock',
-        'Notify When Free',
-        'Force Unlock',
-        ...keep,
-      )
-      .then(async (choice) => {
-        if (choice === 'Show Lock') await this.actions.showLock(lock);
-        else if (choice === 'Notify When Free') await this.actions.notifyWhenFree(p);
-        else if (choice === 'Force Unlock') await this.actions.forceUnlock(lock);
-        else if (choice === 'Open My Text') {
-          const doc = await vscode.workspace.openTextDocument({
-            content: this.kept.get(key) ?? '',
-            language: (await vscode.workspace.openTextDocument(uri)).languageId,
-          });
-          await vscode.window.showTextDocument(doc, { preview: false });
-        }
-      });
+    const folder = lock.path !== p ? ` (folder ${lock.path})` : '';
+    const message =
+      why === 'writable'
+        ? vscode.l10n.t(
+            '{0} is locked by {1}{2}: F-MES made it read-only again.{3}',
+            p,
+            who,
+            what,
+            draft ? vscode.l10n.t(' Your text is kept in {0} and offered back when the lock is released.', draft) : '',
+          )
+        : `${
+            why === 'save'
+              ? `Not saved: ${p} is locked`
+              : why === 'edit'
+                ? `${p} was edited but is locked; the change will not be saved`
+                : `${p} is locked`
+          } by ${who}${what}${since}${folder}. It is read-only until released.`;
+    // At most three buttons: a fourth is cut off in the notification. With a draft, Open Draft replaces
+    // Force Unlock (which stays one click away under Show Lock).
+    const hasDraft = this.kept.has(key);
+    const showLock = vscode.l10n.t('Show Lock');
+    const notify = vscode.l10n.t('Notify When Free');
+    const force = vscode.l10n.t('Force Unlock');
+    const openDraft = vscode.l10n.t('Open Draft');
+    const buttons = hasDraft ? [openDraft, showLock, notify] : [showLock, notify, force];
+    void vscode.window.showWarningMessage(message, ...buttons).then(async (choice) => {
+      if (choice === showLock) await this.actions.showLock(lock);
+      else if (choice === notify) await this.actions.notifyWhenFree(p);
+      else if (choice === force) await this.actions.forceUnlock(lock);
+      else if (choice === openDraft) {
+        const rel = workspacePathOf(this.root, uri);
+        if (rel !== undefined && this.drafts.has(rel)) return this.drafts.openDraft(rel);
+        const doc = await vscode.workspace.openTextDocument({
+          content: this.kept.get(key) ?? '',
+          language: (await vscode.workspace.openTextDocument(uri)).languageId,
+        });
+        await vscode.window.showTextDocument(doc, { preview: false });
+      }
+    });
   }
 
   dispose(): void {

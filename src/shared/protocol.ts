@@ -77,6 +77,24 @@ export const crossCheckViewSchema = z.object({
   ok: z.boolean(),
 });
 
+/** What a mission's branch changed since the commit it started from. */
+export const missionDiffViewSchema = z.object({
+  /** The commit the mission started from. */
+  base: z.string(),
+  branch: z.string(),
+  files: z.array(
+    z.object({
+      file: z.string(),
+      /** Lines added; absent for a binary file. */
+      added: z.number().optional(),
+      removed: z.number().optional(),
+    }),
+  ),
+  /** More files changed than are listed. */
+  truncated: z.boolean(),
+});
+export type MissionDiffView = z.infer<typeof missionDiffViewSchema>;
+
 /** One mission from `.fmes/missions/*.json`. */
 export const missionRowSchema = z.object({
   taskId: z.string(),
@@ -103,6 +121,8 @@ export const missionRowSchema = z.object({
   updatedAt: z.string(),
   /** Rule violations, the visual proof and the cross-model review, when the mission has any. */
   verify: verifyViewSchema.optional(),
+  /** The branch's changes, file by file (the host adds them; absent before the branch exists). */
+  diff: missionDiffViewSchema.optional(),
 });
 export type MissionRow = z.infer<typeof missionRowSchema>;
 
@@ -199,6 +219,8 @@ export const dashboardStateSchema = z.object({
   trusted: z.boolean(),
   /** The lock backend; absent until the host knows it (always for the file backend, which is never down). */
   lockBackend: lockBackendViewSchema.optional(),
+  /** The editor's display language (`vscode.env.language`), which the page's strings follow. */
+  locale: z.string().max(40).optional(),
 });
 export type DashboardState = z.infer<typeof dashboardStateSchema>;
 
@@ -226,6 +248,8 @@ export const webviewCommandSchemas = [
     id: z.string().regex(/^[a-z0-9-]{6,64}$/),
     decision: z.enum(['approved', 'rejected']),
   }),
+  /** Open VS Code's diff editor on one file of a mission: the start commit against the mission's branch. */
+  z.object({ type: z.literal('mission/openDiff'), taskId, file: relFile }),
   /** Open a workspace file in an editor (a report, a plan, a relative link in TODO.md). */
   z.object({ type: z.literal('artifact/open'), file: relFile }),
 ] as const;

@@ -36,7 +36,8 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
 <title>F-MES Dashboard</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="empty">Loading…</p></main>
+<p id="status" class="status" role="status" aria-live="polite" aria-atomic="true"></p>
+<main id="app"><p class="empty">Loading…</p></main>
 <script nonce="${nonce}" src="${asset('dashboard.js')}"></script>
 </body>
 </html>`;

@@ -8,6 +8,7 @@ import { Commands, type CommandId, WebviewPanels } from '../../shared/ids';
 import { type DashboardState, type HostMessage, parseWebviewMessage, type WebviewMessage } from '../../shared/protocol';
 import { registerCommand, showErrorWithLog } from '../commands/registerCommand';
 import { dashboardHtml, webviewRoot } from './dashboardHtml';
+import { openMissionDiff, RevisionContent, withDiffs } from './missionDiffEditor';
 
 export interface DashboardDeps {
   root: string;
@@ -43,6 +44,7 @@ export class DashboardPanel implements vscode.Disposable {
         deserializeWebviewPanel: async (panel) => this.attach(panel),
       }),
       d.state.onDidChange(() => this.schedule()),
+      new RevisionContent(d.root),
     );
   }
 
@@ -115,7 +117,9 @@ export class DashboardPanel implements vscode.Disposable {
   /** The model is loaded on first use: it brings the markdown renderer and the artifact parsers. */
   async buildState(): Promise<DashboardState> {
     const { buildDashboardState } = await import('../../core/dashboard/dashboardModel');
-    return buildDashboardState({ root: this.d.root, live: this.d.state, trusted: this.d.trusted() });
+    const s = buildDashboardState({ root: this.d.root, live: this.d.state, trusted: this.d.trusted() });
+    await withDiffs(this.d.root, s, this.d.log);
+    return { ...s, locale: vscode.env.language };
   }
 
   private post(m: HostMessage): Thenable<boolean> {
@@ -177,6 +181,8 @@ export class DashboardPanel implements vscode.Disposable {
         return this.run(Commands.generateHandoff, m.taskId);
       case 'approval/decide':
         return this.decide(m.id, m.decision);
+      case 'mission/openDiff':
+        return openMissionDiff(this.d.root, m.taskId, m.file);
       case 'artifact/open':
         return this.open(m.file);
       default: {

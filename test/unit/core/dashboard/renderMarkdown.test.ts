@@ -112,3 +112,46 @@ test('linkKind', () => {
   ])
     assert.equal(linkKind(bad), undefined, bad);
 });
+
+test('task lists get disabled checkboxes of our own; the list is marked', () => {
+  const html = renderMarkdown('- [ ] write tests\n- [x] ship it\n- [X] caps\n- not a task\n- [y] not a box either\n');
+  assert.equal((html.match(/<input class="task-list-item-checkbox" type="checkbox" disabled/g) ?? []).length, 3);
+  assert.equal((html.match(/ checked/g) ?? []).length, 2);
+  assert.match(html, /<ul class="contains-task-list">/);
+  assert.match(html, /<li class="task-list-item"><input[^>]*> write tests<\/li>/);
+  assert.match(html, /<li>\[y\] not a box either<\/li>/);
+  assert.doesNotMatch(html, /\[ \]|\[x\]/);
+});
+
+test('a nested task list and a numbered one are both task lists', () => {
+  const html = renderMarkdown('1. [ ] top\n   - [x] inner\n');
+  assert.match(html, /<ol class="contains-task-list">/);
+  assert.match(html, /<ul class="contains-task-list">/);
+  assert.equal((html.match(/<input /g) ?? []).length, 2);
+});
+
+test('a [ ] in the middle of text or in code is left alone', () => {
+  const html = renderMarkdown('- see [ ] here\n- `[ ] code`\n\n```\n- [ ] in a fence\n```\n');
+  assert.doesNotMatch(html, /<input/);
+});
+
+test('HTML comments are hidden, block and inline, closed or not', () => {
+  const html = renderMarkdown(
+    '# Title\n\n<!-- secret note\nover lines -->\n\nvisible <!-- inline note --> text\n\n<!-- never closed',
+  );
+  assert.doesNotMatch(html, /secret|inline note|never closed|&lt;!--/);
+  assert.match(html, /visible {2}text/);
+});
+
+test('a comment cannot smuggle markup: what follows it is still escaped', () => {
+  for (const src of [
+    '<!-- x --><script>window.__xss=1</script>',
+    '<!-- --!><img src=x onerror=alert(1)>',
+    '- [ ] <img src=x onerror=alert(1)><!-- c -->',
+    '<!--><svg onload=alert(1)>-->',
+  ]) {
+    const html = renderMarkdown(src);
+    assert.doesNotMatch(html, /<(script|img|svg)/i, src);
+    assert.doesNotMatch(html.replace(/<input class="task-list-item-checkbox"[^>]*>/g, ''), /<input/, src);
+  }
+});
