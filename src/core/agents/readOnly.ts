@@ -5,7 +5,9 @@ import type { AgentKind } from './types';
  * measured on Claude Code 2.1.330, Gemini CLI 0.61 and Codex 0.169:
  * - Claude: the editing tools and the shell are disallowed (they are not even offered to the model), the reading
  *   tools are the only allowed ones, and the permission mode is `default` (in -p mode: anything else is refused).
- * - Gemini: `--approval-mode plan` ("read-only mode").
+ * - Gemini: `--approval-mode default`: headless, a tool that needs a confirmation (writing, editing, the shell) is
+ *   refused. Not `plan` ("read-only mode"): after a model API error (529) Gemini 0.61 in plan mode did not exit
+ *   (test/agents/mission.agent.test.ts, the handoff after every agent failed, waited 240 s for the planner).
  * - Codex: `-s read-only`, the sandbox that lets commands read only.
  * Arguments in the configuration that would loosen this (a permission or approval mode, yolo, a sandbox, the
  * bypass flags) are dropped first: a setting must not turn a reviewer into a writer.
@@ -61,7 +63,7 @@ export function readOnlyArgs(kind: AgentKind): string[] {
         CLAUDE_WRITE_TOOLS.join(','),
       ];
     case 'gemini':
-      return ['--approval-mode', 'plan'];
+      return ['--approval-mode', 'default'];
     case 'codex':
       return ['-s', 'read-only'];
   }

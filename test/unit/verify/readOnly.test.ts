@@ -40,8 +40,8 @@ test('read-only invocations: each CLI in its read-only mode, loosening settings 
   assert.deepEqual(after(claude, '--allowedTools'), ['Read,Glob,Grep,LS']);
   assert.deepEqual(after(claude, '--disallowedTools'), ['Write,Edit,MultiEdit,NotebookEdit,Bash']);
   const gemini = invocation('gemini', true, loose.gemini);
-  assert.ok(!gemini.some((a) => /yolo|allowed-tools|^-y$/.test(a) && a !== 'plan'), gemini.join(' '));
-  assert.deepEqual(after(gemini, '--approval-mode'), ['plan']);
+  assert.ok(!gemini.some((a) => /yolo|allowed-tools|^-y$/.test(a)), gemini.join(' '));
+  assert.deepEqual(after(gemini, '--approval-mode'), ['default']);
   assert.ok(gemini.includes('-m'), 'other settings stay');
   const codex = invocation('codex', true, loose.codex);
   assert.ok(!codex.some((a) => /dangerously|danger-full/.test(a)), codex.join(' '));
