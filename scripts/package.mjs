@@ -34,6 +34,9 @@ export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), buil
     .split('\n')
     .filter((l) => l.startsWith('extension/'))
     .map((l) => l.slice('extension/'.length));
+  // The manifest's %key% strings resolve from package.nls.json: a .vsix without it shows the keys themselves.
+  for (const nls of ['package.nls.json', 'l10n/bundle.l10n.json'])
+    if (!inside.includes(nls)) throw new Error(`${out} lacks ${nls}: add it to package.json "files"`);
   const dead = deadReadmeLinks(join(repoRoot, 'README.md'), inside);
   if (dead.length > 0) {
     const text = `README links to files the .vsix leaves out: ${dead.join(', ')}`;

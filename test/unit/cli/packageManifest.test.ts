@@ -34,6 +34,9 @@ describe('npm package', () => {
     assert.equal(packed.status, 0, packed.stderr);
     for (const bin of ['dist/fmes.cjs', 'dist/cli.mjs', 'dist/lock.cjs', 'dist/hook.cjs', 'dist/mcp.mjs'])
       assert.ok(paths.includes(bin), `${bin} is packed`);
+    // The manifest's %key% strings and vscode.l10n's bundles: without them the editor shows the keys.
+    for (const nls of ['package.nls.json', 'package.nls.ko.json', 'l10n/bundle.l10n.json', 'l10n/bundle.l10n.ko.json'])
+      assert.ok(paths.includes(nls), `${nls} is packed`);
     assert.ok(
       Object.values(manifest.bin).every((b) => paths.includes(b)),
       'every bin is packed',
