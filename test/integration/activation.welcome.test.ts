@@ -4,12 +4,15 @@ import * as path from 'node:path';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
 import pkg from '../../package.json';
+import nls from '../../package.nls.json';
 import { agentCore, api, extensionId, waitFor } from './helpers';
 
 // First run, in a workspace with nothing of F-MES yet (this file runs right after activation, before any suite
 // writes plans, locks or cost logs): the panel has no rows, so VS Code shows its welcome content; the welcome
 // and the walkthrough only point at commands that exist and media the extension ships.
-const commandLinks = (text: string) => [...text.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
+/** The manifest's text: a `%key%` placeholder resolved from package.nls.json, as VS Code resolves it. */
+const text = (s: string) => s.replace(/^%([^%]+)%$/, (_m, k: string) => (nls as Record<string, string>)[k] ?? s);
+const commandLinks = (s: string) => [...text(s).matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
 
 suite('first run: welcome and walkthrough', () => {
   test('an empty workspace gives the panel no rows (the welcome shows); a lock brings the sections, its release the welcome back', async () => {
