@@ -50,14 +50,17 @@ export function innerScript(): string {
   const relay = (port: number, sock: string) =>
     `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${sock} 2>/dev/null &`;
   // `:` with a redirection opens and closes the connection without a fork; a failed one does not end the shell.
-  // A busy wait first (socat listens within milliseconds), then a gentler one, for about 5 s in all.
-  const wait = (port: number) =>
-    `n=0; until { : 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null; do n=$((n+1)); [ $n -gt 3000 ] && sleep 0.01; [ $n -gt 3500 ] && break; done`;
+  // A busy wait first (socat listens within milliseconds), then a gentler one, for about 30 s in all (a loaded
+  // machine can take seconds to start socat). A relay that never listens stops the run with a clear reason
+  // rather than letting the agent fail on "connection refused" (fail closed, and say why).
+  const wait = (port: number, what: string) =>
+    `n=0; until { : 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null; do n=$((n+1)); [ $n -gt 3000 ] && sleep 0.05; ` +
+    `[ $n -gt 3600 ] && { echo "F-MES sandbox: the relay to ${what} did not start within 30 s" >&2; exit 70; }; done`;
   return [
     relay(API_PORT, API_SOCKET_INSIDE),
     relay(PROXY_PORT, PROXY_SOCKET_INSIDE),
-    wait(API_PORT),
-    wait(PROXY_PORT),
+    wait(API_PORT, 'the model API'),
+    wait(PROXY_PORT, "F-MES's proxy"),
     `. ${ENV_FILE_INSIDE}`,
     'exec "$@"',
   ].join('\n');
