@@ -1,3 +1,4 @@
+import { realish } from '../fs/realish';
 // A repository's own `.fmes/config.json` is written by whoever can push to it, agents included. The values in it
 // that weaken safety (turn the orchestrator loose, switch hooks or deny rules off, change how agents start) only
 // count once a person on this machine has confirmed them, in a store that lives outside every repository.
@@ -276,22 +277,6 @@ export function confirmationStoreFile(env: NodeJS.ProcessEnv = process.env): str
       'fmes',
     );
   return path.join(dir, 'confirmations.json');
-}
-
-/** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
-function realish(p: string): string {
-  const rest: string[] = [];
-  let cur = path.resolve(p);
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync.native(cur), ...rest.reverse());
-    } catch {
-      const up = path.dirname(cur);
-      if (up === cur) return path.join(cur, ...rest.reverse());
-      rest.push(path.basename(cur));
-      cur = up;
-    }
-  }
 }
 
 function realRoot(root: string): string {

@@ -1,3 +1,4 @@
+import { realish } from '../fs/realish';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -74,20 +75,7 @@ const PLAIN: RunLauncher = {
 
 /** The disk as the policy sees it. */
 export const realProbe: FsProbe = {
-  realish(p: string) {
-    const rest: string[] = [];
-    let cur = path.resolve(p);
-    for (;;) {
-      try {
-        return path.join(fs.realpathSync.native(cur), ...rest.reverse());
-      } catch {
-        const up = path.dirname(cur);
-        if (up === cur) return path.join(cur, ...rest.reverse());
-        rest.push(path.basename(cur));
-        cur = up;
-      }
-    }
-  },
+  realish,
   kind(p) {
     try {
       return fs.statSync(p).isDirectory() ? 'dir' : 'file';
