@@ -10,7 +10,7 @@ import { processLiveness } from './liveness';
  * Backoff alone let the releasing process take the lock again at once while the others slept (at 32 processes
  * some waiters never got it), and every waiter paid for wake-ups that found the lock taken. Here:
  *  - A waiter takes a ticket: an empty file `.locks/.queue/<lock file name>/<time>.<seq>.<pid>.<start>.<host>.<nonce>`
- *    (time in ms, seq counting this process's tickets). Tickets sort by name: by the time they were taken, in a
+ *    (time in ms, seq counting this process's tickets across all its queues). Tickets sort by name: by the time they were taken, in a
  *    process by their order, across processes within one millisecond in an arbitrary but common order.
  *  - The waiter with the lowest live ticket (the head) has the right of way: it alone tries, and it sleeps on an
  *    fs.watch of the file that blocks it, which fires when the holder removes it. Every other waiter sleeps on a
@@ -34,8 +34,14 @@ export interface Ticket {
   readonly name: string;
 }
 
+/**
+ * This process's ticket count, shared by every queue in it: two managers of one process (the extension's and a
+ * broker's, or two in a test) that join in the same millisecond must still be ordered by who came first, not by
+ * their random nonces.
+ */
+let seq = 0;
+
 export class WaitQueue {
-  private seq = 0;
   constructor(
     private readonly lockDir: string,
     private readonly me: { pid: number; pidStart: string | null; hostTag: string },
@@ -56,7 +62,7 @@ export class WaitQueue {
   /** Takes a ticket at the end of the line. */
   join(lockFile: string): Ticket {
     const dir = this.dirOf(lockFile);
-    const name = `${Date.now().toString().padStart(14, '0')}.${(++this.seq).toString().padStart(9, '0')}.${this.me.pid}.${encodeURIComponent(this.me.pidStart ?? '-')}.${this.me.hostTag}.${shortId()}`;
+    const name = `${Date.now().toString().padStart(14, '0')}.${(++seq).toString().padStart(9, '0')}.${this.me.pid}.${encodeURIComponent(this.me.pidStart ?? '-')}.${this.me.hostTag}.${shortId()}`;
     for (let i = 0; ; i++) {
       try {
         fs.closeSync(fs.openSync(path.join(dir, name), 'wx'));

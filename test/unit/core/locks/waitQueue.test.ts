@@ -1,5 +1,9 @@
 // The waiting line of acquire (src/hot/locks/waitQueue.ts): waiters are served in the order they came, and a
-// waiter that died does not block the others. No timing assertions: each wait has a generous limit.
+// waiter that died does not block the others. No timing assertions: each wait has a generous limit, and in the
+// order tests the line's stall rule (a head that leaves a free lock untaken for stallMs lets anyone try) is set
+// far beyond any wait: on a loaded machine a woken head can take longer than the default 500 ms, and the order
+// would then be the stall rule's, not the line's.
+const ORDER = 120_000;
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,15 +14,18 @@ import { hostName } from '../../../../src/hot/locks/liveness';
 import { LockManager } from '../../../../src/hot/locks/lockManager';
 import { lockFileName } from '../../../../src/hot/locks/lockName';
 import { hostTag } from '../../../../src/hot/locks/spares';
-import { QUEUE_DIR } from '../../../../src/hot/locks/waitQueue';
+import { QUEUE_DIR, WaitQueue } from '../../../../src/hot/locks/waitQueue';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
 import { deadPid, makeWorkspace } from '../../../fixtures/workspace';
 
 describe('the waiting line', () => {
   let ws: ReturnType<typeof makeWorkspace>;
   const managers: LockManager[] = [];
-  const manager = () => {
-    const m = new LockManager(new WorkspacePaths(ws.root), createLogger(nullSink));
+  // Only the order tests set the stall rule aside; a killed waiter's ticket is found on the stall timer's wake-up.
+  const manager = (stallMs?: number) => {
+    const m = new LockManager(new WorkspacePaths(ws.root), createLogger(nullSink), {
+      config: stallMs === undefined ? {} : { stallMs },
+    });
     managers.push(m);
     return m;
   };
@@ -35,11 +42,11 @@ describe('the waiting line', () => {
   });
 
   test('waiters get the lock in the order they came, and the line is removed when empty', async () => {
-    const holder = manager().tryAcquire('src/a.ts', { agent: 'holder' });
+    const holder = manager(ORDER).tryAcquire('src/a.ts', { agent: 'holder' });
     assert.ok(holder.ok);
     const order: string[] = [];
     const wait = (agent: string) =>
-      manager()
+      manager(ORDER)
         .acquire('src/a.ts', { agent, waitMs: 20_000 })
         .then((h) => {
           order.push(agent);
@@ -61,9 +68,9 @@ describe('the waiting line', () => {
   });
 
   test('a holder that takes the lock again while others wait queues behind them', async () => {
-    const m = manager();
+    const m = manager(ORDER);
     const mine = await m.acquire('src/a.ts', { agent: 'loop', waitMs: 1000 });
-    const other = manager().acquire('src/a.ts', { agent: 'other', waitMs: 20_000 });
+    const other = manager(ORDER).acquire('src/a.ts', { agent: 'other', waitMs: 20_000 });
     await until(() => tickets().length === 1);
     mine.release();
     // The turn of a holder that did not come through the line is over at once: it waits behind `other`.
@@ -71,6 +78,14 @@ describe('the waiting line', () => {
     const h = await other;
     h.release();
     (await again).release();
+  });
+
+  test('tickets of two queues in one process sort in the order they were taken, even within one millisecond', () => {
+    const me = { pid: process.pid, pidStart: null, hostTag: hostTag(hostName()) };
+    const queues = [new WaitQueue(path.join(ws.root, '.locks'), me), new WaitQueue(path.join(ws.root, '.locks'), me)];
+    const taken: string[] = [];
+    for (let i = 0; i < 200; i++) taken.push(queues[i % 2].join(path.join(ws.root, '.locks', 'x.lock')).name);
+    assert.deepEqual([...taken].sort(), taken);
   });
 
   test('the ticket of a dead waiter is removed by the one behind it', async () => {
