@@ -240,6 +240,8 @@ export class AgentRun {
         readBack: this.deps.hook ? [path.dirname(this.deps.hook.script), path.dirname(this.deps.hook.node)] : [],
         redactor: this.redactor,
         session: () => this.sessionId,
+        keepDir: path.dirname(this.transcriptFile),
+        keepPrefix: this.id,
         onNotice: (line) => {
           this.transcript({ fmes: 'sandbox', line });
           this.fire({ type: 'stderr', line: this.redactor.redact(line) });
@@ -302,6 +304,7 @@ export class AgentRun {
   private async runAttempt(prompt: string, resumeId: string | undefined): Promise<AttemptResult> {
     const a = this.beginAttempt(prompt, resumeId);
     const exit = await this.spawnAttempt(a);
+    this.launcher?.afterAttempt();
     // Cost of this attempt: the CLI's own figure when it has one (as a delta over the session's earlier
     // total), else tokens priced with the table.
     const costUsd = this.attemptCost(a);

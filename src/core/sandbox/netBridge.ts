@@ -56,6 +56,8 @@ export async function startBridges(o: {
   upstream: URL;
   allowed: readonly string[];
   onRefusal(r: NetRefusal): void;
+  /** A request to the model API that failed below HTTP (refused, reset, timed out): the agent sees a 502. */
+  onUpstreamError?(message: string): void;
 }): Promise<Bridges> {
   const up = o.upstream;
   const lib = up.protocol === 'https:' ? https : http;
@@ -83,6 +85,7 @@ export async function startBridges(o: {
       },
     );
     r.on('error', (e) => {
+      o.onUpstreamError?.(`${req.method ?? '?'} ${(req.url ?? '').split('?')[0]}: ${e.message}`);
       if (!res.headersSent) res.writeHead(502);
       res.end(`F-MES sandbox bridge: ${e.message}`);
     });

@@ -16,6 +16,7 @@ import { SANDBOX_RUN_DIR, bwrapArgs } from './bwrapArgs';
 import { CLI_PROFILES, SYSTEM_SECRETS, secretPaths, stateDirsOf } from './cliProfile';
 import { startBridges, type Bridges } from './netBridge';
 import { sandboxRefusals } from './refusals';
+import { RunDiagnostics } from './runDiagnostics';
 import { codexProvider, codexSandboxArgs } from './codexProvider';
 import { sandboxPolicy, type FsPolicy, type FsProbe, type LockEntry } from './policy';
 import type { SandboxConfig } from './sandboxConfig';
@@ -51,6 +52,10 @@ export interface RunSandboxInput {
   redactor: Redactor;
   /** The agent's session id, for the audit records of refusals. */
   session?: () => string | undefined;
+  /** Where the CLI's own error reports are kept when the run's temp dir goes (the run's transcript folder). */
+  keepDir?: string;
+  /** The name prefix of a kept report (the run id). */
+  keepPrefix?: string;
   /** A line for the agent's terminal and transcript: the sandbox's setup, what it refused. */
   onNotice(line: string): void;
 }
@@ -63,6 +68,8 @@ export interface RunLauncher {
   wrap(o: SpawnOptions): SpawnOptions;
   /** Sees each event of the agent's stream: a tool result that shows a refusal is reported and audited. */
   observe(e: AgentEvent): void;
+  /** After each attempt: says what broke the sandbox's route to the model (relay errors, kept CLI reports). */
+  afterAttempt(): void;
   dispose(): Promise<void>;
 }
 
@@ -70,6 +77,7 @@ const PLAIN: RunLauncher = {
   sandboxed: false,
   wrap: (o) => o,
   observe: () => undefined,
+  afterAttempt: () => undefined,
   dispose: async () => undefined,
 };
 
@@ -219,6 +227,8 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
       proxySocket,
       upstream,
       allowed: i.config.allowedDomains,
+      onUpstreamError: (message) =>
+        i.onNotice(`F-MES sandbox bridge: the model API at ${upstream.host} failed: ${message}`),
       onRefusal: (r) =>
         refused(
           `${r.host}:${r.port}`,
@@ -241,7 +251,14 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
       deniedFile: denied,
       kind: realProbe.kind,
     });
-    const script = innerScript();
+    const diagnostics = new RunDiagnostics({
+      relayLog: path.join(tmpDir, '.fmes-relay.log'),
+      tmpDir,
+      keepDir: i.keepDir,
+      keepPrefix: i.keepPrefix ?? 'run',
+      redact: (t) => i.redactor.redact(t),
+    });
+    const script = innerScript(path.join(tmpDir, '.fmes-relay.log'));
     i.onNotice(
       `F-MES sandbox (bubblewrap): writes to ${policy.writable.join(', ')}; read-only: ${policy.readOnly.length} path(s) inside those; network: ${upstream.host} only${i.config.allowedDomains.length ? ` and ${i.config.allowedDomains.join(', ')}` : ''}`,
     );
@@ -253,6 +270,11 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
         if (e.type === 'toolUse') calls.set(e.id, `${e.tool} ${JSON.stringify(e.input).slice(0, 300)}`);
         if (e.type !== 'toolResult') return;
         for (const line of sandboxRefusals(e.output)) refused(calls.get(e.id) ?? line, line);
+      },
+      afterAttempt: () => {
+        for (const line of diagnostics.relayErrors()) i.onNotice(`F-MES sandbox relay: ${i.redactor.redact(line)}`);
+        for (const kept of diagnostics.keepReports())
+          i.onNotice(`F-MES kept ${i.cli}'s error report (its temp dir goes with the run): ${kept}`);
       },
       wrap: (o) => ({
         ...o,

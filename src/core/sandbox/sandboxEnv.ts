@@ -46,9 +46,12 @@ export function envFile(env: Readonly<Record<string, string>>): string {
  * The script bash runs inside before the agent: the two relays to the host's bridge and proxy, a wait until
  * they listen, then the environment, then `exec` of the agent (its argv follows the script).
  */
-export function innerScript(): string {
+export function innerScript(relayLog: string): string {
+  // socat's errors (a connection the bridge refused, a relay that died) go to the run's relay log, which F-MES
+  // reads after each attempt (runDiagnostics.ts): an agent's "fetch failed" then comes with its reason.
+  const log = `'${relayLog.replace(/'/g, `'\\''`)}'`;
   const relay = (port: number, sock: string) =>
-    `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${sock} 2>/dev/null &`;
+    `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${sock} 2>>${log} &`;
   // `:` with a redirection opens and closes the connection without a fork; a failed one does not end the shell.
   // A busy wait first (socat listens within milliseconds), then a gentler one, for about 30 s in all (a loaded
   // machine can take seconds to start socat). A relay that never listens stops the run with a clear reason

@@ -65,6 +65,7 @@ async function open(
     env?: Record<string, string>;
     allowed?: string[];
     remoteLocks?: () => Promise<{ path: string; agent: string | undefined }[]>;
+    keepDir?: string;
   } = {},
 ) {
   for (const [p, agent] of o.locks ?? []) lock('acquire', p, agent);
@@ -86,7 +87,9 @@ async function open(
     },
     config: { mode: 'on', allowedDomains: o.allowed ?? [], extraWritable: [] },
     remoteLocks: o.remoteLocks,
-    redactor: new Redactor({}),
+    keepDir: o.keepDir,
+    keepPrefix: 'run-unit',
+    redactor: new Redactor({ ANTHROPIC_API_KEY: 'sk-secret-in-env' }),
     onNotice: (l) => notices.push(l),
   });
   return { launcher, notices, release: () => (o.locks ?? []).forEach(([p, agent]) => lock('release', p, agent)) };
@@ -233,6 +236,50 @@ describe('the sandbox launcher with real bubblewrap', { skip }, () => {
       );
     } finally {
       await launcher.dispose();
+    }
+  });
+
+  it('says why the route to the model broke, and keeps a CLI error report but never a link swapped in for one', async () => {
+    const dead = net.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const deadPort = (dead.address() as AddressInfo).port;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const keepDir = path.join(root, '.fmes', 'runs', 'unit');
+    const { launcher, notices } = await open({
+      env: { ANTHROPIC_BASE_URL: `http://127.0.0.1:${deadPort}` },
+      keepDir,
+    });
+    try {
+      const r = await sh(
+        launcher,
+        [
+          'curl -sS -m 5 -o /dev/null -w "%{http_code}" "$ANTHROPIC_BASE_URL/v1/messages"; echo " api:$?"',
+          'echo \'{"error":"key sk-secret-in-env"}\' > "$TMPDIR/gemini-client-error-a.json"',
+          `ln -s ${JSON.stringify(path.join(home, '.netrc'))} "$TMPDIR/gemini-client-error-b.json"`,
+          'mkfifo "$TMPDIR/gemini-client-error-c.json"',
+          'echo "E connect(5, AF=1 \\"/run/fmes/api.sock\\", 23): Connection refused" >> "$TMPDIR/.fmes-relay.log"',
+        ].join('\n'),
+      );
+      assert.match(r.out, /502 api:0/);
+      launcher.afterAttempt();
+      const said = notices.join('\n');
+      assert.match(
+        said,
+        new RegExp(`bridge: the model API at 127\\.0\\.0\\.1:${deadPort} failed: GET /v1/messages: .*ECONNREFUSED`),
+      );
+      assert.match(said, /F-MES sandbox relay: E connect.*Connection refused/);
+      const kept = fs.readdirSync(keepDir);
+      assert.deepEqual(kept, ['run-unit.gemini-client-error-a.json']);
+      const text = fs.readFileSync(path.join(keepDir, kept[0]), 'utf8');
+      assert.ok(!text.includes('sk-secret-in-env'), text);
+      assert.match(said, /kept claude's error report/);
+      // A second look says nothing new.
+      const before = notices.length;
+      launcher.afterAttempt();
+      assert.equal(notices.length, before);
+    } finally {
+      await launcher.dispose();
+      fs.rmSync(keepDir, { recursive: true, force: true });
     }
   });
 
