@@ -357,6 +357,9 @@ describe('fmes mission with the real Claude Code CLI', () => {
         await new Promise((r) => setTimeout(r, 100));
       assert.equal(record(dir, 'watched').state, 'readyToMerge', `${out}\n${err}`);
       assert.match(out, /"type":"plan.added"/);
+      // The record is on disk before the watch prints its line: wait for the line too.
+      for (let i = 0; i < 100 && !/"type":"state".*"state":"readyToMerge"/.test(out); i++)
+        await new Promise((r) => setTimeout(r, 50));
       assert.match(out, /"type":"state".*"state":"readyToMerge"/);
     } finally {
       child.kill('SIGINT');
@@ -389,7 +392,10 @@ describe('fmes mission with the real Claude Code CLI', () => {
       for (let i = 0; i < 600 && !stateIs('readyToMerge'); i++) await new Promise((r) => setTimeout(r, 100));
       assert.equal(record(dir, 'gated').state, 'readyToMerge', `${out}\n${err}`);
       assert.equal(fs.readFileSync(path.join(dir, '.trees/claude-gated/src/g.txt'), 'utf8'), 'hello from fake model\n');
-      assert.match(out, /"type":"state".*"taskId":"gated".*"state":"readyToMerge"/);
+      // The record is on disk before the watch prints its line: wait for the line too.
+      const printed = /"type":"state".*"taskId":"gated".*"state":"readyToMerge"/;
+      for (let i = 0; i < 100 && !printed.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(out, printed);
       assert.deepEqual(
         record(dir, 'gated').attempts.map((a) => [a.agent, a.ok]),
         [['claude@gated', true]],
