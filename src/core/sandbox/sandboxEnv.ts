@@ -1,8 +1,14 @@
 import { SANDBOX_RUN_DIR } from './bwrapArgs';
 
-/** The ports of the relays inside the sandbox (its network namespace is its own: any free port would do). */
-export const API_PORT = 47480;
-export const PROXY_PORT = 47481;
+/**
+ * The ports of the relays inside the sandbox. Its network namespace is its own, so nothing else listens there;
+ * but they must lie outside the ephemeral range (32768–60999, a new namespace's default), which outgoing
+ * connections draw their source ports from: with 47480, a connection the CLI (or a wait) opened from source
+ * port 47480 took it first, socat's bind failed with "Address already in use", and every request of the run
+ * failed (seen as "fetch failed" in about one run in a hundred).
+ */
+export const API_PORT = 17480;
+export const PROXY_PORT = 17481;
 
 export const API_SOCKET_INSIDE = `${SANDBOX_RUN_DIR}/api.sock`;
 export const PROXY_SOCKET_INSIDE = `${SANDBOX_RUN_DIR}/proxy.sock`;
@@ -44,26 +50,34 @@ export function envFile(env: Readonly<Record<string, string>>): string {
 
 /**
  * The script bash runs inside before the agent: the two relays to the host's bridge and proxy, a wait until
- * they listen, then the environment, then `exec` of the agent (its argv follows the script).
+ * both listen, then the environment, then `exec` of the agent (its argv follows the script).
+ *
+ * The wait reads the namespace's listening sockets from /proc/net/tcp (bash builtins only) instead of
+ * connecting: a connection to a port nobody listens on yet can come from that very port (TCP's self-connect),
+ * succeed, and take the port from the relay. A relay that exits (its bind failed) or does not listen within
+ * 30 s stops the run with its reason (exit 70) rather than letting the agent fail on "connection refused".
  */
 export function innerScript(relayLog: string): string {
   // socat's errors (a connection the bridge refused, a relay that died) go to the run's relay log, which F-MES
   // reads after each attempt (runDiagnostics.ts): an agent's "fetch failed" then comes with its reason.
   const log = `'${relayLog.replace(/'/g, `'\\''`)}'`;
-  const relay = (port: number, sock: string) =>
-    `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${sock} 2>>${log} &`;
-  // `:` with a redirection opens and closes the connection without a fork; a failed one does not end the shell.
-  // A busy wait first (socat listens within milliseconds), then a gentler one, for about 30 s in all (a loaded
-  // machine can take seconds to start socat). A relay that never listens stops the run with a clear reason
-  // rather than letting the agent fail on "connection refused" (fail closed, and say why).
-  const wait = (port: number, what: string) =>
-    `n=0; until { : 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null; do n=$((n+1)); [ $n -gt 3000 ] && sleep 0.05; ` +
-    `[ $n -gt 3600 ] && { echo "F-MES sandbox: the relay to ${what} did not start within 30 s" >&2; exit 70; }; done`;
+  const relay = (port: number, sock: string, v: string) =>
+    `socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${sock} 2>>${log} & ${v}=$!`;
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
+  // The relay's liveness first: a relay whose bind failed is reported as such, whatever else listens.
+  const wait = (port: number, v: string, what: string) =>
+    `while :; do ` +
+    `kill -0 $${v} 2>/dev/null || { echo "F-MES sandbox: the relay to ${what} stopped: $(tail -n 2 ${log} 2>/dev/null)" >&2; exit 70; }; ` +
+    `listening ${hex(port)} && break; ` +
+    `[ $SECONDS -ge 30 ] && { echo "F-MES sandbox: the relay to ${what} did not start within 30 s" >&2; exit 70; }; ` +
+    `sleep 0.01; done`;
   return [
-    relay(API_PORT, API_SOCKET_INSIDE),
-    relay(PROXY_PORT, PROXY_SOCKET_INSIDE),
-    wait(API_PORT, 'the model API'),
-    wait(PROXY_PORT, "F-MES's proxy"),
+    // Is 127.0.0.1:<hex port> in LISTEN (0A)? Fields of /proc/net/tcp: sl, local, remote, state, …
+    'listening() { local a b c d; while read -r a b c d _; do [ "$b" = "0100007F:$1" ] && [ "$d" = 0A ] && return 0; done < /proc/net/tcp; return 1; }',
+    relay(API_PORT, API_SOCKET_INSIDE, 'api'),
+    relay(PROXY_PORT, PROXY_SOCKET_INSIDE, 'proxy'),
+    wait(API_PORT, 'api', 'the model API'),
+    wait(PROXY_PORT, 'proxy', "F-MES's proxy"),
     `. ${ENV_FILE_INSIDE}`,
     'exec "$@"',
   ].join('\n');

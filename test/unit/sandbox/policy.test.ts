@@ -272,14 +272,14 @@ describe('codex inside the sandbox', () => {
     const out = codexSandboxArgs(
       ['exec', '--json', '-s', 'workspace-write', '--full-auto', '-'],
       { id: 'fake', baseUrl: 'http://127.0.0.1:1/v1' },
-      'http://127.0.0.1:47480/v1',
+      'http://127.0.0.1:17480/v1',
     );
     assert.deepEqual(out, [
       'exec',
       '-s',
       'danger-full-access',
       '-c',
-      'model_providers.fake.base_url="http://127.0.0.1:47480/v1"',
+      'model_providers.fake.base_url="http://127.0.0.1:17480/v1"',
       '--json',
       '-',
     ]);
