@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+const NO_FOLLOW = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
 /**
  * What a sandboxed run leaves for a person to read when its traffic fails: the relays' own error lines, and the
  * error reports an agent CLI writes to its temp dir (Gemini's `gemini-client-error-*.json`), which would go with
@@ -29,9 +31,13 @@ export class RunDiagnostics {
   relayErrors(max = 10): string[] {
     let text: string;
     try {
-      const fd = fs.openSync(this.o.relayLog, 'r');
+      // The agent can write its temp dir: a link put in place of the log is not followed (it could name a file
+      // the sandbox hides, and these lines go to the transcript the agent can read), nor is anything but a file.
+      const fd = fs.openSync(this.o.relayLog, NO_FOLLOW);
       try {
-        const size = fs.fstatSync(fd).size;
+        const st = fs.fstatSync(fd);
+        if (!st.isFile()) return [];
+        const size = st.size;
         // Only the last 64 KiB of what is new: a relay that fails on every connection writes a lot.
         const from = Math.max(this.relayRead, size - 65_536);
         const buf = Buffer.alloc(Math.max(0, size - from));
@@ -81,7 +87,7 @@ export class RunDiagnostics {
 
 /** A regular file's text, read through a descriptor opened without following links; undefined otherwise. */
 function readSmallFile(file: string, max = 1 << 20): string | undefined {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  const fd = fs.openSync(file, NO_FOLLOW);
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return undefined;

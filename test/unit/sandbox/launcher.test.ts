@@ -277,6 +277,13 @@ describe('the sandbox launcher with real bubblewrap', { skip }, () => {
       const before = notices.length;
       launcher.afterAttempt();
       assert.equal(notices.length, before);
+      // The relay log swapped for a link to a file the sandbox hides is not read on the host.
+      const tmp = notices[0].match(/writes to ([^,]+\/tmp),/)?.[1];
+      assert.ok(tmp, notices[0]);
+      fs.rmSync(path.join(tmp, '.fmes-relay.log'));
+      fs.symlinkSync(path.join(home, '.netrc'), path.join(tmp, '.fmes-relay.log'));
+      launcher.afterAttempt();
+      assert.ok(!notices.join('\n').includes('password'), notices.join('\n'));
     } finally {
       await launcher.dispose();
       fs.rmSync(keepDir, { recursive: true, force: true });
