@@ -122,7 +122,9 @@ export const KO: Readonly<Record<string, string>> = {
   'not run yet ({0})': '아직 실행 안 됨 ({0})',
   plan: '계획',
   yes: '예',
+  '{0} file changed, +{1} −{2}': '파일 {0}개 변경, +{1} −{2}',
   '{0} files changed, +{1} −{2}': '파일 {0}개 변경, +{1} −{2}',
+  '{0} item': '{0}개',
   '{0} items': '{0}개',
   '{0}/{1} passed': '{1}개 중 {0}개 통과',
 };
