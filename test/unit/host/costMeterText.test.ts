@@ -2,20 +2,10 @@
 // them: the tooltip says when its session list is cut off, and the screen reader's label is plain text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { CostSummary, SessionCost } from '../../../src/core/cost/costLedger';
-import { costMeterText, mdCell, plainText, TOOLTIP_SESSIONS, type L10n } from '../../../src/host/costMeterText';
+import { costMeterText, mdCell, plainText, TOOLTIP_SESSIONS } from '../../../src/host/costMeterText';
+import { l10nOf } from '../../fixtures/l10nBundle';
 
-const root = path.resolve(__dirname, '../../..');
-
-/** vscode.l10n.t over a bundle file: the message is the key, a missing one stays English. */
-function l10nOf(bundle?: string): L10n {
-  const b = bundle ? (JSON.parse(readFileSync(path.join(root, 'l10n', bundle), 'utf8')) as Record<string, string>) : {};
-  return {
-    t: (m, ...args) => (b[m] ?? m).replace(/\{(\d+)\}/g, (w, i: string) => (+i < args.length ? String(args[+i]) : w)),
-  };
-}
 const en = l10nOf();
 const ko = l10nOf('bundle.l10n.ko.json');
 
