@@ -104,7 +104,7 @@ export class LockCommands implements vscode.Disposable {
       const holders = (e.details?.holders ?? []) as Holder[];
       const notify = vscode.l10n.t('Notify When Free');
       const show = vscode.l10n.t('Show Lock');
-      const text = vscode.l10n.t('{0} is locked: {1}', p, holders.map(describeHolder).join('; '));
+      const text = vscode.l10n.t('{0} is locked: {1}', p, holders.map((h) => describeHolder(h, uiLocale())).join('; '));
       this.said(text);
       // Not awaited: the command ends now; the buttons act whenever the person clicks.
       void vscode.window.showWarningMessage(text, notify, show).then((c) => {
@@ -334,4 +334,9 @@ export class LockCommands implements vscode.Disposable {
 /** A lease's lifetime, as its record states it. */
 function ttlOf(l: LockLease): number {
   return Date.parse(l.record.expiresAt) - Date.parse(l.record.acquiredAt);
+}
+
+/** The holder lines' language: VS Code's display language (Korean or English), not the process's LANG. */
+function uiLocale(): 'ko' | 'en' {
+  return vscode.env.language.toLowerCase().startsWith('ko') ? 'ko' : 'en';
 }
