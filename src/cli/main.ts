@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ArtifactError, FmesError, LockError, PathError, errorMessage } from '../core/errors';
+import { ArtifactError, FmesError, LockError, PathError } from '../core/errors';
 import { LockBackendError } from '../hot/locks/backendSpec';
 import { MissionError } from '../core/orchestrator/missionTypes';
 import { approvalCommands } from './commands/approvals';
@@ -12,7 +12,10 @@ import { missionCommand } from './commands/mission';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
+import { localeFromEnv } from '../core/i18n/locale';
 import { printErr } from './context';
+import { localizeHelp } from './helpL10n';
+import { cliErrorText, useCliLocale } from './errorText';
 import { UsageError } from './usageError';
 import { ExitCode } from './exitCodes';
 
@@ -51,16 +54,17 @@ export function buildProgram(): Command {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
   }
-  return program;
+  return localizeHelp(program, localeFromEnv());
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    await useCliLocale();
     await buildProgram().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (e) {
     if (e instanceof CommanderError) return exitCodeFor(e); // commander already printed the message
-    printErr(`fmes: ${errorMessage(e)}`);
+    printErr(`fmes: ${cliErrorText(e)}`);
     if (!(e instanceof FmesError) && process.env.FMES_DEBUG) printErr(String((e as Error).stack));
     return exitCodeFor(e);
   }

@@ -126,7 +126,7 @@ export function registerLockTools(server: McpServer, ctx: ToolContext): void {
       } catch (e) {
         if (!LockError.is(e, 'held')) throw e;
         const holders = (e.details?.holders ?? []) as Holder[];
-        const message = `Not locked: ${holders.map(describeHolder).join('; ') || e.message}. Do not change it: work on something else, try again later, or pass waitSec.`;
+        const message = `Not locked: ${holders.map((h) => describeHolder(h)).join('; ') || e.message}. Do not change it: work on something else, try again later, or pass waitSec.`;
         return toolResult(message, {
           ok: false,
           reason: 'held',

@@ -53,7 +53,8 @@ suite('first run: welcome and walkthrough', () => {
     );
     const all = new Set(await vscode.commands.getCommands(true));
     for (const s of walk.steps) {
-      assert.ok(fs.existsSync(path.join(ext.extensionPath, s.media.markdown)), s.media.markdown);
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, s.media.image)), s.media.image);
+      assert.match(s.media.image, /\.(svg|png)$/);
       for (const c of commandLinks(s.description)) assert.ok(all.has(c), `${c} in step ${s.id}`);
     }
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${extensionId}#${walk.id}`, false);

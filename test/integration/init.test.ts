@@ -42,6 +42,45 @@ suite('init', () => {
   });
   const extensionPath = () => vscode.extensions.getExtension(extensionId)!.extensionPath;
 
+  test('Initialize Workspace shows its diff read-only and leaves no dirty or untitled editor behind', async () => {
+    await api();
+    const dirty = () =>
+      vscode.workspace.textDocuments.filter((d) => d.isDirty || d.isUntitled).map((d) => d.uri.toString());
+    const before = dirty();
+    const disk = () => FILES.map((f) => readIfAny(path.join(root(), f)));
+    const files = disk();
+    // Declined: the diff was shown, nothing is written, and the preview is gone.
+    const opened: string[] = [];
+    const sub = vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const t of e.opened) if (t.input instanceof vscode.TabInputText) opened.push(t.input.uri.toString());
+    });
+    const written = await vscode.commands.executeCommand<string[]>('fmes.initWorkspace', { answer: false }).then(
+      (w) => (sub.dispose(), w),
+      (e: unknown) => {
+        sub.dispose();
+        throw e;
+      },
+    );
+    assert.deepEqual(opened, ['fmes-init:/Initialize%20Workspace.diff'], 'the diff was shown');
+    assert.deepEqual(written, []);
+    assert.deepEqual(disk(), files, 'declined: nothing written');
+    assert.deepEqual(dirty(), before, 'no dirty or untitled document');
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    const shown = tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'fmes-init');
+    assert.deepEqual(
+      shown.map((t) => t.label),
+      [],
+      'the preview is closed once answered',
+    );
+    assert.ok(!tabs.some((t) => t.isDirty), tabs.map((t) => t.label).join(', '));
+    // What it showed: a diff of the files it would write, in a document that cannot be edited into a dirty one.
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('fmes-init:/Initialize Workspace.diff'));
+    assert.equal(doc.languageId, 'diff');
+    assert.match(doc.getText(), /CLAUDE\.md/);
+    assert.equal(doc.isUntitled, false);
+    assert.equal(doc.isDirty, false);
+  });
+
   test('Initialize Workspace writes the files, and a second run finds nothing to do', async () => {
     await api();
     const written = await vscode.commands.executeCommand<string[]>('fmes.initWorkspace', { apply: true });
@@ -161,3 +200,7 @@ suite('init', () => {
     );
   });
 });
+
+function readIfAny(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}

@@ -140,8 +140,25 @@ suite('locks in the editor', () => {
       String(a.decorations.provideFileDecoration(uri('src/a.ts'))?.tooltip),
       /^Locked by you: edited by human:/,
     );
+    // Each says so in a notification naming the path, the holder and the TTL.
+    assert.match(String(a.lockCommands.lastMessage), new RegExp(`^F-MES: locked src/a\\.ts for ${a.me()} \\(TTL `));
     await vscode.commands.executeCommand('fmes.releaseLock', uri('src/a.ts'));
     assert.ok(!fs.existsSync(file));
+    assert.equal(
+      a.lockCommands.lastMessage,
+      `F-MES: released src/a.ts (held by ${a.me()}). Agents may write it again.`,
+    );
+    // Release on a path nobody holds, and on an agent's lock: said, and the agent's lock stays.
+    await vscode.commands.executeCommand('fmes.releaseLock', uri('src/a.ts'));
+    assert.equal(a.lockCommands.lastMessage, 'F-MES: nothing to release: src/a.ts is not locked.');
+    lockAs('src/a.ts', 'claude');
+    await waitFor('the agent lock in the state', () => a.state.lockViews.some((l) => l.agent === 'claude'));
+    await vscode.commands.executeCommand('fmes.releaseLock', uri('src/a.ts'));
+    assert.match(String(a.lockCommands.lastMessage), /src\/a\.ts is held by claude, not by you .*it stays locked/);
+    assert.ok(fs.existsSync(file), 'the agent keeps its lock');
+    // Lock for Me on it now: refused, and said.
+    await vscode.commands.executeCommand('fmes.lockForMe', uri('src/a.ts'));
+    assert.match(String(a.lockCommands.lastMessage), /^src\/a\.ts is locked: /);
   });
 
   test('Show Lock opens the lock file of the lock that covers a path', async () => {

@@ -62,6 +62,15 @@ suite('mission panel, cost meter and commands', () => {
     writeAtomic(file, line(1.5, 's1') + line(9, 's2'));
     await waitFor('exceeded level', () => a.meter.snapshot.level === 'exceeded');
     assert.match(a.meter.snapshot.text, /\$10\.50 \/ \$10\.00/);
+    // The item's own accessibilityInformation: what a screen reader says, plain words, no `$(icon)`.
+    const { label } = a.meter.snapshot;
+    assert.doesNotMatch(label, /\$\(/, label);
+    assert.doesNotMatch(label, /\*\*/, label);
+    assert.match(label, /\$10\.50/);
+    // Twenty sessions: the tooltip lists fifteen and says how many more there are.
+    writeAtomic(file, Array.from({ length: 20 }, (_, i) => line(0.01, `s${i}`)).join(''));
+    await waitFor('the tooltip to say 5 more…', () => /\b5 more…/.test(a.meter.snapshot.tooltip));
+    assert.match(a.meter.snapshot.label, /20 agent sessions today/);
     fs.rmSync(file);
     await waitFor('the meter back to zero', () => a.meter.snapshot.text.includes('$0.00'));
   });

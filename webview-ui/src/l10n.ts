@@ -18,3 +18,14 @@ export function t(english: string, ...args: (string | number)[]): string {
   const text = catalog?.[english] ?? english;
   return text.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
 }
+
+const englishPlural = new Intl.PluralRules('en');
+
+/**
+ * A counted text: `one` or `other` by English's plural rule for `count` (1 → one, 0 and 2 → other) is the key,
+ * and `{0}` is the count, `{1}`… the rest of `args`. Korean does not inflect for number, so both keys map to the
+ * same words in its catalog; the unit test finds both texts of each `tn(` call.
+ */
+export function tn(count: number, one: string, other: string, ...args: (string | number)[]): string {
+  return t(englishPlural.select(count) === 'one' ? one : other, count, ...args);
+}

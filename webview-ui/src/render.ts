@@ -1,6 +1,6 @@
 import type { ApprovalRow, DashboardState, HandoffRow, PlanRow, ReportRow } from '../../src/shared/protocol';
 import { button, type Child, custom, fields, fileLink, h, list, table, trustedMarkdown, usd, when } from './dom';
-import { t } from './l10n';
+import { t, tn } from './l10n';
 import { mergePrompt, missionRow, statePill } from './renderMissions';
 
 function section(id: string, title: string, count: number | undefined, body: Child[], empty: string): HTMLElement {
@@ -9,7 +9,7 @@ function section(id: string, title: string, count: number | undefined, body: Chi
     { attrs: { id: `${id}-title` } },
     title,
     count !== undefined && count > 0
-      ? custom('vscode-badge', { 'aria-label': t('{0} items', count), variant: 'counter' }, String(count))
+      ? custom('vscode-badge', { 'aria-label': tn(count, '{0} item', '{0} items'), variant: 'counter' }, String(count))
       : undefined,
   );
   const content = body.filter((c) => c !== undefined && c !== false);

@@ -1,6 +1,6 @@
 import type { DashboardState, MissionDiffView, MissionRow } from '../../src/shared/protocol';
 import { button, fields, fileLink, h, list, usd } from './dom';
-import { t } from './l10n';
+import { t, tn } from './l10n';
 import { verifyDetails } from './verifyDetails';
 
 /** Each mission state in words a person reads; unknown states (a newer F-MES) show as they are. */
@@ -90,7 +90,7 @@ export function diffList(taskId: string, d: MissionDiffView | undefined): HTMLEl
     h(
       'p',
       { class: 'diff-summary' },
-      t('{0} files changed, +{1} −{2}', d.files.length, total[0], total[1]),
+      tn(d.files.length, '{0} file changed, +{1} −{2}', '{0} files changed, +{1} −{2}', total[0], total[1]),
       d.truncated ? ` ${t('(first files only)')}` : '',
     ),
     h('ul', { class: 'diff-files' }, ...items),

@@ -1,4 +1,5 @@
 import type { VerifyView } from '../../src/shared/verifyView';
+import { t, tn } from './l10n';
 
 type Child = Node | string | undefined | false;
 
@@ -37,16 +38,16 @@ export function verifyDetails(v: VerifyView): HTMLElement {
       el(
         'div',
         { class: 'verify-rules', 'data-verify-part': 'rules' },
-        el('h4', {}, `Rules: ${r.violations.length} violation(s)`),
+        el('h4', {}, tn(r.violations.length, 'Rules: {0} violation', 'Rules: {0} violations')),
         el(
           'ul',
           {},
           ...r.violations.map((x) =>
             el('li', {}, place(x.file, x.line), ` ${x.rule}: ${x.message}`, x.source ? ` (${x.source})` : undefined),
           ),
-          ...r.unchecked.map((u) => el('li', { class: 'unchecked' }, `not checked: ${u}`)),
+          ...r.unchecked.map((u) => el('li', { class: 'unchecked' }, t('not checked: {0}', u))),
         ),
-        r.audit && el('p', { class: 'audit' }, `Audit: ${r.audit}`),
+        r.audit && el('p', { class: 'audit' }, t('Audit: {0}', r.audit)),
       ),
     );
   const p = v.proof;
@@ -58,22 +59,24 @@ export function verifyDetails(v: VerifyView): HTMLElement {
         el(
           'h4',
           {},
-          `Visual proof of ${p.url}: `,
+          t('Visual proof of {0}: ', p.url),
           p.error
             ? p.error
             : p.changedShare === undefined
-              ? 'no base to compare with'
-              : `${(p.changedShare * 100).toFixed(2)}% changed${p.changed ? ' (above the threshold)' : ''}`,
+              ? t('no base to compare with')
+              : p.changed
+                ? t('{0}% changed (above the threshold)', (p.changedShare * 100).toFixed(2))
+                : t('{0}% changed', (p.changedShare * 100).toFixed(2)),
         ),
         el(
           'div',
           { class: 'proof-images' },
-          figure(p.image, 'This branch', p.imageFile),
-          figure(p.baseImage, 'Base'),
-          figure(p.diffImage, 'Difference', p.diffFile),
+          figure(p.image, t('This branch'), p.imageFile),
+          figure(p.baseImage, t('Base')),
+          figure(p.diffImage, t('Difference'), p.diffFile),
         ),
         p.consoleErrors.length > 0 &&
-          el('ul', { class: 'console-errors' }, ...p.consoleErrors.map((m) => el('li', {}, `console: ${m}`))),
+          el('ul', { class: 'console-errors' }, ...p.consoleErrors.map((m) => el('li', {}, t('console: {0}', m)))),
       ),
     );
   const rv = v.review;
@@ -82,7 +85,13 @@ export function verifyDetails(v: VerifyView): HTMLElement {
       el(
         'div',
         { class: `verify-review verdict-${rv.verdict}`, 'data-verify-part': 'review' },
-        el('h4', {}, `Review by ${rv.agent}: ${rv.verdict === 'approve' ? 'approved' : 'changes requested'}`),
+        el(
+          'h4',
+          {},
+          rv.verdict === 'approve'
+            ? t('Review by {0}: approved', rv.agent)
+            : t('Review by {0}: changes requested', rv.agent),
+        ),
         rv.summary && el('p', {}, rv.summary),
         el('ul', {}, ...rv.comments.map((c) => el('li', {}, place(c.file, c.line), ` ${c.message}`))),
       ),
@@ -92,7 +101,7 @@ export function verifyDetails(v: VerifyView): HTMLElement {
       el(
         'div',
         { class: 'verify-replans', 'data-verify-part': 'replans' },
-        el('h4', {}, 'Re-plans'),
+        el('h4', {}, t('Re-plans')),
         el('ul', {}, ...v.replans.map((f) => el('li', {}, fileLink(f)))),
       ),
     );

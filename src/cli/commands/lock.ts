@@ -10,6 +10,8 @@ import { ExitCode } from '../exitCodes';
 import type { Core } from '../../core/createCore';
 import { coreFor, pathArg, print, printErr, seconds } from '../context';
 import { t } from '../../core/i18n/translate';
+import { localeFromEnv } from '../../core/i18n/locale';
+import { hotText } from '../../hot/hotText';
 import { UsageError } from '../usageError';
 import { refusalToActAs } from '../../hot/safety/runIdentity';
 import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
@@ -26,7 +28,13 @@ import {
 /** Tells a person at the terminal why `fmes` is not returning yet. */
 function announceWait(path: string, seconds: number) {
   return (holders: readonly Holder[]) =>
-    printErr(t('waitingFor', { seconds, path, holders: holders.map(describeHolder).join('; ') }));
+    printErr(
+      hotText(localeFromEnv(), 'waitingFor', {
+        seconds,
+        path,
+        holders: holders.map((h) => describeHolder(h, localeFromEnv())).join('; '),
+      }),
+    );
 }
 
 const agentOption = () =>
@@ -66,10 +74,7 @@ function claimOf(o: { agent?: string; token?: string }, what: string): LockClaim
 
 /** Adds what to do instead when a release or renewal named the wrong holder. */
 function hintNotHolder(e: unknown): never {
-  if (LockError.is(e, 'notHolder'))
-    printErr(
-      `fmes: another agent's lock needs its --token (printed when it was taken); a person can break it with: fmes lock break ${e.path} --reason <why>`,
-    );
+  if (LockError.is(e, 'notHolder')) printErr(t('needsItsToken', { path: e.path }));
   throw e;
 }
 
@@ -77,8 +82,8 @@ function hintNotHolder(e: unknown): never {
 function reportHeld(e: LockError, json: boolean): void {
   const holders = (e.details?.holders ?? []) as Holder[];
   if (json) print(safeJson({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }));
-  printErr(t('isHeld', { path: escapeControls(e.path) }));
-  for (const h of holders) printErr(`  ${describeHolder(h)}`);
+  printErr(hotText(localeFromEnv(), 'isHeld', { path: escapeControls(e.path) }));
+  for (const h of holders) printErr(`  ${describeHolder(h, localeFromEnv())}`);
   process.exitCode = ExitCode.held;
 }
 

@@ -48,6 +48,7 @@ export function validateCommand(): Command {
         results.push({ file: f, ...r });
         if (o.json) continue;
         if (r.ok) print(t('valid', { file: f, kind: r.kind }));
+        else if (r.error.reason === 'unknownKind') printErr(t('unknownKind', { file: f }));
         else printErr(formatArtifactIssues(f, r.error.issues));
       }
       if (o.json)

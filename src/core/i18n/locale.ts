@@ -1,17 +1,3 @@
-// Which language a command-line process speaks: POSIX's order (LC_ALL, then LC_MESSAGES, then LANG), the first
-// set and non-empty one decides. `ko_KR.UTF-8`, `ko`, `ko-KR` are Korean; anything else (C, POSIX, en_US, unset)
-// is English. The extension does not use this: VS Code's display language picks its bundles.
-
-/** The languages F-MES ships. English is the source; Korean is translated (test/unit/l10n/). */
-export const LOCALES = ['en', 'ko'] as const;
-export type Locale = (typeof LOCALES)[number];
-
-/** The locale of a process environment (process.env by default). */
-export function localeFromEnv(env: Record<string, string | undefined> = process.env): Locale {
-  for (const name of ['LC_ALL', 'LC_MESSAGES', 'LANG']) {
-    const v = env[name]?.trim();
-    if (!v) continue;
-    return /^ko(?:[_.@-]|$)/i.test(v) ? 'ko' : 'en';
-  }
-  return 'en';
-}
+// The locale rule lives with the hot paths (src/hot/locale.ts) so that the lock CLI, which may not import core,
+// follows the same one; everything else imports it from here.
+export { LOCALES, localeFromEnv, type Locale } from '../../hot/locale';

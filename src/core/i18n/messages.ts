@@ -1,6 +1,6 @@
 // The human messages of the `fmes` CLI, in English (the source) and Korean. Named `{param}` placeholders; a
 // translation keeps every placeholder of its English (test/unit/l10n/cliMessages.test.ts). Machine output
-// (--json, lock tokens, ids) is never translated; commander's --help texts stay English.
+// (--json, lock tokens, ids) is never translated; the --help texts are in helpMessages.ts.
 
 export const en = {
   notGitRepo: 'fmes: {cwd} is not in a git repository: using it as the workspace (choose another with --workspace)',
@@ -22,9 +22,7 @@ export const en = {
   clisExpected: '--clis: expected some of {all}, got {given}',
   noHookScript: 'cannot find dist/hook.cjs beside this CLI; pass --hook-script <path>',
   dryRun: '(dry run: nothing written)',
-  waitingFor: 'fmes: waiting up to {seconds}s for {path}: {holders}',
   needsTokenOrAgent: '{what} needs --token <token> (printed when the lock was taken) or --agent <your id>',
-  isHeld: 'fmes: {path} is held:',
   released: 'released {path}',
   renewed: 'renewed {path} until {until}',
   noLocks: 'no locks',
@@ -49,6 +47,12 @@ export const en = {
   nameFiles: 'name the files to check, or pass --all',
   valid: '{file}: valid {kind}',
   parallelInteger: '--parallel must be a positive integer, got {value}',
+  lockHeld: '{path} is locked: {holders}',
+  notLocked: '{path} is not locked.',
+  heldByOther: '{path} is held by {holder}: not your lock.',
+  needsItsToken:
+    "fmes: another agent's lock needs its --token (printed when it was taken); a person can break it with: fmes lock break {path} --reason <why>",
+  unknownKind: '{file}: cannot tell the artifact kind from the path (pass --kind)',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -74,9 +78,7 @@ export const ko: Record<MessageKey, string> = {
   clisExpected: '--clis: {all} 중 일부가 필요한데 {given}을(를) 받았습니다',
   noHookScript: '이 CLI 옆에서 dist/hook.cjs를 찾을 수 없습니다. --hook-script <path>를 주세요',
   dryRun: '(시험 실행: 아무것도 쓰지 않음)',
-  waitingFor: 'fmes: {path}을(를) 최대 {seconds}초 기다리는 중: {holders}',
   needsTokenOrAgent: '{what}에는 --token <token>(잠금을 획득할 때 출력됨) 또는 --agent <내 ID>가 필요합니다',
-  isHeld: 'fmes: {path}은(는) 잠겨 있습니다:',
   released: '{path}의 잠금을 해제했습니다',
   renewed: '{path}의 잠금을 {until}까지 갱신했습니다',
   noLocks: '잠금 없음',
@@ -101,4 +103,10 @@ export const ko: Record<MessageKey, string> = {
   nameFiles: '검사할 파일을 지정하거나 --all을 주세요',
   valid: '{file}: 유효한 {kind}',
   parallelInteger: '--parallel은 양의 정수여야 하는데 {value}을(를) 받았습니다',
+  lockHeld: '{path}은(는) 잠겨 있습니다: {holders}',
+  notLocked: '{path}은(는) 잠겨 있지 않습니다.',
+  heldByOther: '{path}은(는) {holder}이(가) 잠그고 있습니다: 내 잠금이 아닙니다.',
+  needsItsToken:
+    'fmes: 다른 에이전트의 잠금은 그 --token(잠글 때 출력됨)이 있어야 해제됩니다. 사람은 다음으로 강제로 풀 수 있습니다: fmes lock break {path} --reason <why>',
+  unknownKind: '{file}: 경로만으로는 산출물 종류를 알 수 없습니다 (--kind로 지정)',
 };

@@ -8,7 +8,15 @@ import { CURSOR_MDC_FILE } from '../../core/init/templates';
 import { Commands } from '../../shared/ids';
 import { editorLaunch } from '../hookPaths';
 import { withProgress } from './progress';
+import { InitPreview } from './initPreview';
 import { registerCommand } from './registerCommand';
+
+export interface InitOptions {
+  /** Write without showing the diff or asking (tests, scripts). */
+  apply?: boolean;
+  /** The reply to the confirmation, instead of asking (tests): true applies, false declines. The diff is shown. */
+  answer?: boolean;
+}
 
 export interface InitCommandDeps {
   root: string;
@@ -24,9 +32,13 @@ export interface InitCommandDeps {
  */
 export class InitCommands implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
+  private readonly preview = new InitPreview();
 
   constructor(private readonly d: InitCommandDeps) {
-    this.subs.push(registerCommand(Commands.initWorkspace, d.log, (o?: { apply?: boolean }) => this.init(o)));
+    this.subs.push(
+      this.preview,
+      registerCommand(Commands.initWorkspace, d.log, (o?: InitOptions) => this.init(o)),
+    );
     const claude = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(d.root, 'CLAUDE.md'));
     this.subs.push(
       claude,
@@ -35,8 +47,8 @@ export class InitCommands implements vscode.Disposable {
     );
   }
 
-  /** Shows what would change; writes after confirmation (`apply: true` skips the question, for tests). Returns the files written. */
-  async init(o: { apply?: boolean } = {}): Promise<string[]> {
+  /** Shows what would change; writes after confirmation. Returns the files written. */
+  async init(o: InitOptions = {}): Promise<string[]> {
     if (!this.d.trusted()) throw new TrustError('Initializing the workspace');
     const { planInit, applyInit, diffOf } = await import('../../core/init/initWorkspace');
     const changes = planInit(this.d.root, editorLaunch(this.d.extensionPath));
@@ -48,18 +60,24 @@ export class InitCommands implements vscode.Disposable {
       return [];
     }
     if (!o.apply) {
-      const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: todo.map(diffOf).join('\n') });
-      await vscode.window.showTextDocument(doc, { preview: true });
-      const apply = vscode.l10n.t('Apply');
-      const ok = await vscode.window.showInformationMessage(
-        vscode.l10n.t('F-MES: apply these changes to {0}?', todo.map((c) => c.file).join(', ')),
-        {
-          modal: true,
-          detail: vscode.l10n.t('Your own content in these files is kept; F-MES only adds its blocks and entries.'),
-        },
-        apply,
-      );
-      if (ok !== apply) return [];
+      // A read-only virtual document: an untitled one would stay behind dirty ("Untitled-1") and ask to be saved.
+      const uri = this.preview.show(todo.map(diffOf).join('\n'));
+      await vscode.window.showTextDocument(uri, { preview: true });
+      let ok = o.answer;
+      if (ok === undefined) {
+        const apply = vscode.l10n.t('Apply');
+        const choice = await vscode.window.showInformationMessage(
+          vscode.l10n.t('F-MES: apply these changes to {0}?', todo.map((c) => c.file).join(', ')),
+          {
+            modal: true,
+            detail: vscode.l10n.t('Your own content in these files is kept; F-MES only adds its blocks and entries.'),
+          },
+          apply,
+        );
+        ok = choice === apply;
+      }
+      await this.preview.close();
+      if (!ok) return [];
     }
     const written = await withProgress(vscode.l10n.t('F-MES: initializing the workspace'), () =>
       applyInit(this.d.root, changes),

@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import type { Core } from '../../core/createCore';
 import { LockError, TrustError } from '../../core/errors';
 import { describeHolder, type Holder } from '../../hot/locks/holders';
+import type { LockLease } from '../../hot/locks/lockBackend';
 import type { LockView, WorkspaceModel } from '../../core/model/workspaceModel';
 import { Commands } from '../../shared/ids';
 import type { HeldLocks } from '../heldLocks';
 import { age } from '../views/missionTree';
 import { workspacePathOf } from '../workspacePaths';
+import { lockedText, notReleasedText, releasedText } from '../lockFeedbackText';
 import { registerCommand } from './registerCommand';
 
 export interface LockCommandDeps {
@@ -43,14 +45,24 @@ export class LockCommands implements vscode.Disposable {
     if (!this.d.trusted()) throw new TrustError(action);
   }
 
-  /** Acquire Lock: a file or folder (argument, active editor, or a picker), with an intent. */
-  async acquire(uri: vscode.Uri | undefined, quick: boolean): Promise<string | undefined> {
+  /**
+   * Acquire Lock: a file or folder (argument, active editor, or a picker), with an intent. Says what it locked
+   * (a notification with Release and Show Lock) unless `announce` is false (Lock for Me on several files says
+   * it once for all).
+   */
+  async acquire(uri: vscode.Uri | undefined, quick: boolean, announce = true): Promise<string | undefined> {
+    const lease = await this.acquireLease(uri, quick);
+    if (lease && announce) this.announceLocked([lease.path], ttlOf(lease));
+    return lease?.path;
+  }
+
+  private async acquireLease(uri: vscode.Uri | undefined, quick: boolean): Promise<LockLease | undefined> {
     this.requireTrust('Locking');
     const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (await this.pickTarget());
     if (!target) return undefined;
     // Locks are on paths in the workspace: an unsaved buffer has none yet, a file elsewhere is no agent's business.
     if (target.scheme !== 'file') {
-      void vscode.window.showWarningMessage(
+      this.warn(
         target.scheme === 'untitled'
           ? vscode.l10n.t('F-MES: an unsaved editor has no path to lock yet: save it in the workspace first.')
           : vscode.l10n.t('F-MES: only files on disk can be locked, not {0}.', target.toString(true)),
@@ -59,7 +71,7 @@ export class LockCommands implements vscode.Disposable {
     }
     const rel = path.relative(this.d.core.root, target.fsPath);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-      void vscode.window.showWarningMessage(
+      this.warn(
         rel === ''
           ? vscode.l10n.t(
               'F-MES: {0} is the workspace itself ({1}): lock a file or folder inside it.',
@@ -86,28 +98,65 @@ export class LockCommands implements vscode.Disposable {
     try {
       const h = await this.d.held.acquire(p, this.d.me(), intent);
       this.d.log.info(`locked ${h.path} for ${this.d.me()}`);
-      void vscode.window.setStatusBarMessage('$(lock) ' + vscode.l10n.t('Locked {0}', h.path), 3000);
-      return h.path;
+      return h;
     } catch (e) {
       if (!LockError.is(e, 'held')) throw e;
       const holders = (e.details?.holders ?? []) as Holder[];
-      const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} is locked: {1}', p, holders.map(describeHolder).join('; ')),
-        vscode.l10n.t('Notify When Free'),
-      );
-      if (choice) this.watchFor(p);
+      const notify = vscode.l10n.t('Notify When Free');
+      const show = vscode.l10n.t('Show Lock');
+      const text = vscode.l10n.t('{0} is locked: {1}', p, holders.map((h) => describeHolder(h, uiLocale())).join('; '));
+      this.said(text);
+      // Not awaited: the command ends now; the buttons act whenever the person clicks.
+      void vscode.window.showWarningMessage(text, notify, show).then((c) => {
+        if (c === notify) this.watchFor(p);
+        if (c === show) void this.showLock(target);
+      });
       return undefined;
     }
   }
 
   private async lockForMe(uri: vscode.Uri | undefined, all: vscode.Uri[] | undefined): Promise<void> {
     const targets = all && all.length > 0 ? all : [uri];
-    for (const t of targets) await this.acquire(t, true);
+    const taken: LockLease[] = [];
+    for (const t of targets) {
+      const lease = await this.acquireLease(t, true);
+      if (lease) taken.push(lease);
+    }
+    if (taken.length)
+      this.announceLocked(
+        taken.map((l) => l.path),
+        ttlOf(taken[0]),
+      );
   }
 
-  async release(arg: vscode.Uri | { lock: LockView } | LockView | undefined): Promise<void> {
+  private announceLocked(paths: string[], ttlMs: number): void {
+    const text = lockedText(paths, this.d.me(), ttlMs, vscode.l10n);
+    this.said(text);
+    const release = vscode.l10n.t('Release');
+    const show = vscode.l10n.t('Show Lock');
+    const buttons = paths.length === 1 ? [release, show] : [release];
+    void vscode.window.showInformationMessage(text, ...buttons).then(async (c) => {
+      if (c === release) for (const p of paths) await this.release(p);
+      if (c === show) await this.showLock(vscode.Uri.file(path.join(this.d.core.root, paths[0])));
+    });
+  }
+
+  /** The last message a lock command showed (notifications cannot be read back through the API), for tests. */
+  lastMessage: string | undefined;
+
+  private said(text: string): void {
+    this.lastMessage = text;
+    this.d.log.info(text);
+  }
+
+  private warn(text: string): void {
+    this.said(text);
+    void vscode.window.showWarningMessage(text);
+  }
+
+  async release(arg: vscode.Uri | { lock: LockView } | LockView | string | undefined): Promise<void> {
     this.requireTrust('Releasing a lock');
-    let p = this.pathOf(arg);
+    let p = typeof arg === 'string' ? arg : this.pathOf(arg);
     if (p === undefined) {
       const mine = this.d.state.lockViews.filter((l) => l.agent === this.d.me());
       const pick = await vscode.window.showQuickPick(
@@ -120,9 +169,34 @@ export class LockCommands implements vscode.Disposable {
       p = pick?.label;
     }
     if (p === undefined) return;
+    const me = this.d.me();
     // The editor's own locks by their lease; any other of this person's on the workspace's backend (Redis too).
-    if (!this.d.held.release(p)) await this.d.core.lockBackend.release(p, { agent: this.d.me() });
-    void vscode.window.setStatusBarMessage('$(unlock) ' + vscode.l10n.t('Released {0}', p), 3000);
+    if (!this.d.held.release(p))
+      try {
+        await this.d.core.lockBackend.release(p, { agent: me });
+      } catch (e) {
+        if (!LockError.is(e, 'notHeld') && !LockError.is(e, 'notHolder')) throw e;
+        const lock = this.d.state.locksTouching(p).find((l) => l.path === p);
+        const text = notReleasedText(p, me, LockError.is(e, 'notHeld') ? undefined : (lock?.agent ?? '?'), vscode.l10n);
+        this.said(text);
+        if (LockError.is(e, 'notHeld')) void vscode.window.showInformationMessage(text);
+        else {
+          const show = vscode.l10n.t('Show Lock');
+          const force = vscode.l10n.t('Force Unlock');
+          void vscode.window.showWarningMessage(text, show, force).then(async (c) => {
+            if (c === show && lock) await this.showLock(lock);
+            if (c === force && lock) await this.forceUnlock(lock);
+          });
+        }
+        return;
+      }
+    const text = releasedText(p, me, vscode.l10n);
+    this.said(text);
+    const again = vscode.l10n.t('Lock Again');
+    const freed = p;
+    void vscode.window.showInformationMessage(text, again).then(async (c) => {
+      if (c === again) await this.acquire(vscode.Uri.file(path.join(this.d.core.root, freed)), true);
+    });
   }
 
   async forceUnlock(arg: vscode.Uri | { lock: LockView } | LockView | undefined): Promise<boolean> {
@@ -255,4 +329,14 @@ export class LockCommands implements vscode.Disposable {
   dispose(): void {
     for (const s of this.subs) s.dispose();
   }
+}
+
+/** A lease's lifetime, as its record states it. */
+function ttlOf(l: LockLease): number {
+  return Date.parse(l.record.expiresAt) - Date.parse(l.record.acquiredAt);
+}
+
+/** The holder lines' language: VS Code's display language (Korean or English), not the process's LANG. */
+function uiLocale(): 'ko' | 'en' {
+  return vscode.env.language.toLowerCase().startsWith('ko') ? 'ko' : 'en';
 }

@@ -41,7 +41,7 @@ export async function brokeredLockRun(
         waitSec: a.wait,
         bind: 'connection',
         onWait: (holders) =>
-          printErr(`fmes: waiting up to ${a.wait}s for ${a.path}: ${holders.map(describeHolder).join('; ')}`),
+          printErr(`fmes: waiting up to ${a.wait}s for ${a.path}: ${holders.map((h) => describeHolder(h)).join('; ')}`),
       });
     } catch (e) {
       if (guard.received) return signalExit(guard.received);

@@ -16,6 +16,8 @@ import { refusalToActAs, runCaller, runIdentity } from '../safety/runIdentity';
 import { EXIT, runHolding, SignalGuard, signalExit } from './holding';
 import { brokeredLockRun } from '../broker/brokerLockRun';
 import { brokerOf } from '../broker/protocol';
+import { hotText } from '../hotText';
+import { localeFromEnv } from '../locale';
 
 /**
  * `fmes lock run <path> [options] -- <command…>` without the full CLI: dist/lock.cjs, which dist/cli.mjs loads
@@ -66,7 +68,13 @@ export async function lockRun(
         waitMs: a.wait * 1000,
         signal: guard.abort.signal,
         onWait: (holders) =>
-          printErr(`fmes: waiting up to ${a.wait}s for ${a.path}: ${holders.map(describeHolder).join('; ')}`),
+          printErr(
+            hotText(localeFromEnv(env), 'waitingFor', {
+              seconds: a.wait,
+              path: a.path,
+              holders: holders.map((h) => describeHolder(h, localeFromEnv(env))).join('; '),
+            }),
+          ),
       });
     } catch (e) {
       if (guard.received) return signalExit(guard.received);
@@ -193,8 +201,10 @@ function reportHeld(e: LockError, json: boolean): void {
     process.stdout.write(
       safeJson({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }) + '\n',
     );
-  printErr(`fmes: ${escapeControls(e.path)} is held:`);
-  for (const h of holders) printErr(`  ${describeHolder(h)}`);
+  // The person's language (LANG/LC_ALL), from the hot table: the CLI's catalog is too big for this bundle.
+  const locale = localeFromEnv();
+  printErr(hotText(locale, 'isHeld', { path: escapeControls(e.path) }));
+  for (const h of holders) printErr(`  ${describeHolder(h, locale)}`);
 }
 
 function printErr(line: string): void {

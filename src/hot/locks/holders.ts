@@ -8,6 +8,8 @@ import type { Staleness } from './staleness';
 import { readLockFile, type ReadStamp } from './lockFile';
 import { decodeLockFileName, LOCK_SUFFIX, lockFileName } from './lockName';
 import { escapeControls } from './printable';
+import { hotText } from '../hotText';
+import type { Locale } from '../locale';
 
 /** Something that holds a path: a lock file, an invalid lock file (held until broken), or an `.agent_lock` marker. */
 export type Holder =
@@ -36,26 +38,40 @@ export function holderAgent(h: Holder): string | undefined {
 }
 
 /**
- * A one-line description for messages: `src/auth (claude: refactoring auth, pid 123)`. Control characters
- * from the files (a lock or marker written by hand) are escaped: the line goes to terminals.
+ * A one-line description for messages: `src/auth held by claude (refactoring auth, pid 123 on host)`, in
+ * `locale` (English by default: logs, JSON-free protocol text). Control characters from the files (a lock or
+ * marker written by hand) are escaped: the line goes to terminals.
  */
-export function describeHolder(h: Holder): string {
-  return escapeControls(describeRaw(h));
+export function describeHolder(h: Holder, locale: Locale = 'en'): string {
+  return escapeControls(describeRaw(h, locale));
 }
 
-function describeRaw(h: Holder): string {
+function describeRaw(h: Holder, locale: Locale): string {
   switch (h.kind) {
     case 'lock': {
       const r = h.record;
-      const bits = [r.intent, r.pid !== null ? `pid ${r.pid} on ${r.host}` : `until ${r.expiresAt}`]
+      const bits = [
+        r.intent,
+        r.pid !== null
+          ? hotText(locale, 'pidOn', { pid: r.pid, host: r.host })
+          : hotText(locale, 'until', { time: r.expiresAt }),
+      ]
         .filter(Boolean)
         .join(', ');
-      return `${h.path} held by ${r.agent}${bits ? ` (${bits})` : ''}`;
+      return hotText(locale, 'heldBy', { path: h.path, agent: r.agent, bits: bits ? ` (${bits})` : '' });
     }
     case 'invalid':
-      return `${h.path ?? path.basename(h.file)}: invalid lock file ${h.file} (${formatIssues(h.issues)})`;
+      return hotText(locale, 'invalidLock', {
+        path: h.path ?? path.basename(h.file),
+        file: h.file,
+        issues: formatIssues(h.issues),
+      });
     case 'marker':
-      return `${h.path} marked by ${h.agent ?? 'an unknown agent'} (${h.file})`;
+      return hotText(locale, 'markedBy', {
+        path: h.path,
+        agent: h.agent ?? hotText(locale, 'unknownAgent'),
+        file: h.file,
+      });
   }
 }
 

@@ -297,7 +297,9 @@ export class LockManager {
   ): Promise<LockHandle> {
     const fail = () => {
       const p = this.paths.normalize(input);
-      return new LockError('held', p, `${p} is locked: ${holders.map(describeHolder).join('; ')}`, { holders });
+      return new LockError('held', p, `${p} is locked: ${holders.map((h) => describeHolder(h)).join('; ')}`, {
+        holders,
+      });
     };
     if (deadline - this.clock.now() <= 0) throw fail();
     const lockFile = this.reader.lockFile(this.memo.resolve(input).path);

@@ -59,7 +59,11 @@ test('the strings a person reads in the manifest are placeholders, not English l
     commands: { title: string; category?: string }[];
     views: Record<string, { name: string }[]>;
     viewsWelcome: { contents: string }[];
-    walkthroughs: { title: string; description: string; steps: { title: string; description: string }[] }[];
+    walkthroughs: {
+      title: string;
+      description: string;
+      steps: { title: string; description: string; media: { altText?: string } }[];
+    }[];
     configuration: { title: string; properties: Record<string, Record<string, unknown>> };
   };
   const literal = (s: string | undefined) => s !== undefined && !/^%[^%]+%$/.test(s);
@@ -69,7 +73,11 @@ test('the strings a person reads in the manifest are placeholders, not English l
     ...c.commands.flatMap((x) => [x.title, x.category]),
     ...Object.values(c.views).flatMap((v) => v.map((x) => x.name)),
     ...c.viewsWelcome.map((w) => w.contents),
-    ...c.walkthroughs.flatMap((w) => [w.title, w.description, ...w.steps.flatMap((s) => [s.title, s.description])]),
+    ...c.walkthroughs.flatMap((w) => [
+      w.title,
+      w.description,
+      ...w.steps.flatMap((s) => [s.title, s.description, s.media.altText]),
+    ]),
     c.configuration.title,
   ];
   for (const p of Object.values(c.configuration.properties))

@@ -181,7 +181,7 @@ export class RedisLockBackend implements LockBackend {
         throw new LockError(
           'held',
           this.normalize(input),
-          `${this.normalize(input)} is held: ${r.holders.map(describeHolder).join('; ')}`,
+          `${this.normalize(input)} is held: ${r.holders.map((h) => describeHolder(h)).join('; ')}`,
           {
             holders: r.holders,
           },
