@@ -11,6 +11,20 @@ import { MAX_IGNORED_ENTRIES, walkIgnored } from './ignoredFiles';
 const OWN = /^(\.claude|\.fmes|\.locks|\.trees|\.antigravity|\.gemini|\.codex)\//;
 
 /**
+ * Files inside those folders that are not bookkeeping: each makes a CLI run code in the next run (hooks, MCP
+ * servers), or sets the rules and settings F-MES checks the next mission by. Fingerprinted wherever git puts
+ * them (tracked, untracked, ignored, or inside an ignored folder git lists as one entry).
+ */
+const GUARDED = [
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.gemini/settings.json',
+  '.codex/config.toml',
+  '.fmes/rules.yaml',
+  '.fmes/config.json',
+];
+
+/**
  * What a read-only run must not change: HEAD, each changed or untracked file (`XY path` → content hash), and
  * each git-ignored entry (`!! path` → its fingerprint, see ignoredFiles.ts).
  */
@@ -54,11 +68,28 @@ export async function worktreeState(cwd: string, o: { maxIgnored?: number } = {}
     if (entry.startsWith('!! ')) ignored.push(file);
     else out.set(`${entry.slice(0, 2)} ${file}`, await digest(path.join(cwd, file)));
   }
+  for (const f of GUARDED) out.set(`GG ${f}`, await digest(path.join(cwd, f)));
+  await gitDirState(cwd, out);
   const max = o.maxIgnored ?? MAX_IGNORED_ENTRIES;
   const walk = await walkIgnored(cwd, ignored, (rel) => OWN.test(rel), max);
   for (const [rel, sig] of walk.entries) out.set(`!! ${rel}`, sig);
   if (walk.truncated) out.set(TRUNCATED, String(max));
   return out;
+}
+
+/**
+ * The repository's hooks and config (`.git/hooks/`, `.git/config`, a worktree's `config.worktree`): outside
+ * what `git status` shows, and each runs code at F-MES's next git command (a hook, `core.fsmonitor`, an alias).
+ */
+async function gitDirState(cwd: string, out: WorktreeState): Promise<void> {
+  const r = await git(cwd, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir']).catch(
+    () => undefined,
+  );
+  const [common, own] = (r?.stdout ?? '').split('\n').map((l) => l.trim());
+  if (!common) return;
+  const walk = await walkIgnored(common, ['hooks/', 'config'], () => false);
+  for (const [rel, sig] of walk.entries) out.set(`GD .git/${rel}`, sig);
+  if (own && own !== common) out.set('GD .git/config.worktree', await digest(path.join(own, 'config.worktree')));
 }
 
 /**

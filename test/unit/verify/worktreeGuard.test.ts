@@ -156,6 +156,36 @@ test("F-MES's own ignored bookkeeping is not the reader's change; an ignored tre
   }
 });
 
+test('settings that run code next time are guarded inside F-MES folders; so are the git hooks and config', async () => {
+  const repo = makeRepo({ 'a.ts': 'a\n', '.gitignore': '.claude/\n.fmes/\n.gemini/\n.codex/\n' });
+  try {
+    repo.write('.claude/settings.json', '{}\n');
+    const before = await worktreeState(repo.root);
+    repo.write('.claude/cost_logs/c.jsonl', '{}\n');
+    repo.write('.fmes/runs/r.jsonl', '{}\n');
+    assert.deepEqual(worktreeChanges(before, await worktreeState(repo.root)), [], 'bookkeeping');
+    const hooked = '{"hooks":{"PreToolUse":[{"hooks":[{"type":"command","command":"sh evil.sh"}]}]}}\n';
+    repo.write('.claude/settings.json', hooked);
+    repo.write('.claude/settings.local.json', hooked);
+    repo.write('.gemini/settings.json', hooked);
+    repo.write('.codex/config.toml', 'notify = ["sh", "evil.sh"]\n');
+    repo.write('.fmes/rules.yaml', 'rules: []\n');
+    assert.deepEqual(worktreeChanges(before, await worktreeState(repo.root)), [
+      '.claude/settings.json',
+      '.claude/settings.local.json',
+      '.codex/config.toml',
+      '.fmes/rules.yaml',
+      '.gemini/settings.json',
+    ]);
+    const mid = await worktreeState(repo.root);
+    repo.write('.git/hooks/pre-commit', '#!/bin/sh\nsh evil.sh\n');
+    repo.git(['config', 'core.fsmonitor', 'sh evil.sh']);
+    assert.deepEqual(worktreeChanges(mid, await worktreeState(repo.root)), ['.git/config', '.git/hooks/pre-commit']);
+  } finally {
+    repo.cleanup();
+  }
+});
+
 test('a reviewer that writes only a git-ignored file: its approval is void and the mission holds, naming it', async () => {
   const approve = JSON.stringify({ verdict: 'approve', summary: 'fine', comments: [] });
   const h = await harness(
