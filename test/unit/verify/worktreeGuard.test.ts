@@ -62,6 +62,11 @@ test('ignored files: created, modified, deleted, and a file deep under an ignore
       ['.cache/', '.cache/fresh/', '.cache/fresh/a.bin'],
       'a whole new ignored folder',
     );
+    assert.deepEqual(
+      await changesAfter(repo, () => repo.write('we ird\nname "q".log', 'w')),
+      ['we ird\nname "q".log'],
+      'any name git can list',
+    );
   } finally {
     repo.cleanup();
   }
