@@ -79,11 +79,15 @@ export function plan(dir: string, id: string, files: string[], body: string): st
 
 export interface VerifyBed {
   api: () => FakeModelApi;
-  /** A repository whose config points `clis` at the fake, with `orchestrator` settings and `files` committed. */
+  /**
+   * A repository whose config points `clis` at the fake, with `orchestrator` settings (and any other top-level
+   * `config`) and `files` committed.
+   */
   repo: (
     orchestrator: Record<string, unknown>,
     files: Record<string, string>,
     clis?: readonly AgentCli[],
+    config?: Record<string, unknown>,
   ) => Promise<string>;
 }
 
@@ -104,14 +108,15 @@ export function verifyBed(): VerifyBed {
   };
   return {
     api: fake,
-    repo: async (orchestrator, files, clis = ['claude', 'gemini']) => {
+    repo: async (orchestrator, files, clis = ['claude', 'gemini'], config = {}) => {
       const s = await multiAgentWorkspace(clis, fake(), {
+        ...config,
         orchestrator: { chain: ['claude'], retries: 0, ...orchestrator },
       });
       scratches.push(s);
       for (const [f, t] of Object.entries({
         ...files,
-        '.gitignore': '.fmes/missions/\n.fmes/runs/\n.locks/\n.trees/\n.claude/\n',
+        '.gitignore': '.fmes/missions/\n.fmes/runs/\n.locks/\n.trees/\n.claude/\n.env\n',
       })) {
         fs.mkdirSync(path.dirname(path.join(s.dir, f)), { recursive: true });
         fs.writeFileSync(path.join(s.dir, f), t);

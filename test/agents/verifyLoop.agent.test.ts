@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { RecordedRequest } from './fakeModelApi';
 import { openaiConversation } from './fakeOpenai';
@@ -175,5 +177,35 @@ describe('Codex as the reviewer with the real CLI', () => {
     assert.match(rec.reason ?? '', /codex@cx-review requests changes: codex-review-summary/);
     assert.match(rec.reason ?? '', /src\/calc\.ts:1: name the constant/);
     assert.ok(costAgents(dir).includes('codex@cx-review'));
+  });
+
+  it('without the sandbox, its own read-only mode rejects a write to a git-ignored file', async () => {
+    const dir = await repo(
+      { review: { agent: 'codex' } },
+      { 'src/calc.ts': 'export const a = 1;\n' },
+      ['claude', 'codex'],
+      { sandbox: { mode: 'off' } },
+    );
+    const approve = JSON.stringify({ verdict: 'approve', summary: 'codex-nosandbox-ok', comments: [] });
+    const file = plan(
+      dir,
+      'cxo',
+      ['src/calc.ts'],
+      `Change a.\n\nFAKE@anthropic:replace src/calc.ts 1; 2;\nFAKE@openai:writesay .env ${approve}`,
+    );
+    const r = await fmes(dir, ['mission', 'run', '--json', file]);
+    const rec = record(dir, 'cxo');
+    assert.equal(r.code, 0, `${rec.reason}\n${r.stdout}\n${r.stderr}`);
+    assert.equal(rec.state, 'readyToMerge');
+    assert.equal(rec.review?.verdict, 'approve');
+    const results = sawText('openai', 'codex-nosandbox-ok')
+      .map((q) => openaiConversation(q.body as Record<string, unknown>).lastToolResult)
+      .filter((x) => x !== undefined);
+    assert.ok(results.length > 0, 'Codex never sent the result of its write');
+    assert.ok(
+      results.every((x) => x.isError || /patch rejected|read-only/i.test(x.text)),
+      JSON.stringify(results),
+    );
+    assert.equal(fs.existsSync(path.join(dir, rec.worktree ?? '.', '.env')), false, 'the .env was written');
   });
 });
