@@ -82,10 +82,12 @@ export async function worktreeState(cwd: string, o: { maxIgnored?: number } = {}
  * what `git status` shows, and each runs code at F-MES's next git command (a hook, `core.fsmonitor`, an alias).
  */
 async function gitDirState(cwd: string, out: WorktreeState): Promise<void> {
-  const r = await git(cwd, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir']).catch(
-    () => undefined,
-  );
-  const [common, own] = (r?.stdout ?? '').split('\n').map((l) => l.trim());
+  // Relative to cwd or absolute, as each git version prints them (`--path-format` needs git 2.31).
+  const r = await git(cwd, ['rev-parse', '--git-common-dir', '--git-dir']).catch(() => undefined);
+  const [common, own] = (r?.stdout ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => path.resolve(cwd, l.trim()));
   if (!common) return;
   const walk = await walkIgnored(common, ['hooks/', 'config'], () => false);
   for (const [rel, sig] of walk.entries) out.set(`GD .git/${rel}`, sig);

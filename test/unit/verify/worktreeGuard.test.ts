@@ -162,7 +162,7 @@ test("F-MES's own ignored bookkeeping is not the reader's change; an ignored tre
 });
 
 test('settings that run code next time are guarded inside F-MES folders; so are the git hooks and config', async () => {
-  const repo = makeRepo({ 'a.ts': 'a\n', '.gitignore': '.claude/\n.fmes/\n.gemini/\n.codex/\n' });
+  const repo = makeRepo({ 'a.ts': 'a\n', '.gitignore': '.claude/\n.fmes/\n.gemini/\n.codex/\n.trees/\n' });
   try {
     repo.write('.claude/settings.json', '{}\n');
     const before = await worktreeState(repo.root);
@@ -186,6 +186,16 @@ test('settings that run code next time are guarded inside F-MES folders; so are 
     repo.write('.git/hooks/pre-commit', '#!/bin/sh\nsh evil.sh\n');
     repo.git(['config', 'core.fsmonitor', 'sh evil.sh']);
     assert.deepEqual(worktreeChanges(mid, await worktreeState(repo.root)), ['.git/config', '.git/hooks/pre-commit']);
+    // From a linked worktree (a mission's): the repository's hooks and the worktree's own config.
+    repo.git(['worktree', 'add', '-q', '-b', 'm', '.trees/m']);
+    const wt = path.join(repo.root, '.trees/m');
+    const inWt = await worktreeState(wt);
+    repo.write('.git/hooks/post-checkout', '#!/bin/sh\nsh evil.sh\n');
+    repo.write('.git/worktrees/m/config.worktree', '[core]\n\tfsmonitor = sh evil.sh\n');
+    assert.deepEqual(worktreeChanges(inWt, await worktreeState(wt)), [
+      '.git/config.worktree',
+      '.git/hooks/post-checkout',
+    ]);
   } finally {
     repo.cleanup();
   }
