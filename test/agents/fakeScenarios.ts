@@ -43,7 +43,12 @@ export type Scenario =
    * Answer with `text` verbatim (the rest of the line, `\n` read as a line break), no tool: a reviewer's JSON, a
    * planner's plan. `FAKE@gemini:say {"verdict":"approve"}`.
    */
-  | { kind: 'say'; text: string };
+  | { kind: 'say'; text: string }
+  /**
+   * Try to write `path` as `write` does, then, whatever the tool answered, answer with `text` (as `say`): a
+   * read-only reviewer that attempts an edit and still gives its verdict. `FAKE@openai:writesay src/a.ts {...}`.
+   */
+  | { kind: 'writesay'; path: string; text: string };
 
 export type ScenarioKind = Scenario['kind'];
 
@@ -91,17 +96,30 @@ export const HUGE_USAGE: Usage = { input: 1_000_000, output: 50 };
 /**
  * `FAKE:<kind> <arg>`, or `FAKE@<provider>:<kind> <arg>` for a directive only one provider obeys (`anthropic`,
  * `gemini`, `openai`): a failover test makes the first agent CLI fail and the next one succeed on one prompt.
+ * `FAKE@<provider>[if=<text>]:<kind> <arg>` (or `FAKE[if=<text>]:…`) applies only when the conversation's user
+ * text, its directive lines left out, contains `<text>`: what a later round is told (a reviewer's comment, a
+ * changed line in a diff) picks another answer than the first round, with one prompt for both.
  */
 const DIRECTIVE =
-  /FAKE(?:@(anthropic|gemini|openai))?:(write|replace|bash|text|forever|huge|error|slowforever|sleep|mcp|say)\b[ \t]*([^\r\n]*)/g;
+  /FAKE(?:@(anthropic|gemini|openai))?(?:\[if=([^\]\r\n]+)\])?:(write|writesay|replace|bash|text|forever|huge|error|slowforever|sleep|mcp|say)\b[ \t]*([^\r\n]*)/g;
 
 export type Provider = 'anthropic' | 'gemini' | 'openai';
 
-/** Parses the first directive in `text` addressed to everyone or to `provider`; undefined when there is none. */
-export function parseDirective(text: string, provider?: Provider): Scenario | undefined {
+/** `text` without its directives (each to the end of its line): what an `[if=…]` condition is matched against. */
+export function withoutDirectives(text: string): string {
+  return text.replace(DIRECTIVE, '');
+}
+
+/**
+ * Parses the first directive in `text` addressed to everyone or to `provider` whose condition, if any, holds in
+ * `context` (default: `text` itself); undefined when there is none.
+ */
+export function parseDirective(text: string, provider?: Provider, context: string = text): Scenario | undefined {
+  const plain = withoutDirectives(context);
   for (const match of text.matchAll(DIRECTIVE)) {
     if (match[1] && provider && match[1] !== provider) continue;
-    return directiveOf(match[2] as ScenarioKind, (match[3] ?? '').trim());
+    if (match[2] !== undefined && !plain.includes(match[2])) continue;
+    return directiveOf(match[3] as ScenarioKind, (match[4] ?? '').trim());
   }
   return undefined;
 }
@@ -134,6 +152,14 @@ function directiveOf(kind: ScenarioKind, arg: string): Scenario {
     }
     case 'say':
       return { kind, text: arg.replace(/\\n/g, '\n') };
+    case 'writesay': {
+      const space = arg.search(/\s/);
+      return {
+        kind,
+        path: (space < 0 ? arg : arg.slice(0, space)) || 'fake-output.txt',
+        text: (space < 0 ? '' : arg.slice(space).trim()).replace(/\\n/g, '\n'),
+      };
+    }
     case 'text':
     case 'forever':
     case 'huge':
@@ -152,8 +178,9 @@ function jsonObject(text: string): Record<string, unknown> {
 
 /** The scenario of a conversation: the first directive in its user text (for `provider`), else `text`. */
 export function scenarioOf(conversation: Pick<Conversation, 'userTexts'>, provider?: Provider): Scenario {
+  const context = conversation.userTexts.join('\n');
   for (const text of conversation.userTexts) {
-    const scenario = parseDirective(text, provider);
+    const scenario = parseDirective(text, provider, context);
     if (scenario) return scenario;
   }
   return { kind: 'text' };
@@ -236,5 +263,18 @@ export function planReply(conversation: Conversation, scenario: Scenario = scena
       return once({ kind: 'mcp', server: MCP_SERVER, tool: scenario.tool, args: scenario.args });
     case 'say':
       return { kind: 'text', text: scenario.text, usage: NORMAL_USAGE };
+    case 'writesay':
+      return result
+        ? { kind: 'text', text: scenario.text, usage: NORMAL_USAGE }
+        : {
+            kind: 'tool',
+            tool: {
+              kind: 'write',
+              path: joinPath(workingDirectoryOf(conversation.allText), scenario.path),
+              relativePath: scenario.path,
+              content: WRITE_CONTENT,
+            },
+            usage: NORMAL_USAGE,
+          };
   }
 }

@@ -1,88 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Scratch } from './cliEnv';
-import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
-import { fmes, multiAgentWorkspace } from './runHarness';
+import { describe, it } from 'node:test';
+import { fmes } from './runHarness';
+import { costAgents, plan, record, verifyBed } from './verifyBed';
 
 // The verification steps with the REAL CLIs against the fake model API, through the bundled `fmes` (dist/cli.mjs,
 // which loads @ast-grep/napi from dist/node_modules): rules on the diff, a Gemini reviewer of a Claude change,
 // and the Gemini planner re-planning what Claude failed. Directives are per provider (FAKE@anthropic / @gemini),
-// since the reviewer and the planner read the plan's body too.
+// since the reviewer and the planner read the plan's body too. The audit agent, the review round and Codex as
+// the reviewer: verifyLoop.agent.test.ts.
 
-let api: FakeModelApi;
-const scratches: Scratch[] = [];
-before(async () => {
-  api = await startFakeModelApi();
-});
-after(async () => {
-  await api.close();
-  for (const s of scratches) await s.cleanup();
-});
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
-}
-
-async function repo(orchestrator: Record<string, unknown>, files: Record<string, string>): Promise<string> {
-  const s = await multiAgentWorkspace(['claude', 'gemini'], api, {
-    orchestrator: { chain: ['claude'], retries: 0, ...orchestrator },
-  });
-  scratches.push(s);
-  for (const [f, t] of Object.entries({
-    ...files,
-    '.gitignore': '.fmes/missions/\n.fmes/runs/\n.locks/\n.trees/\n.claude/\n',
-  })) {
-    fs.mkdirSync(path.dirname(path.join(s.dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(s.dir, f), t);
-  }
-  git(s.dir, 'add', '.');
-  git(s.dir, 'commit', '-q', '-m', 'base');
-  return s.dir;
-}
-
-function plan(dir: string, id: string, files: string[], body: string): string {
-  const file = path.join(dir, '.antigravity/plans', `${id}.md`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(
-    file,
-    `---\nid: ${id}\ntitle: Mission ${id}\nfiles: [${files.join(', ')}]\nrisk: low\nrollback: git revert\n---\n\n${body}\n`,
-  );
-  return file;
-}
-
-type Rec = {
-  state: string;
-  reason?: string;
-  rules?: { violations: { file: string; line: number; rule: string }[] };
-  review?: { agent: string; verdict: string; comments: { file: string; line: number }[] };
-  replans?: string[];
-  replanOf?: string;
-  worktree?: string;
-};
-const record = (dir: string, task: string) =>
-  JSON.parse(fs.readFileSync(path.join(dir, '.fmes/missions', `${task}.json`), 'utf8')) as Rec;
-
-function costAgents(dir: string): string[] {
-  const logs = path.join(dir, '.claude/cost_logs');
-  return fs
-    .readdirSync(logs)
-    .flatMap((f) => fs.readFileSync(path.join(logs, f), 'utf8').split('\n').filter(Boolean))
-    .map((l) => (JSON.parse(l) as { agent: string }).agent);
-}
+const { repo } = verifyBed();
 
 describe('verification with the real CLIs', () => {
   it('Claude writes, the rules flag the changed line, Gemini reviews and requests changes', async () => {

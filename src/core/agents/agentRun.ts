@@ -234,6 +234,7 @@ export class AgentRun {
         command: this.deps.config.agents[this.request.cli].command,
         cliArgs: this.deps.config.agents[this.request.cli].args,
         declared: this.request.writable,
+        readOnly: this.request.readOnly,
         remoteLocks: this.deps.remoteLocks,
         env: this.env,
         config: this.deps.config.sandbox,

@@ -8,7 +8,9 @@ import type { AgentKind } from './types';
  * - Gemini: `--approval-mode default`: headless, a tool that needs a confirmation (writing, editing, the shell) is
  *   refused. Not `plan` ("read-only mode"): after a model API error (529) Gemini 0.61 in plan mode did not exit
  *   (test/agents/mission.agent.test.ts, the handoff after every agent failed, waited 240 s for the planner).
- * - Codex: `-s read-only`, the sandbox that lets commands read only.
+ * - Codex: `-s read-only`, the sandbox that lets commands read only. Inside F-MES's sandbox Codex's own is switched
+ *   off (it cannot nest, codexProvider.ts): there F-MES binds the checkout read-only for the run (policy.ts), and a
+ *   write fails ("Failed to write file"; test/agents/verifyLoop.agent.test.ts).
  * Arguments in the configuration that would loosen this (a permission or approval mode, yolo, a sandbox, the
  * bypass flags) are dropped first: a setting must not turn a reviewer into a writer.
  */

@@ -48,7 +48,8 @@ export function codexProvider(env: Readonly<Record<string, string>>, args: reado
  * Codex's arguments inside F-MES's sandbox: its provider pointed at the relay (`-c …base_url`), and its own
  * sandbox switched to `danger-full-access`. Codex sandboxes its tools with bubblewrap too, and a nested
  * bubblewrap cannot start in ours (`--disable-userns`: "Creating new namespace failed … ENOSPC", measured), so
- * every shell command and patch would fail; F-MES's sandbox is the one that holds.
+ * every shell command and patch would fail; F-MES's sandbox is the one that holds. That includes a read-only run's
+ * `-s read-only`: the policy binds such a run's checkout read-only instead.
  */
 export function codexSandboxArgs(args: readonly string[], provider: CodexProvider, url: string): string[] {
   const out: string[] = [];

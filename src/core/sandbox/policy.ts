@@ -42,6 +42,12 @@ export interface PolicyInput {
   hookWritable: readonly string[];
   /** A worktree's own git dir (`<root>/.git/worktrees/<name>`, named by its `.git` file). */
   gitDir?: string;
+  /**
+   * A run that only reads (reviewer, auditor, planner): the worktree or the workspace is bound read-only and
+   * only the temp dir and the CLI's state stay writable. The CLI's own read-only mode cannot be the guard inside
+   * this sandbox: Codex's needs a nested bubblewrap, so Codex runs here with its sandbox off (codexProvider.ts).
+   */
+  readOnly?: boolean;
 }
 
 export interface FsPolicy {
@@ -119,7 +125,10 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
     });
   else regions = [i.root];
   regions = regions.map((r) => fsp.realish(r));
-  const extra = i.extraWritable.map((e) => fsp.realish(path.isAbsolute(e) ? e : path.resolve(i.root, e)));
+  const extra = i.extraWritable
+    .map((e) => fsp.realish(path.isAbsolute(e) ? e : path.resolve(i.root, e)))
+    // A reader writes nothing of the checkout, whatever `sandbox.extraWritable` opens for writers.
+    .filter((e) => !i.readOnly || !(inside(e, i.root) || inside(e, i.cwd)));
 
   // Locked paths, as this run sees them: in its worktree, and in the workspace when it runs in place.
   const bases = inWorktree ? [i.cwd] : [i.root];
@@ -141,8 +150,7 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
       ? [gitDir]
       : [];
   const writable = broadestFirst([
-    ...regions,
-    ...ownGitDir,
+    ...(i.readOnly ? [] : [...regions, ...ownGitDir]),
     fsp.realish(i.tmpDir),
     ...i.stateDirs.map(fsp.realish),
     ...extra,
@@ -159,7 +167,8 @@ export function sandboxPolicy(i: PolicyInput, fsp: FsProbe): FsPolicy {
   for (const g of ownGitDir)
     protectedPaths.push(...['HEAD', 'commondir', 'gitdir', 'config.worktree'].map((f) => path.join(g, f)));
 
-  const readOnly: string[] = [];
+  // A reader's worktree is hidden with the others (`.trees`): it comes back read-only.
+  const readOnly: string[] = i.readOnly && inWorktree ? [i.cwd] : [];
   const placeholders: string[] = [];
   const missingProtected: string[] = [];
   const writableNow = writable.filter((w) => !hookWritable.includes(w));

@@ -41,6 +41,8 @@ export interface RunSandboxInput {
   cliArgs?: readonly string[];
   /** In-place mission runs: the plan's declared files. */
   declared?: readonly string[];
+  /** A run that only reads (reviewer, auditor, planner): its checkout is bound read-only (policy.ts). */
+  readOnly?: boolean;
   /** The run's environment (built by agentEnv); the sandbox's copy is rewritten, this one is not touched. */
   env: Readonly<Record<string, string>>;
   config: SandboxConfig;
@@ -189,6 +191,7 @@ export async function openRunSandbox(i: RunSandboxInput): Promise<RunLauncher> {
         secrets: [...secretPaths(i.cli, home), ...SYSTEM_SECRETS],
         hookWritable,
         gitDir: worktreeGitDir(i.cwd),
+        readOnly: i.readOnly,
       },
       realProbe,
     );

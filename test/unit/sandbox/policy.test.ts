@@ -161,6 +161,30 @@ describe('sandboxPolicy', () => {
     assert.ok(!m.some((x) => x.path === `${WT}/src/auth/deep` && x.how === 'pin'), 'no pin inside a read-only folder');
   });
 
+  it('a read-only run (reviewer, auditor) writes only its temp and state; its worktree comes back read-only', () => {
+    const extraWritable = ['/w/repo/node_modules/.cache', `${WT}/dist`, '/opt/cache'];
+    const p = sandboxPolicy(input({ readOnly: true, extraWritable }), probe(disk));
+    assert.deepEqual(p.writable.slice().sort(), [
+      '/home/u/.claude',
+      '/opt/cache',
+      '/tmp/run/tmp',
+      '/w/repo/.fmes/approvals',
+      '/w/repo/.fmes/audit',
+    ]);
+    assert.deepEqual(p.readOnly, [WT], 'hidden with .trees, bound back read-only');
+    const m = mounts(p);
+    assert.ok(m.some((x) => x.path === WT && x.how === 'ro'));
+    assert.ok(!m.some((x) => x.how === 'rw' && (x.path.startsWith(WT) || x.path === ROOT)));
+    const args = bwrapArgs({ policy: p, cwd: WT, files: [], deniedFile: '/x', kind: () => 'dir' });
+    assert.ok(args.join(' ').includes(`--ro-bind ${WT} ${WT}`));
+    // In place: the declared folders a writer would get are not writable either.
+    const inPlace = sandboxPolicy(input({ cwd: ROOT, declared: ['src/auth'], readOnly: true }), probe(disk));
+    assert.ok(
+      !inPlace.writable.some((w) => w.startsWith(ROOT) && !w.startsWith('/w/repo/.fmes')),
+      inPlace.writable.join(),
+    );
+  });
+
   it('a secret holding something the run needs is not hidden over it', () => {
     const p = sandboxPolicy(input({ stateDirs: ['/home/u/.ssh/agent-state'] }), probe(disk));
     assert.ok(!p.hide.includes('/home/u/.ssh'));

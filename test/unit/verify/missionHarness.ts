@@ -88,7 +88,10 @@ export async function harness(
   script: (request: RunRequest) => FakeStep,
   orchestrator?: Record<string, unknown>,
 ): Promise<Harness> {
-  const ws = makeWorkspace({ ...files, '.gitignore': '.fmes/missions/\n.fmes/runs/\n.locks/\n.trees/\n.claude/\n' });
+  const ws = makeWorkspace({
+    ...files,
+    '.gitignore': `${files['.gitignore'] ?? ''}.fmes/missions/\n.fmes/runs/\n.locks/\n.trees/\n.claude/\n`,
+  });
   const { config, issues } = parseConfig({ orchestrator: orchestrator ?? {} });
   if (issues.length) throw new Error(JSON.stringify(issues));
   git(ws.root, 'init', '-q', '-b', 'main');
