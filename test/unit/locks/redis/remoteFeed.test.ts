@@ -9,7 +9,7 @@ import { WorkspaceModel } from '../../../../src/core/model/workspaceModel';
 import { LockManager } from '../../../../src/hot/locks/lockManager';
 import { openLockBackend } from '../../../../src/hot/locks/openBackend';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
-import { lockBackendNotice } from '../../../../webview-ui/src/lockBanner';
+import { lockBackendNotice } from '../../../../webview-ui/src/lockNotice';
 import { startRedis, twoClones, type Clones, type RedisServer } from './redisFixture';
 
 describe('the editor’s feed of a Redis lock backend', () => {

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { dashboardStateSchema, lockBackendViewSchema } from '../../../src/shared/protocol';
 import { setLocale } from '../../../webview-ui/src/l10n';
-import { lockBackendNotice } from '../../../webview-ui/src/lockBanner';
+import { lockBackendNotice } from '../../../webview-ui/src/lockNotice';
 
 const WHERE = 'redis://locks.example:6379/0';
 const MESSAGE = `cannot reach the lock server ${WHERE} (connect ECONNREFUSED). Nothing was locked.`;
