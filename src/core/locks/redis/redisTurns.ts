@@ -1,6 +1,6 @@
 /**
  * Turns, as the file backend takes them (lockManager.ts): a process that releases a path and takes it again at
- * once (a loop of `lock` calls) keeps it for up to `batchMax` acquisitions or `batchMs`, without waking a waiter
+ * once (a loop of `lock` calls) keeps it for up to `batchMax` acquisitions or `turnMs`, without waking a waiter
  * for each release; when the turn ends, its release wakes the longest waiter and its next acquire first lets
  * that waiter go. Throughput of a tight loop, with every waiter served in turn.
  */
@@ -9,10 +9,17 @@ export class RedisTurns {
   /** Paths whose turn just ended here: the next acquire yields to a waiter first. */
   private readonly yielding = new Set<string>();
 
+  /**
+   * @param idleMs how long a quiet release waits for this process to take the path again before it wakes a waiter
+   * @param turnMs the longest turn; with `batchMax` it bounds how long waiters wait for one process's loop. Longer
+   *   than idleMs: on a loaded machine each handoff costs a waiter's wake-up (milliseconds of scheduling), so a
+   *   turn counted in acquisitions rather than in a few milliseconds keeps the path busy instead of handing over.
+   */
   constructor(
     private readonly wake: (path: string) => void,
-    private readonly batchMs = 25,
+    private readonly idleMs = 25,
     private readonly batchMax = 32,
+    private readonly turnMs = 100,
   ) {}
 
   /** An acquire of `path` succeeded: its turn goes on (or starts). */
@@ -28,8 +35,8 @@ export class RedisTurns {
   /** Whether a release of `path` may stay quiet; if so, a wake follows unless `path` is taken again first. */
   quietRelease(path: string, now = Date.now()): boolean {
     const t = this.turns.get(path);
-    if (t && t.taken < this.batchMax && now - t.since < this.batchMs) {
-      t.wake = setTimeout(() => this.end(path, true), this.batchMs);
+    if (t && t.taken < this.batchMax && now - t.since < this.turnMs) {
+      t.wake = setTimeout(() => this.end(path, true), this.idleMs);
       t.wake.unref();
       return true;
     }
