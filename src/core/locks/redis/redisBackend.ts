@@ -40,8 +40,12 @@ export interface RedisBackendOptions {
 /** How long a waiter blocks before it tries again with no wake-up (a lease that ran out unseen). */
 const WAKE_FALLBACK_MS = 250;
 
-/** How long an acquire right after this process's turn waits for a waiter to take the path first. */
-const YIELD_MS = 50;
+/**
+ * How long an acquire right after this process's turn waits for a waiter to take the path first: a woken
+ * waiter on an idle machine takes it well within this; on a loaded one, a waiter that is not scheduled in time is
+ * overtaken rather than leaving the path idle (a 50 ms wait here cut 32-process throughput by about a third).
+ */
+const YIELD_MS = 5;
 
 /** Longest intent the lock record schema accepts. */
 const MAX_INTENT = 500;
