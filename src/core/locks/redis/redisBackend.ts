@@ -193,7 +193,8 @@ export class RedisLockBackend implements LockBackend {
     if ((options.waitMs ?? 0) > 0 && this.turns.shouldYield(p)) await this.waitForRelease(p, YIELD_MS, options.signal);
     for (let attempt = 0; ; attempt++) {
       options.signal?.throwIfAborted();
-      const r = await this.attempt(p, options);
+      this.turns.asking(p);
+      const r = await this.attempt(p, options).finally(() => this.turns.settled(p));
       if (r.ok) {
         this.turns.taken(r.lease.path);
         return r.lease;
