@@ -4,10 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { freshWorkspace } from './fixtures';
-import { openWorkbench, runCommand, screenshot, statusBarItem, type Workbench } from './harness';
+import { openWorkbench, runCommand, screenshot, statusBarItem, statusBarTexts, type Workbench } from './harness';
 
 let wb: Workbench;
 let ws: string;
@@ -26,6 +27,9 @@ function closedPort(): Promise<number> {
 
 before(async () => {
   ws = freshWorkspace();
+  // Something F-MES activates on (workspaceContains:.antigravity/plans); its commands are listed once active.
+  fs.mkdirSync(path.join(ws, '.antigravity', 'plans'), { recursive: true });
+  fs.writeFileSync(path.join(ws, '.antigravity', 'plans', 'README.md'), 'Plans land here.\n');
   port = await closedPort();
   process.env.FMES_LOCKS_BACKEND = `redis://127.0.0.1:${port}/0`;
   process.env.FMES_LOCKS_NAMESPACE = 'e2e';
@@ -45,7 +49,12 @@ function dashboard(): FrameLocator {
 }
 
 test('the status bar and the dashboard show the lock server down, naming it', async () => {
-  await statusBarItem(wb.page, /locks: server down/).waitFor({ state: 'visible', timeout: 60_000 });
+  await statusBarItem(wb.page, /locks: server down/)
+    .waitFor({ state: 'visible', timeout: 60_000 })
+    .catch(async (e: unknown) => {
+      await screenshot(wb.page, 'lock-server-down-failed');
+      assert.fail(`${String(e)}\nstatus bar: ${JSON.stringify(await statusBarTexts(wb.page))}`);
+    });
   await runCommand(wb.page, 'F-MES: Show Dashboard');
   const banner = dashboard().locator('[data-field="lockBackend"]');
   await banner.waitFor({ state: 'visible', timeout: 30_000 });
