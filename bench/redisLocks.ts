@@ -149,7 +149,8 @@ interface Result {
 
 function run(job: Job, onReady?: (c: ChildProcess) => void): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const c = fork(BUILD, ['worker', JSON.stringify(job)], { stdio: 'inherit' });
+    // execArgv: [] so that the loop runs without the tsx loader the parent was started with.
+    const c = fork(BUILD, ['worker', JSON.stringify(job)], { stdio: 'inherit', execArgv: [] });
     c.on('message', (m: Result & { ready?: boolean }) => {
       if (m.ready) onReady?.(c);
       else resolve(m);
@@ -194,6 +195,9 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = await startServer(port);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-bench-redis-'));
+  // The path locked is a file of the workspace, as agents' locks are (a path's resolution is then remembered).
+  fs.mkdirSync(path.join(root, 'src'));
+  fs.writeFileSync(path.join(root, 'src', 'a.ts'), '');
   try {
     const base = { port, root, cycles: quick ? 2_000 : 10_000 };
     const rounds = quick ? 2 : 5;

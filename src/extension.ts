@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { configFor } from './core/configFile';
 import { createCore } from './core/createCore';
 import { WorkspaceModel } from './core/model/workspaceModel';
 import { describeBusEvent } from './core/watch/busEvents';
@@ -51,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): FmesApi | undefined 
     log.info('no local workspace folder: F-MES is idle');
     return undefined;
   }
-  const config = new ConfigWatcher(log);
+  // Where locks live comes from the repository's .fmes/config.json and the settings together, as for the CLI.
+  const config = new ConfigWatcher(log, (settings) => configFor(folder.uri.fsPath, settings).config);
   const core = createCore({ workspaceRoot: folder.uri.fsPath, logSink: channelSink(log), config: config.value });
   const me = () => config.value.agentId || `human:${safeUser()}`;
   const trusted = () => vscode.workspace.isTrusted;

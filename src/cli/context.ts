@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { createCore, type Core } from '../core/createCore';
-import { loadConfigFile } from '../core/configFile';
+import { configFor } from '../core/configFile';
 import { formatIssue } from '../core/errors';
 import { t } from '../core/i18n/translate';
 import { streamSink, type LogLevel } from '../core/log';
@@ -43,7 +43,7 @@ export function coreFor(cmd: Command): Core {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const level: LogLevel = g.verbose ? 'debug' : 'warn';
   const root = resolveWorkspace(g.workspace);
-  const { config, file, issues } = loadConfigFile(root);
+  const { config, file, issues } = configFor(root);
   for (const i of issues) printErr(t('configWarning', { file, issue: formatIssue(i) }));
   return createCore({ workspaceRoot: root, config, logSink: streamSink((l) => process.stderr.write(l), level) });
 }

@@ -1,7 +1,7 @@
 // The cold half of the hot paths (src/hot/cold.ts is its only door): what the hook and `fmes lock` need only
 // on rare paths, with zod and the schemas built from it. Built into its own file, dist/chunks/cold.cjs, so that
 // a common call neither parses nor runs it; in the other bundles and under tsx it is an ordinary module.
-import { loadConfigFile } from './configFile';
+import { configFor } from './configFile';
 import { lockBackendSettingsOf, lockConfigOf } from './config';
 import type { ArtifactIssue } from './errors';
 import { toArtifactIssues } from './schemas/issues';
@@ -12,7 +12,7 @@ export { denyRuleSchema } from './safety/denyRules';
 
 /** The settings a hot path needs from `.fmes/config.json`, with the CLI's defaults and its warnings. */
 export function loadHotSettings(root: string) {
-  const { config, file, issues } = loadConfigFile(root);
+  const { config, file, issues } = configFor(root);
   return { config, file, issues, lock: lockConfigOf(config), backend: lockBackendSettingsOf(config) };
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, parseConfig, type FmesConfig } from './config';
+import { chooseLockSettings } from './locks/backendChoice';
 import { isErrnoException, type ArtifactIssue } from './errors';
 import {
   gateRepoConfig,
@@ -56,6 +57,18 @@ export function loadConfigFile(root: string, o: ConfirmationOptions = {}): Loade
   const gate = gateRepoConfig(root, asWritten, o);
   if (gate.unconfirmed.length > 0) issues.push({ field: '', message: unconfirmedMessage(gate.unconfirmed) });
   return { config: gate.config, file, issues, unconfirmed: gate.unconfirmed, asWritten };
+}
+
+/**
+ * The config an entry point runs with. The CLI, the hook and the MCP server: `.fmes/config.json` (loadConfigFile).
+ * The editor (`editor`, its `fmes.*` settings): those, except `locks.*`, which chooseLockSettings takes from the
+ * file and the editor together, so that the editor locks where a person's `fmes` on this clone does (a lock
+ * server the repository names stays refused until a person confirms it).
+ */
+export function configFor(root: string, editor?: FmesConfig, o: ConfirmationOptions = {}): LoadedConfigFile {
+  const loaded = loadConfigFile(root, o);
+  const locks = chooseLockSettings(loaded.config.locks, editor?.locks);
+  return editor ? { ...loaded, config: { ...editor, locks } } : { ...loaded, config: { ...loaded.config, locks } };
 }
 
 /**

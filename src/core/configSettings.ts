@@ -96,7 +96,7 @@ export const SETTINGS: Record<SettingKey, SettingMeta> = {
   'locks.backend': {
     scope: 'machine',
     markdownDescription:
-      'Where locks live. Empty: `.locks/` in the workspace. `redis://host:port/db` (or `rediss://` for TLS): one Redis server shared by every clone and machine of this repository; the password goes in the URL or in `FMES_REDIS_PASSWORD`. Put the same value in `.fmes/config.json` so the CLI, the hook and every clone agree; agents the editor starts get it as `FMES_LOCKS_BACKEND`.',
+      "Where locks live when the repository's `.fmes/config.json` names no lock server (when it does, the editor uses that one, as the CLI and the hook do, and a different value here is refused). Empty: `.locks/` in the workspace. `redis://host:port/db` (or `rediss://` for TLS): one Redis server shared by every clone and machine of this repository; the password goes in the URL or in `FMES_REDIS_PASSWORD`. Agents the editor starts get it as `FMES_LOCKS_BACKEND`.",
   },
   'locks.namespace': {
     scope: 'machine',

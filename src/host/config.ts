@@ -24,7 +24,14 @@ export class ConfigWatcher implements vscode.Disposable {
   private current: FmesConfig;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  /**
+   * @param resolve what the settings become before anyone sees them: the extension passes core's configFor,
+   *   which takes `locks.*` from the repository's `.fmes/config.json` and the settings together, as the CLI does.
+   */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly resolve: (settings: FmesConfig) => FmesConfig = (c) => c,
+  ) {
     this.current = this.read();
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('fmes')) return;
@@ -65,7 +72,7 @@ export class ConfigWatcher implements vscode.Disposable {
       else ((raw[group] ??= {}) as Record<string, unknown>)[field] = value;
     }
     // Object settings come back as copy-on-write proxies, which parseConfig's structuredClone cannot copy.
-    const { config, issues } = parseConfig(JSON.parse(JSON.stringify(raw)));
+    const { config: settings, issues } = parseConfig(JSON.parse(JSON.stringify(raw)));
     if (issues.length > 0) {
       const text = issues.map((i) => `fmes.${i.field}: ${i.message}`).join('; ');
       this.log.warn(`settings: ${text}`);
@@ -73,7 +80,7 @@ export class ConfigWatcher implements vscode.Disposable {
         vscode.l10n.t('F-MES: invalid setting {0}. Using the default instead.', text),
       );
     }
-    return config;
+    return this.resolve(settings);
   }
 
   dispose(): void {

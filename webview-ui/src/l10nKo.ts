@@ -44,6 +44,9 @@ export const KO: Readonly<Record<string, string>> = {
   'Ignored a message from the editor: {0}': '편집기에서 온 메시지를 무시했습니다: {0}',
   'Last attempt': '마지막 시도',
   Locks: '잠금',
+  'Lock server down: {0}. Writes by agents are denied until it answers.':
+    '잠금 서버 응답 없음: {0}. 응답할 때까지 에이전트의 쓰기는 거부됩니다.',
+  'Locks live on {0}': '잠금 위치: {0}',
   Merge: '병합',
   'Merge mission {0}': '미션 {0} 병합',
   Merged: '병합됨',

@@ -1,6 +1,7 @@
 import type { ApprovalRow, DashboardState, HandoffRow, PlanRow, ReportRow } from '../../src/shared/protocol';
 import { button, type Child, custom, fields, fileLink, h, list, table, trustedMarkdown, usd, when } from './dom';
 import { t, tn } from './l10n';
+import { renderLockBanner } from './lockBanner';
 import { mergePrompt, missionRow, statePill } from './renderMissions';
 
 function section(id: string, title: string, count: number | undefined, body: Child[], empty: string): HTMLElement {
@@ -127,7 +128,7 @@ function handoffRow(x: HandoffRow): HTMLElement {
   );
 }
 
-/** The page's header: title, today's cost, the trust note, Refresh. The status line is main.ts's own. */
+/** The page's header: title, today's cost, the trust note, the lock server (down: an alert), Refresh. The status line is main.ts's own. */
 export function renderHeader(s: DashboardState): HTMLElement {
   return h(
     'header',
@@ -140,6 +141,7 @@ export function renderHeader(s: DashboardState): HTMLElement {
     ),
     !s.trusted &&
       h('p', { class: 'untrusted' }, t('Restricted mode: trust the workspace to start, merge, discard or approve.')),
+    renderLockBanner(s.lockBackend),
     button(t('Refresh'), t('Refresh the dashboard'), 'refresh', { secondary: true }),
   );
 }

@@ -37,6 +37,13 @@ export function unconfirmedBackend(field: string, shown: string): string {
   return `${UNCONFIRMED_BACKEND}${field}=${shown}`;
 }
 
+/**
+ * What `locks.backend` holds, in memory only, while the editor's `fmes.locks.*` and the repository's
+ * `.fmes/config.json` name two different lock servers (src/core/locks/backendChoice.ts): the message. Refused,
+ * like an unconfirmed one: the editor's agents and a person's `fmes` on the same clone would lock apart.
+ */
+export const CONFLICTING_BACKEND = 'conflict:';
+
 /** A backend URL as people may see it: the password replaced by `***`. */
 export function shownBackend(url: string): string {
   try {
@@ -89,6 +96,8 @@ export function backendSpecOf(
       `${field} ${shown} in this repository's .fmes/config.json is not confirmed on this machine: a repository's own settings may not send its locks (paths, agent names, a password) to a lock server until a person runs \`fmes config confirm\` in it (or sets FMES_LOCKS_BACKEND). Until then F-MES takes no locks here and its hook denies writes. Nothing was locked.`,
     );
   }
+  if (v.startsWith(CONFLICTING_BACKEND))
+    throw new LockBackendError('config', `${v.slice(CONFLICTING_BACKEND.length)} Nothing was locked.`);
   let u: URL;
   try {
     u = new URL(v);

@@ -31,7 +31,10 @@ export function redisParts(): RedisParts {
 }
 
 export function openRedisBackend(options: RedisBackendOptions): LockBackend & { namespace: string } {
-  return adopt(new (redisParts().RedisLockBackend)(options));
+  const backend = new (redisParts().RedisLockBackend)(options);
+  // Only the separate chunk has classes of its own; an ordinary module's errors are already this side's, and
+  // the proxy would cost every call of the lock cycle a wrapper and a promise.
+  return typeof FMES_REDIS_CHUNK === 'string' ? adopt(backend) : backend;
 }
 
 /** An error of the chunk as the same error of this side (same reason, message and details). */

@@ -9,6 +9,7 @@ import { WorkspaceModel } from '../../../../src/core/model/workspaceModel';
 import { LockManager } from '../../../../src/hot/locks/lockManager';
 import { openLockBackend } from '../../../../src/hot/locks/openBackend';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
+import { lockBackendNotice } from '../../../../webview-ui/src/lockNotice';
 import { startRedis, twoClones, type Clones, type RedisServer } from './redisFixture';
 
 describe('the editor’s feed of a Redis lock backend', () => {
@@ -60,6 +61,7 @@ describe('the editor’s feed of a Redis lock backend', () => {
     assert.match(feed.state.ok ? '' : feed.state.message, /cannot reach the lock server/);
     assert.equal(model.locksTouching('src/a.ts').length, 1, 'while down, the last holders known still guard');
     assert.equal(dashboard()?.ok, false, 'the dashboard shows the server down');
+    assert.equal(lockBackendNotice(dashboard())?.tone, 'down', 'as an alert in its header');
     assert.match(
       dashboard()?.message ?? '',
       new RegExp(`cannot reach the lock server redis://127\\.0\\.0\\.1:${server.port}/0`),
@@ -69,6 +71,7 @@ describe('the editor’s feed of a Redis lock backend', () => {
     assert.equal(feed.state.ok, true, feed.state.ok ? '' : feed.state.message);
     assert.equal(model.locksTouching('src/a.ts').length, 0, 'the restarted server holds nothing');
     assert.deepEqual(dashboard(), { kind: 'redis', where: `redis://127.0.0.1:${server.port}/0`, ok: true });
+    assert.equal(lockBackendNotice(dashboard())?.tone, 'ok');
     void lease;
     feed.dispose();
     other.dispose();
