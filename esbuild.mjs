@@ -110,8 +110,9 @@ const redisChunkExternal = {
  * that writes it (esbuild's __toESM), a measurable part of the hook's start. Through one shared module per
  * built-in, it is made once; and not as `export *` (a getter defined per export: 0.3 ms for fs's 104), but as
  * plain constants read from the built-in: its data properties, named here from the Node that builds. Accessor
- * properties (fs.promises, which loads fs/promises when read) are left out: hot code that used one would fail
- * to build (esbuild: no such export), never load it by surprise.
+ * properties (fs.promises, which loads fs/promises when read) are left out, and so are the callback twins of
+ * synchronous calls (fs.stat beside fs.statSync: the hot paths decide synchronously): hot code that used one
+ * would fail to build (esbuild: no such export), never load or pay for it by surprise.
  */
 const builtinNamespaceOnce = {
   name: 'builtin-namespace-once',
@@ -127,7 +128,11 @@ const builtinNamespaceOnce = {
     build.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => {
       const mod = require(args.path);
       const names = Object.getOwnPropertyNames(mod).filter(
-        (k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k) && 'value' in Object.getOwnPropertyDescriptor(mod, k),
+        (k) =>
+          k !== 'default' &&
+          /^[A-Za-z_$][\w$]*$/.test(k) &&
+          'value' in Object.getOwnPropertyDescriptor(mod, k) &&
+          !(typeof mod[`${k}Sync`] === 'function'),
       );
       const from = `require(${JSON.stringify(args.path)})`;
       return { contents: `export const { ${names.join(', ')} } = ${from};`, loader: 'js' };
