@@ -47,14 +47,23 @@ export function spawnChild(
   /** False: child_process whatever the platform (the tests compare the two). */
   binding = true,
 ): HeldChild {
-  const wrap = binding ? processWrap() : undefined;
+  // A NUL cannot reach the kernel: child_process refuses it (ERR_INVALID_ARG_VALUE), the binding would cut there.
+  const wrap = binding && ![file, ...args].some((a) => a.includes('\0')) ? processWrap() : undefined;
   if (wrap) {
     const child = viaBinding(wrap, file, args, events);
     if (child) return child;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the binding is not used
   const { spawn } = require('node:child_process') as typeof ChildProcessModule;
-  const child = spawn(file, args, { stdio: 'inherit' });
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(file, args, { stdio: 'inherit' });
+  } catch (e) {
+    // Refused before anything started (an invalid argument, an unusual errno): reported as a command that
+    // cannot start, so that the caller still releases its lock.
+    process.nextTick(() => events.onError(e instanceof Error ? e : new Error(String(e))));
+    return { exitCode: null, kill: () => undefined };
+  }
   child.on('error', events.onError);
   child.on('exit', events.onExit);
   return child;

@@ -77,5 +77,12 @@ describe('spawnChild', () => {
       const denied = await run(notExecutable, [], binding);
       assert.equal(denied.error, `spawn ${notExecutable} EACCES`);
     });
+
+    it(`${how}: an argument holding a NUL is refused, never cut short, and reported as a start failure`, async () => {
+      const out = path.join(dir, `nul-${how}`);
+      const r = await run('sh', ['-c', 'echo ran > "$0"', `${out}\0.other`], binding);
+      assert.match(r.error ?? '', /must be a string without null bytes/);
+      assert.equal(fs.existsSync(out), false, 'nothing ran');
+    });
   }
 });
