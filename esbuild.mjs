@@ -4,9 +4,7 @@
 import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { execFileSync } from 'node:child_process';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -114,6 +112,20 @@ const redisChunkExternal = {
  * synchronous calls (fs.stat beside fs.statSync: the hot paths decide synchronously): hot code that used one
  * would fail to build (esbuild: no such export), never load or pay for it by surprise.
  */
+const dataNames = new Map();
+/**
+ * The data properties of a built-in as a fresh Node has them, less the callback twins of synchronous calls. Asked
+ * of a new process: in this one, a lazy accessor that something already read (fs.opendir, fs.Dir) has become a
+ * plain value, and reading it at the hook's start would load internal/fs/dir.
+ */
+function builtinDataNames(id) {
+  if (!dataNames.has(id)) {
+    const script = `const m = require(${JSON.stringify(id)}); console.log(JSON.stringify(Object.getOwnPropertyNames(m).filter((k) => k !== 'default' && /^[A-Za-z_$][\\w$]*$/.test(k) && 'value' in Object.getOwnPropertyDescriptor(m, k) && typeof m[k + 'Sync'] !== 'function')))`;
+    dataNames.set(id, JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
+  }
+  return dataNames.get(id);
+}
+
 const builtinNamespaceOnce = {
   name: 'builtin-namespace-once',
   setup(build) {
@@ -126,14 +138,7 @@ const builtinNamespaceOnce = {
           : { path: args.path, namespace: 'builtin-once' },
     );
     build.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => {
-      const mod = require(args.path);
-      const names = Object.getOwnPropertyNames(mod).filter(
-        (k) =>
-          k !== 'default' &&
-          /^[A-Za-z_$][\w$]*$/.test(k) &&
-          'value' in Object.getOwnPropertyDescriptor(mod, k) &&
-          !(typeof mod[`${k}Sync`] === 'function'),
-      );
+      const names = builtinDataNames(args.path);
       const from = `require(${JSON.stringify(args.path)})`;
       return { contents: `export const { ${names.join(', ')} } = ${from};`, loader: 'js' };
     });
