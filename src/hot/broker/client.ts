@@ -1,4 +1,4 @@
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import { FmesError, LockError, type LockErrorReason } from '../errors';
 import { BROKER_VERSION, MAX_LINE_BYTES, type BrokerErrorCode, type BrokerOp, type BrokerResponse } from './protocol';
 
@@ -61,7 +61,10 @@ export class BrokerClient {
   private connect(): Promise<net.Socket> {
     if (this.socket) return Promise.resolve(this.socket);
     return new Promise((resolve, reject) => {
-      const s = net.createConnection(this.socketPath);
+      // Required here, not imported: net (with the streams under it) is a measurable part of a hook's start,
+      // and only a call inside a brokered run connects.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const s = (require('node:net') as typeof net).createConnection(this.socketPath);
       const onError = (e: Error) => {
         reject(unavailable(this.socketPath, e));
       };

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { cold } from '../cold';
 import { HOOK_CONFIG_FILE } from '../configFile';
 import { DEFAULT_BACKEND_SETTINGS, type LockBackendSettings } from '../locks/backendSpec';
-import { DEFAULT_RULES, mergeRules, type DenyRule } from '../safety/denyList';
+import { DEFAULT_RULES } from '../safety/defaultRules';
+import type * as DenyListModule from '../safety/denyList';
+import type { DenyRule } from '../safety/denyList';
 
 /** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
 export interface HookSettings {
@@ -39,7 +41,10 @@ export function readHookSettings(root: string): HookSettings {
   return {
     invalidGraceMs: lock.invalidGraceMs ?? DEFAULT_HOOK_SETTINGS.invalidGraceMs,
     ownership: config.safety.ownership,
-    rules: mergeRules(DEFAULT_RULES, config.safety.rules).rules,
+    // The deny list's code is the shell half's (safety/decideShell.ts): loaded here only to merge a config's rules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    rules: (require('../safety/denyList') as typeof DenyListModule).mergeRules(DEFAULT_RULES, config.safety.rules)
+      .rules,
     auditWebhook: config.safety.auditWebhook,
     locksBackend: backend,
   };

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
+import { spawnChild, type HeldChild } from './spawnChild';
 
 /**
  * Holding a lock while a command runs (`fmes lock run`), shared by the hot entry (lockRun.ts) and the full CLI
@@ -19,7 +19,7 @@ export function signalExit(sig: NodeJS.Signals): number {
 export class SignalGuard {
   readonly abort = new AbortController();
   received: NodeJS.Signals | undefined;
-  child: ChildProcess | undefined;
+  child: HeldChild | undefined;
   private readonly onSignal = (sig: NodeJS.Signals) => {
     this.received ??= sig;
     if (this.child && this.child.exitCode === null) this.child.kill(sig);
@@ -61,12 +61,12 @@ export function runHolding(
     };
     if (guard.received) return finish(signalExit(guard.received)); // signalled before the command started
     const [file = '', ...args] = argv;
-    const child = spawn(file, args, { stdio: 'inherit' });
-    guard.child = child;
-    child.on('error', (e) => {
-      printErr(`fmes: cannot run ${file}: ${e.message}`);
-      finish(EXIT.notFound);
+    guard.child = spawnChild(file, args, {
+      onError: (e) => {
+        printErr(`fmes: cannot run ${file}: ${e.message}`);
+        finish(EXIT.notFound);
+      },
+      onExit: (code, signal) => finish(code ?? signalExit(signal ?? 'SIGTERM')),
     });
-    child.on('exit', (code, signal) => finish(code ?? signalExit(signal ?? 'SIGTERM')));
   });
 }

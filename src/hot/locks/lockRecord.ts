@@ -3,6 +3,7 @@
 // produces what it would produce. Anything else goes to the schema through the cold half (lockFile.ts), which
 // rejects it with messages (test/unit/core/schemas/lockCheck.test.ts holds the two together).
 import type { LockRecord } from '../../core/schemas/lock';
+import { isIsoDateTime } from '../isoTime';
 import { AGENT_ID } from './agentId';
 
 export const LOCK_VERSION = 1;
@@ -18,7 +19,8 @@ export const KEY_HASH = /^[0-9a-f]{64}$/;
 
 /**
  * The regex `z.iso.datetime({ offset: true })` tests (zod 4's `regexes.datetime`), copied: importing it from zod
- * would initialise zod's core. lockCheck.test.ts fails when zod's changes.
+ * would initialise zod's core. lockCheck.test.ts fails when zod's changes. checkLockRecord tests it through
+ * isIsoDateTime (src/hot/isoTime.ts), its equal without the regex's compile.
  */
 export const ISO_DATETIME =
   /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
@@ -47,8 +49,8 @@ export function checkLockRecord(json: unknown): LockRecord | undefined {
   if (pidStart !== undefined && pidStart !== null && !str(pidStart, 0, 128)) return undefined;
   if (!str(host, 1, 255)) return undefined;
   if (intent !== undefined && (!str(intent, 0, 500) || CONTROL_CHAR.test(intent))) return undefined;
-  if (typeof acquiredAt !== 'string' || !ISO_DATETIME.test(acquiredAt)) return undefined;
-  if (typeof expiresAt !== 'string' || !ISO_DATETIME.test(expiresAt)) return undefined;
+  if (typeof acquiredAt !== 'string' || !isIsoDateTime(acquiredAt)) return undefined;
+  if (typeof expiresAt !== 'string' || !isIsoDateTime(expiresAt)) return undefined;
   if (!str(token, 8, 64)) return undefined;
   if (keyHash !== undefined && !(typeof keyHash === 'string' && KEY_HASH.test(keyHash))) return undefined;
   if (!(Date.parse(expiresAt) >= Date.parse(acquiredAt))) return undefined;

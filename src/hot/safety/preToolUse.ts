@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Holder } from '../locks/holders';
-import { writtenPaths } from './bashWrites';
-import { checkCommand, type CheckContext, type DenyRule } from './denyList';
-import { fmesCommandVerdict, symlinkTargets } from './shellEffects';
-import { parseShell } from './shellWords';
+import type * as DecideShellModule from './decideShell';
+import type { CheckContext, DenyRule } from './denyList';
 import { agentMatches, ownersOf } from './ownership';
-import { PROTECTED_MENTION, protectedAt, protectedBelow } from './protectedPaths';
+import { protectedAt, protectedBelow } from './protectedPaths';
 import { resolveReal } from './realPath';
 import { toolEffect } from './toolCalls';
 import type { WorkspaceLocator } from './workspaceOf';
@@ -47,7 +45,7 @@ export interface PreToolUseDeps {
 
 /** How a path is reached: a file a tool writes, an operand a known writer changes (moving or deleting a folder
  * takes what is inside along), or an operand of a program F-MES does not know (it may write it). */
-type Mode = 'file' | 'operand' | 'maybe';
+export type Mode = 'file' | 'operand' | 'maybe';
 
 /** Thrown when the decision runs past its deadline; the hook turns it into a denial. */
 export class DecisionTimeoutError extends Error {
@@ -78,56 +76,26 @@ export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDeci
       }
       return ALLOW;
     case 'shell':
-      return decideShell(
+      return shell().decideShell(
         effect.command,
         effect.cwd === undefined ? cwd : path.resolve(cwd, effect.cwd),
         deps,
         call.tool_name,
+        checkPath,
       );
   }
 }
 
-function decideShell(command: string, cwd: string, deps: PreToolUseDeps, tool: string): HookDecision {
-  const verdict = checkCommand(command, deps.rules, { ...deps.context, deadline: deps.deadline });
-  if (verdict.decision !== 'allow')
-    return {
-      decision: verdict.decision,
-      reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`,
-      ruleId: verdict.ruleId,
-    };
-  // One parse for both checks that read the commands themselves (the deny list and the writer table parse their own).
-  const parsed = parseShell(command, { deadline: deps.deadline });
-  const own = fmesCommandVerdict(parsed, deps.agent);
-  if (own) return own;
-  const writes = writtenPaths(command, { deadline: deps.deadline });
-  for (const p of writes.paths) {
-    const d = checkPath(p, cwd, deps, tool, 'operand');
-    if (d.decision !== 'allow') return d;
-  }
-  for (const p of writes.maybe) {
-    const d = checkPath(p, cwd, deps, tool, 'maybe');
-    if (d.decision !== 'allow') return d;
-  }
-  // A symlink made now to a locked or protected path exists only to write through it later.
-  for (const t of symlinkTargets(parsed)) {
-    const d = checkPath(t.target, path.resolve(cwd, t.linkDir), deps, tool, 'operand');
-    if (d.decision !== 'allow')
-      return { decision: d.decision, reason: `${d.reason} (the command links to it)`, ruleId: d.ruleId };
-  }
-  if (writes.unknown) {
-    if (PROTECTED_MENTION.test(command))
-      return {
-        decision: 'ask',
-        reason: `F-MES cannot tell which files this command writes, and it names F-MES's protected state: ${command.slice(0, 200)}`,
-      };
-    if (deps.othersHolders().length > 0)
-      return {
-        decision: 'ask',
-        reason: `F-MES cannot tell which files this command writes, and other agents hold locks: ${command.slice(0, 200)}`,
-      };
-  }
-  return ALLOW;
+/**
+ * The shell half (decideShell.ts: the deny list, the shell parser, the writer tables), required on the first shell
+ * call: its tables are most of the hook's start-up work, which a Write, an Edit or a Read does not need.
+ */
+function shell(): typeof DecideShellModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
+  return require('./decideShell') as typeof DecideShellModule;
 }
+
+export type CheckPath = (raw: string, cwd: string, deps: PreToolUseDeps, tool: string, mode: Mode) => HookDecision;
 
 function checkPath(raw: string, cwd: string, deps: PreToolUseDeps, tool: string, mode: Mode): HookDecision {
   if (deps.deadline !== undefined && Date.now() > deps.deadline)
