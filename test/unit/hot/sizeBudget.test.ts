@@ -14,12 +14,14 @@ const DIST = path.resolve(__dirname, '../../../dist');
 /** Bytes each hot bundle may have (development build). */
 const BUDGET: Record<string, number> = {
   // The PreToolUse hook: locks, paths, the shell parser and deny list, the broker client and the door to the
-  // Redis chunk (about 218 KB on 2026-12-05).
-  'hookMain.cjs': 235_000,
+  // Redis chunk (about 218 KB on 2026-12-05; 235 KB once the shell half became a lazily loaded module and the
+  // lock texts gained Korean). The shell half is evaluated on the first shell call only, so bytes here no longer
+  // all cost start-up time; the budget still fails on a new dependency.
+  'hookMain.cjs': 245_000,
   // The hook's entry: a loader of hookMain.cjs through the code cache (src/hot/codeCache.ts).
   'hook.cjs': 8_000,
   // `fmes lock run`: the lock protocol, paths, run identity, the broker client and the door to the Redis chunk;
-  // no deny list (about 94 KB on 2026-12-05).
+  // no deny list (about 94 KB on 2026-12-05, 98 KB with its Korean texts).
   'lock.cjs': 105_000,
   // The `fmes` bin: a dispatcher, and the code cache's loader for lock.cjs.
   'fmes.cjs': 8_000,
