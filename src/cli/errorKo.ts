@@ -14,6 +14,7 @@ import type { BrokerCallError, BrokerCallReason } from '../hot/broker/client';
 import type { ControlCharacterError } from '../hot/locks/printable';
 import type { LockBackendError, LockBackendErrorReason } from '../hot/locks/backendSpec';
 import { describeHolder, type Holder } from '../hot/locks/holders';
+import { backendText } from '../hot/hotText';
 import type { UsageError } from './usageError';
 
 /** Every error class the CLI prints, by its `kind`: the class and its reasons. */
@@ -59,9 +60,6 @@ const ACTIONS: Record<string, string> = {
   handOff: '인계',
 };
 const act = (a: string | undefined) => (a && ACTIONS[a]) || a || '이 작업';
-
-const server = (e: LockBackendError) => (e.details.where ? ` ${e.details.where}` : '');
-const said = (e: LockBackendError) => (e.details.said ? ` (${e.details.said})` : '');
 
 const brokerPath = (e: BrokerCallError) => (typeof e.details?.path === 'string' ? `: ${e.details.path}` : '');
 const brokerGeneric = (what: string) => (e: BrokerCallError) =>
@@ -171,17 +169,14 @@ export const KO_ERRORS: KoErrorTable = {
   controlCharacter: {
     controlCharacter: (e) => `잠금의 ${e.field}에 제어 문자(탭, 줄바꿈, ESC, DEL, C1)가 있습니다: 받아들이지 않습니다.`,
   },
+  // One wording with the hot lock CLI (dist/lock.cjs), which cannot load this table: src/hot/hotText.ts.
   lockBackend: {
-    unreachable: (e) =>
-      `잠금 서버${server(e)}에 연결할 수 없습니다${said(e)}. redis-server가 실행 중이고 이 머신의 연결을 받는지(bind, protected-mode, 방화벽), .fmes/config.json의 locks.backend(또는 FMES_LOCKS_BACKEND)가 맞는 호스트, 포트, 데이터베이스를 가리키는지 확인하세요. 아무것도 잠그지 않았습니다.`,
-    refused: (e) =>
-      `잠금 서버${server(e)}이(가) 로그인을 거부했습니다${said(e)}: locks.backend URL이나 FMES_REDIS_PASSWORD에 비밀번호를 주세요. 아무것도 잠그지 않았습니다.`,
-    config: () =>
-      '.fmes/config.json의 locks.backend 또는 locks.namespace를 쓸 수 없습니다: redis://host:port/db 형식의 URL과 A-Z a-z 0-9 . _ - 1–64자 이름공간을 쓰세요.',
-    invalid: () => '잠금 서버가 F-MES가 읽을 수 없는 잠금 기록을 주고받았습니다.',
-    lost: () => '잠금 서버에서 잠금을 잃었습니다.',
-    unconfirmed: (e) =>
-      `이 저장소의 .fmes/config.json에 있는 ${e.details.field ?? 'locks.backend'} ${e.details.value ?? ''}은(는) 이 머신에서 확인되지 않았습니다: 저장소 자체의 설정은 사람이 그 안에서 \`fmes config confirm\`을 실행하기 전까지(또는 FMES_LOCKS_BACKEND를 설정하기 전까지) 잠금(경로, 에이전트 이름, 비밀번호)을 잠금 서버로 보낼 수 없습니다. 그때까지 F-MES는 여기서 잠그지 않고 훅은 쓰기를 거부합니다. 아무것도 잠그지 않았습니다.`,
+    unreachable: (e) => backendText('ko', e.reason, e.details),
+    refused: (e) => backendText('ko', e.reason, e.details),
+    config: (e) => backendText('ko', e.reason, e.details),
+    invalid: (e) => backendText('ko', e.reason, e.details),
+    lost: (e) => backendText('ko', e.reason, e.details),
+    unconfirmed: (e) => backendText('ko', e.reason, e.details),
   },
 };
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ArtifactError, LockError, PathError, TrustError } from '../../../src/core/errors';
 import { MissionError } from '../../../src/core/orchestrator/missionTypes';
 import { TodoError } from '../../../src/core/orchestrator/todoFile';
@@ -276,6 +276,47 @@ test('fmes in Korean: a lock server that cannot be reached exits 69 and names it
     });
     assert.equal(b.status, 69, b.stderr);
     assert.match(b.stderr, /^fmes: 이 실행의 F-MES 브로커에 연결할 수 없습니다/m);
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+    fs.rmSync(state, { recursive: true, force: true });
+  }
+});
+
+const BIN = path.resolve(__dirname, '../../../dist/fmes.cjs');
+const bin = (args: string[], cwd: string, env: NodeJS.ProcessEnv) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FMES_AGENT: '', ...env },
+  });
+
+test('fmes lock run (the hot bin) in Korean: an unreachable lock server, a bad config field; English under C', () => {
+  const d = repo();
+  const state = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-koerr-state-'));
+  try {
+    fs.mkdirSync(path.join(d, '.fmes'));
+    fs.writeFileSync(
+      path.join(d, '.fmes/config.json'),
+      JSON.stringify({ locks: { backend: 'redis://127.0.0.1:1/0' } }),
+    );
+    const env = { ...KO, FMES_STATE_DIR: state, FMES_BROKER: '', FMES_RUN_TOKEN: '' };
+    const args = ['lock', 'run', 'a.txt', '--agent', 'me', '--', process.execPath, '-e', '0'];
+    const u = bin(args, d, env);
+    assert.equal(u.status, 69, u.stderr);
+    assert.match(u.stderr, /이 머신에서 확인되지 않았습니다/);
+    assert.equal(fmes(['config', 'confirm', '--yes'], { cwd: d, env }).status, 0);
+    const k = bin(args, d, env);
+    assert.equal(k.status, 69, k.stderr);
+    assert.match(k.stderr, /^fmes: 잠금 서버 redis:\/\/127\.0\.0\.1:1\/0에 연결할 수 없습니다 \(.*ECONNREFUSED.*\)/m);
+    const e = bin(args, d, { ...env, LC_ALL: 'C' });
+    assert.equal(e.status, 69);
+    assert.match(e.stderr, /^fmes: cannot reach the lock server redis:\/\/127\.0\.0\.1:1\/0/m);
+
+    fs.writeFileSync(path.join(d, '.fmes/config.json'), JSON.stringify({ locks: { namespace: 'bad ns!' } }));
+    const w = bin(args, d, env);
+    assert.equal(w.status, 0, w.stderr);
+    assert.ok(w.stderr.includes(`locks.namespace: ${schemaKo.namespace} (기본값 사용)`), w.stderr);
+    assert.doesNotMatch(w.stderr, /using the default/);
   } finally {
     fs.rmSync(d, { recursive: true, force: true });
     fs.rmSync(state, { recursive: true, force: true });
