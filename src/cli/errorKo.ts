@@ -43,6 +43,7 @@ const issues = (e: ArtifactError) =>
 const holdersOf = (e: LockError) => ((e.details?.holders ?? []) as Holder[]).map((h) => describeHolder(h, 'ko'));
 /** What git said (its own words), when it said anything. */
 const gitSaid = (e: GitError) => (e.stderr.trim() ? `: ${e.stderr.trim().split('\n')[0]}` : '');
+const about = (e: GitError) => (e.subject ? `${e.subject}: ` : '');
 const gitCmd = (e: GitError) => (e.args.length ? ` (git ${e.args.join(' ')})` : '');
 
 /** Korean names of the mission actions (missionTable.ts MissionAction), for "cannot <verb> mission X". */
@@ -124,11 +125,12 @@ export const KO_ERRORS: KoErrorTable = {
     busy: (e) => `F-MES가 갱신하려는 동안 ${e.file}이(가) 계속 바뀌어 갱신을 포기했습니다.`,
   },
   runSetup: {
-    hooksDisabled: () =>
-      'F-MES 이후에 읽히는 설정 파일이 F-MES의 훅을 끕니다. 보호 없이 에이전트를 시작하지 않습니다: 그 설정을 지우세요.',
-    untrusted: () =>
-      'Gemini CLI가 이 폴더를 신뢰하지 않아 헤드리스 실행을 거부합니다 (종료 코드 55). 작업 영역에서 `gemini`를 한 번 실행해 "Trust folder"를 고르세요.',
-    unreadableSettings: () => 'F-MES가 판단에 필요한 설정 파일을 읽거나 해석할 수 없습니다. 고친 뒤 다시 시작하세요.',
+    hooksDisabled: (e) =>
+      `${e.details.file ?? '설정 파일'}이(가) F-MES가 Gemini에 주는 훅을 끕니다. 보호 없이 시작하지 않습니다: 그 설정을 지우거나 다른 에이전트를 실행하세요.`,
+    untrusted: (e) =>
+      `Gemini CLI가 ${e.details.cwd ?? '이 폴더'}을(를) 신뢰하지 않아 헤드리스 실행을 거부합니다 (종료 코드 55). ${e.details.root ?? '작업 영역'}에서 \`gemini\`를 한 번 실행해 "Trust folder"를 고르거나, agents.gemini.args에 "--skip-trust"를, agents.gemini.env에 GEMINI_CLI_TRUST_WORKSPACE=true를 주세요.`,
+    unreadableSettings: (e) =>
+      `${e.details.file ?? '설정 파일'}을(를) 읽거나 JSON 객체로 해석할 수 없어 훅을 끄는지 알 수 없습니다${e.details.said ? ` (${e.details.said})` : ''}. 고친 뒤 다시 시작하세요.`,
     noSandbox: () =>
       '이 머신에서 에이전트를 샌드박스 안에서 실행할 수 없어 시작하지 않았습니다 (fmes.sandbox.mode가 "on"이거나 샌드박스 준비가 실패함; F-MES 로그 참조).',
   },
@@ -139,10 +141,11 @@ export const KO_ERRORS: KoErrorTable = {
   },
   git: {
     notARepo: (e) => `git 저장소(주 작업 트리가 있는)가 아닙니다${gitCmd(e)}`,
-    unmerged: (e) => `병합되지 않은 작업이 있습니다. 병합하거나 discard로 지우세요${gitCmd(e)}`,
+    unmerged: (e) => `${about(e)}병합되지 않은 작업이 있습니다. 병합하거나 discard로 지우세요${gitCmd(e)}`,
     dirty: (e) => `커밋되지 않은 로컬 변경이 방해합니다${gitSaid(e)}`,
     conflict: (e) => `병합 충돌이 진행 중입니다. 먼저 끝내거나 중단하세요${gitCmd(e)}`,
-    notFound: (e) => `작업 트리, 브랜치, 참조 또는 커밋을 찾을 수 없습니다${gitCmd(e)}${gitSaid(e)}`,
+    notFound: (e) =>
+      `${e.subject ? `${e.subject}: ` : ''}작업 트리, 브랜치, 참조 또는 커밋을 찾을 수 없습니다${gitCmd(e)}${gitSaid(e)}`,
     failed: (e) =>
       `git 명령이 실패했습니다${gitCmd(e)}${e.exitCode !== undefined ? ` (종료 코드 ${e.exitCode})` : ''}${gitSaid(e)}`,
   },

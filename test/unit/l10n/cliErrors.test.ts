@@ -38,8 +38,10 @@ const mission = (reason: ConstructorParameters<typeof MissionError>[0], d = {}, 
   keeps: ['T-42', ...keeps],
 });
 const git = (reason: ConstructorParameters<typeof GitError>[0]): Sample => ({
-  error: new GitError(reason, `english ${reason}`, ['merge', 'fmes/T-42'], 'fatal: refusing x\nmore', 128),
-  keeps: ['git merge fmes/T-42'],
+  error: new GitError(reason, `english ${reason}`, ['merge', 'fmes/T-42'], 'fatal: refusing x\nmore', 128, {
+    subject: 'T-42',
+  }),
+  keeps: ['git merge fmes/T-42', ...(reason === 'notFound' || reason === 'unmerged' ? ['T-42'] : [])],
 });
 const broker = (reason: ConstructorParameters<typeof BrokerCallError>[0], keeps: string[] = []): Sample => ({
   error: new BrokerCallError(reason, `english ${reason}`, { path: 'src/b.ts' }),
@@ -95,9 +97,18 @@ const SAMPLES: Samples = {
   },
   todo: { busy: { error: new TodoError('busy', 'TODO.md', 'x'), keeps: ['TODO.md'] } },
   runSetup: {
-    hooksDisabled: { error: new RunSetupError('hooksDisabled', 'x'), keeps: [] },
-    untrusted: { error: new RunSetupError('untrusted', 'x'), keeps: ['55'] },
-    unreadableSettings: { error: new RunSetupError('unreadableSettings', 'x'), keeps: [] },
+    hooksDisabled: {
+      error: new RunSetupError('hooksDisabled', 'x', { file: '/w/.gemini/settings.json' }),
+      keeps: ['/w/.gemini/settings.json'],
+    },
+    untrusted: {
+      error: new RunSetupError('untrusted', 'x', { cwd: '/w/.trees/T-1', root: '/w' }),
+      keeps: ['55', '/w/.trees/T-1', 'GEMINI_CLI_TRUST_WORKSPACE'],
+    },
+    unreadableSettings: {
+      error: new RunSetupError('unreadableSettings', 'x', { file: '/w/s.json', said: 'EACCES' }),
+      keeps: ['/w/s.json', 'EACCES'],
+    },
     noSandbox: { error: new RunSetupError('noSandbox', 'x'), keeps: ['fmes.sandbox.mode'] },
   },
   confirmation: {
