@@ -1,8 +1,8 @@
 // The custom messages of F-MES's own zod schemas (the `message` of `field: message`), in English and Korean. zod
 // speaks its own messages in the language `z.config()` sets; ours follow the same switch here, set by the CLI
-// under a Korean locale (src/cli/errorText.ts useCliLocale). The editor and the MCP server keep English (the
-// default): their artifact problems go to logs and to agents. Used as zod's `error` callback, so the text is
-// chosen when a value is checked, not when the schema is built.
+// under a Korean locale (src/cli/errorText.ts useCliLocale) and by the lock CLI's cold half. The editor and
+// dist/mcp.js keep English (the default); `fmes mcp` follows the CLI's locale, as zod's own messages there do.
+// Used as zod's `error` callback, so the text is chosen when a value is checked, not when the schema is built.
 
 export const en = {
   regex: 'must be a valid regular expression',
