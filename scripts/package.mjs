@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './codeServer/paths.mjs';
 import { log, run } from './codeServer/proc.mjs';
-import { deadReadmeLinks } from './packageLinks.mjs';
+import { deadReadmeLinks, walkthroughImages } from './packageLinks.mjs';
 
 /**
  * @param {{ out?: string, build?: boolean, strictLinks?: boolean }} [opts]  build: false reuses the bundles
@@ -37,6 +37,9 @@ export async function packageExtension({ out = join(repoRoot, 'fmes.vsix'), buil
   // The manifest's %key% strings resolve from package.nls.json: a .vsix without it shows the keys themselves.
   for (const nls of ['package.nls.json', 'l10n/bundle.l10n.json'])
     if (!inside.includes(nls)) throw new Error(`${out} lacks ${nls}: add it to package.json "files"`);
+  // The walkthrough's images in every display language (package.nls*.json pick them): a missing one is a blank step.
+  const images = walkthroughImages(repoRoot).filter((f) => !inside.includes(f));
+  if (images.length > 0) throw new Error(`${out} lacks walkthrough images: ${images.join(', ')}`);
   const dead = deadReadmeLinks(join(repoRoot, 'README.md'), inside);
   if (dead.length > 0) {
     const text = `README links to files the .vsix leaves out: ${dead.join(', ')}`;

@@ -2,3 +2,4 @@
 export function markdownTargets(text: string): string[];
 export function deadPackageLinks(readme: string, files: Iterable<string>): string[];
 export function deadReadmeLinks(readmePath: string, files: Iterable<string>): string[];
+export function walkthroughImages(root: string): string[];

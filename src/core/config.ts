@@ -9,6 +9,7 @@ import { orchestratorSchema } from './orchestrator/orchestratorConfig';
 import { toArtifactIssues } from './schemas/issues';
 import { AGENT_ID } from './schemas/patterns';
 import * as z from './schemas/zodMini';
+import { schemaError } from './i18n/schemaText';
 
 const seconds = (max: number, dflt: number) => z._default(z.number().check(z.positive(), z.maximum(max)), dflt);
 
@@ -56,10 +57,7 @@ export const configSchema = z.object({
         '',
       ),
       /** The Redis key namespace of this repository; empty: a hash of its root commit, which every clone shares. */
-      namespace: z._default(
-        z.string().check(z.regex(/^[A-Za-z0-9._-]{0,64}$/, 'must be 0–64 of A-Z a-z 0-9 . _ -')),
-        '',
-      ),
+      namespace: z._default(z.string().check(z.regex(/^[A-Za-z0-9._-]{0,64}$/, schemaError('namespace'))), ''),
       /** Redis backend: the lease of a lock bound to a process, renewed by its heartbeat; a crashed holder frees within it. */
       leaseSec: seconds(60, 10),
     }),

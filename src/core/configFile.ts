@@ -10,6 +10,7 @@ import {
   type ConfirmationOptions,
   type WeakeningValue,
 } from './safety/repoConfirmation';
+import { schemaText } from './i18n/schemaText';
 
 /** Settings for the CLI and the MCP server, the same schema as the editor's `fmes.*` settings. */
 export const CONFIG_FILE = '.fmes/config.json';
@@ -45,13 +46,13 @@ export function loadConfigFile(root: string, o: ConfirmationOptions = {}): Loade
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (isErrnoException(e, 'ENOENT')) return plain([]);
-    return plain([{ field: '', message: `unreadable (${(e as Error).message})` }]);
+    return plain([{ field: '', message: schemaText('unreadableSaid', { said: (e as Error).message }) }]);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return plain([{ field: '', message: `not valid JSON (${(e as Error).message}); using the defaults` }]);
+    return plain([{ field: '', message: schemaText('notJsonDefaults', { said: (e as Error).message }) }]);
   }
   const { config: asWritten, issues } = parseConfig(raw);
   const gate = gateRepoConfig(root, asWritten, o);

@@ -53,7 +53,7 @@ export class LockError extends FmesError<LockErrorReason> {
     reason: LockErrorReason,
     readonly path: string,
     message: string,
-    readonly details?: { holders?: readonly unknown[] },
+    readonly details?: { holders?: readonly unknown[]; agent?: string },
   ) {
     super(reason, message);
   }

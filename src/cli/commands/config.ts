@@ -21,10 +21,7 @@ export function configCommand(): Command {
     .action(async (o: { yes?: boolean; decline?: boolean; json?: boolean }, sub: Command) => {
       const { loadConfigFile, confirmRepoConfig } = await import('../../core/configFile');
       const { insideAgentRun } = await import('../../core/safety/repoConfirmation');
-      if (insideAgentRun())
-        throw new UsageError(
-          'repository settings cannot be confirmed from inside an agent run: a person confirms them',
-        );
+      if (insideAgentRun()) throw new UsageError(t('confirmInsideRun'));
       const root = resolveWorkspace(sub.optsWithGlobals<GlobalOptions>().workspace);
       const { unconfirmed, file } = loadConfigFile(root);
       if (o.json)
@@ -58,9 +55,9 @@ export function configCommand(): Command {
         if (!/^y(es)?$/i.test(answer.trim())) decision = 'declined';
       }
       const r = confirmRepoConfig(root, { decision, by: process.env.USER });
-      printErr(
-        `fmes: ${decision} ${r.values.map((w) => w.field).join(', ')} (recorded in ${r.store}); a changed value needs a new confirmation`,
-      );
+      const fields = r.values.map((w) => w.field).join(', ');
+      // The decision word is the record's own (`confirmed`/`declined`): shown as stored, in every language.
+      printErr(t('configDecided', { decision, fields, store: r.store ?? '' }));
     });
   return cmd;
 }

@@ -47,7 +47,7 @@ const ownerOption = () =>
 
 /** A lock's text fields refused by core become a usage error (exit 2) naming the field. */
 function asUsage(e: unknown): never {
-  if (ControlCharacterError.is(e)) throw new UsageError(e.message);
+  if (ControlCharacterError.is(e)) throw new UsageError(e.message, { cause: e });
   throw e;
 }
 

@@ -8,6 +8,7 @@ import { print, printErr } from '../context';
 import { t } from '../../core/i18n/translate';
 import { UsageError } from '../usageError';
 import { refuse } from './refusal';
+import { cliErrorText } from '../errorText';
 
 /**
  * `fmes lock …` inside an agent run that has a broker (FMES_BROKER): the same commands, flags, output and exit
@@ -29,12 +30,12 @@ async function withBroker(broker: Broker, fn: (c: BrokerClient) => Promise<void>
       return;
     }
     if (BrokerCallError.is(e, 'unavailable') || BrokerCallError.is(e, 'timeout') || BrokerCallError.is(e, 'ended')) {
-      printErr(`fmes: ${e.message}`);
+      printErr(`fmes: ${cliErrorText(e)}`);
       process.exitCode = EXIT_BROKER_UNAVAILABLE;
       return;
     }
-    if (BrokerCallError.is(e, 'invalid')) throw new UsageError(e.message);
-    if (ControlCharacterError.is(e)) throw new UsageError(e.message);
+    if (BrokerCallError.is(e, 'invalid')) throw new UsageError(e.message, { cause: e });
+    if (ControlCharacterError.is(e)) throw new UsageError(e.message, { cause: e });
     throw e;
   } finally {
     c.close();
@@ -138,7 +139,7 @@ export async function runBrokered(
       true,
     );
   } catch (e) {
-    if (BrokerCallError.is(e, 'invalid')) throw new UsageError(e.message);
+    if (BrokerCallError.is(e, 'invalid')) throw new UsageError(e.message, { cause: e });
     throw e;
   }
   process.exitCode = code ?? 1;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { AGENT_ID, isAgentId } from '../../core/schemas/patterns';
+import { isAgentId } from '../../core/schemas/patterns';
+import { t } from '../../core/i18n/translate';
 import { coreFor } from '../context';
 import { UsageError } from '../usageError';
 
@@ -15,7 +16,7 @@ export function mcpCommand(): Command {
       // An empty FMES_AGENT (a test harness, an env file) means "not set".
       const agent = o.agent || undefined;
       if (agent !== undefined && !isAgentId(agent))
-        throw new UsageError(`--agent ${JSON.stringify(agent)}: ${AGENT_ID.message}`);
+        throw new UsageError(t('badAgentId', { id: JSON.stringify(agent) }));
       const core = coreFor(cmd);
       try {
         // Loaded here, so no other command pays for the MCP SDK.

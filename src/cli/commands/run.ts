@@ -11,6 +11,7 @@ import { TASK_ID } from '../../core/schemas/patterns';
 import { coreFor, hookOf, print, printErr, seconds } from '../context';
 import { t } from '../../core/i18n/translate';
 import { UsageError } from '../usageError';
+import { schemaText } from '../../core/i18n/schemaText';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -69,7 +70,7 @@ export function runCommand(): Command {
         const { parsePlan } = await import('../../core/artifacts/parseArtifact');
         const text = await fs.promises.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
           throw new ArtifactError('unreadable', file, [
-            { field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message },
+            { field: '', message: e.code === 'ENOENT' ? schemaText('noSuchFile') : e.message },
           ]);
         });
         const parsed = parsePlan(text, file);
@@ -83,7 +84,7 @@ export function runCommand(): Command {
         req = { taskId: o.task, prompt: o.prompt! };
       }
       if (!TASK_ID.re.test(req.taskId) || req.taskId.length > TASK_ID.max)
-        throw new UsageError(`task id ${JSON.stringify(req.taskId)} ${TASK_ID.message}`);
+        throw new UsageError(t('badTaskId', { id: JSON.stringify(req.taskId) }));
       const cli = (o.agent as AgentKind | undefined) ?? req.cli;
       if (!cli) throw new UsageError(t('agentRequired'));
       const request: RunRequest = {

@@ -1,8 +1,9 @@
 // zod/mini like the rest of the config: every entry point parses it, including each short `fmes lock` call.
 import * as z from '../schemas/zodMini';
+import { schemaError } from '../i18n/schemaText';
 
 const strings = z.array(z.string());
-const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'));
+const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, schemaError('envName')));
 
 function agentCli(command: string, args: string[], allowedTools: string[]) {
   const dflt = { command, args, env: {}, passEnv: [], model: '', allowedTools };

@@ -74,6 +74,7 @@ export function prepareGeminiHome(i: GeminiHomeInput): Record<string, string> {
       throw new RunSetupError(
         'hooksDisabled',
         `${file} ${off}, which would override the hooks F-MES gives Gemini, so F-MES does not start it unguarded. Remove that setting (F-MES's hooks are named ${GEMINI_HOOK_NAMES.guard} and ${GEMINI_HOOK_NAMES.audit}), or run another agent.`,
+        { file },
       );
     }
   }
@@ -92,6 +93,7 @@ export function prepareGeminiHome(i: GeminiHomeInput): Record<string, string> {
     throw new RunSetupError(
       'untrusted',
       `Gemini CLI does not trust ${i.cwd} and refuses headless runs there (exit 55). Trust the workspace once: run \`gemini\` in ${i.root} and choose "Trust folder" (it covers F-MES's worktrees inside it); or add "--skip-trust" to agents.gemini.args, or set GEMINI_CLI_TRUST_WORKSPACE=true in agents.gemini.env.`,
+      { cwd: i.cwd, root: i.root },
     );
   }
 
@@ -195,7 +197,10 @@ function readSettings(file: string): Json | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
       return undefined;
-    throw new RunSetupError('unreadableSettings', `cannot read ${file}: ${(e as Error).message}`);
+    throw new RunSetupError('unreadableSettings', `cannot read ${file}: ${(e as Error).message}`, {
+      file,
+      said: (e as Error).message,
+    });
   }
   try {
     const v = JSON.parse(stripJsonComments(text)) as unknown;
@@ -206,6 +211,7 @@ function readSettings(file: string): Json | undefined {
   throw new RunSetupError(
     'unreadableSettings',
     `${file} is not a JSON object, so F-MES cannot tell whether it switches hooks off; fix it and start again`,
+    { file },
   );
 }
 

@@ -13,6 +13,14 @@ export type RunSetupErrorReason =
 /** F-MES could not prepare a run so that it is guarded: the agent is not started. */
 export class RunSetupError extends FmesError<RunSetupErrorReason> {
   readonly kind = 'runSetup';
+  constructor(
+    reason: RunSetupErrorReason,
+    message: string,
+    /** The settings file or folder concerned, for adapters that word the error in another language. */
+    readonly details: { file?: string; cwd?: string; root?: string; said?: string } = {},
+  ) {
+    super(reason, message);
+  }
   static is(e: unknown, reason?: RunSetupErrorReason): e is RunSetupError {
     return e instanceof RunSetupError && (reason === undefined || e.reason === reason);
   }

@@ -13,6 +13,7 @@ import { parseRules } from '../verify/rulesFile';
 import type { RulesFile } from '../verify/rulesSchema';
 import { EXTRA_HANDOFF } from './discover';
 import { parseFrontMatter, stripBom } from './frontMatter';
+import { schemaText } from '../i18n/schemaText';
 
 export type ArtifactKind = 'lock' | 'report' | 'plan' | 'handoff' | 'costLog' | 'inbox' | 'rules';
 
@@ -82,12 +83,12 @@ function oneLine(issue: ArtifactIssue): ArtifactIssue {
 function parseJson<T>(text: string, file: string, schema: z.ZodType<T>): ParseResult<T> {
   // PowerShell's `Out-File -Encoding utf8` writes a BOM, which JSON.parse rejects.
   const body = stripBom(text);
-  if (body.trim() === '') return failure('syntax', file, [{ field: '', message: 'the file is empty' }]);
+  if (body.trim() === '') return failure('syntax', file, [{ field: '', message: schemaText('emptyFile') }]);
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (e) {
-    return failure('syntax', file, [{ field: '', message: `not JSON (${errorMessage(e)})` }]);
+    return failure('syntax', file, [{ field: '', message: schemaText('notJsonSaid', { said: errorMessage(e) }) }]);
   }
   const r = schema.safeParse(json);
   return r.success ? { ok: true, value: r.data } : failure('schema', file, toArtifactIssues(r.error));
@@ -254,7 +255,7 @@ export async function validateFile(
     // Node's fs messages already start with the code (`ENOENT: no such file or directory, open …`).
     return {
       kind,
-      ...failure('unreadable', absPath, [{ field: '', message: `cannot read the file (${errorMessage(e)})` }]),
+      ...failure('unreadable', absPath, [{ field: '', message: schemaText('cannotRead', { said: errorMessage(e) }) }]),
     };
   }
   const r = parseArtifact(absPath, text, kind);

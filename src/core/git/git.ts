@@ -27,10 +27,13 @@ export class GitError extends FmesError<GitErrorReason> {
     readonly args: readonly string[],
     readonly stderr: string = '',
     readonly exitCode?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; subject?: string },
   ) {
     super(reason, message, options);
+    this.subject = options?.subject;
   }
+  /** What the error is about (a task id, branch, ref or folder), for adapters that word it in another language. */
+  readonly subject?: string;
   static is(e: unknown, reason?: GitErrorReason): e is GitError {
     return e instanceof GitError && (reason === undefined || e.reason === reason);
   }

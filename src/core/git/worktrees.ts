@@ -81,7 +81,16 @@ export class Worktrees {
     } else {
       const base = await resolveCommit(this.root, o.base ?? 'HEAD', this.run);
       if (!base)
-        throw new GitError('notFound', `base ${o.base ?? 'HEAD'} is not a commit`, ['rev-parse', o.base ?? 'HEAD']);
+        throw new GitError(
+          'notFound',
+          `base ${o.base ?? 'HEAD'} is not a commit`,
+          ['rev-parse', o.base ?? 'HEAD'],
+          '',
+          undefined,
+          {
+            subject: o.base ?? 'HEAD',
+          },
+        );
       try {
         await git(this.root, ['worktree', 'add', '--no-track', '-b', branch, abs, base], this.run);
       } catch (e) {
@@ -181,7 +190,17 @@ export class Worktrees {
     const wt = await this.find(task);
     const branch = BRANCH_PREFIX + task;
     const tip = wt ? await this.tip(wt) : await resolveCommit(this.root, `refs/heads/${branch}`, this.run);
-    if (!tip) throw new GitError('notFound', `no F-MES worktree or branch for task ${task}`, ['worktree', 'list']);
+    if (!tip)
+      throw new GitError(
+        'notFound',
+        `no F-MES worktree or branch for task ${task}`,
+        ['worktree', 'list'],
+        '',
+        undefined,
+        {
+          subject: task,
+        },
+      );
     const present = wt !== undefined && fs.existsSync(wt.path);
     const dirty = present && (await this.hasLocalChanges(wt.path));
     const unmergedCommits = !(await isAncestor(this.root, tip, 'HEAD', this.run));
@@ -191,10 +210,14 @@ export class Worktrees {
         const what = [unmergedCommits && 'commits not in HEAD', dirty && 'uncommitted changes']
           .filter(Boolean)
           .join(' and ');
-        throw new GitError('unmerged', `task ${task} has ${what}; merge it or remove it with discard`, [
-          'worktree',
-          'remove',
-        ]);
+        throw new GitError(
+          'unmerged',
+          `task ${task} has ${what}; merge it or remove it with discard`,
+          ['worktree', 'remove'],
+          '',
+          undefined,
+          { subject: task },
+        );
       }
       const commit = dirty
         ? await commitTree(
@@ -236,13 +259,19 @@ export class Worktrees {
 
   private async require(task: string): Promise<WorktreeInfo> {
     const wt = await this.find(task);
-    if (!wt) throw new GitError('notFound', `no F-MES worktree for task ${task}`, ['worktree', 'list']);
+    if (!wt)
+      throw new GitError('notFound', `no F-MES worktree for task ${task}`, ['worktree', 'list'], '', undefined, {
+        subject: task,
+      });
     return wt;
   }
 
   private async tip(wt: WorktreeInfo): Promise<string> {
     const tip = await resolveCommit(this.root, `refs/heads/${wt.branch}`, this.run);
-    if (!tip) throw new GitError('notFound', `branch ${wt.branch} does not exist`, ['rev-parse', wt.branch]);
+    if (!tip)
+      throw new GitError('notFound', `branch ${wt.branch} does not exist`, ['rev-parse', wt.branch], '', undefined, {
+        subject: wt.branch,
+      });
     return tip;
   }
 

@@ -53,6 +53,10 @@ export const en = {
   needsItsToken:
     "fmes: another agent's lock needs its --token (printed when it was taken); a person can break it with: fmes lock break {path} --reason <why>",
   unknownKind: '{file}: cannot tell the artifact kind from the path (pass --kind)',
+  configDecided: 'fmes: {decision} {fields} (recorded in {store}); a changed value needs a new confirmation',
+  confirmInsideRun: 'repository settings cannot be confirmed from inside an agent run: a person confirms them',
+  badTaskId: 'task id {id} must start with a letter or digit and use only letters, digits and . _ -',
+  badAgentId: '--agent {id}: must start with a letter or digit and use only letters, digits and . _ : @ -',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -109,4 +113,8 @@ export const ko: Record<MessageKey, string> = {
   needsItsToken:
     'fmes: 다른 에이전트의 잠금은 그 --token(잠글 때 출력됨)이 있어야 해제됩니다. 사람은 다음으로 강제로 풀 수 있습니다: fmes lock break {path} --reason <why>',
   unknownKind: '{file}: 경로만으로는 산출물 종류를 알 수 없습니다 (--kind로 지정)',
+  configDecided: 'fmes: {fields}: {decision} ({store}에 기록). 값이 바뀌면 다시 확인해야 합니다',
+  confirmInsideRun: '저장소 설정은 에이전트 실행 안에서 확인할 수 없습니다: 사람이 확인합니다',
+  badTaskId: '작업 ID {id}은(는) 영문자나 숫자로 시작하고 영문자, 숫자, . _ -만 써야 합니다',
+  badAgentId: '--agent {id}: 영문자나 숫자로 시작하고 영문자, 숫자, . _ : @ -만 써야 합니다',
 };

@@ -28,11 +28,9 @@ export class MissionActions {
   private need(task: string, action: MissionAction): MissionRecord {
     const r = this.d.store.read(task);
     if (!r.ok)
-      throw new MissionError(
-        'unknownMission',
-        task,
-        r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`,
-      );
+      throw r.invalid
+        ? new MissionError('invalidRecord', task, `${r.invalid.file} is invalid`, { file: r.invalid.file })
+        : new MissionError('unknownMission', task, `there is no mission ${task}`);
     return check(r.record, action);
   }
 
@@ -48,12 +46,14 @@ export class MissionActions {
         'notConfirmed',
         task,
         `mission ${task} needs review (${rec.reason ?? 'cross-check warnings'}); merge it with approval`,
+        { state: rec.state, action: 'merge', why: rec.reason },
       );
     if (!rec.branch)
       throw new MissionError(
         'noWorktree',
         task,
         `mission ${task} ran in place: its changes are already in the checkout`,
+        { action: 'merge' },
       );
     if (rec.state === 'conflicted') return this.conclude(rec, !!o.approved);
     const r = await mergeBranch(this.d.root, rec.branch, `Merge ${rec.branch}: ${rec.title}`);
@@ -126,7 +126,10 @@ export class MissionActions {
   /** Throws away the mission's branch and worktree, only when confirmed; the work is kept under a backup ref. */
   async discard(task: string, o: { confirmed: boolean }): Promise<{ record: MissionRecord; backupRef?: string }> {
     const rec = this.need(task, 'discard');
-    if (!o.confirmed) throw new MissionError('notConfirmed', task, `discarding mission ${task} needs confirmation`);
+    if (!o.confirmed)
+      throw new MissionError('notConfirmed', task, `discarding mission ${task} needs confirmation`, {
+        action: 'discard',
+      });
     let backupRef: string | undefined;
     if (rec.branch && (await this.runner.worktrees().find(task)))
       backupRef = (await this.runner.worktrees().remove(task, { discard: true })).backupRef;
@@ -142,7 +145,8 @@ export class MissionActions {
     task: string,
   ): Promise<{ record: MissionRecord; restored: number; movedAside: number; trash?: string }> {
     const rec = this.need(task, 'rollBack');
-    if (!rec.snapshot) throw new MissionError('badState', task, `mission ${task} has no snapshot`);
+    if (!rec.snapshot)
+      throw new MissionError('badState', task, `mission ${task} has no snapshot`, { missing: 'snapshot' });
     const cwd = rec.worktree ? path.join(this.d.root, rec.worktree) : this.d.root;
     const r = await rollback(cwd, { ref: rec.snapshot });
     const record = await this.runner.set(task, 'rolledBack', {

@@ -26,6 +26,7 @@ import { runPostRunSteps } from './postRun/postRunSteps';
 import { MissionError, type MissionDeps, type MissionEvent, type MissionOutcome } from './missionTypes';
 import { checkOverlap, type Blocker } from './overlap';
 import { updateTodo } from './todoFile';
+import { schemaText } from '../i18n/schemaText';
 
 /** Missions whose files are spoken for: a new plan must not overlap them. */
 const CLAIMING: readonly MissionStateName[] = ['running', 'review', 'readyToMerge', 'conflicted'];
@@ -97,7 +98,7 @@ export class MissionRunner {
     const rel = path.relative(this.d.root, abs).split(path.sep).join('/');
     const text = await fs.promises.readFile(abs, 'utf8').catch((e: NodeJS.ErrnoException) => {
       throw new ArtifactError('unreadable', rel, [
-        { field: '', message: e.code === 'ENOENT' ? 'no such file' : e.message },
+        { field: '', message: e.code === 'ENOENT' ? schemaText('noSuchFile') : e.message },
       ]);
     });
     const parsed = parsePlan(text, rel);

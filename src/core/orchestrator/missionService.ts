@@ -111,11 +111,9 @@ export class MissionService implements Disposable {
   async retry(task: string): Promise<MissionOutcome | undefined> {
     const r = this.store.read(task);
     if (!r.ok)
-      throw new MissionError(
-        'unknownMission',
-        task,
-        r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`,
-      );
+      throw r.invalid
+        ? new MissionError('invalidRecord', task, `${r.invalid.file} is invalid`, { file: r.invalid.file })
+        : new MissionError('unknownMission', task, `there is no mission ${task}`);
     check(r.record, 'retry');
     if (!this.loop) return this.start(r.record.planFile);
     this.loop.retry(task);

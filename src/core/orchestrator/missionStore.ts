@@ -4,6 +4,7 @@ import { formatIssues, isErrnoException, type ArtifactIssue } from '../errors';
 import { writeFileAtomic } from '../fs/atomicWrite';
 import { toArtifactIssues } from '../schemas/common';
 import { missionRecordSchema, type MissionRecord } from '../schemas/mission';
+import { schemaText } from '../i18n/schemaText';
 
 /** One JSON file per mission, so concurrent missions never share a file. */
 export const MISSIONS_DIR = '.fmes/missions';
@@ -96,7 +97,10 @@ export class MissionStore {
       if (isErrnoException(e, 'ENOENT')) return { ok: false };
       return {
         ok: false,
-        invalid: { file: rel, issues: [{ field: '', message: `unreadable: ${(e as Error).message}` }] },
+        invalid: {
+          file: rel,
+          issues: [{ field: '', message: schemaText('unreadableSaid', { said: (e as Error).message }) }],
+        },
       };
     }
     let json: unknown;
@@ -105,7 +109,10 @@ export class MissionStore {
     } catch (e) {
       return {
         ok: false,
-        invalid: { file: rel, issues: [{ field: '', message: `not JSON: ${(e as Error).message}` }] },
+        invalid: {
+          file: rel,
+          issues: [{ field: '', message: schemaText('notJsonSaid', { said: (e as Error).message }) }],
+        },
       };
     }
     const parsed = missionRecordSchema.safeParse(json);

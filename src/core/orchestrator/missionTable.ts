@@ -136,9 +136,12 @@ export function refusalOf(task: string, state: MissionStateName, action: Mission
   if (cell && Array.isArray(cell)) return undefined;
   if (cell) {
     const r = cell as Refusal;
-    return new MissionError(r.refuse, task, r.message(task, state));
+    return new MissionError(r.refuse, task, r.message(task, state), { state, action });
   }
-  return new MissionError('badState', task, `cannot ${VERBS[action]} mission ${task}: it is ${state}`);
+  return new MissionError('badState', task, `cannot ${VERBS[action]} mission ${task}: it is ${state}`, {
+    state,
+    action,
+  });
 }
 
 /** Throws the table's refusal when `record` may not take `action`; returns the record otherwise. */

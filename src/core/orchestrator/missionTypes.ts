@@ -42,7 +42,29 @@ export interface MissionOutcome {
   record: MissionRecord;
 }
 
-export type MissionErrorReason = 'unknownMission' | 'badState' | 'alreadyRunning' | 'noWorktree' | 'notConfirmed';
+export type MissionErrorReason =
+  /** No record of the mission exists. */
+  | 'unknownMission'
+  /** The mission's record exists but cannot be read or fails its schema (`details.file`). */
+  | 'invalidRecord'
+  | 'badState'
+  | 'alreadyRunning'
+  | 'noWorktree'
+  | 'notConfirmed';
+
+/** What a MissionError is about, for the adapters that word it (the CLI's Korean): never parsed from the message. */
+export interface MissionErrorDetails {
+  /** The record file (`invalidRecord`). */
+  file?: string;
+  /** The mission's state when refused. */
+  state?: string;
+  /** The action refused (a MissionAction of missionTable.ts). */
+  action?: string;
+  /** Why a merge needs review (the record's own reason). */
+  why?: string;
+  /** What the mission lacks (`badState`: `snapshot`). */
+  missing?: 'snapshot';
+}
 
 /** A mission action that does not apply (merge of a running mission, discard without confirmation, …). */
 export class MissionError extends FmesError<MissionErrorReason> {
@@ -51,6 +73,7 @@ export class MissionError extends FmesError<MissionErrorReason> {
     reason: MissionErrorReason,
     readonly taskId: string,
     message: string,
+    readonly details: MissionErrorDetails = {},
   ) {
     super(reason, message);
   }

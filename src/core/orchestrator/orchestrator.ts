@@ -50,11 +50,9 @@ export class Orchestrator implements Disposable {
   retry(task: string, action: 'retry' | 'continue' = 'retry'): void {
     const r = this.o.store.read(task);
     if (!r.ok)
-      throw new MissionError(
-        'unknownMission',
-        task,
-        r.invalid ? `${r.invalid.file} is invalid` : `there is no mission ${task}`,
-      );
+      throw r.invalid
+        ? new MissionError('invalidRecord', task, `${r.invalid.file} is invalid`, { file: r.invalid.file })
+        : new MissionError('unknownMission', task, `there is no mission ${task}`);
     check(r.record, action);
     this.enqueue(task, r.record.planFile);
   }

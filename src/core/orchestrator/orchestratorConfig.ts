@@ -2,6 +2,7 @@
 import { AGENT_KINDS } from '../agents/types';
 import type { PlanComplexity, PlanRisk } from '../schemas/plan';
 import * as z from '../schemas/zodMini';
+import { schemaError } from '../i18n/schemaText';
 
 // The plan schema is classic zod (artifacts only); these mirror its enums so the config stays on zod/mini.
 export const PLAN_COMPLEXITIES = ['trivial', 'small', 'medium', 'large'] as const satisfies readonly PlanComplexity[];
@@ -45,7 +46,7 @@ const routeWhen = z.strictObject({
   /** A glob (`**`, `*`, `?`, `{a,b}`) matched against the declared files; any match will do. */
   files: z.optional(z.string().check(z.minLength(1))),
   /** A regular expression, case-insensitive, searched in the plan's title and body. */
-  text: z.optional(z.string().check(z.minLength(1), z.refine(isRegex, 'must be a valid regular expression'))),
+  text: z.optional(z.string().check(z.minLength(1), z.refine(isRegex, schemaError('regex')))),
 });
 
 const routeShape = z.strictObject({

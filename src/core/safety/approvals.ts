@@ -5,13 +5,14 @@ import * as path from 'node:path';
 import { writeFileAtomicSync } from '../fs/atomicWrite';
 import { AGENT_ID } from '../schemas/patterns';
 import * as z from '../schemas/zodMini';
+import { schemaError } from '../i18n/schemaText';
 
 /** Pending, approved and rejected requests, one JSON file each: `.fmes/approvals/<id>.json`. */
 export const APPROVALS_DIR = '.fmes/approvals';
 
 export const approvalSchema = z.object({
   version: z.literal(1),
-  id: z.string().check(z.regex(/^[a-z0-9-]{6,64}$/, 'must be a lowercase id')),
+  id: z.string().check(z.regex(/^[a-z0-9-]{6,64}$/, schemaError('lowercaseId'))),
   createdAt: z.iso.datetime({ offset: true }),
   agent: z.string().check(z.minLength(1), z.maxLength(AGENT_ID.max)),
   session: z.optional(z.string()),
@@ -24,7 +25,7 @@ export const approvalSchema = z.object({
   reason: z.string(),
   ruleId: z.optional(z.string()),
   /** sha256 of the tool name and its exact input: an approval covers that call and no other. */
-  fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest')),
+  fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/, schemaError('sha256Digest'))),
   status: z.enum(['pending', 'approved', 'rejected', 'used']),
   decidedBy: z.optional(z.string()),
   decidedAt: z.optional(z.iso.datetime({ offset: true })),

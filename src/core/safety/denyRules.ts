@@ -1,6 +1,7 @@
 // The deny-list rule schemas, apart from the matcher (denyList.ts): the PreToolUse hook matches commands on
 // every tool call and only needs these when settings change the rules.
 import * as z from '../schemas/zodMini';
+import { schemaError } from '../i18n/schemaText';
 
 const isRegex = (s: string): boolean => {
   try {
@@ -10,13 +11,13 @@ const isRegex = (s: string): boolean => {
     return false;
   }
 };
-const regexSource = z.string().check(z.refine(isRegex, 'must be a valid regular expression'));
+const regexSource = z.string().check(z.refine(isRegex, schemaError('regex')));
 const names = z.array(z.string().check(z.minLength(1)));
 
 /** A deny-list rule. Every condition given must hold for the rule to match a simple command. */
 export const denyRuleSchema = z.object({
   /** Stable id; settings override or disable a rule by it. */
-  id: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and ._- only')),
+  id: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, schemaError('ruleId'))),
   /** `deny` blocks the command; `ask` puts it to the person. */
   tier: z.enum(['deny', 'ask']),
   /** Why the rule exists; shown to the agent and the person as the reason. */

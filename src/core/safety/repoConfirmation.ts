@@ -13,6 +13,7 @@ import { shownBackend, UNCONFIRMED_BACKEND, unconfirmedBackend } from '../../hot
 import { DEFAULT_RULES } from '../../hot/safety/denyList';
 import { DEFAULT_OWNERSHIP } from '../../hot/safety/ownership';
 import { runIdentity } from '../../hot/safety/runIdentity';
+import { schemaLocale, schemaText } from '../i18n/schemaText';
 
 /** A repository value that makes F-MES less safe than its default, by dotted field. */
 export interface WeakeningValue {
@@ -420,5 +421,6 @@ export function describeValue(v: unknown): string {
 export function unconfirmedMessage(unconfirmed: readonly WeakeningValue[]): string {
   const fields = unconfirmed.map((w) => `${w.field} = ${describeValue(w.value)}`).join(', ');
   const one = unconfirmed.length === 1;
+  if (schemaLocale() !== 'en') return schemaText('unconfirmed', { fields });
   return `ignoring ${one ? 'a value' : 'values'} that weaken${one ? 's' : ''} safety until a person confirms ${one ? 'it' : 'them'} on this machine with \`fmes config confirm\`: ${fields}`;
 }

@@ -2,6 +2,7 @@
 import { AGENT_ID } from '../schemas/patterns';
 import * as z from '../schemas/zodMini';
 import { denyRuleOverrideSchema } from './denyRules';
+import { schemaError } from '../i18n/schemaText';
 
 /** An agent id, or a pattern with `*` (`antigravity*`). */
 const agentPattern = z
@@ -9,7 +10,7 @@ const agentPattern = z
   .check(
     z.minLength(1),
     z.maxLength(AGENT_ID.max + 8),
-    z.regex(/^[A-Za-z0-9*][A-Za-z0-9._:@*-]*$/, 'must be an agent id, optionally with *'),
+    z.regex(/^[A-Za-z0-9*][A-Za-z0-9._:@*-]*$/, schemaError('agentPattern')),
   );
 
 export const safetySchema = z._default(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGENT_ID, TASK_ID } from './patterns';
+import { schemaError } from '../i18n/schemaText';
 
 export { toArtifactIssues } from './issues';
 
@@ -7,15 +8,15 @@ export { toArtifactIssues } from './issues';
 export const isoDateTime = z.iso.datetime({ offset: true });
 
 /** An agent identifier: letters, digits and `._:@-`, as used in lock files, branch names and logs. */
-export const agentId = z.string().min(1).max(AGENT_ID.max).regex(AGENT_ID.re, AGENT_ID.message);
+export const agentId = z.string().min(1).max(AGENT_ID.max).regex(AGENT_ID.re, schemaError('agentId'));
 
 /** A task identifier, used in branch names (`fmes/<task>`) and worktree folders, so it is path-safe. */
-export const taskId = z.string().min(1).max(TASK_ID.max).regex(TASK_ID.re, TASK_ID.message);
+export const taskId = z.string().min(1).max(TASK_ID.max).regex(TASK_ID.re, schemaError('identifier'));
 
 /** A workspace-relative POSIX path as written in artifacts (validated again by WorkspacePaths before use). */
 export const relPath = z
   .string()
   .min(1)
-  .refine((s) => !s.includes('\0'), 'must not contain NUL')
-  .refine((s) => !s.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(s), 'must be relative to the workspace')
-  .refine((s) => !s.split(/[\\/]/).includes('..'), 'must not contain ..');
+  .refine((s) => !s.includes('\0'), schemaError('noNul'))
+  .refine((s) => !s.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(s), schemaError('relative'))
+  .refine((s) => !s.split(/[\\/]/).includes('..'), schemaError('noDotDot'));

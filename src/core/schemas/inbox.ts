@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentId, isoDateTime, relPath, taskId } from './common';
 import { reportSchema } from './report';
 import { missionProofSchema, missionReviewSchema, rulesCheckSchema } from './verify';
+import { schemaError } from '../i18n/schemaText';
 
 export const INBOX_VERSION = 1;
 
@@ -20,7 +21,7 @@ export const inboxNoteSchema = z.object({
   planFile: relPath,
   /** The mission's branch (`fmes/<task>`) and the merge commit. */
   branch: z.string().min(1),
-  commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'must be a full commit id'),
+  commit: z.string().regex(/^[0-9a-f]{40,64}$/, schemaError('commitId')),
   mergedAt: isoDateTime,
   /** Who merged: the merge commit's committer (`Name <email>`). */
   mergedBy: z.string().min(1),

@@ -4,14 +4,13 @@
 import * as z from './zodMini';
 import { CONTROL_CHAR, KEY_HASH, LOCK_VERSION } from '../../hot/locks/lockRecord';
 import { AGENT_ID } from './patterns';
+import { schemaError, schemaText } from '../i18n/schemaText';
 
 // Defined beside the zod-free check (src/hot/locks/lockRecord.ts), which the hot paths use without this schema.
 export { LOCK_VERSION };
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const noControl = z.refine<string>((s) => !CONTROL_CHAR.test(s), {
-  message: 'must not contain control characters (tab, newline, ESC, DEL, C1)',
-});
+const noControl = z.refine<string>((s) => !CONTROL_CHAR.test(s), schemaError('noControls'));
 
 /** The content of `.locks/<encoded path>.lock`. */
 export const lockRecordSchema = z
@@ -43,11 +42,11 @@ export const lockRecordSchema = z
      * (`fmes lock acquire`, the MCP `lock_acquire`). The key itself is never stored: reading `.locks/` does
      * not let anyone release another agent's lock. Absent for process-bound locks and older records.
      */
-    keyHash: z.optional(z.string().check(z.regex(KEY_HASH, 'must be a SHA-256 hash in hex'))),
+    keyHash: z.optional(z.string().check(z.regex(KEY_HASH, schemaError('sha256Hex')))),
   })
   .check(
     z.refine((r) => Date.parse(r.expiresAt) >= Date.parse(r.acquiredAt), {
-      message: 'must not be before acquiredAt',
+      error: () => schemaText('notBeforeAcquired'),
       path: ['expiresAt'],
     }),
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentId, relPath, taskId } from './common';
+import { schemaError, schemaText } from '../i18n/schemaText';
 
 /** A string that must hold more than whitespace (one issue for empty and blank alike). */
 const nonBlank = (max = Number.MAX_SAFE_INTEGER) =>
@@ -12,7 +13,7 @@ const nonBlank = (max = Number.MAX_SAFE_INTEGER) =>
  * The markdown after the front matter of a plan or handoff. Surrounding whitespace is trimmed, so what
  * readers see does not depend on how many blank lines the writer left after the closing `---`.
  */
-export const markdownBody = z.string().trim().min(1, 'must not be empty');
+export const markdownBody = z.string().trim().min(1, schemaError('notEmpty'));
 
 export const planRiskSchema = z.enum(['low', 'medium', 'high']);
 export type PlanRisk = z.infer<typeof planRiskSchema>;
@@ -87,7 +88,7 @@ export const planMetaSchema = z
   .superRefine((m, ctx) => {
     // A self-dependency would never become ready, and the scheduler would wait on it forever.
     const i = m.dependsOn?.indexOf(m.id) ?? -1;
-    if (i >= 0) ctx.addIssue({ code: 'custom', path: ['dependsOn', i], message: 'a task cannot depend on itself' });
+    if (i >= 0) ctx.addIssue({ code: 'custom', path: ['dependsOn', i], message: schemaText('selfDependency') });
   });
 
 /** Parsed plan front matter, with defaults filled in. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentId, isoDateTime, relPath, taskId } from './common';
+import { schemaText } from '../i18n/schemaText';
 
 export const REPORT_VERSION = 1;
 
@@ -67,7 +68,7 @@ export const testCountsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['passed'],
-        message: `passed + failed (${t.passed + t.failed}) must not exceed run (${t.run})`,
+        message: schemaText('testCounts', { sum: t.passed + t.failed, run: t.run }),
       });
     }
   });
@@ -117,7 +118,7 @@ export const reportSchema = z
   .superRefine((r, ctx) => {
     // Compare instants, not strings: the two stamps may carry different offsets.
     if (Date.parse(r.finishedAt) < Date.parse(r.startedAt)) {
-      ctx.addIssue({ code: 'custom', path: ['finishedAt'], message: 'must not be before startedAt' });
+      ctx.addIssue({ code: 'custom', path: ['finishedAt'], message: schemaText('notBeforeStarted') });
     }
   });
 

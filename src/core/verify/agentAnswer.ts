@@ -4,6 +4,7 @@ import { ArtifactError, errorMessage } from '../errors';
 import type { PostRunContext } from '../orchestrator/postRun/postRunStep';
 import { toArtifactIssues } from '../schemas/common';
 import { worktreeChanges, worktreeState } from './worktreeGuard';
+import { schemaText } from '../i18n/schemaText';
 
 /**
  * The JSON object in an agent's final text: the last ```json fence, else the outermost `{…}`. Models wrap
@@ -24,7 +25,7 @@ export function extractJson(text: string): unknown {
       // try the next candidate
     }
   }
-  throw new ArtifactError('syntax', 'answer', [{ field: '', message: 'no JSON object in the answer' }]);
+  throw new ArtifactError('syntax', 'answer', [{ field: '', message: schemaText('noJsonInAnswer') }]);
 }
 
 function parseValue<T extends z.ZodType>(value: unknown, schema: T, what: string): z.output<T> {
@@ -39,7 +40,7 @@ export function parseAnswer<T extends z.ZodType>(text: string, schema: T, what: 
   try {
     json = extractJson(text);
   } catch {
-    throw new ArtifactError('syntax', what, [{ field: '', message: 'no JSON object in the answer' }]);
+    throw new ArtifactError('syntax', what, [{ field: '', message: schemaText('noJsonInAnswer') }]);
   }
   const r = schema.safeParse(json);
   if (!r.success) throw new ArtifactError('schema', what, toArtifactIssues(r.error));

@@ -6,6 +6,7 @@ import { ArtifactError } from '../errors';
 import { toArtifactIssues } from '../schemas/common';
 import { RULES_FILE } from './rulesExample';
 import { type RulesFile, rulesFileSchema } from './rulesSchema';
+import { schemaText } from '../i18n/schemaText';
 
 /**
  * Parses the text of a rules file. Never returns a half-read file: a YAML error or any schema issue throws an
@@ -23,7 +24,7 @@ export function parseRules(text: string, file = RULES_FILE): RulesFile {
       file,
       doc.errors.map((e) => {
         const { line, col } = lineCounter.linePos(e.pos[0]);
-        return { field: '', message: `line ${line}, column ${col}: ${e.message.split('\n')[0]}` };
+        return { field: '', message: schemaText('lineColumn', { line, col, said: e.message.split('\n')[0] }) };
       }),
     );
   const data: unknown = doc.toJS({ maxAliasCount: 50 });

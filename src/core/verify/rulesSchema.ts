@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaError, schemaText } from '../i18n/schemaText';
 
 /** The languages a structural pattern can be written in. `python` and `go` need `@ast-grep/lang-python`/`-go`. */
 export const RULE_LANGUAGES = ['typescript', 'tsx', 'javascript', 'python', 'go'] as const;
@@ -31,7 +32,7 @@ export const ruleSchema = z
       .string()
       .min(1)
       .max(80)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and ._- only'),
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, schemaError('ruleId')),
     /** The rule in the team's own words (CLAUDE.md's sentence): what the report shows for each violation. */
     message: nonBlank,
     pattern: nonBlank.optional(),
@@ -51,13 +52,10 @@ export const ruleSchema = z
       ctx.addIssue({
         code: 'custom',
         path: kinds.length ? [kinds[1]] : [],
-        message:
-          kinds.length === 0
-            ? 'needs one of pattern, imports, paths or text'
-            : `give only one of pattern, imports, paths or text (found ${kinds.join(', ')})`,
+        message: kinds.length === 0 ? schemaText('oneKind') : schemaText('onlyOneKind', { found: kinds.join(', ') }),
       });
     if (r.language && r.pattern === undefined)
-      ctx.addIssue({ code: 'custom', path: ['language'], message: 'only applies to a pattern rule' });
+      ctx.addIssue({ code: 'custom', path: ['language'], message: schemaText('patternOnly') });
   });
 export type Rule = z.output<typeof ruleSchema>;
 export type RuleKind = 'pattern' | 'imports' | 'paths' | 'text';
@@ -77,7 +75,11 @@ export const rulesFileSchema = z
     f.rules.forEach((r, i) => {
       const first = seen.get(r.id);
       if (first !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `repeats rules.${first}.id (${r.id})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'id'],
+          message: schemaText('repeatsRule', { first, id: r.id }),
+        });
       else seen.set(r.id, i);
     });
   });

@@ -16,8 +16,8 @@ import { refusalToActAs, runCaller, runIdentity } from '../safety/runIdentity';
 import { EXIT, runHolding, SignalGuard, signalExit } from './holding';
 import { brokeredLockRun } from '../broker/brokerLockRun';
 import { brokerOf } from '../broker/protocol';
-import { hotText } from '../hotText';
-import { localeFromEnv } from '../locale';
+import { backendText, hotText } from '../hotText';
+import { localeFromEnv, type Locale } from '../locale';
 
 /**
  * `fmes lock run <path> [options] -- <command…>` without the full CLI: dist/lock.cjs, which dist/cli.mjs loads
@@ -46,14 +46,14 @@ export async function lockRun(
   if (broker) return brokeredLockRun({ ...a, agent }, broker, cwd, printErr);
   const root = a.workspace !== undefined ? path.resolve(cwd, a.workspace) : gitTopLevel(cwd, env);
   if (root === undefined) return undefined;
-  const { lock: config, backend: settings } = lockSettings(root);
+  const { lock: config, backend: settings } = lockSettings(root, env);
   const paths = new WorkspacePaths(root);
   let manager: LockBackend;
   try {
     manager = openLockBackend({ paths, log: stderrLogger(), settings, config, env, longLived: true });
   } catch (e) {
     if (!LockBackendError.is(e)) throw e;
-    printErr(`fmes: ${e.message}`);
+    printErr(`fmes: ${lockBackendText(e, localeFromEnv(env))}`);
     return EXIT.unavailable;
   }
   const guard = new SignalGuard();
@@ -79,7 +79,7 @@ export async function lockRun(
     } catch (e) {
       if (guard.received) return signalExit(guard.received);
       if (LockBackendError.is(e)) {
-        printErr(`fmes: ${e.message}`); // said once: the full CLI would only try the server again
+        printErr(`fmes: ${lockBackendText(e, localeFromEnv(env))}`); // said once: the full CLI would only try again
         return EXIT.unavailable;
       }
       if (!LockError.is(e, 'held')) return undefined; // taken nothing: the full CLI reports it
@@ -88,12 +88,19 @@ export async function lockRun(
     }
     const h = handle;
     const ttl = Date.parse(h.record.expiresAt) - Date.parse(h.record.acquiredAt);
-    h.startHeartbeat(Math.max(1000, ttl / 3), (e) => printErr(`fmes: lost the lock on ${h.path}: ${String(e)}`));
+    h.startHeartbeat(Math.max(1000, ttl / 3), (e) =>
+      printErr(hotText(localeFromEnv(env), 'lostLock', { path: h.path, error: String(e) })),
+    );
     return await runHolding(a.command, guard, () => h.release(), printErr);
   } finally {
     guard.dispose();
     manager.dispose();
   }
+}
+
+/** A lock server's failure in `locale`: English is the error's own message, which names more. */
+function lockBackendText(e: LockBackendError, locale: Locale): string {
+  return locale === 'en' ? e.message : backendText(locale, e.reason, e.details);
 }
 
 interface LockRunArgs {
@@ -177,11 +184,17 @@ export function gitTopLevel(cwd: string, env: NodeJS.ProcessEnv): string | undef
 }
 
 /** The lock settings of `.fmes/config.json`, through the cold half when there is one (with the CLI's warnings). */
-function lockSettings(root: string): { lock: Partial<LockConfig>; backend?: LockBackendSettings } {
+function lockSettings(
+  root: string,
+  env: NodeJS.ProcessEnv,
+): { lock: Partial<LockConfig>; backend?: LockBackendSettings } {
   if (!fs.statSync(path.join(root, HOOK_CONFIG_FILE), { throwIfNoEntry: false })) return { lock: {} };
-  const s = cold().loadHotSettings(root);
+  const locale = localeFromEnv(env);
+  const s = cold().loadHotSettings(root, locale);
   for (const i of s.issues)
-    printErr(`fmes: warning: ${s.file}: ${i.field ? `${i.field}: ${i.message}` : i.message} (using the default)`);
+    printErr(
+      hotText(locale, 'configWarning', { file: s.file, issue: i.field ? `${i.field}: ${i.message}` : i.message }),
+    );
   return { lock: s.lock, backend: s.backend };
 }
 

@@ -56,10 +56,27 @@ export function shownBackend(url: string): string {
   }
 }
 
+/** The machine parts of a LockBackendError, for adapters that word it in another language. */
+export interface LockBackendErrorDetails {
+  /** The server as people may see it (no password). */
+  where?: string;
+  /** What the client library or the system said (`connect ECONNREFUSED …`): not ours to translate. */
+  said?: string;
+  /** The setting concerned (`locks.backend`, `locks.namespace`) and its value as shown. */
+  field?: string;
+  value?: string;
+}
+
 export class LockBackendError extends FmesError<LockBackendErrorReason> {
   readonly kind = 'lockBackend';
-  constructor(reason: LockBackendErrorReason, message: string, options?: { cause?: unknown }) {
+  readonly details: LockBackendErrorDetails;
+  constructor(
+    reason: LockBackendErrorReason,
+    message: string,
+    options?: { cause?: unknown; details?: LockBackendErrorDetails },
+  ) {
     super(reason, message, options);
+    this.details = options?.details ?? {};
   }
   static is(e: unknown, reason?: LockBackendErrorReason): e is LockBackendError {
     return e instanceof LockBackendError && (reason === undefined || e.reason === reason);
@@ -94,6 +111,7 @@ export function backendSpecOf(
     throw new LockBackendError(
       'unconfirmed',
       `${field} ${shown} in this repository's .fmes/config.json is not confirmed on this machine: a repository's own settings may not send its locks (paths, agent names, a password) to a lock server until a person runs \`fmes config confirm\` in it (or sets FMES_LOCKS_BACKEND). Until then F-MES takes no locks here and its hook denies writes. Nothing was locked.`,
+      { details: { field, value: shown } },
     );
   }
   if (v.startsWith(CONFLICTING_BACKEND))

@@ -140,7 +140,9 @@ export class LockManager {
     const { path: p, kind, markerFreeBelowRoot } = this.memo.resolve(input);
     const agent = owner.agent;
     if (!isAgentId(agent))
-      throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(agent)} ${AGENT_ID.message}.`);
+      throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(agent)} ${AGENT_ID.message}.`, {
+        agent: agent,
+      });
     assertNoControl('path', p);
     if (owner.intent) assertNoControl('intent', owner.intent);
     const pid = owner.pid === undefined || owner.pid === 'self' ? process.pid : owner.pid;

@@ -46,7 +46,7 @@ export function adoptError(e: unknown): unknown {
     case 'lock':
       return new LockError(x.reason as never, x.path as string, x.message, x.details as never);
     case 'lockBackend':
-      return new LockBackendError(x.reason as never, x.message, { cause: x.cause });
+      return new LockBackendError(x.reason as never, x.message, { cause: x.cause, details: x.details as never });
     case 'path':
       return new PathError(x.reason as never, x.input as string, x.message);
     case 'controlCharacter':

@@ -140,7 +140,9 @@ export class RedisLockBackend implements LockBackend {
     owner: LockOwner,
   ): Promise<{ ok: true; lease: RedisLease; reentered: boolean } | { ok: false; holders: Holder[] }> {
     if (!isAgentId(owner.agent))
-      throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(owner.agent)} ${AGENT_ID.message}.`);
+      throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(owner.agent)} ${AGENT_ID.message}.`, {
+        agent: owner.agent,
+      });
     assertNoControl('path', p);
     const intent = owner.intent ?? '';
     assertNoControl('intent', intent);

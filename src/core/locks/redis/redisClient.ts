@@ -81,12 +81,12 @@ export function backendError(spec: RedisSpec, e: unknown): LockBackendError {
     return new LockBackendError(
       'refused',
       `the lock server ${spec.where} refused the login (${detail}): give the password in the URL of locks.backend or in FMES_REDIS_PASSWORD. Nothing was locked.`,
-      { cause: e },
+      { cause: e, details: { where: spec.where, said: detail } },
     );
   return new LockBackendError(
     'unreachable',
     `cannot reach the lock server ${spec.where} (${detail}). Check that redis-server runs there and accepts connections from this machine (bind, protected-mode, firewall), and that locks.backend in .fmes/config.json (or FMES_LOCKS_BACKEND) names the right host, port and database. Nothing was locked.`,
-    { cause: e },
+    { cause: e, details: { where: spec.where, said: detail } },
   );
 }
 
