@@ -62,6 +62,9 @@ export class WorkspacePaths {
     // Resolve symlinks in the part of the path that exists.
     const resolved = this.resolveLinks(rel, input);
     rel = resolved.rel;
+    // `./ ` (or a link to a file named ` `) would give ` `, which no input could name again (a blank input is
+    // refused above): refused the same way, so a path F-MES hands out always normalises to itself.
+    if (rel.trim() === '') throw new PathError('empty', input, `The path ${JSON.stringify(input)} names only blanks.`);
     const first = rel.split('/')[0];
     if (RESERVED.includes(first)) {
       throw new PathError(

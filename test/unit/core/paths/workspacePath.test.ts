@@ -103,6 +103,16 @@ describe('WorkspacePaths.normalize', () => {
     assert.equal(paths.resolve('src/a.ts/below-a-file').kind, 'missing', 'no ENOTDIR escapes');
   });
 
+  test('a path of blanks is refused however it is spelled, so every normalised path normalises to itself', () => {
+    for (const input of [' ', './ ', ' /', '././  ', 'src/../ '])
+      assert.throws(
+        () => paths.normalize(input),
+        (e: unknown) => e instanceof PathError && e.reason === 'empty',
+        JSON.stringify(input),
+      );
+    assert.equal(paths.normalize('src/ /a.ts'), 'src/ /a.ts');
+  });
+
   test('property: normalising is idempotent and never yields an escaping path', () => {
     const segment = fc.oneof(
       fc.constantFrom('.', '..', '', 'src', 'a.ts', 'x y', '%2F', 'ü'),
@@ -126,7 +136,7 @@ describe('WorkspacePaths.normalize', () => {
         const abs = paths.absolute(p);
         assert.ok(abs === ws.root || abs.startsWith(ws.root + path.sep));
       }),
-      { numRuns: 500 },
+      { numRuns: 500, examples: [[['.', ' ']], [[' ', '.']], [['src', '..', ' ']]] },
     );
   });
 });
