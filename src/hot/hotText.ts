@@ -2,6 +2,7 @@
 // and Korean. A table of its own: the CLI's catalog (src/core/i18n/) is cold code and would break the hot
 // bundle's size budget. test/unit/l10n/cliMessages.test.ts checks the Korean like the catalog's.
 import type { Locale } from './locale';
+import type { ArtifactIssue } from './errors';
 
 export const HOT_EN = {
   heldBy: '{path} held by {agent}{bits}',
@@ -10,6 +11,9 @@ export const HOT_EN = {
   invalidLock: '{path}: invalid lock file {file} ({issues})',
   markedBy: '{path} marked by {agent} ({file})',
   unknownAgent: 'an unknown agent',
+  emptyFile: 'the file is empty',
+  notJson: 'not JSON ({error})',
+  twice: 'appears more than once',
   isHeld: 'fmes: {path} is held:',
   waitingFor: 'fmes: waiting up to {seconds}s for {path}: {holders}',
   lostLock: 'fmes: lost the lock on {path}: {error}',
@@ -35,6 +39,9 @@ export const HOT_KO: Record<HotKey, string> = {
   invalidLock: '{path}: 잘못된 잠금 파일 {file} ({issues})',
   markedBy: '{path}: {agent}의 표식 ({file})',
   unknownAgent: '알 수 없는 에이전트',
+  emptyFile: '파일이 비어 있음',
+  notJson: 'JSON이 아님 ({error})',
+  twice: '두 번 이상 나옴',
   isHeld: 'fmes: {path}은(는) 잠겨 있습니다:',
   waitingFor: 'fmes: {path}을(를) 최대 {seconds}초 기다립니다: {holders}',
   lostLock: 'fmes: {path}의 잠금을 잃었습니다: {error}',
@@ -81,4 +88,20 @@ export function hotText(locale: Locale, key: HotKey, params: Record<string, stri
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
   );
+}
+
+/**
+ * An issue of a hot check: its message in English (what --json and logs show), and its line in any locale
+ * kept beside it, not enumerable (JSON and copies leave it out and fall back to the English).
+ */
+export function hotIssue(field: string, key: HotKey, params: Record<string, string> = {}): ArtifactIssue {
+  const text = (l: Locale) => hotText(l, key, params);
+  return Object.defineProperty({ field, message: text('en') }, 'text', { value: text });
+}
+
+/** An issue as people read it in `locale`: `field: message`, or the message alone. */
+export function issueText(i: ArtifactIssue, locale: Locale): string {
+  const text = (i as { text?: (l: Locale) => string }).text;
+  const m = text ? text(locale) : i.message;
+  return i.field ? `${i.field}: ${m}` : m;
 }

@@ -4,6 +4,8 @@ import { describeValue } from '../../core/safety/repoConfirmation';
 import { UsageError } from '../usageError';
 import { print, printErr, resolveWorkspace, type GlobalOptions } from '../context';
 import { t } from '../../core/i18n/translate';
+import { confirmNow, confirmWhy } from '../../core/i18n/confirmText';
+import { localeFromEnv } from '../../core/i18n/locale';
 
 /**
  * `fmes config confirm`: shows the values of the repository's `.fmes/config.json` that weaken safety and are
@@ -36,13 +38,14 @@ export function configCommand(): Command {
       }
       if (!o.json) {
         print(t('weakensSafety', { file }));
+        const locale = localeFromEnv();
         for (const w of unconfirmed)
           print(
             t('settingNow', {
               field: w.field,
               value: describeValue(w.value),
-              now: describeValue(w.fallback),
-              why: w.why,
+              now: confirmNow(locale, w.field, describeValue(w.fallback)),
+              why: confirmWhy(locale, w.field, w.why),
             }),
           );
       }

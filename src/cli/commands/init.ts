@@ -65,10 +65,7 @@ export function initCommand(): Command {
           for (const c of skipped) printErr(`fmes: ${c.file}: ${c.problem}`);
           // What was written must run: a hook that cannot start enforces nothing.
           const problems = [...probeHook(core.root, { node, hookScript }), ...probeMcp({ node, mcpScript })];
-          for (const p of problems)
-            printErr(
-              `fmes: warning: ${p.what}: ${p.message}. The command written cannot run: fix it and run \`fmes init\` again.`,
-            );
+          for (const p of problems) printErr(t('probeWarning', { what: p.what, message: p.message }));
           if (!o.json && !o.dryRun) {
             if (clis.includes('gemini'))
               printErr(

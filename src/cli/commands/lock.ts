@@ -13,8 +13,7 @@ import { t } from '../../core/i18n/translate';
 import { localeFromEnv } from '../../core/i18n/locale';
 import { hotText } from '../../hot/hotText';
 import { UsageError } from '../usageError';
-import { refusalToActAs } from '../../hot/safety/runIdentity';
-import { caller, describeRun, refuse, refuseOtherAgent } from './refusal';
+import { actAsRefusal, caller, describeRun, refuse, refuseOtherAgent, type ClaimVerb } from './refusal';
 import { statusLine } from '../../hot/broker/lockText';
 import {
   acquireBrokered,
@@ -57,16 +56,14 @@ function asUsage(e: unknown): never {
  * (runIdentity.ts), outside one $FMES_AGENT when set; a person at a plain terminal (no $FMES_AGENT) may name
  * any agent, as they may also break any lock (recorded) with `fmes lock break`.
  */
-function claimOf(o: { agent?: string; token?: string }, what: string): LockClaim | undefined {
+function claimOf(o: { agent?: string; token?: string }, what: ClaimVerb): LockClaim | undefined {
   if (o.token !== undefined) return { key: o.token };
   const c = caller();
   const agent = o.agent || (c.run ? c.id : undefined); // an empty $FMES_AGENT is "not set"
-  if (agent === undefined) throw new UsageError(t('needsTokenOrAgent', { what }));
-  const why = refusalToActAs(agent, c);
+  if (agent === undefined) throw new UsageError(t('needsTokenOrAgent', { what: t(what) }));
+  const why = actAsRefusal(agent, c);
   if (why) {
-    refuse(
-      `${what} as ${agent}: ${why}. Another agent's lock is released with its --token (printed when it was taken)${c.run ? '' : ', or broken by a person: fmes lock break <path> --reason <why>'}.`,
-    );
+    refuse(t(c.run ? 'actingAsNeedsToken' : 'actingAsNeedsTokenOrBreak', { what: t(what), named: agent, why }));
     return undefined;
   }
   return { agent };
@@ -211,9 +208,7 @@ export function lockCommand(): Command {
       // A process with the run's broker in its environment is inside a run even where the run's variables were
       // dropped: the broker has no break, and neither does this.
       if (run || inRunBroker()) {
-        refuse(
-          `breaking a lock is a person's decision, and this runs inside ${run ? describeRun(run) : 'an agent run'}. Ask the holder to release it, or ask a person to run: fmes lock break ${p} --reason <why>`,
-        );
+        refuse(t('breakByPerson', { run: run ? describeRun(run) : t('anAgentRun'), path: p }));
         return;
       }
       const rec = await withCore(cmd, (core) =>
@@ -244,7 +239,7 @@ export function lockCommand(): Command {
         return;
       }
       if (all.length === 0) print(t('noLocks'));
-      for (const s of all) print(statusLine(s));
+      for (const s of all) print(statusLine(s, Date.now(), localeFromEnv()));
     });
 
   // `lock run` in its plain form is src/hot/lock/lockRun.ts (dist/lock.cjs), which starts faster; this is the

@@ -49,10 +49,7 @@ export function acquireBrokered(
   announce: (holders: readonly Holder[]) => void,
   onHeld: (e: unknown) => void,
 ): Promise<void> {
-  if (o.pid !== undefined)
-    printErr(
-      'fmes: warning: --pid is ignored inside an agent run (its processes are not the broker’s to watch): the lock lasts until released or its TTL ends; fmes lock run binds one to a command',
-    );
+  if (o.pid !== undefined) printErr(t('pidIgnored'));
   return withBroker(broker, async (c) => {
     let h;
     try {

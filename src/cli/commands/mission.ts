@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { renderRunEvent } from '../../core/agents/render';
+import { localeFromEnv } from '../../core/i18n/locale';
 import type { Core } from '../../core/createCore';
 import { formatIssues } from '../../core/errors';
 import type { MissionService } from '../../core/orchestrator/missionService';
@@ -40,7 +41,9 @@ export function printMissionEvent(e: MissionEvent, o: { json?: boolean; color?: 
   if (e.type === 'state')
     print(`▶ mission ${e.record.taskId}: ${e.record.state}${e.record.reason ? ` — ${e.record.reason}` : ''}`);
   else if (e.type === 'note') print(`• ${e.taskId}: ${e.message}`);
-  else for (const line of renderRunEvent(e.event, { color: !!o.color })) print(`  [${e.agent}] ${line}`);
+  else
+    for (const line of renderRunEvent(e.event, { color: !!o.color, locale: localeFromEnv() }))
+      print(`  [${e.agent}] ${line}`);
 }
 
 async function withMissions<T>(cmd: Command, fn: (missions: MissionService, core: Core) => Promise<T>): Promise<T> {

@@ -2,6 +2,9 @@ import { callerIdentity, refusalToActAs, type RunIdentity } from '../../hot/safe
 import { printErr } from '../context';
 import { t } from '../../core/i18n/translate';
 
+/** What a caller claims to do as an agent, named in refusals (a catalog key). */
+export type ClaimVerb = 'locking' | 'releasing' | 'renewing';
+
 /** Exit code of a command refused to the caller (sysexits EX_NOPERM). */
 export const EXIT_NOT_PERMITTED = 77;
 
@@ -24,7 +27,17 @@ export function refuse(message: string): true {
 }
 
 export function describeRun(run: RunIdentity): string {
-  return `run ${run.runId}${run.agent ? ` of ${run.agent}` : ''}`;
+  return run.agent ? t('runOf', { runId: run.runId, agent: run.agent }) : t('runPlain', { runId: run.runId });
+}
+
+/**
+ * Why `c` may not act as `named` (refusalToActAs in runIdentity.ts decides; this words it in the CLI's
+ * language), or undefined when it may.
+ */
+export function actAsRefusal(named: string, c: ReturnType<typeof callerIdentity>): string | undefined {
+  if (!refusalToActAs(named, c)) return undefined;
+  if (c.run) return t('actAsInRun', { run: describeRun(c.run), id: c.id, named });
+  return t('actAsDeclared', { declared: process.env.FMES_AGENT ?? '', named });
 }
 
 /**
@@ -32,9 +45,9 @@ export function describeRun(run: RunIdentity): string {
  * locks as itself. Returns true when it refused. (Outside runs anyone may take a lock in any name: taking one
  * harms nobody's lock.)
  */
-export function refuseOtherAgent(named: string | undefined, what: string): boolean {
+export function refuseOtherAgent(named: string | undefined, what: ClaimVerb): boolean {
   const c = caller();
   if (!c.run || named === undefined) return false;
-  const why = refusalToActAs(named, c);
-  return why ? refuse(`${what} as ${named}: ${why}.`) : false;
+  const why = actAsRefusal(named, c);
+  return why ? refuse(t('actingAs', { what: t(what), named, why })) : false;
 }

@@ -5,6 +5,7 @@ import type { RunRequest } from '../../core/agents/runTypes';
 import { exitStatusOf } from '../../core/agents/exitStatus';
 import { AGENT_KINDS, isAgentKind, type AgentKind } from '../../core/agents/types';
 import { renderRunEvent } from '../../core/agents/render';
+import { localeFromEnv } from '../../core/i18n/locale';
 import { planRunRequest } from '../../core/agents/planPrompt';
 import { ArtifactError } from '../../core/errors';
 import { TASK_ID } from '../../core/schemas/patterns';
@@ -108,7 +109,7 @@ export function runCommand(): Command {
           if (e.type !== 'end') print(JSON.stringify(e));
           return;
         }
-        for (const line of renderRunEvent(e, { color })) print(line);
+        for (const line of renderRunEvent(e, { color, locale: localeFromEnv() })) print(line);
       });
       let received: NodeJS.Signals | undefined;
       const onSignal = (sig: NodeJS.Signals) => {

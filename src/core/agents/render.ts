@@ -1,5 +1,7 @@
 import { formatUsd } from '../cost/costLedger';
 import type { RunEvent } from './runTypes';
+import type { Locale } from '../i18n/locale';
+import { END_KO } from '../i18n/outcomeText';
 
 /** ANSI styles; empty strings when colour is off. */
 interface Style {
@@ -39,11 +41,23 @@ function toolSummary(tool: string, input: unknown): string {
   return `${tool} ${clip(JSON.stringify(input ?? {}), 200)}`;
 }
 
+/** The end of a run in Korean: the reason's headline, then its English message (it carries the numbers). */
+function endKo(o: Extract<RunEvent, { type: 'end' }>['outcome'], s: Style): string[] {
+  const colour = o.ok ? s.green : s.red;
+  return [
+    `${colour}${s.bold}${o.ok ? '✔' : '✘'} ${o.taskId}: ${o.reason} — ${END_KO[o.reason]} (${o.message})${s.reset}`,
+    `${s.dim}비용 ${formatUsd(o.costUsd)} · ${o.turns}턴 · 시도 ${o.attempts}회${o.denials ? ` · 거부된 도구 호출 ${o.denials}개` : ''} · 세션 ${o.sessionId ?? '-'} · 기록 ${o.transcript}${s.reset}`,
+    ...o.pendingApprovals.map(
+      (id) => `${s.yellow}승인 ${id} 대기 중: fmes approve ${id} (또는 reject) 후 작업을 재개하세요${s.reset}`,
+    ),
+  ];
+}
+
 /**
  * A run as people read it, one event at a time: the integrated terminal (with colour) and `fmes run`
  * (plain when not on a TTY) print the same transcript. Text is already redacted by the run.
  */
-export function renderRunEvent(e: RunEvent, options: { color: boolean }): string[] {
+export function renderRunEvent(e: RunEvent, options: { color: boolean; locale?: Locale }): string[] {
   const s = options.color ? ANSI : PLAIN;
   switch (e.type) {
     case 'attempt':
@@ -68,6 +82,7 @@ export function renderRunEvent(e: RunEvent, options: { color: boolean }): string
       return [`${s.yellow}${e.message}${s.reset}`];
     case 'end': {
       const o = e.outcome;
+      if (options.locale === 'ko') return endKo(o, s);
       const colour = o.ok ? s.green : s.red;
       return [
         `${colour}${s.bold}${o.ok ? '✔' : '✘'} ${o.taskId}: ${o.reason} — ${o.message}${s.reset}`,

@@ -57,6 +57,24 @@ export const en = {
   confirmInsideRun: 'repository settings cannot be confirmed from inside an agent run: a person confirms them',
   badTaskId: 'task id {id} must start with a letter or digit and use only letters, digits and . _ -',
   badAgentId: '--agent {id}: must start with a letter or digit and use only letters, digits and . _ : @ -',
+  runOf: 'run {runId} of {agent}',
+  runPlain: 'run {runId}',
+  anAgentRun: 'an agent run',
+  locking: 'locking',
+  releasing: 'releasing',
+  renewing: 'renewing',
+  actAsInRun: 'this runs inside {run}, and an agent acts only as itself ({id}), never as {named}',
+  actAsDeclared: 'this process is {declared} ($FMES_AGENT), not {named}',
+  actingAs: '{what} as {named}: {why}.',
+  actingAsNeedsToken:
+    "{what} as {named}: {why}. Another agent's lock is released with its --token (printed when it was taken).",
+  actingAsNeedsTokenOrBreak:
+    "{what} as {named}: {why}. Another agent's lock is released with its --token (printed when it was taken), or broken by a person: fmes lock break <path> --reason <why>.",
+  breakByPerson:
+    "breaking a lock is a person's decision, and this runs inside {run}. Ask the holder to release it, or ask a person to run: fmes lock break {path} --reason <why>",
+  probeWarning: 'fmes: warning: {what}: {message}. The command written cannot run: fix it and run `fmes init` again.',
+  pidIgnored:
+    'fmes: warning: --pid is ignored inside an agent run (its processes are not the broker’s to watch): the lock lasts until released or its TTL ends; fmes lock run binds one to a command',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -117,4 +135,23 @@ export const ko: Record<MessageKey, string> = {
   confirmInsideRun: '저장소 설정은 에이전트 실행 안에서 확인할 수 없습니다: 사람이 확인합니다',
   badTaskId: '작업 ID {id}은(는) 영문자나 숫자로 시작하고 영문자, 숫자, . _ -만 써야 합니다',
   badAgentId: '--agent {id}: 영문자나 숫자로 시작하고 영문자, 숫자, . _ : @ -만 써야 합니다',
+  runOf: '{agent}의 실행 {runId}',
+  runPlain: '실행 {runId}',
+  anAgentRun: '에이전트 실행',
+  locking: '잠금',
+  releasing: '잠금 해제',
+  renewing: '잠금 갱신',
+  actAsInRun:
+    '이 명령은 {run} 안에서 실행되며, 에이전트는 자기 자신({id})으로만 행동하고 {named}(으)로는 행동할 수 없습니다',
+  actAsDeclared: '이 프로세스는 {named}이(가) 아니라 {declared}($FMES_AGENT)입니다',
+  actingAs: '{named}(으)로 {what}: {why}.',
+  actingAsNeedsToken: '{named}(으)로 {what}: {why}. 다른 에이전트의 잠금은 그 --token(잠글 때 출력됨)으로 해제합니다.',
+  actingAsNeedsTokenOrBreak:
+    '{named}(으)로 {what}: {why}. 다른 에이전트의 잠금은 그 --token(잠글 때 출력됨)으로 해제하거나, 사람이 강제로 풀 수 있습니다: fmes lock break <path> --reason <why>.',
+  breakByPerson:
+    '잠금을 강제로 푸는 것은 사람이 결정하는데, 이 명령은 {run} 안에서 실행되었습니다. 보유자에게 해제를 요청하거나, 사람에게 다음 명령을 실행해 달라고 하세요: fmes lock break {path} --reason <why>',
+  probeWarning:
+    'fmes: 경고: {what}: {message}. 작성된 명령을 실행할 수 없습니다: 고친 뒤 `fmes init`을 다시 실행하세요.',
+  pidIgnored:
+    'fmes: 경고: 에이전트 실행 안에서는 --pid가 무시됩니다 (그 프로세스는 브로커가 지켜볼 대상이 아닙니다): 잠금은 해제되거나 TTL이 끝날 때까지 유지됩니다. 명령에 잠금을 묶으려면 fmes lock run을 쓰세요',
 };

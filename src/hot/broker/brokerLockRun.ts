@@ -4,6 +4,8 @@ import { escapeControls, safeJson } from '../locks/printable';
 import { EXIT, runHolding, SignalGuard, signalExit } from '../lock/holding';
 import { BrokerCallError, BrokerClient } from './client';
 import { acquireVia, EXIT_BROKER_UNAVAILABLE, EXIT_REFUSED } from './lockVia';
+import { hotText } from '../hotText';
+import { localeFromEnv } from '../locale';
 
 export interface BrokeredRunArgs {
   path: string;
@@ -41,7 +43,13 @@ export async function brokeredLockRun(
         waitSec: a.wait,
         bind: 'connection',
         onWait: (holders) =>
-          printErr(`fmes: waiting up to ${a.wait}s for ${a.path}: ${holders.map((h) => describeHolder(h)).join('; ')}`),
+          printErr(
+            hotText(localeFromEnv(), 'waitingFor', {
+              seconds: a.wait,
+              path: a.path,
+              holders: holders.map((h) => describeHolder(h, localeFromEnv())).join('; '),
+            }),
+          ),
       });
     } catch (e) {
       if (guard.received) return signalExit(guard.received);
@@ -51,8 +59,9 @@ export async function brokeredLockRun(
           process.stdout.write(
             safeJson({ ok: false, reason: 'held', path: e.path, holders: holders.map(holderJson) }) + '\n',
           );
-        printErr(`fmes: ${escapeControls(e.path)} is held:`);
-        for (const h of holders) printErr(`  ${describeHolder(h)}`);
+        const locale = localeFromEnv();
+        printErr(hotText(locale, 'isHeld', { path: escapeControls(e.path) }));
+        for (const h of holders) printErr(`  ${describeHolder(h, locale)}`);
         return EXIT.held;
       }
       if (BrokerCallError.is(e, 'refused')) {

@@ -1,9 +1,10 @@
 import { describeHolder } from '../locks/holders';
 import type { HolderStatus } from '../locks/lockManager';
 import { escapeControls } from '../locks/printable';
+import type { Locale } from '../locale';
 
 /** One line of `fmes lock status`: path, agent, intent, age, pid (the broker answers with the same lines). */
-export function statusLine(s: HolderStatus, now = Date.now()): string {
+export function statusLine(s: HolderStatus, now = Date.now(), locale: Locale = 'en'): string {
   const flag = s.staleness.stale ? ` [stale: ${s.staleness.reason}]` : '';
   const h = s.holder;
   if (h.kind === 'lock') {
@@ -12,5 +13,5 @@ export function statusLine(s: HolderStatus, now = Date.now()): string {
     const f = escapeControls;
     return `${f(h.path)}\t${h.record.agent}\t${f(h.record.intent) || '-'}\t${age}s${h.record.pid !== null ? `\tpid ${h.record.pid}@${f(h.record.host)}` : ''}${flag}`;
   }
-  return describeHolder(h) + flag;
+  return describeHolder(h, locale) + flag;
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatIssues, type ArtifactIssue } from '../errors';
+import type { ArtifactIssue } from '../errors';
 import type { LockRecord } from '../../core/schemas/lock';
 import { ancestorsOf, covers, type WorkspacePath, type WorkspacePaths } from '../paths/workspacePath';
 import { findAgentMarkersUnder, readAgentMarker } from './agentMarker';
@@ -8,7 +8,7 @@ import type { Staleness } from './staleness';
 import { readLockFile, type ReadStamp } from './lockFile';
 import { decodeLockFileName, LOCK_SUFFIX, lockFileName } from './lockName';
 import { escapeControls } from './printable';
-import { hotText } from '../hotText';
+import { hotText, issueText } from '../hotText';
 import type { Locale } from '../locale';
 
 /** Something that holds a path: a lock file, an invalid lock file (held until broken), or an `.agent_lock` marker. */
@@ -64,7 +64,7 @@ function describeRaw(h: Holder, locale: Locale): string {
       return hotText(locale, 'invalidLock', {
         path: h.path ?? path.basename(h.file),
         file: h.file,
-        issues: formatIssues(h.issues),
+        issues: h.issues.map((i) => issueText(i, locale)).join('; '),
       });
     case 'marker':
       return hotText(locale, 'markedBy', {

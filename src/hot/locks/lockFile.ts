@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import type { ArtifactIssue } from '../errors';
 import { isErrnoException } from '../errors';
 import { cold } from '../cold';
+import { hotIssue } from '../hotText';
 import { checkLockRecord } from './lockRecord';
 import type { LockRecord } from '../../core/schemas/lock';
 
@@ -15,15 +16,15 @@ const IDENTITY_KEY = /"(version|pid|pidStart|host)"\s*:/g;
 
 /** Parses a lock file's text. Empty, truncated, non-JSON and off-schema content yields issues, never throws. */
 export function parseLockText(text: string): LockParse {
-  if (text.trim() === '') return { ok: false, issues: [{ field: '', message: 'the file is empty' }] };
+  if (text.trim() === '') return { ok: false, issues: [hotIssue('', 'emptyFile')] };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, issues: [{ field: '', message: `not JSON (${(e as Error).message})` }] };
+    return { ok: false, issues: [hotIssue('', 'notJson', { error: (e as Error).message })] };
   }
   const twice = repeatedIdentityKey(text);
-  if (twice) return { ok: false, issues: [{ field: twice, message: 'appears more than once' }] };
+  if (twice) return { ok: false, issues: [hotIssue(twice, 'twice')] };
   const record = checkLockRecord(json);
   if (record) return { ok: true, record };
   // What the hand check cannot decide goes to the zod schema, in the cold half (it names what is wrong).
