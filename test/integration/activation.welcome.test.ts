@@ -5,13 +5,15 @@ import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
 import pkg from '../../package.json';
 import nls from '../../package.nls.json';
+import nlsKo from '../../package.nls.ko.json';
 import { agentCore, api, extensionId, waitFor } from './helpers';
 
 // First run, in a workspace with nothing of F-MES yet (this file runs right after activation, before any suite
 // writes plans, locks or cost logs): the panel has no rows, so VS Code shows its welcome content; the welcome
 // and the walkthrough only point at commands that exist and media the extension ships.
 /** The manifest's text: a `%key%` placeholder resolved from package.nls.json, as VS Code resolves it. */
-const text = (s: string) => s.replace(/^%([^%]+)%$/, (_m, k: string) => (nls as Record<string, string>)[k] ?? s);
+const text = (s: string, table: Record<string, string> = nls) =>
+  s.replace(/^%([^%]+)%$/, (_m, k: string) => table[k] ?? s);
 const commandLinks = (s: string) => [...text(s).matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
 
 suite('first run: welcome and walkthrough', () => {
@@ -53,8 +55,12 @@ suite('first run: welcome and walkthrough', () => {
     );
     const all = new Set(await vscode.commands.getCommands(true));
     for (const s of walk.steps) {
-      assert.ok(fs.existsSync(path.join(ext.extensionPath, s.media.image)), s.media.image);
-      assert.match(s.media.image, /\.(svg|png)$/);
+      // The picture is a `%key%`: each display language has its own (package.nls.json, package.nls.ko.json).
+      for (const table of [nls, nlsKo] as Record<string, string>[]) {
+        const image = text(s.media.image, table);
+        assert.ok(fs.existsSync(path.join(ext.extensionPath, image)), image);
+        assert.match(image, /\.(svg|png)$/);
+      }
       for (const c of commandLinks(s.description)) assert.ok(all.has(c), `${c} in step ${s.id}`);
     }
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${extensionId}#${walk.id}`, false);
