@@ -51,13 +51,15 @@ test('the walkthrough opens from the welcome and leads through init, a first pla
   await steps.waitFor({ state: 'visible', timeout: 30_000 });
   for (const title of ['Initialize the workspace', 'Write a first plan', 'Start a mission', 'Review and merge'])
     await steps.locator('.getting-started-step').filter({ hasText: title }).first().waitFor();
-  // The first step's Markdown media, rendered beside the steps (a webview).
-  await page
-    .frameLocator('iframe.webview.ready')
-    .frameLocator('#active-frame')
-    .getByText('Initialize the workspace')
-    .first()
-    .waitFor({ timeout: 30_000 });
+  // The first step's picture beside the steps (an SVG in the display language), loaded, with its alt text.
+  const picture = page.locator('.getting-started-media img[alt^="Initialize Workspace: the diff"]');
+  await picture.waitFor({ state: 'visible', timeout: 30_000 });
+  const width = await picture.evaluate(async (el) => {
+    const img = el as unknown as { decode(): Promise<void>; naturalWidth: number };
+    await img.decode();
+    return img.naturalWidth;
+  });
+  assert.ok(width > 0, 'the picture loaded');
   await shot(page, 'walkthrough');
 });
 
