@@ -82,12 +82,19 @@ export function backendText(
   });
 }
 
-/** The line `key` in `locale`, `{name}` replaced by `params.name`. */
-export function hotText(locale: Locale, key: HotKey, params: Record<string, string | number> = {}): string {
-  const template = locale === 'ko' ? HOT_KO[key] : HOT_EN[key];
+/**
+ * Replaces each `{name}` with `params.name`; a placeholder with no value is left as it is (visible, not lost).
+ * The one filler of every catalog (the CLI's, the schemas', these).
+ */
+export function format(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
   );
+}
+
+/** The line `key` in `locale`, `{name}` replaced by `params.name`. */
+export function hotText(locale: Locale, key: HotKey, params: Record<string, string | number> = {}): string {
+  return format(locale === 'ko' ? HOT_KO[key] : HOT_EN[key], params);
 }
 
 /**

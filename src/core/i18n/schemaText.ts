@@ -4,6 +4,7 @@
 // dist/mcp.js keep English (the default); `fmes mcp` follows the CLI's locale, as zod's own messages there do.
 // Used as zod's `error` callback, so the text is chosen when a value is checked, not when the schema is built.
 
+import { format } from '../../hot/hotText';
 export const en = {
   regex: 'must be a valid regular expression',
   envName: 'must be an environment variable name',
@@ -94,10 +95,7 @@ export function schemaLocale(): 'en' | 'ko' {
 
 /** The message `key` in the current schema language, `{name}` placeholders filled. */
 export function schemaText(key: SchemaTextKey, params: Record<string, string | number> = {}): string {
-  const text = (locale === 'ko' ? ko : en)[key];
-  return text.replace(/\{(\w+)\}/g, (whole, n: string) =>
-    Object.prototype.hasOwnProperty.call(params, n) ? String(params[n]) : whole,
-  );
+  return format((locale === 'ko' ? ko : en)[key], params);
 }
 
 /** zod's `error` parameter for `key`: the message is chosen when a value is checked. */

@@ -1,17 +1,13 @@
 // The CLI's (and any other vscode-free entry point's) messages: one English catalog, its Korean translation,
 // and `t(key, params)` with named `{param}` placeholders. The editor uses vscode.l10n bundles instead
 // (l10n/bundle.l10n*.json): VS Code picks those by its display language.
+import { format } from '../../hot/hotText';
 import { localeFromEnv, type Locale } from './locale';
 import { en, ko, type MessageKey } from './messages';
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { en, ko };
 
-/** Replaces each `{name}` with `params.name`; a placeholder with no value is left as it is (visible, not lost). */
-export function format(template: string, params: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
-}
+export { format };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
