@@ -174,7 +174,8 @@ async function main(): Promise<void> {
     await release();
     if (!inWindow) break;
   }
-  process.stdout.write(JSON.stringify(result) + '\n');
+  // Waited for: a result of ~100k waits is larger than the pipe's buffer, and process.exit would cut it off.
+  await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(result) + '\n', () => resolve()));
 }
 
 main().then(

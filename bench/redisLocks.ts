@@ -2,8 +2,8 @@
  * The Redis lock backend against the floor and against redlock, on one redis-server started for the run
  * (a free loopback port, no persistence), reported as ratios (see bench/README.md):
  *
- *   1. one process, lock cycle (acquire + release, two round trips) vs. a bare `SET NX PX` + `DEL` loop on the
- *      same server with the same client: goal >= 0.5
+ *   1. one process, lock cycle (acquire + release: two commands; inside a turn the release is not waited for,
+ *      so one round trip) vs. a bare `SET NX PX` + `DEL` loop on the same server with the same client: goal >= 0.5
  *   2. 32 processes on one path, acquisitions per second, vs. redlock (npm, v4) on the same server, with its
  *      default retry (200 ms + 200 ms jitter) and tuned to our backoff (2 ms + 2 ms): goal ahead of both
  *
@@ -17,8 +17,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const BUILD = path.join(__dirname, '.build', 'redisLocks.js');
-/** Cycles run before the clock starts (connections made, scripts loaded, JIT warm). */
-const WARM_UP = 200;
+/**
+ * Cycles run before the clock starts (connections made, scripts loaded, JIT warm; a contended worker also waits a
+ * few times). 200 left the JIT cold for part of the window: a worker's first turns ran at half speed.
+ */
+const WARM_UP = 2_000;
 const quick = process.argv.includes('--quick');
 const check = process.argv.includes('--check');
 
@@ -42,8 +45,11 @@ async function worker(job: Job): Promise<void> {
     sent++;
     return send.apply(this, a);
   };
-  const key = 'bench:lock';
-  let cycle: () => Promise<void>;
+  // `warm`: a private path or key of this worker, for the warm-up before a contended window.
+  const key = (warm: boolean) => (warm ? `bench:warm:${job.worker}` : 'bench:lock');
+  let cycle: (warm?: boolean) => Promise<void>;
+  /** One acquisition that has to wait (its private path held for a moment by someone else), for the warm-up. */
+  let waitOnce: () => Promise<void> = async () => undefined;
   let close: () => void = () => undefined;
   if (job.impl === 'ours') {
     const { openLockBackend } = await import('../src/hot/locks/openBackend');
@@ -56,17 +62,28 @@ async function worker(job: Job): Promise<void> {
     });
     await b.status(); // connected before the clock starts
     const agent = `w${job.worker}`;
-    cycle = async () => {
-      const l = await b.acquire('src/a.ts', { agent, waitMs: 600_000 });
+    cycle = async (warm = false) => {
+      const l = await b.acquire(warm ? `src/w${job.worker}.ts` : 'src/a.ts', { agent, waitMs: 600_000 });
       await l.release();
     };
-    close = () => b.dispose();
+    const other = openLockBackend({
+      paths: new WorkspacePaths(job.root),
+      log: createLogger(nullSink),
+      env: { FMES_LOCKS_BACKEND: `redis://127.0.0.1:${job.port}/0`, FMES_LOCKS_NAMESPACE: 'bench' },
+    });
+    waitOnce = async () => {
+      const p = `src/v${job.worker}.ts`;
+      const held = await other.acquire(p, { agent: `x${job.worker}` });
+      setTimeout(() => void held.release(), 1);
+      await (await b.acquire(p, { agent, waitMs: 600_000 })).release();
+    };
+    close = () => (b.dispose(), other.dispose());
   } else if (job.impl === 'bare') {
     const c = new Redis({ port: job.port, host: '127.0.0.1' });
     await c.ping();
-    cycle = async () => {
-      if ((await c.set(key, 'x', 'PX', 10_000, 'NX')) !== 'OK') throw new Error('bare: held');
-      await c.del(key);
+    cycle = async (warm = false) => {
+      if ((await c.set(key(warm), 'x', 'PX', 10_000, 'NX')) !== 'OK') throw new Error('bare: held');
+      await c.del(key(warm));
     };
     close = () => c.disconnect();
   } else {
@@ -82,8 +99,13 @@ async function worker(job: Job): Promise<void> {
     await c.ping();
     const tuned = job.impl === 'redlock-tuned';
     const rl = new Redlock([c], { retryCount: -1, retryDelay: tuned ? 2 : 200, retryJitter: tuned ? 2 : 200 });
-    cycle = async () => {
-      const l = await rl.lock(key, 10_000);
+    waitOnce = async () => {
+      const k = `bench:v${job.worker}`;
+      await c.set(k, 'someone', 'PX', 3); // held for 3 ms: the lock call retries
+      await (await rl.lock(k, 10_000)).unlock();
+    };
+    cycle = async (warm = false) => {
+      const l = await rl.lock(key(warm), 10_000);
       await l.unlock();
     };
     close = () => c.disconnect();
@@ -102,14 +124,24 @@ async function worker(job: Job): Promise<void> {
       rt: (sent - sent0) / job.cycles,
     });
   } else {
+    // Every worker warms up alone first (its own path: connections made, scripts loaded, JIT warm), as in
+    // bench/locks.ts: the window measures contention, not how fast 32 cold processes compile the cycle.
+    // Waiting too (each implementation's waiting path, a few times): the window's code is all compiled.
+    for (let i = 0; i < WARM_UP; i++) {
+      await cycle(true);
+      if (i % 400 === 0) await waitOnce();
+    }
     process.send!({ ready: true });
     const end = await new Promise<number>((r) => process.once('message', (m: { end: number }) => r(m.end)));
     let n = 0;
+    // When each acquisition completed (ms, one clock for all processes): where the window went (turns, handoffs).
+    const at: number[] = [];
     while (Date.now() < end) {
       await cycle();
+      at.push(performance.timeOrigin + performance.now());
       n++;
     }
-    process.send!({ count: n });
+    process.send!({ count: n, at });
   }
   close();
 }
@@ -141,6 +173,8 @@ async function startServer(port: number): Promise<ChildProcess> {
 interface Result {
   perSec?: number;
   count?: number;
+  /** When each acquisition of a contended window completed (ms). */
+  at?: number[];
   /** Client CPU per cycle (user + system), µs. */
   cpuUs?: number;
   /** Commands sent per cycle: round trips, counting a blocking wait (BLPOP) as one. */
@@ -174,9 +208,41 @@ async function contend(impl: Impl, base: Omit<Job, 'impl' | 'mode' | 'worker'>, 
   await allReady;
   const end = Date.now() + ms;
   for (const c of children) c.send({ end });
-  const counts = (await Promise.all(results)).map((r) => r.count ?? 0);
+  const done = await Promise.all(results);
+  const counts = done.map((r) => r.count ?? 0);
   const total = counts.reduce((a, b) => a + b, 0);
-  return { perSec: total / (ms / 1000), fairness: Math.max(...counts) / Math.max(1, Math.min(...counts)) };
+  return {
+    perSec: total / (ms / 1000),
+    fairness: Math.max(...counts) / Math.max(1, Math.min(...counts)),
+    ...where(done.map((r) => r.at ?? [])),
+  };
+}
+
+/**
+ * Where a window went, from every acquisition's completion time: the mean time between two acquisitions of one
+ * process in a row (a cycle inside its turn) and the median gap when the next acquisition is another process's
+ * (a handoff), with the share of the window the handoffs took.
+ */
+function where(at: number[][]): { cycleMs: number; handoffMs: number; handoffShare: number; handoffs: number } {
+  const ev = at.flatMap((ts, w) => ts.map((t) => [t, w] as const)).sort((a, b) => a[0] - b[0]);
+  let inTurn = 0;
+  let inTurnMs = 0;
+  const gaps: number[] = [];
+  for (let i = 1; i < ev.length; i++) {
+    const d = ev[i][0] - ev[i - 1][0];
+    if (ev[i][1] === ev[i - 1][1]) {
+      inTurn++;
+      inTurnMs += d;
+    } else gaps.push(d);
+  }
+  gaps.sort((a, b) => a - b);
+  const span = ev.length > 1 ? ev[ev.length - 1][0] - ev[0][0] : 1;
+  return {
+    cycleMs: inTurn ? inTurnMs / inTurn : 0,
+    handoffMs: gaps.length ? gaps[gaps.length >> 1] : 0,
+    handoffShare: gaps.reduce((a, b) => a + b, 0) / span,
+    handoffs: gaps.length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -198,6 +264,8 @@ async function main(): Promise<void> {
   // The path locked is a file of the workspace, as agents' locks are (a path's resolution is then remembered).
   fs.mkdirSync(path.join(root, 'src'));
   fs.writeFileSync(path.join(root, 'src', 'a.ts'), '');
+  for (let i = 0; i < 32; i++)
+    for (const f of [`w${i}.ts`, `v${i}.ts`]) fs.writeFileSync(path.join(root, 'src', f), '');
   try {
     const base = { port, root, cycles: quick ? 2_000 : 10_000 };
     const rounds = quick ? 2 : 5;
@@ -221,11 +289,11 @@ async function main(): Promise<void> {
     console.log(`load average ${load()} (${os.cpus().length} CPUs)`);
     for (const impl of ['bare', 'ours'] as const)
       console.log(
-        `  ${impl.padEnd(5)} ${best[impl].perSec.toFixed(0).padStart(6)} cycles/s, ${best[impl].rt.toFixed(2)} round trips/cycle, client CPU ${best[impl].cpuUs.toFixed(0)} µs/cycle`,
+        `  ${impl.padEnd(5)} ${best[impl].perSec.toFixed(0).padStart(6)} cycles/s, ${best[impl].rt.toFixed(2)} commands/cycle, client CPU ${best[impl].cpuUs.toFixed(0)} µs/cycle`,
       );
     const procs = 32;
     const ms = quick ? 2_000 : 5_000;
-    const c: Record<string, { perSec: number; fairness: number }> = {};
+    const c: Record<string, Awaited<ReturnType<typeof contend>>> = {};
     for (const impl of (process.env.BENCH_SKIP_CONTEND ? [] : ['ours', 'redlock', 'redlock-tuned']) as Impl[])
       c[impl] = await contend(impl, base, procs, ms);
     const r1 = ours / bare;
@@ -240,7 +308,9 @@ async function main(): Promise<void> {
     console.log(`one process, cycles/s: ours ${ours.toFixed(0)}, bare SET NX PX + DEL ${bare.toFixed(0)}`);
     for (const [k, v] of Object.entries(c))
       console.log(
-        `${procs} processes, one path, ${ms / 1000} s: ${k} ${v.perSec.toFixed(0)}/s (fairness max/min ${v.fairness.toFixed(1)})`,
+        `${procs} processes, one path, ${ms / 1000} s: ${k} ${v.perSec.toFixed(0)}/s (fairness max/min ${v.fairness.toFixed(1)}; ` +
+          `${v.cycleMs.toFixed(3)} ms per cycle in a run of one process, ${v.handoffs} handoffs of median ` +
+          `${v.handoffMs.toFixed(2)} ms, ${(v.handoffShare * 100).toFixed(0)} % of the window)`,
       );
     line('lock cycle, ours / bare SET NX PX + DEL', r1, '>= 0.5', r1 >= 0.5);
     line(`${procs}-process contention, ours / redlock (default retry)`, r2, '> 1', r2 > 1);

@@ -54,7 +54,7 @@ export const defaultLockConfig: LockConfig = {
   backoffCapMs: 200,
   stallMs: 500,
   batchMs: 25,
-  batchMax: 32,
+  batchMax: 128,
 };
 
 export interface LockOwner {

@@ -41,6 +41,7 @@ export function openLockBackend(o: OpenBackendOptions): LockBackend {
     namespace: lockNamespace(o.paths.root, env.FMES_LOCKS_NAMESPACE || o.settings?.namespace),
     leaseMs: o.settings?.leaseMs ?? DEFAULT_BACKEND_SETTINGS.leaseMs,
     detachedTtlMs: o.config?.detachedTtlMs,
+    turnMs: o.config?.batchMs,
     host: env.FMES_LOCK_HOST,
     log: o.log,
     longLived: o.longLived,

@@ -15,7 +15,7 @@ import { assertNoControl } from '../../../hot/locks/printable';
 import { ancestorsOf, covers, type WorkspacePath, type WorkspacePaths } from '../../../hot/paths/workspacePath';
 import type { Logger } from '../../log';
 import type { LockRecord } from '../../schemas/lock';
-import { backendError, connectLockClient, namespaceKeys, wakeKey, type LockClient } from './redisClient';
+import { backendError, connectLockClient, namespaceKeys, waiterKey, wakeKey, type LockClient } from './redisClient';
 import { watchLockChannel } from './redisWatch';
 import { RedisLease } from './redisLease';
 import { RedisTurns } from './redisTurns';
@@ -32,6 +32,8 @@ export interface RedisBackendOptions {
   detachedTtlMs?: number;
   connectTimeoutMs?: number;
   longLived?: boolean;
+  /** The longest turn of a process that takes a path again and again (RedisTurns; default 25 ms). */
+  turnMs?: number;
   /** The name this machine carries in its locks (FMES_LOCK_HOST, else the host name). */
   host?: string;
   log?: Logger;
@@ -39,13 +41,6 @@ export interface RedisBackendOptions {
 
 /** How long a waiter blocks before it tries again with no wake-up (a lease that ran out unseen). */
 const WAKE_FALLBACK_MS = 250;
-
-/**
- * How long an acquire right after this process's turn waits for a waiter to take the path first: a woken
- * waiter on an idle machine takes it well within this; on a loaded one, a waiter that is not scheduled in time is
- * overtaken rather than leaving the path idle (a 50 ms wait here cut 32-process throughput by about a third).
- */
-const YIELD_MS = 5;
 
 /** Longest intent the lock record schema accepts. */
 const MAX_INTENT = 500;
@@ -64,7 +59,7 @@ export class RedisLockBackend implements LockBackend {
   private ready: LockClient | undefined;
   /** The connection waiters block on (BLPOP), made on the first wait. */
   private blocker: Promise<LockClient> | undefined;
-  private readonly turns = new RedisTurns((p) => void this.wake(p));
+  private readonly turns: RedisTurns;
   /** Path resolution of the acquire hot path without an lstat per segment on each call (pathMemo.ts). */
   private readonly memo: PathMemo;
 
@@ -75,6 +70,7 @@ export class RedisLockBackend implements LockBackend {
     this.detachedTtlMs = o.detachedTtlMs ?? 30 * 60_000;
     ({ keys: this.keys, channel: this.channel } = namespaceKeys(o.namespace));
     this.memo = new PathMemo(o.paths);
+    this.turns = new RedisTurns((p, owner) => void this.leave(p, owner), undefined, undefined, o.turnMs);
   }
 
   get namespace(): string {
@@ -95,7 +91,10 @@ export class RedisLockBackend implements LockBackend {
   }
 
   /** Runs one script; any failure to talk to the server becomes LockBackendError naming it. */
-  private async run(script: 'fmesAcquire' | 'fmesReleaseOrRenew' | 'fmesBreak' | 'fmesStatus', args: string[]) {
+  private async run(
+    script: 'fmesAcquire' | 'fmesReleaseOrRenew' | 'fmesBreak' | 'fmesStatus' | 'fmesLeave',
+    args: string[],
+  ) {
     // The connection made, this awaits nothing but the reply (one microtask less per call).
     const c = this.ready ?? (await this.connection());
     try {
@@ -132,13 +131,16 @@ export class RedisLockBackend implements LockBackend {
     input: string,
     owner: LockOwner,
   ): Promise<{ ok: true; lease: RedisLease; reentered: boolean } | { ok: false; holders: Holder[] }> {
-    return this.attempt(this.normalize(input), owner);
+    const r = await this.attempt(this.normalize(input), owner, '');
+    return r.ok ? r : { ok: false, holders: r.holders };
   }
 
+  /** One try; `waiter` is the id of a waiting acquire in the path's line ('' for a one-shot try). */
   private async attempt(
     p: WorkspacePath,
     owner: LockOwner,
-  ): Promise<{ ok: true; lease: RedisLease; reentered: boolean } | { ok: false; holders: Holder[] }> {
+    waiter: string,
+  ): Promise<{ ok: true; lease: RedisLease; reentered: boolean } | { ok: false; holders: Holder[]; queued?: boolean }> {
     if (!isAgentId(owner.agent))
       throw new LockError('invalidAgent', p, `The agent id ${JSON.stringify(owner.agent)} ${AGENT_ID.message}.`, {
         agent: owner.agent,
@@ -163,8 +165,9 @@ export class RedisLockBackend implements LockBackend {
       ...(key === undefined ? {} : { keyHash: hashKey(key) }),
     };
     const args = [p, JSON.stringify(record), String(Math.round(ttl)), owner.agent, pid === null ? '' : String(pid)];
-    const [verdict, ...values] = await this.run('fmesAcquire', [...args, this.host, ...ancestorsOf(p)]);
+    const [verdict, ...values] = await this.run('fmesAcquire', [...args, this.host, waiter, ...ancestorsOf(p)]);
     const now = Date.now();
+    if (verdict === 'queued') return { ok: false, holders: [], queued: true };
     if (verdict === 'held') return { ok: false, holders: values.map((v) => holderOf(v, this.where, now)) };
     if (verdict === 'ok') {
       // A new lock is the record sent, with the server's times and fence: nothing to parse.
@@ -189,45 +192,61 @@ export class RedisLockBackend implements LockBackend {
   }
 
   async acquire(input: string, options: AcquireOptions): Promise<RedisLease> {
+    const waits = (options.waitMs ?? 0) > 0;
     const deadline = Date.now() + (options.waitMs ?? 0);
     const p = this.normalize(input);
+    // A waiting acquire goes by one waiter id in the path's line (see redisScripts.ts): its turn's, else a new one.
+    const waiter = waits ? this.turns.waiterFor(p) : '';
     let announced = false;
-    if ((options.waitMs ?? 0) > 0 && this.turns.shouldYield(p)) await this.waitForRelease(p, YIELD_MS, options.signal);
-    for (let attempt = 0; ; attempt++) {
-      options.signal?.throwIfAborted();
-      this.turns.asking(p);
-      const r = await this.attempt(p, options).finally(() => this.turns.settled(p));
-      if (r.ok) {
-        this.turns.taken(r.lease.path);
-        return r.lease;
+    let holders: Holder[] = [];
+    let inLine = false;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        options.signal?.throwIfAborted();
+        this.turns.asking(p);
+        const r = await this.attempt(p, options, waiter).finally(() => this.turns.settled(p));
+        if (r.ok) {
+          if (waits) this.turns.taken(r.lease.path, waiter);
+          inLine = false;
+          return r.lease;
+        }
+        if (waits && attempt === 0) this.turns.lost(p); // someone else has it now: this process's turn is over
+        inLine = waits;
+        if (!r.queued) holders = r.holders;
+        if ((await this.breakStale(r.holders, options.agent)) > 0) continue;
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new LockError('held', p, `${p} is held: ${holders.map((h) => describeHolder(h)).join('; ')}`, {
+            holders,
+          });
+        if (!announced) options.onWait?.(holders);
+        announced = true;
+        const other = r.holders.find((h) => h.path !== undefined && h.path !== p)?.path;
+        if (r.queued || r.holders.some((h) => h.path !== undefined))
+          await this.waitForWake(waiter, other, Math.min(left, WAKE_FALLBACK_MS), options.signal);
+        else await sleep(Math.min(left, backoffDelay(attempt, { baseMs: 2, capMs: 100 })), options.signal);
       }
-      if ((await this.breakStale(r.holders, options.agent)) > 0) continue;
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new LockError('held', p, `${p} is held: ${r.holders.map((h) => describeHolder(h)).join('; ')}`, {
-          holders: r.holders,
-        });
-      if (!announced) options.onWait?.(r.holders);
-      announced = true;
-      const first = r.holders.find((h) => h.path !== undefined)?.path;
-      if (first === undefined)
-        await sleep(Math.min(left, backoffDelay(attempt, { baseMs: 2, capMs: 100 })), options.signal);
-      else await this.waitForRelease(first, Math.min(left, WAKE_FALLBACK_MS), options.signal);
+    } finally {
+      // A waiter that gives up (time out, abort, an error) leaves the line at once rather than after STALE_MS.
+      if (inLine) void this.leave(p, waiter);
     }
   }
 
   /**
-   * Blocks (on a connection of its own, BLPOP) until the lock on `path` goes or `ms` pass. Waiting costs no CPU
-   * and no polling; the timeout covers what pushes no wake-up (a lease running out unseen, another holder).
+   * Blocks (on a connection of its own, BLPOP) until this waiter reaches the head of its line with the path free
+   * (its own list), or the lock on `other` goes (a folder lock that covers the path), or `ms` pass. Waiting costs
+   * no CPU and no polling; the timeout covers what pushes no wake-up (a lease running out unseen).
    */
-  private async waitForRelease(path: string, ms: number, signal?: AbortSignal): Promise<void> {
+  private async waitForWake(waiter: string, other: string | undefined, ms: number, signal?: AbortSignal) {
     const blocker = await (this.blocker ??= connectLockClient(this.o.spec, {
       connectTimeoutMs: this.o.connectTimeoutMs,
     }));
     const abort = () => blocker.disconnect();
     signal?.addEventListener('abort', abort, { once: true });
+    const keys = [waiterKey(this.o.namespace, waiter)];
+    if (other !== undefined) keys.push(wakeKey(this.o.namespace, other));
     try {
-      await blocker.blpop(wakeKey(this.o.namespace, path), Math.max(0.01, ms / 1000));
+      await blocker.blpop(...keys, Math.max(0.01, ms / 1000));
     } catch (e) {
       signal?.throwIfAborted();
       this.blocker = undefined;
@@ -261,11 +280,24 @@ export class RedisLockBackend implements LockBackend {
     return this.releaseOrRenew(input, who, 'renew', who.ttlMs);
   }
 
-  /** @internal A lease's own release: its path is normalised already and its record is not wanted back. */
-  async releaseLease(p: string, agent: string, token: string): Promise<void> {
-    const quiet = this.turns.quietRelease(p) ? 'quiet' : '';
-    const [v] = await this.run('fmesReleaseOrRenew', [p, 'agent', agent, token, 'release', '', quiet]);
-    if (v !== 'ok') await this.releaseOrRenew(p, { agent, token }, 'release'); // words the refusal
+  /**
+   * @internal A lease's own release: its path is normalised already and its record is not wanted back.
+   * Inside a turn, from its second acquisition on, the release is not waited for (RedisTurns.pipelined): it
+   * returns once the release is on the connection, ahead of anything this process sends next, and a refusal
+   * (the lock was lost before it) goes to `onLate` and the log.
+   */
+  async releaseLease(p: string, agent: string, token: string, onLate?: (e: unknown) => void): Promise<void> {
+    const inLoop = this.ready !== undefined && this.turns.pipelined(p);
+    const quiet = this.turns.quietRelease(p);
+    const pipelined = inLoop && quiet !== '';
+    const sent = this.run('fmesReleaseOrRenew', [p, 'agent', agent, token, 'release', '', quiet]).then(async ([v]) => {
+      if (v !== 'ok') await this.releaseOrRenew(p, { agent, token }, 'release'); // words the refusal
+    });
+    if (!pipelined) return sent;
+    sent.catch((e: unknown) => {
+      this.o.log?.warn(`the release of ${p} was refused after it returned: ${(e as Error).message ?? e}`);
+      onLate?.(e);
+    });
   }
 
   private async releaseOrRenew(input: string, who: LockClaim, op: 'release' | 'renew', ttlMs?: number) {
@@ -362,19 +394,17 @@ export class RedisLockBackend implements LockBackend {
     }
   }
 
-  /** Closes the connection after the replies still due (a release in flight completes first). */
-  /** Wakes the longest waiter of `path` (a turn that ended without a release that woke one). */
-  private async wake(path: string): Promise<void> {
-    const c = await this.client?.catch(() => undefined);
-    const k = wakeKey(this.o.namespace, path);
-    await c
-      ?.multi()
-      .rpush(k, '1')
-      .pexpire(k, 1000)
-      .exec()
-      .catch(() => undefined);
+  /**
+   * `waiter` leaves the line of `path` (a waiter that gave up, or a turn that ended without a release saying so).
+   * Only over a live connection: with the server gone, the line forgets a silent waiter by itself (STALE_MS), and a
+   * new connection here would only keep a failing CLI alive for its timeout.
+   */
+  private async leave(path: string, waiter: string): Promise<void> {
+    if (this.ready === undefined) return;
+    await this.run('fmesLeave', [path, waiter]).catch(() => undefined);
   }
 
+  /** Closes the connection after the replies still due (a release in flight completes first). */
   dispose(): void {
     this.turns.dispose();
     void this.blocker?.then(

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { RedisSpec } from '../../../hot/locks/backendSpec';
 import { LockBackendError } from '../../../hot/locks/backendSpec';
-import { ACQUIRE, BREAK, RELEASE_OR_RENEW, STATUS } from './redisScripts';
+import { ACQUIRE, BREAK, LEAVE, RELEASE_OR_RENEW, STATUS } from './redisScripts';
 
 /** The scripts as client commands: EVALSHA, and EVAL when the server does not know the script (after a restart). */
 export interface LockClient extends Redis {
@@ -9,6 +9,7 @@ export interface LockClient extends Redis {
   fmesReleaseOrRenew(...args: (string | number)[]): Promise<string[]>;
   fmesBreak(...args: (string | number)[]): Promise<string[]>;
   fmesStatus(...args: (string | number)[]): Promise<string[]>;
+  fmesLeave(...args: (string | number)[]): Promise<string>;
 }
 
 export interface ConnectOptions {
@@ -54,6 +55,7 @@ export async function connectLockClient(spec: RedisSpec, o: ConnectOptions = {})
   client.defineCommand('fmesReleaseOrRenew', { numberOfKeys: 5, lua: RELEASE_OR_RENEW });
   client.defineCommand('fmesBreak', { numberOfKeys: 5, lua: BREAK });
   client.defineCommand('fmesStatus', { numberOfKeys: 5, lua: STATUS });
+  client.defineCommand('fmesLeave', { numberOfKeys: 5, lua: LEAVE });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -94,6 +96,11 @@ export function backendError(spec: RedisSpec, e: unknown): LockBackendError {
 export function namespaceKeys(namespace: string): { keys: string[]; channel: string } {
   const base = `fmes:locks:{${namespace}}`;
   return { keys: ['L', 'E', 'P', 'F', 'B'].map((k) => `${base}:${k}`), channel: `${base}:changes` };
+}
+
+/** The list of one waiter, pushed when it reaches the head of its line with the path free (redisScripts.ts). */
+export function waiterKey(namespace: string, waiter: string): string {
+  return `fmes:locks:{${namespace}}:V:${waiter}`;
 }
 
 /** The list a waiter blocks on until the lock on `path` goes (redisScripts.ts, drop). */

@@ -16,6 +16,8 @@ import type { RedisLockBackend } from './redisBackend';
  */
 export class RedisLease implements LockLease {
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Told when the lock is gone: by the heartbeat, or by a pipelined release the server refused. */
+  private onLost: ((e: unknown) => void) | undefined;
   private released = false;
   private lastRenewed: number;
   /** The length of each renewal: the lease (or TTL) it was taken with, or the last one asked for. */
@@ -56,6 +58,7 @@ export class RedisLease implements LockLease {
 
   startHeartbeat(intervalMs: number, onLost?: (e: unknown) => void): void {
     this.stopHeartbeat();
+    this.onLost = onLost;
     let busy = false;
     this.heartbeat = setInterval(() => {
       if (busy) return;
@@ -91,6 +94,6 @@ export class RedisLease implements LockLease {
     if (this.released) return;
     this.released = true;
     this.stopHeartbeat();
-    await this.backend.releaseLease(this.current.path, this.current.agent, this.current.token);
+    await this.backend.releaseLease(this.current.path, this.current.agent, this.current.token, this.onLost);
   }
 }

@@ -8,8 +8,17 @@
  *   KEYS[3] P  zset   path, score 0                    the paths in byte order, for "any lock inside p/"
  *   KEYS[4] F  string the last fencing token
  *   KEYS[5] B  stream breaks and expiries: path, kind, by, reason, holder, at
- *   …:W:<path> list  a wake-up for the waiters of a path, pushed when its lock goes (see drop)
+ *   …:W:<path> list  a wake-up for whoever waits on a path's lock from another path (a folder lock, see drop)
+ *   …:Q:<path> zset  the waiting line of a path: waiter id → ticket (…:N, one counter for the namespace)
+ *   …:S:<path> hash  waiter id → when it last asked (server ms); a waiter silent for STALE_MS has left the line
+ *   …:T:<path> string the waiter id whose turn it is: a holder that released quietly and takes it again at once
+ *   …:V:<id>   list  the wake-up of one waiter, pushed when it reaches the head of a line and the path is free
  * ARGV[1] is always the channel that each change is published on (the editor listens to it).
+ *
+ * The waiting line: an acquire that may wait passes its waiter id; while others are ahead of it, or it is another
+ * holder's turn, it joins the line (keeping its ticket across tries) and is told 'queued', even when the path is
+ * free. Only the head of the line, woken through its own list, takes a free path. A one-shot try (no waiter id)
+ * is not in the line and takes a free path as before.
  *
  * Time is the server's (TIME), never a client's, so clients on machines with skewed clocks agree on expiry.
  */
@@ -18,16 +27,40 @@ local L, E, P, F, B = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local CH = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function drop(p, quiet)
+local base = string.sub(L, 1, -2)
+local STALE_MS = 3000
+local function poke(k)
+  -- One pending wake is enough; it lapses after a second when nobody waits.
+  if redis.call('LLEN', k) == 0 then redis.call('RPUSH', k, '1') end
+  redis.call('PEXPIRE', k, 1000)
+end
+-- The first waiter of p's line that still asks, dropping those that went silent.
+local function head(p)
+  local Q, S = base .. 'Q:' .. p, base .. 'S:' .. p
+  while true do
+    local h = redis.call('ZRANGE', Q, 0, 0)[1]
+    if not h then return nil end
+    if now - tonumber(redis.call('HGET', S, h) or '0') <= STALE_MS then return h end
+    redis.call('ZREM', Q, h)
+    redis.call('HDEL', S, h)
+  end
+end
+local function wakeHead(p)
+  local h = head(p)
+  if h then poke(base .. 'V:' .. h) end
+end
+-- turnOf: the waiter id whose turn goes on (a quiet release: no one is woken; they wait for its next acquire).
+local function drop(p, turnOf)
   redis.call('HDEL', L, p)
   redis.call('ZREM', E, p)
   redis.call('ZREM', P, p)
-  if quiet then return end
-  -- Wakes one waiter blocked on this path (BLPOP serves the longest-blocked client first). One pending wake is
-  -- enough; it lapses after a second when nobody waits.
-  local w = string.sub(L, 1, -2) .. 'W:' .. p
-  if redis.call('LLEN', w) == 0 then redis.call('RPUSH', w, '1') end
-  redis.call('PEXPIRE', w, 1000)
+  if turnOf and turnOf ~= '' then
+    redis.call('SET', base .. 'T:' .. p, turnOf, 'PX', 250)
+    return
+  end
+  redis.call('DEL', base .. 'T:' .. p)
+  poke(base .. 'W:' .. p)
+  wakeHead(p)
 end
 local function note(p, kind, by, reason, rec)
   return redis.call('XADD', B, 'MAXLEN', '~', 1000, '*', 'path', p, 'kind', kind, 'by', by, 'reason', reason,
@@ -45,14 +78,24 @@ if #dead > 0 then redis.call('PUBLISH', CH, 'expired') end
 
 /**
  * acquire: ARGV[2] path, [3] record JSON (without times and fence), [4] ttl ms, [5] agent, [6] pid ('' for
- * none), [7] host, [8..] the folders above path (nearest first, '.' last).
+ * none), [7] host, [8] waiter id ('' for a one-shot try), [9..] the folders above path (nearest first, '.' last).
  * → {'ok', fence, acquiredMs, expiresMs} (the record is the one sent) | {'reentered', record} | {'held', record, …}
+ *   | {'queued'} (free, but others are ahead in the line or it is another's turn)
  *
  * Folder coverage both ways: a lock at any folder above (HMGET) or any lock inside (a byte range of P) held
  * by another agent is a conflict, as in the file backend; the same agent may nest its own locks.
  */
 export const ACQUIRE = `${PRELUDE}
-local p, ttl, agent, pid, host = ARGV[2], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local p, ttl, agent, pid, host, w = ARGV[2], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+-- Joins the line (a waiter that is in it keeps its ticket) and notes that it still asks.
+local function join()
+  if w == '' then return end
+  local Q = base .. 'Q:' .. p
+  if not redis.call('ZSCORE', Q, w) then redis.call('ZADD', Q, redis.call('INCR', base .. 'N'), w) end
+  redis.call('HSET', base .. 'S:' .. p, w, tostring(now))
+  redis.call('PEXPIRE', Q, 60000)
+  redis.call('PEXPIRE', base .. 'S:' .. p, 60000)
+end
 local cur = redis.call('HGET', L, p)
 if cur then
   local r = cjson.decode(cur)
@@ -65,11 +108,12 @@ if cur then
     redis.call('ZADD', E, r.expiresMs, p)
     return {'reentered', out}
   end
+  join()
   return {'held', cur}
 end
 local held = {'held'}
-if #ARGV >= 8 then
-  local above = redis.call('HMGET', L, unpack(ARGV, 8))
+if #ARGV >= 9 then
+  local above = redis.call('HMGET', L, unpack(ARGV, 9))
   for i = 1, #above do
     local a = above[i]
     if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
@@ -82,7 +126,26 @@ for _, q in ipairs(redis.call('ZRANGEBYLEX', P, lo, hi)) do
   if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
   if #held > 16 then break end
 end
-if #held > 1 then return held end
+if #held > 1 then
+  join()
+  return held
+end
+if w ~= '' then
+  -- Free: it is this waiter's if the turn is its own, or there is no turn and no one ahead in the line.
+  local T = base .. 'T:' .. p
+  local turn = redis.call('GET', T)
+  local first = nil
+  if not turn then first = head(p) end
+  if (turn and turn ~= w) or (first and first ~= w) then
+    join()
+    return {'queued'}
+  end
+  if turn then redis.call('DEL', T) end
+  if first then
+    redis.call('ZREM', base .. 'Q:' .. p, w)
+    redis.call('HDEL', base .. 'S:' .. p, w)
+  end
+end
 -- The fence: one more than the last, and never below the server's clock in microseconds, so that it keeps
 -- growing after a restart that lost F (the next value is then the clock, above any earlier one).
 local last = tonumber(redis.call('GET', F) or '0')
@@ -107,8 +170,8 @@ return {'ok', fs, at, ex}
 
 /**
  * release / renew: ARGV[2] path, [3] 'key' | 'agent', [4] key hash or agent, [5] token ('' for any),
- * [6] 'release' | 'renew', [7] ttl ms for renew ('' for the lock's own lifetime), [8] 'quiet': release
- * without waking a waiter (the holder's turn goes on; see RedisTurns).
+ * [6] 'release' | 'renew', [7] ttl ms for renew ('' for the lock's own lifetime), [8] the waiter id of the
+ * holder's turn for a quiet release: no waiter is woken, the turn is marked for 250 ms (see RedisTurns).
  * → {'ok', record} | {'notHeld'} | {'noKey', record} | {'notHolder', record}
  */
 export const RELEASE_OR_RENEW = `${PRELUDE}
@@ -120,7 +183,7 @@ if not cur then return {'notHeld'} end
 -- which cjson would escape). Anything else is decided on the decoded record below.
 if op == 'release' and mode == 'agent' and tok ~= '' and not string.find(who .. tok, '["\\\\/]')
   and string.find(cur, '"agent":"' .. who .. '"', 1, true) and string.find(cur, '"token":"' .. tok .. '"', 1, true) then
-  drop(p, ARGV[8] == 'quiet')
+  drop(p, ARGV[8])
   redis.call('PUBLISH', CH, 'released')
   return {'ok', cur}
 end
@@ -132,7 +195,7 @@ elseif r.agent ~= who or (tok ~= '' and r.token ~= tok) then
   return {'notHolder', cur}
 end
 if op == 'release' then
-  drop(p, ARGV[8] == 'quiet')
+  drop(p, ARGV[8])
   redis.call('PUBLISH', CH, 'released')
   return {'ok', cur}
 end
@@ -158,6 +221,20 @@ drop(p)
 local id = note(p, kind, by, reason, cur)
 redis.call('PUBLISH', CH, 'broken')
 return {'ok', cur, id}
+`;
+
+/**
+ * leave: ARGV[2] path, [3] waiter id. The waiter leaves the line (it gave up, or its turn ended); if the path is
+ * free and no turn goes on, the new head of the line is woken. → 'ok'
+ */
+export const LEAVE = `${PRELUDE}
+local p, w = ARGV[2], ARGV[3]
+redis.call('ZREM', base .. 'Q:' .. p, w)
+redis.call('HDEL', base .. 'S:' .. p, w)
+local T = base .. 'T:' .. p
+if redis.call('GET', T) == w then redis.call('DEL', T) end
+if not redis.call('HGET', L, p) and redis.call('EXISTS', T) == 0 then wakeHead(p) end
+return 'ok'
 `;
 
 /** status: → {now, record, record, …}: every live lock, in one round trip (the hook's only call). */
