@@ -2,7 +2,7 @@
 // expiry, hostile values, and the scripts' atomicity under races between clients.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { LockError, PathError } from '../../../../src/core/errors';
 import { nullSink, createLogger } from '../../../../src/core/log';
 import { LockBackendError } from '../../../../src/hot/locks/backendSpec';
@@ -10,7 +10,7 @@ import type { LockBackend } from '../../../../src/hot/locks/lockBackend';
 import { openLockBackend } from '../../../../src/hot/locks/openBackend';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
 import { namespaceKeys } from '../../../../src/core/locks/redis/redisClient';
-import { startRedis, twoClones, type Clones, type RedisServer } from './redisFixture';
+import { redisHooks, type Clones, type RedisServer } from './redisFixture';
 
 let server: RedisServer;
 let clones: Clones;
@@ -37,15 +37,7 @@ async function heldBy(p: Promise<unknown>): Promise<string[]> {
 }
 
 describe('Redis lock backend', () => {
-  before(async () => {
-    server = await startRedis();
-    clones = twoClones();
-  });
-  after(async () => {
-    for (const b of open) b.dispose();
-    await server.stop();
-    clones.cleanup();
-  });
+  redisHooks(open, (s, c) => ((server = s), (clones = c)));
 
   it('both clones share one namespace (the root commit) and see each other’s locks', async () => {
     const a = backend(clones.a);

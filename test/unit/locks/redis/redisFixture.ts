@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import Redis from 'ioredis';
 import { confirmRepoConfig } from '../../../../src/core/configFile';
 
@@ -129,4 +130,23 @@ export function twoClones(config?: Record<string, unknown>, o: { confirm?: boole
   git(base, 'clone', '-q', a, b);
   if (config && o.confirm !== false) for (const root of [a, b]) confirmRepoConfig(root);
   return { a, b, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+}
+
+/**
+ * For a describe block: a redis-server and two clones before its tests (handed to `onStart`), and after them the
+ * backends in `opened` disposed, the server stopped and the clones removed.
+ */
+export function redisHooks(opened: { dispose(): void }[], onStart: (server: RedisServer, clones: Clones) => void) {
+  let server: RedisServer | undefined;
+  let clones: Clones | undefined;
+  before(async () => {
+    server = await startRedis();
+    clones = twoClones();
+    onStart(server, clones);
+  });
+  after(async () => {
+    for (const b of opened) b.dispose();
+    await server?.stop();
+    clones?.cleanup();
+  });
 }

@@ -2,7 +2,7 @@
 // a holder that loops keeps the path for a bounded turn, a waiter that gives up or goes silent leaves the line,
 // and a pipelined release the server refuses is reported as a lost lock. Each backend stands for one process.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockError } from '../../../../src/core/errors';
 import { createLogger, nullSink } from '../../../../src/core/log';
@@ -10,7 +10,7 @@ import type { RedisLockBackend } from '../../../../src/core/locks/redis/redisBac
 import type { LockBackend } from '../../../../src/hot/locks/lockBackend';
 import { openLockBackend } from '../../../../src/hot/locks/openBackend';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
-import { startRedis, twoClones, type Clones, type RedisServer } from './redisFixture';
+import { redisHooks, type Clones, type RedisServer } from './redisFixture';
 
 const P = 'src/a.ts';
 let server: RedisServer;
@@ -44,15 +44,7 @@ async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 10
 }
 
 describe('Redis lock backend: the waiting line', () => {
-  before(async () => {
-    server = await startRedis();
-    clones = twoClones();
-  });
-  after(async () => {
-    for (const b of open) b.dispose();
-    await server.stop();
-    clones.cleanup();
-  });
+  redisHooks(open, (s, c) => ((server = s), (clones = c)));
 
   it('waiters are served in the order they came, even when a later one asks again first', async () => {
     const holder = backend();
