@@ -27,11 +27,12 @@ interface Contender {
 }
 
 /**
- * Cycles each worker runs before the barrier: with 32 workers a worker gets only ~100 turns in a window, so
- * without them the run would measure V8's interpreter on a cold path rather than the lock. A count, not a
+ * Cycles each worker runs before the barrier: with 32 workers a worker gets only a few turns in a window, so
+ * without them the run would measure V8's interpreter on a cold path rather than the lock (400 were too few: the
+ * Redis bench measured a cold holder at half speed). A count, not a
  * time, so that workers booting side by side on 2 cores still warm up equally.
  */
-const WARM_UP_CYCLES = 400;
+const WARM_UP_CYCLES = 2_000;
 
 async function makeContender(
   impl: NodeImpl,
@@ -57,10 +58,15 @@ async function makeContender(
             throw e;
           }
         },
+        // The window's own calls (waitMs, so turns), and every 100th a wait that ends with the lock: the rival's
+        // hold goes after a millisecond. A one-shot acquire here left the turn and the line's success path cold,
+        // to be compiled inside the window.
         async warmUp(cycle) {
-          const handle = await manager.acquire(mine, { agent: owner.agent });
-          if (cycle % 16 === 0)
-            await manager.acquire(mine, { agent: `${owner.agent}-rival`, waitMs: 3 }).catch(() => undefined);
+          if (cycle % 100 === 0) {
+            const rival = await manager.acquire(mine, { agent: `${owner.agent}-rival` });
+            setTimeout(() => rival.release(), 1);
+          }
+          const handle = await manager.acquire(mine, { agent: owner.agent, waitMs: 1e9 });
           handle.release();
         },
       };
