@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { GEMINI_HOME_DIR } from '../../src/core/agents/geminiHome';
+import { testGitEnv } from '../fixtures/git';
 import type { AgentCli } from './cliEnv';
 import { agentTestBed, auditOf, fmesRun, fmesSync, type Workspace, writeConfig } from './runHarness';
 
@@ -19,15 +20,7 @@ const fmes = fmesSync;
 function commit(w: Workspace, file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.join(w.dir, file)), { recursive: true });
   fs.writeFileSync(path.join(w.dir, file), text);
-  const env = {
-    ...process.env,
-    HOME: w.home,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 't',
-    GIT_AUTHOR_EMAIL: 't@t',
-    GIT_COMMITTER_NAME: 't',
-    GIT_COMMITTER_EMAIL: 't@t',
-  };
+  const env = testGitEnv({ HOME: w.home });
   execFileSync('git', ['add', file], { cwd: w.dir, env });
   execFileSync('git', ['commit', '-q', '-m', file], { cwd: w.dir, env });
 }

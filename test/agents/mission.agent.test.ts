@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Scratch } from './cliEnv';
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
+import { git } from '../fixtures/git';
 import {
   CLAUDE_ANY_COMMAND,
   FMES,
@@ -37,21 +38,6 @@ async function repo(clis: ('claude' | 'gemini' | 'codex')[], chain = clis, claud
   git(s.dir, 'add', '.');
   git(s.dir, 'commit', '-q', '-m', 'todo');
   return s.dir;
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
 }
 
 function plan(dir: string, id: string, o: { files: string[]; body: string; agent?: string; risk?: string }): string {

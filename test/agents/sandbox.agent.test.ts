@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApprovalStore } from '../../src/core/safety/approvals';
 import { sandboxSupport } from '../../src/core/sandbox/support';
+import { git } from '../fixtures/git';
 import type { AgentCli } from './cliEnv';
 import { CLAUDE_ANY_COMMAND, FMES, agentTestBed, auditOf, fmesRun, fmesSync, type Workspace } from './runHarness';
 
@@ -34,16 +34,6 @@ before(async () => {
   otherPort = (other.address() as AddressInfo).port;
 });
 after(() => other.close());
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@t',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@t',
-};
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
 
 /** Every file under `dir` (but the folders F-MES itself writes during a run) with a hash of its bytes. */
 function tree(dir: string, skipDirs: readonly string[] = []): Map<string, string> {

@@ -3,7 +3,6 @@
  * base, a plan whose body scripts the fake model per provider, and readers for the mission record and the
  * cost logs. One fake model API per test file.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before } from 'node:test';
@@ -11,20 +10,9 @@ import type { AgentCli, Scratch } from './cliEnv';
 import { startFakeModelApi, type FakeModelApi } from './fakeModelApi';
 import { multiAgentWorkspace } from './runHarness';
 
-export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
-}
+import { git } from '../fixtures/git';
+
+export { git };
 
 /** The mission record's fields these tests read. */
 export type Rec = {

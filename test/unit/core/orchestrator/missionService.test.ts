@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -11,23 +10,10 @@ import type { MissionService } from '../../../../src/core/orchestrator/missionSe
 import { MissionError } from '../../../../src/core/orchestrator/missionTypes';
 import { ApprovalStore } from '../../../../src/core/safety/approvals';
 import { makeWorkspace, testCore, writeIn } from '../../../fixtures/workspace';
+import { git } from '../../../fixtures/git';
 
 // The lifecycle service without agent CLIs: each run is a stand-in that writes the plan's file and succeeds.
 // The real CLIs go through the same paths in test/agents/mission.agent.test.ts.
-
-function git(root: string, ...args: string[]): void {
-  execFileSync('git', args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
-}
 
 /** An agent run that writes `file` in its checkout and succeeds. */
 function fakeRun(request: RunRequest, file: string): AgentRun {

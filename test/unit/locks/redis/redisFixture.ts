@@ -1,6 +1,6 @@
 // A real redis-server per test (a free loopback port, no persistence, killed after) and two clones of one
 // repository standing for two machines. The Debian package redis-server provides the binary (.ci/run installs it).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { after, before } from 'node:test';
 import Redis from 'ioredis';
 import { confirmRepoConfig } from '../../../../src/core/configFile';
+import { git } from '../../../fixtures/git';
 
 export const REDIS_SERVER = process.env.FMES_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -106,18 +107,6 @@ export function twoClones(config?: Record<string, unknown>, o: { confirm?: boole
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-redis-'));
   const a = path.join(base, 'machine-a');
   const b = path.join(base, 'machine-b');
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, {
-      cwd,
-      stdio: 'ignore',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    });
   fs.mkdirSync(path.join(a, 'src'), { recursive: true });
   fs.writeFileSync(path.join(a, 'src', 'a.ts'), 'export {};\n');
   if (config) {
