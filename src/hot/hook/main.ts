@@ -3,6 +3,9 @@
 import * as fs from 'node:fs';
 import { answerHook, deliver, type HookResult } from './runHook';
 
+/** For bin.ts, before it writes the code cache. */
+export { primeHook } from './primeCache';
+
 const argv = process.argv.slice(2);
 if (argv[0] === 'deliver' && argv[1]) {
   void deliver(argv[1]).catch(() => undefined);
