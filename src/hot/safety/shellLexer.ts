@@ -1,8 +1,8 @@
 /**
  * The word level of the shell parser: quotes, escapes, `$'…'`, and expansions (`$X`, `${…}`, `$(…)`,
- * backticks), read from a cursor into the source. The command structure is the parser's (shellParser.ts),
- * which extends this class; a command substitution inside a word hands back to it through the two
- * abstract hooks, because `$( )` holds a whole script.
+ * backticks), read from a cursor into the source. The command structure is the parser's (shellSimple.ts,
+ * shellCompound.ts, shellParser.ts), whose classes extend this one; a command substitution inside a word hands
+ * back to it through the two abstract hooks, because `$( )` holds a whole script.
  */
 
 import { ShellLimitError } from './shellCommand';

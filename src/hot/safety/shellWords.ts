@@ -18,7 +18,8 @@
  * caller's deadline, parseShell throws ShellLimitError and nothing else: no input reaches a JS stack overflow,
  * and the work is linear in the input. The hook turns the error into a deny.
  *
- * The work is split by level: shellLexer.ts reads words, shellParser.ts reads commands and assembles them,
+ * The work is split by level: shellLexer.ts reads words, shellSimple.ts simple commands and heredocs,
+ * shellCompound.ts compound commands, shellParser.ts lists and pipelines and assembles each command,
  * shellWrappers.ts looks through wrappers, shellCommand.ts holds the result types. This module is the entry
  * point the safety checks import.
  */
