@@ -7,10 +7,16 @@ import { APPROVALS_DIR, ApprovalStore, type Approval } from '../safety/approvals
 import type { MissionRecord, MissionStateName } from '../schemas/mission';
 import type { BusEvent } from '../watch/busEvents';
 import { MissionActions, type MergeResult } from './missionActions';
-import { MissionRunner, type StartOptions } from './missionRunner';
+import { MissionRunner } from './missionRunner';
 import type { MissionRead, MissionStore, InvalidMission } from './missionStore';
 import { allows, check, statesAllowing, type MissionAction } from './missionTable';
-import { MissionError, type MissionDeps, type MissionEvent, type MissionOutcome } from './missionTypes';
+import {
+  MissionError,
+  type MissionDeps,
+  type MissionEvent,
+  type MissionOutcome,
+  type StartOptions,
+} from './missionTypes';
 import { Orchestrator } from './orchestrator';
 
 export interface LoopOptions {

@@ -30,6 +30,15 @@ export interface MissionDeps {
   startRun?: (request: RunRequest) => Promise<AgentRun>;
 }
 
+export interface StartOptions {
+  signal?: AbortSignal;
+  /** Run in the main checkout instead of a shadow worktree (overrides `orchestrator.worktrees`). */
+  inPlace?: boolean;
+  /** The first mission this one re-plans, and the re-plan files so far (this one's last). */
+  replanOf?: string;
+  replans?: string[];
+}
+
 /** What a mission reports while it goes: the CLI prints these, the editor notifies and refreshes. */
 export type MissionEvent =
   | { type: 'state'; record: MissionRecord }
