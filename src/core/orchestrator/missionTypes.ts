@@ -92,7 +92,10 @@ export class MissionError extends FmesError<MissionErrorReason> {
   }
 }
 
-/** The exit status of `fmes mission run`: 0 ready to merge or merged, 4 waits for a person, 1 otherwise. */
+/**
+ * The exit status of `fmes mission run`: 0 ready to merge or merged, 4 waits for a person, 5 handed off, 75 refused
+ * or waiting for room (as a held lock), 1 otherwise.
+ */
 export function missionExitCode(state: MissionStateName): number {
   switch (state) {
     case 'readyToMerge':
