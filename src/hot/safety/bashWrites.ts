@@ -29,7 +29,14 @@
  *   nothing more (counting them as unknown would make every build "unknown"). Commands run in a container or
  *   over ssh write no path of ours.
  */
-import { parseShell, programName, type ShellParseOptions, type ShellScope, type SimpleCommand } from './shellWords';
+import {
+  parseShell,
+  programName,
+  type ShellParse,
+  type ShellParseOptions,
+  type ShellScope,
+  type SimpleCommand,
+} from './shellWords';
 import { READ_ONLY } from './readOnly';
 import { NONE, type Arg } from './writerArgs';
 import { python, WRITERS } from './writers';
@@ -63,8 +70,9 @@ interface CwdState {
   certain?: { andOr: number; cwds: Cwds };
 }
 
-export function writtenPaths(src: string, options: ShellParseOptions = {}): WrittenPaths {
-  const parse = parseShell(src, options);
+/** `parsed`: the parse of `src` with `options` when the caller has it already. */
+export function writtenPaths(src: string, options: ShellParseOptions = {}, parsed?: ShellParse): WrittenPaths {
+  const parse = parsed ?? parseShell(src, options);
   const paths = new Set<string>();
   const maybe = new Set<string>();
   let unknown = !parse.complete;

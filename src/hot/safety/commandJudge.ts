@@ -29,7 +29,14 @@ const MAX_DYNAMIC_ARGS = 8;
 
 const mentionCache = new WeakMap<readonly DenyRule[], RegExp>();
 
-export function judgeScript(src: string, rules: readonly DenyRule[], ctx: JudgeContext, depth: number): Verdict {
+/** `parsed`: the parse of `src` when the caller has it already (the hook parses a command once). */
+export function judgeScript(
+  src: string,
+  rules: readonly DenyRule[],
+  ctx: JudgeContext,
+  depth: number,
+  parsed?: ShellParse,
+): Verdict {
   if (depth > MAX_NESTING)
     return {
       decision: 'ask',
@@ -37,7 +44,7 @@ export function judgeScript(src: string, rules: readonly DenyRule[], ctx: JudgeC
       reason: 'scripts nested inside values, aliases or code deeper than F-MES reads',
       command: src.trim().slice(0, 200),
     };
-  const parse = parseShell(src, { deadline: ctx.deadline });
+  const parse = parsed ?? parseShell(src, { deadline: ctx.deadline });
   const facts = scriptFacts(parse);
   const env: CheckEnv = { rules, ctx, functions: facts.functions, judge: (s) => judgeScript(s, rules, ctx, depth + 1) };
   let ask: Verdict | undefined;

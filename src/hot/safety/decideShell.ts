@@ -18,18 +18,19 @@ export function decideShell(
   tool: string,
   checkPath: CheckPath,
 ): HookDecision {
-  const verdict = checkCommand(command, deps.rules, { ...deps.context, deadline: deps.deadline });
+  // One parse for every check (the deny list parses the scripts nested in it itself).
+  const options = { deadline: deps.deadline };
+  const parsed = parseShell(command, options);
+  const verdict = checkCommand(command, deps.rules, { ...deps.context, ...options }, parsed);
   if (verdict.decision !== 'allow')
     return {
       decision: verdict.decision,
       reason: `${verdict.reason} (rule ${verdict.ruleId}: ${verdict.command})`,
       ruleId: verdict.ruleId,
     };
-  // One parse for both checks that read the commands themselves (the deny list and the writer table parse their own).
-  const parsed = parseShell(command, { deadline: deps.deadline });
   const own = fmesCommandVerdict(parsed, deps.agent);
   if (own) return own;
-  const writes = writtenPaths(command, { deadline: deps.deadline });
+  const writes = writtenPaths(command, options, parsed);
   for (const p of writes.paths) {
     const d = checkPath(p, cwd, deps, tool, 'operand');
     if (d.decision !== 'allow') return d;

@@ -26,6 +26,7 @@
  */
 import { judgeScript, INCOMPLETE_RULE_ID, NESTING_RULE_ID } from './commandJudge';
 import type { Verdict } from './commandChecks';
+import type { ShellParse } from './shellCommand';
 import { DEFAULT_RULES } from './defaultRules';
 import { cold } from '../cold';
 import type { DenyRule, DenyRuleOverride } from '../../core/safety/denyRules';
@@ -56,8 +57,9 @@ export function checkCommand(
   src: string,
   rules: readonly DenyRule[] = DEFAULT_RULES,
   context: CheckContext = {},
+  parsed?: ShellParse,
 ): Verdict {
-  return judgeScript(src, rules, context, 0);
+  return judgeScript(src, rules, context, 0, parsed);
 }
 
 /** Settings on top of `base`: entries with a known id change or (`disabled`) drop it; new ids must be whole rules. */
