@@ -13,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { isErrnoException } from '../src/core/errors';
 import { createLogger, nullSink } from '../src/core/log';
 import { backoffDelay, sleep } from '../src/hot/locks/backoff';
-import { defaultLockConfig, LockManager } from '../src/hot/locks/lockManager';
+import { LockManager } from '../src/hot/locks/lockManager';
+import { defaultLockConfig } from '../src/hot/locks/lockOptions';
 import { WorkspacePaths } from '../src/hot/paths/workspacePath';
 import { isNodeImpl, PLF_RETRIES, SHARED, type NodeImpl, type WorkerResult } from './protocol';
 

@@ -3,7 +3,7 @@ import { agentsSchema, pricesSchema, runLimitsSchema } from './agents/agentConfi
 import type { ArtifactIssue } from './errors';
 import { safetySchema } from './safety/safetyConfig';
 import { sandboxSchema } from './sandbox/sandboxConfig';
-import type { LockConfig } from '../hot/locks/lockManager';
+import type { LockConfig } from '../hot/locks/lockOptions';
 import type { LockBackendSettings } from '../hot/locks/backendSpec';
 import { orchestratorSchema } from './orchestrator/orchestratorConfig';
 import { toArtifactIssues } from './schemas/issues';

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { LockError } from '../core/errors';
 import { describeHolder, holderJson, holderStatusJson, type Holder } from '../hot/locks/holders';
-import type { LockClaim } from '../hot/locks/lockManager';
+import type { LockClaim } from '../hot/locks/lockClaim';
 import { callerIdentity, refusalToActAs } from '../hot/safety/runIdentity';
 import { agentId } from '../core/schemas/common';
 import type { ToolContext } from './context';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { LockError } from '../../core/errors';
 import { describeHolder, holderJson, holderStatusJson, type Holder } from '../../hot/locks/holders';
 import type { LockLease } from '../../hot/locks/lockBackend';
-import type { LockClaim } from '../../hot/locks/lockManager';
+import type { LockClaim } from '../../hot/locks/lockClaim';
 import { ControlCharacterError, escapeControls, safeJson } from '../../hot/locks/printable';
 import { runHolding, SignalGuard, signalExit } from '../../hot/lock/holding';
 import { ExitCode } from '../exitCodes';

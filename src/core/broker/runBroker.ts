@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BROKER_ENV, TOKEN_ENV } from '../../hot/broker/protocol';
 import type { LockBackend } from '../../hot/locks/lockBackend';
-import type { LockConfig } from '../../hot/locks/lockManager';
+import type { LockConfig } from '../../hot/locks/lockOptions';
 import { openLockBackend, type LockBackendSettings } from '../../hot/locks/openBackend';
 import { WorkspacePaths } from '../../hot/paths/workspacePath';
 import type { Redactor } from '../../hot/safety/redact';

@@ -8,7 +8,7 @@ import { isAgentId } from '../locks/agentId';
 import { describeHolder, holderJson, type Holder } from '../locks/holders';
 import { LockBackendError } from '../locks/backendSpec';
 import type { LockBackend } from '../locks/lockBackend';
-import type { LockConfig } from '../locks/lockManager';
+import type { LockConfig } from '../locks/lockOptions';
 import { openLockBackend, type LockBackendSettings } from '../locks/openBackend';
 import { escapeControls, safeJson } from '../locks/printable';
 import { WorkspacePaths } from '../paths/workspacePath';

@@ -3,7 +3,9 @@ import type { WorkspacePath } from '../paths/workspacePath';
 import type { BreakRecord } from './breaker';
 import type { Holder } from './holders';
 import type { BackendHealth, LockBackend, LockLease } from './lockBackend';
-import type { AcquireOptions, HolderStatus, LockClaim, LockManager } from './lockManager';
+import type { LockClaim } from './lockClaim';
+import type { HolderStatus, LockManager } from './lockManager';
+import type { AcquireOptions } from './lockOptions';
 
 /**
  * The embedded backend: today's `.locks/` protocol (lockManager.ts), unchanged, behind the backend interface.

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
-import { isErrnoException } from '../errors';
+import { isErrnoException, LockError } from '../errors';
 import { uniqueId } from '../ids';
+import type { WorkspacePath } from '../paths/workspacePath';
+import type { LockRecord } from '../../core/schemas/lock';
 import { hostName, processLiveness, processStartId } from './liveness';
+import { pause } from './pause';
 
 /**
  * The generation guard: mutual exclusion among everyone who removes or replaces one *generation* of a lock
@@ -121,4 +124,17 @@ function markerIsStale(record: MarkerRecord | undefined, mtimeMs: number): boole
     return processLiveness(record.pid, record.pidStart) !== 'alive';
   }
   return false;
+}
+
+/**
+ * Runs `fn` under the generation guard of `record` on `file`, trying again while another process holds it
+ * (50 times, 2 ms apart) before giving up with LockError('busy').
+ */
+export function guarded<T>(p: WorkspacePath, file: string, record: LockRecord, fn: () => T): T {
+  for (let i = 0; i < 50; i++) {
+    const g = withGenerationGuard(file, record.token, fn);
+    if (g.ok) return g.value;
+    pause(2);
+  }
+  throw new LockError('busy', p, `${p} is being broken by another process.`);
 }

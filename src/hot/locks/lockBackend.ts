@@ -2,7 +2,9 @@ import type { LockRecord } from '../../core/schemas/lock';
 import type { WorkspacePath } from '../paths/workspacePath';
 import type { BreakRecord } from './breaker';
 import type { Holder } from './holders';
-import type { AcquireOptions, HolderStatus, LockClaim } from './lockManager';
+import type { LockClaim } from './lockClaim';
+import type { HolderStatus } from './lockManager';
+import type { AcquireOptions } from './lockOptions';
 
 /**
  * A lock this process holds, whatever keeps it: the file backend's LockHandle, or a Redis lease. Release and

@@ -1,3 +1,6 @@
+// The lock protocol's entry point: acquire, release and renew over `.locks/`. Its parts live beside it:
+// lockOptions.ts (settings and call options), lockClaim.ts (who may release), conflictCheck.ts (the check after a
+// create), fairWaiting.ts (the line and turns), lockBreaks.ts (stale and forced breaks), guard.ts (the guard).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Clock } from '../clock';
@@ -10,86 +13,30 @@ import type { WorkspacePath, WorkspacePaths } from '../paths/workspacePath';
 import { AGENT_ID, isAgentId } from './agentId';
 import type { LockRecord } from '../../core/schemas/lock';
 import { LOCK_VERSION } from './lockRecord';
-import { backoffDelay } from './backoff';
-import { Breaker, type BreakRecord } from './breaker';
-import { withGenerationGuard } from './guard';
-import { describeHolder, HolderReader, type Holder } from './holders';
+import type { BreakRecord } from './breaker';
+import { conflictsAfterCreate } from './conflictCheck';
+import { FairWaiting } from './fairWaiting';
+import { guarded } from './guard';
+import { HolderReader, type Holder } from './holders';
 import { hostName, processStartId } from './liveness';
+import { LockBreaks } from './lockBreaks';
+import { hashKey, ownedRecord, type LockClaim } from './lockClaim';
 import { LockHandle, type CreationProof } from './lockHandle';
 import { readLockFile } from './lockFile';
+import {
+  defaultLockConfig,
+  type AcquireOptions,
+  type AttemptResult,
+  type LockConfig,
+  type LockOwner,
+} from './lockOptions';
 import { PathMemo } from './pathMemo';
 import { assertNoControl } from './printable';
-import { LOCK_DIR, LockView, sameAgent, type HolderStatus } from './lockView';
-import { hostTag, SparePool } from './spares';
+import { LOCK_DIR, LockView, type HolderStatus } from './lockView';
+import { SparePool } from './spares';
 import { needsGuard, type Staleness } from './staleness';
-import { WaitQueue, watchOnce, type Ticket } from './waitQueue';
 
 export { LOCK_DIR };
-
-export interface LockConfig {
-  /** TTL of a lock bound to a process (renewed by its heartbeat). */
-  processTtlMs: number;
-  /** TTL of a lock with no process (taken by `fmes lock acquire`). */
-  detachedTtlMs: number;
-  /** An empty lock file older than this is a dead writer's trace and may be broken as stale. */
-  invalidGraceMs: number;
-  /** Release and renewal take the generation guard when expiry is closer than this. */
-  guardMarginMs: number;
-  backoffBaseMs: number;
-  backoffCapMs: number;
-  /** How long a waiter lets the head of the line keep a free lock untaken before it tries anyway. */
-  stallMs: number;
-  /** How long a holder that got the lock through the line may take it again at once while others wait. */
-  batchMs: number;
-  /** How many acquisitions such a turn holds at most. */
-  batchMax: number;
-}
-
-export const defaultLockConfig: LockConfig = {
-  processTtlMs: 5 * 60_000,
-  detachedTtlMs: 30 * 60_000,
-  invalidGraceMs: 5_000,
-  guardMarginMs: 2_000,
-  backoffBaseMs: 2,
-  backoffCapMs: 200,
-  stallMs: 500,
-  batchMs: 25,
-  batchMax: 128,
-};
-
-export interface LockOwner {
-  agent: string;
-  intent?: string;
-  /**
-   * The process whose life bounds the lock: 'self' (default) for this process, a pid, or null for a lock
-   * bounded by its TTL only.
-   */
-  pid?: number | 'self' | null;
-  ttlMs?: number;
-}
-
-export interface AcquireOptions extends LockOwner {
-  /** How long to keep trying while another holder covers the path (0: try once). */
-  waitMs?: number;
-  signal?: AbortSignal;
-  /** Called once, when the first attempt finds the path held and a wait begins. */
-  onWait?: (holders: readonly Holder[]) => void;
-}
-
-export type AttemptResult = { ok: true; handle: LockHandle; reentered: boolean } | { ok: false; holders: Holder[] };
-
-/**
- * Who asks to release or renew a lock: its agent (the caller's own identity; the CLI and MCP check that), the
- * generation `token` on top (internal: handles), or the secret `key` handed out once when a lock not bound
- * to its taker's process was acquired (it alone suffices, whatever the agent).
- */
-export type LockClaim =
-  { agent: string; token?: string; key?: undefined } | { key: string; agent?: undefined; token?: undefined };
-
-/** The hash a lock record keeps of its release key. */
-export function hashKey(key: string): string {
-  return nodeCrypto().createHash('sha256').update(key).digest('hex');
-}
 
 export type { HolderStatus };
 
@@ -101,27 +48,23 @@ export class LockManager {
   readonly memo: PathMemo;
   /** The read-only queries (status, staleness, blockers), shared with the PreToolUse hook. */
   readonly view: LockView;
-  private readonly breaker: Breaker;
+  private readonly breaks: LockBreaks;
+  private readonly waiting: FairWaiting;
   private readonly host = hostName();
   private readonly config: LockConfig;
   private readonly clock: Clock;
   private dirReady = false;
   /** Prepared lock files for locks bound to this process (spares.ts); made on first need. */
   private spares: SparePool | undefined;
-  /** The waiting lines of acquire (waitQueue.ts); made on first wait. */
-  private queue: WaitQueue | undefined;
-  /** This manager's turns (see acquire), by lock file. */
-  private readonly turns = new Map<string, Turn>();
 
   constructor(
     readonly paths: WorkspacePaths,
-    private readonly log: Logger,
+    log: Logger,
     options: { clock?: Clock; config?: Partial<LockConfig> } = {},
   ) {
     this.dir = path.join(paths.root, LOCK_DIR);
     this.reader = new HolderReader(paths, this.dir);
     this.memo = new PathMemo(paths);
-    this.breaker = new Breaker(this.dir);
     this.clock = options.clock ?? systemClock;
     this.config = { ...defaultLockConfig, ...options.config };
     this.view = new LockView(paths, this.reader, {
@@ -129,6 +72,8 @@ export class LockManager {
       clock: this.clock,
       invalidGraceMs: this.config.invalidGraceMs,
     });
+    this.breaks = new LockBreaks(this.dir, this.view, log, this.clock);
+    this.waiting = new FairWaiting(this, this.host, this.config, this.clock);
   }
 
   normalize(p: string): WorkspacePath {
@@ -181,51 +126,13 @@ export class LockManager {
       }
       return { ok: false, holders: [existing] };
     }
-    const conflicts = this.conflictsAfterCreate(p, kind, markerFreeBelowRoot, record);
+    const conflicts = conflictsAfterCreate(this.reader, p, kind, markerFreeBelowRoot, record);
     if (conflicts.length > 0) {
       fs.rmSync(file, { force: true }); // our own fresh generation: no breaker can be acting on it
       this.dropProof(proof, false);
       return { ok: false, holders: conflicts };
     }
     return { ok: true, handle: new LockHandle(this, record, file, proof, key), reentered: false };
-  }
-
-  /**
-   * Create first, check second: of two conflicting creators, the later one always sees the earlier one. Above:
-   * a stat of each folder's lock file. Below: a folder's lock reads the lock folder for locks inside it, and so
-   * does a lock on a path that does not exist (or is not a regular file), since nothing on disk says whether
-   * it will be a folder. A folder being created, removed or replaced in between changes nothing: the check is
-   * by name, so a lock on `nx` and one on `nx/sub/f.txt` always conflict, and of two racing creators at least
-   * the later checker sees the other's file (it was created before that check began). Only an existing regular
-   * file skips the read (the hot path); a lock inside a file's path still sees the file's lock above it.
-   *
-   * Both racing creators may see each other. Backing off both is safe but can repeat; so a creator whose
-   * conflicts are all younger lock claims (later acquiredAt, then token: a total order everyone computes the
-   * same) re-checks a few times before giving up, while the younger ones back off at once. Two claims never
-   * both enter (each enters only after a check that found nothing), and in a collision the older one wins.
-   */
-  private conflictsAfterCreate(
-    p: WorkspacePath,
-    kind: string,
-    markerFreeBelowRoot: boolean,
-    mine: LockRecord,
-  ): Holder[] {
-    const check = () =>
-      this.reader
-        .covering(p, { isDir: kind !== 'file', skipSelf: true, markerFreeBelowRoot })
-        .filter((h) => !sameAgent(h, mine.agent));
-    let conflicts = check();
-    for (
-      let i = 0;
-      i < YIELD_RECHECKS &&
-      conflicts.length > 0 &&
-      conflicts.every((h) => h.kind === 'lock' && isYounger(h.record, mine));
-      i++
-    ) {
-      pause(1);
-      conflicts = check();
-    }
-    return conflicts;
   }
 
   /**
@@ -238,48 +145,27 @@ export class LockManager {
     if ((options.waitMs ?? 0) > 0) {
       const p = this.memo.resolve(input).path;
       const file = this.reader.lockFile(p);
-      const turn = this.turns.get(file);
-      if (turn) {
+      const turnLasts = this.waiting.resumeTurn(file);
+      if (turnLasts !== undefined) {
         // A turn lasts batchMax acquisitions or batchMs, whichever ends first: within it the holder takes the
         // lock again at once, keeping its ticket at the head of the line (a tight loop keeps its throughput and
         // wakes nobody); after it, or when someone took the lock in between, it queues like everyone else.
-        if (turn.end) clearImmediate(turn.end);
-        turn.end = undefined;
-        if (++turn.taken <= this.config.batchMax && this.clock.now() - turn.since < this.config.batchMs) {
+        if (turnLasts) {
           const r = this.tryAcquire(input, options);
           if (r.ok) return r.handle;
         }
-        this.endTurn(file);
+        this.waiting.endTurn(file);
       }
       // Others wait in line (this process took it a moment ago, or came late): queue behind them, unless it is a
       // re-entry (this agent holds it already), which must not wait for the waiters that wait for it.
-      if (this.line.othersWaiting(file) && !this.heldBy(p, options.agent))
-        return this.waitInLine(input, options, deadline, []);
+      if (this.waiting.line.othersWaiting(file) && !this.heldBy(p, options.agent))
+        return this.waiting.waitInLine(input, options, deadline, []);
     }
     const first = this.tryAcquire(input, options);
     if (first.ok) return first.handle;
-    if (this.breakStale(first.holders, options.agent) > 0) return this.acquire(input, options);
+    if (this.breaks.breakStale(first.holders, options.agent) > 0) return this.acquire(input, options);
     if (deadline - this.clock.now() > 0) options.onWait?.(first.holders);
-    return this.waitInLine(input, options, deadline, first.holders);
-  }
-
-  /** Ends a turn: its ticket leaves the line, which wakes the waiter behind it. */
-  private endTurn(file: string): void {
-    const turn = this.turns.get(file);
-    if (!turn) return;
-    if (turn.end) clearImmediate(turn.end);
-    this.turns.delete(file);
-    turnsOpen.delete(turn);
-    this.line.leave(turn.ticket);
-  }
-
-  /**
-   * After a release: a turn ends unless this process takes the lock again before it returns to the event loop
-   * (a loop of acquire → work → release does; a process that is done does not). At exit, every turn ends.
-   */
-  private afterRelease(file: string): void {
-    const turn = this.turns.get(file);
-    if (turn && !turn.end) turn.end = setImmediate(() => this.endTurn(file));
+    return this.waiting.waitInLine(input, options, deadline, first.holders);
   }
 
   private heldBy(p: WorkspacePath, agent: string): boolean {
@@ -287,102 +173,9 @@ export class LockManager {
     return h?.kind === 'lock' && h.record.agent === agent;
   }
 
-  /**
-   * The wait of `acquire` (see waitQueue.ts): take a ticket; the head tries whenever the file that blocked it
-   * goes away, the others sleep until the ticket ahead of theirs does. Exclusion is still tryAcquire's.
-   */
-  private async waitInLine(
-    input: string,
-    options: AcquireOptions,
-    deadline: number,
-    holders: Holder[],
-  ): Promise<LockHandle> {
-    const fail = () => {
-      const p = this.paths.normalize(input);
-      return new LockError('held', p, `${p} is locked: ${holders.map((h) => describeHolder(h)).join('; ')}`, {
-        holders,
-      });
-    };
-    if (deadline - this.clock.now() <= 0) throw fail();
-    const lockFile = this.reader.lockFile(this.memo.resolve(input).path);
-    const ticket = this.line.join(lockFile);
-    let kept = false;
-    try {
-      let first: string | undefined;
-      let since = this.clock.now();
-      let watch = lockFile;
-      let woke: 'event' | 'timer' | undefined;
-      for (let attempt = 0; ;) {
-        options.signal?.throwIfAborted();
-        const pos = this.line.position(ticket);
-        if (pos.first !== first) {
-          first = pos.first;
-          since = this.clock.now();
-        }
-        // The line stands still while the lock is free: its head does not take it (stopped, or a ticket of
-        // another host that no one can judge). After stallMs anyone may try.
-        const stalled =
-          pos.ahead !== undefined && this.clock.now() - since > this.config.stallMs && !fs.existsSync(lockFile);
-        // Woken by the file it watched while that file is still there (rewritten, or taken again): watch on.
-        if ((pos.ahead === undefined || stalled) && !(woke === 'event' && fs.existsSync(watch))) {
-          const r = this.tryAcquire(input, options);
-          if (r.ok) {
-            // The ticket stays at the head of the line for this turn (see acquire).
-            const turn: Turn = { ticket, since: this.clock.now(), taken: 1, end: undefined, manager: this };
-            this.turns.set(lockFile, turn);
-            turnsOpen.add(turn);
-            hookExit();
-            kept = true;
-            return r.handle;
-          }
-          holders = r.holders;
-          if (this.breakStale(holders, options.agent) > 0) continue;
-          watch = holders[0]?.file ?? lockFile;
-        } else if (pos.ahead !== undefined) watch = pos.ahead;
-        const left = deadline - this.clock.now();
-        if (left <= 0) throw fail();
-        // The watch wakes the waiter when it may act; the timer is the fallback (events lost, other hosts).
-        // Behind others, the watch of the ticket ahead is what wakes a waiter; its timer only looks for stalls.
-        const fallback =
-          pos.ahead === undefined
-            ? backoffDelay(attempt++, { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs })
-            : this.config.stallMs / 2 + Math.random() * (this.config.stallMs / 2);
-        woke = await watchOnce(watch, Math.min(left, fallback), options.signal);
-      }
-    } finally {
-      if (!kept) this.line.leave(ticket);
-    }
-  }
-
-  private get line(): WaitQueue {
-    return (this.queue ??= new WaitQueue(this.dir, {
-      pid: process.pid,
-      pidStart: processStartId(process.pid) ?? null,
-      hostTag: hostTag(this.host),
-    }));
-  }
-
   /** Breaks those holders that are stale; returns how many it broke. */
   breakStale(holders: readonly Holder[], by: string): number {
-    let broken = 0;
-    for (const h of holders) {
-      const s = this.staleness(h);
-      if (!s.stale) continue;
-      const out = this.breaker.break({
-        holder: h,
-        kind: 'stale',
-        staleReason: s.reason,
-        by,
-        reason: `stale: ${s.reason}`,
-        stillStale: (again) => this.staleness(again).stale,
-        now: this.clock.now(),
-      });
-      if (out.done) {
-        broken++;
-        this.log.info(`broke stale lock ${describeHolder(h)} (${s.reason})`);
-      }
-    }
-    return broken;
+    return this.breaks.breakStale(holders, by);
   }
 
   staleness(h: Holder): Staleness {
@@ -410,7 +203,7 @@ export class LockManager {
     try {
       this.releaseByHandle(handle, proof);
     } finally {
-      this.afterRelease(handle.file);
+      this.waiting.afterRelease(handle.file);
     }
   }
 
@@ -454,19 +247,19 @@ export class LockManager {
 
   /** Removes this manager's spares' names and closes them (at exit this happens by itself). Held locks stay. */
   dispose(): void {
-    for (const file of [...this.turns.keys()]) this.endTurn(file);
+    this.waiting.endTurns();
     this.spares?.close();
   }
 
   /** @internal release of an already normalised path. */
   releasePath(p: WorkspacePath, who: LockClaim): LockRecord {
     const file = this.reader.lockFile(p);
-    const record = this.ownedRecord(p, file, who);
+    const record = ownedRecord(p, file, who);
     if (!needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs)) {
       fs.rmSync(file, { force: true });
       return record;
     }
-    return this.guarded(p, file, record, () => {
+    return guarded(p, file, record, () => {
       const again = readLockFile(file);
       if (again.state !== 'valid' || again.record.token !== record.token)
         throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
@@ -479,40 +272,14 @@ export class LockManager {
   renew(input: string, who: LockClaim & { ttlMs?: number }): LockRecord {
     const p = this.paths.normalize(input);
     const file = this.reader.lockFile(p);
-    const record = this.ownedRecord(p, file, who);
+    const record = ownedRecord(p, file, who);
     const ttl = who.ttlMs ?? Math.max(1000, Date.parse(record.expiresAt) - Date.parse(record.acquiredAt));
     return this.renewRecord(record, ttl);
   }
 
   /** Explicitly breaks whatever holds exactly `input` (a lock file, an invalid one, or an `.agent_lock` marker). */
   forceBreak(input: string, who: { by: string; reason: string }): BreakRecord {
-    const p = this.paths.normalize(input);
-    const holders = [
-      this.reader.exact(p),
-      ...this.reader.above(p).filter((h) => h.kind === 'marker' && h.path === p),
-    ].filter((h): h is Holder => h !== undefined);
-    if (holders.length === 0) throw new LockError('notHeld', p, `${p} is not locked.`);
-    let last: BreakRecord | undefined;
-    for (const h of holders) {
-      for (let i = 0; i < 50; i++) {
-        const out = this.breaker.break({
-          holder: h,
-          kind: 'forced',
-          by: who.by,
-          reason: who.reason,
-          now: this.clock.now(),
-        });
-        if (out.done) {
-          last = out.record;
-          this.log.warn(`${who.by} force-broke ${describeHolder(h)}: ${who.reason}`);
-          break;
-        }
-        if (out.why !== 'busy') break;
-        pause(2);
-      }
-    }
-    if (!last) throw new LockError('busy', p, `${p} changed while it was being broken; try again.`);
-    return last;
+    return this.breaks.forceBreak(this.paths.normalize(input), who);
   }
 
   /** Every lock file with its staleness, plus `.agent_lock` markers when asked. */
@@ -523,41 +290,6 @@ export class LockManager {
   /** Holders that make `input` unwritable for `agent` (locks at or above it held by someone else). */
   blockersFor(input: string, agent: string | undefined): Holder[] {
     return this.view.blockersFor(input, agent);
-  }
-
-  private ownedRecord(p: WorkspacePath, file: string, who: LockClaim): LockRecord {
-    const r = readLockFile(file);
-    if (r.state === 'absent') throw new LockError('notHeld', p, `${p} is not locked.`);
-    if (r.state === 'invalid')
-      throw new LockError('notHolder', p, `${p} has an invalid lock file (${file}); break it with a reason instead.`);
-    if (who.key !== undefined) {
-      const holders = [{ kind: 'lock', path: r.record.path, file, record: r.record }];
-      if (r.record.keyHash === undefined) {
-        throw new LockError(
-          'notHolder',
-          p,
-          `${p} has no release token (a lock bound to a process, or taken before tokens): its agent releases it, or a person breaks it with fmes lock break.`,
-          { holders },
-        );
-      }
-      if (!nodeCrypto().timingSafeEqual(Buffer.from(hashKey(who.key), 'hex'), Buffer.from(r.record.keyHash, 'hex'))) {
-        throw new LockError('notHolder', p, `${p} is held by ${r.record.agent}, and that is not its token.`, {
-          holders,
-        });
-      }
-      return r.record;
-    }
-    if (r.record.agent !== who.agent || (who.token !== undefined && r.record.token !== who.token)) {
-      throw new LockError(
-        'notHolder',
-        p,
-        `${p} is held by ${r.record.agent}, not ${who.agent}${who.token ? ' with that token' : ''}.`,
-        {
-          holders: [{ kind: 'lock', path: r.record.path, file, record: r.record }],
-        },
-      );
-    }
-    return r.record;
   }
 
   /** @internal used by LockHandle and re-entry */
@@ -575,17 +307,8 @@ export class LockManager {
       return next;
     };
     return needsGuard(record, this.clock.now(), this.host, this.config.guardMarginMs)
-      ? this.guarded(p, file, record, write)
+      ? guarded(p, file, record, write)
       : write();
-  }
-
-  private guarded<T>(p: WorkspacePath, file: string, record: LockRecord, fn: () => T): T {
-    for (let i = 0; i < 50; i++) {
-      const g = withGenerationGuard(file, record.token, fn);
-      if (g.ok) return g.value;
-      pause(2);
-    }
-    throw new LockError('busy', p, `${p} is being broken by another process.`);
   }
 
   /**
@@ -634,41 +357,4 @@ export class LockManager {
     }
     return fd;
   }
-}
-
-/** A turn on a lock (see acquire): the ticket kept at the head of the line while it lasts. */
-interface Turn {
-  ticket: Ticket;
-  since: number;
-  taken: number;
-  /** The end scheduled by a release, cancelled when the lock is taken again first. */
-  end: NodeJS.Immediate | undefined;
-  manager: LockManager;
-}
-
-/** Turns of every manager in this process, ended at exit so that no ticket outlives its process. */
-const turnsOpen = new Set<Turn>();
-let exitHooked = false;
-function hookExit(): void {
-  if (exitHooked) return;
-  exitHooked = true;
-  process.once('exit', () => {
-    for (const t of [...turnsOpen]) t.manager.dispose();
-  });
-}
-
-/** How many times a creator whose conflicts are all younger claims re-checks before backing off (1 ms apart). */
-const YIELD_RECHECKS = 3;
-
-/** True when `other` was claimed after `mine` in the order every acquirer computes alike. */
-function isYounger(other: LockRecord, mine: LockRecord): boolean {
-  const a = Date.parse(other.acquiredAt);
-  const b = Date.parse(mine.acquiredAt);
-  return a !== b ? a > b : other.token > mine.token;
-}
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-/** A short synchronous pause inside a retry of a microsecond-long critical section. */
-function pause(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
 }

@@ -4,7 +4,8 @@ import type { WorkspacePaths } from '../paths/workspacePath';
 import { backendSpecOf, DEFAULT_BACKEND_SETTINGS, lockNamespace, type LockBackendSettings } from './backendSpec';
 import { FileLockBackend } from './fileBackend';
 import type { LockBackend } from './lockBackend';
-import { LockManager, type LockConfig } from './lockManager';
+import { LockManager } from './lockManager';
+import type { LockConfig } from './lockOptions';
 import { openRedisBackend } from './remoteDoor';
 
 export type { LockBackendSettings };

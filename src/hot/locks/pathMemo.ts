@@ -28,7 +28,7 @@ import { AGENT_MARKER } from './agentMarker';
  *
  * The memo is only about naming and the foreign `.agent_lock` convention; it is not part of the lock
  * protocol's exclusion argument (lock files are still created exclusively and ancestors' lock files are still
- * stat'ed after the create, see lockManager.ts).
+ * stat'ed after the create, see conflictCheck.ts).
  */
 
 const MAX_ENTRIES = 512;

@@ -9,7 +9,7 @@ interface Turn {
 }
 
 /**
- * Turns, as the file backend takes them (lockManager.ts): a process that got a path and takes it again at once
+ * Turns, as the file backend takes them (fairWaiting.ts): a process that got a path and takes it again at once
  * (a loop of `lock` calls) keeps it for up to `turnMs` (or `batchMax` acquisitions): its releases are quiet (the
  * server marks the turn, so the waiting line stays put and no one is woken) and, from the second acquisition on,
  * pipelined (see {@link pipelined}). When the turn ends, its release wakes the head of the line and this process's
