@@ -62,6 +62,10 @@ const LOCK_RUN = './lock.cjs';
 const FULL_CLI = './cli.mjs';
 /** The hook's body, which dist/hook.cjs (the entry hook settings name) loads through the code cache. */
 const HOOK_MAIN = './hookMain.cjs';
+/** The hook's shell half (src/hot/safety/shellHalf.ts), which hookMain.cjs loads through the code cache when needed. */
+const HOOK_SHELL = './hookShell.cjs';
+/** The hook's body with its shell half inside, which dist/hook.cjs loads for a shell command (src/hot/hook/bin.ts). */
+const HOOK_FULL = './hookFull.cjs';
 /** The Redis lock backend with its client (src/core/locks/redis/), loaded only when a workspace names one. */
 const REDIS_CHUNK = './chunks/redis.cjs';
 const HOT_DIR = resolve('src/hot') + sep;
@@ -92,6 +96,8 @@ const hot = {
     FMES_LOCK_RUN: JSON.stringify(LOCK_RUN),
     FMES_FULL_CLI: JSON.stringify(FULL_CLI),
     FMES_HOOK_MAIN: JSON.stringify(HOOK_MAIN),
+    FMES_HOOK_SHELL: JSON.stringify(HOOK_SHELL),
+    FMES_HOOK_FULL: JSON.stringify(HOOK_FULL),
   },
 };
 
@@ -217,9 +223,21 @@ const contexts = await Promise.all([
     entryPoints: {
       hook: 'src/hot/hook/bin.ts',
       hookMain: 'src/hot/hook/main.ts',
+      hookShell: 'src/hot/safety/decideShell.ts',
       lock: 'src/hot/lock/lockRun.ts',
       fmes: 'src/hot/lock/bin.ts',
     },
+    banner: { js: '#!/usr/bin/env node' },
+    outdir: 'dist',
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    plugins: [problemMatcher, hotOnly, builtinNamespaceOnce],
+  }),
+  // The hook's body for a shell command: main.ts as above but with the shell half bundled in (no FMES_HOOK_SHELL).
+  esbuild.context({
+    ...node,
+    define: { ...node.define, ...hot.define, FMES_HOOK_SHELL: 'undefined' },
+    entryPoints: { hookFull: 'src/hot/hook/main.ts' },
     banner: { js: '#!/usr/bin/env node' },
     outdir: 'dist',
     format: 'cjs',

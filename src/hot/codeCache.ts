@@ -12,10 +12,11 @@ const { isAscii } = require('node:buffer') as typeof BufferModule;
 const fs = require('node:fs') as typeof FsModule;
 const path = require('node:path') as typeof PathModule;
 const vm = require('node:vm') as typeof VmModule;
-/* eslint-enable @typescript-eslint/no-require-imports */
 // The loader's class as this module's constructor: require('node:module') would load Node's ESM loader and its
-// source maps with the public module (0.2 ms of every hook call).
-const Module = module.constructor as typeof NodeModule;
+// source maps with the public module (0.2 ms of every hook call). An ES module (dist/cli.mjs, which bundles the
+// hook's code for `fmes hook`) has no `module`; it never loads through here, but its import must not throw.
+const Module = (typeof module === 'object' ? module.constructor : require('node:module')) as typeof NodeModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Loads a CommonJS bundle through V8's code cache: what `module.enableCompileCache()` does from Node 22 on,

@@ -1,15 +1,56 @@
-// The hook entry (dist/hook.cjs), which agents' hook settings name: it loads the hook itself, dist/hookMain.cjs
-// (main.ts), through V8's code cache (see codeCache.ts), which spares the compile of most of it on every call.
-import { loadCached } from '../codeCache';
+// The hook entry (dist/hook.cjs), which agents' hook settings name. It reads the call, then loads the hook itself
+// through V8's code cache (see codeCache.ts), which spares the compile of most of it on every call: for a shell
+// command dist/hookFull.cjs (main.ts with the shell half inside), for any other call dist/hookMain.cjs, which
+// holds no shell half and loads it (dist/hookShell.cjs) only if a call turns out to need it. Either decides every
+// call alike; the choice only spares a Write or a Read the half of the hook it does not need, and a shell call a
+// second load (bench/hook.mjs).
+import type * as FsModule from 'node:fs';
+import { loadCached, type CachedLoad } from '../codeCache';
 import type * as HookMain from './main';
 
-/** Set by esbuild: the hook's body beside this file. */
+/** Set by esbuild: the hook's two bodies beside this file. */
 declare const FMES_HOOK_MAIN: string;
+declare const FMES_HOOK_FULL: string;
 
-const load = loadCached(`${__dirname}/${FMES_HOOK_MAIN}`, module);
-// A miss: the cache is written at exit, after the calls every agent makes have run once (see primeCache.ts).
-if (load.status === 'miss' || load.status === 'rejected')
-  process.once('exit', () => {
-    (load.exports as typeof HookMain).primeHook();
-    load.save();
-  });
+/** A shell tool of any of the three CLIs, by the input's first bytes (where the CLIs put tool_name). */
+const SHELL_CALL = /"tool_name"\s*:\s*"(?:Bash|run_shell_command|shell|exec_command|local_shell)"/;
+
+const argv = process.argv.slice(2);
+let input: string | undefined;
+if (argv[0] !== 'deliver') {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain require (see codeCache.ts)
+    input = (require('node:fs') as typeof FsModule).readFileSync(0, 'utf8');
+  } catch {
+    input = ''; // no stdin: the hook answers it as unreadable input
+  }
+}
+const shell = input !== undefined && SHELL_CALL.test(input.slice(0, 4096));
+(globalThis as { __fmesHookInput?: string }).__fmesHookInput = input;
+const load = loadFirst(shell ? [FMES_HOOK_FULL, FMES_HOOK_MAIN] : [FMES_HOOK_MAIN, FMES_HOOK_FULL]);
+if (load) {
+  // A miss (of this cache or the shell half's): written at exit, after the calls every agent makes have run once.
+  const missed = load.status === 'miss' || load.status === 'rejected';
+  process.once('exit', () => (load.exports as typeof HookMain).finishCodeCaches(missed ? load.save : undefined));
+}
+
+/**
+ * The first of the bodies that loads. When none does (a damaged install), the call is denied: every CLI would run
+ * the tool after a hook that crashed.
+ */
+function loadFirst(bodies: string[]): CachedLoad | undefined {
+  let error: unknown;
+  for (const b of bodies) {
+    try {
+      return loadCached(`${__dirname}/${b}`, module);
+    } catch (e) {
+      error ??= e;
+      // A body that began to run may have answered: it is not run a second time.
+      if ((globalThis as { __fmesHookStarted?: boolean }).__fmesHookStarted) break;
+    }
+  }
+  const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(`F-MES could not load its hook (${why}), so this call is denied. Reinstall F-MES.\n`);
+  process.exitCode = 2;
+  return undefined;
+}

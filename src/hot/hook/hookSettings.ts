@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { cold } from '../cold';
 import { HOOK_CONFIG_FILE } from '../configFile';
 import { DEFAULT_BACKEND_SETTINGS, type LockBackendSettings } from '../locks/backendSpec';
-import { DEFAULT_RULES } from '../safety/defaultRules';
-import type * as DenyListModule from '../safety/denyList';
+import { shellHalf } from '../safety/shellHalf';
 import type { DenyRule } from '../safety/denyList';
 
 /** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
@@ -12,8 +11,11 @@ export interface HookSettings {
   /** From `locks.invalidGraceSec`: an empty lock file older than this is a dead writer's trace. */
   invalidGraceMs: number;
   ownership: Readonly<Record<string, readonly string[]>>;
-  /** The default deny list with `safety.rules` merged in. */
-  rules: readonly DenyRule[];
+  /**
+   * The default deny list with `safety.rules` merged in; undefined when there are none: the default list, which
+   * the shell half holds (safety/shellHalf.ts), so a call that is not a shell command never loads it.
+   */
+  rules?: readonly DenyRule[];
   auditWebhook: string;
   /** `locks.backend` and `locks.namespace`: where the lock holders are (FMES_LOCKS_BACKEND overrides). */
   locksBackend: LockBackendSettings;
@@ -25,7 +27,6 @@ export { HOOK_CONFIG_FILE } from '../configFile';
 export const DEFAULT_HOOK_SETTINGS: HookSettings = {
   invalidGraceMs: 5_000,
   ownership: {},
-  rules: DEFAULT_RULES,
   auditWebhook: '',
   locksBackend: DEFAULT_BACKEND_SETTINGS,
 };
@@ -41,10 +42,10 @@ export function readHookSettings(root: string): HookSettings {
   return {
     invalidGraceMs: lock.invalidGraceMs ?? DEFAULT_HOOK_SETTINGS.invalidGraceMs,
     ownership: config.safety.ownership,
-    // The deny list's code is the shell half's (safety/decideShell.ts): loaded here only to merge a config's rules.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    rules: (require('../safety/denyList') as typeof DenyListModule).mergeRules(DEFAULT_RULES, config.safety.rules)
-      .rules,
+    // The deny list's code is the shell half's (safety/shellHalf.ts): loaded here only to merge a config's rules.
+    ...(config.safety.rules.length
+      ? { rules: shellHalf().mergeRules(shellHalf().DEFAULT_RULES, config.safety.rules).rules }
+      : {}),
     auditWebhook: config.safety.auditWebhook,
     locksBackend: backend,
   };

@@ -1,21 +1,35 @@
-// The hook's body (dist/hookMain.cjs, which dist/hook.cjs loads through the code cache, see bin.ts): Claude Code
+// The hook's body (dist/hookMain.cjs and dist/hookFull.cjs, which dist/hook.cjs loads through the code cache, see
+// bin.ts): Claude Code
 // runs it for every tool call, so it imports only what a decision needs. `fmes hook …` runs the same code.
 import * as fs from 'node:fs';
+import { saveShellCache, shellCacheUnsaved } from '../safety/shellHalf';
+import { primeHook } from './primeCache';
 import { answerHook, deliver, type HookResult } from './runHook';
 
-/** For bin.ts, before it writes the code cache. */
-export { primeHook } from './primeCache';
+/**
+ * For bin.ts, at exit: when this bundle's code cache (`saveMain`) or the shell half's missed, the common calls run
+ * once more (primeCache.ts) and the caches that missed are written, so that they hold every common decision.
+ */
+export function finishCodeCaches(saveMain: (() => void) | undefined): void {
+  if (!saveMain && !shellCacheUnsaved()) return;
+  primeHook();
+  saveMain?.();
+  saveShellCache();
+}
 
+(globalThis as { __fmesHookStarted?: boolean }).__fmesHookStarted = true; // see bin.ts
 const argv = process.argv.slice(2);
 if (argv[0] === 'deliver' && argv[1]) {
   void deliver(argv[1]).catch(() => undefined);
 } else {
-  let stdin = '';
-  try {
-    stdin = fs.readFileSync(0, 'utf8');
-  } catch {
-    // No stdin: handled as unreadable input.
-  }
+  // Read by bin.ts, which chose this bundle by it.
+  let stdin = (globalThis as { __fmesHookInput?: string }).__fmesHookInput;
+  if (stdin === undefined)
+    try {
+      stdin = fs.readFileSync(0, 'utf8');
+    } catch {
+      stdin = ''; // no stdin: handled as unreadable input
+    }
   const r = answerHook(argv, { stdin, env: process.env, self: process.argv[1] ?? '' });
   if (r instanceof Promise) void r.then(answer);
   else answer(r);

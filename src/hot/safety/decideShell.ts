@@ -1,5 +1,6 @@
-// The shell half of decidePreToolUse (preToolUse.ts), which requires this file on the first shell call: the deny
-// list, the shell parser and the writer tables are most of the hook's start-up work, and only a shell call needs them.
+// The shell half of decidePreToolUse (preToolUse.ts), loaded on the first shell call (shellHalf.ts; in the hook its
+// own bundle, dist/hookShell.cjs): the deny list, the shell parser and the writer tables are most of the hook's
+// code, and only a shell call needs them.
 import * as path from 'node:path';
 import { writtenPaths } from './bashWrites';
 import { checkCommand } from './denyList';
@@ -7,6 +8,9 @@ import type { CheckPath, HookDecision, PreToolUseDeps } from './preToolUse';
 import { PROTECTED_MENTION } from './protectedPaths';
 import { fmesCommandVerdict, symlinkTargets } from './shellEffects';
 import { parseShell } from './shellWords';
+
+/** For a settings file's rules (hookSettings.ts): the deny list is in this half. */
+export { DEFAULT_RULES, mergeRules } from './denyList';
 
 const ALLOW: HookDecision = { decision: 'allow' };
 

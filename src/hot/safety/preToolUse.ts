@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Holder } from '../locks/holders';
-import type * as DecideShellModule from './decideShell';
 import type { CheckContext, DenyRule } from './denyList';
 import { agentMatches, ownersOf } from './ownership';
 import { protectedAt, protectedBelow } from './protectedPaths';
 import { resolveReal } from './realPath';
+import { shellHalf } from './shellHalf';
 import { toolEffect } from './toolCalls';
 import type { WorkspaceLocator } from './workspaceOf';
 
@@ -35,7 +35,8 @@ export interface PreToolUseDeps {
   realHome?: string;
   /** Other folders outside the workspace that no agent may write (F-MES's per-user state), absolute and real. */
   guardedDirs?: readonly string[];
-  rules: readonly DenyRule[];
+  /** The deny list; undefined: the default one. */
+  rules?: readonly DenyRule[];
   /** Workspace and home folders, for rules about deleting them (and `~` in paths). */
   context?: CheckContext;
   ownership: Readonly<Record<string, readonly string[]>>;
@@ -76,7 +77,7 @@ export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDeci
       }
       return ALLOW;
     case 'shell':
-      return shell().decideShell(
+      return shellHalf().decideShell(
         effect.command,
         effect.cwd === undefined ? cwd : path.resolve(cwd, effect.cwd),
         deps,
@@ -84,15 +85,6 @@ export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDeci
         checkPath,
       );
   }
-}
-
-/**
- * The shell half (decideShell.ts: the deny list, the shell parser, the writer tables), required on the first shell
- * call: its tables are most of the hook's start-up work, which a Write, an Edit or a Read does not need.
- */
-function shell(): typeof DecideShellModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
-  return require('./decideShell') as typeof DecideShellModule;
 }
 
 export type CheckPath = (raw: string, cwd: string, deps: PreToolUseDeps, tool: string, mode: Mode) => HookDecision;

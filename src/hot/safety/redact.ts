@@ -102,21 +102,24 @@ const SEGMENT_RULES: readonly {
   },
 ];
 
-/** Tokens recognised by their shape, replaced whole. */
-const TOKEN_SHAPES: readonly RegExp[] = [
-  /\bsk-ant-[A-Za-z0-9_-]{8,}/g,
-  /\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}/g,
-  /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g,
-  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
-  /\bxox[abprse]-[A-Za-z0-9-]{10,}/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  /\bAIza[0-9A-Za-z_-]{35}\b/g,
-  /\bglpat-[A-Za-z0-9_-]{20,}/g,
-  /\bnpm_[A-Za-z0-9]{36}\b/g,
-  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
-  /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/g,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+/**
+ * Tokens recognised by their shape, replaced whole. Each with the literal text any match must contain: a pattern
+ * whose literal is absent cannot match, so it is not run (in the hook, a regex run is a regex compiled, twice).
+ */
+export const TOKEN_SHAPES: readonly { hints: readonly string[]; re: RegExp }[] = [
+  { hints: ['sk-ant-'], re: /\bsk-ant-[A-Za-z0-9_-]{8,}/g },
+  { hints: ['sk-'], re: /\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}/g },
+  { hints: ['_live_', '_test_'], re: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { hints: ['gh'], re: /\bgh[pousr]_[A-Za-z0-9]{20,}/g },
+  { hints: ['github_pat_'], re: /\bgithub_pat_[A-Za-z0-9_]{20,}/g },
+  { hints: ['xox'], re: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g },
+  { hints: ['AKIA', 'ASIA'], re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  { hints: ['AIza'], re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { hints: ['glpat-'], re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { hints: ['npm_'], re: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { hints: ['eyJ'], re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  { hints: ['Bearer', 'Basic'], re: /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/g },
+  { hints: ['-----BEGIN '], re: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g },
 ];
 
 /** Inline credentials and token shapes in `text` (no environment needed): what the audit log and the hook use. */
@@ -145,7 +148,7 @@ export function redactInline(text: string): string {
         before + (typeof replace === 'string' ? segment.replace(option, replace) : segment.replace(option, replace)),
     );
   }
-  for (const re of TOKEN_SHAPES) out = out.replace(re, '[REDACTED]');
+  for (const { hints, re } of TOKEN_SHAPES) if (hints.some((h) => out.includes(h))) out = out.replace(re, '[REDACTED]');
   return out;
 }
 

@@ -1,5 +1,7 @@
-// The built hook's code cache (dist/hook.cjs, `npm test` builds it) holds the common decisions whatever the first
-// call after an install was (src/hot/hook/primeCache.ts), and priming it leaves nothing behind.
+// The built hook's code caches (dist/hook.cjs, `npm test` builds it) hold the common decisions whatever the first
+// call after an install was (src/hot/hook/primeCache.ts), and priming them leaves nothing behind. The hook has two
+// bodies (src/hot/hook/bin.ts): hookFull.cjs for a shell command, hookMain.cjs (with hookShell.cjs, its shell half,
+// loaded when needed) for any other call.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +18,8 @@ let n = 0;
 function install(): string {
   const d = path.join(tmp, `install${n++}`);
   fs.mkdirSync(d);
-  for (const f of ['hook.cjs', 'hookMain.cjs']) fs.copyFileSync(path.join(DIST, f), path.join(d, f));
+  for (const f of ['hook.cjs', 'hookMain.cjs', 'hookShell.cjs', 'hookFull.cjs'])
+    fs.copyFileSync(path.join(DIST, f), path.join(d, f));
   fs.cpSync(path.join(DIST, 'chunks'), path.join(d, 'chunks'), { recursive: true });
   return d;
 }
@@ -36,39 +39,53 @@ function hook(dir: string, root: string, tool: string, input: Record<string, unk
   );
 }
 
-function cacheBytes(dir: string): number {
-  const files = fs.readdirSync(path.join(dir, '.cache')).filter((f) => f.endsWith('.v8'));
-  assert.equal(files.length, 1, files.join(' '));
-  return fs.statSync(path.join(dir, '.cache', files[0])).size;
+/** The code cache of each of the hook's bundles that has one, in bytes, by bundle name. */
+function cacheBytes(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of fs.readdirSync(path.join(dir, '.cache')).filter((x) => x.endsWith('.v8')))
+    out[f.split('.')[0]] = fs.statSync(path.join(dir, '.cache', f)).size;
+  return out;
 }
 
+const near = (a: number | undefined, b: number | undefined, what: string) =>
+  assert.ok(a !== undefined && b !== undefined && a >= b * 0.95, `${what}: ${a} bytes, against ${b}`);
+
 describe('the hook code cache is primed', () => {
-  it('a cache written after a Read holds as much as one written after a Bash call; no trace is left', () => {
+  it('caches written after a Read or a plain `ls` hold as much as after the calls they stand for; no trace is left', () => {
     const root = workspace();
+    fs.mkdirSync(path.join(root, '.locks'));
     const tmpA = fs.mkdtempSync(path.join(tmp, 'tmpdir-'));
     const tmpB = fs.mkdtempSync(path.join(tmp, 'tmpdir-'));
-    const afterRead = install();
-    const r = hook(afterRead, root, 'Read', { file_path: path.join(root, 'src/a.ts') }, { TMPDIR: tmpA });
+    // A: first a Read (hookMain.cjs), then a bare `ls` (hookFull.cjs).
+    const a = install();
+    const r = hook(a, root, 'Read', { file_path: path.join(root, 'src/a.ts') }, { TMPDIR: tmpA });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout + r.stderr, '');
-    const afterBash = install();
-    const b = hook(afterBash, root, 'Bash', { command: 'npm test && git diff > out.txt' }, { TMPDIR: tmpB });
-    assert.equal(b.status, 0, b.stderr);
-    // Unprimed, the cache after a Read held about half of the one after a Bash call (the shell half missing).
-    const read = cacheBytes(afterRead);
-    const bash = cacheBytes(afterBash);
-    assert.ok(read >= bash * 0.95, `cache after a Read: ${read} bytes; after a Bash call: ${bash}`);
-    // The scratch workspace went, and nothing was written into the real one (an allowed call is not audited).
+    assert.equal(hook(a, root, 'Bash', { command: 'ls' }, { TMPDIR: tmpA }).status, 0);
+    // B: first the calls themselves: a Write and a shell command with redirections, inline code and a heredoc.
+    const b = install();
+    assert.equal(
+      hook(b, root, 'Write', { file_path: path.join(root, 'src/a.ts'), content: 'x' }, { TMPDIR: tmpB }).status,
+      0,
+    );
+    const heavy = `npm test && git diff > out.txt; python3 -c 'print(1)' | tee log.txt\ncat <<EOF > b.txt\nx\nEOF`;
+    assert.equal(hook(b, root, 'Bash', { command: heavy }, { TMPDIR: tmpB }).status, 0);
+    // Unprimed, A's caches held a third to a half of B's: what a Read and an `ls` run, nothing else.
+    const ca = cacheBytes(a);
+    const cb = cacheBytes(b);
+    assert.deepEqual(Object.keys(ca).sort(), ['hookFull', 'hookMain', 'hookShell']);
+    for (const k of Object.keys(cb)) near(ca[k], cb[k], `${k} cache of install A`);
+    // The scratch workspaces went, and nothing was written into the real one (an allowed call is not audited).
     assert.deepEqual(fs.readdirSync(tmpA), []);
     assert.deepEqual(fs.readdirSync(tmpB), []);
-    assert.deepEqual(fs.readdirSync(root), ['src']);
-    // Later calls take the cache as it is and still decide as before.
-    const later = hook(afterRead, root, 'Bash', { command: 'rm -rf ~' }, { TMPDIR: tmpA });
+    assert.deepEqual(fs.readdirSync(root).sort(), ['.locks', 'src']);
+    // Later calls take the caches as they are and still decide as before.
+    const later = hook(a, root, 'Bash', { command: 'rm -rf ~' }, { TMPDIR: tmpA });
     assert.ok(
       later.status === 2 || /"permissionDecision":"(ask|deny)"/.test(later.stdout),
       later.stdout + later.stderr,
     );
-    assert.equal(cacheBytes(afterRead), read);
+    assert.deepEqual(cacheBytes(a), ca);
   });
 
   it('a temp folder that cannot be written costs the priming, not the answer nor the cache', () => {
@@ -85,6 +102,36 @@ describe('the hook code cache is primed', () => {
     );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout + r.stderr, '');
-    assert.ok(cacheBytes(dir) > 0);
+    // The priming failed before it reached a shell command: the main cache is there, the shell half's is not yet.
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, '.cache')).map((f) => f.split('.')[0]),
+      ['hookMain'],
+    );
+  });
+
+  it('a Write never loads the shell half; a damaged install denies a shell command, never allows it', () => {
+    const root = workspace();
+    const dir = install();
+    const write = () => hook(dir, root, 'Write', { file_path: path.join(root, 'src/a.ts'), content: 'x' }, {});
+    const ls = () => hook(dir, root, 'Bash', { command: 'ls' }, {});
+    assert.equal(hook(dir, root, 'Read', { file_path: path.join(root, 'src/a.ts') }, {}).status, 0);
+    fs.rmSync(path.join(dir, 'hookShell.cjs'));
+    assert.equal(write().status, 0, write().stderr);
+    // The shell command goes to hookFull.cjs, which holds its shell half.
+    assert.equal(ls().status, 0, ls().stderr);
+    // Without hookFull.cjs it falls back to hookMain.cjs, whose shell half is gone: denied.
+    fs.rmSync(path.join(dir, 'hookFull.cjs'));
+    const b = ls();
+    assert.equal(b.status, 2, b.stdout);
+    assert.match(b.stderr, /could not check this call/);
+    // A shell half that is not what it should be (a truncated file) is no allow either.
+    fs.writeFileSync(path.join(dir, 'hookShell.cjs'), 'module.exports = {');
+    assert.equal(ls().status, 2);
+    // Neither body loads: every call is denied, with what to do.
+    fs.writeFileSync(path.join(dir, 'hookMain.cjs'), 'module.exports = {');
+    for (const c of [write(), ls()]) {
+      assert.equal(c.status, 2, c.stdout);
+      assert.match(c.stderr, /could not load its hook .*Reinstall F-MES/);
+    }
   });
 });

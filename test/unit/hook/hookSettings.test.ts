@@ -50,7 +50,7 @@ describe('readHookSettings', () => {
     const unconfirmed = readHookSettings(root);
     assert.equal(unconfirmed.auditWebhook, '', 'unconfirmed: the webhook is ignored');
     assert.ok(
-      unconfirmed.rules.some((r) => r.id === 'npm-publish'),
+      (unconfirmed.rules ?? DEFAULT_RULES).some((r) => r.id === 'npm-publish'),
       'unconfirmed: the default rule stays',
     );
     confirmRepoConfig(root);
@@ -58,8 +58,8 @@ describe('readHookSettings', () => {
     assert.equal(s.invalidGraceMs, 9_000);
     assert.deepEqual(s.ownership, { 'infra/': ['sre-*'] });
     assert.equal(s.auditWebhook, 'http://127.0.0.1:9/x');
-    assert.ok(!s.rules.some((r) => r.id === 'npm-publish'));
-    assert.equal(s.rules.at(-1)?.id, 'no-prod-ssh');
-    assert.equal(s.rules.length, DEFAULT_RULES.length);
+    assert.ok(!(s.rules ?? DEFAULT_RULES).some((r) => r.id === 'npm-publish'));
+    assert.equal(s.rules?.at(-1)?.id, 'no-prod-ssh');
+    assert.equal(s.rules?.length, DEFAULT_RULES.length);
   });
 });

@@ -13,12 +13,15 @@ const DIST = path.resolve(__dirname, '../../../dist');
 
 /** Bytes each hot bundle may have (development build). */
 const BUDGET: Record<string, number> = {
-  // The PreToolUse hook: locks, paths, the shell parser and deny list, the broker client and the door to the
-  // Redis chunk (about 218 KB on 2026-12-05; 235 KB once the shell half became a lazily loaded module and the
-  // lock texts gained Korean). The shell half is evaluated on the first shell call only, so bytes here no longer
-  // all cost start-up time; the budget still fails on a new dependency.
-  'hookMain.cjs': 245_000,
-  // The hook's entry: a loader of hookMain.cjs through the code cache (src/hot/codeCache.ts).
+  // The PreToolUse hook without its shell half: locks, paths, the audit, the broker client and the doors to the
+  // shell half and the Redis chunk (111 KB on 2026-12-05). Every tool call reads and deserialises it.
+  'hookMain.cjs': 120_000,
+  // The hook's shell half (src/hot/safety/shellHalf.ts): the shell parser, the writer tables and the deny list
+  // (139 KB on 2026-12-05), loaded by hookMain.cjs when a call it did not expect needs it.
+  'hookShell.cjs': 150_000,
+  // The hook's body for a shell command: hookMain.cjs with the shell half inside (245 KB on 2026-12-05).
+  'hookFull.cjs': 260_000,
+  // The hook's entry: reads the call and loads hookFull.cjs or hookMain.cjs through the code cache.
   'hook.cjs': 8_000,
   // `fmes lock run`: the lock protocol, paths, run identity, the broker client and the door to the Redis chunk;
   // no deny list (about 94 KB on 2026-12-05, 98 KB with its Korean texts).

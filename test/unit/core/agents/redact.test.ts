@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Redactor, redactInline } from '../../../../src/hot/safety/redact';
+import { Redactor, redactInline, TOKEN_SHAPES } from '../../../../src/hot/safety/redact';
 
 // Every case: [input, what it must become]. The expected text is spelled out, so a pattern that takes too
 // much (the host, the command) fails as surely as one that takes too little.
@@ -133,6 +133,25 @@ describe('redactInline', () => {
         },
       ),
     );
+  });
+
+  it('runs a token shape only where its literal is: every text a shape matches holds one of its hints', () => {
+    for (const { hints, re } of TOKEN_SHAPES) {
+      // fast-check builds strings from the pattern; a word boundary is not a character, so it is left out.
+      const source = re.source.replace(/^\\b/, '').replace(/\\b$/, '');
+      fc.assert(
+        fc.property(fc.stringMatching(new RegExp(`^(?:${source})$`)), (m) => {
+          assert.ok(
+            hints.some((h) => m.includes(h)),
+            `${re} matched ${JSON.stringify(m)}, which holds none of ${hints.join(', ')}`,
+          );
+        }),
+        { numRuns: 200 },
+      );
+      // And each shape still redacts a token of its own in a command.
+      const token = fc.sample(fc.stringMatching(new RegExp(`^(?:${source})$`)), { numRuns: 1, seed: 7 })[0];
+      assert.ok(!redactInline(`echo ${token} ok`).includes(token), `${re} left ${token}`);
+    }
   });
 
   it('stays linear on hostile input (no catastrophic backtracking)', () => {
