@@ -66,6 +66,8 @@ const HOOK_MAIN = './hookMain.cjs';
 const HOOK_SHELL = './hookShell.cjs';
 /** The hook's body with its shell half inside, which dist/hook.cjs loads for a shell command (src/hot/hook/bin.ts). */
 const HOOK_FULL = './hookFull.cjs';
+/** Node's `Module.wrap` prefix, which src/hot/codeCache.ts (MODULE_WRAPPER) recognises: the hook's bodies start with it. */
+const MODULE_WRAPPER = '(function (exports, require, module, __filename, __dirname) { ';
 /** The Redis lock backend with its client (src/core/locks/redis/), loaded only when a workspace names one. */
 const REDIS_CHUNK = './chunks/redis.cjs';
 const HOT_DIR = resolve('src/hot') + sep;
@@ -218,12 +220,10 @@ const contexts = await Promise.all([
     ...node,
     // CommonJS: Node's ESM loader costs a few milliseconds more per start.
     define: { ...node.define, ...hot.define },
-    // hook.cjs and fmes.cjs are small loaders: they load hookMain.cjs and lock.cjs through V8's code cache
-    // (src/hot/codeCache.ts), kept in dist/.cache/.
+    // hook.cjs and fmes.cjs are small loaders: they load the hook's bodies (below) and lock.cjs through V8's code
+    // cache (src/hot/codeCache.ts), kept in dist/.cache/.
     entryPoints: {
       hook: 'src/hot/hook/bin.ts',
-      hookMain: 'src/hot/hook/main.ts',
-      hookShell: 'src/hot/safety/decideShell.ts',
       lock: 'src/hot/lock/lockRun.ts',
       fmes: 'src/hot/lock/bin.ts',
     },
@@ -233,17 +233,26 @@ const contexts = await Promise.all([
     outExtension: { '.js': '.cjs' },
     plugins: [problemMatcher, hotOnly, builtinNamespaceOnce],
   }),
-  // The hook's body for a shell command: main.ts as above but with the shell half bundled in (no FMES_HOOK_SHELL).
-  esbuild.context({
-    ...node,
-    define: { ...node.define, ...hot.define, FMES_HOOK_SHELL: 'undefined' },
-    entryPoints: { hookFull: 'src/hot/hook/main.ts' },
-    banner: { js: '#!/usr/bin/env node' },
-    outdir: 'dist',
-    format: 'cjs',
-    outExtension: { '.js': '.cjs' },
-    plugins: [problemMatcher, hotOnly, builtinNamespaceOnce],
-  }),
+  // The hook's bodies, which only dist/hook.cjs loads: hookMain.cjs and its shell half, and hookFull.cjs (for a
+  // shell command: main.ts with the shell half bundled in, no FMES_HOOK_SHELL). Each is written already inside
+  // Node's module wrapper, so that the loader compiles the file's text as it is read: wrapping it there copied
+  // the whole source once more on every call (about 1 ms of a Bash call, bench/hook.mjs).
+  ...[
+    { hookMain: 'src/hot/hook/main.ts', hookShell: 'src/hot/safety/decideShell.ts' },
+    { hookFull: 'src/hot/hook/main.ts' },
+  ].map((entryPoints) =>
+    esbuild.context({
+      ...node,
+      define: { ...node.define, ...hot.define, ...(entryPoints.hookFull ? { FMES_HOOK_SHELL: 'undefined' } : {}) },
+      entryPoints,
+      banner: { js: MODULE_WRAPPER },
+      footer: { js: '\n});' },
+      outdir: 'dist',
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      plugins: [problemMatcher, hotOnly, builtinNamespaceOnce],
+    }),
+  ),
   esbuild.context({ ...node, entryPoints: ['src/core/coldParts.ts'], outfile: `dist/${COLD_CHUNK.slice(2)}` }),
   esbuild.context({
     ...node,

@@ -45,6 +45,12 @@ export interface CachedLoad {
   save: () => void;
 }
 
+/**
+ * What `Module.wrap` puts before a module's text. A bundle that starts with it (the hook's bodies, see esbuild.mjs)
+ * is compiled as it is; a test holds this equal to Node's.
+ */
+export const MODULE_WRAPPER = '(function (exports, require, module, __filename, __dirname) { ';
+
 /** size, mtimeMs, ino of the bundle, as float64s before V8's data. */
 const HEADER_BYTES = 24;
 
@@ -69,8 +75,12 @@ export function loadCached(given: string, parent: NodeJS.Module | undefined = un
   header.writeDoubleLE(st.ino, 16);
   const cacheFile = cacheFileOf(file);
   const cached = readCache(cacheFile, header);
-  // The wrapper of Node's loader; a `#!` line is kept as a comment of the same length (positions stay right).
-  const script = new vm.Script(Module.wrap(source.startsWith('#!') ? `//${source.slice(2)}` : source), {
+  // The wrapper of Node's loader (a bundle built inside it is taken as it is: wrapping copies the whole text); a `#!`
+  // line is kept as a comment of the same length (positions stay right).
+  const wrapped = source.startsWith(MODULE_WRAPPER)
+    ? source
+    : Module.wrap(source.startsWith('#!') ? `//${source.slice(2)}` : source);
+  const script = new vm.Script(wrapped, {
     filename: file,
     cachedData: cached,
   });

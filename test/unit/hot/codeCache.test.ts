@@ -61,6 +61,30 @@ describe('codeCache', () => {
     assert.deepEqual(load(file), { status: 'hit', value: 42 });
   });
 
+  it('a bundle built inside the module wrapper (the hook bodies) loads alike; the wrapper is Node’s own', async () => {
+    const { MODULE_WRAPPER } = await import('../../../src/hot/codeCache');
+    const Module = (await import('node:module')).default;
+    assert.ok(Module.wrap('X').startsWith(MODULE_WRAPPER));
+    const dirOf = bundle('w0', '');
+    const file = path.join(path.dirname(dirOf), 'w.cjs');
+    fs.writeFileSync(
+      file,
+      `${MODULE_WRAPPER}"use strict";\nconst b = require('./b.cjs');\n` +
+        `module.exports = { value: [b, path(__filename), path(__dirname), this === exports] };\n` +
+        `function path(p) { return require('node:path').basename(p); }\n});`,
+    );
+    fs.writeFileSync(path.join(path.dirname(file), 'b.cjs'), 'module.exports = 21;');
+    const want = [21, 'w.cjs', path.basename(path.dirname(file)), true];
+    assert.deepEqual(load(file), { status: 'miss', value: want });
+    assert.deepEqual(load(file), { status: 'hit', value: want });
+    // The built hook bodies are such bundles.
+    for (const body of ['hookMain.cjs', 'hookShell.cjs', 'hookFull.cjs'])
+      assert.ok(
+        fs.readFileSync(path.resolve(__dirname, '../../../dist', body), 'utf8').startsWith(MODULE_WRAPPER),
+        `dist/${body} does not start with the module wrapper: run npm run build`,
+      );
+  });
+
   it('a bundle rewritten in place with the same length is compiled afresh, not taken from the old cache', () => {
     const file = bundle('same', 'module.exports = { value: "one" };');
     assert.equal(load(file).status, 'miss');
