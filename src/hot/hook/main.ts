@@ -2,8 +2,8 @@
 // bin.ts): Claude Code
 // runs it for every tool call, so it imports only what a decision needs. `fmes hook …` runs the same code.
 import * as fs from 'node:fs';
-import { saveShellCache, shellCacheUnsaved } from '../safety/shellHalf';
-import { primeHook } from './primeCache';
+import { saveShellCache, shellCacheUnsaved, shellHalfBundled } from '../safety/shellHalf';
+import { primeHook, type PrimeKind } from './primeCache';
 import { answerHook, deliver, type HookResult } from './runHook';
 
 /**
@@ -11,8 +11,11 @@ import { answerHook, deliver, type HookResult } from './runHook';
  * once more (primeCache.ts) and the caches that missed are written, so that they hold every common decision.
  */
 export function finishCodeCaches(saveMain: (() => void) | undefined): void {
-  if (!saveMain && !shellCacheUnsaved()) return;
-  primeHook();
+  const kinds = new Set<PrimeKind>();
+  if (saveMain) kinds.add(shellHalfBundled() ? 'shell' : 'other');
+  if (shellCacheUnsaved()) kinds.add('shell');
+  if (kinds.size === 0) return;
+  primeHook(kinds);
   saveMain?.();
   saveShellCache();
 }

@@ -12,15 +12,15 @@ import { answerHook } from './runHook';
  * commonest tool call) or an after-tool audit, the cache held neither the shell half nor the deny path, and
  * each later Bash call compiled the shell parser, the writer tables and the deny list afresh: about 3.5 ms of a
  * 6 ms hook on this machine (bench/hook.mjs). So before the cache is written, these calls run once more, on
- * a scratch workspace in the temp folder with one lock held by another agent: a read, writes to a free and to
- * the held path, a Gemini and a Codex write, shell commands with redirections, pipes, inline code and a
- * deny-listed one, and an after-tool audit.
+ * a scratch workspace in the temp folder with one lock held by another agent, each with its after-tool audit: for
+ * the body without the shell analysis a read, writes to a free and to the held path, a Gemini and a Codex write;
+ * for the shell analysis shell commands with redirections, pipes, inline code, a heredoc and a deny-listed one.
  *
  * Nothing outside the scratch folder is touched: the environment is empty but for HOME (the scratch folder),
  * so no broker, run, webhook or lock server is reached, the audit lands in the scratch folder, and the folder
  * goes when done. Any failure (a read-only temp folder) only leaves the cache as the first call made it.
  */
-export function primeHook(): void {
+export function primeHook(kinds: ReadonlySet<PrimeKind>): void {
   let dir: string | undefined;
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-hook-prime-'));
@@ -49,20 +49,18 @@ export function primeHook(): void {
     });
     const args = (event: string, cli: string) => [event, '--cli', cli, '--agent', 'fmes-prime', '--workspace', root];
     // With the file backend (the scratch folder has no settings) every answer is synchronous.
-    for (const [cli, tool, input] of primeCalls(root))
+    for (const [kind, cli, tool, input] of primeCalls(root)) {
+      if (!kinds.has(kind)) continue;
       void answerHook(
         args('pre-tool-use', cli),
         io({ hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input }),
       );
-    void answerHook(
-      args('post-tool-use', 'claude'),
-      io({
-        hook_event_name: 'PostToolUse',
-        tool_name: 'Bash',
-        tool_input: { command: 'npm test' },
-        tool_response: { stdout: 'ok', stderr: '', interrupted: false },
-      }),
-    );
+      // The after-tool audit of the same call (it goes to the same body: bin.ts routes by tool_name).
+      void answerHook(
+        args('post-tool-use', cli),
+        io({ hook_event_name: 'PostToolUse', tool_name: tool, tool_input: input, tool_response: { stdout: 'ok' } }),
+      );
+    }
   } catch {
     // A cache of the first call only: slower later calls, never a wrong decision.
   } finally {
@@ -70,19 +68,36 @@ export function primeHook(): void {
   }
 }
 
-/** [cli, tool, input]: the tool calls agents make most, in the three CLIs' shapes. */
-function primeCalls(root: string): [string, string, Record<string, unknown>][] {
+/**
+ * Which calls to run: `shell` for the body that holds the shell analysis (hookFull.cjs, or the shell half that
+ * hookMain.cjs loads), `other` for hookMain.cjs. A body's cache then holds what its calls run and no more: every
+ * byte of it is read and deserialised on each call.
+ */
+export type PrimeKind = 'shell' | 'other';
+
+/** [kind, cli, tool, input]: the tool calls agents make most, in the three CLIs' shapes. */
+function primeCalls(root: string): [PrimeKind, string, string, Record<string, unknown>][] {
   const at = (p: string) => path.join(root, p);
   return [
-    ['claude', 'Read', { file_path: at('src/free.ts') }],
-    ['claude', 'Write', { file_path: at('src/free.ts'), content: 'x' }],
-    ['claude', 'Edit', { file_path: at('src/held.ts'), old_string: 'a', new_string: 'b' }],
-    ['claude', 'Bash', { command: 'npm test && git diff > out.txt' }],
-    ['claude', 'Bash', { command: 'cd src && grep -rn "TODO" . | head -20 2>&1 >/dev/null; echo "$HOME" >> log.txt' }],
-    ['claude', 'Bash', { command: `python3 -c 'open("x.txt", "w").write("1")' && sed -i 's/a/b/' src/free.ts` }],
-    ['claude', 'Bash', { command: 'cat <<EOF > src/held.ts\nexport {};\nEOF\nrm -rf ~ && git push --force' }],
-    ['gemini', 'run_shell_command', { command: 'npx tsc --noEmit', dir_path: 'src' }],
-    ['gemini', 'write_file', { file_path: at('src/held.ts'), content: 'x' }],
-    ['codex', 'apply_patch', { command: '*** Begin Patch\n*** Add File: src/new.ts\n+x\n*** End Patch' }],
+    ['other', 'claude', 'Read', { file_path: at('src/free.ts') }],
+    ['other', 'claude', 'Write', { file_path: at('src/free.ts'), content: 'x' }],
+    ['other', 'claude', 'Edit', { file_path: at('src/held.ts'), old_string: 'a', new_string: 'b' }],
+    ['other', 'gemini', 'write_file', { file_path: at('src/held.ts'), content: 'x' }],
+    ['other', 'codex', 'apply_patch', { command: '*** Begin Patch\n*** Add File: src/new.ts\n+x\n*** End Patch' }],
+    ['shell', 'claude', 'Bash', { command: 'npm test && git diff > out.txt' }],
+    [
+      'shell',
+      'claude',
+      'Bash',
+      { command: 'cd src && grep -rn "TODO" . | head -20 2>&1 >/dev/null; echo "$HOME" >> log.txt' },
+    ],
+    [
+      'shell',
+      'claude',
+      'Bash',
+      { command: `python3 -c 'open("x.txt", "w").write("1")' && sed -i 's/a/b/' src/free.ts` },
+    ],
+    ['shell', 'claude', 'Bash', { command: 'cat <<EOF > src/held.ts\nexport {};\nEOF\nrm -rf ~ && git push --force' }],
+    ['shell', 'gemini', 'run_shell_command', { command: 'npx tsc --noEmit', dir_path: 'src' }],
   ];
 }

@@ -32,6 +32,11 @@ function loadShellBundle(file: string): unknown {
   return load.exports;
 }
 
+/** This bundle holds the shell half (dist/hookFull.cjs, and every bundle but dist/hookMain.cjs). */
+export function shellHalfBundled(): boolean {
+  return typeof FMES_HOOK_SHELL !== 'string';
+}
+
 /** The shell half was loaded from its bundle and its code cache has yet to be written. */
 export function shellCacheUnsaved(): boolean {
   return unsaved !== undefined;

@@ -73,7 +73,8 @@ describe('the hook code cache is primed', () => {
     // Unprimed, A's caches held a third to a half of B's: what a Read and an `ls` run, nothing else.
     const ca = cacheBytes(a);
     const cb = cacheBytes(b);
-    assert.deepEqual(Object.keys(ca).sort(), ['hookFull', 'hookMain', 'hookShell']);
+    // hookMain.cjs never needed its shell half: a shell command goes to hookFull.cjs.
+    assert.deepEqual(Object.keys(ca).sort(), ['hookFull', 'hookMain']);
     for (const k of Object.keys(cb)) near(ca[k], cb[k], `${k} cache of install A`);
     // The scratch workspaces went, and nothing was written into the real one (an allowed call is not audited).
     assert.deepEqual(fs.readdirSync(tmpA), []);
@@ -86,6 +87,34 @@ describe('the hook code cache is primed', () => {
       later.stdout + later.stderr,
     );
     assert.deepEqual(cacheBytes(a), ca);
+  });
+
+  it('a shell command bin.ts did not see as one loads the shell half, whose cache is primed for shell commands', () => {
+    const root = workspace();
+    const dir = install();
+    // tool_name past the first 4 KB (a CLI that writes the input first): bin.ts takes it for another call.
+    const late = (command: string) =>
+      spawnSync(
+        process.execPath,
+        [path.join(dir, 'hook.cjs'), 'pre-tool-use', '--agent', 'claude', '--workspace', root],
+        {
+          input: `{"tool_input":{"command":${JSON.stringify(command)},"pad":"${'x'.repeat(5000)}"},"cwd":${JSON.stringify(root)},"tool_name":"Bash"}`,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        },
+      );
+    const r = late('ls');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(Object.keys(cacheBytes(dir)).sort(), ['hookMain', 'hookShell']);
+    const d = late('rm -rf ~');
+    assert.ok(d.status === 2 || /"permissionDecision":"(ask|deny)"/.test(d.stdout), d.stdout + d.stderr);
+    // As large as the shell half's cache after the heaviest of the primed commands would be on its own.
+    const other = install();
+    const heavy = `cat <<EOF > src/held.ts\nexport {};\nEOF\nrm -rf ~ && git push --force; python3 -c 'print(1)'`;
+    fs.writeFileSync(path.join(other, 'hookFull.cjs'), 'module.exports = {'); // every call through hookMain.cjs
+    const h = hook(other, root, 'Bash', { command: heavy }, {});
+    assert.ok(h.status === 2 || /"permissionDecision":"(ask|deny)"/.test(h.stdout), h.stdout + h.stderr);
+    near(cacheBytes(dir).hookShell, cacheBytes(other).hookShell, 'the shell half’s cache');
   });
 
   it('a temp folder that cannot be written costs the priming, not the answer nor the cache', () => {
