@@ -157,8 +157,23 @@ export type CodeFinding =
   | { kind: 'shell'; language: string; command: string }
   | { kind: 'obfuscated'; language: string };
 
+/**
+ * Every program name of the table in one pattern per flag set: most programs (npm, git, ls) are none, and then
+ * one regex is compiled and run instead of eleven (in the hook every regex run is a regex compiled, twice).
+ */
+const ANY_PROGRAM = [false, true].map(
+  (i) =>
+    new RegExp(
+      LANGUAGES.filter((l) => l.programs.ignoreCase === i)
+        .map((l) => `(?:${l.programs.source})`)
+        .join('|') || '(?!)',
+      i ? 'i' : '',
+    ),
+);
+
 /** The language a program name belongs to, if it is an interpreter of the table. */
 export function languageOf(prog: string): Language | undefined {
+  if (!ANY_PROGRAM.some((re) => re.test(prog))) return undefined;
   return LANGUAGES.find((l) => l.programs.test(prog));
 }
 

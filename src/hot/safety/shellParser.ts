@@ -19,6 +19,11 @@ import { isolate, lazyPipedFrom, NO_PIPE, type Pipe } from './shellPipes';
 import type { Draft, Inherit, Pending } from './shellSimple';
 import { unwrap } from './shellWrappers';
 
+/** Keywords that may follow a compound command: they go on with, or close, an enclosing one. */
+const GOES_ON = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
+/** A redirection with its descriptor number (`2>f`, `3<&0`). */
+const FD_REDIRECT = /\d+[<>]/y;
+
 export { ShellLimitError } from './shellCommand';
 
 /** Nesting of `bash -c`, `eval`, backticks… beyond which the parse gives up (and says so, with `complete: false`). */
@@ -107,8 +112,10 @@ class Parser extends CompoundParser {
         continue;
       }
       const before = this.out.length;
+      const start = this.i;
       this.command(pipe, inPipeline);
       this.skipBlanks();
+      if (this.closedCompound(start) && this.strayWord()) this.complete = false;
       const op = this.op();
       const piped = op === '|' || op === '|&';
       // Each stage of a pipeline runs in a subshell of its own (the last one maybe not: zsh, lastpipe).
@@ -132,6 +139,34 @@ class Parser extends CompoundParser {
       }
       if (op === '\n') this.heredocBodies();
     }
+  }
+
+  /** The command read from `start` up to here ended a compound one: `( … )`, `{ …; }`, `[[ … ]]`, `fi`, `done`, `esac`. */
+  private closedCompound(start: number): boolean {
+    const s = this.src;
+    const text = s.slice(start, this.i).trimEnd();
+    return (
+      (s[start] === '(' && text.endsWith(')')) ||
+      (s[start] === '{' && text.endsWith('}')) ||
+      (text.startsWith('[[') && text.endsWith(']]')) ||
+      text === 'fi' ||
+      text === 'done' ||
+      text === 'esac'
+    );
+  }
+
+  /**
+   * A word right after a compound command (`( a ) b`, `{ a; } b`, `fi x`, `[[ a ]] b`): the shell refuses the
+   * whole line. Not a keyword that goes on with an enclosing compound (`if ( a ) then`), nor a redirection of it
+   * (`( a ) 2>f`).
+   */
+  private strayWord(): boolean {
+    const c = this.src[this.i];
+    if (c === undefined || '\n;&|)#<>'.includes(c)) return false;
+    FD_REDIRECT.lastIndex = this.i;
+    if (FD_REDIRECT.test(this.src)) return false;
+    const kw = this.keyword();
+    return kw === undefined || !GOES_ON.has(kw);
   }
 
   /** Moves the commands emitted since `from` into a new scope of `kind` (see isolate in shellPipes.ts). */

@@ -196,7 +196,7 @@ describe('shell parser vs mvdan-sh', () => {
         const us = ours(bad);
         assert.equal(us.complete, false, JSON.stringify(bad));
       }),
-      { numRuns: 600, maxSkipsPerRun: 1000 },
+      { numRuns: Number(process.env.FMES_FC_RUNS ?? 600), maxSkipsPerRun: 1000 },
     );
     assert.ok(errors > 50, `only ${errors} malformed cases`);
   });

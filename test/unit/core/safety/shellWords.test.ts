@@ -329,6 +329,44 @@ describe('shellWords: wrappers', () => {
 });
 
 describe('shellWords: complete', () => {
+  test('a word right after a compound command is what bash refuses; a keyword or redirection there is not', () => {
+    // Each checked with `bash -n -c` (bash 5.2): a syntax error, or not.
+    const refused = [
+      '(true) echo',
+      '{ true; } echo',
+      'if true; then echo; fi echo',
+      'while a; do b; done c',
+      '[[ a ]] b',
+      '((1)) b',
+      '(a) (b)',
+      'a $&&( B="$(c)" cat "c d" "$X" > out ) f.txt < in',
+    ];
+    const taken = [
+      'if (true) then echo hi; fi',
+      'while (false) do echo; done',
+      'for x in a; do (echo $x) done',
+      '(true) > /dev/null',
+      '(true) 2>/dev/null',
+      '(echo) &>/dev/null',
+      '( echo ) # c',
+      'case a in a) (echo) ;; esac',
+      'x=$( (echo) )',
+      'f() ( echo )',
+      'if a; then b; fi > log',
+      '{ a; }; b',
+      '(a)|b',
+      '(a)&& b',
+      '(a)\nb',
+    ];
+    for (const src of refused) assert.equal(parseShell(src).complete, false, src);
+    for (const src of taken) assert.equal(parseShell(src).complete, true, src);
+    // Its commands are still found: the line is judged on everything it names.
+    assert.deepEqual(
+      parseShell('( b ) rm -rf /').commands.map((c) => c.argv),
+      [['b'], ['rm', '-rf', '/']],
+    );
+  });
+
   const incomplete = [
     'echo "unterminated',
     "echo 'unterminated",
