@@ -18,6 +18,7 @@ import { statusLine } from '../../hot/broker/lockText';
 import {
   acquireBrokered,
   inRunBroker,
+  lockedText,
   releaseBrokered,
   renewBrokered,
   runBrokered,
@@ -143,18 +144,7 @@ export function lockCommand(): Command {
                   fence: h.fence ?? null,
                 }),
               );
-            else if (h.key)
-              print(
-                escapeControls(
-                  `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
-                ),
-              );
-            else
-              print(
-                escapeControls(
-                  `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
-                ),
-              );
+            else print(lockedText(h));
           } catch (e) {
             if (!LockError.is(e, 'held')) asUsage(e);
             reportHeld(e, !!o.json);

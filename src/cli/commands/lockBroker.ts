@@ -69,19 +69,17 @@ export function acquireBrokered(
     }
     if (o.json)
       print(safeJson({ ok: true, file: h.file, ...h.record, generation: h.record.token, token: h.key ?? null }));
-    else if (h.key)
-      print(
-        escapeControls(
-          `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (token ${h.key}: keep it, it is shown once; release with fmes lock release ${h.path} --token ${h.key})`,
-        ),
-      );
-    else
-      print(
-        escapeControls(
-          `locked ${h.path} for ${h.record.agent} until ${h.record.expiresAt} (already held by ${h.record.agent}: renewed; the token printed when it was taken still releases it)`,
-        ),
-      );
+    else print(lockedText(h));
   });
+}
+
+/**
+ * What `fmes lock acquire` prints for a lock it took: with its key, shown this once, or, for a lock the agent held
+ * already (renewed), without one. Escaped: the path and agent reach a terminal.
+ */
+export function lockedText(h: { path: string; record: { agent: string; expiresAt: string }; key?: string }): string {
+  const args = { path: h.path, agent: h.record.agent, until: h.record.expiresAt };
+  return escapeControls(h.key ? t('lockedWithKey', { ...args, key: h.key }) : t('lockedAgain', args));
 }
 
 export function releaseBrokered(broker: Broker, p: string, o: { agent?: string; token?: string }): Promise<void> {

@@ -25,6 +25,10 @@ export const en = {
   needsTokenOrAgent: '{what} needs --token <token> (printed when the lock was taken) or --agent <your id>',
   released: 'released {path}',
   renewed: 'renewed {path} until {until}',
+  lockedWithKey:
+    'locked {path} for {agent} until {until} (token {key}: keep it, it is shown once; release with fmes lock release {path} --token {key})',
+  lockedAgain:
+    'locked {path} for {agent} until {until} (already held by {agent}: renewed; the token printed when it was taken still releases it)',
   noLocks: 'no locks',
   lostLock: 'fmes: lost the lock on {path}: {error}',
   noAgentCli: "fmes: no agent CLI of this plan's chain can start:\n{message}",
@@ -103,6 +107,10 @@ export const ko: Record<MessageKey, string> = {
   needsTokenOrAgent: '{what}에는 --token <token>(잠금을 획득할 때 출력됨) 또는 --agent <내 ID>가 필요합니다',
   released: '{path}의 잠금을 해제했습니다',
   renewed: '{path}의 잠금을 {until}까지 갱신했습니다',
+  lockedWithKey:
+    '{agent}의 이름으로 {path}을(를) {until}까지 잠갔습니다 (토큰 {key}: 한 번만 보여 주니 보관하세요. 해제: fmes lock release {path} --token {key})',
+  lockedAgain:
+    '{agent}의 이름으로 {path}을(를) {until}까지 잠갔습니다 (이미 {agent}이(가) 잡고 있어 갱신했습니다. 잠글 때 출력된 토큰으로 여전히 해제할 수 있습니다)',
   noLocks: '잠금 없음',
   lostLock: 'fmes: {path}의 잠금을 잃었습니다: {error}',
   noAgentCli: 'fmes: 이 계획의 체인에 있는 에이전트 CLI를 하나도 시작할 수 없습니다:\n{message}',

@@ -50,3 +50,26 @@ test('fmes validate --all outside a repository speaks Korean under LANG=ko_KR.UT
     fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('fmes lock acquire says what it locked, and how to release it, in the language of the terminal', () => {
+  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-ko-')));
+  try {
+    const ko = { LANG: 'ko_KR.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+    const first = fmes(['--workspace', d, 'lock', 'acquire', 'src/a.ts', '--agent', 'gemini'], { env: ko });
+    assert.equal(first.status, 0, first.stderr);
+    const key = /토큰 (\S+):/.exec(first.stdout)?.[1];
+    assert.ok(key, first.stdout);
+    assert.match(
+      first.stdout,
+      /^gemini의 이름으로 src\/a\.ts을\(를\) .*잠갔습니다 .*fmes lock release src\/a\.ts --token /,
+    );
+    const again = fmes(['--workspace', d, 'lock', 'acquire', 'src/a.ts', '--agent', 'gemini'], { env: ko });
+    assert.match(again.stdout, /이미 gemini이\(가\) 잡고 있어 갱신했습니다/);
+    const en = fmes(['--workspace', d, 'lock', 'acquire', 'src/b.ts', '--agent', 'gemini'], { env: { LC_ALL: 'C' } });
+    assert.match(en.stdout, /^locked src\/b\.ts for gemini until .* \(token \S+: keep it, it is shown once;/);
+    // The key printed releases the lock, whatever the language.
+    assert.equal(fmes(['--workspace', d, 'lock', 'release', 'src/a.ts', '--token', key], { env: ko }).status, 0);
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
