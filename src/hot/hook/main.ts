@@ -1,6 +1,6 @@
-// The hook's body (dist/hookMain.cjs and dist/hookFull.cjs, which dist/hook.cjs loads through the code cache, see
-// bin.ts): Claude Code
-// runs it for every tool call, so it imports only what a decision needs. `fmes hook …` runs the same code.
+// The hook's body, built twice: dist/hookMain.cjs and dist/hookFull.cjs (with the shell half inside), one of which
+// dist/hook.cjs loads through the code cache (see bin.ts). Every agent CLI runs it for every tool call, so it
+// imports only what a decision needs. `fmes hook …` runs the same code.
 import * as fs from 'node:fs';
 import { saveShellCache, shellCacheUnsaved, shellHalfBundled } from '../safety/shellHalf';
 import { primeHook, type PrimeKind } from './primeCache';

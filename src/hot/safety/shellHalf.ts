@@ -3,10 +3,11 @@ import type * as DecideShellModule from './decideShell';
 
 /**
  * The shell half of the hook's decisions: decideShell.ts with the shell parser, the writer tables and the deny
- * list, which only a shell command (or a settings file's deny rules) needs. In the hook it is a bundle of its own,
- * dist/hookShell.cjs, with its own code cache: a Write, an Edit or a Read then neither reads nor deserialises it,
- * which is about half of what the hook loads (bench/hook.mjs). In every other bundle, and under tsx, it is an
- * ordinary module.
+ * list, which only a shell command (or a settings file's deny rules) needs. dist/hook.cjs sends a shell command to
+ * dist/hookFull.cjs, which holds it as an ordinary module; dist/hookMain.cjs, which takes every other call, loads it
+ * from a bundle of its own, dist/hookShell.cjs with its own code cache, only when a call needs it: a Write, an
+ * Edit or a Read neither reads nor deserialises it (about half of the hook, bench/hook.mjs). In every other
+ * bundle, and under tsx, it is an ordinary module.
  */
 export type ShellHalf = typeof DecideShellModule;
 
