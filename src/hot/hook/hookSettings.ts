@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { cold } from '../cold';
 import { HOOK_CONFIG_FILE } from '../configFile';
 import { DEFAULT_BACKEND_SETTINGS, type LockBackendSettings } from '../locks/backendSpec';
-import { shellHalf } from '../safety/shellHalf';
+import { shellHalf, type ShellHalf } from '../safety/shellHalf';
 import type { DenyRule } from '../safety/denyList';
 
 /** What the hook reads from the F-MES settings: the part of `FmesConfig` a decision or an audit needs. */
@@ -43,10 +43,13 @@ export function readHookSettings(root: string): HookSettings {
     invalidGraceMs: lock.invalidGraceMs ?? DEFAULT_HOOK_SETTINGS.invalidGraceMs,
     ownership: config.safety.ownership,
     // The deny list's code is the shell half's (safety/shellHalf.ts): loaded here only to merge a config's rules.
-    ...(config.safety.rules.length
-      ? { rules: shellHalf().mergeRules(shellHalf().DEFAULT_RULES, config.safety.rules).rules }
-      : {}),
+    ...(config.safety.rules.length ? { rules: mergedRules(config.safety.rules) } : {}),
     auditWebhook: config.safety.auditWebhook,
     locksBackend: backend,
   };
+}
+
+function mergedRules(overrides: Parameters<ShellHalf['mergeRules']>[1]): readonly DenyRule[] {
+  const half = shellHalf();
+  return half.mergeRules(half.DEFAULT_RULES, overrides).rules;
 }

@@ -16,13 +16,11 @@ import {
 import { CompoundParser } from './shellCompound';
 import type { Budget } from './shellLexer';
 import { isolate, lazyPipedFrom, NO_PIPE, type Pipe } from './shellPipes';
-import type { Draft, Inherit, Pending } from './shellSimple';
+import { REDIRECT, type Draft, type Inherit, type Pending } from './shellSimple';
 import { unwrap } from './shellWrappers';
 
 /** Keywords that may follow a compound command: they go on with, or close, an enclosing one. */
 const GOES_ON = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
-/** A redirection with its descriptor number (`2>f`, `3<&0`). */
-const FD_REDIRECT = /\d+[<>]/y;
 
 export { ShellLimitError } from './shellCommand';
 
@@ -163,8 +161,9 @@ class Parser extends CompoundParser {
   private strayWord(): boolean {
     const c = this.src[this.i];
     if (c === undefined || '\n;&|)#<>'.includes(c)) return false;
-    FD_REDIRECT.lastIndex = this.i;
-    if (FD_REDIRECT.test(this.src)) return false;
+    // A redirection with its descriptor number (`2>f`, `3<&0`): the same pattern simple commands read them with.
+    REDIRECT.lastIndex = this.i;
+    if (REDIRECT.test(this.src)) return false;
     const kw = this.keyword();
     return kw === undefined || !GOES_ON.has(kw);
   }

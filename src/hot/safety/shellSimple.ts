@@ -32,7 +32,7 @@ export interface Pending {
   onBody?: (body: string) => void;
 }
 
-const REDIRECT = /(\d*)(&>>|&>|>>|>\||>&|<<<|<<-|<<|<>|<&|>|<)/y;
+export const REDIRECT = /(\d*)(&>>|&>|>>|>\||>&|<<<|<<-|<<|<>|<&|>|<)/y;
 export const FUNC_PARENS = /\(\s*\)/y;
 /** `a[$(cmd)]=1`: an element assignment (its subscript's substitutions were parsed with the word). */
 const ARRAY_ASSIGN = /^([A-Za-z_][A-Za-z0-9_]*)\[.*?\]\+?=/s;
