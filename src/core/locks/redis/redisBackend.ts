@@ -22,6 +22,17 @@ import { RedisLease } from './redisLease';
 import { RedisTurns } from './redisTurns';
 import { PathMemo } from '../../../hot/locks/pathMemo';
 import { holderOf, parseStored, remoteStaleness } from './redisRecords';
+import { defer, sendAllDeferred, undefer, type Deferring } from './redisDeferred';
+
+/** A release inside a turn, deferred to the end of the tick (redisDeferred.ts). */
+interface DeferredRelease {
+  path: string;
+  agent: string;
+  token: string;
+  /** The waiter id of the turn it is quiet for. */
+  waiter: string;
+  onLate?: (e: unknown) => void;
+}
 
 export interface RedisBackendOptions {
   paths: WorkspacePaths;
@@ -40,14 +51,18 @@ export interface RedisBackendOptions {
   log?: Logger;
 }
 
-/** How long a waiter blocks before it tries again with no wake-up (a lease that ran out unseen). */
-const WAKE_FALLBACK_MS = 250;
+/**
+ * How long a waiter blocks before it tries again with no wake-up (a lease that ran out unseen): well inside the
+ * line's STALE_MS (3 s, redisScripts.ts), which each try renews. 250 ms cost 31 waiters of a 32-process line
+ * about 120 wake-ups a second between them, each a Node process scheduled on a busy machine, for nothing.
+ */
+const WAKE_FALLBACK_MS = 1000;
 
 /** Longest intent the lock record schema accepts. */
 const MAX_INTENT = 500;
 
 /** The Redis lock backend (redisScripts.ts holds the protocol; this is its client side). */
-export class RedisLockBackend implements LockBackend {
+export class RedisLockBackend implements LockBackend, Deferring {
   readonly kind = 'redis';
   readonly where: string;
   readonly host: string;
@@ -63,6 +78,8 @@ export class RedisLockBackend implements LockBackend {
   private readonly turns: RedisTurns;
   /** Path resolution of the acquire hot path without an lstat per segment on each call (pathMemo.ts). */
   private readonly memo: PathMemo;
+  /** This backend's release waiting for the end of the tick, if any (at most one). */
+  private deferred: DeferredRelease | undefined;
 
   constructor(private readonly o: RedisBackendOptions) {
     this.where = o.spec.where;
@@ -93,9 +110,10 @@ export class RedisLockBackend implements LockBackend {
 
   /** Runs one script; any failure to talk to the server becomes LockBackendError naming it. */
   private async run(
-    script: 'fmesAcquire' | 'fmesReleaseOrRenew' | 'fmesBreak' | 'fmesStatus' | 'fmesLeave',
+    script: 'fmesAcquire' | 'fmesReleaseAcquire' | 'fmesReleaseOrRenew' | 'fmesBreak' | 'fmesStatus' | 'fmesLeave',
     args: string[],
   ) {
+    sendAllDeferred(); // a release that returned goes first
     // The connection made, this awaits nothing but the reply (one microtask less per call).
     const c = this.ready ?? (await this.connection());
     try {
@@ -165,8 +183,28 @@ export class RedisLockBackend implements LockBackend {
       token: uniqueId(),
       ...(key === undefined ? {} : { keyHash: hashKey(key) }),
     };
-    const args = [p, JSON.stringify(record), String(Math.round(ttl)), owner.agent, pid === null ? '' : String(pid)];
-    const [verdict, ...values] = await this.run('fmesAcquire', [...args, this.host, waiter, ...ancestorsOf(p)]);
+    const json = JSON.stringify(record);
+    const [ttlText, pidText] = [String(Math.round(ttl)), pid === null ? '' : String(pid)];
+    // This waiter's release of p, if it waits for the end of the tick, goes with this acquire in one script.
+    const r = waiter === '' ? undefined : this.takeDeferred(p, waiter, owner.agent);
+    let reply: string[];
+    if (r === undefined) {
+      const args = [p, json, ttlText, owner.agent, pidText, this.host, waiter, ...ancestorsOf(p)];
+      reply = (await this.run('fmesAcquire', args)) as string[];
+    } else {
+      const args = [p, r.agent, r.token, waiter, json, ttlText, pidText, this.host, ...ancestorsOf(p)];
+      let both: string[];
+      try {
+        both = (await this.run('fmesReleaseAcquire', args)) as string[];
+      } catch (e) {
+        this.late(r, e);
+        throw e;
+      }
+      const [released, held, ...rest] = both;
+      if (released !== 'ok') this.late(r, this.refusal(p, released, held || undefined, r, 'release'));
+      reply = rest;
+    }
+    const [verdict, ...values] = reply;
     const now = Date.now();
     if (verdict === 'queued') return { ok: false, holders: [], queued: true };
     if (verdict === 'held') return { ok: false, holders: values.map((v) => holderOf(v, this.where, now)) };
@@ -283,22 +321,52 @@ export class RedisLockBackend implements LockBackend {
 
   /**
    * @internal A lease's own release: its path is normalised already and its record is not wanted back.
-   * Inside a turn, from its second acquisition on, the release is not waited for (RedisTurns.pipelined): it
-   * returns once the release is on the connection, ahead of anything this process sends next, and a refusal
-   * (the lock was lost before it) goes to `onLate` and the log.
+   * Inside a turn, from its second acquisition on (RedisTurns.pipelined), the release is not waited for: it waits
+   * for the end of this tick (redisDeferred.ts), so that this process's next acquire of the path, if it comes
+   * within the tick, carries it in one script; else it is sent then. Either way it reaches the server before
+   * anything this process sends after it returned. A refusal (the lock was lost before it) goes to `onLate` and
+   * the log.
    */
   async releaseLease(p: string, agent: string, token: string, onLate?: (e: unknown) => void): Promise<void> {
     const inLoop = this.ready !== undefined && this.turns.pipelined(p);
     const quiet = this.turns.quietRelease(p);
-    const pipelined = inLoop && quiet !== '';
-    const sent = this.run('fmesReleaseOrRenew', [p, 'agent', agent, token, 'release', '', quiet]).then(async ([v]) => {
-      if (v !== 'ok') await this.releaseOrRenew(p, { agent, token }, 'release'); // words the refusal
-    });
-    if (!pipelined) return sent;
-    sent.catch((e: unknown) => {
-      this.o.log?.warn(`the release of ${p} was refused after it returned: ${(e as Error).message ?? e}`);
-      onLate?.(e);
-    });
+    if (inLoop && quiet !== '') {
+      this.sendDeferred(); // at most one waits
+      this.deferred = { path: p, agent, token, waiter: quiet, onLate };
+      defer(this);
+      return;
+    }
+    await this.sendRelease(p, agent, token, quiet);
+  }
+
+  /** Sends a lease's release; a refusal is the LockError that words it. */
+  private async sendRelease(p: string, agent: string, token: string, quiet: string): Promise<void> {
+    const [v, json] = await this.run('fmesReleaseOrRenew', [p, 'agent', agent, token, 'release', '', quiet]);
+    if (v !== 'ok') throw this.refusal(p, v, json, { agent, token }, 'release');
+  }
+
+  /** @internal (redisDeferred.ts) Sends this backend's deferred release, if any. */
+  sendDeferred(): void {
+    const r = this.deferred;
+    if (r === undefined) return;
+    this.deferred = undefined;
+    undefer(this);
+    this.sendRelease(r.path, r.agent, r.token, r.waiter).catch((e: unknown) => this.late(r, e));
+  }
+
+  /** The deferred release of `p` by `agent` in the turn of `waiter`, taken to travel with its next acquire. */
+  private takeDeferred(p: string, waiter: string, agent: string): DeferredRelease | undefined {
+    const r = this.deferred;
+    if (r === undefined || r.path !== p || r.waiter !== waiter || r.agent !== agent) return undefined;
+    this.deferred = undefined;
+    undefer(this);
+    return r;
+  }
+
+  /** A deferred release failed after it returned: the lease hears it as a lost lock. */
+  private late(r: DeferredRelease, e: unknown): void {
+    this.o.log?.warn(`the release of ${r.path} was refused after it returned: ${(e as Error).message ?? e}`);
+    r.onLate?.(e);
   }
 
   private async releaseOrRenew(input: string, who: LockClaim, op: 'release' | 'renew', ttlMs?: number) {
@@ -310,35 +378,35 @@ export class RedisLockBackend implements LockBackend {
       op,
       ttlMs === undefined ? '' : String(Math.round(ttlMs)),
     ]);
+    if (v !== 'ok') throw this.refusal(p, v, json, who, op);
+    const h = json === undefined ? undefined : holderOf(json, this.where, Date.now());
+    if (h?.kind !== 'lock')
+      throw new LockBackendError('invalid', `${this.where} holds a lock record for ${p} F-MES cannot read`);
+    return h.record;
+  }
+
+  /** The LockError of a release or renewal the server refused (`v` its verdict, `json` the record it found). */
+  private refusal(p: string, v: string, json: string | undefined, who: LockClaim, op: 'release' | 'renew'): LockError {
     const h = json === undefined ? undefined : holderOf(json, this.where, Date.now());
     const holders = h ? [h] : [];
     const what = op === 'release' ? 'released' : 'renewed';
-    switch (v) {
-      case 'ok':
-        if (h?.kind !== 'lock')
-          throw new LockBackendError('invalid', `${this.where} holds a lock record for ${p} F-MES cannot read`);
-        return h.record;
-      case 'notHeld':
-        throw new LockError('notHeld', p, `${p} is not locked (on ${this.where}).`);
-      case 'noKey':
-        throw new LockError(
-          'notHolder',
-          p,
-          `${p} has no release token (a lock bound to a process): its agent releases it, or a person breaks it with fmes lock break.`,
-          { holders },
-        );
-      default: {
-        const agent = h?.kind === 'lock' ? h.record.agent : 'an invalid record';
-        throw new LockError(
-          'notHolder',
-          p,
-          who.key !== undefined
-            ? `${p} is held by ${agent}, and that is not its token.`
-            : `${p} is held by ${agent}, not ${who.agent}${who.token ? ' with that token' : ''}; it could not be ${what}.`,
-          { holders },
-        );
-      }
-    }
+    if (v === 'notHeld') return new LockError('notHeld', p, `${p} is not locked (on ${this.where}).`);
+    if (v === 'noKey')
+      return new LockError(
+        'notHolder',
+        p,
+        `${p} has no release token (a lock bound to a process): its agent releases it, or a person breaks it with fmes lock break.`,
+        { holders },
+      );
+    const agent = h?.kind === 'lock' ? h.record.agent : 'an invalid record';
+    return new LockError(
+      'notHolder',
+      p,
+      who.key !== undefined
+        ? `${p} is held by ${agent}, and that is not its token.`
+        : `${p} is held by ${agent}, not ${who.agent}${who.token ? ' with that token' : ''}; it could not be ${what}.`,
+      { holders },
+    );
   }
 
   async forceBreak(input: string, who: { by: string; reason: string }): Promise<BreakRecord> {
@@ -407,6 +475,7 @@ export class RedisLockBackend implements LockBackend {
 
   /** Closes the connection after the replies still due (a release in flight completes first). */
   dispose(): void {
+    this.sendDeferred();
     this.turns.dispose();
     void this.blocker?.then(
       (b) => b.disconnect(),

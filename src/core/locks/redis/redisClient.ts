@@ -1,12 +1,13 @@
 import Redis from 'ioredis';
 import type { RedisSpec } from '../../../hot/locks/backendSpec';
 import { LockBackendError } from '../../../hot/locks/backendSpec';
-import { ACQUIRE, BREAK, LEAVE, RELEASE_OR_RENEW, STATUS } from './redisScripts';
+import { ACQUIRE, BREAK, LEAVE, RELEASE_ACQUIRE, RELEASE_OR_RENEW, STATUS } from './redisScripts';
 
 /** The scripts as client commands: EVALSHA, and EVAL when the server does not know the script (after a restart). */
 export interface LockClient extends Redis {
   fmesAcquire(...args: (string | number)[]): Promise<string[]>;
   fmesReleaseOrRenew(...args: (string | number)[]): Promise<string[]>;
+  fmesReleaseAcquire(...args: (string | number)[]): Promise<string[]>;
   fmesBreak(...args: (string | number)[]): Promise<string[]>;
   fmesStatus(...args: (string | number)[]): Promise<string[]>;
   fmesLeave(...args: (string | number)[]): Promise<string>;
@@ -53,6 +54,7 @@ export async function connectLockClient(spec: RedisSpec, o: ConnectOptions = {})
   });
   client.defineCommand('fmesAcquire', { numberOfKeys: 5, lua: ACQUIRE });
   client.defineCommand('fmesReleaseOrRenew', { numberOfKeys: 5, lua: RELEASE_OR_RENEW });
+  client.defineCommand('fmesReleaseAcquire', { numberOfKeys: 5, lua: RELEASE_ACQUIRE });
   client.defineCommand('fmesBreak', { numberOfKeys: 5, lua: BREAK });
   client.defineCommand('fmesStatus', { numberOfKeys: 5, lua: STATUS });
   client.defineCommand('fmesLeave', { numberOfKeys: 5, lua: LEAVE });

@@ -77,135 +77,182 @@ if #dead > 0 then redis.call('PUBLISH', CH, 'expired') end
 `;
 
 /**
- * acquire: ARGV[2] path, [3] record JSON (without times and fence), [4] ttl ms, [5] agent, [6] pid ('' for
- * none), [7] host, [8] waiter id ('' for a one-shot try), [9..] the folders above path (nearest first, '.' last).
+ * acquire(p, rec, ttl, agent, pid, host, w, from, again): rec the record JSON (without times and fence), ttl ms,
+ * pid ('' for none), w the waiter id ('' for a one-shot try), ARGV[from..] the folders above p (nearest first, '.'
+ * last), again: this waiter released p in this same script (RELEASE_ACQUIRE), so its turn goes on.
  * → {'ok', fence, acquiredMs, expiresMs} (the record is the one sent) | {'reentered', record} | {'held', record, …}
  *   | {'queued'} (free, but others are ahead in the line or it is another's turn)
  *
  * Folder coverage both ways: a lock at any folder above (HMGET) or any lock inside (a byte range of P) held
  * by another agent is a conflict, as in the file backend; the same agent may nest its own locks.
  */
-export const ACQUIRE = `${PRELUDE}
-local p, ttl, agent, pid, host, w = ARGV[2], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], ARGV[8]
--- Joins the line (a waiter that is in it keeps its ticket) and notes that it still asks.
-local function join()
-  if w == '' then return end
-  local Q = base .. 'Q:' .. p
-  if not redis.call('ZSCORE', Q, w) then redis.call('ZADD', Q, redis.call('INCR', base .. 'N'), w) end
-  redis.call('HSET', base .. 'S:' .. p, w, tostring(now))
-  redis.call('PEXPIRE', Q, 60000)
-  redis.call('PEXPIRE', base .. 'S:' .. p, 60000)
+const ACQUIRE_FN = `
+local function acquire(p, rec, ttl, agent, pid, host, w, from, again)
+  -- Anything but an object is refused (the client always sends one), before anything is written.
+  if string.sub(rec, 1, 1) ~= '{' or string.sub(rec, -1) ~= '}' then return redis.error_reply('fmes: the record is not an object') end
+  -- Joins the line (a waiter that is in it keeps its ticket) and notes that it still asks.
+  local function join()
+    if w == '' then return end
+    local Q = base .. 'Q:' .. p
+    if not redis.call('ZSCORE', Q, w) then redis.call('ZADD', Q, redis.call('INCR', base .. 'N'), w) end
+    redis.call('HSET', base .. 'S:' .. p, w, tostring(now))
+    redis.call('PEXPIRE', Q, 60000)
+    redis.call('PEXPIRE', base .. 'S:' .. p, 60000)
+  end
+  -- again: this waiter held p until the release just before, in this script. Nothing else can have come to
+  -- cover p meanwhile (a lock above or inside it by another agent conflicted with its lock, and a lock is only
+  -- taken through these checks), its turn goes on, and the entries of p are overwritten below.
+  if not again then
+    local cur = redis.call('HGET', L, p)
+    if cur then
+      local r = cjson.decode(cur)
+      local rp = ''
+      if type(r.pid) == 'number' then rp = string.format('%d', r.pid) end
+      if r.agent == agent and rp == pid and r.host == host then
+        r.expiresMs = now + ttl
+        local out = cjson.encode(r)
+        redis.call('HSET', L, p, out)
+        redis.call('ZADD', E, r.expiresMs, p)
+        return {'reentered', out}
+      end
+      join()
+      return {'held', cur}
+    end
+    local held = {'held'}
+    if #ARGV >= from then
+      local above = redis.call('HMGET', L, unpack(ARGV, from))
+      for i = 1, #above do
+        local a = above[i]
+        if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
+      end
+    end
+    local lo, hi = '[' .. p .. '/', '(' .. p .. '/\\255'
+    if p == '.' then lo, hi = '-', '+' end
+    for _, q in ipairs(redis.call('ZRANGEBYLEX', P, lo, hi)) do
+      local a = redis.call('HGET', L, q)
+      if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
+      if #held > 16 then break end
+    end
+    if #held > 1 then
+      join()
+      return held
+    end
+    if w ~= '' then
+      -- Free: it is this waiter's if the turn is its own, or there is no turn and no one ahead in the line.
+      local T = base .. 'T:' .. p
+      local turn = redis.call('GET', T)
+      local first = nil
+      if not turn then first = head(p) end
+      if (turn and turn ~= w) or (first and first ~= w) then
+        join()
+        return {'queued'}
+      end
+      if turn then redis.call('DEL', T) end
+      if first then
+        redis.call('ZREM', base .. 'Q:' .. p, w)
+        redis.call('HDEL', base .. 'S:' .. p, w)
+      end
+    end
+  end
+  -- The fence: one more than the last, and never below the server's clock in microseconds, so that it keeps
+  -- growing after a restart that lost F (the next value is then the clock, above any earlier one).
+  local last = tonumber(redis.call('GET', F) or '0')
+  local clock = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local fence = last + 1
+  if clock > fence then fence = clock end
+  local fs = string.format('%.0f', fence)
+  redis.call('SET', F, fs)
+  -- The record is the client's JSON object with the fence and the server's times appended: no decode and
+  -- re-encode on the fast path.
+  local exp = now + ttl
+  local at, ex = string.format('%d', now), string.format('%d', exp)
+  local out = string.sub(rec, 1, -2) .. ',"fence":"' .. fs .. '","acquiredMs":' .. at .. ',"expiresMs":' .. ex .. '}'
+  redis.call('HSET', L, p, out)
+  redis.call('ZADD', E, exp, p)
+  if not again then redis.call('ZADD', P, 0, p) end
+  redis.call('PUBLISH', CH, 'acquired')
+  return {'ok', fs, at, ex}
 end
-local cur = redis.call('HGET', L, p)
-if cur then
+`;
+
+/**
+ * acquire: ARGV[2] path, [3] record JSON, [4] ttl ms, [5] agent, [6] pid ('' for none), [7] host, [8] waiter id
+ * ('' for a one-shot try), [9..] the folders above path. → as ACQUIRE_FN's acquire.
+ */
+export const ACQUIRE = `${PRELUDE}${ACQUIRE_FN}
+return acquire(ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], ARGV[8], 9, false)
+`;
+
+/**
+ * release(p, mode, who, tok, op, ttl, turnOf, again): mode 'key' | 'agent', who the key hash or agent, tok the token
+ * ('' for any), op 'release' | 'renew', ttl ms for renew ('' for the lock's own lifetime), turnOf the waiter id of the
+ * holder's turn for a quiet release (no waiter is woken, the turn is marked for 250 ms, see RedisTurns), again: the
+ * same waiter takes the path again in this same script (RELEASE_ACQUIRE): the entries stay for the acquire to
+ * overwrite, its turn needs no mark, and the one change published is the acquire's.
+ * → {'ok', record} | {'notHeld'} | {'noKey', record} | {'notHolder', record}
+ */
+const RELEASE_FN = `
+local function release(p, mode, who, tok, op, ttlArg, turnOf, again)
+  local function released(cur)
+    -- again: the acquire that follows in this script overwrites the entries of p and publishes the change.
+    if not again then
+      drop(p, turnOf)
+      redis.call('PUBLISH', CH, 'released')
+    end
+    return {'ok', cur}
+  end
+  local cur = redis.call('HGET', L, p)
+  if not cur then return {'notHeld'} end
+  -- The common release, by agent and token, needs no decode: in JSON text an unescaped "agent":"…" can only be
+  -- that key (a quote inside a string is escaped), and both values are plain (ids: no quote, backslash or slash,
+  -- which cjson would escape). Anything else is decided on the decoded record below.
+  if op == 'release' and mode == 'agent' and tok ~= '' and not string.find(who .. tok, '["\\\\/]')
+    and string.find(cur, '"agent":"' .. who .. '"', 1, true) and string.find(cur, '"token":"' .. tok .. '"', 1, true) then
+    return released(cur)
+  end
   local r = cjson.decode(cur)
-  local rp = ''
-  if type(r.pid) == 'number' then rp = string.format('%d', r.pid) end
-  if r.agent == agent and rp == pid and r.host == host then
-    r.expiresMs = now + ttl
-    local out = cjson.encode(r)
-    redis.call('HSET', L, p, out)
-    redis.call('ZADD', E, r.expiresMs, p)
-    return {'reentered', out}
+  if mode == 'key' then
+    if type(r.keyHash) ~= 'string' then return {'noKey', cur} end
+    if r.keyHash ~= who then return {'notHolder', cur} end
+  elseif r.agent ~= who or (tok ~= '' and r.token ~= tok) then
+    return {'notHolder', cur}
   end
-  join()
-  return {'held', cur}
+  if op == 'release' then return released(cur) end
+  local ttl = tonumber(ttlArg)
+  if not ttl then ttl = math.max(1000, r.expiresMs - r.acquiredMs) end
+  r.expiresMs = now + ttl
+  local out = cjson.encode(r)
+  redis.call('HSET', L, p, out)
+  redis.call('ZADD', E, r.expiresMs, p)
+  return {'ok', out}
 end
-local held = {'held'}
-if #ARGV >= 9 then
-  local above = redis.call('HMGET', L, unpack(ARGV, 9))
-  for i = 1, #above do
-    local a = above[i]
-    if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
-  end
-end
-local lo, hi = '[' .. p .. '/', '(' .. p .. '/\\255'
-if p == '.' then lo, hi = '-', '+' end
-for _, q in ipairs(redis.call('ZRANGEBYLEX', P, lo, hi)) do
-  local a = redis.call('HGET', L, q)
-  if a and cjson.decode(a).agent ~= agent then held[#held + 1] = a end
-  if #held > 16 then break end
-end
-if #held > 1 then
-  join()
-  return held
-end
-if w ~= '' then
-  -- Free: it is this waiter's if the turn is its own, or there is no turn and no one ahead in the line.
-  local T = base .. 'T:' .. p
-  local turn = redis.call('GET', T)
-  local first = nil
-  if not turn then first = head(p) end
-  if (turn and turn ~= w) or (first and first ~= w) then
-    join()
-    return {'queued'}
-  end
-  if turn then redis.call('DEL', T) end
-  if first then
-    redis.call('ZREM', base .. 'Q:' .. p, w)
-    redis.call('HDEL', base .. 'S:' .. p, w)
-  end
-end
--- The fence: one more than the last, and never below the server's clock in microseconds, so that it keeps
--- growing after a restart that lost F (the next value is then the clock, above any earlier one).
-local last = tonumber(redis.call('GET', F) or '0')
-local clock = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local fence = last + 1
-if clock > fence then fence = clock end
-local fs = string.format('%.0f', fence)
-redis.call('SET', F, fs)
--- The record is the client's JSON object with the fence and the server's times appended: no decode and
--- re-encode on the fast path. Anything but an object is refused (the client always sends one).
-local rec = ARGV[3]
-if string.sub(rec, 1, 1) ~= '{' or string.sub(rec, -1) ~= '}' then return redis.error_reply('fmes: the record is not an object') end
-local exp = now + ttl
-local at, ex = string.format('%d', now), string.format('%d', exp)
-local out = string.sub(rec, 1, -2) .. ',"fence":"' .. fs .. '","acquiredMs":' .. at .. ',"expiresMs":' .. ex .. '}'
-redis.call('HSET', L, p, out)
-redis.call('ZADD', E, exp, p)
-redis.call('ZADD', P, 0, p)
-redis.call('PUBLISH', CH, 'acquired')
-return {'ok', fs, at, ex}
 `;
 
 /**
  * release / renew: ARGV[2] path, [3] 'key' | 'agent', [4] key hash or agent, [5] token ('' for any),
  * [6] 'release' | 'renew', [7] ttl ms for renew ('' for the lock's own lifetime), [8] the waiter id of the
- * holder's turn for a quiet release: no waiter is woken, the turn is marked for 250 ms (see RedisTurns).
- * → {'ok', record} | {'notHeld'} | {'noKey', record} | {'notHolder', record}
+ * holder's turn for a quiet release ('' for none). → as RELEASE_FN's release.
  */
-export const RELEASE_OR_RENEW = `${PRELUDE}
-local p, mode, who, tok, op = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local cur = redis.call('HGET', L, p)
-if not cur then return {'notHeld'} end
--- The common release, by agent and token, needs no decode: in JSON text an unescaped "agent":"…" can only be
--- that key (a quote inside a string is escaped), and both values are plain (ids: no quote, backslash or slash,
--- which cjson would escape). Anything else is decided on the decoded record below.
-if op == 'release' and mode == 'agent' and tok ~= '' and not string.find(who .. tok, '["\\\\/]')
-  and string.find(cur, '"agent":"' .. who .. '"', 1, true) and string.find(cur, '"token":"' .. tok .. '"', 1, true) then
-  drop(p, ARGV[8])
-  redis.call('PUBLISH', CH, 'released')
-  return {'ok', cur}
-end
-local r = cjson.decode(cur)
-if mode == 'key' then
-  if type(r.keyHash) ~= 'string' then return {'noKey', cur} end
-  if r.keyHash ~= who then return {'notHolder', cur} end
-elseif r.agent ~= who or (tok ~= '' and r.token ~= tok) then
-  return {'notHolder', cur}
-end
-if op == 'release' then
-  drop(p, ARGV[8])
-  redis.call('PUBLISH', CH, 'released')
-  return {'ok', cur}
-end
-local ttl = tonumber(ARGV[7])
-if not ttl then ttl = math.max(1000, r.expiresMs - r.acquiredMs) end
-r.expiresMs = now + ttl
-local out = cjson.encode(r)
-redis.call('HSET', L, p, out)
-redis.call('ZADD', E, r.expiresMs, p)
-return {'ok', out}
+export const RELEASE_OR_RENEW = `${PRELUDE}${RELEASE_FN}
+return release(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], false)
+`;
+
+/**
+ * A release inside a turn and the same waiter's next acquire of that path, in one script (one round trip: the
+ * client sends them so when the acquire follows the release within one tick, see RedisLockBackend.releaseLease).
+ * ARGV[2] path, [3] agent, [4] the released lock's token, [5] the turn's waiter id, [6] record JSON, [7] ttl ms,
+ * [8] pid, [9] host, [10..] the folders above path.
+ * → {release verdict, the record it found or '', …the acquire's reply}. When the release is refused (the lock was lost before it), the
+ * acquire is an ordinary one of that waiter: it may find the path held, or others ahead of it in the line.
+ */
+export const RELEASE_ACQUIRE = `${PRELUDE}${RELEASE_FN}${ACQUIRE_FN}
+if string.sub(ARGV[6], 1, 1) ~= '{' or string.sub(ARGV[6], -1) ~= '}' then return redis.error_reply('fmes: the record is not an object') end
+local rv = release(ARGV[2], 'agent', ARGV[3], ARGV[4], 'release', '', ARGV[5], true)
+local out = acquire(ARGV[2], ARGV[6], tonumber(ARGV[7]), ARGV[3], ARGV[8], ARGV[9], ARGV[5], 10, rv[1] == 'ok')
+if out.err then return out end
+table.insert(out, 1, rv[2] or '')
+table.insert(out, 1, rv[1])
+return out
 `;
 
 /**

@@ -87,9 +87,10 @@ export class RedisTurns {
   }
 
   /**
-   * Whether a release of `path` may be sent without waiting for its reply: inside a turn, from its second
-   * acquisition on (a loop; a single `lock run` always waits). The next command of this process on the same
-   * connection is ordered after it, so the next acquire costs one round trip for both; a refusal comes later.
+   * Whether a release of `path` may return without waiting for its reply: inside a turn, from its second
+   * acquisition on (a loop; a single `lock run` always waits). It then waits for the end of the tick and goes
+   * with this process's next acquire of the path in one script (RedisLockBackend.releaseLease), or alone; either
+   * way it is ordered before anything this process sends next. A refusal comes later.
    */
   pipelined(path: string): boolean {
     return (this.turns.get(path)?.taken ?? 0) >= 2;
