@@ -62,6 +62,14 @@ local function drop(p, turnOf)
   poke(base .. 'W:' .. p)
   wakeHead(p)
 end
+-- Extends the decoded record r of p by ttl ms from now; returns its new JSON.
+local function extend(p, r, ttl)
+  r.expiresMs = now + ttl
+  local out = cjson.encode(r)
+  redis.call('HSET', L, p, out)
+  redis.call('ZADD', E, r.expiresMs, p)
+  return out
+end
 local function note(p, kind, by, reason, rec)
   return redis.call('XADD', B, 'MAXLEN', '~', 1000, '*', 'path', p, 'kind', kind, 'by', by, 'reason', reason,
     'holder', rec or '', 'at', tostring(now))
@@ -108,13 +116,7 @@ local function acquire(p, rec, ttl, agent, pid, host, w, from, again)
       local r = cjson.decode(cur)
       local rp = ''
       if type(r.pid) == 'number' then rp = string.format('%d', r.pid) end
-      if r.agent == agent and rp == pid and r.host == host then
-        r.expiresMs = now + ttl
-        local out = cjson.encode(r)
-        redis.call('HSET', L, p, out)
-        redis.call('ZADD', E, r.expiresMs, p)
-        return {'reentered', out}
-      end
+      if r.agent == agent and rp == pid and r.host == host then return {'reentered', extend(p, r, ttl)} end
       join()
       return {'held', cur}
     end
@@ -220,11 +222,7 @@ local function release(p, mode, who, tok, op, ttlArg, turnOf, again)
   if op == 'release' then return released(cur) end
   local ttl = tonumber(ttlArg)
   if not ttl then ttl = math.max(1000, r.expiresMs - r.acquiredMs) end
-  r.expiresMs = now + ttl
-  local out = cjson.encode(r)
-  redis.call('HSET', L, p, out)
-  redis.call('ZADD', E, r.expiresMs, p)
-  return {'ok', out}
+  return {'ok', extend(p, r, ttl)}
 end
 `;
 

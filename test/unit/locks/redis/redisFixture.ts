@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { confirmRepoConfig } from '../../../../src/core/configFile';
 import { git } from '../../../fixtures/git';
@@ -138,4 +140,13 @@ export function redisHooks(opened: { dispose(): void }[], onStart: (server: Redi
     await server?.stop();
     clones?.cleanup();
   });
+}
+
+/** Polls `ok` every 5 ms until it holds; fails the test naming `what` after `ms`. */
+export async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+    await sleep(5);
+  }
 }

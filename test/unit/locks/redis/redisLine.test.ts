@@ -10,7 +10,7 @@ import type { RedisLockBackend } from '../../../../src/core/locks/redis/redisBac
 import type { LockBackend } from '../../../../src/hot/locks/lockBackend';
 import { openLockBackend } from '../../../../src/hot/locks/openBackend';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
-import { redisHooks, type Clones, type RedisServer } from './redisFixture';
+import { redisHooks, until, type Clones, type RedisServer } from './redisFixture';
 
 const P = 'src/a.ts';
 let server: RedisServer;
@@ -33,14 +33,6 @@ function backend(turnMs?: number): RedisLockBackend {
 /** The waiters in the line of `p`, first first. */
 async function line(b: RedisLockBackend, p = P): Promise<string[]> {
   return server.client().zrange(`fmes:locks:{${b.namespace}}:Q:${p}`, 0, -1);
-}
-
-async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    await sleep(5);
-  }
 }
 
 describe('Redis lock backend: the waiting line', () => {

@@ -15,7 +15,7 @@ import type { LockBackend } from '../../../../src/hot/locks/lockBackend';
 import { openLockBackend } from '../../../../src/hot/locks/openBackend';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
 import { overlapsIn } from '../../../fixtures/cli';
-import { redisHooks, type Clones, type RedisServer } from './redisFixture';
+import { redisHooks, until, type Clones, type RedisServer } from './redisFixture';
 
 const P = 'src/a.ts';
 const WORKER = path.join(__dirname, 'loopWorker.ts');
@@ -57,14 +57,6 @@ function worker(mode: 'loop' | 'exit', cycles: number, log: string, id: string) 
     c.on('error', reject);
     c.on('close', (code) => resolve({ code, out, err }));
   });
-}
-
-async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    await sleep(5);
-  }
 }
 
 describe('Redis lock backend: a release and the next acquire in one round trip', () => {
