@@ -4,6 +4,11 @@
  * in one script and one round trip; otherwise it is sent at the end of the tick, before this process handles any
  * I/O. Any command of any backend of this process sends every deferred release first, so nothing this process
  * sends after a release returned reaches the server before it; at exit, what is left is written out too.
+ *
+ * The price: code that blocks the event loop right after such a release (execSync, a long computation) holds the
+ * path until it yields. Exclusion is unaffected; the release only comes later. Only a turn's releases wait so
+ * (a process that took the path again within 25 ms: a loop); a single acquire and release always waits for the
+ * server.
  */
 export interface Deferring {
   /** Sends the deferred release of this backend, if any. */
