@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import { LockError } from '../../../../src/core/errors';
+import { LockBackendError } from '../../../../src/hot/locks/backendSpec';
 import { createLogger, nullSink } from '../../../../src/core/log';
 import type { RedisLockBackend } from '../../../../src/core/locks/redis/redisBackend';
 import type { LockBackend } from '../../../../src/hot/locks/lockBackend';
@@ -145,6 +146,24 @@ describe('Redis lock backend: a release and the next acquire in one round trip',
     );
     await intruder.release();
     await (await fifth).release();
+  });
+
+  it('the server gone with a release deferred: the lease hears it lost, the next acquire fails clearly', async () => {
+    const b = backend();
+    await (await b.acquire(P, { agent: 'loop', waitMs: 1_000 })).release();
+    const second = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+    const lost: unknown[] = [];
+    second.startHeartbeat(60_000, (e) => lost.push(e));
+    await server.kill();
+    try {
+      await second.release(); // deferred: it goes with the acquire below, which finds no server
+      await assert.rejects(b.acquire(P, { agent: 'loop', waitMs: 1_000 }), (e) => LockBackendError.is(e));
+      assert.equal(lost.length, 1, 'the release was reported lost');
+      assert.ok(LockBackendError.is(lost[0]), String(lost[0]));
+      assert.match((lost[0] as Error).message, /cannot reach the lock server/);
+    } finally {
+      await server.restart();
+    }
   });
 
   it('a folder lock by another agent waits for the loop, and the loop does not run while it is held', async () => {
