@@ -95,9 +95,12 @@ if #dead > 0 then redis.call('PUBLISH', CH, 'expired') end
  * by another agent is a conflict, as in the file backend; the same agent may nest its own locks.
  */
 const ACQUIRE_FN = `
+-- A record that is not a JSON object is refused (the client always sends one), by each script before it writes.
+local function notObject(rec)
+  return string.sub(rec, 1, 1) ~= '{' or string.sub(rec, -1) ~= '}'
+end
+local NOT_OBJECT = 'fmes: the record is not an object'
 local function acquire(p, rec, ttl, agent, pid, host, w, from, again)
-  -- Anything but an object is refused (the client always sends one), before anything is written.
-  if string.sub(rec, 1, 1) ~= '{' or string.sub(rec, -1) ~= '}' then return redis.error_reply('fmes: the record is not an object') end
   -- Joins the line (a waiter that is in it keeps its ticket) and notes that it still asks.
   local function join()
     if w == '' then return end
@@ -182,6 +185,7 @@ end
  * ('' for a one-shot try), [9..] the folders above path. → as ACQUIRE_FN's acquire.
  */
 export const ACQUIRE = `${PRELUDE}${ACQUIRE_FN}
+if notObject(ARGV[3]) then return redis.error_reply(NOT_OBJECT) end
 return acquire(ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], ARGV[8], 9, false)
 `;
 
@@ -240,14 +244,14 @@ return release(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], fa
  * client sends them so when the acquire follows the release within one tick, see RedisLockBackend.releaseLease).
  * ARGV[2] path, [3] agent, [4] the released lock's token, [5] the turn's waiter id, [6] record JSON, [7] ttl ms,
  * [8] pid, [9] host, [10..] the folders above path.
- * → {release verdict, the record it found or '', …the acquire's reply}. When the release is refused (the lock was lost before it), the
- * acquire is an ordinary one of that waiter: it may find the path held, or others ahead of it in the line.
+ * → {release verdict, the record it found or '', …the acquire's reply}. When the release is refused (the lock
+ * was lost before it), the acquire is an ordinary one of that waiter: it may find the path held, or others ahead
+ * of it in the line.
  */
 export const RELEASE_ACQUIRE = `${PRELUDE}${RELEASE_FN}${ACQUIRE_FN}
-if string.sub(ARGV[6], 1, 1) ~= '{' or string.sub(ARGV[6], -1) ~= '}' then return redis.error_reply('fmes: the record is not an object') end
+if notObject(ARGV[6]) then return redis.error_reply(NOT_OBJECT) end
 local rv = release(ARGV[2], 'agent', ARGV[3], ARGV[4], 'release', '', ARGV[5], true)
 local out = acquire(ARGV[2], ARGV[6], tonumber(ARGV[7]), ARGV[3], ARGV[8], ARGV[9], ARGV[5], 10, rv[1] == 'ok')
-if out.err then return out end
 table.insert(out, 1, rv[2] or '')
 table.insert(out, 1, rv[1])
 return out

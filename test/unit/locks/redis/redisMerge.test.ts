@@ -16,6 +16,8 @@ import type { LockBackend } from '../../../../src/hot/locks/lockBackend';
 import { openLockBackend } from '../../../../src/hot/locks/openBackend';
 import { WorkspacePaths } from '../../../../src/hot/paths/workspacePath';
 import { overlapsIn } from '../../../fixtures/cli';
+import { namespaceKeys } from '../../../../src/core/locks/redis/redisClient';
+import { ACQUIRE, RELEASE_ACQUIRE } from '../../../../src/core/locks/redis/redisScripts';
 import { redisHooks, until, type Clones, type RedisServer } from './redisFixture';
 
 const P = 'src/a.ts';
@@ -146,6 +148,30 @@ describe('Redis lock backend: a release and the next acquire in one round trip',
     );
     await intruder.release();
     await (await fifth).release();
+  });
+
+  it('a record that is not a JSON object is refused before anything is written, merged or not', async () => {
+    const b = backend();
+    const l = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+    const { keys, channel } = namespaceKeys(b.namespace);
+    const c = server.client();
+    for (const bad of ['', '[1]', 'x', '{"open"', '"{}"']) {
+      await assert.rejects(
+        c.eval(RELEASE_ACQUIRE, 5, ...keys, channel, P, 'loop', l.token, 'w', bad, '10000', '1', 'h', 'src', '.'),
+        /not an object/,
+      );
+      await assert.rejects(
+        c.eval(ACQUIRE, 5, ...keys, channel, 'src/b.ts', bad, '10000', 'other', '1', 'h', '', 'src', '.'),
+        /not an object/,
+      );
+    }
+    const held = await b.status();
+    assert.deepEqual(
+      held.map((h) => h.holder.kind === 'lock' && [h.holder.path, h.holder.record.token]),
+      [[P, l.token]],
+      'the lock is still held, by its token; nothing else was taken',
+    );
+    await l.release();
   });
 
   it('the server gone with a release deferred: the lease hears it lost, the next acquire fails clearly', async () => {
