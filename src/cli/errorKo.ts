@@ -138,6 +138,10 @@ export const KO_ERRORS: KoErrorTable = {
     insideAgentRun: () => '저장소 설정은 에이전트 실행 안에서 확인할 수 없습니다: 사람이 확인합니다',
     storeInsideRepository: () =>
       '확인 기록 저장소가 저장소 안에 있습니다. FMES_STATE_DIR을 저장소 밖의 폴더로 지정하세요',
+    storeBusy: (e) => {
+      const c = e.cause as { file?: string; holder?: string } | undefined;
+      return `확인 기록 저장소 ${c?.file ?? ''}을(를) 다른 프로세스(${c?.holder ?? '?'})가 쓰는 중입니다. 아무것도 기록하지 않았습니다. 다시 시도하세요`;
+    },
   },
   git: {
     notARepo: (e) => `git 저장소(주 작업 트리가 있는)가 아닙니다${gitCmd(e)}`,

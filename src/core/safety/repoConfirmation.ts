@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { defaultConfig, type FmesConfig } from '../config';
 import { FmesError, isErrnoException } from '../errors';
 import { writeFileAtomicSync } from '../fs/atomicWrite';
+import { FileMutexError, withFileMutexSync } from '../fs/fileMutex';
 import { shownBackend, UNCONFIRMED_BACKEND, unconfirmedBackend } from '../../hot/locks/backendSpec';
 import { DEFAULT_RULES } from '../../hot/safety/denyList';
 import { DEFAULT_OWNERSHIP } from '../../hot/safety/ownership';
@@ -29,7 +30,7 @@ export interface WeakeningValue {
   why: string;
 }
 
-export type ConfirmationErrorReason = 'insideAgentRun' | 'storeInsideRepository';
+export type ConfirmationErrorReason = 'insideAgentRun' | 'storeInsideRepository' | 'storeBusy';
 
 export class ConfirmationError extends FmesError<ConfirmationErrorReason> {
   readonly kind = 'confirmation';
@@ -302,28 +303,34 @@ function storeProblem(file: string, root: string): string | undefined {
 }
 
 function readStore(file: string): StoreFile {
+  return loadStore(file).store;
+}
+
+/** The store, and whether a file is there that is not one (damaged, or not ours to trust): kept, never overwritten. */
+function loadStore(file: string): { store: StoreFile; unusable: boolean } {
+  const empty = (unusable: boolean) => ({ store: { version: 1 as const, workspaces: {} }, unusable });
   let text: string;
   try {
     const st = fs.lstatSync(file);
     // Written by us only: a regular file of this user, writable by nobody else.
-    if (!st.isFile()) return { version: 1, workspaces: {} };
+    if (!st.isFile()) return empty(true);
     if (
       process.platform !== 'win32' &&
       (st.mode & 0o022 || (typeof process.getuid === 'function' && st.uid !== process.getuid()))
     )
-      return { version: 1, workspaces: {} };
+      return empty(true);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if (isErrnoException(e)) return { version: 1, workspaces: {} };
+    if (isErrnoException(e)) return empty(!isErrnoException(e, 'ENOENT'));
     throw e;
   }
   try {
     const v = JSON.parse(text) as StoreFile;
-    if (v && v.version === 1 && v.workspaces && typeof v.workspaces === 'object') return v;
+    if (v && v.version === 1 && v.workspaces && typeof v.workspaces === 'object') return { store: v, unusable: false };
   } catch {
     /* a damaged store confirms nothing */
   }
-  return { version: 1, workspaces: {} };
+  return empty(true);
 }
 
 export interface ConfirmationOptions {
@@ -399,15 +406,25 @@ export function recordDecision(
   const problem = storeProblem(file, root);
   if (problem)
     throw new ConfirmationError('storeInsideRepository', `${problem}; set FMES_STATE_DIR to a folder outside it`);
-  const store = readStore(file);
   const key = realRoot(root);
-  const entries = { ...(store.workspaces[key] ?? {}) };
   const at = new Date().toISOString();
-  for (const v of values) entries[v.field] = { hash: v.hash, decision, at, ...(o.by ? { by: o.by } : {}) };
-  store.workspaces[key] = entries;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  writeFileAtomicSync(file, `${JSON.stringify(store, null, 2)}\n`);
-  if (process.platform !== 'win32') fs.chmodSync(file, 0o600);
+  try {
+    // Read, change and write under one mutex: two confirmations at once (two terminals, two windows) both land.
+    withFileMutexSync(file, () => {
+      const { store, unusable } = loadStore(file);
+      // A damaged store (or one another user could write) confirms nothing; it is set aside, not overwritten.
+      if (unusable) fs.renameSync(file, `${file}.unusable-${at.replace(/[:.]/g, '-')}`);
+      const entries = { ...(store.workspaces[key] ?? {}) };
+      for (const v of values) entries[v.field] = { hash: v.hash, decision, at, ...(o.by ? { by: o.by } : {}) };
+      store.workspaces[key] = entries;
+      writeFileAtomicSync(file, `${JSON.stringify(store, null, 2)}\n`);
+      if (process.platform !== 'win32') fs.chmodSync(file, 0o600);
+    });
+  } catch (e) {
+    if (!FileMutexError.is(e)) throw e;
+    throw new ConfirmationError('storeBusy', `${e.message}; nothing was recorded`, { cause: e });
+  }
   return file;
 }
 

@@ -13,6 +13,7 @@ import { MissionError } from '../../../src/core/orchestrator/missionTypes';
 import { TodoError } from '../../../src/core/orchestrator/todoFile';
 import { RunSetupError } from '../../../src/core/agents/runSetupError';
 import { ConfirmationError } from '../../../src/core/safety/repoConfirmation';
+import { FileMutexError } from '../../../src/core/fs/fileMutex';
 import { GitError } from '../../../src/core/git/git';
 import { BrokerCallError } from '../../../src/hot/broker/client';
 import { ControlCharacterError } from '../../../src/hot/locks/printable';
@@ -114,6 +115,12 @@ const SAMPLES: Samples = {
   confirmation: {
     insideAgentRun: { error: new ConfirmationError('insideAgentRun', 'x'), keeps: [] },
     storeInsideRepository: { error: new ConfirmationError('storeInsideRepository', 'x'), keeps: ['FMES_STATE_DIR'] },
+    storeBusy: {
+      error: new ConfirmationError('storeBusy', 'x', {
+        cause: new FileMutexError('/s/confirmations.json', 'process 42 on h'),
+      }),
+      keeps: ['/s/confirmations.json', 'process 42 on h'],
+    },
   },
   git: {
     notARepo: git('notARepo'),
