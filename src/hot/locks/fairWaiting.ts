@@ -22,6 +22,8 @@ export interface Waiter {
   readonly reader: HolderReader;
   tryAcquire(input: string, owner: LockOwner): AttemptResult;
   breakStale(holders: readonly Holder[], by: string): number;
+  /** Finishes a release kept for the turn on `file` (keptReleases.ts): before the line moves on. */
+  finishKept(file: string): void;
   dispose(): void;
 }
 
@@ -60,14 +62,23 @@ export class FairWaiting {
     return ++turn.taken <= this.config.batchMax && this.clock.now() - turn.since < this.config.batchMs;
   }
 
-  /** Ends a turn: its ticket leaves the line, which wakes the waiter behind it. */
+  /** Whether this manager has a turn on `file` (its releases there keep the lock file until the turn ends). */
+  inTurn(file: string): boolean {
+    return this.turns.has(file);
+  }
+
+  /** Ends a turn: a release kept for it is finished, then its ticket leaves the line, waking the waiter behind. */
   endTurn(file: string): void {
     const turn = this.turns.get(file);
     if (!turn) return;
     if (turn.end) clearImmediate(turn.end);
     this.turns.delete(file);
     turnsOpen.delete(turn);
-    this.line.leave(turn.ticket);
+    try {
+      this.manager.finishKept(file);
+    } finally {
+      this.line.leave(turn.ticket);
+    }
   }
 
   /** Ends every turn of this manager. */

@@ -18,6 +18,7 @@ import { conflictsAfterCreate } from './conflictCheck';
 import { FairWaiting } from './fairWaiting';
 import { guarded } from './guard';
 import { HolderReader, type Holder } from './holders';
+import { KeptReleases } from './keptReleases';
 import { hostName, processStartId } from './liveness';
 import { LockBreaks } from './lockBreaks';
 import { hashKey, ownedRecord, type LockClaim } from './lockClaim';
@@ -56,6 +57,8 @@ export class LockManager {
   private dirReady = false;
   /** Prepared lock files for locks bound to this process (spares.ts); made on first need. */
   private spares: SparePool | undefined;
+  /** Releases inside a turn whose lock file stays until the turn goes on or ends (keptReleases.ts). */
+  private readonly kept = new KeptReleases(() => this.spares);
 
   constructor(
     readonly paths: WorkspacePaths,
@@ -94,6 +97,7 @@ export class LockManager {
     // A lock not bound to this process is released later by another process: it gets a key, shown once.
     const key = pid === process.pid ? undefined : nodeCrypto().randomBytes(24).toString('base64url');
     const file = this.reader.lockFile(p);
+    if (this.kept.size !== 0) this.kept.finish(file);
     const now = this.clock.now();
     const ttl = owner.ttlMs ?? (pid === null ? this.config.detachedTtlMs : this.config.processTtlMs);
     // The identity fields first: every record of this process then starts with the same bytes (spares.ts).
@@ -151,6 +155,8 @@ export class LockManager {
         // lock again at once, keeping its ticket at the head of the line (a tight loop keeps its throughput and
         // wakes nobody); after it, or when someone took the lock in between, it queues like everyone else.
         if (turnLasts) {
+          const again = this.retake(file, options);
+          if (again) return again;
           const r = this.tryAcquire(input, options);
           if (r.ok) return r.handle;
         }
@@ -166,6 +172,30 @@ export class LockManager {
     if (this.breaks.breakStale(first.holders, options.agent) > 0) return this.acquire(input, options);
     if (deadline - this.clock.now() > 0) options.onWait?.(first.holders);
     return this.waiting.waitInLine(input, options, deadline, first.holders);
+  }
+
+  /**
+   * Inside a turn: the lock this process released in this turn of the event loop, taken back as it is when the
+   * new acquisition asks for the same lock (same agent, intent, process and TTL, not near its expiry).
+   */
+  private retake(file: string, owner: LockOwner): LockHandle | undefined {
+    const ttl = owner.ttlMs ?? this.config.processTtlMs;
+    const self = owner.pid === undefined || owner.pid === 'self' || owner.pid === process.pid;
+    const k = this.kept.take(
+      file,
+      (r) =>
+        self &&
+        r.agent === owner.agent &&
+        r.intent === (owner.intent ?? '') &&
+        Date.parse(r.expiresAt) - Date.parse(r.acquiredAt) === ttl &&
+        !needsGuard(r, this.clock.now(), this.host, this.config.guardMarginMs),
+    );
+    return k && new LockHandle(this, k.record, file, { kind: 'spare', spare: k.spare });
+  }
+
+  /** @internal Finishes a release kept for the turn on `file` (at the end of the turn). */
+  finishKept(file: string): void {
+    this.kept.finish(file);
   }
 
   private heldBy(p: WorkspacePath, agent: string): boolean {
@@ -228,6 +258,10 @@ export class LockManager {
       if (proof.kind === 'spare') this.spares?.retire(proof.spare); // it may be an archive in .broken/ now
       throw new LockError('notHolder', p, `${p} was broken or taken over before it could be released.`);
     }
+    if (proof.kind === 'spare' && this.waiting.inTurn(handle.file)) {
+      this.kept.keep(handle.file, record, proof.spare);
+      return;
+    }
     try {
       fs.unlinkSync(handle.file);
     } finally {
@@ -248,6 +282,7 @@ export class LockManager {
   /** Removes this manager's spares' names and closes them (at exit this happens by itself). Held locks stay. */
   dispose(): void {
     this.waiting.endTurns();
+    this.kept.finishAll();
     this.spares?.close();
   }
 
