@@ -29,6 +29,8 @@ interface DeferredRelease {
   path: string;
   agent: string;
   token: string;
+  /** The lease it releases: taken back as it is by the same process's next acquire of the path that fits it. */
+  lease: RedisLease;
   /** The waiter id of the turn it is quiet for. */
   waiter: string;
   onLate?: (e: unknown) => void;
@@ -185,8 +187,11 @@ export class RedisLockBackend implements LockBackend, Deferring {
     };
     const json = JSON.stringify(record);
     const [ttlText, pidText] = [String(Math.round(ttl)), pid === null ? '' : String(pid)];
-    // This waiter's release of p, if it waits for the end of the tick, goes with this acquire in one script.
+    // This waiter's release of p, if it waits for the end of the tick, goes with this acquire in one script; or,
+    // when the lock it releases is the one asked for, the release is dropped and the lock taken back as it is.
     const r = waiter === '' ? undefined : this.takeDeferred(p, waiter, owner.agent);
+    if (r !== undefined && key === undefined && pid === process.pid && this.fits(r.lease, intent, ttl))
+      return { ok: true, lease: r.lease.takenBack(), reentered: false };
     let reply: string[];
     if (r === undefined) {
       const args = [p, json, ttlText, owner.agent, pidText, this.host, waiter, ...ancestorsOf(p)];
@@ -327,12 +332,13 @@ export class RedisLockBackend implements LockBackend, Deferring {
    * anything this process sends after it returned. A refusal (the lock was lost before it) goes to `onLate` and
    * the log.
    */
-  async releaseLease(p: string, agent: string, token: string, onLate?: (e: unknown) => void): Promise<void> {
+  async releaseLease(lease: RedisLease, onLate?: (e: unknown) => void): Promise<void> {
+    const { path: p, agent, token } = lease.record;
     const inLoop = this.ready !== undefined && this.turns.pipelined(p);
     const quiet = this.turns.quietRelease(p);
     if (inLoop && quiet !== '') {
       this.sendDeferred(); // at most one waits
-      this.deferred = { path: p, agent, token, waiter: quiet, onLate };
+      this.deferred = { path: p, agent, token, lease, waiter: quiet, onLate };
       defer(this);
       return;
     }
@@ -352,6 +358,18 @@ export class RedisLockBackend implements LockBackend, Deferring {
     this.deferred = undefined;
     undefer(this);
     this.sendRelease(r.path, r.agent, r.token, r.waiter).catch((e: unknown) => this.late(r, e));
+  }
+
+  /**
+   * Whether a lock whose release waits for the end of the tick may be taken back as it is, without the server:
+   * same intent and lease length, and confirmed by the server well within its lease (a turn lasts milliseconds,
+   * so a lease half gone means this process was stalled: ask the server). For everyone else the lock was held for
+   * the whole turn, as if the loop had kept it; a break in between is heard when the turn's release is refused
+   * (as a lost lock, as a heartbeat would report it), and the fence tells a store to refuse the holder's writes.
+   */
+  private fits(lease: RedisLease, intent: string, ttl: number): boolean {
+    const { ttlMs, confirmedAt } = lease.leaseState;
+    return lease.record.intent === intent && ttlMs === Math.max(1000, ttl) && Date.now() - confirmedAt < ttlMs / 2;
   }
 
   /** The deferred release of `p` by `agent` in the turn of `waiter`, taken to travel with its next acquire. */

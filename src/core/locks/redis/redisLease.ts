@@ -28,9 +28,16 @@ export class RedisLease implements LockLease {
     private current: LockRecord,
     readonly fence: string,
     readonly key?: string,
+    /** When the server last confirmed the lock, by this machine's clock (a lease taken back: its original's). */
+    confirmedAt = Date.now(),
   ) {
-    this.lastRenewed = Date.now();
+    this.lastRenewed = confirmedAt;
     this.ttlMs = Math.max(1000, Date.parse(current.expiresAt) - Date.parse(current.acquiredAt));
+  }
+
+  /** The length of the lease, and when the server last confirmed it (this machine's clock). */
+  get leaseState(): { ttlMs: number; confirmedAt: number } {
+    return { ttlMs: this.ttlMs, confirmedAt: this.lastRenewed };
   }
 
   get record(): LockRecord {
@@ -90,10 +97,17 @@ export class RedisLease implements LockLease {
     this.stopHeartbeat();
   }
 
+  /** @internal A new lease on this lock, released but not yet told to the server (RedisLockBackend.attempt). */
+  takenBack(): RedisLease {
+    const again = new RedisLease(this.backend, this.current, this.fence, undefined, this.lastRenewed);
+    again.ttlMs = this.ttlMs;
+    return again;
+  }
+
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     this.stopHeartbeat();
-    await this.backend.releaseLease(this.current.path, this.current.agent, this.current.token, this.onLost);
+    await this.backend.releaseLease(this, this.onLost);
   }
 }

@@ -1,7 +1,8 @@
-// A release inside a turn waits for the end of its tick and travels with the same process's next acquire of the
-// path in one script (redisDeferred.ts, RELEASE_ACQUIRE in redisScripts.ts), against a real redis-server: one
-// round trip per cycle of a loop, exclusion kept across processes, the release sent alone when no acquire
-// follows, written out at process.exit, and refused releases reported while the acquire goes on.
+// A release inside a turn waits for the end of its tick (redisDeferred.ts): the same process's next acquire of the
+// same lock takes it back without the server, and an acquire of the path that differs (another intent) carries
+// the release in one script (RELEASE_ACQUIRE in redisScripts.ts). Against a real redis-server: one script per turn
+// of a loop, exclusion kept across processes, the release sent alone when no acquire follows, written out at
+// process.exit, and refused releases reported as lost locks.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -65,15 +66,36 @@ function worker(mode: 'loop' | 'exit', cycles: number, log: string, id: string) 
 describe('Redis lock backend: a release and the next acquire in one round trip', () => {
   redisHooks(open, (s, c) => ((server = s), (clones = c)));
 
-  it('a loop of acquire and release sends one script per cycle, and the last release alone', async () => {
+  it('a loop taking the same lock again takes it back without the server: a script per turn, not per cycle', async () => {
     const b = backend();
     await b.status();
     const before = await scriptsRun();
     const n = 300;
-    for (let i = 0; i < n; i++) await (await b.acquire(P, { agent: 'loop', waitMs: 1_000 })).release();
+    const tokens = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const l = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+      tokens.add(`${l.token} ${l.fence}`);
+      await l.release();
+    }
     await tick(); // the last release goes at the end of its tick
     const sent = (await scriptsRun()) - before - 1; // less INFO's own view: scripts only
-    assert.ok(sent <= n + 2, `${sent} scripts for ${n} cycles (two per cycle would be ${2 * n})`);
+    // The first acquire (alone: its turn has not begun), the second, and the last release.
+    assert.ok(sent <= 4, `${sent} scripts for ${n} cycles`);
+    assert.ok(tokens.size <= 2, `${tokens.size} different locks: taken back as they were`);
+    assert.deepEqual(await b.status(), [], 'the last release reached the server');
+  });
+
+  it('a loop that changes its intent sends one script per cycle: the release travels with the next acquire', async () => {
+    const b = backend();
+    await b.status();
+    const before = await scriptsRun();
+    const n = 300;
+    for (let i = 0; i < n; i++)
+      await (await b.acquire(P, { agent: 'loop', intent: `step ${i % 2}`, waitMs: 1_000 })).release();
+    await tick();
+    const sent = (await scriptsRun()) - before - 1;
+    // The first cycle's acquire and release go alone (its turn has not begun), and the last release.
+    assert.ok(sent <= n + 3, `${sent} scripts for ${n} cycles (two per cycle would be ${2 * n})`);
     assert.ok(sent >= n, `${sent} scripts for ${n} cycles`);
     assert.deepEqual(await b.status(), [], 'the last release reached the server');
   });
@@ -120,8 +142,8 @@ describe('Redis lock backend: a release and the next acquire in one round trip',
     const lost: unknown[] = [];
     second.startHeartbeat(60_000, (e) => lost.push(e));
     await backend().forceBreak(P, { by: 'test', reason: 'taken away' });
-    await second.release(); // not sent yet: it goes with the acquire below
-    const third = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+    await second.release(); // not sent yet: it goes with the acquire below (another intent: not taken back)
+    const third = await b.acquire(P, { agent: 'loop', intent: 'third', waitMs: 1_000 });
     assert.equal(lost.length, 1, 'the refusal is known when the acquire returns');
     assert.ok(LockError.is(lost[0], 'notHeld'), String(lost[0]));
     assert.deepEqual(
@@ -137,7 +159,7 @@ describe('Redis lock backend: a release and the next acquire in one round trip',
     await backend().forceBreak(P, { by: 'test', reason: 'taken away' });
     const intruder = await backend().acquire(P, { agent: 'intruder' });
     await fourth.release();
-    const fifth = b.acquire(P, { agent: 'loop', waitMs: 5_000 });
+    const fifth = b.acquire(P, { agent: 'loop', intent: 'fifth', waitMs: 5_000 });
     await until('the loss is reported', () => lost2.length === 1);
     assert.match((lost2[0] as Error).message, /held by intruder/);
     await sleep(50);
@@ -183,10 +205,56 @@ describe('Redis lock backend: a release and the next acquire in one round trip',
     await server.kill();
     try {
       await second.release(); // deferred: it goes with the acquire below, which finds no server
-      await assert.rejects(b.acquire(P, { agent: 'loop', waitMs: 1_000 }), (e) => LockBackendError.is(e));
+      const next = b.acquire(P, { agent: 'loop', intent: 'another step', waitMs: 1_000 });
+      await assert.rejects(next, (e) => LockBackendError.is(e));
       assert.equal(lost.length, 1, 'the release was reported lost');
       assert.ok(LockBackendError.is(lost[0]), String(lost[0]));
       assert.match((lost[0] as Error).message, /cannot reach the lock server/);
+    } finally {
+      await server.restart();
+    }
+  });
+
+  it('a lock broken while a loop holds it: taken back once, the loss heard when the turn ends, then a fresh lock', async () => {
+    const b = backend();
+    await (await b.acquire(P, { agent: 'loop', waitMs: 1_000 })).release();
+    const second = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+    await backend().forceBreak(P, { by: 'test', reason: 'taken away' });
+    await second.release(); // waits for the end of the tick
+    // Taken back within the tick, as a lock held across the turn: the server is not asked.
+    const third = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+    assert.equal(third.token, second.token);
+    assert.equal(third.fence, second.fence);
+    const lost: unknown[] = [];
+    third.startHeartbeat(60_000, (e) => lost.push(e));
+    await third.release();
+    // The turn's release reaches the server, which refuses it: the loss is reported, as a heartbeat would.
+    await until('the loss is reported', () => lost.length === 1);
+    assert.ok(LockError.is(lost[0], 'notHeld'), String(lost[0]));
+    const fresh = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+    assert.notEqual(fresh.token, second.token);
+    assert.ok(Number(fresh.fence) > Number(second.fence), 'a new fence: a store refuses the old one');
+    assert.deepEqual(
+      (await b.status()).map((s) => s.holder.kind === 'lock' && s.holder.record.token),
+      [fresh.token],
+    );
+    await fresh.release();
+  });
+
+  it('the server gone while a loop holds its lock: taken back, then the turn’s release reports it lost', async () => {
+    const b = backend();
+    await (await b.acquire(P, { agent: 'loop', waitMs: 1_000 })).release();
+    const second = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+    await server.kill();
+    try {
+      await second.release();
+      const third = await b.acquire(P, { agent: 'loop', waitMs: 1_000 });
+      const lost: unknown[] = [];
+      third.startHeartbeat(60_000, (e) => lost.push(e));
+      await third.release();
+      await until('the loss is reported', () => lost.length === 1);
+      assert.ok(LockBackendError.is(lost[0]), String(lost[0]));
+      await assert.rejects(b.acquire(P, { agent: 'loop', waitMs: 1_000 }), (e) => LockBackendError.is(e));
     } finally {
       await server.restart();
     }
