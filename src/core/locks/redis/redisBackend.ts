@@ -22,6 +22,7 @@ import { RedisLease } from './redisLease';
 import { RedisTurns } from './redisTurns';
 import { PathMemo } from '../../../hot/locks/pathMemo';
 import { holderOf, parseStored, remoteStaleness } from './redisRecords';
+import { refusal } from './redisRefusal';
 import { defer, sendAllDeferred, undefer, type Deferring } from './redisDeferred';
 
 /** A release inside a turn, deferred to the end of the tick (redisDeferred.ts). */
@@ -206,7 +207,7 @@ export class RedisLockBackend implements LockBackend, Deferring {
         throw e;
       }
       const [released, held, ...rest] = both;
-      if (released !== 'ok') this.late(r, this.refusal(p, released, held || undefined, r, 'release'));
+      if (released !== 'ok') this.late(r, refusal(this.where, p, released, held || undefined, r, 'release'));
       reply = rest;
     }
     const [verdict, ...values] = reply;
@@ -348,7 +349,7 @@ export class RedisLockBackend implements LockBackend, Deferring {
   /** Sends a lease's release; a refusal is the LockError that words it. */
   private async sendRelease(p: string, agent: string, token: string, quiet: string): Promise<void> {
     const [v, json] = await this.run('fmesReleaseOrRenew', [p, 'agent', agent, token, 'release', '', quiet]);
-    if (v !== 'ok') throw this.refusal(p, v, json, { agent, token }, 'release');
+    if (v !== 'ok') throw refusal(this.where, p, v, json, { agent, token }, 'release');
   }
 
   /** @internal (redisDeferred.ts) Sends this backend's deferred release, if any. */
@@ -396,35 +397,11 @@ export class RedisLockBackend implements LockBackend, Deferring {
       op,
       ttlMs === undefined ? '' : String(Math.round(ttlMs)),
     ]);
-    if (v !== 'ok') throw this.refusal(p, v, json, who, op);
+    if (v !== 'ok') throw refusal(this.where, p, v, json, who, op);
     const h = json === undefined ? undefined : holderOf(json, this.where, Date.now());
     if (h?.kind !== 'lock')
       throw new LockBackendError('invalid', `${this.where} holds a lock record for ${p} F-MES cannot read`);
     return h.record;
-  }
-
-  /** The LockError of a release or renewal the server refused (`v` its verdict, `json` the record it found). */
-  private refusal(p: string, v: string, json: string | undefined, who: LockClaim, op: 'release' | 'renew'): LockError {
-    const h = json === undefined ? undefined : holderOf(json, this.where, Date.now());
-    const holders = h ? [h] : [];
-    const what = op === 'release' ? 'released' : 'renewed';
-    if (v === 'notHeld') return new LockError('notHeld', p, `${p} is not locked (on ${this.where}).`);
-    if (v === 'noKey')
-      return new LockError(
-        'notHolder',
-        p,
-        `${p} has no release token (a lock bound to a process): its agent releases it, or a person breaks it with fmes lock break.`,
-        { holders },
-      );
-    const agent = h?.kind === 'lock' ? h.record.agent : 'an invalid record';
-    return new LockError(
-      'notHolder',
-      p,
-      who.key !== undefined
-        ? `${p} is held by ${agent}, and that is not its token.`
-        : `${p} is held by ${agent}, not ${who.agent}${who.token ? ' with that token' : ''}; it could not be ${what}.`,
-      { holders },
-    );
   }
 
   async forceBreak(input: string, who: { by: string; reason: string }): Promise<BreakRecord> {
