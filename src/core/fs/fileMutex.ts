@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { isErrnoException } from '../errors';
 import { hostName, processLiveness, processStartId } from '../../hot/locks/liveness';
+import { pause } from '../../hot/locks/pause';
 
 /** The mutex could not be taken in time: a live process holds it. Nothing was written. */
 export class FileMutexError extends Error {
@@ -32,8 +33,6 @@ interface Owner {
   host?: unknown;
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
 /**
  * Runs `fn` while holding `<file>.lock`, a file created exclusively (O_EXCL) with the holder's pid, process start
  * and host. A holder whose process is gone on this host, or older than `staleMs`, is broken: the lock file is
@@ -60,7 +59,7 @@ export function withFileMutexSync<T>(file: string, fn: () => T, o: FileMutexOpti
       const holder = breakIfStale(lock, staleMs);
       if (holder === undefined) continue;
       if (Date.now() > deadline) throw new FileMutexError(file, holder);
-      Atomics.wait(pause, 0, 0, 2 + Math.floor(Math.random() * Math.min(50, 2 ** attempt)));
+      pause(2 + Math.floor(Math.random() * Math.min(50, 2 ** attempt)));
       continue;
     }
     fs.closeSync(fd);

@@ -27,10 +27,8 @@ import { defer, sendAllDeferred, undefer, type Deferring } from './redisDeferred
 
 /** A release inside a turn, deferred to the end of the tick (redisDeferred.ts). */
 interface DeferredRelease {
-  path: string;
-  agent: string;
-  token: string;
-  /** The lease it releases: taken back as it is by the same process's next acquire of the path that fits it. */
+  /** The lease it releases (its record names the path, agent and token): taken back as it is by the same
+   * process's next acquire of the path that fits it. */
   lease: RedisLease;
   /** The waiter id of the turn it is quiet for. */
   waiter: string;
@@ -198,7 +196,8 @@ export class RedisLockBackend implements LockBackend, Deferring {
       const args = [p, json, ttlText, owner.agent, pidText, this.host, waiter, ...ancestorsOf(p)];
       reply = (await this.run('fmesAcquire', args)) as string[];
     } else {
-      const args = [p, r.agent, r.token, waiter, json, ttlText, pidText, this.host, ...ancestorsOf(p)];
+      const { agent, token } = r.lease.record;
+      const args = [p, agent, token, waiter, json, ttlText, pidText, this.host, ...ancestorsOf(p)];
       let both: string[];
       try {
         both = (await this.run('fmesReleaseAcquire', args)) as string[];
@@ -207,7 +206,8 @@ export class RedisLockBackend implements LockBackend, Deferring {
         throw e;
       }
       const [released, held, ...rest] = both;
-      if (released !== 'ok') this.late(r, refusal(this.where, p, released, held || undefined, r, 'release'));
+      if (released !== 'ok')
+        this.late(r, refusal(this.where, p, released, held || undefined, { agent, token }, 'release'));
       reply = rest;
     }
     const [verdict, ...values] = reply;
@@ -339,7 +339,7 @@ export class RedisLockBackend implements LockBackend, Deferring {
     const quiet = this.turns.quietRelease(p);
     if (inLoop && quiet !== '') {
       this.sendDeferred(); // at most one waits
-      this.deferred = { path: p, agent, token, lease, waiter: quiet, onLate };
+      this.deferred = { lease, waiter: quiet, onLate };
       defer(this);
       return;
     }
@@ -358,7 +358,8 @@ export class RedisLockBackend implements LockBackend, Deferring {
     if (r === undefined) return;
     this.deferred = undefined;
     undefer(this);
-    this.sendRelease(r.path, r.agent, r.token, r.waiter).catch((e: unknown) => this.late(r, e));
+    const { path, agent, token } = r.lease.record;
+    this.sendRelease(path, agent, token, r.waiter).catch((e: unknown) => this.late(r, e));
   }
 
   /**
@@ -376,7 +377,8 @@ export class RedisLockBackend implements LockBackend, Deferring {
   /** The deferred release of `p` by `agent` in the turn of `waiter`, taken to travel with its next acquire. */
   private takeDeferred(p: string, waiter: string, agent: string): DeferredRelease | undefined {
     const r = this.deferred;
-    if (r === undefined || r.path !== p || r.waiter !== waiter || r.agent !== agent) return undefined;
+    if (r === undefined || r.lease.path !== p || r.waiter !== waiter || r.lease.record.agent !== agent)
+      return undefined;
     this.deferred = undefined;
     undefer(this);
     return r;
@@ -384,7 +386,7 @@ export class RedisLockBackend implements LockBackend, Deferring {
 
   /** A deferred release failed after it returned: the lease hears it as a lost lock. */
   private late(r: DeferredRelease, e: unknown): void {
-    this.o.log?.warn(`the release of ${r.path} was refused after it returned: ${(e as Error).message ?? e}`);
+    this.o.log?.warn(`the release of ${r.lease.path} was refused after it returned: ${(e as Error).message ?? e}`);
     r.onLate?.(e);
   }
 
