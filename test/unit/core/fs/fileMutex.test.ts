@@ -161,6 +161,39 @@ describe('the confirmation store under the mutex', () => {
     assert.ok(!fs.existsSync(store));
   });
 
+  it('a store others could write is set aside: its forged entries are not carried into the new one', () => {
+    const base = tmp();
+    const store = path.join(base, 'confirmations.json');
+    const forged = {
+      version: 1,
+      workspaces: { '/elsewhere': { 'safety.hooks': { hash: 'x', decision: 'confirmed' } } },
+    };
+    fs.writeFileSync(store, JSON.stringify(forged));
+    fs.chmodSync(store, 0o666);
+    const root = repo(base, 0);
+    confirmRepoConfig(root, { store, env: {} });
+    const now = JSON.parse(fs.readFileSync(store, 'utf8')) as { workspaces: Record<string, unknown> };
+    assert.deepEqual(Object.keys(now.workspaces), [fs.realpathSync(root)], 'only the decision just made');
+    assert.equal(fs.statSync(store).mode & 0o777, 0o600);
+    const aside = fs.readdirSync(base).filter((n) => n.startsWith('confirmations.json.unusable-'));
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(base, aside[0]), 'utf8')), forged, 'kept aside as it was');
+  });
+
+  it('a lock file that is a symlink is never written through: the file it names stays as it was', () => {
+    const base = tmp();
+    const store = path.join(base, 'confirmations.json');
+    const victim = path.join(base, 'victim.txt');
+    fs.writeFileSync(victim, 'do not touch');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(victim, old, old);
+    fs.symlinkSync(victim, `${store}.lock`);
+    const root = repo(base, 0);
+    confirmRepoConfig(root, { store, env: {} });
+    assert.equal(loadConfigFile(root, { store, env: {} }).config.safety.hooks, false, 'the confirmation landed');
+    assert.equal(fs.readFileSync(victim, 'utf8'), 'do not touch');
+    assert.ok(!fs.existsSync(`${store}.lock`), 'the link is gone; its target is not');
+  });
+
   it('a damaged store is set aside with its bytes, not overwritten', () => {
     const base = tmp();
     const store = path.join(base, 'confirmations.json');
