@@ -21,8 +21,9 @@
  * - `psql -f file.sql`, like `bash script.sh`, runs a file the hook does not read: allowed.
  * - The F-MES CLI's `approve`, `reject` and `lock break` are a person's decisions: denied for agents.
  *
- * The work is split: defaultRules.ts (the rules), ruleMatch.ts (one rule against one argv), runtimeValues.ts
- * (values of run-time words), commandJudge.ts (a script), commandChecks.ts, inlineCode.ts, gitConfig.ts.
+ * The work is split: defaultRules.ts and askRules.ts (the rules, in ruleVocabulary.ts's words), ruleMatch.ts
+ * (one rule against one argv), runtimeValues.ts (values of run-time words), commandJudge.ts (a script),
+ * commandChecks.ts, inlineCode.ts, gitConfig.ts.
  */
 import { judgeScript, INCOMPLETE_RULE_ID, NESTING_RULE_ID } from './commandJudge';
 import type { Verdict } from './commandChecks';
