@@ -51,8 +51,12 @@ export interface CachedLoad {
  */
 export const MODULE_WRAPPER = '(function (exports, require, module, __filename, __dirname) { ';
 
-/** size, mtimeMs, ino of the bundle, as float64s before V8's data. */
-const HEADER_BYTES = 24;
+/**
+ * The bundle's size, mtimeMs and inode before V8's data, as ASCII text padded to a fixed length: compared as a
+ * string, it spares a hook call the first use of Buffer.alloc, writeDouble and equals (each compiles a part of
+ * Node's buffer module, bench/hook.mjs).
+ */
+const HEADER_BYTES = 64;
 
 export function loadCached(given: string, parent: NodeJS.Module | undefined = undefined): CachedLoad {
   const file = path.resolve(given);
@@ -61,18 +65,15 @@ export function loadCached(given: string, parent: NodeJS.Module | undefined = un
   let st: FsModule.Stats;
   try {
     st = fs.fstatSync(fd);
-    const buf = Buffer.allocUnsafe(st.size);
-    let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = fs.readSync(fd, buf, n, buf.length - n, n);
+    // readFileSync, which Node's own loader has run already, rather than a read loop of our own (its first run
+    // compiles code of Node's); from the descriptor, so the text is the file that fstat described.
+    const buf = fs.readFileSync(fd);
     // Our bundles are ASCII (esbuild escapes the rest): then a one-byte copy, without decoding UTF-8.
-    source = buf.toString(isAscii(buf.subarray(0, n)) ? 'latin1' : 'utf8', 0, n);
+    source = buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
   } finally {
     fs.closeSync(fd);
   }
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeDoubleLE(st.size, 0);
-  header.writeDoubleLE(st.mtimeMs, 8);
-  header.writeDoubleLE(st.ino, 16);
+  const header = `${st.size} ${st.mtimeMs} ${st.ino}`.padEnd(HEADER_BYTES);
   const cacheFile = cacheFileOf(file);
   const cached = readCache(cacheFile, header);
   // The wrapper of Node's loader (a bundle built inside it is taken as it is: wrapping copies the whole text); a `#!`
@@ -89,7 +90,10 @@ export function loadCached(given: string, parent: NodeJS.Module | undefined = un
   m.filename = file;
   m.paths = [];
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
+  // The module's own require, as a plain function: Module.createRequire builds a second module and its
+  // node_modules search path, which the hot bundles (built-ins and files beside them only) never use.
+  const req = (id: string): unknown => m.require(id);
+  run.call(m.exports, m.exports, req, m, file, path.dirname(file));
   m.loaded = true;
   return {
     exports: m.exports,
@@ -102,21 +106,22 @@ export function loadCached(given: string, parent: NodeJS.Module | undefined = un
 export function cacheFileOf(file: string): string {
   const flags = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
   const tag = `${process.versions.node}-${process.versions.v8}-${process.arch}-${fnv1a(flags)}`;
-  return path.join(path.dirname(file), '.cache', `${path.basename(file)}.${tag}.v8`);
+  // Joined by hand: path.join's first call compiles code of Node's that nothing else on a hook call needs.
+  return `${path.dirname(file)}${path.sep}.cache${path.sep}${path.basename(file)}.${tag}.v8`;
 }
 
-function readCache(cacheFile: string, header: Buffer): Buffer | undefined {
+function readCache(cacheFile: string, header: string): Uint8Array | undefined {
   let data: Buffer;
   try {
     data = fs.readFileSync(cacheFile);
   } catch {
     return undefined;
   }
-  if (data.length <= HEADER_BYTES || !data.subarray(0, HEADER_BYTES).equals(header)) return undefined;
-  return data.subarray(HEADER_BYTES);
+  if (data.length <= HEADER_BYTES || data.toString('latin1', 0, HEADER_BYTES) !== header) return undefined;
+  return new Uint8Array(data.buffer, data.byteOffset + HEADER_BYTES, data.length - HEADER_BYTES);
 }
 
-function writeCache(cacheFile: string, header: Buffer, script: VmModule.Script): void {
+function writeCache(cacheFile: string, header: string, script: VmModule.Script): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   let fd: number;
   try {
@@ -125,7 +130,7 @@ function writeCache(cacheFile: string, header: Buffer, script: VmModule.Script):
     return; // a read-only folder (a sandbox, a system install): no cache, and no serialising for nothing
   }
   try {
-    fs.writeSync(fd, header);
+    fs.writeSync(fd, header, null, 'latin1');
     fs.writeSync(fd, script.createCachedData());
     fs.closeSync(fd);
     fs.renameSync(tmp, cacheFile);

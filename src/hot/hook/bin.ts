@@ -6,14 +6,12 @@
 // second load (bench/hook.mjs).
 import type * as FsModule from 'node:fs';
 import { loadCached, type CachedLoad } from '../codeCache';
+import { isShellCall } from './shellCall';
 import type * as HookMain from './main';
 
 /** Set by esbuild: the hook's two bodies beside this file. */
 declare const FMES_HOOK_MAIN: string;
 declare const FMES_HOOK_FULL: string;
-
-/** A shell tool of any of the three CLIs, by the input's first bytes (where the CLIs put tool_name). */
-const SHELL_CALL = /"tool_name"\s*:\s*"(?:Bash|run_shell_command|shell|exec_command|local_shell)"/;
 
 const argv = process.argv.slice(2);
 let input: string | undefined;
@@ -25,7 +23,7 @@ if (argv[0] !== 'deliver') {
     input = ''; // no stdin: the hook answers it as unreadable input
   }
 }
-const shell = input !== undefined && SHELL_CALL.test(input.slice(0, 4096));
+const shell = input !== undefined && isShellCall(input);
 (globalThis as { __fmesHookInput?: string }).__fmesHookInput = input;
 const load = loadFirst(shell ? [FMES_HOOK_FULL, FMES_HOOK_MAIN] : [FMES_HOOK_MAIN, FMES_HOOK_FULL]);
 if (load) {

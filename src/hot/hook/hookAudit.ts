@@ -1,7 +1,7 @@
 import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { nodeOs } from '../nodeOs';
 import { appendAudit, summarizeInput, webhookPayload, type AuditRecord } from '../safety/audit';
 import { toolEffect } from '../safety/toolCalls';
 import type { HookContext } from './runHook';
@@ -146,7 +146,7 @@ function auditViaBroker(broker: { socket: string; token: string }, record: Audit
 /** Hands the webhook post to a detached process: the agent never waits for the network. */
 function deliverInBackground(url: string, payload: unknown, self: string): void {
   try {
-    const file = path.join(os.tmpdir(), `fmes-webhook-${process.pid}-${Date.now()}.json`);
+    const file = path.join(nodeOs().tmpdir(), `fmes-webhook-${process.pid}-${Date.now()}.json`);
     fs.writeFileSync(file, JSON.stringify({ url, payload }), { mode: 0o600 });
     // node:child_process (with net and streams) loads only here: most workspaces have no webhook.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load

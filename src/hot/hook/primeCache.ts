@@ -1,9 +1,10 @@
 // Fills the hook's code cache with every common decision, whatever the first call after an install was.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { lockFileName } from '../locks/lockName';
 import { LOCK_DIR } from '../locks/lockView';
+import { hostName } from '../locks/liveness';
+import { nodeOs } from '../nodeOs';
 import { answerHook } from './runHook';
 
 /**
@@ -23,7 +24,7 @@ import { answerHook } from './runHook';
 export function primeHook(kinds: ReadonlySet<PrimeKind>): void {
   let dir: string | undefined;
   try {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-hook-prime-'));
+    dir = fs.mkdtempSync(path.join(nodeOs().tmpdir(), 'fmes-hook-prime-'));
     const root = fs.realpathSync.native(dir);
     fs.mkdirSync(path.join(root, LOCK_DIR));
     fs.mkdirSync(path.join(root, 'src'));
@@ -33,7 +34,7 @@ export function primeHook(kinds: ReadonlySet<PrimeKind>): void {
       version: 1,
       pid: null,
       pidStart: null,
-      host: os.hostname() || 'host',
+      host: hostName(),
       path: 'src/held.ts',
       agent: 'fmes-prime-other',
       intent: 'priming the code cache',

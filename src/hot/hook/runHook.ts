@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { nodeOs } from '../nodeOs';
 import { Redactor } from '../safety/redact';
 import { systemClock } from '../clock';
 import { HolderReader, type Holder } from '../locks/holders';
@@ -213,7 +213,7 @@ function context(args: Args, io: HookIo): HookContext {
     get redactor() {
       return (redactor ??= new Redactor(io.env));
     },
-    home: io.env.HOME || os.homedir(),
+    home: io.env.HOME || nodeOs().homedir(),
     io,
   };
 }
@@ -253,7 +253,7 @@ function preToolUse(c: HookContext, deadline: number, remote?: HolderStatus[]): 
   const paths = new WorkspacePaths(c.root);
   const reader = new HolderReader(paths, path.join(c.root, LOCK_DIR));
   const locks = new LockView(paths, reader, {
-    host: hostName(),
+    host: hostName,
     clock: systemClock,
     invalidGraceMs: c.settings.invalidGraceMs,
   });

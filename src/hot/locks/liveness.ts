@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { isErrnoException } from '../errors';
+import { nodeOs } from '../nodeOs';
 
 /**
  * Process liveness for stale-lock detection on this host.
@@ -76,6 +76,10 @@ export function processLiveness(pid: number, expectedStart?: string | null): Liv
   }
 }
 
+let host: string | undefined;
+
+/** This machine's name, as lock records carry it (read once per process; node:os loads on first use). */
 export function hostName(): string {
-  return os.hostname() || 'localhost';
+  host ??= nodeOs().hostname() || 'localhost';
+  return host;
 }

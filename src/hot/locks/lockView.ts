@@ -12,8 +12,11 @@ export interface HolderStatus {
 }
 
 export interface LockViewOptions {
-  /** This host's name: pids are only judged on the host that recorded them. */
-  host: string;
+  /**
+   * This host's name: pids are only judged on the host that recorded them. A function is called only for a lock
+   * that names a pid (the hook: finding the name loads node:os, which most decisions never need).
+   */
+  host: string | (() => string);
   clock: Clock;
   /** An empty lock file older than this is a dead writer's trace (see judgeInvalid). */
   invalidGraceMs: number;

@@ -21,8 +21,13 @@ const LIVE: Staleness = { stale: false };
  * its prepared lock files in place (spares.ts), so a read that overlapped a rewrite may show a mix of two
  * records; the rewrite stamped the mtime before changing a byte and after the read began.
  */
-export function judgeLock(record: LockRecord, now: number, thisHost: string, seen?: ReadStamp): Staleness {
-  if (record.pid !== null && record.host === thisHost) {
+export function judgeLock(
+  record: LockRecord,
+  now: number,
+  thisHost: string | (() => string),
+  seen?: ReadStamp,
+): Staleness {
+  if (record.pid !== null && record.host === (typeof thisHost === 'string' ? thisHost : thisHost())) {
     const l = processLiveness(record.pid, record.pidStart);
     switch (l) {
       case 'alive':

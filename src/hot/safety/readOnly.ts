@@ -6,6 +6,7 @@
  * checkout) live in the writer table instead, which says what each mode writes.
  */
 import type { Arg } from './writerArgs';
+import { dictionary } from '../dictionary';
 
 type ReadOnly = true | ((a: readonly Arg[]) => boolean);
 
@@ -126,9 +127,11 @@ const NAMES = [
   'dirs',
 ];
 
-export const READ_ONLY: Readonly<Record<string, ReadOnly>> = {
-  ...Object.fromEntries(NAMES.map((n) => [n, true as const])),
+const TABLE = dictionary<ReadOnly>({
+  __proto__: null,
   // `command -v x` looks x up (the parser leaves `command` in place only then).
   command: (a) => has(a, '-v', '-V'),
   tsc: (a) => has(a, '--noEmit', '--help', '--version', '-v', '--showConfig'),
-};
+});
+for (const n of NAMES) TABLE[n] ??= true;
+export const READ_ONLY: Readonly<Record<string, ReadOnly>> = TABLE;

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { nodeOs } from '../nodeOs';
 
 /**
  * Who is calling: whether this process runs inside an agent run that F-MES started, and as which agent.
@@ -83,7 +83,7 @@ export function runCaller(run: RunIdentity): { id: string; run: RunIdentity } {
 export function personId(): string {
   let user = 'unknown';
   try {
-    user = os.userInfo().username;
+    user = nodeOs().userInfo().username;
   } catch {
     /* no passwd entry */
   }

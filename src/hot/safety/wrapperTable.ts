@@ -4,6 +4,7 @@
  * `chrt PRIO`), the options that carry a shell string (`su -c`, `flock -c`), and those after which nothing
  * runs (`taskset -p`). Each entry is tested with a dangerous command inside (test/unit/core/safety/wrapperTable.test.ts).
  */
+import { dictionary } from '../dictionary';
 
 export interface WrapperSpec {
   /** Short option letters that take a value (attached or the next word). */
@@ -53,7 +54,8 @@ const UV: WrapperSpec = {
 const NPX: WrapperSpec = { short: 'pc', long: ['--package', '--call', '-c'], script: ['-c', '--call'] };
 
 /** Keyed by program name, or `program subcommand` (`npm exec`) where the wrapper is a subcommand. */
-export const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
+export const WRAPPERS: Readonly<Record<string, WrapperSpec>> = dictionary<WrapperSpec>({
+  __proto__: null,
   nohup: {},
   builtin: {},
   setsid: {},
@@ -261,7 +263,7 @@ export const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
     join: true,
   },
   sem: { short: 'j', long: ['--jobs', '--id'], join: true },
-};
+});
 
 /** The key of the entry for an argv: `npm exec` or `npm x` for `npm [opts] exec …`, else the program. */
 export function wrapperKey(prog: string, a: readonly string[]): { key: string; at: number } | undefined {

@@ -16,6 +16,7 @@ import {
   type Writes,
 } from './writerArgs';
 import { MORE_WRITERS, sedScriptWrites } from './writersMore';
+import { dictionary } from '../dictionary';
 
 const PACKAGE_LOCK: Record<string, string> = {
   npm: 'package-lock.json',
@@ -42,7 +43,8 @@ const PACKAGE_CHANGE = new Set([
   'audit',
 ]);
 
-const CORE: Record<string, Writer> = {
+const CORE = dictionary<Writer>({
+  __proto__: null,
   rm: all(),
   rmdir: all(),
   unlink: all(),
@@ -193,7 +195,7 @@ const CORE: Record<string, Writer> = {
   pnpm: packages,
   yarn: packages,
   bun: packages,
-};
+});
 CORE.chgrp = CORE.chown;
 
 /** sed/perl/ruby: with `-i` the operands (after the script, unless it came with `-e`) are rewritten in place. */
@@ -368,7 +370,11 @@ function packages(a: readonly Arg[], cmd: SimpleCommand): Writes {
 }
 
 /** Every known writer: the core file tools here, editors, compressors, formatters and databases in writersMore.ts. */
-export const WRITERS: Readonly<Record<string, Writer>> = { ...CORE, ...MORE_WRITERS };
+export const WRITERS: Readonly<Record<string, Writer>> = dictionary<Writer>({
+  __proto__: null,
+  ...CORE,
+  ...MORE_WRITERS,
+});
 
 /** sed: `-i` rewrites its operands; a script's `w FILE` writes FILE, and its `e` runs a command (unknown). */
 function sed(a: readonly Arg[]): Writes {

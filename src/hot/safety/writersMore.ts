@@ -4,9 +4,11 @@
  * modes. An agent can change a locked file with any of them, so the hook must know them.
  */
 import { all, destination, NONE, operands, optionFile, UNKNOWN, type Arg, type Writer } from './writerArgs';
+import { dictionary } from '../dictionary';
 
 /** Compressors: [suffix they add, short options that take a value]. */
-const COMPRESSORS: Record<string, [string, string]> = {
+const COMPRESSORS = dictionary<[string, string]>({
+  __proto__: null,
   gzip: ['.gz', 'S'],
   gunzip: ['.gz', 'S'],
   pigz: ['.gz', 'Sbp'],
@@ -21,7 +23,7 @@ const COMPRESSORS: Record<string, [string, string]> = {
   unzstd: ['.zst', 'oDT'],
   lz4: ['.lz4', ''],
   unlz4: ['.lz4', ''],
-};
+});
 const TO_STDOUT = ['-c', '--stdout', '--to-stdout', '-t', '--test', '-l', '--list'];
 
 /** `gzip f` replaces f with f.gz, `gunzip f.gz` f.gz with f: both names count; `-c` writes to stdout only. */
@@ -155,7 +157,8 @@ const unlessFlag =
     return flags.some((f) => opts.has(f)) ? NONE : { paths: ops };
   };
 
-export const MORE_WRITERS: Record<string, Writer> = {
+export const MORE_WRITERS = dictionary<Writer>({
+  __proto__: null,
   ed: all('p', ['--prompt']),
   red: all('p', ['--prompt']),
   ex: vim,
@@ -258,7 +261,7 @@ export const MORE_WRITERS: Record<string, Writer> = {
     const { ops, opts } = operands(a, 'p', ['--tmpdir', '--suffix']);
     return opts.has('-p') || opts.has('--tmpdir') || opts.has('-t') ? NONE : { paths: ops };
   },
-};
+});
 
 /**
  * The files a sed script writes (`w FILE`, `W FILE`, the `w` flag of `s`), and whether it runs commands (`e`,

@@ -24,6 +24,12 @@ const HEAVY = [
   'internal/fs/promises',
 ];
 
+/**
+ * What a hook call needs no more than those: node:os (Node's start does not load it; the host name is asked only
+ * for a lock that names a pid, src/hot/nodeOs.ts). `fmes lock run` loads it for signal numbers.
+ */
+const HOOK_UNNEEDED = ['os'];
+
 const ws = makeWorkspace({ 'src/a.ts': 'a' });
 // A git top level, as agents call `fmes lock run` (no --workspace): the hot path finds it without git.
 fs.mkdirSync(path.join(ws.root, '.git'));
@@ -58,12 +64,20 @@ function loaded(args: string[], input = '', nodeFlags: string[] = []) {
 }
 
 describe('hot entries load no heavy built-in', () => {
-  const calls: [string, Record<string, string>][] = [
-    ['Write', { file_path: path.join(ws.root, 'src/b.ts'), content: 'x' }],
-    ['Bash', { command: 'npm test && git diff > out.txt' }],
+  // A lock another agent holds, so that a decision reads a lock record (and judges its holder's host).
+  const held = spawnSync(
+    process.execPath,
+    [path.join(DIST, 'cli.mjs'), '--workspace', ws.root, 'lock', 'acquire', 'src/held.ts', '--agent', 'gemini'],
+    { encoding: 'utf8' },
+  );
+  const calls: [string, string, Record<string, string>, number][] = [
+    ['a Write', 'Write', { file_path: path.join(ws.root, 'src/b.ts'), content: 'x' }, 0],
+    ['a Write to a held path (denied)', 'Write', { file_path: path.join(ws.root, 'src/held.ts'), content: 'x' }, 2],
+    ['a Bash', 'Bash', { command: 'npm test && git diff > out.txt' }, 0],
   ];
-  for (const [tool, toolInput] of calls)
-    it(`the PreToolUse hook deciding a ${tool}`, () => {
+  for (const [what, tool, toolInput, status] of calls)
+    it(`the PreToolUse hook deciding ${what}`, () => {
+      assert.equal(held.status, 0, held.stderr);
       const input = JSON.stringify({
         session_id: 's',
         cwd: ws.root,
@@ -73,10 +87,10 @@ describe('hot entries load no heavy built-in', () => {
         tool_use_id: 't',
       });
       const r = loaded([path.join(DIST, 'hook.cjs'), 'pre-tool-use', '--workspace', ws.root], input);
-      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.status, status, r.stderr);
       assert.ok(r.modules.length > 0, 'the recorder ran');
       assert.deepEqual(
-        r.modules.filter((m) => HEAVY.includes(m)),
+        r.modules.filter((m) => HEAVY.includes(m) || HOOK_UNNEEDED.includes(m)),
         [],
       );
     });
@@ -100,5 +114,13 @@ describe('hot entries load no heavy built-in', () => {
     assert.equal(r.status, 4, r.stderr);
     assert.equal(r.stderr, '');
     assert.ok(r.modules.includes('child_process'));
+  });
+});
+
+describe('hostName', () => {
+  it('is what os.hostname() says', async () => {
+    const os = await import('node:os');
+    const { hostName } = await import('../../../src/hot/locks/liveness');
+    assert.equal(hostName(), os.hostname());
   });
 });
