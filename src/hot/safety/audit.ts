@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { redactInline, type Redactor } from './redact';
+import { isErrnoException } from '../errors';
 
 /** One JSONL file per local day: `.fmes/audit/<YYYY-MM-DD>.jsonl`. */
 export const AUDIT_DIR = '.fmes/audit';
@@ -70,14 +71,35 @@ export function summarizeInput(
  */
 export function appendAudit(root: string, record: AuditRecord, redactor: Redactor): string {
   const file = path.join(root, AUDIT_DIR, `${localDay(Date.parse(record.ts))}.jsonl`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const clean: AuditRecord = {
     ...record,
     input: redactor.redact(record.input),
     reason: record.reason === undefined ? undefined : redactor.redact(record.reason),
   };
-  fs.appendFileSync(file, `${JSON.stringify(clean)}\n`);
+  appendLine(file, `${JSON.stringify(clean)}\n`);
   return file;
+}
+
+/**
+ * Appends one line (O_APPEND, one write for a regular file), creating the folder only when it is missing: what
+ * appendFileSync with a mkdir before it did, with the calls the hook has made already (their first run compiles
+ * code of Node's, bench/hook.mjs).
+ */
+function appendLine(file: string, line: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'a');
+  } catch (e) {
+    if (!isErrnoException(e, 'ENOENT')) throw e;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fd = fs.openSync(file, 'a');
+  }
+  try {
+    const buf = Buffer.from(line);
+    for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The webhook body: Slack-compatible (`text`), with the record attached for other consumers. */

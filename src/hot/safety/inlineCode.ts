@@ -158,22 +158,49 @@ export type CodeFinding =
   | { kind: 'obfuscated'; language: string };
 
 /**
- * Every program name of the table in one pattern per flag set: most programs (npm, git, ls) are none, and then
- * one regex is compiled and run instead of eleven (in the hook every regex run is a regex compiled, twice).
+ * The stems of every program name of the table, lower-cased: a name is one of them once a version (`3.11`) and
+ * `.exe` are taken off its end. Most programs (npm, git, ls) are none, and then no pattern of the table runs (in
+ * the hook every pattern run is a pattern compiled, twice). A test holds every name a pattern matches to a stem.
  */
-const ANY_PROGRAM = [false, true].map(
-  (i) =>
-    new RegExp(
-      LANGUAGES.filter((l) => l.programs.ignoreCase === i)
-        .map((l) => `(?:${l.programs.source})`)
-        .join('|') || '(?!)',
-      i ? 'i' : '',
-    ),
-);
+export const INTERPRETER_STEMS = new Set([
+  'python',
+  'pypy',
+  'py',
+  'node',
+  'nodejs',
+  'bun',
+  'deno',
+  'perl',
+  'ruby',
+  'jruby',
+  'truffleruby',
+  'php',
+  'lua',
+  'luajit',
+  'rscript',
+  'r',
+  'osascript',
+  'awk',
+  'gawk',
+  'mawk',
+  'nawk',
+  'busybox-awk',
+  'pwsh',
+  'powershell',
+]);
+
+/** `prog` without `.exe` (any case) and the digits and dots at its end, lower-cased. */
+export function programStem(prog: string): string {
+  let end = prog.length;
+  if (end > 4 && prog.slice(-4).toLowerCase() === '.exe') end -= 4;
+  while (end > 0 && ((prog.charCodeAt(end - 1) >= 0x30 && prog.charCodeAt(end - 1) <= 0x39) || prog[end - 1] === '.'))
+    end--;
+  return prog.slice(0, end).toLowerCase();
+}
 
 /** The language a program name belongs to, if it is an interpreter of the table. */
 export function languageOf(prog: string): Language | undefined {
-  if (!ANY_PROGRAM.some((re) => re.test(prog))) return undefined;
+  if (!INTERPRETER_STEMS.has(programStem(prog))) return undefined;
   return LANGUAGES.find((l) => l.programs.test(prog));
 }
 

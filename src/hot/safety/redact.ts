@@ -9,7 +9,16 @@
  * The PreToolUse hook runs this on every tool call, so it imports nothing and compiles every pattern once, at
  * load; each pattern is linear (no nested quantifiers over overlapping classes).
  */
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE)/i;
+/** Words that make a variable's name secret-looking, anywhere in it and in any case. */
+const SECRET_WORDS = ['KEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'CREDENTIAL', 'AUTH', 'COOKIE'];
+/** Values that are flags, not secrets, whatever the name. */
+const FLAG_VALUES = new Set(['0', '1', 'true', 'false']);
+
+/** A secret-looking variable name (a word of SECRET_WORDS in it, in any case); exported for its test. */
+export function secretName(name: string): boolean {
+  const upper = name.toUpperCase();
+  return SECRET_WORDS.some((w) => upper.includes(w));
+}
 
 const MASK = '***';
 
@@ -32,6 +41,9 @@ const FLAG = new RegExp(
   'gi',
 );
 
+/** What any FLAG match contains, lower-cased: `--wait`, `--force` and the other flags of a command skip FLAG. */
+const FLAG_HINTS = ['pass', 'token', 'secret', 'key'];
+
 /** `scheme://user:password@host`: the password only. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*):([^\s/'"]+)@/gi;
 
@@ -51,6 +63,9 @@ const KEY_HEADER = new RegExp(
   String.raw`${HEADER_AT}((?:X-[A-Za-z-]*(?:Key|Token|Secret|Auth)|Api-Key|Private-Token|(?:Set-)?Cookie)[ \t]*:[ \t]*)([^'"\r\n]+)`,
   'gi',
 );
+
+/** What any KEY_HEADER match contains, lower-cased. */
+const KEY_HEADER_HINTS = ['key', 'token', 'secret', 'auth', 'cookie'];
 
 /** `"password": "…"` in JSON (a config written or printed). */
 const JSON_FIELD =
@@ -128,7 +143,7 @@ export function redactInline(text: string): string {
   // Cheap tests first: most commands hold none of these, and a pattern never run is never compiled (the hook).
   const lower = text.toLowerCase();
   if (text.includes('=')) out = out.replace(ASSIGNMENT, `$1$2=${MASK}`);
-  if (text.includes('--')) out = out.replace(FLAG, `$1${MASK}`);
+  if (text.includes('--') && FLAG_HINTS.some((h) => lower.includes(h))) out = out.replace(FLAG, `$1${MASK}`);
   if (text.includes('://')) out = out.replace(URL_CREDENTIALS, `$1:${MASK}@`);
   if (text.includes(':')) {
     if (lower.includes('authorization'))
@@ -137,7 +152,7 @@ export function redactInline(text: string): string {
         (_m, at: string, head: string, scheme: string | undefined) =>
           `${at}${head}${scheme ? `${scheme} ` : ''}${MASK}`,
       );
-    if (/key|token|secret|auth|cookie/.test(lower)) out = out.replace(KEY_HEADER, `$1$2${MASK}`);
+    if (KEY_HEADER_HINTS.some((h) => lower.includes(h))) out = out.replace(KEY_HEADER, `$1$2${MASK}`);
     if (text.includes('"')) out = out.replace(JSON_FIELD, `$1"${MASK}"`);
   }
   for (const { hint, command, option, replace } of SEGMENT_RULES) {
@@ -152,14 +167,22 @@ export function redactInline(text: string): string {
   return out;
 }
 
+/** The patterns redactInline runs only when a hint is in the text, with their hints: for the test that holds them. */
+export const GUARDED_PATTERNS: readonly { re: RegExp; hints: readonly string[] }[] = [
+  { re: FLAG, hints: FLAG_HINTS },
+  { re: KEY_HEADER, hints: KEY_HEADER_HINTS },
+];
+
 export class Redactor {
   private readonly values: { value: string; label: string }[];
 
   constructor(env: Readonly<Record<string, string | undefined>> = {}, extraSecrets: readonly string[] = []) {
     const found = new Map<string, string>();
-    for (const [name, value] of Object.entries(env)) {
-      if (value && value.length >= 6 && SECRET_NAME.test(name) && !/^(0|1|true|false)$/i.test(value))
-        found.set(value, name);
+    // The names first: each value of process.env is a call into Node, and most names are not secret-looking.
+    for (const name of Object.keys(env)) {
+      if (!secretName(name)) continue;
+      const value = env[name];
+      if (value && value.length >= 6 && !FLAG_VALUES.has(value.toLowerCase())) found.set(value, name);
     }
     for (const s of extraSecrets) if (s.length >= 6) found.set(s, 'secret');
     // Longest first, so a secret that contains another is replaced whole.

@@ -10,8 +10,32 @@ import { META } from './shellLexer';
 import { NO_PIPE, type Pipe } from './shellPipes';
 import { FUNC_PARENS, SimpleParser } from './shellSimple';
 
-const KEYWORD =
-  /(if|then|else|elif|fi|do|done|while|until|for|select|case|esac|function|coproc|time|\{|\}|!|\[\[|in)(?=[\s;&|()<>]|$)/y;
+/** The reserved words: one is read where the word at hand is one of them, whole (see keywordAt). */
+const KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'do',
+  'done',
+  'while',
+  'until',
+  'for',
+  'select',
+  'case',
+  'esac',
+  'function',
+  'coproc',
+  'time',
+  '{',
+  '}',
+  '!',
+  '[[',
+  'in',
+]);
+/** The longest of KEYWORDS. */
+const KEYWORD_MAX = 8;
 /** What may follow `coproc NAME` or `time`: a compound command. */
 const COMPOUND = new Set(['{', 'if', 'while', 'until', 'for', 'select', 'case', '[[', 'function', 'coproc', 'time']);
 /** Keywords that only group commands: for finding commands they can be stepped over. */
@@ -132,8 +156,7 @@ export abstract class CompoundParser extends SimpleParser {
   }
 
   protected keyword(): string | undefined {
-    KEYWORD.lastIndex = this.i;
-    return KEYWORD.exec(this.src)?.[1];
+    return keywordAt(this.src, this.i);
   }
 
   protected override functionBody(name: string): void {
@@ -200,5 +223,49 @@ export abstract class CompoundParser extends SimpleParser {
       if (META.includes(s[this.i])) this.i++;
       else this.word();
     }
+  }
+}
+
+/**
+ * The reserved word at `i`: the characters up to a blank (JavaScript's \s), `;`, `&`, `|`, `(`, `)`, `<`, `>` or
+ * the end, when they are one of KEYWORDS. What the sticky expression
+ * `(if|…|in)(?=[\s;&|()<>]|$)` matched (a keyword holds none of those characters, so it is the whole run), read by
+ * hand: the hook compiles an expression on its first runs, twice. shellKeyword.test.ts holds the two equal.
+ */
+export function keywordAt(s: string, i: number): string | undefined {
+  let j = i;
+  while (j < s.length && j - i <= KEYWORD_MAX && !endsWord(s.charCodeAt(j))) j++;
+  if (j - i > KEYWORD_MAX || j === i) return undefined;
+  const w = s.slice(i, j);
+  return KEYWORDS.has(w) ? w : undefined;
+}
+
+/** `[\s;&|()<>]`: JavaScript's white space and line terminators, and the shell's operator characters. */
+function endsWord(c: number): boolean {
+  switch (c) {
+    case 0x3b: // ;
+    case 0x26: // &
+    case 0x7c: // |
+    case 0x28: // (
+    case 0x29: // )
+    case 0x3c: // <
+    case 0x3e: // >
+    case 0x09:
+    case 0x0a:
+    case 0x0b:
+    case 0x0c:
+    case 0x0d:
+    case 0x20:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+    case 0xfeff:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200a;
   }
 }

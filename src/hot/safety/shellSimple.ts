@@ -33,6 +33,8 @@ export interface Pending {
 }
 
 export const REDIRECT = /(\d*)(&>>|&>|>>|>\||>&|<<<|<<-|<<|<>|<&|>|<)/y;
+/** The characters a REDIRECT match can start with. */
+export const REDIRECT_START = '0123456789<>&';
 export const FUNC_PARENS = /\(\s*\)/y;
 /** `a[$(cmd)]=1`: an element assignment (its subscript's substitutions were parsed with the word). */
 const ARRAY_ASSIGN = /^([A-Za-z_][A-Za-z0-9_]*)\[.*?\]\+?=/s;
@@ -81,8 +83,13 @@ export abstract class SimpleParser extends ShellLexer {
         end = this.i;
         continue;
       }
-      REDIRECT.lastIndex = this.i;
-      const r = REDIRECT.exec(s);
+      // A redirection starts with a digit, `<`, `>` or `&`: a word that starts otherwise is not run against the
+      // expression (in the hook, its first runs compile it, twice).
+      let r: RegExpExecArray | null = null;
+      if (REDIRECT_START.includes(c)) {
+        REDIRECT.lastIndex = this.i;
+        r = REDIRECT.exec(s);
+      }
       if (r) {
         this.i = REDIRECT.lastIndex;
         this.skipBlanks();
@@ -116,7 +123,7 @@ export abstract class SimpleParser extends ShellLexer {
       }
       const w = this.word();
       end = this.i;
-      const a = words.length === 0 ? (ASSIGN.exec(w.raw) ?? ARRAY_ASSIGN.exec(w.raw)) : null;
+      const a = words.length === 0 && w.raw.includes('=') ? (ASSIGN.exec(w.raw) ?? ARRAY_ASSIGN.exec(w.raw)) : null;
       if (a) env[a[1]] = w.value.slice(w.value.indexOf('=') + 1);
       else words.push(w);
     }

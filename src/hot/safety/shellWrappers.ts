@@ -66,7 +66,8 @@ function options(a: readonly string[], from: number, valueShort: string, valueLo
 function assignments(a: readonly string[], from: number): { next: number; env: Record<string, string> } {
   const env: Record<string, string> = {};
   let i = from;
-  for (let m; i < a.length && (m = ASSIGN.exec(a[i])); i++) env[m[1]] = a[i].slice(a[i].indexOf('=') + 1);
+  for (let m; i < a.length && a[i].includes('=') && (m = ASSIGN.exec(a[i])); i++)
+    env[m[1]] = a[i].slice(a[i].indexOf('=') + 1);
   return { next: i, env };
 }
 

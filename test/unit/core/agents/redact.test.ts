@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Redactor, redactInline, TOKEN_SHAPES } from '../../../../src/hot/safety/redact';
+import { GUARDED_PATTERNS, Redactor, redactInline, secretName, TOKEN_SHAPES } from '../../../../src/hot/safety/redact';
 
 // Every case: [input, what it must become]. The expected text is spelled out, so a pattern that takes too
 // much (the host, the command) fails as surely as one that takes too little.
@@ -154,6 +154,64 @@ describe('redactInline', () => {
     }
   });
 
+  it('runs a credential flag or header pattern only when a hint is in the text: no text it changes lacks one', () => {
+    const pieces = [
+      '--',
+      '-',
+      ' ',
+      '=',
+      ':',
+      '\t',
+      'no-',
+      'x',
+      'pass',
+      'PASS',
+      'Passwd',
+      'word',
+      'phrase',
+      'token',
+      'ToKeN',
+      'secret',
+      'SECRET',
+      'api',
+      'Api-',
+      'key',
+      'KEY',
+      'access-',
+      'auth-',
+      'X-',
+      'Cookie',
+      'Private-',
+      '"',
+      "'",
+      '-H ',
+      'Authorization',
+      'ſ',
+      'ı',
+      '\u212a',
+      'wait',
+      'force',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), (parts) => {
+        const text = parts.join('');
+        for (const { re, hints } of GUARDED_PATTERNS) {
+          re.lastIndex = 0;
+          const changed = text.replace(re, '[X]') !== text;
+          if (changed)
+            assert.ok(
+              hints.some((h) => text.toLowerCase().includes(h)),
+              `${re} changes ${JSON.stringify(text)}, which holds none of ${hints.join(', ')}`,
+            );
+        }
+      }),
+      { numRuns: 20_000, seed: 20261205 },
+    );
+    // And each still redacts what it is for.
+    assert.equal(redactInline('deploy --api-key k123 --wait'), 'deploy --api-key *** --wait');
+    assert.equal(redactInline("curl -H 'X-Api-Key: k123' x"), "curl -H 'X-Api-Key: ***' x");
+  });
+
   it('stays linear on hostile input (no catastrophic backtracking)', () => {
     // Each would take seconds or more with a backtracking-prone pattern; the test has no time limit of its
     // own, the runner's timeout catches a hang.
@@ -171,6 +229,45 @@ describe('redactInline', () => {
 });
 
 describe('Redactor', () => {
+  it('takes as secret-looking every name the expression it replaced took, in any case, and no ordinary one', () => {
+    const OLD = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE)/i;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'A',
+            'b',
+            '_',
+            '1',
+            'KEY',
+            'key',
+            'Tok',
+            'EN',
+            'SECRET',
+            'PASS',
+            'WORD',
+            'WD',
+            'CREDENTIAL',
+            'auth',
+            'COOK',
+            'IE',
+            'ſ',
+            'ı',
+            'K',
+          ),
+          { maxLength: 8 },
+        ),
+        (parts) => {
+          const name = parts.join('');
+          if (OLD.test(name)) assert.ok(secretName(name), name);
+          if ([...name].every((ch) => ch.charCodeAt(0) < 0x80)) assert.equal(secretName(name), OLD.test(name), name);
+        },
+      ),
+      { numRuns: 20_000, seed: 20261205 },
+    );
+    for (const n of ['PATH', 'HOME', 'MONKEY_X', 'PWD', 'TERM']) assert.equal(secretName(n), n === 'MONKEY_X', n);
+  });
+
   it('environment values first (labelled), then inline credentials; values of ordinary variables stay', () => {
     const r = new Redactor({ ANTHROPIC_API_KEY: 'sk-test-fmes-SECRET123', PATH: '/usr/bin' });
     assert.equal(

@@ -1,8 +1,16 @@
-import { test, describe } from 'node:test';
+import { test, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkCommand } from '../../../../src/hot/safety/denyList';
-import { LANGUAGES, analyseCode, codeOf, languageOf } from '../../../../src/hot/safety/inlineCode';
+import {
+  INTERPRETER_STEMS,
+  LANGUAGES,
+  analyseCode,
+  codeOf,
+  languageOf,
+  programStem,
+} from '../../../../src/hot/safety/inlineCode';
+import { programName } from '../../../../src/hot/safety/shellCommand';
 
 /** Per language: a command reaching a dangerous API (asked), one running `rm -rf /` (denied), one harmless (allowed). */
 const SAMPLES: Record<string, { api: string; shell: string; ok: string }> = {
@@ -112,5 +120,66 @@ describe('languageOf', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('which programs are interpreters, without a pattern run for the others', () => {
+  /** What languageOf did before INTERPRETER_STEMS: every language's pattern, in the table's order. */
+  const reference = (p: string) => LANGUAGES.find((l) => l.programs.test(p));
+  const pieces = ['python', 'py', 'pypy', 'node', 'nodejs', 'bun', 'deno', 'perl', 'ruby', 'jruby', 'truffle', 'php'];
+  pieces.push('lua', 'jit', 'R', 'r', 'script', 'Rscript', 'osa', 'awk', 'g', 'm', 'n', 'busybox-', 'pwsh', 'Power');
+  pieces.push('shell', 'POWERSHELL', '.exe', '.EXE', '3', '.', '11', '2.7', 'x', '-', 'npm', 'git', 'ſ', 'ı', '\u212a');
+
+  it('every name a pattern of the table matches has a stem, and languageOf answers as the patterns did', () => {
+    let x = 20261205;
+    const r = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    let interpreters = 0;
+    for (let n = 0; n < 50_000; n++) {
+      let p = '';
+      for (let k = r(4); k >= 0; k--) p += pieces[r(pieces.length)];
+      const ref = reference(p);
+      if (ref) {
+        interpreters++;
+        assert.ok(INTERPRETER_STEMS.has(programStem(p)), `${p} (${ref.name}) has stem ${programStem(p)}`);
+      }
+      assert.equal(languageOf(p), ref, p);
+    }
+    assert.ok(interpreters > 500, `${interpreters} interpreters among the names`);
+  });
+
+  it('the common programs have no stem of the table', () => {
+    for (const p of ['npm', 'git', 'ls', 'cat', 'grep', 'sed', 'make', 'cargo', 'go', 'tsc', 'npx'])
+      assert.equal(INTERPRETER_STEMS.has(programStem(p)), false, p);
+    for (const p of ['python3.11', 'PowerShell.exe', 'node', 'Rscript', 'busybox-awk', 'lua5.4'])
+      assert.ok(languageOf(p), p);
+  });
+});
+
+describe('programName', () => {
+  it('is the basename without a Windows .exe, in any case, as the pattern it replaced made it', () => {
+    for (const w of [
+      '/usr/bin/rm',
+      'rm',
+      'rm.exe',
+      'C:/x/RM.EXE',
+      '.exe',
+      'a.Exe',
+      'a.exe.exe',
+      'exe',
+      'a.ex',
+      '/',
+      '',
+    ])
+      assert.equal(programName(w), w.slice(w.lastIndexOf('/') + 1).replace(/\.exe$/i, ''), w);
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      for (const w of [`a.${ch}xe`, `a.e${ch}e`, `a.ex${ch}`, `a${ch}exe`])
+        assert.equal(programName(w), w.slice(w.lastIndexOf('/') + 1).replace(/\.exe$/i, ''), JSON.stringify(w));
+    }
   });
 });
