@@ -5,6 +5,7 @@ import { isErrnoException } from '../errors';
 import { cold } from '../cold';
 import { hotIssue } from '../hotText';
 import { checkLockRecord } from './lockRecord';
+import { isJsSpace } from '../jsSpace';
 import type { LockRecord } from '../../core/schemas/lock';
 
 // The PreToolUse hook reads lock files on every tool call: node:crypto loads for invalid files only.
@@ -96,7 +97,34 @@ function readStamped(file: string): { text: string; seen: ReadStamp } {
   }
 }
 
-function repeatedIdentityKey(text: string): string | undefined {
+export function repeatedIdentityKey(text: string): string | undefined {
+  if (text.length > SCAN_BY_HAND) return repeatedByPattern(text);
+  // What matchAll(IDENTITY_KEY) finds, scanned by hand (the hook would compile the pattern, twice): at each `"`
+  // in turn, a key and its closing quote, blanks (\s), a colon; a match goes on after its colon.
+  const seen = new Set<string>();
+  for (let i = text.indexOf('"'); i !== -1;) {
+    let next = i + 1;
+    const key = IDENTITY_KEYS.find((k) => text.startsWith(k, i + 1) && text.charCodeAt(i + 1 + k.length) === 0x22);
+    if (key !== undefined) {
+      let j = i + key.length + 2;
+      while (j < text.length && isJsSpace(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 0x3a) {
+        if (seen.has(key)) return key;
+        seen.add(key);
+        next = j + 1;
+      }
+    }
+    i = text.indexOf('"', next);
+  }
+  return undefined;
+}
+
+/** IDENTITY_KEY's keys; `pidStart` before `pid` is not needed: a key must be followed by its quote. */
+const IDENTITY_KEYS = ['version', 'pid', 'pidStart', 'host'];
+/** Longer texts (no record F-MES writes) go to the pattern, which runs native code then. */
+const SCAN_BY_HAND = 4096;
+
+function repeatedByPattern(text: string): string | undefined {
   const seen = new Set<string>();
   for (const m of text.matchAll(IDENTITY_KEY)) {
     const key = m[1] ?? '';

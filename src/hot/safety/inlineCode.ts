@@ -24,133 +24,156 @@ export interface Language {
   apis: RegExp;
 }
 
-export const LANGUAGES: readonly Language[] = [
-  {
-    name: 'python',
-    programs: /^(python[0-9.]*|pypy[0-9.]*|py)$/,
-    codeFlags: ['-c'],
-    valueFlags: ['-W', '-X', '-m', '--check-hash-based-pycs'],
-    stdin: true,
-    apis: /\b(os\s*\.\s*(system|popen|exec\w*|spawn\w*|posix_spawn\w*|remove|unlink|rmdir|removedirs|rename|renames|replace|truncate|fork|kill|chmod|chown|write)|subprocess|shutil|pty|ctypes|importlib|commands\s*\.|multiprocessing)\b|(?<![.\w])(eval|exec|compile|__import__|getattr|breakpoint)\s*\(|\b(unlink|rmdir|rename|replace|write_text|write_bytes|rmtree|system|popen|touch|chmod)\s*\(|\bopen\s*\([^)]*,\s*(mode\s*=\s*)?[rbt]?['"][^'"]*[wax+]/,
-  },
-  {
-    name: 'node',
-    programs: /^(node|nodejs|bun)$/,
-    codeFlags: ['-e', '--eval', '-p', '--print'],
-    valueFlags: [
-      '-r',
-      '--require',
-      '--import',
-      '--loader',
-      '--experimental-loader',
-      '--input-type',
-      '-C',
-      '--conditions',
-    ],
-    stdin: true,
-    apis: /child_process|\b(exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|eval|Function|rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|writeFile|writeFileSync|appendFile|appendFileSync|rename|renameSync|truncate|truncateSync|copyFile|copyFileSync|cp|cpSync|createWriteStream|open|openSync|chmod|chmodSync|symlink|symlinkSync)\s*\(|\b(new\s+Function|process\s*\.\s*(binding|dlopen|_linkedBinding)|vm\s*\.|worker_threads|Bun\s*\.\s*(spawn|spawnSync|write|\$|file)|Deno\s*\.\s*(run|Command|remove|writeTextFile|writeFile|rename|truncate))\b|\b(require|import)\s*\(\s*([^'"`\s)]|'[^']*'\s*[+[]|"[^"]*"\s*[+[]|`[^`]*`\s*[+[])/,
-  },
-  {
-    name: 'deno',
-    programs: /^deno$/,
-    codeFlags: [],
-    sub: 'eval',
-    stdin: false,
-    apis: /\bDeno\s*\.\s*(run|Command|remove|writeTextFile|writeFile|rename|truncate)|\b(eval|Function)\s*\(|\bimport\s*\(\s*[^'"`\s)]/,
-  },
-  {
-    name: 'perl',
-    programs: /^perl[0-9.]*$/,
-    codeFlags: ['-e', '-E'],
-    valueFlags: ['-I', '-M', '-m', '-x'],
-    stdin: true,
-    apis: /\b(system|exec|unlink|rmdir|rmtree|remove_tree|rename|truncate|fork|kill|eval|syscall|chmod|chown|symlink|link|utime)\b|`|\bqx\s*[^\s\w]|\bopen\s*\(?[^;]*?(['"]\s*[|>+]|\|\s*['"]|,\s*['"][+>|-])|File::Path|IPC::|\bpipe\s*\(/,
-  },
-  {
-    name: 'ruby',
-    programs: /^(ruby[0-9.]*|jruby|truffleruby)$/,
-    codeFlags: ['-e'],
-    valueFlags: ['-r', '-I', '-C', '-E', '-F'],
-    stdin: true,
-    apis: /\b(system|exec|spawn|fork|eval|instance_eval|class_eval|module_eval|send|__send__|public_send|syscall|FileUtils|Open3|Kernel|PTY)\b|`|%x|\bFile\s*\.\s*(delete|unlink|write|rename|truncate|chmod|chown|symlink|open)|\bIO\s*\.\s*(popen|write|sysopen|binwrite)|\bDir\s*\.\s*(delete|rmdir|unlink)|\.(rmtree|delete|unlink|write|binwrite)\b|Process\s*\.\s*spawn|\bopen\s*\(\s*['"]\|/,
-  },
-  {
-    name: 'php',
-    programs: /^php[0-9.]*$/,
-    codeFlags: ['-r'],
-    valueFlags: ['-c', '-d', '-f', '-z'],
-    stdin: true,
-    apis: /\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|pcntl_fork|unlink|rmdir|eval|assert|file_put_contents|fopen|fwrite|rename|create_function|call_user_func\w*|include|include_once|require|require_once|chmod|symlink|mail|dl|ffi)\b|`/i,
-  },
-  {
-    name: 'lua',
-    programs: /^(lua[0-9.]*|luajit)$/,
-    codeFlags: ['-e'],
-    valueFlags: ['-l'],
-    stdin: true,
-    apis: /\b(os\s*\.\s*(execute|remove|rename|exit|tmpname)|io\s*\.\s*(popen|open|output|write|lines)|loadstring|load|dofile|loadfile|require|package\s*\.\s*loadlib|debug\s*\.)\b/,
-  },
-  {
-    name: 'r',
-    programs: /^(Rscript|R)$/,
-    codeFlags: ['-e'],
-    valueFlags: ['-f', '--file'],
-    stdin: false,
-    apis: /\b(system2?|shell|unlink|file\.remove|file\.rename|file\.copy|file\.create|eval|parse|writeLines|write|writeBin|saveRDS|sink|download\.file|source|Sys\.setenv|dyn\.load|pipe)\s*\(|\bwrite\.\w+\s*\(/,
-  },
-  {
-    name: 'osascript',
-    programs: /^osascript$/,
-    codeFlags: ['-e'],
-    valueFlags: ['-l', '-s'],
-    stdin: true,
-    apis: /do\s+shell\s+script|tell\s+application|\bdelete\b|\bmove\b|System Events|Finder|Terminal|\brun\s+script\b|\bstore\s+script\b/i,
-  },
-  {
-    name: 'awk',
-    programs: /^(awk|gawk|mawk|nawk|busybox-awk)$/,
-    codeFlags: ['-e', '--source'],
-    valueFlags: [
-      '-f',
-      '--file',
-      '-v',
-      '--assign',
-      '-F',
-      '--field-separator',
-      '-i',
-      '--include',
-      '-l',
-      '--load',
-      '-o',
-      '-E',
-      '--exec',
-    ],
-    firstOperand: true,
-    stdin: false,
-    apis: /\bsystem\s*\(|\|\s*getline|\bgetline\b[^;}]*<|\bprintf?\b[^;}]*(>|\|)|\bclose\s*\(|@load|\bfflush\b/,
-  },
-  {
-    name: 'powershell',
-    programs: /^(pwsh|powershell)(\.exe)?$/i,
-    codeFlags: ['-c', '-Command', '-command', '-EncodedCommand', '-e', '-ec', '-enc'],
-    stdin: false,
-    apis: /Remove-Item|\b(rm|rmdir|del|erase|rd|ri)\b|Invoke-Expression|\biex\b|Start-Process|Invoke-Command|Format-Volume|Clear-Disk|Set-Content|Out-File|Add-Content|New-Item|Move-Item|Copy-Item|Rename-Item|\bsaps\b|Clear-Content|\[System\.IO|FromBase64String|EncodedCommand|-enc\b/i,
-  },
-];
-
-/** Decoders whose output, given to exec/eval, is code nobody can read in the command line. */
-const OBFUSCATION =
-  /b64decode|base64|fromhex|unhexlify|codecs|rot_?13|\batob\b|fromCharCode|Buffer\s*\.\s*from|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{3}|\bchr\s*\(|\bpack\s*\(|\.decode\s*\(|reverse|\[::-1\]/;
-const EVALUATES =
-  /\b(exec|eval|compile|Function|system|popen|__import__|getattr|spawn|execute|load|loadstring|instance_eval|send|Invoke-Expression|iex)\b/;
+let table: readonly Language[] | undefined;
 
 /**
- * Literal shell commands the code hands to a shell: `os.system('…')`, `subprocess.run('…', shell=True)`,
- * `execSync('…')`, `system("…")`, backticks, `qx(…)`, `%x(…)`, awk's `system("…")`, `os.execute("…")`.
+ * The interpreters, built on first use: a pattern is parsed when its object is made, about 0.1 ms for this table
+ * in every hook call that loads it, and most shell commands run no interpreter (languageOf asks
+ * INTERPRETER_STEMS first).
  */
-const SHELL_CALL =
-  /\b(?:system|popen|getoutput|getstatusoutput|check_output|check_call|call|run|Popen|execSync|exec|spawnSync|execute|shell_exec|passthru|proc_open)\s*\(\s*(?:\[\s*)?(?:r|b|f)?(['"])((?:\\.|(?!\1)[^\\])*)\1/g;
-const BACKTICKS = /`([^`]*)`|\bqx\s*[({[/|]([^)}\]/|]*)[)}\]/|]|%x[({[]([^)}\]]*)[)}\]]/g;
+export function languages(): readonly Language[] {
+  table ??= [
+    {
+      name: 'python',
+      programs: /^(python[0-9.]*|pypy[0-9.]*|py)$/,
+      codeFlags: ['-c'],
+      valueFlags: ['-W', '-X', '-m', '--check-hash-based-pycs'],
+      stdin: true,
+      apis: /\b(os\s*\.\s*(system|popen|exec\w*|spawn\w*|posix_spawn\w*|remove|unlink|rmdir|removedirs|rename|renames|replace|truncate|fork|kill|chmod|chown|write)|subprocess|shutil|pty|ctypes|importlib|commands\s*\.|multiprocessing)\b|(?<![.\w])(eval|exec|compile|__import__|getattr|breakpoint)\s*\(|\b(unlink|rmdir|rename|replace|write_text|write_bytes|rmtree|system|popen|touch|chmod)\s*\(|\bopen\s*\([^)]*,\s*(mode\s*=\s*)?[rbt]?['"][^'"]*[wax+]/,
+    },
+    {
+      name: 'node',
+      programs: /^(node|nodejs|bun)$/,
+      codeFlags: ['-e', '--eval', '-p', '--print'],
+      valueFlags: [
+        '-r',
+        '--require',
+        '--import',
+        '--loader',
+        '--experimental-loader',
+        '--input-type',
+        '-C',
+        '--conditions',
+      ],
+      stdin: true,
+      apis: /child_process|\b(exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|eval|Function|rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|writeFile|writeFileSync|appendFile|appendFileSync|rename|renameSync|truncate|truncateSync|copyFile|copyFileSync|cp|cpSync|createWriteStream|open|openSync|chmod|chmodSync|symlink|symlinkSync)\s*\(|\b(new\s+Function|process\s*\.\s*(binding|dlopen|_linkedBinding)|vm\s*\.|worker_threads|Bun\s*\.\s*(spawn|spawnSync|write|\$|file)|Deno\s*\.\s*(run|Command|remove|writeTextFile|writeFile|rename|truncate))\b|\b(require|import)\s*\(\s*([^'"`\s)]|'[^']*'\s*[+[]|"[^"]*"\s*[+[]|`[^`]*`\s*[+[])/,
+    },
+    {
+      name: 'deno',
+      programs: /^deno$/,
+      codeFlags: [],
+      sub: 'eval',
+      stdin: false,
+      apis: /\bDeno\s*\.\s*(run|Command|remove|writeTextFile|writeFile|rename|truncate)|\b(eval|Function)\s*\(|\bimport\s*\(\s*[^'"`\s)]/,
+    },
+    {
+      name: 'perl',
+      programs: /^perl[0-9.]*$/,
+      codeFlags: ['-e', '-E'],
+      valueFlags: ['-I', '-M', '-m', '-x'],
+      stdin: true,
+      apis: /\b(system|exec|unlink|rmdir|rmtree|remove_tree|rename|truncate|fork|kill|eval|syscall|chmod|chown|symlink|link|utime)\b|`|\bqx\s*[^\s\w]|\bopen\s*\(?[^;]*?(['"]\s*[|>+]|\|\s*['"]|,\s*['"][+>|-])|File::Path|IPC::|\bpipe\s*\(/,
+    },
+    {
+      name: 'ruby',
+      programs: /^(ruby[0-9.]*|jruby|truffleruby)$/,
+      codeFlags: ['-e'],
+      valueFlags: ['-r', '-I', '-C', '-E', '-F'],
+      stdin: true,
+      apis: /\b(system|exec|spawn|fork|eval|instance_eval|class_eval|module_eval|send|__send__|public_send|syscall|FileUtils|Open3|Kernel|PTY)\b|`|%x|\bFile\s*\.\s*(delete|unlink|write|rename|truncate|chmod|chown|symlink|open)|\bIO\s*\.\s*(popen|write|sysopen|binwrite)|\bDir\s*\.\s*(delete|rmdir|unlink)|\.(rmtree|delete|unlink|write|binwrite)\b|Process\s*\.\s*spawn|\bopen\s*\(\s*['"]\|/,
+    },
+    {
+      name: 'php',
+      programs: /^php[0-9.]*$/,
+      codeFlags: ['-r'],
+      valueFlags: ['-c', '-d', '-f', '-z'],
+      stdin: true,
+      apis: /\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|pcntl_fork|unlink|rmdir|eval|assert|file_put_contents|fopen|fwrite|rename|create_function|call_user_func\w*|include|include_once|require|require_once|chmod|symlink|mail|dl|ffi)\b|`/i,
+    },
+    {
+      name: 'lua',
+      programs: /^(lua[0-9.]*|luajit)$/,
+      codeFlags: ['-e'],
+      valueFlags: ['-l'],
+      stdin: true,
+      apis: /\b(os\s*\.\s*(execute|remove|rename|exit|tmpname)|io\s*\.\s*(popen|open|output|write|lines)|loadstring|load|dofile|loadfile|require|package\s*\.\s*loadlib|debug\s*\.)\b/,
+    },
+    {
+      name: 'r',
+      programs: /^(Rscript|R)$/,
+      codeFlags: ['-e'],
+      valueFlags: ['-f', '--file'],
+      stdin: false,
+      apis: /\b(system2?|shell|unlink|file\.remove|file\.rename|file\.copy|file\.create|eval|parse|writeLines|write|writeBin|saveRDS|sink|download\.file|source|Sys\.setenv|dyn\.load|pipe)\s*\(|\bwrite\.\w+\s*\(/,
+    },
+    {
+      name: 'osascript',
+      programs: /^osascript$/,
+      codeFlags: ['-e'],
+      valueFlags: ['-l', '-s'],
+      stdin: true,
+      apis: /do\s+shell\s+script|tell\s+application|\bdelete\b|\bmove\b|System Events|Finder|Terminal|\brun\s+script\b|\bstore\s+script\b/i,
+    },
+    {
+      name: 'awk',
+      programs: /^(awk|gawk|mawk|nawk|busybox-awk)$/,
+      codeFlags: ['-e', '--source'],
+      valueFlags: [
+        '-f',
+        '--file',
+        '-v',
+        '--assign',
+        '-F',
+        '--field-separator',
+        '-i',
+        '--include',
+        '-l',
+        '--load',
+        '-o',
+        '-E',
+        '--exec',
+      ],
+      firstOperand: true,
+      stdin: false,
+      apis: /\bsystem\s*\(|\|\s*getline|\bgetline\b[^;}]*<|\bprintf?\b[^;}]*(>|\|)|\bclose\s*\(|@load|\bfflush\b/,
+    },
+    {
+      name: 'powershell',
+      programs: /^(pwsh|powershell)(\.exe)?$/i,
+      codeFlags: ['-c', '-Command', '-command', '-EncodedCommand', '-e', '-ec', '-enc'],
+      stdin: false,
+      apis: /Remove-Item|\b(rm|rmdir|del|erase|rd|ri)\b|Invoke-Expression|\biex\b|Start-Process|Invoke-Command|Format-Volume|Clear-Disk|Set-Content|Out-File|Add-Content|New-Item|Move-Item|Copy-Item|Rename-Item|\bsaps\b|Clear-Content|\[System\.IO|FromBase64String|EncodedCommand|-enc\b/i,
+    },
+  ];
+  return table;
+}
+
+interface CodePatterns {
+  /** Decoders whose output, given to exec/eval, is code nobody can read in the command line. */
+  obfuscation: RegExp;
+  evaluates: RegExp;
+  /**
+   * Literal shell commands the code hands to a shell: `os.system('…')`, `subprocess.run('…', shell=True)`,
+   * `execSync('…')`, `system("…")`, backticks, `qx(…)`, `%x(…)`, awk's `system("…")`, `os.execute("…")`.
+   */
+  shellCall: RegExp;
+  backticks: RegExp;
+}
+let codePatterns: CodePatterns | undefined;
+
+/** The patterns analyseCode runs, made on first use (see languages()). */
+function patterns(): CodePatterns {
+  codePatterns ??= {
+    obfuscation:
+      /b64decode|base64|fromhex|unhexlify|codecs|rot_?13|\batob\b|fromCharCode|Buffer\s*\.\s*from|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{3}|\bchr\s*\(|\bpack\s*\(|\.decode\s*\(|reverse|\[::-1\]/,
+    evaluates:
+      /\b(exec|eval|compile|Function|system|popen|__import__|getattr|spawn|execute|load|loadstring|instance_eval|send|Invoke-Expression|iex)\b/,
+    shellCall:
+      /\b(?:system|popen|getoutput|getstatusoutput|check_output|check_call|call|run|Popen|execSync|exec|spawnSync|execute|shell_exec|passthru|proc_open)\s*\(\s*(?:\[\s*)?(?:r|b|f)?(['"])((?:\\.|(?!\1)[^\\])*)\1/g,
+    backticks: /`([^`]*)`|\bqx\s*[({[/|]([^)}\]/|]*)[)}\]/|]|%x[({[]([^)}\]]*)[)}\]]/g,
+  };
+  return codePatterns;
+}
 
 export type CodeFinding =
   | { kind: 'api'; language: string; match: string }
@@ -201,7 +224,7 @@ export function programStem(prog: string): string {
 /** The language a program name belongs to, if it is an interpreter of the table. */
 export function languageOf(prog: string): Language | undefined {
   if (!INTERPRETER_STEMS.has(programStem(prog))) return undefined;
-  return LANGUAGES.find((l) => l.programs.test(prog));
+  return languages().find((l) => l.programs.test(prog));
 }
 
 /**
@@ -257,14 +280,15 @@ export function codeOf(lang: Language, args: readonly string[]): { code: string 
 /** What in the code the deny list should know about: literal shell commands first, then dangerous APIs. */
 export function analyseCode(lang: Language, code: string): CodeFinding[] {
   const out: CodeFinding[] = [];
-  for (const m of code.matchAll(SHELL_CALL)) out.push({ kind: 'shell', language: lang.name, command: unescape(m[2]) });
+  const { shellCall, backticks, obfuscation, evaluates } = patterns();
+  for (const m of code.matchAll(shellCall)) out.push({ kind: 'shell', language: lang.name, command: unescape(m[2]) });
   if (lang.name !== 'python' && lang.name !== 'node' && lang.name !== 'deno') {
-    for (const m of code.matchAll(BACKTICKS))
+    for (const m of code.matchAll(backticks))
       out.push({ kind: 'shell', language: lang.name, command: m[1] ?? m[2] ?? m[3] ?? '' });
   }
   const api = lang.apis.exec(code);
   if (api) out.push({ kind: 'api', language: lang.name, match: api[0] });
-  if (OBFUSCATION.test(code) && EVALUATES.test(code)) out.push({ kind: 'obfuscated', language: lang.name });
+  if (obfuscation.test(code) && evaluates.test(code)) out.push({ kind: 'obfuscated', language: lang.name });
   return out;
 }
 

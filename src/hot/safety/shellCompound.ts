@@ -9,6 +9,7 @@ import type { ShellScope, SimpleCommand } from './shellCommand';
 import { META } from './shellLexer';
 import { NO_PIPE, type Pipe } from './shellPipes';
 import { FUNC_PARENS, SimpleParser } from './shellSimple';
+import { isJsSpace } from '../jsSpace';
 
 /** The reserved words: one is read where the word at hand is one of them, whole (see keywordAt). */
 const KEYWORDS = new Set([
@@ -242,30 +243,6 @@ export function keywordAt(s: string, i: number): string | undefined {
 
 /** `[\s;&|()<>]`: JavaScript's white space and line terminators, and the shell's operator characters. */
 function endsWord(c: number): boolean {
-  switch (c) {
-    case 0x3b: // ;
-    case 0x26: // &
-    case 0x7c: // |
-    case 0x28: // (
-    case 0x29: // )
-    case 0x3c: // <
-    case 0x3e: // >
-    case 0x09:
-    case 0x0a:
-    case 0x0b:
-    case 0x0c:
-    case 0x0d:
-    case 0x20:
-    case 0xa0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202f:
-    case 0x205f:
-    case 0x3000:
-    case 0xfeff:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200a;
-  }
+  // ; & | ( ) < >
+  return c === 0x3b || c === 0x26 || c === 0x7c || c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || isJsSpace(c);
 }

@@ -24,8 +24,9 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
 describe('killTree', { skip: process.platform !== 'linux' && 'needs /proc' }, () => {
   it('kills the group, a grandchild that left it with setsid, and one that ignores SIGTERM', async () => {
     const marker = `fmes-tree-${process.pid}-${Date.now()}`;
-    // sh → (sleep in group) + (setsid sleep: own session) + (a shell that traps TERM).
-    const script = `sleep 300 & setsid sleep 301 & sh -c 'trap "" TERM; while :; do sleep 0.05; done' & echo ready; wait # ${marker}`;
+    // sh → (sleep in group) + (setsid sleep: own session) + (a shell that traps TERM). The trapping shell says
+    // ready once its trap is set: a SIGTERM before that killed it, and the test then failed under load.
+    const script = `sleep 300 & setsid sleep 301 & sh -c 'trap "" TERM; echo ready; while :; do sleep 0.05; done' & wait # ${marker}`;
     const child = spawn('sh', ['-c', script], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     await new Promise<void>((r) => child.stdout.once('data', () => r()));
     await waitFor(() => processTree(child.pid!).length >= 4);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { checkCommand } from '../../../../src/hot/safety/denyList';
 import {
   INTERPRETER_STEMS,
-  LANGUAGES,
+  languages,
   analyseCode,
   codeOf,
   languageOf,
@@ -50,11 +50,13 @@ const SAMPLES: Record<string, { api: string; shell: string; ok: string }> = {
 describe('inline interpreter code: every language of the table', () => {
   test('the samples cover every language', () => {
     assert.deepEqual(
-      LANGUAGES.map((l) => l.name).filter((n) => !SAMPLES[n]),
+      languages()
+        .map((l) => l.name)
+        .filter((n) => !SAMPLES[n]),
       [],
     );
   });
-  for (const lang of LANGUAGES) {
+  for (const lang of languages()) {
     test(lang.name, () => {
       const s = SAMPLES[lang.name];
       assert.equal(checkCommand(s.api).decision, 'ask', s.api);
@@ -101,8 +103,8 @@ describe('inline interpreter code: where the code is', () => {
 describe('languageOf', () => {
   test('gives what a walk of the table gives, for its names, near misses and any other name', () => {
     // The table's patterns carry no flag but `i`, which the one-pattern pre-check keeps apart.
-    for (const l of LANGUAGES) assert.match(l.programs.flags, /^i?$/, l.name);
-    const walk = (p: string) => LANGUAGES.find((l) => l.programs.test(p));
+    for (const l of languages()) assert.match(l.programs.flags, /^i?$/, l.name);
+    const walk = (p: string) => languages().find((l) => l.programs.test(p));
     const names = ['python3', 'python3.12', 'pypy3', 'py', 'node', 'nodejs', 'bun', 'deno', 'perl5.36', 'ruby3.2'];
     names.push('jruby', 'php8.1', 'luajit', 'lua5.4', 'Rscript', 'R', 'osascript', 'gawk', 'busybox-awk');
     names.push('pwsh', 'PowerShell.EXE', 'POWERSHELL', 'npm', 'git', 'pythonx', 'xpython3', 'node2', 'r', 'awkward');
@@ -125,7 +127,7 @@ describe('languageOf', () => {
 
 describe('which programs are interpreters, without a pattern run for the others', () => {
   /** What languageOf did before INTERPRETER_STEMS: every language's pattern, in the table's order. */
-  const reference = (p: string) => LANGUAGES.find((l) => l.programs.test(p));
+  const reference = (p: string) => languages().find((l) => l.programs.test(p));
   const pieces = ['python', 'py', 'pypy', 'node', 'nodejs', 'bun', 'deno', 'perl', 'ruby', 'jruby', 'truffle', 'php'];
   pieces.push('lua', 'jit', 'R', 'r', 'script', 'Rscript', 'osa', 'awk', 'g', 'm', 'n', 'busybox-', 'pwsh', 'Power');
   pieces.push('shell', 'POWERSHELL', '.exe', '.EXE', '3', '.', '11', '2.7', 'x', '-', 'npm', 'git', 'ſ', 'ı', '\u212a');

@@ -84,12 +84,21 @@ describe('checkLockRecord: the zod-free fast path for lock files', () => {
       );
     const field = {
       version: f([1], [2, '1']),
-      path: f(['src', '.', 'a/😀'], ['', 5]),
-      agent: f(['claude', 'gemini:T1', 'a'.repeat(64)], ['-x', 'a'.repeat(65), 'ü', '😀😀']),
+      path: f(
+        ['src', '.', 'a/😀', 'x'.repeat(300)],
+        ['', 5, 'a\u0001', 'a\u007f', 'a\u009f', 'a\u00a0', 'x'.repeat(300) + '\n'],
+      ),
+      agent: f(
+        ['claude', 'gemini:T1', 'a'.repeat(64), 'a.b_c:d@e-f', '9'],
+        ['-x', 'a'.repeat(65), 'ü', '😀😀', 'a b', 'a/b', '.a', '_a', 'a\u0000', 'a+b'],
+      ),
       pid: f([null, 1, 4242, Number.MAX_SAFE_INTEGER], [0, -1, 1.5, 2 ** 53, '12']),
       pidStart: f([null, '', 'boot:1', 'x'.repeat(128), absent], ['x'.repeat(129), '😀'.repeat(100), 7]),
       host: f(['h', 'x'.repeat(255)], ['', 'x'.repeat(256), '😀'.repeat(200)]),
-      intent: f(['', 'work', 'x'.repeat(500), absent], ['x'.repeat(501), '😀'.repeat(300), null]),
+      intent: f(
+        ['', 'work', 'x'.repeat(500), absent],
+        ['x'.repeat(501), '😀'.repeat(300), null, 'a\tb', 'x'.repeat(400) + '\u0085'],
+      ),
       acquiredAt: f(
         ['2026-01-01T10:00:00Z', '2026-01-01T10:00:00.5+01:00', '2024-02-29T00:00:00Z'],
         ['2025-02-29T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01 10:00:00Z'],

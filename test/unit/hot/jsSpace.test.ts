@@ -1,0 +1,63 @@
+// The hand-written scanners that stand in for patterns in the hook, held to the patterns: `\s` for every UTF-16
+// code unit, and the repeated-key check of lock files on generated texts.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isJsSpace } from '../../../src/hot/jsSpace';
+import { repeatedIdentityKey } from '../../../src/hot/locks/lockFile';
+
+describe('isJsSpace', () => {
+  it('is /\\s/ for every UTF-16 code unit', () => {
+    for (let c = 0; c <= 0xffff; c++) assert.equal(isJsSpace(c), /\s/.test(String.fromCharCode(c)), c.toString(16));
+  });
+});
+
+describe('repeatedIdentityKey', () => {
+  const PATTERN = /"(version|pid|pidStart|host)"\s*:/g;
+  const reference = (text: string) => {
+    const seen = new Set<string>();
+    for (const m of text.matchAll(PATTERN)) {
+      if (seen.has(m[1])) return m[1];
+      seen.add(m[1]);
+    }
+    return undefined;
+  };
+
+  it('finds what the pattern found, on 30,000 generated texts and on long ones', () => {
+    const pieces = [
+      '"',
+      'version',
+      'pid',
+      'pidStart',
+      'host',
+      'Start',
+      ':',
+      ' ',
+      '\u00a0',
+      '\n',
+      '"pid":',
+      ',',
+      '{',
+      '}',
+    ];
+    pieces.push('"host" :', '"version"\t:', 'x', '1', '"pi', 'd"', '\\"');
+    let x = 20261205;
+    const r = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    for (let n = 0; n < 30_000; n++) {
+      let text = '';
+      for (let k = r(16); k >= 0; k--) text += pieces[r(pieces.length)];
+      if (r(50) === 0) text = 'y'.repeat(4100) + text;
+      assert.equal(repeatedIdentityKey(text), reference(text), JSON.stringify(text.slice(-200)));
+    }
+  });
+
+  it('a record F-MES writes has none; one with a second pid has it', () => {
+    const rec = { version: 1, pid: 7, pidStart: 'b:1', host: 'h', path: 'a', agent: 'c', token: '12345678' };
+    assert.equal(repeatedIdentityKey(JSON.stringify(rec)), undefined);
+    assert.equal(repeatedIdentityKey(`${JSON.stringify(rec).slice(0, -1)}, "pid" : 8}`), 'pid');
+  });
+});
