@@ -6,7 +6,7 @@
  */
 import { extraChecks, type CheckEnv, type Verdict } from './commandChecks';
 import type { DenyRule } from '../../core/safety/denyRules';
-import { programMatches, ruleMatches, saysMore } from './ruleMatch';
+import { programMatches, ruleMatches, rulesFor, saysMore } from './ruleMatch';
 import { candidates, braceExpand, hasBraces, type ValueContext } from './runtimeValues';
 import { programName, type ShellParse, type SimpleCommand } from './shellCommand';
 import { parseShell } from './shellParser';
@@ -112,7 +112,8 @@ function matchRules(
   why?: string,
 ): Stop | undefined {
   let ask: Stop | undefined;
-  for (const rule of env.rules) {
+  // Only the rules that name this program (ruleMatches would refuse the others on the program alone).
+  for (const rule of rulesFor(env.rules, argv.length > 0 ? programName(argv[0]) : '')) {
     if (!ruleMatches(rule, cmd, argv, env.ctx, false)) continue;
     const decision = tier ?? rule.tier;
     const v: Stop = {

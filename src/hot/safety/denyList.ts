@@ -84,5 +84,6 @@ export function mergeRules(
     else if (at >= 0) rules[at] = parsed.data;
     else rules.push(parsed.data);
   }
-  return { rules, invalid };
+  // Frozen: the rule index (ruleMatch.ts rulesFor) is built once per list.
+  return { rules: Object.freeze(rules) as DenyRule[], invalid };
 }

@@ -93,6 +93,49 @@ export function saysMore(rule: DenyRule): boolean {
   );
 }
 
+/** The rules whose program is a name, by name; those with `*` or a `prefix*`, apart. Indices into the list. */
+interface RuleIndex {
+  byName: Map<string, number[]>;
+  wild: number[];
+  /** The list's length when indexed: a list that changed since (none should: mergeRules freezes its) is indexed anew. */
+  length: number;
+}
+const ruleIndexes = new WeakMap<readonly DenyRule[], RuleIndex>();
+
+/**
+ * The rules of `rules` whose program matches `prog` (programMatches), in the list's order. A command was tested
+ * against every rule of the list (about 180); the index, built once per list, hands it the handful that name its
+ * program and the few wildcards.
+ */
+export function rulesFor(rules: readonly DenyRule[], prog: string): DenyRule[] {
+  let index = ruleIndexes.get(rules);
+  if (index?.length !== rules.length) {
+    const byName = new Map<string, number[]>();
+    const wild: number[] = [];
+    const add = (p: string, i: number): void => {
+      const list = p.endsWith('*') ? wild : (byName.get(p) ?? byName.set(p, []).get(p)!);
+      if (list.at(-1) !== i) list.push(i);
+    };
+    for (let i = 0; i < rules.length; i++) {
+      const program = rules[i].program;
+      if (typeof program === 'string') add(program, i);
+      else for (const p of program) add(p, i);
+    }
+    index = { byName, wild, length: rules.length };
+    ruleIndexes.set(rules, index);
+  }
+  const named = index.byName.get(prog) ?? [];
+  const out: DenyRule[] = [];
+  // Both lists are in order: merge them, each index once (a rule with a name and a wildcard is in both).
+  let last = -1;
+  for (let a = 0, b = 0; a < named.length || b < index.wild.length;) {
+    const i = b >= index.wild.length || (a < named.length && named[a] <= index.wild[b]) ? named[a++] : index.wild[b++];
+    if (i !== last && programMatches(rules[i].program, prog)) out.push(rules[i]);
+    last = i;
+  }
+  return out;
+}
+
 export function programMatches(pattern: string | string[], prog: string): boolean {
   const list = typeof pattern === 'string' ? [pattern] : pattern;
   return list.some(
@@ -179,7 +222,11 @@ export function normalise(arg: string): string {
 export function compile(source: string, ctx: FolderContext): RegExp {
   const folder = (p: string | undefined): string =>
     p ? p.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&') || '/' : '(?!)';
-  const full = source.replaceAll('{{home}}', folder(ctx.home)).replaceAll('{{workspace}}', folder(ctx.workspaceRoot));
+  // Most patterns name neither folder: then no folder is escaped (two patterns run per call, each compiled on its
+  // first runs in the hook).
+  let full = source;
+  if (full.includes('{{home}}')) full = full.replaceAll('{{home}}', folder(ctx.home));
+  if (full.includes('{{workspace}}')) full = full.replaceAll('{{workspace}}', folder(ctx.workspaceRoot));
   let re = regexCache.get(full);
   if (!re) {
     // A leading `(?i)` (which JS regexes do not know) makes the pattern case-insensitive: git's keys are.
