@@ -1,14 +1,12 @@
-import type * as BufferModule from 'node:buffer';
 import type * as FsModule from 'node:fs';
 import type NodeModule from 'node:module';
 import type * as PathModule from 'node:path';
 import type * as VmModule from 'node:vm';
 
 // Plain require()s: an `import * as` of a built-in becomes, in a CommonJS bundle, a copy of all its exports
-// (esbuild's __toESM / the builtin-namespace-once shim), which this loader would pay on every call for four
+// (esbuild’s __toESM / the builtin-namespace-once shim), which this loader would pay on every call for three
 // modules before the bundle it loads pays it again for its own.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { isAscii } = require('node:buffer') as typeof BufferModule;
 const fs = require('node:fs') as typeof FsModule;
 const path = require('node:path') as typeof PathModule;
 const vm = require('node:vm') as typeof VmModule;
@@ -65,11 +63,9 @@ export function loadCached(given: string, parent: NodeJS.Module | undefined = un
   let st: FsModule.Stats;
   try {
     st = fs.fstatSync(fd);
-    // readFileSync, which Node's own loader has run already, rather than a read loop of our own (its first run
-    // compiles code of Node's); from the descriptor, so the text is the file that fstat described.
-    const buf = fs.readFileSync(fd);
-    // Our bundles are ASCII (esbuild escapes the rest): then a one-byte copy, without decoding UTF-8.
-    source = buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
+    // From the descriptor, so the text is the file that fstat described. As UTF-8: Node reads it into a string
+    // itself (readFileUtf8), with no Buffer between, a quarter to two thirds of the time of a read and a decode.
+    source = fs.readFileSync(fd, 'utf8');
   } finally {
     fs.closeSync(fd);
   }

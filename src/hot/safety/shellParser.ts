@@ -16,7 +16,7 @@ import {
 import { CompoundParser } from './shellCompound';
 import type { Budget } from './shellLexer';
 import { isolate, lazyPipedFrom, NO_PIPE, type Pipe } from './shellPipes';
-import { REDIRECT, type Draft, type Inherit, type Pending } from './shellSimple';
+import { redirectAt, type Draft, type Inherit, type Pending } from './shellSimple';
 import { unwrap } from './shellWrappers';
 
 /** Keywords that may follow a compound command: they go on with, or close, an enclosing one. */
@@ -162,8 +162,7 @@ class Parser extends CompoundParser {
     const c = this.src[this.i];
     if (c === undefined || '\n;&|)#<>'.includes(c)) return false;
     // A redirection with its descriptor number (`2>f`, `3<&0`): the same pattern simple commands read them with.
-    REDIRECT.lastIndex = this.i;
-    if (REDIRECT.test(this.src)) return false;
+    if (redirectAt(this.src, this.i)) return false;
     const kw = this.keyword();
     return kw === undefined || !GOES_ON.has(kw);
   }

@@ -32,9 +32,24 @@ export interface Pending {
   onBody?: (body: string) => void;
 }
 
+/** A redirection operator with its descriptor number: the definition, which redirectAt reads by hand. */
 export const REDIRECT = /(\d*)(&>>|&>|>>|>\||>&|<<<|<<-|<<|<>|<&|>|<)/y;
 /** The characters a REDIRECT match can start with. */
 export const REDIRECT_START = '0123456789<>&';
+/** REDIRECT's operators in its order: at a position, the first of them that is there is the one it reads. */
+const REDIRECT_OPS = ['&>>', '&>', '>>', '>|', '>&', '<<<', '<<-', '<<', '<>', '<&', '>', '<'];
+
+/**
+ * What the sticky REDIRECT matches at `i` (digits, then an operator; an operator never starts with a digit, so
+ * giving digits back never helps), read by hand: the hook compiles a pattern on its first runs, twice.
+ * shellKeyword.test.ts holds the two equal.
+ */
+export function redirectAt(s: string, i: number): { fd: string; op: string; end: number } | undefined {
+  let j = i;
+  while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x39) j++;
+  const op = REDIRECT_OPS.find((o) => s.startsWith(o, j));
+  return op === undefined ? undefined : { fd: s.slice(i, j), op, end: j + op.length };
+}
 export const FUNC_PARENS = /\(\s*\)/y;
 /** `a[$(cmd)]=1`: an element assignment (its subscript's substitutions were parsed with the word). */
 const ARRAY_ASSIGN = /^([A-Za-z_][A-Za-z0-9_]*)\[.*?\]\+?=/s;
@@ -83,15 +98,10 @@ export abstract class SimpleParser extends ShellLexer {
         end = this.i;
         continue;
       }
-      // A redirection starts with a digit, `<`, `>` or `&`: a word that starts otherwise is not run against the
-      // expression (in the hook, its first runs compile it, twice).
-      let r: RegExpExecArray | null = null;
-      if (REDIRECT_START.includes(c)) {
-        REDIRECT.lastIndex = this.i;
-        r = REDIRECT.exec(s);
-      }
+      // A redirection starts with a digit, `<`, `>` or `&`.
+      const r = REDIRECT_START.includes(c) ? redirectAt(s, this.i) : undefined;
       if (r) {
-        this.i = REDIRECT.lastIndex;
+        this.i = r.end;
         this.skipBlanks();
         // The target is a word; only `<(…)` / `>(…)` (process substitution) may start with a metacharacter.
         const t = s[this.i];
@@ -100,10 +110,10 @@ export abstract class SimpleParser extends ShellLexer {
           continue;
         }
         const w = this.word(true);
-        const red: Redirect = { op: r[2], target: w.value };
-        if (r[1]) red.fd = Number(r[1]);
-        if (r[2] === '<<' || r[2] === '<<-') {
-          const h: Pending = { redirect: red, strip: r[2] === '<<-', expand: !/['"\\]/.test(w.raw) };
+        const red: Redirect = { op: r.op, target: w.value };
+        if (r.fd) red.fd = Number(r.fd);
+        if (r.op === '<<' || r.op === '<<-') {
+          const h: Pending = { redirect: red, strip: r.op === '<<-', expand: !/['"\\]/.test(w.raw) };
           this.pending.push(h);
           here.push(h);
         } else if (w.dynamic) red.dynamic = true;

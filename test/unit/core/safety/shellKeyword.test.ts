@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keywordAt } from '../../../../src/hot/safety/shellCompound';
-import { REDIRECT, REDIRECT_START } from '../../../../src/hot/safety/shellSimple';
+import { REDIRECT, REDIRECT_START, redirectAt } from '../../../../src/hot/safety/shellSimple';
 
 const REFERENCE =
   /(if|then|else|elif|fi|do|done|while|until|for|select|case|esac|function|coproc|time|\{|\}|!|\[\[|in)(?=[\s;&|()<>]|$)/y;
@@ -80,6 +80,33 @@ describe('REDIRECT_START', () => {
     for (const op of ['>', '<', '&>', '>>', '2>', '10<', '<<<', '<&', '>|']) {
       REDIRECT.lastIndex = 0;
       assert.ok(REDIRECT.test(op) && REDIRECT_START.includes(op[0]), op);
+    }
+  });
+});
+
+describe('redirectAt', () => {
+  it('reads what the sticky REDIRECT matched, at every position of generated texts', () => {
+    let x = 20261205;
+    const r = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    const pieces = ['&', '>', '<', '|', '-', '0', '1', '2', '12', ' ', 'x', ';', '&>>', '<<<', '<<-', '<>', '>|'];
+    for (let n = 0; n < 20_000; n++) {
+      let s = '';
+      for (let k = r(8); k >= 0; k--) s += pieces[r(pieces.length)];
+      for (let i = 0; i <= s.length; i++) {
+        REDIRECT.lastIndex = i;
+        const m = REDIRECT.exec(s);
+        const h = redirectAt(s, i);
+        assert.deepEqual(
+          h,
+          m ? { fd: m[1], op: m[2], end: REDIRECT.lastIndex } : undefined,
+          `${JSON.stringify(s)} at ${i}`,
+        );
+      }
     }
   });
 });
