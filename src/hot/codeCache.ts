@@ -113,7 +113,10 @@ function readCache(cacheFile: string, header: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
-  if (data.length <= HEADER_BYTES || data.toString('latin1', 0, HEADER_BYTES) !== header) return undefined;
+  // The header's bytes as text by V8's String.fromCharCode: Buffer's toString is JavaScript of Node's that a hook
+  // call otherwise never compiles.
+  if (data.length <= HEADER_BYTES || String.fromCharCode(...data.subarray(0, HEADER_BYTES)) !== header)
+    return undefined;
   return new Uint8Array(data.buffer, data.byteOffset + HEADER_BYTES, data.length - HEADER_BYTES);
 }
 

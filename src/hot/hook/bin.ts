@@ -29,7 +29,8 @@ const load = loadFirst(shell ? [FMES_HOOK_FULL, FMES_HOOK_MAIN] : [FMES_HOOK_MAI
 if (load) {
   // A miss (of this cache or the shell half's): written at exit, after the calls every agent makes have run once.
   const missed = load.status === 'miss' || load.status === 'rejected';
-  process.once('exit', () => (load.exports as typeof HookMain).finishCodeCaches(missed ? load.save : undefined));
+  // `on`, not `once`: 'exit' is emitted once, and once() compiles four functions of Node's events module.
+  process.on('exit', () => (load.exports as typeof HookMain).finishCodeCaches(missed ? load.save : undefined));
 }
 
 /**

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { saveShellCache, shellCacheUnsaved, shellHalfBundled } from '../safety/shellHalf';
 import { primeHook, type PrimeKind } from './primeCache';
 import { answerHook, deliver, type HookResult } from './runHook';
+import { utf8Length } from '../utf8Length';
 
 /**
  * For bin.ts, at exit: when this bundle's code cache (`saveMain`) or the shell half's missed, the common calls run
@@ -51,11 +52,17 @@ function answer(r: HookResult): void {
  */
 function write(fd: 1 | 2, text: string): void {
   if (!text) return;
-  const buf = Buffer.from(text);
   let off = 0;
+  let buf: Buffer | undefined;
   try {
+    // The text as it is first: one write takes a whole answer (a pipe takes 64 KB at once), and Buffer's
+    // JavaScript stays uncompiled; a Buffer only for the rest of a partial write.
+    off = fs.writeSync(fd, text);
+    if (off === utf8Length(text)) return;
+    buf = Buffer.from(text);
     while (off < buf.length) off += fs.writeSync(fd, buf, off);
   } catch {
+    buf ??= Buffer.from(text);
     (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
   }
 }

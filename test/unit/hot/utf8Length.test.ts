@@ -1,0 +1,31 @@
+// The UTF-8 length the hook checks a whole write against (src/hot/utf8Length.ts): what Node writes for a string,
+// surrogate pairs, lone surrogates (written as U+FFFD) and all.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { utf8Length } from '../../../src/hot/utf8Length';
+
+describe('utf8Length', () => {
+  it('is the length of Buffer.from(text) for every code unit alone and after another', () => {
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      for (const t of [ch, `a${ch}`, `${ch}\udc00`, `\ud800${ch}`])
+        assert.equal(utf8Length(t), Buffer.from(t).length, JSON.stringify(t));
+    }
+  });
+
+  it('on generated texts of ASCII, Korean, emoji and broken pairs', () => {
+    let x = 20261205;
+    const r = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    const pieces = ['a', 'é', '잠금', '😀', '\ud83d', '\ude00', '\n', '€', '\u07ff', '\u0800'];
+    for (let n = 0; n < 5000; n++) {
+      let t = '';
+      for (let k = r(20); k >= 0; k--) t += pieces[r(pieces.length)];
+      assert.equal(utf8Length(t), Buffer.from(t).length, JSON.stringify(t));
+    }
+  });
+});
