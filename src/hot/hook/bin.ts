@@ -23,7 +23,9 @@ if (argv[0] !== 'deliver') {
     input = ''; // no stdin: the hook answers it as unreadable input
   }
 }
-const shell = input !== undefined && isShellCall(input);
+// Only a decision needs the shell analysis: an after-tool audit of a shell command goes to hookMain.cjs, whose code
+// cache (a third of hookFull.cjs's) then holds no decision and hookFull.cjs's no audit.
+const shell = argv[0] === 'pre-tool-use' && input !== undefined && isShellCall(input);
 (globalThis as { __fmesHookInput?: string }).__fmesHookInput = input;
 const load = loadFirst(shell ? [FMES_HOOK_FULL, FMES_HOOK_MAIN] : [FMES_HOOK_MAIN, FMES_HOOK_FULL]);
 if (load) {

@@ -13,9 +13,10 @@ import { answerHook } from './runHook';
  * commonest tool call) or an after-tool audit, the cache held neither the shell half nor the deny path, and
  * each later Bash call compiled the shell parser, the writer tables and the deny list afresh: about 3.5 ms of a
  * 6 ms hook on this machine (bench/hook.mjs). So before the cache is written, these calls run once more, on
- * a scratch workspace in the temp folder with one lock held by another agent, each with its after-tool audit: for
- * the body without the shell analysis a read, writes to a free and to the held path, a Gemini and a Codex write;
- * for the shell analysis shell commands with redirections, pipes, inline code, a heredoc and a deny-listed one.
+ * a scratch workspace in the temp folder with one lock held by another agent: for the body without the shell
+ * analysis a read, writes to a free and to the held path, a Gemini and a Codex write, and every call's after-tool
+ * audit; for the shell analysis the decisions on shell commands with redirections, pipes, inline code, a heredoc
+ * and a deny-listed one.
  *
  * Nothing outside the scratch folder is touched: the environment is empty but for HOME (the scratch folder),
  * so no broker, run, webhook or lock server is reached, the audit lands in the scratch folder, and the folder
@@ -51,16 +52,17 @@ export function primeHook(kinds: ReadonlySet<PrimeKind>): void {
     const args = (event: string, cli: string) => [event, '--cli', cli, '--agent', 'fmes-prime', '--workspace', root];
     // With the file backend (the scratch folder has no settings) every answer is synchronous.
     for (const [kind, cli, tool, input] of primeCalls(root)) {
-      if (!kinds.has(kind)) continue;
-      void answerHook(
-        args('pre-tool-use', cli),
-        io({ hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input }),
-      );
-      // The after-tool audit of the same call (it goes to the same body: bin.ts routes by tool_name).
-      void answerHook(
-        args('post-tool-use', cli),
-        io({ hook_event_name: 'PostToolUse', tool_name: tool, tool_input: input, tool_response: { stdout: 'ok' } }),
-      );
+      if (kinds.has(kind))
+        void answerHook(
+          args('pre-tool-use', cli),
+          io({ hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input }),
+        );
+      // The after-tool audit of the same call: bin.ts sends every audit to hookMain.cjs, shell commands' too.
+      if (kinds.has('other'))
+        void answerHook(
+          args('post-tool-use', cli),
+          io({ hook_event_name: 'PostToolUse', tool_name: tool, tool_input: input, tool_response: { stdout: 'ok' } }),
+        );
     }
   } catch {
     // A cache of the first call only: slower later calls, never a wrong decision.
@@ -71,8 +73,9 @@ export function primeHook(kinds: ReadonlySet<PrimeKind>): void {
 
 /**
  * Which calls to run: `shell` for the body that holds the shell analysis (hookFull.cjs, or the shell half that
- * hookMain.cjs loads), `other` for hookMain.cjs. A body's cache then holds what its calls run and no more: every
- * byte of it is read and deserialised on each call.
+ * hookMain.cjs loads): the decisions on shell commands; `other` for hookMain.cjs: the other decisions and every
+ * after-tool audit. A body's cache then holds what its calls run and no more: every byte of it is read and
+ * deserialised on each call.
  */
 export type PrimeKind = 'shell' | 'other';
 

@@ -117,6 +117,39 @@ describe('the hook code cache is primed', () => {
     near(cacheBytes(dir).hookShell, cacheBytes(other).hookShell, 'the shell half’s cache');
   });
 
+  it('an after-tool audit of a shell command goes to hookMain.cjs: no shell analysis loaded, the audit written', () => {
+    const root = workspace();
+    const dir = install();
+    const post = spawnSync(
+      process.execPath,
+      [path.join(dir, 'hook.cjs'), 'post-tool-use', '--agent', 'claude', '--workspace', root],
+      {
+        input: JSON.stringify({
+          session_id: 's',
+          cwd: root,
+          hook_event_name: 'PostToolUse',
+          tool_name: 'Bash',
+          tool_input: { command: 'npm test > out.txt' },
+          tool_response: { stdout: 'ok' },
+          tool_use_id: 't',
+        }),
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      },
+    );
+    assert.equal(post.status, 0, post.stderr);
+    assert.deepEqual(Object.keys(cacheBytes(dir)), ['hookMain']);
+    const audit = fs.readdirSync(path.join(root, '.fmes', 'audit'));
+    assert.equal(audit.length, 1);
+    assert.match(
+      fs.readFileSync(path.join(root, '.fmes', 'audit', audit[0]), 'utf8'),
+      /"tool":"Bash".*npm test > out\.txt/,
+    );
+    // The decision on the same command still goes to hookFull.cjs.
+    assert.equal(hook(dir, root, 'Bash', { command: 'npm test > out.txt' }, {}).status, 0);
+    assert.deepEqual(Object.keys(cacheBytes(dir)).sort(), ['hookFull', 'hookMain']);
+  });
+
   it('a temp folder that cannot be written costs the priming, not the answer nor the cache', () => {
     const root = workspace();
     const dir = install();
