@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isShellCall } from '../../../src/hot/hook/shellCall';
+import { rng } from '../../fixtures/rng';
 
 /** The expression bin.ts used before: the reference. */
 const REFERENCE = /"tool_name"\s*:\s*"(?:Bash|run_shell_command|shell|exec_command|local_shell)"/;
@@ -23,17 +24,6 @@ const TOOLS = [
   '',
 ];
 const BLANKS = ['', ' ', '  ', '\t', '\n', '\r\n', ' \n\t '];
-
-/** A small deterministic generator (xorshift), so a failure names a case that can be run again. */
-function rng(seed: number) {
-  let x = seed || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 describe('isShellCall', () => {
   it('the CLIs’ own inputs', () => {

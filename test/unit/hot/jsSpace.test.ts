@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isJsSpace } from '../../../src/hot/jsSpace';
 import { repeatedIdentityKey } from '../../../src/hot/locks/lockFile';
+import { rng } from '../../fixtures/rng';
 
 describe('isJsSpace', () => {
   it('is /\\s/ for every UTF-16 code unit', () => {
@@ -40,13 +41,7 @@ describe('repeatedIdentityKey', () => {
       '}',
     ];
     pieces.push('"host" :', '"version"\t:', 'x', '1', '"pi', 'd"', '\\"');
-    let x = 20261205;
-    const r = (n: number) => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) % n;
-    };
+    const r = rng(20261205);
     for (let n = 0; n < 30_000; n++) {
       let text = '';
       for (let k = r(16); k >= 0; k--) text += pieces[r(pieces.length)];

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { utf8Length } from '../../../src/hot/utf8Length';
+import { rng } from '../../fixtures/rng';
 
 describe('utf8Length', () => {
   it('is the length of Buffer.from(text) for every code unit alone and after another', () => {
@@ -14,13 +15,7 @@ describe('utf8Length', () => {
   });
 
   it('on generated texts of ASCII, Korean, emoji and broken pairs', () => {
-    let x = 20261205;
-    const r = (n: number) => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) % n;
-    };
+    const r = rng(20261205);
     const pieces = ['a', 'é', '잠금', '😀', '\ud83d', '\ude00', '\n', '€', '\u07ff', '\u0800'];
     for (let n = 0; n < 5000; n++) {
       let t = '';

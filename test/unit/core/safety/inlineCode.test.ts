@@ -11,6 +11,7 @@ import {
   programStem,
 } from '../../../../src/hot/safety/inlineCode';
 import { programName } from '../../../../src/hot/safety/shellCommand';
+import { rng } from '../../../fixtures/rng';
 
 /** Per language: a command reaching a dangerous API (asked), one running `rm -rf /` (denied), one harmless (allowed). */
 const SAMPLES: Record<string, { api: string; shell: string; ok: string }> = {
@@ -133,13 +134,7 @@ describe('which programs are interpreters, without a pattern run for the others'
   pieces.push('shell', 'POWERSHELL', '.exe', '.EXE', '3', '.', '11', '2.7', 'x', '-', 'npm', 'git', 'ſ', 'ı', '\u212a');
 
   it('every name a pattern of the table matches has a stem, and languageOf answers as the patterns did', () => {
-    let x = 20261205;
-    const r = (n: number) => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) % n;
-    };
+    const r = rng(20261205);
     let interpreters = 0;
     for (let n = 0; n < 50_000; n++) {
       let p = '';

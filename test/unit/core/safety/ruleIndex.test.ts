@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_RULES } from '../../../../src/hot/safety/denyList';
 import { programMatches, rulesFor } from '../../../../src/hot/safety/ruleMatch';
 import type { DenyRule } from '../../../../src/core/safety/denyRules';
+import { rng } from '../../../fixtures/rng';
 
 const scan = (rules: readonly DenyRule[], prog: string) => rules.filter((r) => programMatches(r.program, prog));
 
@@ -26,13 +27,7 @@ describe('rulesFor', () => {
   });
 
   it('generated lists: wildcards, names in several rules, a rule with a name and a wildcard, a rule twice', () => {
-    let x = 20261205;
-    const r = (n: number) => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) % n;
-    };
+    const r = rng(20261205);
     const pool = ['rm', 'git', 'git*', '*', 'docker', 'dock*', 'kubectl', 'k*', '', 'rm*'];
     for (let n = 0; n < 2000; n++) {
       const rules: DenyRule[] = [];

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keywordAt } from '../../../../src/hot/safety/shellCompound';
 import { REDIRECT, REDIRECT_START, redirectAt } from '../../../../src/hot/safety/shellSimple';
+import { rng } from '../../../fixtures/rng';
 
 const REFERENCE =
   /(if|then|else|elif|fi|do|done|while|until|for|select|case|esac|function|coproc|time|\{|\}|!|\[\[|in)(?=[\s;&|()<>]|$)/y;
@@ -28,13 +29,7 @@ describe('keywordAt', () => {
   });
 
   it('agrees at every position of generated texts', () => {
-    let x = 20261205;
-    const r = (n: number) => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) % n;
-    };
+    const r = rng(20261205);
     const pieces = [
       ...WORDS,
       ...MORE,
@@ -86,13 +81,7 @@ describe('REDIRECT_START', () => {
 
 describe('redirectAt', () => {
   it('reads what the sticky REDIRECT matched, at every position of generated texts', () => {
-    let x = 20261205;
-    const r = (n: number) => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) % n;
-    };
+    const r = rng(20261205);
     const pieces = ['&', '>', '<', '|', '-', '0', '1', '2', '12', ' ', 'x', ';', '&>>', '<<<', '<<-', '<>', '>|'];
     for (let n = 0; n < 20_000; n++) {
       let s = '';
