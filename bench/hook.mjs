@@ -2,7 +2,7 @@
 // added to each one. Target (issue 13): p95 of `node dist/hook.cjs pre-tool-use` (production build) within 1.1×
 // of the p95 of `node -e 0` — the floor of any Node hook — measured interleaved in the same run (bench/rounds.mjs:
 // the median of per-round ratios).
-// Cases: a Write on a free path, a Write on a path another agent holds (denied), a Bash command. Both run with
+// Cases: a Write on a free path, a Write on a path another agent holds (denied), a Bash command. All run with
 // this process's environment (the hook scans it for secrets to redact), in a workspace without settings.
 // FMES_BENCH_N sets the iterations per round, FMES_BENCH_ROUNDS the rounds.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -19,16 +19,13 @@ if (spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inher
 
 const ws = mkdtempSync(join(tmpdir(), 'fmes-bench-hook-'));
 mkdirSync(join(ws, 'src'));
-execFileSync(process.execPath, [
-  'dist/cli.mjs',
-  '--workspace',
-  ws,
-  'lock',
-  'acquire',
-  'src/held.ts',
-  '--agent',
-  'gemini',
-]);
+// Two locks other agents hold, as in a workspace where agents work side by side: every decision that writes reads
+// them (until 2026-12-05 a list of two was sorted with localeCompare, whose first use loads ICU: 5 ms a call).
+for (const [p, agent] of [
+  ['src/held.ts', 'gemini'],
+  ['docs/guide.md', 'codex'],
+])
+  execFileSync(process.execPath, ['dist/cli.mjs', '--workspace', ws, 'lock', 'acquire', p, '--agent', agent]);
 const input = (tool, tool_input) =>
   JSON.stringify({
     session_id: 's',

@@ -263,7 +263,7 @@ function preToolUse(c: HookContext, deadline: number, remote?: HolderStatus[]): 
     if (others) return others;
     const spec = remote ? undefined : backendSpecOf(c.settings.locksBackend?.backend, c.io.env);
     if (spec?.kind === 'redis') throw new NeedsRemoteLocks(spec);
-    others = (remote ?? locks.status())
+    others = (remote ?? locks.unsorted())
       .filter((s) => !s.staleness.stale && !sameAgent(s.holder, c.agent))
       .map((s) => s.holder);
     // `.agent_lock` markers count only in the folders above a path (finding every marker walks the tree).

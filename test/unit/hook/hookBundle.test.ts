@@ -113,3 +113,69 @@ describe('dist/hook.cjs', () => {
     assert.ok(r.builtins.includes('crypto'), 'the probe sees node:crypto when it loads (approval ids)');
   });
 });
+
+// The hook ends its process from its 'exit' listener (bin.ts endNow), which skips Node's teardown: only when no
+// other listener is there, with the exit code of the decision, and after its audit record is written.
+describe('dist/hook.cjs ends at once', () => {
+  // Loaded with -r: says on stderr when the process ends through process.reallyExit (process.exit) and, with
+  // LATE_LISTENER, adds an 'exit' listener after the hook's own (the hook registers its listener as it loads).
+  const ENDS = path.join(tmp, 'ends.cjs');
+  fs.writeFileSync(
+    ENDS,
+    `const fs = require('fs');
+const really = process.reallyExit;
+process.reallyExit = (code) => { fs.writeSync(2, '[reallyExit ' + code + ']'); really.call(process, code); };
+if (process.env.LATE_LISTENER) setImmediate(() => process.on('exit', () => fs.writeSync(2, '[late listener]')));`,
+  );
+  function run(root: string, tool: string, input: Record<string, unknown>, env: Record<string, string> = {}) {
+    const stdin = JSON.stringify({ session_id: 's', cwd: root, tool_name: tool, tool_input: input, tool_use_id: 't' });
+    return spawnSync(process.execPath, ['-r', ENDS, HOOK, 'pre-tool-use', '--agent', 'claude', '--workspace', root], {
+      input: stdin,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+  }
+  const root = workspace();
+  new LockManager(new WorkspacePaths(root), createLogger(nullSink)).tryAcquire('src/held.ts', {
+    agent: 'gemini',
+    pid: null,
+  });
+  const held = { file_path: path.join(root, 'src/held.ts'), content: 'x' };
+
+  it('ends through process.exit with the decision as its exit code, its audit written', () => {
+    const calls = [
+      ['Write', { file_path: path.join(root, 'src/free.ts'), content: 'x' }, 0],
+      ['Bash', { command: 'npm test && git diff > out.txt' }, 0],
+      ['Write', held, 2],
+      ['Bash', { command: 'rm -rf src/held.ts' }, 2],
+    ] as const;
+    for (const [tool, input, status] of calls) {
+      const r = run(root, tool, input);
+      assert.equal(r.status, status, r.stderr);
+      assert.ok(r.stderr.endsWith(`[reallyExit ${status}]`), r.stderr);
+    }
+    const audit = fs
+      .readdirSync(path.join(root, '.fmes/audit'))
+      .flatMap((f) =>
+        fs
+          .readFileSync(path.join(root, '.fmes/audit', f), 'utf8')
+          .trim()
+          .split('\n'),
+      )
+      .map((l) => JSON.parse(l) as { outcome: string; tool: string });
+    assert.deepEqual(
+      audit.map((a) => `${a.tool} ${a.outcome}`),
+      ['Write denied', 'Bash denied'],
+    );
+  });
+
+  it('leaves the end to Node when another exit listener is waiting, which then runs', () => {
+    for (const status of [0, 2]) {
+      const input = status === 2 ? held : { file_path: path.join(root, 'src/free.ts'), content: 'x' };
+      const r = run(root, 'Write', input, { LATE_LISTENER: '1' });
+      assert.equal(r.status, status, r.stderr);
+      assert.ok(r.stderr.endsWith('[late listener]'), r.stderr);
+      assert.ok(!r.stderr.includes('[reallyExit'), r.stderr);
+    }
+  });
+});

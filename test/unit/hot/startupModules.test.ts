@@ -35,9 +35,30 @@ const ws = makeWorkspace({ 'src/a.ts': 'a' });
 fs.mkdirSync(path.join(ws.root, '.git'));
 after(() => ws.cleanup());
 const recorder = path.join(ws.root, 'record.cjs');
+// Also counts the uses of ICU's locale services: the first of them in a process loads ICU's data for the
+// locale (about 5 ms for a collator, a twelfth of Node's start-up here), and a hook call needs none.
 fs.writeFileSync(
   recorder,
-  "process.on('exit', () => require('fs').writeFileSync(process.env.FMES_TEST_MODULES, process.moduleLoadList.join('\\n')));\n",
+  `const icu = [];
+const count = (owner, key, name) => {
+  const f = owner[key];
+  owner[key] = function (...args) {
+    icu.push(name);
+    return new.target ? Reflect.construct(f, args, new.target) : f.apply(this, args);
+  };
+};
+count(String.prototype, 'localeCompare', 'localeCompare');
+for (const k of ['Collator', 'DateTimeFormat', 'NumberFormat', 'PluralRules', 'ListFormat', 'Segmenter'])
+  count(Intl, k, 'Intl.' + k);
+for (const [o, n] of [[Date.prototype, 'Date'], [Number.prototype, 'Number'], [Array.prototype, 'Array']])
+  count(o, 'toLocaleString', n + '.toLocaleString');
+process.on('exit', () =>
+  require('fs').writeFileSync(
+    process.env.FMES_TEST_MODULES,
+    [...process.moduleLoadList, ...icu.map((n) => 'ICU ' + n)].join('\\n'),
+  ),
+);
+`,
 );
 
 /** Runs a hot entry with the recorder preloaded; returns its result and the built-ins it loaded. */
@@ -53,23 +74,22 @@ function loaded(args: string[], input = '', nodeFlags: string[] = []) {
     input,
     encoding: 'utf8',
   });
-  const modules = fs.existsSync(out)
-    ? fs
-        .readFileSync(out, 'utf8')
-        .split('\n')
-        .filter((l) => l.startsWith('NativeModule '))
-        .map((l) => l.slice('NativeModule '.length))
-    : [];
-  return { ...r, modules };
+  const lines = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n') : [];
+  const after = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  return { ...r, modules: after('NativeModule '), icu: after('ICU ') };
 }
 
 describe('hot entries load no heavy built-in', () => {
-  // A lock another agent holds, so that a decision reads a lock record (and judges its holder's host).
-  const held = spawnSync(
-    process.execPath,
-    [path.join(DIST, 'cli.mjs'), '--workspace', ws.root, 'lock', 'acquire', 'src/held.ts', '--agent', 'gemini'],
-    { encoding: 'utf8' },
-  );
+  // Locks other agents hold, so that a decision reads lock records (and judges their holders' hosts); two, as
+  // in any workspace where agents work side by side (a list of two is sorted, a list of one is not).
+  const acquire = (p: string, agent: string) =>
+    spawnSync(
+      process.execPath,
+      [path.join(DIST, 'cli.mjs'), '--workspace', ws.root, 'lock', 'acquire', p, '--agent', agent],
+      { encoding: 'utf8' },
+    );
+  const held = acquire('src/held.ts', 'gemini');
+  const other = acquire('docs/guide.md', 'codex');
   const calls: [string, string, Record<string, string>, number][] = [
     ['a Write', 'Write', { file_path: path.join(ws.root, 'src/b.ts'), content: 'x' }, 0],
     ['a Write to a held path (denied)', 'Write', { file_path: path.join(ws.root, 'src/held.ts'), content: 'x' }, 2],
@@ -78,6 +98,7 @@ describe('hot entries load no heavy built-in', () => {
   for (const [what, tool, toolInput, status] of calls)
     it(`the PreToolUse hook deciding ${what}`, () => {
       assert.equal(held.status, 0, held.stderr);
+      assert.equal(other.status, 0, other.stderr);
       const input = JSON.stringify({
         session_id: 's',
         cwd: ws.root,
@@ -93,6 +114,7 @@ describe('hot entries load no heavy built-in', () => {
         r.modules.filter((m) => HEAVY.includes(m) || HOOK_UNNEEDED.includes(m)),
         [],
       );
+      assert.deepEqual(r.icu, []);
     });
 
   it('`fmes lock run` holding a lock around a command', () => {
