@@ -99,6 +99,9 @@ function readStamped(file: string): { text: string; seen: ReadStamp } {
 
 export function repeatedIdentityKey(text: string): string | undefined {
   if (text.length > SCAN_BY_HAND) return repeatedByPattern(text);
+  // A key can only be repeated where its quoted name occurs twice: a record F-MES writes names each once, which
+  // eight native searches tell, without the scan below.
+  if (!IDENTITY_KEYS.some((k) => occursTwice(text, `"${k}"`))) return undefined;
   // What matchAll(IDENTITY_KEY) finds, scanned by hand (the hook would compile the pattern, twice): at each `"`
   // in turn, a key and its closing quote, blanks (\s), a colon; a match goes on after its colon.
   const seen = new Set<string>();
@@ -117,6 +120,11 @@ export function repeatedIdentityKey(text: string): string | undefined {
     i = text.indexOf('"', next);
   }
   return undefined;
+}
+
+function occursTwice(text: string, word: string): boolean {
+  const first = text.indexOf(word);
+  return first !== -1 && text.indexOf(word, first + 1) !== -1;
 }
 
 /** IDENTITY_KEY's keys; `pidStart` before `pid` is not needed: a key must be followed by its quote. */

@@ -46,6 +46,16 @@ const SHORT = 256;
 const isSurrogate = (c: number) => c >= 0xd800 && c <= 0xdfff;
 const isControl = (c: number) => c <= 0x1f || (c >= 0x7f && c <= 0x9f);
 
+/** KEY_HASH.test, by hand (every record F-MES writes has a key hash; the pattern would be compiled, twice). */
+export function isKeyHash(v: string): boolean {
+  if (v.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
 /** AGENT_ID.re, by hand for a short id (an id is at most AGENT_ID.max long; str checked that first). */
 function agentIdShape(v: string): boolean {
   if (v.length > SHORT) return AGENT_ID.re.test(v);
@@ -78,7 +88,7 @@ export function checkLockRecord(json: unknown): LockRecord | undefined {
   if (typeof acquiredAt !== 'string' || !isIsoDateTime(acquiredAt)) return undefined;
   if (typeof expiresAt !== 'string' || !isIsoDateTime(expiresAt)) return undefined;
   if (!str(token, 8, 64)) return undefined;
-  if (keyHash !== undefined && !(typeof keyHash === 'string' && KEY_HASH.test(keyHash))) return undefined;
+  if (keyHash !== undefined && !(typeof keyHash === 'string' && isKeyHash(keyHash))) return undefined;
   if (!(Date.parse(expiresAt) >= Date.parse(acquiredAt))) return undefined;
   // The schema's output: its keys in its order, unknown keys dropped, an absent pidStart or keyHash left absent.
   const out: LockRecord =

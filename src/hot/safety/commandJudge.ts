@@ -4,18 +4,23 @@
  * globs, what xargs and `find -exec` fill in), and through the checks the rules cannot express
  * (commandChecks.ts). The first deny wins; otherwise the first ask; otherwise allow.
  */
+import type { RealPath } from './realPath';
 import { extraChecks, type CheckEnv, type Verdict } from './commandChecks';
 import type { DenyRule } from '../../core/safety/denyRules';
 import { programMatches, ruleMatches, rulesFor, saysMore } from './ruleMatch';
 import { candidates, braceExpand, hasBraces, type ValueContext } from './runtimeValues';
 import { programName, type ShellParse, type SimpleCommand } from './shellCommand';
 import { parseShell } from './shellParser';
+import { dictionary } from '../dictionary';
 
 type Stop = Exclude<Verdict, { decision: 'allow' }>;
 
 export interface JudgeContext {
   workspaceRoot?: string;
   home?: string;
+  /** The call's working directory (see FolderContext). */
+  cwd?: string;
+  realPaths?: Map<string, RealPath>;
   gitAlias?: (name: string) => string | undefined;
   deadline?: number;
 }
@@ -66,6 +71,16 @@ export function judgeScript(
 }
 
 /** What the whole script tells about each command: the literal values of its variables, its functions. */
+/** The builtins whose `NAME=value` operands assign (the hook would compile a pattern for them, twice). */
+export const DECLARERS = dictionary<true>({
+  __proto__: null,
+  export: true,
+  declare: true,
+  typeset: true,
+  local: true,
+  readonly: true,
+});
+
 function scriptFacts(parse: ShellParse): { assigned: Map<string, string[]>; functions: Set<string> } {
   const assigned = new Map<string, string[]>();
   const functions = new Set<string>();
@@ -73,7 +88,7 @@ function scriptFacts(parse: ShellParse): { assigned: Map<string, string[]>; func
   for (const c of parse.commands) {
     if (c.inFunction !== undefined) functions.add(c.inFunction);
     if (c.argv.length === 0) for (const [k, v] of Object.entries(c.env)) add(k, v);
-    if (/^(export|declare|typeset|local|readonly)$/.test(programName(c.argv[0] ?? ''))) {
+    if (DECLARERS[programName(c.argv[0] ?? '')] === true) {
       for (const a of c.argv.slice(1))
         if (/^[A-Za-z_]\w*=/.test(a)) add(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1));
     }

@@ -25,7 +25,12 @@ export function decideShell(
   // One parse for every check (the deny list parses the scripts nested in it itself).
   const options = { deadline: deps.deadline };
   const parsed = parseShell(command, options);
-  const verdict = checkCommand(command, deps.rules, { ...deps.context, ...options }, parsed);
+  const verdict = checkCommand(
+    command,
+    deps.rules,
+    { ...deps.context, ...options, cwd, realPaths: deps.realPaths },
+    parsed,
+  );
   if (verdict.decision !== 'allow')
     return {
       decision: verdict.decision,

@@ -25,6 +25,7 @@
  * (one rule against one argv), runtimeValues.ts (values of run-time words), commandJudge.ts (a script),
  * commandChecks.ts, inlineCode.ts, gitConfig.ts.
  */
+import type { RealPath } from './realPath';
 import { judgeScript, INCOMPLETE_RULE_ID, NESTING_RULE_ID } from './commandJudge';
 import type { Verdict } from './commandChecks';
 import type { ShellParse } from './shellCommand';
@@ -41,6 +42,10 @@ export interface CheckContext {
   workspaceRoot?: string;
   /** Absolute path of the home folder, for `{{home}}`. */
   home?: string;
+  /** The call's working directory, absolute: where a relative redirection lands (ruleMatch.ts redirectTargets). */
+  cwd?: string;
+  /** The decision's resolutions (realPath.ts ResolveContext.memo). */
+  realPaths?: Map<string, RealPath>;
   /**
    * The repository's git alias of that name (`git config alias.<name>`), if any: `git x` then runs it, so it
    * is judged (a `!` alias as a shell script). Optional: without it, only `git -c alias.x=…` aliases are seen.

@@ -4,7 +4,7 @@ import type { Holder } from '../locks/holders';
 import type { CheckContext, DenyRule } from './denyList';
 import { agentMatches, ownersOf } from './ownership';
 import { protectedAt, protectedBelow } from './protectedPaths';
-import { resolveReal } from './realPath';
+import { resolveReal, type RealPath } from './realPath';
 import { shellHalf } from './shellHalf';
 import { toolEffect } from './toolCalls';
 import type { WorkspaceLocator } from './workspaceOf';
@@ -42,6 +42,8 @@ export interface PreToolUseDeps {
   ownership: Readonly<Record<string, readonly string[]>>;
   /** Date.now() past which the decision gives up (and the hook denies). */
   deadline?: number;
+  /** The paths this decision resolved (realPath.ts ResolveContext.memo); decidePreToolUse makes one per call. */
+  realPaths?: Map<string, RealPath>;
 }
 
 /** How a path is reached: a file a tool writes, an operand a known writer changes (moving or deleting a folder
@@ -62,7 +64,8 @@ const ALLOW: HookDecision = { decision: 'allow' };
  * effect cannot be read while it could matter; allow the rest. Every path is resolved as the kernel will resolve
  * it (see realPath.ts) before it is judged. Input that cannot be read is denied.
  */
-export function decidePreToolUse(call: ToolCall, deps: PreToolUseDeps): HookDecision {
+export function decidePreToolUse(call: ToolCall, given: PreToolUseDeps): HookDecision {
+  const deps: PreToolUseDeps = { ...given, realPaths: new Map() };
   const cwd = call.cwd ?? deps.root;
   const effect = toolEffect(call.tool_name, call.tool_input);
   switch (effect.kind) {
@@ -92,7 +95,7 @@ export type CheckPath = (raw: string, cwd: string, deps: PreToolUseDeps, tool: s
 function checkPath(raw: string, cwd: string, deps: PreToolUseDeps, tool: string, mode: Mode): HookDecision {
   if (deps.deadline !== undefined && Date.now() > deps.deadline)
     throw new DecisionTimeoutError('the decision took longer than its time budget');
-  const r = resolveReal(raw, { cwd, home: deps.context?.home });
+  const r = resolveReal(raw, { cwd, home: deps.context?.home, memo: deps.realPaths });
   if (r.unresolved) {
     return { decision: 'ask', reason: `${tool} on ${raw}: F-MES cannot tell which file this is (${r.unresolved}).` };
   }

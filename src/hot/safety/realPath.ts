@@ -30,9 +30,22 @@ export interface ResolveContext {
   cwd: string;
   /** The agent's home folder, for a leading `~`. */
   home?: string;
+  /**
+   * Resolutions already made in the same decision, reused: the deny list and the path checks resolve the same
+   * redirection (each resolution is a few lstat calls). One map per decision: the file system moves on.
+   */
+  memo?: Map<string, RealPath>;
 }
 
 export function resolveReal(input: string, ctx: ResolveContext): RealPath {
+  if (!ctx.memo) return resolveOnce(input, ctx);
+  const key = `${ctx.cwd}\0${ctx.home ?? ''}\0${input}`;
+  let r = ctx.memo.get(key);
+  if (r === undefined) ctx.memo.set(key, (r = resolveOnce(input, ctx)));
+  return r;
+}
+
+function resolveOnce(input: string, ctx: ResolveContext): RealPath {
   if (process.platform === 'win32') return { abs: path.resolve(ctx.cwd, input) };
   let p = input;
   if (ctx.home && (p === '~' || p.startsWith('~/'))) p = ctx.home + p.slice(1);

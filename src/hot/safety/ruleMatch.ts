@@ -4,12 +4,17 @@
  */
 import { posix } from 'node:path';
 import type { DenyRule } from '../../core/safety/denyRules';
+import { resolveReal, type RealPath } from './realPath';
 import { programName, type SimpleCommand } from './shellCommand';
 
-/** Where `{{home}}` and `{{workspace}}` point. */
+/** Where `{{home}}` and `{{workspace}}` point, and the folder the command runs in. */
 export interface FolderContext {
   workspaceRoot?: string;
   home?: string;
+  /** The call's working directory (absolute): a relative redirection is tested where it lands (redirectTargets). */
+  cwd?: string;
+  /** The decision's resolutions (realPath.ts ResolveContext.memo). */
+  realPaths?: Map<string, RealPath>;
 }
 
 const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
@@ -62,8 +67,11 @@ export function ruleMatches(
     if (last === undefined || !(re.test(last) || re.test(normalise(last)))) return false;
   }
   if (rule.redirectPattern !== undefined) {
+    // Most commands write nowhere: their pattern is not compiled (the hook would compile it, twice).
+    const outputs = cmd.redirects.filter((r) => OUTPUT.has(r.op));
+    if (outputs.length === 0) return false;
     const re = compile(rule.redirectPattern, ctx);
-    if (!cmd.redirects.some((r) => OUTPUT.has(r.op) && re.test(r.target))) return false;
+    if (!outputs.some((r) => redirectTargets(r.target, cmd, ctx).some((t) => re.test(t)))) return false;
   }
   if (
     rule.pipedFrom &&
@@ -210,6 +218,21 @@ export function sqlTexts(cmd: SimpleCommand, argv: readonly string[] = cmd.argv)
     for (const r of c.redirects) texts.push(r.body ?? (r.op === '<<<' ? r.target : ''));
   }
   return texts;
+}
+
+/**
+ * Every spelling of a redirection's target a pattern must see: as written, normalised (`> //dev/sda`), and where
+ * the kernel will write (`> /dev/../dev/sda`, `> /proc/self/root/dev/sda`, `> sda` run from /dev, a symlink to a
+ * device; see realPath.ts). After a `cd` in the same command the folder is not known: a relative target is then
+ * tested as written only.
+ */
+export function redirectTargets(target: string, cmd: SimpleCommand, ctx: FolderContext): string[] {
+  const out = [target, normalise(target)];
+  if (ctx.cwd !== undefined && (target.startsWith('/') || target.startsWith('~') || !cmd.chdir)) {
+    const real = resolveReal(target, { cwd: ctx.cwd, home: ctx.home, memo: ctx.realPaths });
+    out.push(real.abs);
+  }
+  return out;
 }
 
 /** `//`, `/./`, `/..` and a trailing `/` do not change what a path names: `rm -rf //` is `rm -rf /`. */

@@ -7,12 +7,14 @@ import { WRAPPERS, wrapperKey } from '../../../src/hot/safety/wrapperTable';
 import { WRITERS } from '../../../src/hot/safety/writers';
 import { MORE_WRITERS } from '../../../src/hot/safety/writersMore';
 import { writtenPaths } from '../../../src/hot/safety/bashWrites';
+import { DECLARERS } from '../../../src/hot/safety/commandJudge';
 
 const TABLES: [string, Readonly<Record<string, unknown>>, number][] = [
   ['WRAPPERS', WRAPPERS, 106],
   ['WRITERS', WRITERS, 97],
   ['MORE_WRITERS', MORE_WRITERS, 50],
   ['READ_ONLY', READ_ONLY, 110],
+  ['DECLARERS', DECLARERS, 5],
 ];
 
 describe('lookup tables by name', () => {
@@ -25,6 +27,12 @@ describe('lookup tables by name', () => {
       for (const k of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])
         assert.equal(table[k], undefined, `${name}.${k}`);
     });
+
+  it('DECLARERS names what /^(export|declare|typeset|local|readonly)$/ matched', () => {
+    const pattern = /^(export|declare|typeset|local|readonly)$/;
+    const names = ['export', 'declare', 'typeset', 'local', 'readonly', 'exports', 'Export', 'x', '', 'read'];
+    for (const n of [...names, ...Object.keys(DECLARERS)]) assert.equal(DECLARERS[n] === true, pattern.test(n), n);
+  });
 
   it('READ_ONLY keeps its tests of the arguments over the plain names', () => {
     assert.equal(typeof READ_ONLY.command, 'function');

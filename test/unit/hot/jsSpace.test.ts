@@ -1,9 +1,10 @@
 // The hand-written scanners that stand in for patterns in the hook, held to the patterns: `\s` for every UTF-16
-// code unit, and the repeated-key check of lock files on generated texts.
+// code unit, the repeated-key check of lock files on generated texts, and a record's key hash.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isJsSpace } from '../../../src/hot/jsSpace';
 import { repeatedIdentityKey } from '../../../src/hot/locks/lockFile';
+import { isKeyHash, KEY_HASH } from '../../../src/hot/locks/lockRecord';
 import { rng } from '../../fixtures/rng';
 
 describe('isJsSpace', () => {
@@ -54,5 +55,25 @@ describe('repeatedIdentityKey', () => {
     const rec = { version: 1, pid: 7, pidStart: 'b:1', host: 'h', path: 'a', agent: 'c', token: '12345678' };
     assert.equal(repeatedIdentityKey(JSON.stringify(rec)), undefined);
     assert.equal(repeatedIdentityKey(`${JSON.stringify(rec).slice(0, -1)}, "pid" : 8}`), 'pid');
+  });
+});
+
+describe('isKeyHash', () => {
+  it('is KEY_HASH.test on 20,000 generated strings around 64 hex digits, and for every code unit in each place', () => {
+    const r = rng(20261206);
+    const alphabet = '0123456789abcdefABCDEFgz-\u0660\uff10 ';
+    for (let n = 0; n < 20_000; n++) {
+      const len = 60 + r(9);
+      let v = '';
+      for (let i = 0; i < len; i++) v += r(8) === 0 ? alphabet[r(alphabet.length)] : '0123456789abcdef'[r(16)];
+      assert.equal(isKeyHash(v), KEY_HASH.test(v), JSON.stringify(v));
+    }
+    const base = 'e'.repeat(64);
+    for (const at of [0, 31, 63])
+      for (let c = 0; c <= 0xffff; c++) {
+        const v = base.slice(0, at) + String.fromCharCode(c) + base.slice(at + 1);
+        assert.equal(isKeyHash(v), KEY_HASH.test(v), `${at} ${c.toString(16)}`);
+      }
+    assert.equal(isKeyHash(`${base}\n`), KEY_HASH.test(`${base}\n`));
   });
 });

@@ -1,6 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   checkCommand,
   DEFAULT_RULES,
@@ -186,6 +189,29 @@ describe('deny list: properties', () => {
 });
 
 describe('deny list: verdicts', () => {
+  test('a redirection is tested where it lands: through symlinks, from the call\'s folder', () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-redirect-')));
+    try {
+      fs.symlinkSync('/dev/sda', path.join(dir, 'disk'));
+      fs.mkdirSync(path.join(dir, 'sub'));
+      fs.symlinkSync('/dev', path.join(dir, 'devices'));
+      const at = (cmd: string, cwd: string) => checkCommand(cmd, DEFAULT_RULES, { cwd }).decision;
+      assert.equal(at('echo x > disk', dir), 'deny');
+      assert.equal(at('echo x > ../disk', path.join(dir, 'sub')), 'deny');
+      assert.equal(at(`cat image > ${dir}/devices/nvme0n1`, '/'), 'deny');
+      assert.equal(at('echo x > devices/sda1', dir), 'deny');
+      assert.equal(at('echo x > sda', '/dev'), 'deny');
+      // A file of that name elsewhere, and a link to a harmless device, are not devices.
+      assert.equal(at('echo x > sda', dir), 'allow');
+      fs.symlinkSync('/dev/null', path.join(dir, 'null'));
+      assert.equal(at('echo x > null', dir), 'allow');
+      // Without the caller's folder, a relative target is tested as written.
+      assert.equal(checkCommand('echo x > disk', DEFAULT_RULES, {}).decision, 'allow');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('deny wins over an ask anywhere in the line; the offending command is named', () => {
     assert.deepEqual(checkCommand('git reset --hard && rm -rf / && npm publish'), {
       decision: 'deny',
