@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { all, cpuAvailable, measure, pct, ratio } from './rounds.mjs';
 
 const check = process.argv.includes('--check');
-const N = Number(process.env.FMES_BENCH_N ?? 20);
+const N = Number(process.env.FMES_BENCH_N ?? 40);
 const ROUNDS = Number(process.env.FMES_BENCH_ROUNDS ?? 5);
 const TARGET = 1.1;
 if (spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' }).status !== 0) process.exit(1);
