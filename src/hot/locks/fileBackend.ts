@@ -38,8 +38,8 @@ export class FileLockBackend implements LockBackend {
   async forceBreak(input: string, who: { by: string; reason: string }): Promise<BreakRecord> {
     return this.manager.forceBreak(input, who);
   }
-  async status(options: { markers?: boolean } = {}): Promise<HolderStatus[]> {
-    return this.manager.status(options);
+  async status(options: { markers?: boolean; unsorted?: boolean } = {}): Promise<HolderStatus[]> {
+    return options.unsorted ? this.manager.view.unsorted(options) : this.manager.status(options);
   }
   async blockersFor(input: string, agent: string | undefined): Promise<Holder[]> {
     return this.manager.blockersFor(input, agent);

@@ -32,7 +32,7 @@ export async function remoteHolders(
     connectTimeoutMs: Math.max(100, Math.min(2_000, deadline - Date.now() - 500)),
   });
   try {
-    return await backend.status();
+    return await backend.status({ unsorted: true });
   } finally {
     backend.dispose();
   }

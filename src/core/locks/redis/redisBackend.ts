@@ -434,13 +434,13 @@ export class RedisLockBackend implements LockBackend, Deferring {
   }
 
   /** Every live lock, in one round trip. `.agent_lock` markers are files in each clone: the file backend's. */
-  async status(): Promise<HolderStatus[]> {
+  async status(options: { unsorted?: boolean } = {}): Promise<HolderStatus[]> {
     const [nowText, ...values] = await this.run('fmesStatus', []);
     const now = Number(nowText) || Date.now();
-    return values
+    const out = values
       .map((v) => holderOf(v, this.where, now))
-      .map((holder) => ({ holder, staleness: remoteStaleness(holder, this.host) }))
-      .sort((a, b) => (a.holder.path ?? '').localeCompare(b.holder.path ?? ''));
+      .map((holder) => ({ holder, staleness: remoteStaleness(holder, this.host) }));
+    return options.unsorted ? out : out.sort((a, b) => (a.holder.path ?? '').localeCompare(b.holder.path ?? ''));
   }
 
   async blockersFor(input: string, agent: string | undefined): Promise<Holder[]> {

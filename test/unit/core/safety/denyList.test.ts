@@ -189,7 +189,7 @@ describe('deny list: properties', () => {
 });
 
 describe('deny list: verdicts', () => {
-  test('a redirection is tested where it lands: through symlinks, from the call\'s folder', () => {
+  test("a redirection is tested where it lands: through symlinks, from the call's folder", () => {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fmes-redirect-')));
     try {
       fs.symlinkSync('/dev/sda', path.join(dir, 'disk'));

@@ -136,6 +136,43 @@ describe('fmes lock on Redis, two machines', () => {
     assert.equal(ok.status, 0, ok.stderr);
   });
 
+  it('the hook on Redis with two locks held uses no ICU (its holders are not sorted)', () => {
+    for (const [p, agent] of [
+      ['src', 'agent-a'],
+      ['docs', 'agent-c'],
+    ])
+      assert.equal(fmesIn(clones.a, ['lock', 'acquire', p, '--agent', agent], machine('a')).status, 0);
+    // Counts localeCompare and Intl.Collator: the first use in a process loads ICU's collator (~5 ms).
+    const probe = path.join(path.dirname(clones.a), 'icu.cjs');
+    fs.writeFileSync(
+      probe,
+      `let n = 0; const lc = String.prototype.localeCompare;
+String.prototype.localeCompare = function (...a) { n++; return lc.apply(this, a); };
+const C = Intl.Collator; Intl.Collator = function (...a) { n++; return new C(...a); };
+process.on('exit', () => require('fs').writeSync(2, '\\nICU ' + n));`,
+    );
+    for (const [file, status] of [
+      ['src/a.ts', 2],
+      ['lib.ts', 0],
+    ] as const) {
+      const r = spawnSync(
+        process.execPath,
+        ['--require', probe, HOOK, 'pre-tool-use', '--agent', 'agent-b', '--workspace', clones.b],
+        {
+          input: JSON.stringify({
+            cwd: clones.b,
+            tool_name: 'Write',
+            tool_input: { file_path: path.join(clones.b, file), content: '' },
+          }),
+          env: machine('b'),
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(r.status, status, r.stderr);
+      assert.match(r.stderr, /ICU 0$/);
+    }
+  });
+
   it('with the file backend the hook never loads the Redis chunk', () => {
     const probe = path.join(path.dirname(clones.a), 'probe.cjs');
     fs.writeFileSync(
