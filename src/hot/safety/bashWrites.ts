@@ -29,14 +29,8 @@
  *   nothing more (counting them as unknown would make every build "unknown"). Commands run in a container or
  *   over ssh write no path of ours.
  */
-import {
-  parseShell,
-  programName,
-  type ShellParse,
-  type ShellParseOptions,
-  type ShellScope,
-  type SimpleCommand,
-} from './shellWords';
+import { parseShell, programName, type ShellParse, type ShellParseOptions } from './shellWords';
+import { CwdTracker, isCd, join, type Cwds } from './shellCwds';
 import { READ_ONLY } from './readOnly';
 import { NONE, type Arg } from './writerArgs';
 import { python, WRITERS } from './writers';
@@ -54,21 +48,6 @@ const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 const DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty|stdin|stdout|stderr|fd\/\d+)$/;
 /** Writers whose files come from an option (`sort -o f`), not from operands that xargs could append. */
 const NAMED_BY_OPTION = new Set(['sort', 'curl', 'wget', 'dd', 'tar', 'patch']);
-/** Wrappers under which `cd` still runs in this shell (`builtin cd`, `time cd`); under any other it is a program. */
-const IN_SHELL = new Set(['builtin', 'command', 'time', 'eval']);
-/** Wrapper labels that start a shell of their own (shellWrappers.ts): `bash -c`, a shell fed stdin, eval. */
-const SCRIPT = /( -c|^eval|^ssh)$|^(sh|bash|zsh|dash|ksh|ash|mksh|yash|posh)$/;
-/** At most this many possible directories are followed; past that, relative paths are unknown. */
-const MAX_CWDS = 8;
-
-/** The directories a shell may be in: '' is the command's own cwd; null: not known. */
-type Cwds = string[] | null;
-
-interface CwdState {
-  cwds: Cwds;
-  /** Right after a `cd` in an and-or list, the commands `&&`-joined to it run only where it went. */
-  certain?: { andOr: number; cwds: Cwds };
-}
 
 /** `parsed`: the parse of `src` with `options` when the caller has it already. */
 export function writtenPaths(src: string, options: ShellParseOptions = {}, parsed?: ShellParse): WrittenPaths {
@@ -76,27 +55,12 @@ export function writtenPaths(src: string, options: ShellParseOptions = {}, parse
   const paths = new Set<string>();
   const maybe = new Set<string>();
   let unknown = !parse.complete;
-  const states = new Map<ShellScope | undefined, CwdState>();
-  const stateOf = (scope: ShellScope | undefined): CwdState => {
-    let st = states.get(scope);
-    if (!st) {
-      st = { cwds: scope === undefined ? [''] : effective(stateOf(scope.parent), scope.andOr, scope.conn) };
-      states.set(scope, st);
-    }
-    return st;
-  };
-  const cdPath = /CDPATH|cdable_vars/.test(src);
+  const where = new CwdTracker(src);
   for (const cmd of parse.commands) {
     if (cmd.remote) continue;
     const prog = cmd.argv.length > 0 ? programName(cmd.argv[0]) : '';
-    const st = stateOf(cmd.scope);
-    const cwds = effective(st, cmd.andOr ?? 0, cmd.conn);
-    if (prog === 'cd' || prog === 'pushd' || prog === 'popd') {
-      changeDir(cmd, st, cwds, cdPath);
-      // zsh (and bash with lastpipe) runs a pipeline's last stage in the shell itself.
-      if (cmd.scope?.kind === 'lastStage') stateOf(cmd.scope.parent).cwds = null;
-      continue;
-    }
+    const cwds = where.next(cmd, prog);
+    if (isCd(prog)) continue;
     const w: Arg[] = [];
     for (const r of cmd.redirects) {
       if (!OUTPUT.has(r.op) || ((r.op === '>&' || r.op === '<>') && /^(\d+|-)$/.test(r.target))) continue;
@@ -153,69 +117,4 @@ function place(p: string, cwds: Cwds, into: Set<string>): boolean {
   if (cwds === null) return false;
   for (const c of cwds) into.add(join(c, p));
   return true;
-}
-
-/** `dir/p` without collapsing `..`: through a symlinked dir, `..` is the link target's parent, as the kernel walks it. */
-function join(dir: string, p: string): string {
-  if (dir === '' || p.startsWith('/') || p.startsWith('~')) return p;
-  const rel = p.replace(/^(\.\/)+/, '');
-  return rel === '' || rel === '.' ? dir : `${dir.replace(/\/+$/, '')}/${rel}`;
-}
-
-function effective(st: CwdState, andOr: number, conn: '&&' | '||' | undefined): Cwds {
-  return st.certain && st.certain.andOr === andOr && conn !== '||' ? st.certain.cwds : st.cwds;
-}
-
-/** A `cd`/`pushd`/`popd`: where this shell may be afterwards. */
-function changeDir(cmd: SimpleCommand, st: CwdState, before: Cwds, cdPath: boolean): void {
-  const prog = programName(cmd.argv[0]);
-  const dir = cdTarget(cmd, prog, cdPath);
-  if (dir === undefined) return;
-  const after: Cwds =
-    dir === null || before === null
-      ? null
-      : before.map((c) => (dir.startsWith('/') || dir.startsWith('~') ? dir : join(c, dir)));
-  st.certain = { andOr: cmd.andOr ?? 0, cwds: after };
-  // The cd may fail (`cd /nonexistent; rm x` removes ./x): afterwards both places are possible.
-  st.cwds = union(st.cwds, before, after);
-}
-
-/** The literal directory a cd goes to; null when it cannot be told; undefined when it does not change directory. */
-function cdTarget(cmd: SimpleCommand, prog: string, cdPath: boolean): string | null | undefined {
-  if (cmd.inFunction !== undefined) return null;
-  // Wrappers inside the innermost shell (`bash -c 'nohup cd x'`) decide; those outside it (`nohup bash -c 'cd x'`) do not.
-  for (let k = cmd.wrappers.length - 1; k >= 0 && !SCRIPT.test(cmd.wrappers[k]); k--) {
-    if (!IN_SHELL.has(cmd.wrappers[k])) return null;
-  }
-  if (prog === 'popd') return null;
-  const ops: number[] = [];
-  let noChange = false;
-  for (let k = 1; k < cmd.argv.length; k++) {
-    const x = cmd.argv[k];
-    if (x === '--') {
-      for (let j = k + 1; j < cmd.argv.length; j++) ops.push(j);
-      break;
-    }
-    if (/^-[LPe@n]+$/.test(x)) noChange ||= prog === 'pushd' && x.includes('n');
-    else ops.push(k);
-  }
-  if (noChange) return undefined;
-  if (ops.length !== 1 || cmd.dynamic[ops[0]]) return null;
-  const dir = cmd.argv[ops[0]];
-  if (dir === '' || dir === '-' || /^[+-]\d+$/.test(dir)) return null;
-  // `cd link/..` is logical in bash (back where it started), physical for the kernel: ambiguous.
-  const segs = dir.split('/');
-  const named = segs.findIndex((x) => x !== '' && x !== '.' && x !== '..');
-  if (named >= 0 && segs.indexOf('..', named) >= 0) return null;
-  if (cdPath && !/^(\/|~|\.\.?(\/|$))/.test(dir)) return null;
-  return dir;
-}
-
-function union(...sets: Cwds[]): Cwds {
-  const out = new Set<string>();
-  for (const s of sets) {
-    if (s === null) return null;
-    for (const c of s) out.add(c);
-  }
-  return out.size > MAX_CWDS ? null : [...out];
 }

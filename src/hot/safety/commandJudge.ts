@@ -12,6 +12,7 @@ import { candidates, braceExpand, hasBraces, type ValueContext } from './runtime
 import { programName, type ShellParse, type SimpleCommand } from './shellCommand';
 import { parseShell } from './shellParser';
 import { dictionary } from '../dictionary';
+import { CwdTracker, isCd, type Cwds } from './shellCwds';
 
 type Stop = Exclude<Verdict, { decision: 'allow' }>;
 
@@ -20,6 +21,7 @@ export interface JudgeContext {
   home?: string;
   /** The call's working directory (see FolderContext). */
   cwd?: string;
+  cwdsOf?: (cmd: SimpleCommand) => Cwds | undefined;
   realPaths?: Map<string, RealPath>;
   gitAlias?: (name: string) => string | undefined;
   deadline?: number;
@@ -51,7 +53,13 @@ export function judgeScript(
     };
   const parse = parsed ?? parseShell(src, { deadline: ctx.deadline });
   const facts = scriptFacts(parse);
-  const env: CheckEnv = { rules, ctx, functions: facts.functions, judge: (s) => judgeScript(s, rules, ctx, depth + 1) };
+  const here: JudgeContext = { ...ctx, cwdsOf: cwdsIn(src, parse) };
+  const env: CheckEnv = {
+    rules,
+    ctx: here,
+    functions: facts.functions,
+    judge: (s) => judgeScript(s, rules, ctx, depth + 1),
+  };
   let ask: Verdict | undefined;
   for (const cmd of parse.commands) {
     const v = judgeCommand(cmd, env, facts.assigned);
@@ -71,6 +79,23 @@ export function judgeScript(
 }
 
 /** What the whole script tells about each command: the literal values of its variables, its functions. */
+/** Where each command of `parse` runs (shellCwds.ts), worked out on the first question: most scripts have none. */
+function cwdsIn(src: string, parse: ShellParse): (cmd: SimpleCommand) => Cwds | undefined {
+  let map: Map<SimpleCommand, Cwds> | undefined;
+  return (cmd) => {
+    if (!map) {
+      map = new Map();
+      // Without a cd, pushd or popd every command runs in the call's folder (undefined says that).
+      const names = parse.commands.map((c) => programName(c.argv[0] ?? ''));
+      if (names.some(isCd)) {
+        const tracker = new CwdTracker(src);
+        parse.commands.forEach((c, k) => c.remote || map!.set(c, tracker.next(c, names[k])));
+      }
+    }
+    return map.get(cmd);
+  };
+}
+
 /** The builtins whose `NAME=value` operands assign (the hook would compile a pattern for them, twice). */
 export const DECLARERS = dictionary<true>({
   __proto__: null,

@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import type { DenyRule } from '../../core/safety/denyRules';
 import { resolveReal, type RealPath } from './realPath';
+import { join, type Cwds } from './shellCwds';
 import { programName, type SimpleCommand } from './shellCommand';
 
 /** Where `{{home}}` and `{{workspace}}` point, and the folder the command runs in. */
@@ -15,6 +16,8 @@ export interface FolderContext {
   cwd?: string;
   /** The decision's resolutions (realPath.ts ResolveContext.memo). */
   realPaths?: Map<string, RealPath>;
+  /** Where a command of the script runs after the `cd`s before it (shellCwds.ts); undefined: the call's folder. */
+  cwdsOf?: (cmd: SimpleCommand) => Cwds | undefined;
 }
 
 const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
@@ -222,16 +225,19 @@ export function sqlTexts(cmd: SimpleCommand, argv: readonly string[] = cmd.argv)
 
 /**
  * Every spelling of a redirection's target a pattern must see: as written, normalised (`> //dev/sda`), and where
- * the kernel will write (`> /dev/../dev/sda`, `> /proc/self/root/dev/sda`, `> sda` run from /dev, a symlink to a
- * device; see realPath.ts). After a `cd` in the same command the folder is not known: a relative target is then
- * tested as written only.
+ * the kernel will write (`> /dev/../dev/sda`, `> /proc/self/root/dev/sda`, `> sda` run from /dev or after `cd
+ * /dev`, a symlink to a device; see realPath.ts), from every folder the command may run in. Where that folder
+ * cannot be told (`cd "$D"`, `env -C`), a relative target is tested as written only.
  */
 export function redirectTargets(target: string, cmd: SimpleCommand, ctx: FolderContext): string[] {
   const out = [target, normalise(target)];
-  if (ctx.cwd !== undefined && (target.startsWith('/') || target.startsWith('~') || !cmd.chdir)) {
-    const real = resolveReal(target, { cwd: ctx.cwd, home: ctx.home, memo: ctx.realPaths });
-    out.push(real.abs);
-  }
+  if (ctx.cwd === undefined) return out;
+  const absolute = target.startsWith('/') || target.startsWith('~');
+  const tracked = ctx.cwdsOf?.(cmd);
+  // null: the folder cannot be told; undefined: nothing tracked it (the call's folder).
+  const cwds = absolute ? [''] : cmd.chdir ? null : tracked === undefined ? [''] : tracked;
+  for (const c of cwds ?? [])
+    out.push(resolveReal(join(c, target), { cwd: ctx.cwd, home: ctx.home, memo: ctx.realPaths }).abs);
   return out;
 }
 

@@ -205,6 +205,11 @@ describe('deny list: verdicts', () => {
       assert.equal(at('echo x > sda', dir), 'allow');
       fs.symlinkSync('/dev/null', path.join(dir, 'null'));
       assert.equal(at('echo x > null', dir), 'allow');
+      // After a cd to a folder that holds a link to a device.
+      assert.equal(at(`cd ${dir} && echo x > disk`, '/'), 'deny');
+      assert.equal(at('cd sub && echo x > ../disk', dir), 'deny');
+      // Where the cd goes cannot be told: the target as written.
+      assert.equal(at('cd "$D" && echo x > disk', dir), 'allow');
       // Without the caller's folder, a relative target is tested as written.
       assert.equal(checkCommand('echo x > disk', DEFAULT_RULES, {}).decision, 'allow');
     } finally {
