@@ -7,7 +7,7 @@
 import type { DenyRule } from '../../core/safety/denyRules';
 import { gitFindings } from './gitConfig';
 import { analyseCode, codeOf, languageOf } from './inlineCode';
-import { programMatches, ruleMatches } from './ruleMatch';
+import { programMatches, ruleMatches, type FolderContext } from './ruleMatch';
 import { programName, type SimpleCommand } from './shellCommand';
 import { unwrap } from './shellWrappers';
 import { parseShell } from './shellParser';
@@ -18,7 +18,7 @@ type Stop = Exclude<Verdict, { decision: 'allow' }>;
 
 export interface CheckEnv {
   rules: readonly DenyRule[];
-  ctx: { workspaceRoot?: string; home?: string; gitAlias?: (name: string) => string | undefined };
+  ctx: FolderContext & { gitAlias?: (name: string) => string | undefined };
   /** Judges a script of its own (one level deeper). */
   judge(src: string): Verdict;
   /** Names of the functions the script defines: they shadow programs of the same name. */

@@ -7,8 +7,8 @@
 import type { RealPath } from './realPath';
 import { extraChecks, type CheckEnv, type Verdict } from './commandChecks';
 import type { DenyRule } from '../../core/safety/denyRules';
-import { programMatches, ruleMatches, rulesFor, saysMore } from './ruleMatch';
-import { candidates, braceExpand, hasBraces, type ValueContext } from './runtimeValues';
+import { isOutput, programMatches, ruleMatches, rulesFor, saysMore } from './ruleMatch';
+import { assignedValues, candidates, braceExpand, hasBraces, type ValueContext } from './runtimeValues';
 import { programName, type ShellParse, type SimpleCommand } from './shellCommand';
 import { parseShell } from './shellParser';
 import { dictionary } from '../dictionary';
@@ -138,6 +138,7 @@ function judgeCommand(
     take(bracesMatch(cmd, env)) ??
     take(fillInMatch(cmd, env)) ??
     take(runtimeMatch(cmd, env, vc)) ??
+    take(runtimeRedirect(cmd, env, vc)) ??
     take(dynamicProgram(cmd, env, vc)) ??
     take(extraChecks(cmd, env));
   return d ?? ask;
@@ -265,6 +266,31 @@ function runtimeMatch(cmd: SimpleCommand, env: CheckEnv, vc: ValueContext): Stop
       if (hit) return hit;
     }
   }
+  return undefined;
+}
+
+/**
+ * An output redirection whose target is known only at run time but assigned in the script (`D=/dev/sda; echo x >
+ * $D`): asked when one of its values makes a redirection rule match. A target no assignment explains (`> "$LOG"`)
+ * is not probed: every script that logs would be asked about (the written-path analysis reports it as unknown).
+ */
+function runtimeRedirect(cmd: SimpleCommand, env: CheckEnv, vc: ValueContext): Stop | undefined {
+  const dynamic = cmd.redirects.filter((r) => r.dynamic && isOutput(r.op)).slice(0, MAX_DYNAMIC_ARGS);
+  if (dynamic.length === 0) return undefined;
+  const prog = programName(cmd.argv[0] ?? '');
+  const rules = env.rules.filter(
+    (r) => r.redirectPattern !== undefined && (cmd.dynamic[0] || programMatches(r.program, prog)),
+  );
+  if (rules.length === 0) return undefined;
+  // The command with one target filled in runs where the command does (shellCwds.ts).
+  const ctx = { ...env.ctx, cwdsOf: () => env.ctx.cwdsOf?.(cmd) };
+  for (const r of dynamic)
+    for (const value of assignedValues(r.target, vc) ?? []) {
+      const filled = { ...cmd, redirects: cmd.redirects.map((x) => (x === r ? { ...x, target: value } : x)) };
+      const why = `a redirection is decided at run time (${r.target} could be ${JSON.stringify(value)})`;
+      const hit = matchRules(filled, cmd.argv, { ...env, rules, ctx }, 'ask', why);
+      if (hit) return hit;
+    }
   return undefined;
 }
 

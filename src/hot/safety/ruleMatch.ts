@@ -21,6 +21,8 @@ export interface FolderContext {
 }
 
 const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
+/** The redirection operators that write their target (`>&file` included: `>&2` names no file, and no pattern). */
+export const isOutput = (op: string): boolean => OUTPUT.has(op);
 const regexCache = new Map<string, RegExp>();
 
 const SQL_PATTERNS: Record<string, RegExp> = {

@@ -189,6 +189,17 @@ function globPart(text: string): string {
     .replace(/\[!/g, '[^');
 }
 
+/**
+ * The values a word takes when every expansion in it is a variable the script itself assigns (`D=/dev/sda; … $D`),
+ * without globs; undefined otherwise (then only probes could stand for it: see candidates).
+ */
+export function assignedValues(word: string, vc: ValueContext): string[] | undefined {
+  const exps = word.match(EXPANSION) ?? [];
+  if (exps.length === 0 || exps.length > 4 || /[*?[]/.test(word.split(EXPANSION).join(''))) return undefined;
+  if (!exps.every((e) => vc.assigned.has(nameOf(e)))) return undefined;
+  return candidates(word, vc);
+}
+
 function nameOf(expansion: string): string {
   return /^\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(expansion)?.[1] ?? '';
 }
