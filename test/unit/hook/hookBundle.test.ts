@@ -125,7 +125,8 @@ describe('dist/hook.cjs ends at once', () => {
     `const fs = require('fs');
 const really = process.reallyExit;
 process.reallyExit = (code) => { fs.writeSync(2, '[reallyExit ' + code + ']'); really.call(process, code); };
-if (process.env.LATE_LISTENER) setImmediate(() => process.on('exit', () => fs.writeSync(2, '[late listener]')));`,
+if (process.env.LATE_LISTENER) setImmediate(() => process.on('exit', () => fs.writeSync(2, '[late listener]')));
+if (process.env.BOOM) setImmediate(() => { throw new Error('boom after the answer'); });`,
   );
   function run(root: string, tool: string, input: Record<string, unknown>, env: Record<string, string> = {}) {
     const stdin = JSON.stringify({ session_id: 's', cwd: root, tool_name: tool, tool_input: input, tool_use_id: 't' });
@@ -167,6 +168,13 @@ if (process.env.LATE_LISTENER) setImmediate(() => process.on('exit', () => fs.wr
       audit.map((a) => `${a.tool} ${a.outcome}`),
       ['Write denied', 'Bash denied'],
     );
+  });
+
+  it('leaves the end to Node after an uncaught error, which is then printed (exit code 1)', () => {
+    const r = run(root, 'Write', { file_path: path.join(root, 'src/free.ts'), content: 'x' }, { BOOM: '1' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /Error: boom after the answer/);
+    assert.ok(!r.stderr.includes('[reallyExit'), r.stderr);
   });
 
   it('leaves the end to Node when another exit listener is waiting, which then runs', () => {
