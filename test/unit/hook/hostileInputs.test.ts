@@ -142,6 +142,34 @@ describe('hostile hook inputs: the hook never fails open', () => {
     assert.ok(big.code === 0 || big.code === 2, `2 MiB command: exit ${big.code}`);
   });
 
+  it('a path of 100,000 parts is judged in a small heap (every prefix was once joined: minutes and gigabytes)', () => {
+    const locked = spawnSync(
+      process.execPath,
+      [path.join(path.dirname(HOOK), 'cli.mjs'), '--workspace', root, 'lock', 'acquire', 'deep', '--agent', 'gemini'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(locked.status, 0, locked.stderr);
+    const parts = 'a/'.repeat(100_000);
+    // 64 MB of heap: the old walk needed gigabytes for a fifth of these parts (and the CLIs' hook timeout passed).
+    const env = { NODE_OPTIONS: '--max-old-space-size=64' };
+    const free = [
+      call('Write', { file_path: path.join(root, `src/${parts}f.ts`), content: 'x' }),
+      call('Bash', { command: `echo x > src/${parts}f` }),
+    ];
+    for (const stdin of free) {
+      const r = run(stdin, { env });
+      assert.equal(r.code, 0, r.stderr.slice(0, 300));
+    }
+    for (const stdin of [
+      call('Write', { file_path: path.join(root, `deep/${parts}f.ts`), content: 'x' }),
+      call('Bash', { command: `echo x > deep/${parts}f` }),
+    ]) {
+      const r = run(stdin, { env });
+      denied(r, 'a deep path under a locked folder');
+      assert.match(r.stderr, /deep is locked by gemini/);
+    }
+  });
+
   it('a decision past its time budget is a denial', () => {
     const r = run(call('Bash', { command: Array.from({ length: 20_000 }, (_, i) => `echo ${i} > f${i}`).join('; ') }), {
       env: { FMES_HOOK_BUDGET_MS: '1' },
