@@ -30,6 +30,7 @@
  *   over ssh write no path of ours.
  */
 import { parseShell, programName, type ShellParse, type ShellParseOptions } from './shellWords';
+import { writesFile } from './shellCommand';
 import { CwdTracker, isCd, join, type Cwds } from './shellCwds';
 import { READ_ONLY } from './readOnly';
 import { NONE, type Arg } from './writerArgs';
@@ -44,7 +45,6 @@ export interface WrittenPaths {
   maybe: string[];
 }
 
-const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 const DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty|stdin|stdout|stderr|fd\/\d+)$/;
 /** Writers whose files come from an option (`sort -o f`), not from operands that xargs could append. */
 const NAMED_BY_OPTION = new Set(['sort', 'curl', 'wget', 'dd', 'tar', 'patch']);
@@ -63,7 +63,7 @@ export function writtenPaths(src: string, options: ShellParseOptions = {}, parse
     if (isCd(prog)) continue;
     const w: Arg[] = [];
     for (const r of cmd.redirects) {
-      if (!OUTPUT.has(r.op) || ((r.op === '>&' || r.op === '<>') && /^(\d+|-)$/.test(r.target))) continue;
+      if (!writesFile(r)) continue;
       w.push({ v: r.target, d: !!r.dynamic });
     }
     const args = cmd.argv.slice(1).map((v, k) => ({ v, d: cmd.dynamic[k + 1] }));

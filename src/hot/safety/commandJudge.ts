@@ -7,9 +7,9 @@
 import type { RealPath } from './realPath';
 import { extraChecks, type CheckEnv, type Verdict } from './commandChecks';
 import type { DenyRule } from '../../core/safety/denyRules';
-import { isOutput, programMatches, ruleMatches, rulesFor, saysMore } from './ruleMatch';
+import { programMatches, ruleMatches, rulesFor, saysMore } from './ruleMatch';
 import { assignedValues, candidates, braceExpand, hasBraces, type ValueContext } from './runtimeValues';
-import { programName, type ShellParse, type SimpleCommand } from './shellCommand';
+import { programName, writesFile, type ShellParse, type SimpleCommand } from './shellCommand';
 import { parseShell } from './shellParser';
 import { dictionary } from '../dictionary';
 import { CwdTracker, isCd, type Cwds } from './shellCwds';
@@ -78,7 +78,6 @@ export function judgeScript(
   return { decision: 'allow' };
 }
 
-/** What the whole script tells about each command: the literal values of its variables, its functions. */
 /** Where each command of `parse` runs (shellCwds.ts), worked out on the first question: most scripts have none. */
 function cwdsIn(src: string, parse: ShellParse): (cmd: SimpleCommand) => Cwds | undefined {
   let map: Map<SimpleCommand, Cwds> | undefined;
@@ -106,6 +105,7 @@ export const DECLARERS = dictionary<true>({
   readonly: true,
 });
 
+/** What the whole script tells about each command: the literal values of its variables, its functions. */
 function scriptFacts(parse: ShellParse): { assigned: Map<string, string[]>; functions: Set<string> } {
   const assigned = new Map<string, string[]>();
   const functions = new Set<string>();
@@ -275,7 +275,7 @@ function runtimeMatch(cmd: SimpleCommand, env: CheckEnv, vc: ValueContext): Stop
  * is not probed: every script that logs would be asked about (the written-path analysis reports it as unknown).
  */
 function runtimeRedirect(cmd: SimpleCommand, env: CheckEnv, vc: ValueContext): Stop | undefined {
-  const dynamic = cmd.redirects.filter((r) => r.dynamic && isOutput(r.op)).slice(0, MAX_DYNAMIC_ARGS);
+  const dynamic = cmd.redirects.filter((r) => r.dynamic && writesFile(r)).slice(0, MAX_DYNAMIC_ARGS);
   if (dynamic.length === 0) return undefined;
   const prog = programName(cmd.argv[0] ?? '');
   const rules = env.rules.filter(

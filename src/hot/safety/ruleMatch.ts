@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import type { DenyRule } from '../../core/safety/denyRules';
 import { resolveReal, type RealPath } from './realPath';
 import { join, type Cwds } from './shellCwds';
-import { programName, type SimpleCommand } from './shellCommand';
+import { programName, writesFile, type SimpleCommand } from './shellCommand';
 
 /** Where `{{home}}` and `{{workspace}}` point, and the folder the command runs in. */
 export interface FolderContext {
@@ -20,9 +20,6 @@ export interface FolderContext {
   cwdsOf?: (cmd: SimpleCommand) => Cwds | undefined;
 }
 
-const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
-/** The redirection operators that write their target (`>&file` included: `>&2` names no file, and no pattern). */
-export const isOutput = (op: string): boolean => OUTPUT.has(op);
 const regexCache = new Map<string, RegExp>();
 
 const SQL_PATTERNS: Record<string, RegExp> = {
@@ -73,7 +70,7 @@ export function ruleMatches(
   }
   if (rule.redirectPattern !== undefined) {
     // Most commands write nowhere: their pattern is not compiled (the hook would compile it, twice).
-    const outputs = cmd.redirects.filter((r) => OUTPUT.has(r.op));
+    const outputs = cmd.redirects.filter(writesFile);
     if (outputs.length === 0) return false;
     const re = compile(rule.redirectPattern, ctx);
     if (!outputs.some((r) => redirectTargets(r.target, cmd, ctx).some((t) => re.test(t)))) return false;

@@ -16,6 +16,21 @@ export interface Redirect {
   dynamic?: boolean;
 }
 
+const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
+
+/**
+ * The redirection writes the file it names: an output operator, and not a descriptor duplicated or closed
+ * (`2>&1`, `>&-`, which name no file). What the written-path analysis and the deny list's redirection rules read.
+ */
+export function writesFile(r: Redirect): boolean {
+  if (!OUTPUT.has(r.op)) return false;
+  if (r.op !== '>&' && r.op !== '<>') return true;
+  const t = r.target;
+  if (t === '-') return false;
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) < 0x30 || t.charCodeAt(i) > 0x39) return true;
+  return t === '';
+}
+
 export interface SimpleCommand {
   /** The words after quote removal, wrappers stripped; argv[0] as written (`/usr/bin/rm`): see programName. */
   argv: string[];

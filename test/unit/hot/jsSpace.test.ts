@@ -1,10 +1,12 @@
 // The hand-written scanners that stand in for patterns in the hook, held to the patterns: `\s` for every UTF-16
-// code unit, the repeated-key check of lock files on generated texts, and a record's key hash.
+// code unit, the repeated-key check of lock files on generated texts, a record's key hash, and which
+// redirections write a file.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isJsSpace } from '../../../src/hot/jsSpace';
 import { repeatedIdentityKey } from '../../../src/hot/locks/lockFile';
 import { isKeyHash, KEY_HASH } from '../../../src/hot/locks/lockRecord';
+import { writesFile } from '../../../src/hot/safety/shellCommand';
 import { rng } from '../../fixtures/rng';
 
 describe('isJsSpace', () => {
@@ -75,5 +77,25 @@ describe('isKeyHash', () => {
         assert.equal(isKeyHash(v), KEY_HASH.test(v), `${at} ${c.toString(16)}`);
       }
     assert.equal(isKeyHash(`${base}\n`), KEY_HASH.test(`${base}\n`));
+  });
+});
+
+describe('writesFile', () => {
+  it('is what the written-path analysis tested with a pattern, for every operator and 20,000 targets', () => {
+    const OUTPUT = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
+    const reference = (op: string, target: string) =>
+      OUTPUT.has(op) && !((op === '>&' || op === '<>') && /^(\d+|-)$/.test(target));
+    const ops = ['>', '>>', '>|', '&>', '&>>', '<>', '>&', '<', '<&', '<<', '<<-', '<<<'];
+    const r = rng(20261207);
+    const alphabet = '0123456789-x/ \u0660\uff10';
+    const targets = ['', '-', '--', '1', '12', '1-', '-1', 'a', '2x', '/dev/sda', '\u0661'];
+    for (let n = 0; n < 20_000; n++) {
+      let t = '';
+      for (let k = r(5); k > 0; k--) t += alphabet[r(alphabet.length)];
+      targets.push(t);
+    }
+    for (const op of ops)
+      for (const target of targets)
+        assert.equal(writesFile({ op, target }), reference(op, target), `${op} ${JSON.stringify(target)}`);
   });
 });
